@@ -1,0 +1,13 @@
+{
+  "targets": [
+    {
+      "target_name": "rift_core",
+      "sources": ["src/addon.cc", "src/tracer.cc"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall"]
+    }
+  ]
+}

@@ -1,0 +1,183 @@
+/**
+ * Decodes the binary records of src/record_buffer.h into stream v1 events. Any engine that
+ * writes the same records (ptrace today, an in-process ring later) is decoded here.
+ */
+import {
+  encodeBytes,
+  errnoName,
+  signalName,
+  syscallName,
+  toInt64,
+  type Capture,
+  type Event,
+  SIGNATURES,
+} from '@rift/events';
+
+const REC_SYSCALL = 1, REC_SPAWN = 2, REC_EXEC = 3, REC_SIGNAL = 4, REC_EXIT = 5, REC_END = 6, REC_WARNING = 7;
+const SC_UNFINISHED = 1n, SC_RESUMED = 2n, SC_INJECTED = 8n, SC_COMPAT = 16n, SC_SKIPPED = 32n;
+const BLOB_EXIT = 1, BLOB_FAULT = 2, BLOB_TRUNCATED = 4, BLOB_MORE = 8;
+const HEADER = 104;
+const SIGCHLD = 17;
+/** SIGILL, SIGBUS, SIGFPE, SIGSEGV, SIGTRAP: siginfo carries a fault address */
+const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]);
+const SPAWN_KINDS = ['fork', 'vfork', 'thread', 'process'] as const;
+const END_REASONS = ['exit', 'detach', 'killed'] as const;
+/** Kinds whose captures are arrays (one blob per element): StringArray, IoVec, MsgHdr. */
+const ARRAY_KINDS = new Set([2, 3, 4]);
+
+interface Blob {
+  arg: number;
+  flags: number;
+  kind: number;
+  index: number;
+  full: number;
+  bytes: Buffer;
+}
+
+export interface DecodeState {
+  /** next seq to assign */
+  seq: number;
+  /** monotonic ns at the trace start (process.hrtime.bigint()) */
+  start: bigint;
+}
+
+function arity(name: string): number {
+  return SIGNATURES[name]?.args.length ?? 6;
+}
+
+function captureOf(b: Blob): Capture {
+  const c: Capture = { arg: b.arg, at: b.flags & BLOB_EXIT ? 'exit' : 'entry', len: b.bytes.length };
+  if (ARRAY_KINDS.has(b.kind)) c.index = b.index;
+  if (b.flags & BLOB_FAULT) {
+    c.fault = errnoName(b.full);
+    c.len = 0;
+    return c;
+  }
+  if (b.flags & BLOB_MORE) {
+    c.more = true;
+    return c;
+  }
+  Object.assign(c, encodeBytes(b.bytes));
+  if (b.flags & BLOB_TRUNCATED || b.full > b.bytes.length) c.full = b.full;
+  return c;
+}
+
+/** Decodes one batch buffer into events, assigning seq and relative ts. */
+export function decodeBatch(buf: Buffer, st: DecodeState, out: Event[] = []): Event[] {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let off = 0;
+  while (off + HEADER <= buf.length) {
+    const len = dv.getUint32(off, true);
+    const kind = dv.getUint16(off + 4, true);
+    const nblobs = dv.getUint16(off + 6, true);
+    const tid = dv.getInt32(off + 8, true);
+    const pid = dv.getInt32(off + 12, true);
+    const tsAbs = dv.getBigInt64(off + 16, true);
+    const v = (i: number) => dv.getBigInt64(off + 24 + 8 * i, true);
+    const blobs: Blob[] = [];
+    let p = off + HEADER;
+    for (let i = 0; i < nblobs; i++) {
+      const blen = dv.getUint32(p + 12, true);
+      blobs.push({
+        arg: buf[p]!,
+        flags: buf[p + 1]!,
+        kind: buf[p + 2]!,
+        index: dv.getUint32(p + 4, true),
+        full: dv.getUint32(p + 8, true),
+        bytes: buf.subarray(p + 16, p + 16 + blen),
+      });
+      p += 16 + blen;
+    }
+    const ts = Number(tsAbs - st.start);
+    const seq = st.seq++;
+    switch (kind) {
+      case REC_SYSCALL: {
+        const nr = Number(v(0));
+        const flags = v(9);
+        const name = syscallName(nr);
+        const n = flags & SC_COMPAT ? 6 : arity(name);
+        const args = [];
+        for (let i = 0; i < n; i++) args.push(toInt64(v(1 + i)));
+        const unfinished = (flags & SC_UNFINISHED) !== 0n;
+        const ret = v(7);
+        const dur = Number(v(8));
+        const ev: Event = {
+          type: 'syscall', seq, pid, tid, ts, nr, name, args,
+          ret: unfinished ? null : toInt64(ret),
+          dur: dur < 0 ? null : dur,
+        };
+        if (!unfinished && ret < 0n && ret >= -4095n) ev.errno = errnoName(Number(-ret));
+        if (blobs.length) ev.mem = blobs.map(captureOf);
+        if (unfinished) ev.status = 'unfinished';
+        else if (flags & SC_RESUMED) ev.status = 'resumed';
+        if (flags & SC_INJECTED) ev.injected = true;
+        if (flags & SC_SKIPPED) ev.skipped = true;
+        if (flags & SC_COMPAT) ev.compat = true;
+        out.push(ev);
+        break;
+      }
+      case REC_SPAWN:
+        out.push({ type: 'spawn', seq, pid, tid, ts, child: Number(v(0)), childPid: Number(v(1)), kind: SPAWN_KINDS[Number(v(2))] ?? 'process' });
+        break;
+      case REC_EXEC: {
+        const path = blobs.find((b) => b.arg === 0)?.bytes.toString('utf8') ?? '';
+        const argv = blobs.filter((b) => b.arg === 1).map((b) => b.bytes.toString('utf8'));
+        const ev: Event = { type: 'exec', seq, pid, tid, ts, path, argv };
+        const oldTid = Number(v(0));
+        if (oldTid && oldTid !== tid) ev.oldTid = oldTid;
+        out.push(ev);
+        break;
+      }
+      case REC_SIGNAL: {
+        const signo = Number(v(0));
+        const ev: Event = { type: 'signal', seq, pid, tid, ts, signo, sig: signalName(signo) };
+        if (v(7)) ev.stop = true;
+        else if (blobs.length) {
+          // siginfo is a union: report only the fields this signal and code carry
+          const code = Number(v(1));
+          ev.code = code;
+          if (FAULT_SIGNALS.has(signo) && code > 0) ev.addr = toInt64(v(5));
+          else {
+            ev.senderPid = Number(v(2));
+            ev.senderUid = Number(v(3));
+            if (signo === SIGCHLD) ev.status = Number(v(4));
+          }
+          if (v(6)) ev.errno = Number(v(6));
+        }
+        out.push(ev);
+        break;
+      }
+      case REC_EXIT: {
+        const ev: Event = { type: 'exit', seq, pid, tid, ts };
+        const code = Number(v(0));
+        if (code >= 0) ev.code = code;
+        else ev.signal = signalName(Number(v(1)));
+        if (v(2)) ev.core = true;
+        out.push(ev);
+        break;
+      }
+      case REC_END: {
+        const status = Number(v(1));
+        const ev: Event = { type: 'end', seq, ts, reason: END_REASONS[Number(v(0))] ?? 'exit' };
+        const code = statusToCode(status);
+        if (code !== undefined && ev.reason === 'exit') ev.exitCode = code;
+        out.push(ev);
+        break;
+      }
+      case REC_WARNING:
+        out.push({ type: 'warning', seq, tid, ts, message: blobs[0]?.bytes.toString('utf8') ?? '' });
+        break;
+      default:
+        st.seq--;  // unknown record kind: skip
+    }
+    off += len;
+  }
+  return out;
+}
+
+/** A wait(2) status as a shell exit code: the code, or 128 + the killing signal. */
+export function statusToCode(status: number): number | undefined {
+  if ((status & 0x7f) === 0) return (status >> 8) & 0xff;
+  if ((status & 0xff) !== 0x7f) return 128 + (status & 0x7f);
+  return undefined;
+}

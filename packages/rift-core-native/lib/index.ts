@@ -1,0 +1,257 @@
+/**
+ * @rift/core-native: the ptrace engine, with a friendly TypeScript face.
+ *
+ *   const t = Trace.launch({ command: ['ls'], plan: capturePlan() });
+ *   for await (const events of t) ...      // batches of stream v1 events, in order
+ *   const { exitCode } = await t.done;
+ *
+ * Iterating is what acknowledges batches to the native thread: a consumer that stops pulling
+ * pauses the traced program (bounded queue, nothing dropped).
+ */
+import { createRequire } from 'node:module';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import type { Event } from '@rift/events';
+import { decodeBatch, statusToCode, type DecodeState } from './decode.js';
+import type { NativeMessage, NativeOptions, NativeTracer as NativeTracerT } from './native.js';
+
+export { decodeBatch, statusToCode } from './decode.js';
+
+const require = createRequire(import.meta.url);
+const { NativeTracer } = require('../build/Release/rift_core.node') as { NativeTracer: typeof NativeTracerT };
+
+/** An error from the engine, with the errno code (EPERM, ESRCH, ENOENT...). */
+export class TraceError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'TraceError';
+  }
+}
+
+export interface CommonOptions {
+  /** capture plan from @rift/events capturePlan() */
+  plan?: Int32Array;
+  /** syscall numbers to stop at (seccomp-bpf prefilter); undefined = every syscall */
+  seccomp?: number[];
+  /**
+   * CPU for the ptrace thread. 'auto' (default): the last CPU, with a launched command pinned
+   * to it too, because a ptrace stop that wakes a tracer on another CPU costs about twice as
+   * much; for attach, the CPU the target last ran on. 'none': let the scheduler decide.
+   */
+  cpu?: number | 'auto' | 'none';
+  /** events per batch handed to JS (default 512) */
+  batchEvents?: number;
+  /** batches handed over but not yet consumed before the tracee is paused (default 8) */
+  maxInFlight?: number;
+}
+
+export interface LaunchOptions extends CommonOptions {
+  command: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** fds for the child's stdin, stdout, stderr (default 0, 1, 2) */
+  stdio?: [number, number, number];
+  /** turn ASLR off in the launched program (personality ADDR_NO_RANDOMIZE) */
+  noAslr?: boolean;
+}
+
+export interface AttachOptions extends CommonOptions {
+  pids: number[];
+}
+
+export interface TraceResult {
+  /** wait status of the launched command (0 for attach) */
+  status: number;
+  /** the command's exit code as a shell reports it (128+signal when killed) */
+  exitCode: number;
+}
+
+/** Finds an executable as execvp would: a name with a slash is taken as is, else PATH. */
+export function resolveCommand(name: string, path = process.env.PATH ?? '/usr/bin:/bin'): string {
+  const candidates = name.includes('/') ? [name] : path.split(delimiter).map((d) => join(d || '.', name));
+  for (const c of candidates) {
+    try {
+      if (statSync(c).isFile()) {
+        accessSync(c, constants.X_OK);
+        return c;
+      }
+    } catch {
+      /* next */
+    }
+  }
+  throw new TraceError(`${name}: command not found`, 'ENOENT');
+}
+
+function lastCpuOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[36]);  // field 39, "processor"
+  } catch {
+    return undefined;
+  }
+}
+
+function allowedCpus(): number[] {
+  // honour an affinity mask the user set on rift itself (taskset)
+  try {
+    const s = readFileSync('/proc/self/status', 'utf8');
+    const m = /Cpus_allowed_list:\s*(\S+)/.exec(s);
+    if (m) {
+      const out: number[] = [];
+      for (const part of m[1]!.split(',')) {
+        const [a, b] = part.split('-').map(Number) as [number, number | undefined];
+        for (let c = a; c <= (b ?? a); c++) out.push(c);
+      }
+      if (out.length) return out;
+    }
+  } catch {
+    /* fall through */
+  }
+  return Array.from({ length: availableParallelism() }, (_, i) => i);
+}
+
+export class Trace implements AsyncIterable<Event[]> {
+  /** the launched command's pid (launch mode) */
+  readonly pid: number | undefined;
+  /** settles when the engine has finished and every batch was delivered */
+  readonly done: Promise<TraceResult>;
+  /** monotonic ns at the start, the zero of event `ts` */
+  readonly startNs: bigint;
+  /** wall-clock time at the start */
+  readonly startTime: Date;
+
+  private readonly native: NativeTracerT;
+  private readonly state: DecodeState;
+  private queue: Event[][] = [];
+  private waiting: ((v: IteratorResult<Event[]>) => void) | undefined;
+  private failed: Error | undefined;
+  private finished = false;
+  private unacked = 0;
+
+  private constructor(opts: NativeOptions) {
+    this.startTime = new Date();
+    this.startNs = process.hrtime.bigint();
+    this.state = { seq: 1, start: this.startNs };
+    let resolveDone!: (r: TraceResult) => void;
+    let rejectDone!: (e: Error) => void;
+    this.done = new Promise((res, rej) => {
+      resolveDone = res;
+      rejectDone = rej;
+    });
+    this.done.catch(() => {});  // observed through iteration or by the caller
+    this.native = new NativeTracer(opts, (...m: NativeMessage) => {
+      switch (m[0]) {
+        case 'batch':
+          this.unacked++;
+          this.push(decodeBatch(m[1], this.state));
+          break;
+        case 'done':
+          this.finished = true;
+          resolveDone({ status: m[1], exitCode: statusToCode(m[1]) ?? 0 });
+          this.wake();
+          break;
+        case 'error': {
+          const e = m[1];
+          let msg = e.message;
+          if (e.code === 'EPERM') msg += ' (is another tracer attached, or ptrace restricted? see /proc/sys/kernel/yama/ptrace_scope)';
+          if (e.code === 'ESRCH') msg = `${msg.replace(/: .*$/, '')}: no such process`;
+          this.failed = new TraceError(msg, e.code);
+          this.finished = true;
+          rejectDone(this.failed);
+          this.wake();
+          break;
+        }
+      }
+    });
+    this.native.start();
+    this.pid = opts.argv ? this.native.childPid() : undefined;
+  }
+
+  static launch(o: LaunchOptions): Trace {
+    if (!Array.isArray(o.command) || o.command.length === 0) throw new TypeError('launch: command must be a non-empty array');
+    const exe = resolveCommand(o.command[0]!, o.env?.PATH ?? process.env.PATH);
+    const env = Object.entries(o.env ?? process.env)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${v}`);
+    const cpus = allowedCpus();
+    const cpu = o.cpu === 'none' ? -1 : typeof o.cpu === 'number' ? o.cpu : cpus.length > 1 ? cpus[cpus.length - 1]! : -1;
+    return new Trace({
+      ...common(o),
+      argv: [exe, ...o.command.slice(1)],
+      env,
+      cwd: o.cwd,
+      stdio: o.stdio ?? [0, 1, 2],
+      noAslr: o.noAslr ?? false,
+      cpu,
+      pinChild: true,
+    });
+  }
+
+  static attach(o: AttachOptions): Trace {
+    if (!Array.isArray(o.pids) || o.pids.length === 0) throw new TypeError('attach: pids must be a non-empty array');
+    for (const p of o.pids) if (!Number.isInteger(p) || p <= 0) throw new TypeError(`attach: bad pid ${p}`);
+    const cpu = o.cpu === 'none' ? -1 : typeof o.cpu === 'number' ? o.cpu : (lastCpuOf(o.pids[0]!) ?? -1);
+    return new Trace({ ...common(o), pids: o.pids, cpu, pinChild: false });
+  }
+
+  /** Detach from every thread; they run on untraced. The stream ends with an `end` event. */
+  detach(): void {
+    if (!this.finished) this.native.detach();
+  }
+
+  /** Kill launched processes (attached ones are detached instead). */
+  kill(): void {
+    if (!this.finished) this.native.kill();
+  }
+
+  private push(events: Event[]): void {
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = undefined;
+      w({ value: events, done: false });
+    } else this.queue.push(events);
+  }
+
+  private wake(): void {
+    if (!this.waiting) return;
+    const w = this.waiting;
+    this.waiting = undefined;
+    if (this.failed) w(Promise.reject(this.failed) as never);
+    else w({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Event[]> {
+    return {
+      next: () => {
+        // the consumer is done with everything handed out before: let the engine go on
+        while (this.unacked > this.queue.length) {
+          this.unacked--;
+          this.native.ack();
+        }
+        const b = this.queue.shift();
+        if (b) return Promise.resolve({ value: b, done: false });
+        if (this.failed) return Promise.reject(this.failed);
+        if (this.finished) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((res) => (this.waiting = res));
+      },
+      return: () => {
+        this.kill();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+}
+
+function common(o: CommonOptions): NativeOptions {
+  return {
+    plan: o.plan,
+    seccomp: o.seccomp,
+    batchEvents: o.batchEvents,
+    maxInFlight: o.maxInFlight,
+  };
+}

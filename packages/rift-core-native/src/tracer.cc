@@ -1,0 +1,956 @@
+#include "tracer.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/ptrace.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <system_error>
+#include <thread>
+
+// glibc's <sys/ptrace.h> clashes with <linux/ptrace.h>; call the syscall directly.
+static long xptrace(long req, pid_t pid, void* addr, void* data) {
+  return syscall(SYS_ptrace, req, pid, addr, data);
+}
+static long xptrace(long req, pid_t pid, long addr, long data) {
+  return syscall(SYS_ptrace, req, pid, addr, data);
+}
+
+namespace rift {
+
+// Signal used to break the ptrace thread out of waitpid() when JS asks it to detach.
+static const int kWakeSignal = SIGRTMIN + 7;
+static void onWake(int) {}
+
+static std::system_error sysErr(int err, const std::string& what) {
+  return std::system_error(err, std::generic_category(), what);
+}
+
+Tracer::Tracer(TracerOptions opts, BatchHandler onBatch)
+    : opts_(std::move(opts)), onBatch_(std::move(onBatch)) {
+  resumeOp_ = opts_.useSeccomp ? PTRACE_CONT : PTRACE_SYSCALL;
+}
+
+Tracer::~Tracer() {}
+
+int64_t Tracer::now() const {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
+void Tracer::requestDetach() {
+  detachRequested_ = true;
+  { std::lock_guard<std::mutex> lk(mu_); }
+  cv_.notify_all();
+  if (tracerTid_) syscall(SYS_tgkill, getpid(), tracerTid_, kWakeSignal);
+}
+
+void Tracer::requestKill() {
+  killRequested_ = true;
+  { std::lock_guard<std::mutex> lk(mu_); }
+  cv_.notify_all();
+  if (tracerTid_) syscall(SYS_tgkill, getpid(), tracerTid_, kWakeSignal);
+}
+
+void Tracer::ack() {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (inFlight_ > 0) inFlight_--;
+  cv_.notify_all();
+}
+
+// ---- batches -------------------------------------------------------------------------------
+
+// Hands the current batch to JS. Waits while too many batches are unacknowledged: the tracee
+// stays stopped meanwhile, which is how a slow reader slows the traced program down.
+void Tracer::flushLocked(std::unique_lock<std::mutex>& lk) {
+  if (batchCount_ == 0) return;
+  cv_.wait(lk, [&] { return inFlight_ < opts_.maxInFlight || killRequested_; });
+  if (killRequested_ && inFlight_ >= opts_.maxInFlight) return;  // reader is gone
+  std::vector<uint8_t> out;
+  out.swap(batch_);
+  batchCount_ = 0;
+  inFlight_++;
+  onBatch_(std::move(out));
+}
+
+void Tracer::maybeFlush(bool force) {
+  std::unique_lock<std::mutex> lk(mu_);
+  batchCount_++;
+  if (batchCount_ == 1) {
+    batchStart_ = now();
+    cv_.notify_all();  // flusher starts its timer
+  }
+  if (force || batchCount_ >= opts_.batchEvents || batch_.size() >= opts_.batchBytes)
+    flushLocked(lk);
+}
+
+// Flushes a partial batch that has waited flushMs, so a quiet tracee's last events still
+// reach the reader promptly.
+void Tracer::flusherMain() {
+  std::unique_lock<std::mutex> lk(mu_);
+  while (!stopping_) {
+    if (batchCount_ == 0) {
+      cv_.wait(lk);
+      continue;
+    }
+    int64_t due = batchStart_ + int64_t(opts_.flushMs) * 1000000;
+    int64_t left = due - now();
+    if (left > 0) {
+      cv_.wait_for(lk, std::chrono::nanoseconds(left));
+      continue;
+    }
+    if (inFlight_ < opts_.maxInFlight) flushLocked(lk);
+    else cv_.wait_for(lk, std::chrono::milliseconds(opts_.flushMs));
+  }
+}
+
+// ---- records -------------------------------------------------------------------------------
+
+void Tracer::warn(pid_t tid, const std::string& msg) {
+  std::unique_lock<std::mutex> lk(mu_);
+  RecordWriter w(batch_);
+  w.begin(REC_WARNING, tid, 0, now());
+  w.blob(0, 0, 0, 0, msg.size(), msg.data(), msg.size());
+  w.end();
+  lk.unlock();
+  maybeFlush(false);
+}
+
+ThreadState& Tracer::state(pid_t tid) {
+  auto it = threads_.find(tid);
+  if (it != threads_.end()) return it->second;
+  ThreadState& st = threads_[tid];
+  st.pid = tgidOf(tid);
+  return st;
+}
+
+pid_t Tracer::tgidOf(pid_t tid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/status", tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return tid;
+  char buf[1024];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return tid;
+  buf[n] = 0;
+  const char* p = strstr(buf, "\nTgid:");
+  return p ? pid_t(atoi(p + 6)) : tid;
+}
+
+ssize_t Tracer::readMemory(pid_t tid, uint64_t addr, void* buf, size_t len) {
+  if (len == 0) return 0;
+  struct iovec local = {buf, len};
+  struct iovec remote = {reinterpret_cast<void*>(addr), len};
+  ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+  if (n >= 0) return n;
+  if (errno != EPERM && errno != ENOSYS) return -1;
+  // Fallback for kernels or policies without process_vm_readv.
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/mem", tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  n = pread(fd, buf, len, off_t(addr));
+  int e = errno;
+  close(fd);
+  errno = e;
+  return n;
+}
+
+ssize_t Tracer::writeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len) {
+  if (len == 0) return 0;
+  struct iovec local = {const_cast<void*>(buf), len};
+  struct iovec remote = {reinterpret_cast<void*>(addr), len};
+  ssize_t n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+  if (n == ssize_t(len)) return n;
+  // Read-only mappings (and failed partial writes) go through /proc/PID/mem, as a debugger does.
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/mem", tid);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  n = pwrite(fd, buf, len, off_t(addr));
+  int e = errno;
+  close(fd);
+  errno = e;
+  return n;
+}
+
+// Reads up to `cap` bytes at addr, stopping after a NUL when `cstring`. Reads page by page so
+// a string that ends just before an unmapped page is still read. Returns bytes read, or -errno
+// when nothing at all could be read.
+static ssize_t readBounded(Tracer& t, pid_t tid, uint64_t addr, uint8_t* dst, size_t cap,
+                           bool cstring, bool* sawNul) {
+  size_t got = 0;
+  *sawNul = false;
+  while (got < cap) {
+    uint64_t a = addr + got;
+    size_t chunk = std::min<size_t>(cap - got, 4096 - (a & 4095));
+    if (!cstring) chunk = cap - got;
+    ssize_t n = t.readMemory(tid, a, dst + got, chunk);
+    if (n <= 0) {
+      if (got == 0) return -(errno ? errno : EFAULT);
+      break;
+    }
+    if (cstring) {
+      void* z = memchr(dst + got, 0, size_t(n));
+      if (z) {
+        got = size_t(static_cast<uint8_t*>(z) - dst);
+        *sawNul = true;
+        return ssize_t(got);
+      }
+    }
+    got += size_t(n);
+    if (size_t(n) < chunk) break;
+  }
+  return ssize_t(got);
+}
+
+static int64_t lengthOf(Tracer& t, pid_t tid, const CaptureSpec& c, const uint64_t* args,
+                        int64_t ret) {
+  switch (c.lenFrom) {
+    case LengthFrom::Fixed: return c.max < 0 ? 0 : c.max;
+    case LengthFrom::Arg: return int64_t(args[c.lenArg]) * c.scale;
+    case LengthFrom::Ret: return ret * c.scale;
+    case LengthFrom::ArgPtrU32: {
+      uint32_t v = 0;
+      if (!args[c.lenArg] || t.readMemory(tid, args[c.lenArg], &v, 4) != 4) return 0;
+      return int64_t(v) * c.scale;
+    }
+    case LengthFrom::ArgPtrU64: {
+      uint64_t v = 0;
+      if (!args[c.lenArg] || t.readMemory(tid, args[c.lenArg], &v, 8) != 8) return 0;
+      return int64_t(v);
+    }
+  }
+  return 0;
+}
+
+static const size_t kStringCap = 1 << 20;  // a C string longer than this is cut, even "whole"
+
+// Captures one buffer (data at addr, `full` bytes wanted) into a blob, bounded by `max`.
+static void captureBuffer(Tracer& t, pid_t tid, RecordWriter& w, uint8_t arg, uint8_t flags,
+                          uint8_t kind, uint32_t index, uint64_t addr, int64_t full,
+                          int64_t max) {
+  if (full < 0) full = 0;
+  if (full > 0x7fffffff) full = 0x7fffffff;
+  size_t want = size_t(full);
+  if (max >= 0 && int64_t(want) > max) want = size_t(max);
+  if (addr == 0 && full > 0) {
+    w.blob(arg, flags | BLOB_FAULT, kind, index, EFAULT, nullptr, 0);
+    return;
+  }
+  uint8_t* dst = w.blobReserve(arg, flags, kind, index, uint32_t(want));
+  bool nul;
+  ssize_t n = readBounded(t, tid, addr, dst, want, false, &nul);
+  if (n < 0) {
+    w.blobCommit(flags | BLOB_FAULT, uint32_t(-n), 0);
+    return;
+  }
+  uint8_t f = flags;
+  if (size_t(n) < size_t(full)) f |= BLOB_TRUNCATED;
+  w.blobCommit(f, uint32_t(full), uint32_t(n));
+}
+
+static void captureString(Tracer& t, pid_t tid, RecordWriter& w, uint8_t arg, uint8_t flags,
+                          uint32_t index, uint64_t addr, int64_t max) {
+  size_t cap = max < 0 ? kStringCap : size_t(max);
+  if (addr == 0) {
+    w.blob(arg, flags | BLOB_FAULT, uint8_t(CaptureKind::CString), index, EFAULT, nullptr, 0);
+    return;
+  }
+  // read one byte more than the bound to know whether the string was cut
+  uint8_t* dst = w.blobReserve(arg, flags, uint8_t(CaptureKind::CString), index, uint32_t(cap + 1));
+  bool nul;
+  ssize_t n = readBounded(t, tid, addr, dst, cap + 1, true, &nul);
+  if (n < 0) {
+    w.blobCommit(flags | BLOB_FAULT, uint32_t(-n), 0);
+    return;
+  }
+  if (!nul && size_t(n) > cap) {
+    w.blobCommit(flags | BLOB_TRUNCATED, uint32_t(n), uint32_t(cap));
+    return;
+  }
+  w.blobCommit(flags, uint32_t(n), uint32_t(n));
+}
+
+void Tracer::capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureSpec& c,
+                     int64_t ret, bool atExit) {
+  uint8_t flags = atExit ? BLOB_EXIT : 0;
+  uint8_t arg = uint8_t(c.arg);
+  uint64_t addr = st.args[c.arg];
+  switch (c.kind) {
+    case CaptureKind::CString:
+      captureString(*this, tid, w, arg, flags, 0, addr, c.max);
+      break;
+    case CaptureKind::Buffer:
+      captureBuffer(*this, tid, w, arg, flags, uint8_t(c.kind), 0, addr,
+                    lengthOf(*this, tid, c, st.args, ret), c.lenFrom == LengthFrom::Fixed ? -1 : c.max);
+      break;
+    case CaptureKind::StringArray: {
+      // NULL-terminated array of char*: one blob per element; `max` bounds each string,
+      // and at most 4096 elements are read (BLOB_MORE marks the cut).
+      if (addr == 0) break;
+      uint32_t i = 0;
+      for (; i < 4096; i++) {
+        uint64_t p = 0;
+        if (readMemory(tid, addr + 8 * i, &p, 8) != 8) {
+          w.blob(arg, flags | BLOB_FAULT, uint8_t(c.kind), i, EFAULT, nullptr, 0);
+          return;
+        }
+        if (p == 0) return;
+        captureString(*this, tid, w, arg, flags, i, p, c.max);
+      }
+      w.blob(arg, flags | BLOB_MORE, uint8_t(c.kind), i, 0, nullptr, 0);
+      break;
+    }
+    case CaptureKind::IoVec:
+    case CaptureKind::MsgHdr: {
+      // iovec array (readv/writev...) or the iovecs inside a msghdr (recvmsg/sendmsg).
+      // Element i is blob index i (MsgHdr: index 0 = msghdr, 1 = name, 2 = control, 3+ = iov).
+      uint64_t iovAddr = addr;
+      int64_t count = int64_t(st.args[c.lenArg]);
+      uint32_t base = 0;
+      if (c.kind == CaptureKind::MsgHdr) {
+        uint8_t mh[56];
+        if (addr == 0 || readMemory(tid, addr, mh, 56) != 56) {
+          w.blob(arg, flags | BLOB_FAULT, uint8_t(c.kind), 0, EFAULT, nullptr, 0);
+          return;
+        }
+        w.blob(arg, flags, uint8_t(c.kind), 0, 56, mh, 56);
+        uint64_t name, control, iov;
+        uint32_t namelen;
+        uint64_t iovlen, controllen;
+        memcpy(&name, mh + 0, 8);
+        memcpy(&namelen, mh + 8, 4);
+        memcpy(&iov, mh + 16, 8);
+        memcpy(&iovlen, mh + 24, 8);
+        memcpy(&control, mh + 32, 8);
+        memcpy(&controllen, mh + 40, 8);
+        if (name && namelen) captureBuffer(*this, tid, w, arg, flags, uint8_t(c.kind), 1, name, namelen, 128);
+        if (control && controllen) captureBuffer(*this, tid, w, arg, flags, uint8_t(c.kind), 2, control, int64_t(controllen), 4096);
+        iovAddr = iov;
+        count = int64_t(iovlen);
+        base = 3;
+      }
+      if (count < 0) count = 0;
+      bool more = count > 1024;
+      if (more) count = 1024;
+      // total bytes transferred: the return value at exit, else the sum of lengths
+      int64_t remaining = atExit ? ret : INT64_MAX;
+      int64_t budget = c.max;  // display bound across all elements
+      for (int64_t i = 0; i < count; i++) {
+        uint64_t v[2];
+        if (readMemory(tid, iovAddr + 16 * i, v, 16) != 16) {
+          w.blob(arg, flags | BLOB_FAULT, uint8_t(c.kind), base + uint32_t(i), EFAULT, nullptr, 0);
+          return;
+        }
+        int64_t len = std::min<int64_t>(int64_t(v[1]), std::max<int64_t>(remaining, 0));
+        int64_t keep = budget < 0 ? -1 : std::max<int64_t>(budget, 0);
+        captureBuffer(*this, tid, w, arg, flags, uint8_t(c.kind), base + uint32_t(i), v[0], len, keep);
+        if (remaining != INT64_MAX) remaining -= len;
+        if (budget >= 0) budget -= std::min(len, budget);
+      }
+      if (more) w.blob(arg, flags | BLOB_MORE, uint8_t(c.kind), base + uint32_t(count), 0, nullptr, 0);
+      break;
+    }
+  }
+}
+
+// ---- syscall stops -------------------------------------------------------------------------
+
+void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, bool seccomp) {
+  auto* info = static_cast<const struct ptrace_syscall_info*>(infoPtr);
+  if (st.inSyscall) emitUnfinished(tid, st, now());  // lost its exit (should not happen)
+  st.inSyscall = true;
+  st.seccompEntry = seccomp;
+  st.skipped = false;
+  st.injected = false;
+  st.compat = info->arch != AUDIT_ARCH_X86_64;
+  st.nr = seccomp ? info->seccomp.nr : info->entry.nr;
+  memcpy(st.args, seccomp ? info->seccomp.args : info->entry.args, sizeof st.args);
+  st.entryTs = now();
+  st.entryBlobs.clear();
+  st.entryBlobCount = 0;
+  if (!st.started) return;
+  if (!st.compat && st.nr < opts_.plan.size()) {
+    RecordWriter w(st.entryBlobs);
+    // entry captures go to a scratch record; their blobs are copied out on completion
+    w.begin(0, 0, 0, 0);
+    for (const auto& c : opts_.plan[st.nr])
+      if (!c.atExit) capture(tid, st, w, c, 0, false);
+    w.end();
+    uint16_t nb;
+    memcpy(&nb, st.entryBlobs.data() + 6, 2);
+    st.entryBlobCount = nb;
+  }
+  if (interceptor_) {
+    SyscallView v{tid, st.pid, st.nr, {}, 0};
+    memcpy(v.args, st.args, sizeof v.args);
+    EntryDecision d = interceptor_->onEntry(*this, v);
+    if (d.setArgs || d.skip) {
+      struct user_regs_struct regs;
+      if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) == 0) {
+        if (d.setArgs) {
+          regs.rdi = d.args[0]; regs.rsi = d.args[1]; regs.rdx = d.args[2];
+          regs.r10 = d.args[3]; regs.r8 = d.args[4]; regs.r9 = d.args[5];
+        }
+        if (d.skip) regs.orig_rax = uint64_t(-1);  // the kernel skips nr -1 with -ENOSYS
+        xptrace(PTRACE_SETREGS, tid, nullptr, &regs);
+        st.skipped = d.skip;
+        st.injected = d.setArgs;
+      }
+    }
+  }
+}
+
+void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isError) {
+  int64_t ts = now();
+  bool resumed = false;
+  if (!st.inSyscall) {
+    // exit without entry: attached while the thread was inside a syscall
+    struct user_regs_struct regs;
+    if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return;
+    st.nr = regs.orig_rax;
+    uint64_t a[6] = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
+    memcpy(st.args, a, sizeof a);
+    st.entryTs = ts;
+    st.entryBlobs.clear();
+    st.entryBlobCount = 0;
+    st.compat = false;
+    resumed = true;
+  }
+  st.inSyscall = false;
+  if (!st.started) return;
+  if (interceptor_) {
+    SyscallView v{tid, st.pid, st.nr, {}, rval};
+    memcpy(v.args, st.args, sizeof v.args);
+    ExitDecision d = interceptor_->onExit(*this, v, st.skipped);
+    for (auto& wr : d.writes) writeMemory(tid, wr.first, wr.second.data(), wr.second.size());
+    if (d.setRet) {
+      struct user_regs_struct regs;
+      if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) == 0) {
+        regs.rax = uint64_t(d.ret);
+        xptrace(PTRACE_SETREGS, tid, nullptr, &regs);
+        rval = d.ret;
+        isError = d.ret < 0 && d.ret >= -4095;
+      }
+    }
+    if (d.setRet || !d.writes.empty()) st.injected = true;
+    st.pendingSignal = d.signal;
+  }
+  {
+    std::unique_lock<std::mutex> lk(mu_);
+    RecordWriter w(batch_);
+    w.begin(REC_SYSCALL, tid, st.pid, st.entryTs);
+    w.set(0, int64_t(st.nr));
+    for (int i = 0; i < 6; i++) w.set(1 + i, int64_t(st.args[i]));
+    w.set(7, rval);
+    w.set(8, resumed ? -1 : ts - st.entryTs);
+    int64_t flags = (resumed ? SC_RESUMED : 0) | (st.seccompEntry ? SC_SECCOMP : 0) |
+                    (st.injected ? SC_INJECTED : 0) | (st.compat ? SC_COMPAT : 0) |
+                    (st.skipped ? SC_SKIPPED : 0);
+    w.set(9, flags);
+    w.appendBlobs(st.entryBlobs, st.entryBlobCount);
+    if (!st.compat && st.nr < opts_.plan.size()) {
+      for (const auto& c : opts_.plan[st.nr])
+        if (c.atExit && (!isError || c.onError)) capture(tid, st, w, c, rval, true);
+    }
+    w.end();
+  }
+  maybeFlush(false);
+}
+
+void Tracer::emitUnfinished(pid_t tid, ThreadState& st, int64_t ts) {
+  (void)ts;
+  st.inSyscall = false;
+  if (!st.started) return;
+  {
+    std::unique_lock<std::mutex> lk(mu_);
+    RecordWriter w(batch_);
+    w.begin(REC_SYSCALL, tid, st.pid, st.entryTs);
+    w.set(0, int64_t(st.nr));
+    for (int i = 0; i < 6; i++) w.set(1 + i, int64_t(st.args[i]));
+    w.set(7, 0);
+    w.set(8, -1);
+    w.set(9, SC_UNFINISHED | (st.seccompEntry ? SC_SECCOMP : 0) | (st.compat ? SC_COMPAT : 0));
+    w.appendBlobs(st.entryBlobs, st.entryBlobCount);
+    w.end();
+  }
+  maybeFlush(false);
+}
+
+// ---- life-cycle records --------------------------------------------------------------------
+
+void Tracer::emitSpawn(pid_t parent, ThreadState& st, pid_t child, int kind) {
+  ThreadState& cs = state(child);
+  cs.started = st.started;
+  if (kind == 2 || kind == 3) kind = (cs.pid == st.pid) ? 2 : 3;  // thread or process
+  if (!st.started) return;
+  {
+    std::unique_lock<std::mutex> lk(mu_);
+    RecordWriter w(batch_);
+    w.begin(REC_SPAWN, parent, st.pid, now());
+    w.set(0, child);
+    w.set(1, cs.pid);
+    w.set(2, kind);
+    w.end();
+  }
+  maybeFlush(false);
+}
+
+static std::string readFile(const char* path, size_t cap) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while (out.size() < cap && (n = read(fd, buf, sizeof buf)) > 0) out.append(buf, size_t(n));
+  close(fd);
+  return out;
+}
+
+void Tracer::emitExec(pid_t tid, pid_t oldTid) {
+  ThreadState& st = state(tid);
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/exe", tid);
+  char exe[4096];
+  ssize_t n = readlink(path, exe, sizeof exe);
+  if (n < 0) n = 0;
+  snprintf(path, sizeof path, "/proc/%d/cmdline", tid);
+  std::string cmdline = readFile(path, 1 << 20);
+  {
+    std::unique_lock<std::mutex> lk(mu_);
+    RecordWriter w(batch_);
+    w.begin(REC_EXEC, tid, st.pid, now());
+    w.set(0, oldTid);
+    w.blob(0, 0, 0, 0, uint32_t(n), exe, uint32_t(n));
+    size_t i = 0, at = 0;
+    while (at < cmdline.size()) {
+      size_t z = cmdline.find('\0', at);
+      if (z == std::string::npos) z = cmdline.size();
+      w.blob(1, 0, 0, uint32_t(i++), uint32_t(z - at), cmdline.data() + at, uint32_t(z - at));
+      at = z + 1;
+    }
+    w.end();
+  }
+  maybeFlush(false);
+}
+
+void Tracer::emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop) {
+  if (!st.started) return;
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  bool haveInfo = !groupStop && xptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) == 0;
+  {
+    std::unique_lock<std::mutex> lk(mu_);
+    RecordWriter w(batch_);
+    w.begin(REC_SIGNAL, tid, st.pid, now());
+    w.set(0, sig);
+    w.set(7, groupStop ? 1 : 0);
+    if (haveInfo) {
+      w.set(1, si.si_code);
+      w.set(2, si.si_pid);
+      w.set(3, si.si_uid);
+      w.set(4, si.si_status);
+      w.set(5, int64_t(reinterpret_cast<uintptr_t>(si.si_addr)));
+      w.set(6, si.si_errno);
+      w.blob(0, 0, 0, 0, sizeof si, &si, sizeof si);
+    }
+    w.end();
+  }
+  maybeFlush(false);
+}
+
+void Tracer::emitExit(pid_t tid, ThreadState& st, int status) {
+  if (st.inSyscall) emitUnfinished(tid, st, now());
+  if (!st.started) return;
+  {
+    std::unique_lock<std::mutex> lk(mu_);
+    RecordWriter w(batch_);
+    w.begin(REC_EXIT, tid, st.pid, now());
+    w.set(0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    w.set(1, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    w.set(2, WIFSIGNALED(status) && WCOREDUMP(status) ? 1 : 0);
+    w.end();
+  }
+  maybeFlush(false);
+}
+
+void Tracer::emitEnd(int reason, int status) {
+  std::unique_lock<std::mutex> lk(mu_);
+  RecordWriter w(batch_);
+  w.begin(REC_END, 0, 0, now());
+  w.set(0, reason);
+  w.set(1, status);
+  w.end();
+  batchCount_++;
+  flushLocked(lk);
+}
+
+// ---- launch and attach ---------------------------------------------------------------------
+
+static const long kOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+                             PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
+
+// seccomp-bpf program: SECCOMP_RET_TRACE for the wanted numbers, ALLOW for the rest.
+static std::vector<struct sock_filter> buildFilter(const std::vector<int>& nrs) {
+  std::vector<struct sock_filter> f;
+  f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+  f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
+  f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));  // foreign ABI: always stop
+  f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+  for (int nr : nrs) {
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(nr), 0, 1));
+    f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+  }
+  f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+  return f;
+}
+
+void Tracer::launch() {
+  // Everything the child needs is prepared before fork(): after it, in a multi-threaded
+  // process, only async-signal-safe calls are allowed.
+  std::vector<char*> argv, envp;
+  for (auto& a : opts_.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  for (auto& e : opts_.env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  auto filter = buildFilter(opts_.seccompNrs);
+  struct sock_fprog prog = {uint16_t(filter.size()), filter.data()};
+  int go[2], err[2];
+  if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) throw sysErr(errno, "pipe");
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  if (opts_.cpu >= 0) CPU_SET(opts_.cpu, &cpus);
+
+  pid_t pid = fork();
+  if (pid < 0) throw sysErr(errno, "fork");
+  if (pid == 0) {
+    close(go[1]);
+    close(err[0]);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);  // Node's handlers must not leak in
+    signal(SIGPIPE, SIG_DFL);
+    int fds[3] = {opts_.stdinFd, opts_.stdoutFd, opts_.stderrFd};
+    for (int i = 0; i < 3; i++) {
+      if (fds[i] == i) {
+        int fl = fcntl(i, F_GETFD);
+        if (fl >= 0) fcntl(i, F_SETFD, fl & ~FD_CLOEXEC);
+      } else if (fds[i] >= 0) {
+        dup2(fds[i], i);
+      }
+    }
+    int e = 0;
+    if (!opts_.cwd.empty() && chdir(opts_.cwd.c_str()) < 0) e = errno;
+    if (opts_.cpu >= 0 && opts_.pinChild) sched_setaffinity(0, sizeof cpus, &cpus);
+    if (opts_.noAslr) personality(ADDR_NO_RANDOMIZE);
+    char c;
+    if (!e && read(go[0], &c, 1) != 1) e = ECHILD;  // tracer gone
+    if (!e && opts_.useSeccomp) {
+      if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+          prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+        e = errno;
+    }
+    if (!e) {
+      execve(argv[0], argv.data(), envp.data());
+      e = errno;
+    }
+    ssize_t w = write(err[1], &e, sizeof e);
+    (void)w;
+    _exit(127);
+  }
+  close(go[0]);
+  close(err[1]);
+  child_ = pid;
+  launched_ = true;
+  long opts = kOptions | PTRACE_O_EXITKILL | (opts_.useSeccomp ? PTRACE_O_TRACESECCOMP : 0);
+  if (xptrace(PTRACE_SEIZE, pid, 0L, opts) < 0) {
+    int e = errno;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, __WALL);
+    close(go[1]);
+    close(err[0]);
+    throw sysErr(e, "ptrace(PTRACE_SEIZE)");
+  }
+  // Stop it once so that syscall stops are armed before it runs on to execve.
+  xptrace(PTRACE_INTERRUPT, pid, 0L, 0L);
+  int status;
+  if (waitpid(pid, &status, __WALL) < 0) throw sysErr(errno, "waitpid");
+  ThreadState& st = state(pid);
+  st.pid = pid;
+  st.started = false;  // nothing is recorded before its execve
+  xptrace(resumeOp_, pid, 0L, 0L);
+  char c = 1;
+  if (write(go[1], &c, 1) != 1) {}
+  close(go[1]);
+  // The error pipe closes on a successful execve (O_CLOEXEC) or carries errno on failure.
+  // Reading it here would deadlock (the child stops at execve); the loop reports instead.
+  errPipe_ = err[0];
+}
+
+void Tracer::seize(pid_t tid, bool interrupt) {
+  if (xptrace(PTRACE_SEIZE, tid, 0L, kOptions) < 0) throw sysErr(errno, "ptrace(PTRACE_SEIZE)");
+  if (interrupt) xptrace(PTRACE_INTERRUPT, tid, 0L, 0L);
+  ThreadState& st = state(tid);
+  st.started = true;
+}
+
+void Tracer::attach() {
+  for (pid_t pid : opts_.pids) {
+    // Attach every thread, listing /proc/PID/task until a pass finds no new one: threads
+    // created meanwhile are either listed or auto-attached through their creator's clone.
+    for (int pass = 0; pass < 100; pass++) {
+      char path[64];
+      snprintf(path, sizeof path, "/proc/%d/task", pid);
+      DIR* d = opendir(path);
+      if (!d) {
+        if (pass == 0) throw sysErr(errno == ENOENT ? ESRCH : errno, "attach to " + std::to_string(pid));
+        break;
+      }
+      bool added = false;
+      while (struct dirent* e = readdir(d)) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        pid_t tid = atoi(e->d_name);
+        if (threads_.count(tid)) continue;
+        try {
+          seize(tid, true);
+          added = true;
+        } catch (const std::system_error& ex) {
+          closedir(d);
+          if (threads_.empty() || ex.code().value() == EPERM) throw;
+          d = nullptr;
+          break;
+        }
+      }
+      if (d) closedir(d);
+      if (!added) break;
+    }
+  }
+}
+
+// ---- the loop ------------------------------------------------------------------------------
+
+void Tracer::resume(pid_t tid, ThreadState& st, int sig) {
+  int op = resumeOp_;
+  // under the prefilter, a syscall stopped at its seccomp stop must be resumed with
+  // PTRACE_SYSCALL so that its exit is seen too
+  if (st.inSyscall && st.seccompEntry) op = PTRACE_SYSCALL;
+  if (!st.started) op = PTRACE_SYSCALL;  // pre-exec child: watch for execve
+  if (opts_.useSeccomp && !st.started) op = PTRACE_CONT;
+  xptrace(op, tid, 0L, long(sig));
+}
+
+void Tracer::handleStop(pid_t tid, int status) {
+  if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    auto it = threads_.find(tid);
+    if (it != threads_.end()) {
+      if (tid == child_ && !it->second.started && errPipe_ >= 0) {
+        int e = 0;
+        if (read(errPipe_, &e, sizeof e) == sizeof e && e)
+          warn(tid, std::string("cannot run the command: ") + strerror(e));
+      }
+      emitExit(tid, it->second, status);
+      threads_.erase(it);
+    }
+    if (tid == child_) {
+      childStatus_ = status;
+      childExited_ = true;
+    }
+    return;
+  }
+  if (!WIFSTOPPED(status)) return;
+  ThreadState& st = state(tid);
+  int sig = WSTOPSIG(status);
+  int event = status >> 16;
+
+  if (sig == (SIGTRAP | 0x80)) {
+    struct ptrace_syscall_info info;
+    long n = xptrace(PTRACE_GET_SYSCALL_INFO, tid, long(sizeof info), long(reinterpret_cast<uintptr_t>(&info)));
+    if (n <= 0) { resume(tid, st, 0); return; }
+    if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+      if (!st.started && info.entry.nr == SYS_execve) st.started = true;
+      onSyscallEntry(tid, st, &info, false);
+    } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+      onSyscallExit(tid, st, info.exit.rval, info.exit.is_error);
+    }
+    resume(tid, st, st.pendingSignal);
+    st.pendingSignal = 0;
+    return;
+  }
+  switch (event) {
+    case PTRACE_EVENT_SECCOMP: {
+      struct ptrace_syscall_info info;
+      long n = xptrace(PTRACE_GET_SYSCALL_INFO, tid, long(sizeof info), long(reinterpret_cast<uintptr_t>(&info)));
+      if (n > 0 && info.op == PTRACE_SYSCALL_INFO_SECCOMP) onSyscallEntry(tid, st, &info, true);
+      resume(tid, st, 0);
+      return;
+    }
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE: {
+      unsigned long msg = 0;
+      xptrace(PTRACE_GETEVENTMSG, tid, nullptr, &msg);
+      int kind = event == PTRACE_EVENT_FORK ? 0 : event == PTRACE_EVENT_VFORK ? 1 : 2;
+      emitSpawn(tid, st, pid_t(msg), kind);
+      resume(tid, st, 0);
+      return;
+    }
+    case PTRACE_EVENT_EXEC: {
+      unsigned long former = 0;
+      xptrace(PTRACE_GETEVENTMSG, tid, nullptr, &former);
+      if (pid_t(former) != tid) {
+        // A non-leader thread exec'd and took the leader's tid: the leader's own pending
+        // syscall will never finish; the exec'ing thread's state moves to the leader's tid.
+        auto old = threads_.find(pid_t(former));
+        auto lead = threads_.find(tid);
+        if (lead != threads_.end() && lead->second.inSyscall) emitUnfinished(tid, lead->second, now());
+        if (old != threads_.end()) {
+          ThreadState moved = old->second;
+          threads_.erase(old);
+          threads_[tid] = moved;
+        }
+      }
+      ThreadState& s = state(tid);
+      if (!s.started) s.started = true;
+      if (tid == child_ && errPipe_ >= 0) { close(errPipe_); errPipe_ = -1; }
+      emitExec(tid, pid_t(former));
+      resume(tid, s, 0);
+      return;
+    }
+    case PTRACE_EVENT_STOP: {
+      if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+        // group-stop: stay stopped until SIGCONT, but keep reporting (job control works)
+        if (!st.groupStopped) emitSignal(tid, st, sig, true);
+        st.groupStopped = true;
+        if (detaching_) { xptrace(PTRACE_DETACH, tid, 0L, 0L); threads_.erase(tid); return; }
+        xptrace(PTRACE_LISTEN, tid, 0L, 0L);
+        return;
+      }
+      st.groupStopped = false;
+      if (detaching_) { xptrace(PTRACE_DETACH, tid, 0L, 0L); threads_.erase(tid); return; }
+      resume(tid, st, 0);
+      return;
+    }
+    default:
+      break;
+  }
+  if (sig == SIGTRAP && event != 0) {  // other ptrace events
+    resume(tid, st, 0);
+    return;
+  }
+  // signal-delivery-stop: report and deliver
+  st.groupStopped = false;
+  emitSignal(tid, st, sig, false);
+  if (detaching_) { xptrace(PTRACE_DETACH, tid, 0L, long(sig)); threads_.erase(tid); return; }
+  resume(tid, st, sig);
+}
+
+void Tracer::doDetach() {
+  detaching_ = true;
+  // Every thread must be in a ptrace-stop to be detached: interrupt them all, then detach
+  // each as its stop arrives (handleStop sees detaching_).
+  for (auto& kv : threads_) {
+    if (kv.second.inSyscall) emitUnfinished(kv.first, kv.second, now());
+    if (xptrace(PTRACE_DETACH, kv.first, 0L, 0L) == 0) kv.second.pid = -1;  // was stopped
+    else xptrace(PTRACE_INTERRUPT, kv.first, 0L, 0L);
+  }
+  for (auto it = threads_.begin(); it != threads_.end();)
+    it = it->second.pid == -1 ? threads_.erase(it) : std::next(it);
+}
+
+void Tracer::loop() {
+  sigset_t wake;
+  sigemptyset(&wake);
+  sigaddset(&wake, kWakeSignal);
+  pthread_sigmask(SIG_UNBLOCK, &wake, nullptr);
+  bool killed = false;
+  while (!threads_.empty()) {
+    if (detachRequested_ && !detaching_) {
+      if (launched_ && !opts_.pids.size()) {
+        // a launched program is detached too: it runs on, untraced
+      }
+      doDetach();
+      if (threads_.empty()) break;
+    }
+    if (killRequested_ && !killed) {
+      killed = true;
+      for (auto& kv : threads_) if (launched_) kill(kv.second.pid, SIGKILL);
+      if (!launched_) { detachRequested_ = true; continue; }
+    }
+    int status;
+    pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
+    if (tid < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ECHILD) break;
+      throw sysErr(errno, "waitpid");
+    }
+    handleStop(tid, status);
+  }
+}
+
+int Tracer::run() {
+  tracerTid_ = pid_t(syscall(SYS_gettid));
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = onWake;  // no SA_RESTART: waitpid returns EINTR
+  sigaction(kWakeSignal, &sa, nullptr);
+  if (opts_.cpu >= 0) {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    CPU_SET(opts_.cpu, &cpus);
+    sched_setaffinity(0, sizeof cpus, &cpus);
+  }
+  std::thread flusher([this] { flusherMain(); });
+  int reason = 0;
+  try {
+    if (opts_.pids.empty()) launch();
+    else attach();
+    loop();
+    reason = detaching_ ? 1 : killRequested_ ? 2 : 0;
+  } catch (...) {
+    for (auto& kv : threads_) {
+      if (launched_) kill(kv.first, SIGKILL);
+      else xptrace(PTRACE_DETACH, kv.first, 0L, 0L);
+    }
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    flusher.join();
+    throw;
+  }
+  if (launched_ && !childExited_ && detaching_) {
+    // detached launched child: it keeps running and is no longer ours to reap
+  }
+  emitEnd(reason, childStatus_);
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  flusher.join();
+  if (errPipe_ >= 0) close(errPipe_);
+  return childStatus_;
+}
+
+}  // namespace rift

@@ -1,0 +1,185 @@
+// The ptrace engine. It knows mechanisms (launch, attach, follow, stops, memory, detach), not
+// syscalls: which memory to read for which syscall number comes from a CapturePlan built in
+// TypeScript, and what to do to a syscall comes from an Interceptor.
+#pragma once
+#include <sys/types.h>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "record_buffer.h"
+
+namespace rift {
+
+enum class CaptureKind : int32_t { CString = 0, Buffer = 1, IoVec = 2, StringArray = 3, MsgHdr = 4 };
+enum class LengthFrom : int32_t { Fixed = 0, Arg = 1, Ret = 2, ArgPtrU32 = 3, ArgPtrU64 = 4 };
+
+struct CaptureSpec {
+  int arg = 0;
+  bool atExit = false;
+  CaptureKind kind = CaptureKind::Buffer;
+  LengthFrom lenFrom = LengthFrom::Fixed;
+  int lenArg = 0;
+  int64_t max = -1;      // bytes to keep; -1 = whole (content that replay must reproduce)
+  bool onError = false;  // also capture when the syscall failed
+  int64_t scale = 1;     // length unit in bytes (element size of an array of structs)
+};
+
+using CapturePlan = std::vector<std::vector<CaptureSpec>>;  // indexed by syscall number
+
+struct TracerOptions {
+  // launch
+  std::vector<std::string> argv;  // argv[0] is the resolved executable path
+  std::vector<std::string> env;
+  std::string cwd;
+  int stdinFd = 0, stdoutFd = 1, stderrFd = 2;
+  bool noAslr = false;
+  bool noVdso = false;
+  // attach
+  std::vector<pid_t> pids;
+  // common
+  CapturePlan plan;
+  std::vector<int> seccompNrs;  // empty with useSeccomp=false: stop at every syscall
+  bool useSeccomp = false;
+  int cpu = -1;                 // pin the ptrace thread (and a launched child) to this CPU
+  bool pinChild = true;
+  size_t batchEvents = 512;
+  size_t batchBytes = 1 << 20;
+  int maxInFlight = 8;          // batches handed to JS and not yet acknowledged
+  int flushMs = 20;
+};
+
+// A syscall as the interceptor sees it. Registers are the kernel's view at the stop.
+struct SyscallView {
+  pid_t tid, pid;
+  uint64_t nr;
+  uint64_t args[6];
+  int64_t ret;  // exit only
+};
+
+// What to do with a syscall at its entry stop.
+struct EntryDecision {
+  bool skip = false;           // neutralise: the kernel does not run it
+  bool setArgs = false;        // write `args` back before it runs
+  uint64_t args[6] = {0};
+  bool hold = false;           // hold the thread: decision continues at exit (onExit)
+};
+
+struct ExitDecision {
+  bool setRet = false;
+  int64_t ret = 0;
+  // bytes to write into tracee memory before it resumes: (address, bytes)
+  std::vector<std::pair<uint64_t, std::string>> writes;
+  int signal = 0;              // deliver a signal to the thread after the syscall
+};
+
+class Tracer;
+class Interceptor {
+ public:
+  virtual ~Interceptor() = default;
+  // Called at each entry stop the tracer records. Return the decision.
+  virtual EntryDecision onEntry(Tracer& t, const SyscallView& v) = 0;
+  virtual ExitDecision onExit(Tracer& t, const SyscallView& v, bool skipped) = 0;
+};
+
+// Receives finished batches of binary records. Called on the ptrace thread; may block
+// (that is the backpressure that pauses the tracee).
+using BatchHandler = std::function<void(std::vector<uint8_t>&&)>;
+
+struct ThreadState {
+  pid_t pid = 0;            // thread group id
+  bool inSyscall = false;
+  bool started = true;      // false for a launched child until its execve
+  bool seccompEntry = false;
+  bool skipped = false;
+  bool injected = false;
+  uint64_t nr = 0;
+  uint64_t args[6] = {0};
+  int64_t entryTs = 0;
+  std::vector<uint8_t> entryBlobs;  // captures taken at entry, appended on completion
+  uint16_t entryBlobCount = 0;
+  bool compat = false;
+  bool groupStopped = false;
+  int pendingSignal = 0;    // signal the interceptor asked to deliver after the syscall
+};
+
+class Tracer {
+ public:
+  Tracer(TracerOptions opts, BatchHandler onBatch);
+  ~Tracer();
+
+  // Runs the trace to completion on the calling thread (the ptrace thread). Returns the
+  // launched child's wait status, or 0 for attach. Throws std::system_error on setup failure.
+  int run();
+
+  // Thread-safe requests from JavaScript.
+  void requestDetach();
+  void requestKill();
+  void ack();  // JS consumed a batch
+
+  pid_t childPid() const { return child_; }
+  void setInterceptor(Interceptor* i) { interceptor_ = i; }
+  // memory helpers usable from an interceptor (on the ptrace thread)
+  ssize_t readMemory(pid_t tid, uint64_t addr, void* buf, size_t len);
+  ssize_t writeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len);
+  int64_t now() const;
+
+ private:
+  void launch();
+  void attach();
+  void seize(pid_t tid, bool interrupt);
+  void loop();
+  void handleStop(pid_t tid, int status);
+  void onSyscallEntry(pid_t tid, ThreadState& st, const void* info, bool seccomp);
+  void onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isError);
+  void emitUnfinished(pid_t tid, ThreadState& st, int64_t ts);
+  void capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureSpec& c, int64_t ret,
+               bool atExit);
+  void emitSpawn(pid_t parent, ThreadState& st, pid_t child, int kind);
+  void emitExec(pid_t tid, pid_t oldTid);
+  void emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop);
+  void emitExit(pid_t tid, ThreadState& st, int status);
+  void emitEnd(int reason, int status);
+  void warn(pid_t tid, const std::string& msg);
+  ThreadState& state(pid_t tid);
+  pid_t tgidOf(pid_t tid);
+  void resume(pid_t tid, ThreadState& st, int sig);
+  void doDetach();
+  void maybeFlush(bool force);
+  void flushLocked(std::unique_lock<std::mutex>& lk);
+  void flusherMain();
+
+  TracerOptions opts_;
+  BatchHandler onBatch_;
+  Interceptor* interceptor_ = nullptr;
+  std::unordered_map<pid_t, ThreadState> threads_;
+  pid_t child_ = -1;
+  int childStatus_ = 0;
+  bool childExited_ = false;
+  pid_t tracerTid_ = 0;
+  bool launched_ = false;
+  int resumeOp_;  // PTRACE_SYSCALL, or PTRACE_CONT under the seccomp prefilter
+
+  // batch + flow control
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<uint8_t> batch_;
+  size_t batchCount_ = 0;
+  int64_t batchStart_ = 0;
+  int inFlight_ = 0;
+  bool stopping_ = false;  // tracer finished: flusher exits
+  std::atomic<bool> detachRequested_{false};
+  std::atomic<bool> killRequested_{false};
+  bool detaching_ = false;
+  int errPipe_ = -1;
+};
+
+}  // namespace rift

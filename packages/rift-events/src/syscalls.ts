@@ -1,0 +1,173 @@
+import { SYSCALL_TABLE } from './syscall-names.js';
+import { SIGNATURES, STRUCT_SIZES, type Signature } from './signatures.js';
+import { ERRNO_TABLE } from './errno-table.js';
+import { SIGNAL_TABLE } from './signal-table.js';
+
+/** Syscall name by number (x86-64), e.g. SYSCALL_NAMES[257] === 'openat'. */
+export const SYSCALL_NAMES: readonly string[] = (() => {
+  const out: string[] = [];
+  for (const [nr, name] of SYSCALL_TABLE) out[nr] = name;
+  return out;
+})();
+
+const byName = new Map(SYSCALL_TABLE.map(([nr, name]) => [name, nr]));
+
+export function syscallName(nr: number): string {
+  return SYSCALL_NAMES[nr] ?? `syscall_${nr}`;
+}
+
+export function syscallNumber(name: string): number | undefined {
+  return byName.get(name);
+}
+
+export function signatureOf(name: string): Signature | undefined {
+  return SIGNATURES[name];
+}
+
+const errnoByNum = new Map(ERRNO_TABLE.map(([n, name, msg]) => [n, { name, msg }]));
+const errnoByName = new Map(ERRNO_TABLE.map(([n, name]) => [name, n]));
+
+/** errno name for a positive errno value, e.g. 2 -> 'ENOENT'. */
+export function errnoName(n: number): string {
+  return errnoByNum.get(n)?.name ?? `E${n}`;
+}
+export function errnoMessage(n: number): string {
+  return errnoByNum.get(n)?.msg ?? `Unknown error ${n}`;
+}
+export function errnoNumber(name: string): number | undefined {
+  return errnoByName.get(name);
+}
+
+const sigByNum = new Map(SIGNAL_TABLE.map(([n, s]) => [n, s]));
+const sigByName = new Map(SIGNAL_TABLE.map(([n, s]) => [s, n]));
+/** Signal name, e.g. 17 -> 'SIGCHLD'; real-time signals as SIGRTMIN+n (glibc's SIGRTMIN is 34). */
+export function signalName(n: number): string {
+  const s = sigByNum.get(n);
+  if (s) return s;
+  if (n >= 34 && n <= 64) return n === 34 ? 'SIGRTMIN' : `SIGRT_${n - 32}`;
+  return `${n}`;
+}
+export function signalNumber(name: string): number | undefined {
+  const up = name.toUpperCase();
+  return sigByName.get(up.startsWith('SIG') ? up : `SIG${up}`);
+}
+
+// ---- argument specs ------------------------------------------------------------------------
+
+/** How the native core reads memory for an argument (numbers shared with src/tracer.h). */
+export const CaptureKind = { CString: 0, Buffer: 1, IoVec: 2, StringArray: 3, MsgHdr: 4 } as const;
+export const LengthFrom = { Fixed: 0, Arg: 1, Ret: 2, ArgPtrU32: 3, ArgPtrU64: 4 } as const;
+
+export interface ArgSpec {
+  /** decoder type: 'fd', 'path', 'flags', 'buf', 'stat', 'sockaddr', 'iov', ... */
+  type: string;
+  /** xlat table for flags:/enum: */
+  table?: string;
+  dir?: 'in' | 'out' | 'inout';
+  capture?: {
+    kind: number;
+    lenFrom: number;
+    lenArg: number;
+    /** fixed byte count (LengthFrom.Fixed) */
+    bytes?: number;
+    scale: number;
+  };
+}
+
+const specCache = new Map<string, ArgSpec>();
+
+/** Parses one signature argument ('flags:open', 'out:buf(ret)', 'inout:pollfd(1)', ...). */
+export function parseArgSpec(s: string): ArgSpec {
+  const hit = specCache.get(s);
+  if (hit) return hit;
+  let spec: ArgSpec;
+  const m = /^(in|out|inout):(\w+)(?:\(([^)]*)\))?$/.exec(s);
+  if (m) {
+    const dir = m[1] as 'in' | 'out' | 'inout';
+    const type = m[2]!;
+    const len = m[3] ?? '';
+    const scale = STRUCT_SIZES[type] ?? 1;
+    let capture: ArgSpec['capture'];
+    if (type === 'iov') {
+      capture = { kind: CaptureKind.IoVec, lenFrom: LengthFrom.Arg, lenArg: Number(len), scale: 1 };
+    } else if (type === 'msghdr') {
+      capture = { kind: CaptureKind.MsgHdr, lenFrom: LengthFrom.Fixed, lenArg: 0, scale: 1 };
+    } else if (len === 'ret') {
+      capture = { kind: CaptureKind.Buffer, lenFrom: LengthFrom.Ret, lenArg: 0, scale };
+    } else if (len.startsWith('*')) {
+      capture = { kind: CaptureKind.Buffer, lenFrom: LengthFrom.ArgPtrU32, lenArg: Number(len.slice(1)), scale };
+    } else if (len.startsWith('=')) {
+      capture = { kind: CaptureKind.Buffer, lenFrom: LengthFrom.Fixed, lenArg: 0, bytes: Number(len.slice(1)) * scale, scale: 1 };
+    } else {
+      capture = { kind: CaptureKind.Buffer, lenFrom: LengthFrom.Arg, lenArg: Number(len), scale };
+    }
+    spec = { type, dir, capture };
+  } else if (s === 'path' || s === 'str') {
+    spec = { type: s, dir: 'in', capture: { kind: CaptureKind.CString, lenFrom: LengthFrom.Fixed, lenArg: 0, scale: 1 } };
+  } else if (s === 'argv') {
+    spec = { type: s, dir: 'in', capture: { kind: CaptureKind.StringArray, lenFrom: LengthFrom.Fixed, lenArg: 0, scale: 1 } };
+  } else if (s.startsWith('flags:') || s.startsWith('enum:')) {
+    const [kind, table] = s.split(':') as [string, string];
+    spec = { type: kind, table };
+  } else {
+    spec = { type: s };
+  }
+  specCache.set(s, spec);
+  return spec;
+}
+
+// ---- capture plans -------------------------------------------------------------------------
+
+export interface PlanOptions {
+  /** -s: bytes kept of strings and of buffers that are not content (default 256) */
+  stringSize?: number;
+  /** false: content buffers (read data...) are bounded like any other (--no-data) */
+  data?: boolean;
+  /** only these syscall numbers (undefined = all) */
+  only?: ReadonlySet<number>;
+}
+
+const PATH_MAX = 4096;
+/** Plan rows have this many int32 fields: nr, arg, atExit, kind, lenFrom, lenArg, max, onError, scale */
+export const PLAN_ROW = 9;
+
+/**
+ * The capture plan the native core follows: which memory to read for which syscall number.
+ * Engine-neutral: any engine that reads tracee memory can follow the same rows.
+ */
+export function capturePlan(opts: PlanOptions = {}): Int32Array {
+  const size = opts.stringSize ?? 256;
+  const data = opts.data ?? true;
+  const rows: number[] = [];
+  for (const [name, sig] of Object.entries(SIGNATURES)) {
+    const nr = byName.get(name);
+    if (nr === undefined || (opts.only && !opts.only.has(nr))) continue;
+    sig.args.forEach((a, arg) => {
+      const spec = parseArgSpec(a);
+      const c = spec.capture;
+      if (!c) return;
+      let max: number;
+      if (spec.type === 'path') max = PATH_MAX;
+      else if (c.lenFrom === LengthFrom.Fixed && c.bytes !== undefined) max = c.bytes;
+      else if (spec.type === 'buf' || spec.type === 'iov' || spec.type === 'msghdr' || spec.type === 'str' || spec.type === 'argv')
+        max = sig.content && data && spec.dir !== 'in' ? -1 : size;
+      else max = 65536;  // arrays of structs: whole, within reason
+      const push = (atExit: boolean) =>
+        rows.push(nr, arg, atExit ? 1 : 0, c.kind, c.lenFrom, c.lenArg, max, 0, c.scale);
+      if (spec.dir === 'in' || spec.dir === 'inout') push(false);
+      if (spec.dir === 'out' || spec.dir === 'inout') push(true);
+    });
+  }
+  return Int32Array.from(rows);
+}
+
+// ---- classes -------------------------------------------------------------------------------
+
+/** Trace classes as strace defines them, e.g. '%file' -> names. */
+export function syscallClass(cls: string): string[] {
+  const out: string[] = [];
+  for (const [name, sig] of Object.entries(SIGNATURES)) if (sig.classes?.includes(cls)) out.push(name);
+  return out;
+}
+
+export const CLASSES = ['%file', '%desc', '%network', '%process', '%signal', '%memory', '%ipc', '%creds', '%clock'] as const;

@@ -1,0 +1,107 @@
+import yargs from 'yargs';
+import { record, UsageError, type RecordOptions } from './index.js';
+import type { Trace } from '@rift/core-native';
+
+const HELP_EPILOGUE = `Examples:
+  rift-record -- ls -l                    record ls; events on stdout, ls's output on stderr
+  rift-record -o t.ndjson -- make         record to a file (created mode 0600)
+  rift-record -e %file,read -- python3 x.py   only file syscalls and read (seccomp prefilter)
+  rift-record -p 1234 -o t.ndjson         attach to pid 1234 and its threads; Ctrl-C detaches
+  rift-record -- cmd | jq 'select(.name=="openat") | .mem[0].data'
+
+Exit status: the traced command's own (128+N when killed by signal N); 2 for bad arguments or
+a pid that does not exist; 1 for internal errors. The event format is documented in README.md.`;
+
+export async function main(argv: string[]): Promise<void> {
+  const dashdash = argv.indexOf('--');
+  const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+  const parser = yargs(own)
+    .scriptName('rift-record')
+    .usage('Usage: rift-record [options] [--] cmd [args...]\n       rift-record [options] -p PID [-p PID...]\n\nRecord system calls as an NDJSON event stream (stream v1).')
+    .option('o', { alias: 'output', type: 'string', describe: 'write events to FILE (mode 0600) instead of stdout' })
+    .option('p', { alias: 'pid', type: 'number', array: true, describe: 'attach to PID (repeatable); all its threads' })
+    .option('e', { alias: 'filter', type: 'string', array: true, describe: 'record only these syscalls: names, %classes, /regex/, !negation (seccomp prefilter)' })
+    .option('s', { alias: 'string-size', type: 'number', default: 256, describe: 'bytes kept of strings and written buffers' })
+    .option('data', { type: 'boolean', default: true, describe: 'capture content buffers (read data...) whole; --no-data bounds them by -s' })
+    .option('fixed-ts', { type: 'boolean', default: false, describe: 'timestamps from 0 with a fixed step (stable golden files)' })
+    .option('tracee-stdout', { type: 'string', describe: "where the program's stdout goes: FILE, 'stderr', or '-' (rift's stdout). Default: stderr when events go to stdout, else inherited" })
+    .option('no-aslr', { type: 'boolean', default: false, describe: 'run the command with address space randomisation off' })
+    .option('cpu', { type: 'string', default: 'auto', describe: "CPU for the tracer and a launched command: N, 'auto' or 'none'" })
+    .strictOptions()
+    .help('h')
+    .alias('h', 'help')
+    .version('0.1.0')
+    .epilogue(HELP_EPILOGUE)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw new UsageError(msg || err?.message || 'bad arguments');
+    });
+  let exitCode = 0;
+  try {
+    const args = await parser.parseAsync();
+    if (args.help || args.version) return;
+    const command = dashdash >= 0 ? argv.slice(dashdash + 1) : (args._ as (string | number)[]).map(String);
+    const cpu = args.cpu === 'auto' || args.cpu === 'none' ? args.cpu : Number(args.cpu);
+    if (typeof cpu === 'number' && !Number.isInteger(cpu)) throw new UsageError(`--cpu: expected N, auto or none, got '${args.cpu}'`);
+    if (!Number.isInteger(args.s) || args.s < 0) throw new UsageError(`-s: expected a size in bytes, got '${args.s}'`);
+    const opts: RecordOptions = {
+      command: command.length ? command : undefined,
+      pids: args.p as number[] | undefined,
+      output: args.o,
+      filter: args.e as string[] | undefined,
+      stringSize: args.s,
+      data: args.data,
+      fixedTs: args['fixed-ts'],
+      traceeStdout: args['tracee-stdout'],
+      noAslr: args['no-aslr'],
+      cpu,
+      onStart: (t) => handleSignals(t, !command.length),
+    };
+    for (const p of opts.pids ?? []) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`-p: bad pid '${p}'`);
+    const r = await record(opts);
+    exitCode = r.exitCode;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`rift-record: ${e.message}\n`);
+      if (/nothing to trace|Unknown argument|not both/.test(e.message)) process.stderr.write(`Try 'rift-record --help'.\n`);
+      exitCode = 2;
+    } else {
+      process.stderr.write(`rift-record: internal error: ${(e as Error).message}\n`);
+      exitCode = 1;
+    }
+  }
+  process.exitCode = exitCode;
+}
+
+/**
+ * Ctrl-C and SIGTERM. Attached processes are detached and keep running. A launched command
+ * gets the terminal's SIGINT itself, so rift-record keeps recording until it exits; a second
+ * SIGINT, or a SIGTERM, is passed on to it.
+ */
+function handleSignals(t: Trace, attached: boolean): void {
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (attached) {
+      t.detach();
+      return;
+    }
+    interrupts++;
+    if (sig === 'SIGINT' && interrupts === 1 && process.stdin.isTTY) return;
+    if (t.pid) {
+      try {
+        process.kill(t.pid, sig);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  t.done.finally(() => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+  }).catch(() => {});
+}

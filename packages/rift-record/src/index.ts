@@ -1,0 +1,141 @@
+/**
+ * rift-record as a library: record a launched command or attached pids to a stream v1 output.
+ * The bin (bin/rift-record.js) only parses arguments and calls record().
+ */
+import { openSync, closeSync } from 'node:fs';
+import { release } from 'node:os';
+import { Trace, TraceError } from '@rift/core-native';
+import {
+  capturePlan,
+  FORMAT,
+  openOutput,
+  selectSyscalls,
+  VERSION,
+  type Event,
+  type Header,
+  type LineOutput,
+} from '@rift/events';
+
+export interface RecordOptions {
+  /** command to launch (argv) */
+  command?: string[];
+  /** pids to attach to */
+  pids?: number[];
+  /** output path; undefined or '-' = stdout */
+  output?: string;
+  /** or write to this LineOutput (tests) */
+  sink?: LineOutput;
+  /** -e: syscall names, classes (%file) and negations, comma-separated pieces */
+  filter?: string[];
+  /** -s: bytes kept of strings and non-content buffers */
+  stringSize?: number;
+  /** --no-data: bound content buffers (read data...) like other buffers */
+  data?: boolean;
+  /** --fixed-ts: timestamps from 0 with a fixed step, and a fixed header start */
+  fixedTs?: boolean | number;
+  /** the traced program's stdout: a path, or 'stderr' (default when events go to stdout) */
+  traceeStdout?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  noAslr?: boolean;
+  cpu?: number | 'auto' | 'none';
+  /** called with the Trace once started (tests, signal handling) */
+  onStart?: (t: Trace) => void;
+}
+
+export interface RecordResult {
+  /** exit code rift-record should exit with: the command's own, 0 for attach */
+  exitCode: number;
+  events: number;
+  /** the reader went away (EPIPE) before the end */
+  closed: boolean;
+}
+
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+const FIXED_START = '2000-01-01T00:00:00.000Z';
+
+/** Records until the traced processes are gone (or detached). */
+export async function record(o: RecordOptions): Promise<RecordResult> {
+  if (!o.command?.length && !o.pids?.length) throw new UsageError('nothing to trace: give a command or -p PID');
+  if (o.command?.length && o.pids?.length) throw new UsageError('give a command or -p PID, not both');
+  let only: Set<number> | undefined;
+  if (o.filter?.length) {
+    try {
+      only = selectSyscalls(o.filter.join(','));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const out = o.sink ?? openOutput(o.output);
+  const toStdout = !o.sink && (o.output === undefined || o.output === '-');
+  let stdoutFd = 1;
+  let ownFd: number | undefined;
+  if (o.traceeStdout && o.traceeStdout !== 'stderr' && o.traceeStdout !== '-') {
+    ownFd = stdoutFd = openSync(o.traceeStdout, 'w', 0o600);
+  } else if (o.traceeStdout === 'stderr' || (toStdout && o.traceeStdout !== '-')) {
+    stdoutFd = 2;  // the program's output must not mix into the event stream
+  }
+  const plan = capturePlan({ stringSize: o.stringSize, data: o.data, only });
+  const common = { plan, seccomp: only ? [...only] : undefined, cpu: o.cpu };
+  let trace: Trace;
+  try {
+    trace = o.command?.length
+      ? Trace.launch({ ...common, command: o.command, env: o.env, cwd: o.cwd, stdio: [0, stdoutFd, 2], noAslr: o.noAslr })
+      : Trace.attach({ ...common, pids: o.pids! });
+  } catch (e) {
+    if (ownFd !== undefined) closeSync(ownFd);
+    if (e instanceof TraceError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (ownFd !== undefined) closeSync(ownFd);
+  o.onStart?.(trace);
+  // the reader went away: stop tracing (launched programs die with us; attached ones are let go)
+  out.onClose(() => (o.pids?.length ? trace.detach() : trace.kill()));
+
+  const fixed = o.fixedTs === true ? 1000 : typeof o.fixedTs === 'number' ? o.fixedTs : 0;
+  const header: Header = {
+    type: 'header',
+    format: FORMAT,
+    version: VERSION,
+    arch: 'x86_64',
+    kernel: release(),
+    start: fixed ? FIXED_START : trace.startTime.toISOString(),
+    mode: o.command?.length ? 'launch' : 'attach',
+    ...(o.command?.length ? { command: o.command } : { pids: o.pids }),
+    tool: 'rift-record 0.1.0',
+    options: {
+      stringSize: o.stringSize ?? 256,
+      data: o.data ?? true,
+      ...(o.filter?.length ? { filter: o.filter.join(',') } : {}),
+      ...(fixed ? { fixedTs: fixed } : {}),
+    },
+  };
+  await out.writeLines([header]);
+  let events = 0;
+  let failure: unknown;
+  try {
+    for await (const batch of trace) {
+      if (fixed) for (const ev of batch) fixTimes(ev, fixed);
+      events += batch.length;
+      await out.writeLines(batch);
+    }
+  } catch (e) {
+    failure = e;
+  }
+  await out.end();
+  if (failure) {
+    if (failure instanceof TraceError && (failure.code === 'ESRCH' || failure.code === 'EPERM')) throw new UsageError(failure.message);
+    throw failure;
+  }
+  const { exitCode } = await trace.done;
+  return { exitCode: o.command?.length ? exitCode : 0, events, closed: out.closed };
+}
+
+/** --fixed-ts: event n happens at n*step ns and syscalls last step/2, so golden files are stable. */
+function fixTimes(ev: Event, step: number): void {
+  ev.ts = ev.seq * step;
+  if (ev.type === 'syscall' && ev.dur !== null) ev.dur = step / 2;
+}
