@@ -90,7 +90,7 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
     if (e instanceof TraceError) throw new UsageError(e.message);
     throw e;
   }
-  if (ownFd !== undefined) closeSync(ownFd);
+  // ownFd stays open until the end: the child is forked on the engine's thread, later
   o.onStart?.(trace);
   // the reader went away: stop tracing (launched programs die with us; attached ones are let go)
   out.onClose(() => (o.pids?.length ? trace.detach() : trace.kill()));
@@ -126,6 +126,8 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
     failure = e;
   }
   await out.end();
+  await trace.done.catch(() => {});
+  if (ownFd !== undefined) closeSync(ownFd);
   if (failure) {
     if (failure instanceof TraceError && (failure.code === 'ESRCH' || failure.code === 'EPERM')) throw new UsageError(failure.message);
     throw failure;
