@@ -1,0 +1,283 @@
+/**
+ * The recorded trace, walked thread by thread while it streams in.
+ *
+ * Events are read in file order, once. Each recorded syscall goes to the queue of its tid;
+ * a replayed thread takes from the front of its own queue. A queue only grows while its
+ * thread lags behind the others in replay compared with the recording, so memory is bounded
+ * by how far thread schedules drift apart, not by the trace length. `maxBuffered` caps it:
+ * beyond that, replay gives up with a clear message rather than grow without limit.
+ */
+import type { EndEvent, Event, ExecEvent, EventSource, SpawnEvent, SyscallEvent } from '@rift/events';
+
+export class LookaheadError extends Error {}
+
+/** A FIFO of events with O(1) shift. */
+class Queue<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(v: T): void {
+    this.items.push(v);
+  }
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+  at(i: number): T | undefined {
+    return this.items[this.head + i];
+  }
+  shift(): T | undefined {
+    const v = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return v;
+  }
+}
+
+export interface CursorOptions {
+  /** recorded syscall names never queued (FREE calls) */
+  skip?: ReadonlySet<string>;
+  /** largest number of events held for lagging threads (default 500 000) */
+  maxBuffered?: number;
+  /** how many matched events to remember for reports (default 8) */
+  history?: number;
+}
+
+export class TraceCursor {
+  private readonly batches: AsyncIterator<Event[]>;
+  private batch: Event[] = [];
+  private bi = 0;
+  private readonly queues = new Map<number, Queue<SyscallEvent>>();
+  private readonly exited = new Set<number>();
+  private readonly skip: ReadonlySet<string>;
+  private readonly maxBuffered: number;
+  private buffered = 0;
+  /** spawn events in file order, per recorded parent tid (claimed ones removed) */
+  private readonly spawns: SpawnEvent[] = [];
+  /** the first recorded tid of the trace (the launched command) */
+  rootTid: number | undefined;
+  /** the exec event of the launched command */
+  firstExec: ExecEvent | undefined;
+  /** the first recorded syscall of the root when it is the launching execve (never seen in replay) */
+  rootExec: SyscallEvent | undefined;
+  private rootStarted = false;
+  ended = false;
+  end: EndEvent | undefined;
+  /** seq and line of the last event read */
+  lastSeq = 0;
+  lastLine = 0;
+  /** matched events, most recent last */
+  readonly recent: SyscallEvent[] = [];
+  private readonly historySize: number;
+  /** total events read */
+  read = 0;
+
+  constructor(
+    readonly src: EventSource,
+    opts: CursorOptions = {},
+  ) {
+    this.batches = src.batches();
+    this.skip = opts.skip ?? new Set();
+    this.maxBuffered = opts.maxBuffered ?? 500_000;
+    this.historySize = opts.history ?? 8;
+  }
+
+  get truncated(): boolean {
+    return this.ended && this.src.truncated;
+  }
+
+  /** Line number of an event in the trace file. */
+  lineOf(ev: Event): number {
+    return this.src.lineOf(ev);
+  }
+
+  /** Reads the next batch; false at the end of the trace. */
+  async fill(): Promise<boolean> {
+    if (this.bi < this.batch.length) return true;
+    if (this.ended) return false;
+    const r = await this.batches.next();  // StreamError on a malformed line: the caller reports it
+    if (r.done) {
+      this.ended = true;
+      return false;
+    }
+    this.batch = r.value;
+    this.bi = 0;
+    return true;
+  }
+
+  /** Takes one event from the current batch into the queues. False when the batch is used up. */
+  private step(): boolean {
+    if (this.bi >= this.batch.length) return false;
+    const ev = this.batch[this.bi]!;
+    this.batch[this.bi++] = undefined as never;
+    if (this.bi >= this.batch.length) this.batch = [];
+    this.read++;
+    this.lastSeq = ev.seq;
+    this.lastLine = this.src.lineOf(ev) || this.lastLine;
+    switch (ev.type) {
+      case 'syscall': {
+        if (this.rootTid === undefined) this.rootTid = ev.tid;
+        if (!this.rootStarted && ev.tid === this.rootTid) {
+          this.rootStarted = true;
+          if ((ev.name === 'execve' || ev.name === 'execveat') && ev.ret !== null && Number(ev.ret) === 0) {
+            this.rootExec = ev;
+            return true;
+          }
+        }
+        if (ev.status === 'resumed' || this.skip.has(ev.name)) return true;
+        let q = this.queues.get(ev.tid);
+        if (!q) this.queues.set(ev.tid, (q = new Queue()));
+        q.push(ev);
+        this.buffered++;
+        return true;
+      }
+      case 'spawn':
+        this.spawns.push(ev);
+        return true;
+      case 'exec':
+        if (this.rootTid === undefined) {
+          this.rootTid = ev.tid;
+          this.firstExec = ev;
+        }
+        return true;
+      case 'exit':
+        this.exited.add(ev.tid);
+        return true;
+      case 'end':
+        this.end = ev;
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  /**
+   * The next recorded syscall of `tid`, without taking it. Synchronous when it is already
+   * buffered (the common case); undefined when the thread's recording is over.
+   */
+  peek(tid: number): SyscallEvent | undefined | Promise<SyscallEvent | undefined> {
+    for (;;) {
+      const q = this.queues.get(tid);
+      if (q?.length) return q.peek();
+      if (this.exited.has(tid)) return undefined;
+      if (!this.step()) {
+        if (this.ended) return undefined;
+        return this.peekAsync(tid);
+      }
+      this.check();
+    }
+  }
+
+  private async peekAsync(tid: number): Promise<SyscallEvent | undefined> {
+    for (;;) {
+      if (!(await this.fill())) return undefined;
+      const r = this.peek(tid);
+      if (!(r instanceof Promise)) return r;
+    }
+  }
+
+  /** The i-th pending event of `tid` (0 = next), when buffered. */
+  pending(tid: number, i: number): SyscallEvent | undefined {
+    return this.queues.get(tid)?.at(i);
+  }
+
+  /** Reads ahead until `tid` has at least n events queued (or its recording ends). */
+  async ensure(tid: number, n: number): Promise<void> {
+    for (;;) {
+      const q = this.queues.get(tid);
+      if ((q?.length ?? 0) >= n || this.exited.has(tid)) return;
+      while (this.step()) {
+        this.check();
+        if ((this.queues.get(tid)?.length ?? 0) >= n) return;
+      }
+      if (!(await this.fill())) return;
+    }
+  }
+
+  /** Consumes the next event of `tid` (the one peek returned). */
+  take(tid: number): SyscallEvent | undefined {
+    const ev = this.queues.get(tid)?.shift();
+    if (!ev) return undefined;
+    this.buffered--;
+    this.recent.push(ev);
+    if (this.recent.length > this.historySize) this.recent.shift();
+    return ev;
+  }
+
+  /**
+   * The first unclaimed recorded spawn matching `pred`, reading ahead as needed. Claimed
+   * spawns are removed, so each recorded child is matched once, in creation order.
+   */
+  async claimSpawn(pred: (s: SpawnEvent) => boolean): Promise<SpawnEvent | undefined> {
+    for (;;) {
+      const hit = this.claimSpawnSync(pred);
+      if (hit) return hit;
+      while (this.step()) {
+        this.check();
+        const h = this.claimSpawnSync(pred);
+        if (h) return h;
+      }
+      if (!(await this.fill())) return undefined;
+    }
+  }
+
+  claimSpawnSync(pred: (s: SpawnEvent) => boolean): SpawnEvent | undefined {
+    const i = this.spawns.findIndex(pred);
+    if (i < 0) return undefined;
+    return this.spawns.splice(i, 1)[0];
+  }
+
+  /** Reads up to the first event, so rootTid and rootExec are known. */
+  async start(): Promise<void> {
+    while (this.rootTid === undefined) {
+      if (!this.step() && !(await this.fill())) return;
+    }
+  }
+
+  /**
+   * After the program ended: the recorded syscalls it never made (calls cut short by an exit,
+   * status 'unfinished', do not count). Reads the rest of the trace without holding it.
+   */
+  async drain(): Promise<{ count: number; first?: SyscallEvent }> {
+    let count = 0;
+    let first: SyscallEvent | undefined;
+    const see = (ev: SyscallEvent) => {
+      if (ev.status === 'unfinished') return;
+      count++;
+      if (!first || ev.seq < first.seq) first = ev;
+    };
+    for (const q of this.queues.values()) for (let i = 0; i < q.length; i++) see(q.at(i)!);
+    this.queues.clear();
+    this.buffered = 0;
+    for (;;) {
+      while (this.bi < this.batch.length) {
+        const ev = this.batch[this.bi++]!;
+        this.read++;
+        this.lastSeq = ev.seq;
+        this.lastLine = this.src.lineOf(ev) || this.lastLine;
+        if (ev.type === 'syscall' && ev.status !== 'resumed' && !this.skip.has(ev.name) && ev !== this.rootExec) see(ev);
+      }
+      this.batch = [];
+      this.bi = 0;
+      if (!(await this.fill())) break;
+    }
+    return { count, first };
+  }
+
+  /** Events held for lagging threads. */
+  get held(): number {
+    return this.buffered;
+  }
+
+  private check(): void {
+    if (this.buffered > this.maxBuffered)
+      throw new LookaheadError(
+        `${this.src.name}:${this.lastLine}: replay would have to hold more than ${this.maxBuffered} recorded events ` +
+          `for threads that lag behind their recording; the thread schedules have drifted too far apart`,
+      );
+  }
+}

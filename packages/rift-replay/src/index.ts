@@ -1,0 +1,322 @@
+/**
+ * rift-replay as a library: run a command under the native core while walking its recorded
+ * trace, thread by thread; inject what it read, check that it does what it did.
+ * The bin (bin/rift-replay.js) only parses arguments and calls replay().
+ */
+import { basename } from 'node:path';
+import { release } from 'node:os';
+import { resolveCommand, Trace, TraceError, type LaunchOptions } from '@rift/core-native';
+import {
+  capturePlan,
+  FORMAT,
+  openEvents,
+  SelectError,
+  StreamError,
+  syscallNumber,
+  VERSION,
+  type ExecEvent,
+  type Header,
+  type LineOutput,
+  openOutput,
+} from '@rift/events';
+import { TraceCursor, LookaheadError } from './cursor.js';
+import { FREE, Policy, SPAWNERS } from './policy.js';
+import { Replayer, type Desync, type OnDesync } from './replayer.js';
+import { scanTrace } from './scan.js';
+import { formatRecorded, type LiveCall } from './compare.js';
+
+export { Policy, QUERIES, FREE, ALWAYS_PASSTHRU } from './policy.js';
+export { TraceCursor, LookaheadError } from './cursor.js';
+export { Replayer, type Desync, type OnDesync, type EntryVerdict, type ExitVerdict } from './replayer.js';
+export { compareCall, formatLive, formatRecorded, type LiveCall, type Mismatch } from './compare.js';
+export { outputWrites, ScatterError, type Write } from './scatter.js';
+export { scanTrace } from './scan.js';
+
+/** Exit status of rift-replay when the program departed from its recording. */
+export const EXIT_DESYNC = 3;
+
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+export interface ReplayOptions {
+  /** recorded trace (a file: it is read twice, once quickly for the syscall set) */
+  trace: string;
+  command: string[];
+  onDesync?: OnDesync;
+  inject?: string[];
+  passthru?: string[];
+  /** replay's own stream v1 ('-' = stdout); undefined = none */
+  output?: string;
+  sink?: LineOutput;
+  noAslr?: boolean;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** fds for the program's stdin, stdout, stderr */
+  stdio?: [number, number, number];
+  /** progress lines on stderr (default: when stderr is a TTY) */
+  progress?: boolean;
+  /** where reports go (default stderr) */
+  log?: (text: string) => void;
+  /** events held for lagging threads before giving up */
+  maxBuffered?: number;
+  onStart?: (t: Trace) => void;
+}
+
+export interface ReplayResult {
+  /** what rift-replay exits with: the program's own, or EXIT_DESYNC */
+  exitCode: number;
+  /** the program's own exit code */
+  programExitCode: number;
+  desyncs: Desync[];
+  /** why replay went live, if it did */
+  live?: string;
+  stats: Replayer['stats'];
+  /** recorded syscalls not replayed (the program ended first) */
+  leftover: number;
+}
+
+/** The interception options Trace.launch takes (rift-core-native lib/intercept.ts). */
+interface InterceptOptions {
+  syscalls: number[];
+  onEntry(call: LiveCall): unknown;
+  onExit?(call: LiveCall, ret: bigint): unknown;
+  timeoutMs?: number;
+  onError?(e: unknown, call: LiveCall): void;
+}
+
+export async function replay(o: ReplayOptions): Promise<ReplayResult> {
+  const log = o.log ?? ((t: string) => process.stderr.write(t));
+  if (!o.command.length) throw new UsageError('nothing to replay: give the command after --');
+  if (o.trace === '-') throw new UsageError('the trace must be a file (replay reads it twice), not stdin');
+  let policy: Policy;
+  try {
+    policy = new Policy({ inject: o.inject, passthru: o.passthru });
+  } catch (e) {
+    if (e instanceof SelectError) throw new UsageError(e.message);
+    throw e;
+  }
+  const onDesync = o.onDesync ?? 'stop';
+
+  let scan;
+  try {
+    scan = await scanTrace(o.trace);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new StreamError(o.trace, 1, `cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
+  }
+  const src = await openEvents(o.trace);
+  const skip = new Set(FREE);
+  const cursor = new TraceCursor(src, { skip, maxBuffered: o.maxBuffered });
+  await cursor.start();
+
+  const desyncs: Desync[] = [];
+  const report = (d: Desync) => {
+    clearProgress();
+    log(formatDesync(d, src.name));
+  };
+
+  // the launching execve is never seen by interception: compare its argv here
+  const exe = (() => {
+    try {
+      return resolveCommand(o.command[0]!, o.env?.PATH ?? process.env.PATH);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  })();
+  const argv = [exe, ...o.command.slice(1)];
+  const recordedArgv = rootArgv(cursor);
+  let startLive = false;
+  if (recordedArgv && JSON.stringify(recordedArgv) !== JSON.stringify(argv)) {
+    const ev = cursor.rootExec;
+    const d: Desync = {
+      event: ev,
+      line: ev ? cursor.lineOf(ev) : undefined,
+      tid: 0,
+      recordedTid: cursor.rootTid,
+      recorded: ev ? formatRecorded(ev) : `execve(${JSON.stringify(recordedArgv[0])}, ${JSON.stringify(recordedArgv)}, ...)`,
+      actual: `execve(${JSON.stringify(exe)}, ${JSON.stringify(argv)}, ...)`,
+      reason: 'the command differs from the recorded one',
+      recent: [],
+    };
+    desyncs.push(d);
+    report(d);
+    if (onDesync === 'stop') {
+      log(`rift-replay: not started (exit ${EXIT_DESYNC}); --on-desync=live runs it anyway\n`);
+      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0 }, leftover: 0 };
+    }
+    if (onDesync === 'live') startLive = true;
+  }
+
+  let liveMsg: string | undefined;
+  const replayer = new Replayer(cursor, {
+    policy,
+    onDesync,
+    inTrace: scan.syscalls,
+    report: (d) => {
+      desyncs.push(d);
+      report(d);
+    },
+    onLive: (why) => {
+      liveMsg = why;
+      clearProgress();
+      log(`rift-replay: ${why}\n`);
+    },
+    warn: (msg) => {
+      clearProgress();
+      log(`rift-replay: warning: ${msg}\n`);
+    },
+  });
+  if (startLive) {
+    replayer.live = true;
+    replayer.liveReason = liveMsg = 'the command differs from the recorded one: it runs for real';
+  }
+
+  const nrs = new Set<number>();
+  for (const nr of scan.syscalls) nrs.add(nr);
+  for (const n of SPAWNERS) nrs.add(syscallNumber(n)!);
+  for (const n of FREE) nrs.delete(syscallNumber(n)!);
+
+  // the program's stdout must not mix into replay's own stream on stdout
+  const toStdout = !o.sink && o.output === '-';
+  const stdio = o.stdio ?? [0, toStdout ? 2 : 1, 2];
+  const out = o.sink ?? (o.output !== undefined ? openOutput(o.output) : undefined);
+
+  const intercept: InterceptOptions = {
+    syscalls: [...nrs].sort((a, b) => a - b),
+    onEntry: (call) => replayer.onEntry(call),
+    onExit: (call, ret) => replayer.onExit(call, ret),
+    timeoutMs: 60_000,
+    onError: (e) => {
+      if (!replayer.error) replayer.error = e;
+    },
+  };
+  let trace: Trace;
+  try {
+    trace = Trace.launch({
+      command: o.command,
+      env: o.env,
+      cwd: o.cwd,
+      stdio,
+      noAslr: o.noAslr,
+      plan: out ? capturePlan() : undefined,
+      noVdso: true,
+      intercept,
+    } as LaunchOptions);
+  } catch (e) {
+    if (e instanceof TraceError) throw new UsageError(e.message);
+    throw e;
+  }
+  o.onStart?.(trace);
+  out?.onClose(() => trace.kill());
+
+  // progress on a terminal
+  const showProgress = o.progress ?? !!process.stderr.isTTY;
+  let progressShown = false;
+  function clearProgress(): void {
+    if (progressShown) {
+      process.stderr.write('\r\x1b[K');
+      progressShown = false;
+    }
+  }
+  const timer = showProgress
+    ? setInterval(() => {
+        const pct = scan.lines ? Math.min(100, Math.floor((100 * cursor.read) / scan.lines)) : 0;
+        process.stderr.write(`\r\x1b[Krift-replay: event ${cursor.lastSeq} of ~${scan.lines - 1} (${pct}%)${replayer.live ? ' live' : ''}`);
+        progressShown = true;
+      }, 250)
+    : undefined;
+  timer?.unref();
+
+  if (out) {
+    const header: Header = {
+      type: 'header',
+      format: FORMAT,
+      version: VERSION,
+      arch: 'x86_64',
+      kernel: release(),
+      start: trace.startTime.toISOString(),
+      mode: 'replay',
+      command: o.command,
+      tool: 'rift-replay 0.1.0',
+      options: {
+        trace: basename(o.trace),
+        onDesync,
+        ...(o.inject?.length ? { inject: o.inject.join(',') } : {}),
+        ...(o.passthru?.length ? { passthru: o.passthru.join(',') } : {}),
+        ...(o.noAslr ? { noAslr: true } : {}),
+      },
+    };
+    await out.writeLines([header]);
+  }
+  let failure: unknown;
+  try {
+    for await (const batch of trace) {
+      if (out) await out.writeLines(batch);
+      if (replayer.killed) trace.kill();  // a desync stop: every process of the replay goes
+    }
+  } catch (e) {
+    failure = e;
+  }
+  if (timer) clearInterval(timer);
+  clearProgress();
+  await out?.end();
+  const done = await trace.done.catch((e) => {
+    failure ??= e;
+    return { status: 0, exitCode: 1 };
+  });
+  if (replayer.error) throw replayer.error;  // StreamError (exit 2), LookaheadError (exit 1)
+  if (failure) throw failure;
+
+  // recorded calls the program never made (it ended first)
+  let leftover = 0;
+  if (!replayer.killed && !replayer.live) {
+    const left = await cursor.drain();
+    leftover = left.count;
+    if (left.first) {
+      const first = left.first;
+      const d: Desync = {
+        event: first,
+        line: cursor.lineOf(first),
+        tid: 0,
+        recordedTid: first.tid,
+        recorded: formatRecorded(first),
+        actual: '(nothing: the program had ended)',
+        reason: `the program ended before its recording did: ${leftover} recorded syscall(s) not replayed`,
+        recent: cursor.recent.slice(-5),
+      };
+      desyncs.push(d);
+      report(d);
+    } else if (cursor.truncated) {
+      log(`rift-replay: the trace ends at event ${cursor.lastSeq} without an end event (a recording cut short); the program ended there too\n`);
+    }
+  }
+
+  const stopped = replayer.killed && desyncs.length > 0;
+  const exitCode = stopped || (desyncs.length > 0 && onDesync === 'stop') ? EXIT_DESYNC : done.exitCode;
+  if (stopped) log(`rift-replay: stopped the program (exit ${EXIT_DESYNC}); --on-desync=warn or =live let it run on\n`);
+  return { exitCode, programExitCode: done.exitCode, desyncs, live: liveMsg, stats: replayer.stats, leftover };
+}
+
+function rootArgv(c: TraceCursor): string[] | undefined {
+  const e: ExecEvent | undefined = c.firstExec;
+  if (e) return e.argv;
+  const ev = c.rootExec;
+  if (!ev) return undefined;
+  const caps = (ev.mem ?? []).filter((m) => m.arg === 1 && m.at === 'entry');
+  if (!caps.length || caps.some((m) => m.fault || (m.full !== undefined && m.full > m.len))) return undefined;
+  return caps.map((m) => (m.enc === 'base64' ? Buffer.from(m.data ?? '', 'base64').toString('latin1') : (m.data ?? '')));
+}
+
+export function formatDesync(d: Desync, file: string): string {
+  const where = d.event ? `event ${d.event.seq}${d.line ? ` (${file}:${d.line})` : ''}` : 'the end of the recording';
+  const who = d.recordedTid !== undefined ? ` in thread ${d.recordedTid}${d.tid ? ` (replayed as ${d.tid})` : ''}` : d.tid ? ` in thread ${d.tid}` : '';
+  let s = `rift-replay: desync at ${where}${who}: ${d.reason}\n`;
+  s += `  recorded: ${d.recorded}\n`;
+  s += `  actual:   ${d.actual}\n`;
+  if (d.recent.length) {
+    s += `  last matched events:\n`;
+    for (const e of d.recent) s += `    #${e.seq} [${e.tid}] ${formatRecorded(e)}\n`;
+  }
+  return s;
+}

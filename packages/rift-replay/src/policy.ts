@@ -1,0 +1,84 @@
+/**
+ * What replay does with each recorded syscall, as data.
+ *
+ *   inject    neutralised at entry; the recorded return value and output bytes are put in
+ *             place at exit. The program sees what it saw when it was recorded, whatever the
+ *             files, clocks and entropy pool hold today.
+ *   passthru  executed for real, so descriptors, mappings, threads and processes exist.
+ *   free      never matched against the trace (its count depends on scheduling): run for real.
+ *
+ * `content: true` rows of @rift/events' SIGNATURES are injected, plus the pure queries listed
+ * in QUERIES (no side effect, output captured whole by rift-record). Everything else is
+ * passthru. `--inject NAME,...` and `--passthru NAME,...` move rows between the two.
+ */
+import { SIGNATURES, parseArgSpec, selectNames, SelectError } from '@rift/events';
+
+/** Pure queries: no side effect, outputs captured whole. Injected by default. */
+export const QUERIES: readonly string[] = [
+  'stat', 'lstat', 'fstat', 'newfstatat', 'statx', 'statfs', 'fstatfs',
+  'access', 'faccessat', 'faccessat2', 'readlink', 'readlinkat', 'getcwd', 'getdents64',
+  'uname', 'sysinfo',
+];
+
+/**
+ * Calls whose number and order depend on thread scheduling (lock contention, spinning):
+ * never matched, always run for real. A recorded futex is skipped over, not compared.
+ */
+export const FREE: readonly string[] = ['futex', 'sched_yield', 'restart_syscall', 'membarrier'];
+
+/** Calls that create processes or threads: watched (at exit) to map replayed tids to recorded ones. */
+export const SPAWNERS: readonly string[] = ['clone', 'clone3', 'fork', 'vfork'];
+
+/** Calls that must run for real whatever the overrides say (the replay would fall apart). */
+export const ALWAYS_PASSTHRU: readonly string[] = [
+  'execve', 'execveat', 'clone', 'clone3', 'fork', 'vfork', 'exit', 'exit_group', 'rt_sigreturn',
+  'mmap', 'munmap', 'mremap', 'mprotect', 'brk',
+];
+
+/** Syscalls that return a new descriptor: when the recording has one and replay cannot open it, replay fakes it ("ghost" fd). */
+export const FD_CREATORS: readonly string[] = ['open', 'openat', 'openat2', 'creat'];
+
+export type Action = 'inject' | 'passthru' | 'free';
+
+export class Policy {
+  private readonly inject = new Set<string>();
+
+  constructor(overrides: { inject?: string[]; passthru?: string[] } = {}) {
+    for (const [name, sig] of Object.entries(SIGNATURES)) if (sig.content) this.inject.add(name);
+    for (const q of QUERIES) this.inject.add(q);
+    for (const n of expand(overrides.inject, '--inject')) {
+      if (ALWAYS_PASSTHRU.includes(n)) throw new SelectError(`--inject: ${n} always runs for real (replay needs it)`);
+      if (!SIGNATURES[n] || !hasOutputsOrNone(n)) throw new SelectError(`--inject: ${n} has no signature rift records its outputs by; cannot be injected`);
+      this.inject.add(n);
+    }
+    for (const n of expand(overrides.passthru, '--passthru')) this.inject.delete(n);
+  }
+
+  action(name: string): Action {
+    if (FREE.includes(name)) return 'free';
+    return this.inject.has(name) ? 'inject' : 'passthru';
+  }
+
+  /** Rows of the table for --help and the README. */
+  injected(): string[] {
+    return [...this.inject].sort();
+  }
+}
+
+function expand(list: string[] | undefined, flag: string): Set<string> {
+  const out = new Set<string>();
+  for (const item of list ?? []) {
+    try {
+      for (const n of selectNames(item)) out.add(n);
+    } catch (e) {
+      throw new SelectError(`${flag}: ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
+
+function hasOutputsOrNone(name: string): boolean {
+  const sig = SIGNATURES[name]!;
+  // every pointer argument the kernel writes through must be described (out:/inout:)
+  return sig.args.every((a) => parseArgSpec(a).type !== 'ptr');
+}

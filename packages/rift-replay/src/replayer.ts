@@ -1,0 +1,386 @@
+/**
+ * The replay engine's decisions, independent of the ptrace engine that carries them out:
+ * onEntry/onExit take a live call and say what the kernel and the program should see.
+ *
+ * Threads: each replayed tid is matched to a recorded tid. The launched command is the first
+ * recorded thread; a child is matched when its parent's clone/fork returns (the parent's n-th
+ * recorded child, in creation order), or, when the child makes a syscall before that exit
+ * was seen, to the first unclaimed recorded child of the same kind in the same process.
+ *
+ * Each replayed thread walks its own recorded calls in order; threads are not ordered against
+ * each other (see the README for what that absorbs).
+ */
+import { readFileSync } from 'node:fs';
+import { int64, parseArgSpec, signatureOf, SIGNATURES, type SpawnEvent, type SyscallEvent } from '@rift/events';
+import { compareCall, formatLive, formatRecorded, type LiveCall, type Mismatch } from './compare.js';
+import { LookaheadError, TraceCursor } from './cursor.js';
+import { FD_CREATORS, Policy, SPAWNERS } from './policy.js';
+import { outputWrites, ScatterError, type Write } from './scatter.js';
+
+export type OnDesync = 'stop' | 'warn' | 'live';
+
+/** The interception API's verdicts (rift-core-native lib/intercept.ts). */
+export type EntryVerdict =
+  | undefined
+  | { action: 'run'; args?: (bigint | undefined)[] }
+  | { action: 'return'; value: bigint | number; writes?: Write[] }
+  | { action: 'error'; errno: string | number }
+  | { action: 'kill' };
+export type ExitVerdict = { value?: bigint | number; writes?: Write[] } | undefined;
+
+export interface Desync {
+  /** recorded event (undefined: the program went on after its recording ended) */
+  event?: SyscallEvent;
+  line?: number;
+  tid: number;
+  recordedTid?: number;
+  mismatch?: Mismatch;
+  recorded: string;
+  actual: string;
+  reason: string;
+  recent: SyscallEvent[];
+}
+
+export interface ReplayerOptions {
+  policy: Policy;
+  onDesync: OnDesync;
+  /** syscall numbers present in the trace (only those are matched) */
+  inTrace: ReadonlySet<number>;
+  /** called for each desync (report it) */
+  report: (d: Desync) => void;
+  /** called once when replay stops injecting (live) with the reason */
+  onLive?: (why: string) => void;
+  /** informational messages (fd numbering differences...) */
+  warn?: (msg: string) => void;
+}
+
+interface Pending {
+  ev?: SyscallEvent;
+  kind: 'inject' | 'run';
+  spawner: boolean;
+}
+
+const RESTART_ERRNOS = new Set(['ERESTARTSYS', 'ERESTARTNOINTR', 'ERESTARTNOHAND', 'ERESTART_RESTARTBLOCK']);
+const RESYNC_WINDOW = 32;
+
+/** Syscalls with a path argument: a recorded failure is returned without running them. */
+const PATH_CALLS = new Set(
+  Object.entries(SIGNATURES)
+    .filter(([, s]) => s.args.some((a) => a === 'path'))
+    .map(([n]) => n),
+);
+/** Syscalls that create a descriptor from another one (a ghost stays a ghost). */
+const DUPS = new Set(['dup', 'dup2', 'dup3']);
+
+export class Replayer {
+  /** replayed tid -> recorded tid */
+  readonly tids = new Map<number, number>();
+  /** replayed pid -> recorded pid */
+  readonly pids = new Map<number, number>();
+  private readonly claimed = new Set<number>();
+  private readonly pending = new Map<number, Pending>();
+  /** descriptors the program believes open but replay could not open (per replayed pid) */
+  private readonly ghosts = new Map<number, Set<number>>();
+  private rootSeen = false;
+  live = false;
+  liveReason: string | undefined;
+  killed = false;
+  readonly desyncs: Desync[] = [];
+  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0 };
+
+  constructor(
+    readonly cursor: TraceCursor,
+    readonly opts: ReplayerOptions,
+  ) {}
+
+  // ---- threads ---------------------------------------------------------------------------
+
+  private mapTid(tid: number, rtid: number, rpid: number, pid: number): void {
+    this.tids.set(tid, rtid);
+    this.claimed.add(rtid);
+    if (!this.pids.has(pid)) this.pids.set(pid, rpid);
+  }
+
+  /** The recorded tid of a replayed thread, or undefined when the recording has no such thread. */
+  private recordedTid(call: LiveCall): number | undefined | Promise<number | undefined> {
+    const known = this.tids.get(call.tid);
+    if (known !== undefined) return known;
+    if (!this.rootSeen) {
+      this.rootSeen = true;
+      const root = this.cursor.rootTid;
+      if (root === undefined) return undefined;
+      this.mapTid(call.tid, root, root, call.pid);
+      return root;
+    }
+    return this.claimChild(call);
+  }
+
+  /** A thread seen before its parent's clone returned: the first unclaimed recorded child of its kind. */
+  private async claimChild(call: LiveCall): Promise<number | undefined> {
+    let pred: (s: SpawnEvent) => boolean;
+    if (call.tid !== call.pid) {
+      const rpid = this.pids.get(call.pid);
+      if (rpid === undefined) return undefined;
+      pred = (s) => s.kind === 'thread' && s.childPid === rpid && !this.claimed.has(s.child);
+    } else {
+      const ppid = parentPid(call.pid);
+      const rppid = ppid === undefined ? undefined : this.pids.get(ppid);
+      if (rppid === undefined) return undefined;
+      pred = (s) => s.kind !== 'thread' && s.pid === rppid && !this.claimed.has(s.child);
+    }
+    const s = await this.cursor.claimSpawn(pred);
+    if (!s) return undefined;
+    this.mapTid(call.tid, s.child, s.childPid, call.pid);
+    return s.child;
+  }
+
+  /** At a clone/fork exit in the parent: its next recorded child is this one. */
+  private async onSpawned(call: LiveCall, child: number): Promise<void> {
+    const rparent = this.tids.get(call.tid);
+    const isThread = this.isThreadClone(call);
+    if (!this.tids.has(child) && rparent !== undefined) {
+      const s = await this.cursor.claimSpawn((x) => x.tid === rparent && !this.claimed.has(x.child));
+      if (s) this.mapTid(child, s.child, s.childPid, isThread ? call.pid : child);
+    }
+    if (!isThread) {
+      // a forked child has a copy of the descriptor table, ghosts included
+      const g = this.ghosts.get(call.pid);
+      if (g?.size) this.ghosts.set(child, new Set(g));
+    }
+  }
+
+  private isThreadClone(call: LiveCall): boolean {
+    const CLONE_THREAD = 0x10000n;
+    if (call.name === 'clone') return ((call.args[0] ?? 0n) & CLONE_THREAD) !== 0n;
+    if (call.name === 'clone3') {
+      const b = call.readBytes(call.args[0] ?? 0n, 8);
+      return !!b && b.length === 8 && (b.readBigUInt64LE(0) & CLONE_THREAD) !== 0n;
+    }
+    return false;
+  }
+
+  // ---- ghost descriptors -----------------------------------------------------------------
+
+  private ghostSet(pid: number): Set<number> {
+    let g = this.ghosts.get(pid);
+    if (!g) this.ghosts.set(pid, (g = new Set()));
+    return g;
+  }
+
+  private touchesGhost(call: LiveCall): boolean {
+    const g = this.ghosts.get(call.pid);
+    if (!g?.size) return false;
+    const sig = signatureOf(call.name);
+    if (!sig) return false;
+    return sig.args.some((a, i) => {
+      const t = parseArgSpec(a).type;
+      return (t === 'fd' || t === 'dirfd') && g.has(Number(BigInt.asIntN(32, call.args[i] ?? 0n)));
+    });
+  }
+
+  // ---- entry -----------------------------------------------------------------------------
+
+  onEntry(call: LiveCall): EntryVerdict | Promise<EntryVerdict> {
+    if (this.killed) return { action: 'kill' };
+    const spawner = SPAWNERS.includes(call.name);
+    if (this.live) {
+      if (spawner) this.pending.set(call.tid, { kind: 'run', spawner });
+      return undefined;
+    }
+    const action = this.opts.policy.action(call.name);
+    if (action === 'free' || !this.opts.inTrace.has(call.nr)) {
+      this.stats.free++;
+      if (spawner) this.pending.set(call.tid, { kind: 'run', spawner });
+      // the thread may still need a recorded tid (a new thread's first call)
+      if (!this.tids.has(call.tid)) {
+        const r = this.recordedTid(call);
+        if (r instanceof Promise) return r.then(() => undefined, (e) => this.fail(e));
+      }
+      return undefined;
+    }
+    let rt: number | undefined | Promise<number | undefined>;
+    try {
+      rt = this.recordedTid(call);
+    } catch (e) {
+      return this.fail(e);
+    }
+    if (rt instanceof Promise) return rt.then((r) => this.entryFor(call, r, spawner), (e) => this.fail(e));
+    return this.entryFor(call, rt, spawner);
+  }
+
+  private entryFor(call: LiveCall, rt: number | undefined, spawner: boolean): EntryVerdict | Promise<EntryVerdict> {
+    if (this.live) return undefined;
+    if (rt === undefined) {
+      this.stats.unmatched++;
+      return this.desync(call, undefined, undefined, `thread ${call.tid} (pid ${call.pid}) has no counterpart in the recording`, spawner);
+    }
+    let head: SyscallEvent | undefined | Promise<SyscallEvent | undefined>;
+    try {
+      head = this.cursor.peek(rt);
+    } catch (e) {
+      return this.fail(e);
+    }
+    if (head instanceof Promise) return head.then((h) => this.matchHead(call, rt, h, spawner), (e) => this.fail(e));
+    return this.matchHead(call, rt, head, spawner);
+  }
+
+  private matchHead(call: LiveCall, rt: number, ev: SyscallEvent | undefined, spawner: boolean): EntryVerdict | Promise<EntryVerdict> {
+    if (this.live) return undefined;
+    if (!ev) {
+      if (this.cursor.ended && this.cursor.truncated) {
+        this.goLive(`the trace ends at event ${this.cursor.lastSeq} (${this.cursor.src.name}:${this.cursor.lastLine}) without an end event (a recording cut short): replay went live from event ${this.cursor.lastSeq}`);
+        if (spawner) this.pending.set(call.tid, { kind: 'run', spawner });
+        return undefined;
+      }
+      return this.desync(call, rt, undefined, `the program made a syscall after the end of thread ${rt}'s recording`, spawner);
+    }
+    const m = compareCall(ev, call);
+    if (m) return this.desync(call, rt, ev, undefined, spawner, m);
+    this.cursor.take(rt);
+    return this.decide(call, ev, spawner);
+  }
+
+  private decide(call: LiveCall, ev: SyscallEvent, spawner: boolean): EntryVerdict {
+    this.stats.matched++;
+    const ghost = this.touchesGhost(call);
+    const failedPath = ev.errno !== undefined && !RESTART_ERRNOS.has(ev.errno) && PATH_CALLS.has(ev.name);
+    const inject = this.opts.policy.action(ev.name) === 'inject' || ghost || failedPath;
+    if (!inject || ev.ret === null) {
+      this.stats.ran++;
+      this.pending.set(call.tid, { ev, kind: 'run', spawner });
+      return undefined;
+    }
+    let writes: Write[];
+    try {
+      writes = outputWrites(ev, call);
+    } catch (e) {
+      if (!(e instanceof ScatterError)) throw e;
+      this.opts.warn?.(`event ${ev.seq}: ${e.message}; running it for real`);
+      this.stats.ran++;
+      this.pending.set(call.tid, { ev, kind: 'run', spawner });
+      return undefined;
+    }
+    const value = int64(ev.ret);
+    if (ghost && value >= 0n) {
+      const g = this.ghostSet(call.pid);
+      if (ev.name === 'close') g.delete(Number(BigInt.asIntN(32, call.args[0] ?? 0n)));
+      else if (DUPS.has(ev.name) || FD_CREATORS.includes(ev.name)) g.add(Number(value));
+    }
+    this.stats.injected++;
+    this.pending.set(call.tid, { ev, kind: 'inject', spawner });
+    return { action: 'return', value, writes };
+  }
+
+  // ---- exit ------------------------------------------------------------------------------
+
+  onExit(call: LiveCall, ret: bigint): ExitVerdict | Promise<ExitVerdict> {
+    const p = this.pending.get(call.tid);
+    this.pending.delete(call.tid);
+    if (!p) return undefined;
+    let out: ExitVerdict;
+    if (p.kind === 'run' && p.ev && p.ev.ret !== null && FD_CREATORS.includes(p.ev.name)) {
+      const want = int64(p.ev.ret);
+      if (want >= 0n && ret < 0n) {
+        // recorded open succeeded, the file is gone or unreadable now: the program gets the
+        // recorded descriptor number; calls on it are answered from the recording
+        this.ghostSet(call.pid).add(Number(want));
+        out = { value: want };
+      } else if (want >= 0n && ret >= 0n && want !== ret) {
+        this.opts.warn?.(`event ${p.ev.seq}: ${p.ev.name} returned fd ${ret}, recorded ${want}`);
+      }
+    }
+    if (p.spawner && ret > 0n) {
+      return this.onSpawned(call, Number(ret)).then(() => out, (e) => {
+        this.fail(e);
+        return out;
+      });
+    }
+    return out;
+  }
+
+  // ---- desync ----------------------------------------------------------------------------
+
+  private goLive(why: string): void {
+    if (this.live) return;
+    this.live = true;
+    this.liveReason = why;
+    this.opts.onLive?.(why);
+  }
+
+  private desync(
+    call: LiveCall,
+    rt: number | undefined,
+    ev: SyscallEvent | undefined,
+    reason: string | undefined,
+    spawner: boolean,
+    m?: Mismatch,
+  ): EntryVerdict | Promise<EntryVerdict> {
+    const d: Desync = {
+      event: ev,
+      line: ev ? this.cursor.lineOf(ev) : undefined,
+      tid: call.tid,
+      recordedTid: rt,
+      mismatch: m,
+      recorded: ev ? formatRecorded(ev) : '(nothing: the recording of this thread is over)',
+      actual: formatLive(call),
+      reason: reason ?? describe(m!),
+      recent: this.cursor.recent.filter((e) => rt === undefined || e.tid === rt).slice(-5),
+    };
+    this.desyncs.push(d);
+    this.opts.report(d);
+    switch (this.opts.onDesync) {
+      case 'stop':
+        this.killed = true;
+        return { action: 'kill' };
+      case 'live':
+        this.goLive(`desync at event ${ev?.seq ?? this.cursor.lastSeq}: the program runs on for real`);
+        if (spawner) this.pending.set(call.tid, { kind: 'run', spawner });
+        return undefined;
+      case 'warn':
+        if (rt !== undefined) return this.resync(call, rt, spawner);
+        if (spawner) this.pending.set(call.tid, { kind: 'run', spawner });
+        return undefined;
+    }
+  }
+
+  /** --on-desync=warn: find the call a little further in the thread's recording, else run it for real. */
+  private async resync(call: LiveCall, rt: number, spawner: boolean): Promise<EntryVerdict> {
+    await this.cursor.ensure(rt, RESYNC_WINDOW);
+    for (let i = 1; i < RESYNC_WINDOW; i++) {
+      const ev = this.cursor.pending(rt, i);
+      if (!ev) break;
+      if (!compareCall(ev, call)) {
+        for (let k = 0; k < i; k++) this.cursor.take(rt);  // skipped over
+        this.cursor.take(rt);
+        return this.decide(call, ev, spawner);
+      }
+    }
+    this.stats.ran++;
+    if (spawner) this.pending.set(call.tid, { kind: 'run', spawner });
+    return undefined;
+  }
+
+  /** An error inside a callback: the trace is malformed or too far out of step. Stop. */
+  error: unknown;
+  private fail(e: unknown): EntryVerdict {
+    if (!this.error) this.error = e;
+    this.killed = true;
+    return { action: 'kill' };
+  }
+}
+
+function describe(m: Mismatch): string {
+  if (m.what === 'name') return 'a different syscall';
+  return `argument ${m.what + 1} (${m.type}) differs`;
+}
+
+function parentPid(pid: number): number | undefined {
+  try {
+    const m = /\nPPid:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export { LookaheadError };
