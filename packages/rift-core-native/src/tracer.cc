@@ -1,4 +1,5 @@
 #include "tracer.h"
+#include "inject.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +58,7 @@ int64_t Tracer::now() const {
 
 void Tracer::requestDetach() {
   detachRequested_ = true;
+  if (interceptor_) interceptor_->cancel();
   { std::lock_guard<std::mutex> lk(mu_); }
   cv_.notify_all();
   if (tracerTid_) syscall(SYS_tgkill, getpid(), tracerTid_, kWakeSignal);
@@ -64,6 +66,7 @@ void Tracer::requestDetach() {
 
 void Tracer::requestKill() {
   killRequested_ = true;
+  if (interceptor_) interceptor_->cancel();
   { std::lock_guard<std::mutex> lk(mu_); }
   cv_.notify_all();
   if (tracerTid_) syscall(SYS_tgkill, getpid(), tracerTid_, kWakeSignal);
@@ -452,7 +455,7 @@ void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isErro
         isError = d.ret < 0 && d.ret >= -4095;
       }
     }
-    if (d.setRet || !d.writes.empty()) st.injected = true;
+    if (d.setRet || !d.writes.empty() || d.signal) st.injected = true;
     st.pendingSignal = d.signal;
   }
   {
@@ -781,6 +784,13 @@ void Tracer::handleStop(pid_t tid, int status) {
   ThreadState& st = state(tid);
   int sig = WSTOPSIG(status);
   int event = status >> 16;
+  if (detaching_) {
+    // Detach at whatever stop comes first; a signal about to be delivered goes with it.
+    bool signalStop = sig != (SIGTRAP | 0x80) && event == 0 && sig != SIGTRAP;
+    xptrace(PTRACE_DETACH, tid, 0L, signalStop ? long(sig) : 0L);
+    threads_.erase(tid);
+    return;
+  }
 
   if (sig == (SIGTRAP | 0x80)) {
     struct ptrace_syscall_info info;
@@ -832,6 +842,8 @@ void Tracer::handleStop(pid_t tid, int status) {
       ThreadState& s = state(tid);
       if (!s.started) s.started = true;
       if (tid == child_ && errPipe_ >= 0) { close(errPipe_); errPipe_ = -1; }
+      if (opts_.noVdso) hideVdso(*this, tid);
+      if (interceptor_) interceptor_->onExec(*this, tid);
       emitExec(tid, pid_t(former));
       resume(tid, s, 0);
       return;
