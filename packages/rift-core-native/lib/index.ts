@@ -15,11 +15,22 @@ import { availableParallelism } from 'node:os';
 import type { Event } from '@rift/events';
 import { decodeBatch, statusToCode, type DecodeState } from './decode.js';
 import type { NativeMessage, NativeOptions, NativeTracer as NativeTracerT } from './native.js';
+import {
+  bindIntercept,
+  nativeDeterministic,
+  nativeInjectRule,
+  type DeterministicOptions,
+  type InjectRule,
+  type InterceptOptions,
+  type MemoryReaders,
+} from './intercept.js';
 
 export { decodeBatch, statusToCode } from './decode.js';
+export * from './intercept.js';
 
 const require = createRequire(import.meta.url);
-const { NativeTracer } = require('../build/Release/rift_core.node') as { NativeTracer: typeof NativeTracerT };
+const addon = require('../build/Release/rift_core.node') as { NativeTracer: typeof NativeTracerT } & MemoryReaders;
+const { NativeTracer } = addon;
 
 /** An error from the engine, with the errno code (EPERM, ESRCH, ENOENT...). */
 export class TraceError extends Error {
@@ -47,6 +58,10 @@ export interface CommonOptions {
   batchEvents?: number;
   /** batches handed over but not yet consumed before the tracee is paused (default 8) */
   maxInFlight?: number;
+  /** a TypeScript handler that may change the selected syscalls (see lib/intercept.ts) */
+  intercept?: InterceptOptions;
+  /** native fault-injection rules (strace's -e inject=; parseInjectSpec builds them) */
+  inject?: InjectRule[];
 }
 
 export interface LaunchOptions extends CommonOptions {
@@ -57,6 +72,13 @@ export interface LaunchOptions extends CommonOptions {
   stdio?: [number, number, number];
   /** turn ASLR off in the launched program (personality ADDR_NO_RANDOMIZE) */
   noAslr?: boolean;
+  /**
+   * hide the vDSO from every exec'd program (AT_SYSINFO_EHDR -> AT_IGNORE), so clock_gettime,
+   * gettimeofday, time and getcpu are real, traceable syscalls
+   */
+  noVdso?: boolean;
+  /** the deterministic sandbox (implies noAslr and noVdso); see README "Interception" */
+  deterministic?: boolean | DeterministicOptions;
 }
 
 export interface AttachOptions extends CommonOptions {
@@ -133,7 +155,7 @@ export class Trace implements AsyncIterable<Event[]> {
   private finished = false;
   private unacked = 0;
 
-  private constructor(opts: NativeOptions) {
+  private constructor(opts: NativeOptions, intercept?: InterceptOptions) {
     this.startTime = new Date();
     this.startNs = process.hrtime.bigint();
     this.state = { seq: 1, start: this.startNs };
@@ -144,6 +166,7 @@ export class Trace implements AsyncIterable<Event[]> {
       rejectDone = rej;
     });
     this.done.catch(() => {});  // observed through iteration or by the caller
+    if (intercept) opts = { ...opts, intercept: bindIntercept(intercept, () => this.native, addon) };
     this.native = new NativeTracer(opts, (...m: NativeMessage) => {
       switch (m[0]) {
         case 'batch':
@@ -180,23 +203,29 @@ export class Trace implements AsyncIterable<Event[]> {
       .map(([k, v]) => `${k}=${v}`);
     const cpus = allowedCpus();
     const cpu = o.cpu === 'none' ? -1 : typeof o.cpu === 'number' ? o.cpu : cpus.length > 1 ? cpus[cpus.length - 1]! : -1;
-    return new Trace({
-      ...common(o),
-      argv: [exe, ...o.command.slice(1)],
-      env,
-      cwd: o.cwd,
-      stdio: o.stdio ?? [0, 1, 2],
-      noAslr: o.noAslr ?? false,
-      cpu,
-      pinChild: true,
-    });
+    const det = o.deterministic ? nativeDeterministic(o.deterministic) : undefined;
+    return new Trace(
+      {
+        ...common(o),
+        argv: [exe, ...o.command.slice(1)],
+        env,
+        cwd: o.cwd,
+        stdio: o.stdio ?? [0, 1, 2],
+        noAslr: (o.noAslr ?? false) || det !== undefined,
+        noVdso: (o.noVdso ?? false) || det !== undefined,
+        deterministic: det,
+        cpu,
+        pinChild: true,
+      },
+      o.intercept,
+    );
   }
 
   static attach(o: AttachOptions): Trace {
     if (!Array.isArray(o.pids) || o.pids.length === 0) throw new TypeError('attach: pids must be a non-empty array');
     for (const p of o.pids) if (!Number.isInteger(p) || p <= 0) throw new TypeError(`attach: bad pid ${p}`);
     const cpu = o.cpu === 'none' ? -1 : typeof o.cpu === 'number' ? o.cpu : (lastCpuOf(o.pids[0]!) ?? -1);
-    return new Trace({ ...common(o), pids: o.pids, cpu, pinChild: false });
+    return new Trace({ ...common(o), pids: o.pids, cpu, pinChild: false }, o.intercept);
   }
 
   /** Detach from every thread; they run on untraced. The stream ends with an `end` event. */
@@ -253,5 +282,6 @@ function common(o: CommonOptions): NativeOptions {
     seccomp: o.seccomp,
     batchEvents: o.batchEvents,
     maxInFlight: o.maxInFlight,
+    inject: o.inject?.length ? o.inject.map(nativeInjectRule) : undefined,
   };
 }

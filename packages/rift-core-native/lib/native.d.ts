@@ -10,9 +10,31 @@ export interface NativeOptions {
   cpu?: number;
   pinChild?: boolean;
   noAslr?: boolean;
+  noVdso?: boolean;
+  inject?: NativeInjectRule[];
+  deterministic?: { seed?: bigint | number; epochNs?: bigint | number; stepNs?: bigint | number };
+  intercept?: {
+    syscalls: number[];
+    exit: boolean;
+    timeoutMs: number;
+    /** called on the JS thread while the tracee waits; answer with NativeTracer.reply(id, ...) */
+    call: (id: number, phase: 0 | 1, tid: number, pid: number, nr: number, args: bigint[], ret: bigint) => void;
+  };
   batchEvents?: number;
   maxInFlight?: number;
   flushMs?: number;
+}
+/** One strace-style inject rule, already resolved to numbers (src/inject.h InjectRule). */
+export interface NativeInjectRule {
+  nrs: number[];
+  /** skip the call and return this (-errno for error=) */
+  ret?: bigint | number;
+  signal?: number;
+  delayEnterUs?: number;
+  delayExitUs?: number;
+  first?: number;
+  last?: number | bigint;
+  step?: number;
 }
 export type NativeMessage =
   | ['batch', Buffer]
@@ -24,5 +46,16 @@ export declare class NativeTracer {
   ack(): void;
   detach(): void;
   kill(): void;
+  /** action: 0 run, 1 return (skip, tracee sees value), 2 kill */
+  reply(
+    id: number,
+    action: 0 | 1 | 2,
+    args?: (bigint | undefined)[],
+    value?: bigint | number,
+    writes?: [bigint, Buffer][],
+    warning?: string,
+  ): void;
   childPid(): number;
 }
+export declare function readMemory(tid: number, addr: bigint, len: number): Buffer | null;
+export declare function readString(tid: number, addr: bigint, max: number): string | null;

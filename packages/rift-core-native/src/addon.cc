@@ -4,10 +4,16 @@
 #include <napi.h>
 #include <uv.h>
 
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstring>
 #include <system_error>
 #include <thread>
 
+#include "intercept.h"
 #include "tracer.h"
 
 namespace {
@@ -54,6 +60,110 @@ bool boolOpt(const Napi::Object& o, const char* key, bool dflt) {
   return v.IsBoolean() ? v.As<Napi::Boolean>().Value() : dflt;
 }
 
+// A bigint or a number as a signed 64-bit value (registers and return values wrap).
+int64_t i64Of(const Napi::Value& v, const char* what) {
+  if (v.IsBigInt()) {
+    bool lossless;
+    Napi::BigInt b = v.As<Napi::BigInt>();
+    int64_t s = b.Int64Value(&lossless);
+    if (lossless) return s;
+    return int64_t(b.Uint64Value(&lossless));
+  }
+  if (v.IsNumber()) return int64_t(v.As<Napi::Number>().DoubleValue());
+  throw Napi::TypeError::New(v.Env(), std::string(what) + " must be a bigint or a number");
+}
+
+std::vector<int> intArray(const Napi::Value& v, const char* what) {
+  std::vector<int> out;
+  if (v.IsUndefined()) return out;
+  if (!v.IsArray()) throw Napi::TypeError::New(v.Env(), std::string(what) + " must be an array of numbers");
+  Napi::Array a = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); i++) out.push_back(a.Get(i).As<Napi::Number>().Int32Value());
+  return out;
+}
+
+// [[addr, Buffer], ...] -> writes
+std::vector<std::pair<uint64_t, std::string>> writesOf(const Napi::Value& v) {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  if (!v.IsArray()) return out;
+  Napi::Array a = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); i++) {
+    Napi::Array w = a.Get(i).As<Napi::Array>();
+    uint64_t addr = uint64_t(i64Of(w.Get(0u), "write address"));
+    Napi::Buffer<char> b = w.Get(1u).As<Napi::Buffer<char>>();
+    out.push_back({addr, std::string(b.Data(), b.Length())});
+  }
+  return out;
+}
+
+// Reads tracee memory from the JS thread (the tracee is stopped while a handler runs).
+ssize_t readTracee(pid_t tid, uint64_t addr, void* buf, size_t len) {
+  struct iovec local = {buf, len};
+  struct iovec remote = {reinterpret_cast<void*>(addr), len};
+  ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+  if (n >= 0 || (errno != EPERM && errno != ENOSYS)) return n;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/mem", tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  n = pread(fd, buf, len, off_t(addr));
+  close(fd);
+  return n;
+}
+
+// readMemory(tid, addr: bigint, len): Buffer | null (null: nothing readable)
+Napi::Value ReadMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber() || !info[2].IsNumber()) throw Napi::TypeError::New(env, "readMemory(tid, addr, len)");
+  pid_t tid = info[0].As<Napi::Number>().Int32Value();
+  uint64_t addr = uint64_t(i64Of(info[1], "addr"));
+  int64_t len = info[2].As<Napi::Number>().Int64Value();
+  if (len < 0 || len > (64 << 20)) throw Napi::RangeError::New(env, "readMemory: len must be 0..64 MiB");
+  if (len == 0) return Napi::Buffer<char>::New(env, 0);
+  std::vector<char> buf(static_cast<size_t>(len));
+  // page by page, so a range that runs into an unmapped page still yields its readable start
+  size_t got = 0;
+  while (got < size_t(len)) {
+    uint64_t a = addr + got;
+    size_t chunk = std::min<size_t>(size_t(len) - got, 4096 - (a & 4095));
+    ssize_t n = readTracee(tid, a, buf.data() + got, chunk);
+    if (n <= 0) break;
+    got += size_t(n);
+    if (size_t(n) < chunk) break;
+  }
+  if (got == 0) return env.Null();
+  return Napi::Buffer<char>::Copy(env, buf.data(), got);
+}
+
+// readString(tid, addr: bigint, max): string | null (bytes up to the NUL, at most max)
+Napi::Value ReadString(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber() || !info[2].IsNumber()) throw Napi::TypeError::New(env, "readString(tid, addr, max)");
+  pid_t tid = info[0].As<Napi::Number>().Int32Value();
+  uint64_t addr = uint64_t(i64Of(info[1], "addr"));
+  int64_t max = info[2].As<Napi::Number>().Int64Value();
+  if (max < 0 || max > (16 << 20)) throw Napi::RangeError::New(env, "readString: max must be 0..16 MiB");
+  std::string out;
+  char page[4096];
+  while (int64_t(out.size()) < max) {
+    uint64_t a = addr + out.size();
+    size_t chunk = std::min<size_t>(size_t(max) - out.size(), 4096 - (a & 4095));
+    ssize_t n = readTracee(tid, a, page, chunk);
+    if (n <= 0) {
+      if (out.empty()) return env.Null();
+      break;
+    }
+    void* z = memchr(page, 0, size_t(n));
+    if (z) {
+      out.append(page, size_t(static_cast<char*>(z) - page));
+      return Napi::String::New(env, out);
+    }
+    out.append(page, size_t(n));
+    if (size_t(n) < chunk) break;
+  }
+  return Napi::String::New(env, out);
+}
+
 class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
  public:
   static Napi::Function Init(Napi::Env env) {
@@ -62,6 +172,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
                         InstanceMethod("ack", &NativeTracer::Ack),
                         InstanceMethod("detach", &NativeTracer::Detach),
                         InstanceMethod("kill", &NativeTracer::Kill),
+                        InstanceMethod("reply", &NativeTracer::Reply),
                         InstanceMethod("childPid", &NativeTracer::ChildPid)});
   }
 
@@ -120,6 +231,8 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     opts.cpu = intOpt(o, "cpu", -1);
     opts.pinChild = boolOpt(o, "pinChild", true);
     opts.noAslr = boolOpt(o, "noAslr", false);
+    opts.noVdso = boolOpt(o, "noVdso", false);
+    setupIntercept(env, o, opts);
     opts.batchEvents = size_t(intOpt(o, "batchEvents", 512));
     opts.maxInFlight = intOpt(o, "maxInFlight", 8);
     opts.flushMs = intOpt(o, "flushMs", 20);
@@ -129,6 +242,63 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
       Message* m = new Message{Message::Batch, std::move(b), 0, 0, {}, nullptr};
       post(m);
     });
+    if (chain_) tracer_->setInterceptor(chain_.get());
+  }
+
+  // inject rules, deterministic sandbox and a JS handler become one InterceptChain
+  void setupIntercept(Napi::Env env, const Napi::Object& o, rift::TracerOptions& opts) {
+    std::vector<rift::InjectRule> rules;
+    Napi::Value inj = o.Get("inject");
+    if (inj.IsArray()) {
+      Napi::Array a = inj.As<Napi::Array>();
+      for (uint32_t i = 0; i < a.Length(); i++) {
+        if (!a.Get(i).IsObject()) throw Napi::TypeError::New(env, "inject: each rule must be an object");
+        Napi::Object r = a.Get(i).As<Napi::Object>();
+        rift::InjectRule rule;
+        for (int nr : intArray(r.Get("nrs"), "inject rule nrs"))
+          if (nr >= 0 && size_t(nr) < rift::kMaxNr) rule.nrs[size_t(nr)] = true;
+        if (!r.Get("ret").IsUndefined()) {
+          rule.hasRet = true;
+          rule.ret = i64Of(r.Get("ret"), "inject ret");
+        }
+        rule.signal = intOpt(r, "signal", 0);
+        if (!r.Get("delayEnterUs").IsUndefined()) rule.delayEnterUs = i64Of(r.Get("delayEnterUs"), "delayEnterUs");
+        if (!r.Get("delayExitUs").IsUndefined()) rule.delayExitUs = i64Of(r.Get("delayExitUs"), "delayExitUs");
+        if (!r.Get("first").IsUndefined()) rule.first = uint64_t(i64Of(r.Get("first"), "first"));
+        if (!r.Get("last").IsUndefined()) rule.last = uint64_t(i64Of(r.Get("last"), "last"));
+        if (!r.Get("step").IsUndefined()) rule.step = uint64_t(i64Of(r.Get("step"), "step"));
+        if (rule.first < 1 || rule.step < 1 || rule.last < rule.first)
+          throw Napi::RangeError::New(env, "inject: when= must have 1 <= first <= last and step >= 1");
+        rules.push_back(rule);
+      }
+    }
+    rift::DeterministicOptions det;
+    Napi::Value dv = o.Get("deterministic");
+    if (dv.IsObject()) {
+      Napi::Object d = dv.As<Napi::Object>();
+      det.enabled = true;
+      if (!d.Get("seed").IsUndefined()) det.seed = uint64_t(i64Of(d.Get("seed"), "seed"));
+      if (!d.Get("epochNs").IsUndefined()) det.epochNs = i64Of(d.Get("epochNs"), "epochNs");
+      if (!d.Get("stepNs").IsUndefined()) det.stepNs = i64Of(d.Get("stepNs"), "stepNs");
+    }
+    std::unique_ptr<rift::NativeRules> native;
+    if (!rules.empty() || det.enabled) native = std::make_unique<rift::NativeRules>(std::move(rules), det);
+    Napi::Value ic = o.Get("intercept");
+    if (ic.IsObject()) {
+      Napi::Object i = ic.As<Napi::Object>();
+      if (!i.Get("call").IsFunction()) throw Napi::TypeError::New(env, "intercept.call must be a function");
+      bridge_ = std::make_shared<rift::JsBridge>(env, i.Get("call").As<Napi::Function>(),
+                                                 intArray(i.Get("syscalls"), "intercept.syscalls"),
+                                                 boolOpt(i, "exit", false), intOpt(i, "timeoutMs", 5000));
+    }
+    if (!native && !bridge_) return;
+    chain_ = std::make_unique<rift::InterceptChain>(std::move(native), bridge_);
+    if (opts.useSeccomp) {
+      // the prefilter must stop at every syscall a rule or the handler acts on
+      for (int nr : chain_->numbers())
+        if (std::find(opts.seccompNrs.begin(), opts.seccompNrs.end(), nr) == opts.seccompNrs.end())
+          opts.seccompNrs.push_back(nr);
+    }
   }
 
   ~NativeTracer() override {
@@ -184,6 +354,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
         last = new Message{Message::Error, {}, 0, EIO, e.what(), nullptr};
       }
       last->owner = this;
+      if (bridge_) bridge_->release();
       post(last);
       tsfn_.Release();
     });
@@ -202,6 +373,35 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     tracer_->requestKill();
     return info.Env().Undefined();
   }
+  // reply(id, action, args?: (bigint|undefined)[], value?: bigint|number, writes?: [addr, Buffer][],
+  //       warning?: string): a handler's verdict. action: 0 run, 1 return, 2 kill.
+  Napi::Value Reply(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!bridge_) throw Napi::Error::New(env, "reply: this trace has no intercept handler");
+    if (!info[0].IsNumber() || !info[1].IsNumber()) throw Napi::TypeError::New(env, "reply(id, action, ...)");
+    uint64_t id = uint64_t(info[0].As<Napi::Number>().Int64Value());
+    rift::JsReply r;
+    int action = info[1].As<Napi::Number>().Int32Value();
+    if (action < 0 || action > 2) throw Napi::RangeError::New(env, "reply: bad action");
+    r.action = rift::JsReply::Action(action);
+    if (info[2].IsArray()) {
+      Napi::Array a = info[2].As<Napi::Array>();
+      for (uint32_t i = 0; i < a.Length() && i < 6; i++) {
+        Napi::Value x = a.Get(i);
+        if (x.IsUndefined() || x.IsNull()) continue;
+        r.args[i] = uint64_t(i64Of(x, "args[i]"));
+        r.argMask |= uint8_t(1 << i);
+      }
+    }
+    if (info.Length() > 3 && !info[3].IsUndefined()) {
+      r.hasValue = true;
+      r.value = i64Of(info[3], "value");
+    }
+    if (info.Length() > 4) r.writes = writesOf(info[4]);
+    if (info.Length() > 5 && info[5].IsString()) r.warning = info[5].As<Napi::String>().Utf8Value();
+    bridge_->reply(id, std::move(r));
+    return env.Undefined();
+  }
   Napi::Value ChildPid(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), tracer_->childPid());
   }
@@ -214,6 +414,8 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
   }
 
  private:
+  std::shared_ptr<rift::JsBridge> bridge_;
+  std::unique_ptr<rift::InterceptChain> chain_;
   std::unique_ptr<rift::Tracer> tracer_;
   Napi::ThreadSafeFunction tsfn_;
   std::thread thread_;
@@ -222,6 +424,8 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeTracer", NativeTracer::Init(env));
+  exports.Set("readMemory", Napi::Function::New(env, ReadMemory, "readMemory"));
+  exports.Set("readString", Napi::Function::New(env, ReadString, "readString"));
   return exports;
 }
 

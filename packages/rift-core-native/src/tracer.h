@@ -88,6 +88,10 @@ class Interceptor {
   // Called at each entry stop the tracer records. Return the decision.
   virtual EntryDecision onEntry(Tracer& t, const SyscallView& v) = 0;
   virtual ExitDecision onExit(Tracer& t, const SyscallView& v, bool skipped) = 0;
+  // At each PTRACE_EVENT_EXEC stop (new image loaded, stack built, nothing run yet).
+  virtual void onExec(Tracer& t, pid_t tid) { (void)t; (void)tid; }
+  // Called from any thread when the trace is being killed or detached: stop waiting.
+  virtual void cancel() {}
 };
 
 // Receives finished batches of binary records. Called on the ptrace thread; may block
@@ -131,6 +135,8 @@ class Tracer {
   ssize_t readMemory(pid_t tid, uint64_t addr, void* buf, size_t len);
   ssize_t writeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len);
   int64_t now() const;
+  // a `warning` record in the stream (for interceptors, on the ptrace thread)
+  void emitWarning(pid_t tid, const std::string& msg) { warn(tid, msg); }
 
  private:
   void launch();

@@ -1,0 +1,321 @@
+/**
+ * Changing syscalls, not only watching them.
+ *
+ * - A TypeScript handler (InterceptOptions) sees each selected syscall at its entry stop, while
+ *   the tracee waits, and answers with a verdict: run (maybe with new arguments), return a
+ *   value, fail with an errno, or kill. The ptrace thread blocks on the answer, bounded by
+ *   `timeoutMs`; a handler that throws or never answers lets the syscall run unchanged and
+ *   leaves a `warning` event in the stream.
+ * - Native rules (InjectRule: strace's -e inject=, and the deterministic sandbox) are decided
+ *   on the ptrace thread without a round trip to JavaScript.
+ *
+ * Calls that were changed carry `injected: true` in the stream, and `skipped: true` when the
+ * kernel did not run them.
+ */
+import { errnoNumber, selectSyscalls, signalNumber, syscallName } from '@rift/events';
+import type { NativeInjectRule, NativeOptions, NativeTracer } from './native.js';
+
+/** A syscall as a handler sees it. Memory readers work while the handler runs. */
+export interface SyscallCall {
+  tid: number;
+  pid: number;
+  nr: number;
+  name: string;
+  /** the 6 raw argument registers, unsigned 64-bit */
+  args: bigint[];
+  /** `len` bytes at addr (fewer when the range runs into unmapped memory); null on fault */
+  readBytes(addr: bigint, len: number): Buffer | null;
+  /** the NUL-terminated string at addr, at most `max` bytes (default 4096), as UTF-8; null on fault */
+  readString(addr: bigint, max?: number): string | null;
+}
+
+export interface MemoryWrite {
+  addr: bigint;
+  data: Buffer;
+}
+
+export type EntryVerdict =
+  | undefined
+  /** let it run, optionally rewriting arguments (undefined entries keep the original) */
+  | { action: 'run'; args?: (bigint | undefined)[] }
+  /** skip it: the tracee sees `value` (negative = -errno) and these memory writes */
+  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[] }
+  /** skip it: it fails with this errno (name or number) */
+  | { action: 'error'; errno: string | number }
+  /** SIGKILL the process */
+  | { action: 'kill' };
+
+export type ExitVerdict = { value?: bigint | number; writes?: MemoryWrite[] } | undefined;
+
+export interface InterceptOptions {
+  /** syscall numbers sent to the handler; others run untouched (and stay out of a seccomp filter's way) */
+  syscalls: number[];
+  onEntry(call: SyscallCall): EntryVerdict | Promise<EntryVerdict>;
+  /** called at the exit of a handled call that ran (not for skipped ones), with its return value */
+  onExit?(call: SyscallCall, ret: bigint): ExitVerdict | Promise<ExitVerdict>;
+  /** default 5000: past it the syscall runs unchanged and a `warning` event is written */
+  timeoutMs?: number;
+  /** a handler threw or gave a bad verdict: the syscall ran unchanged; also a `warning` event */
+  onError?(e: unknown, call: SyscallCall): void;
+}
+
+/** A native fault-injection rule (strace's -e inject=). */
+export interface InjectRule {
+  /** syscall numbers it applies to */
+  syscalls: number[];
+  /** skip the call and fail with this errno */
+  error?: string | number;
+  /** skip the call and return this value */
+  retval?: bigint | number;
+  /** deliver this signal after the call */
+  signal?: string | number;
+  /** microseconds to hold the thread before / after the call */
+  delayEnterUs?: number;
+  delayExitUs?: number;
+  /** which calls, counted per thread and per syscall from 1: first, up to last, every step */
+  when?: { first: number; last?: number; step?: number };
+}
+
+/** The deterministic sandbox's knobs (all optional). */
+export interface DeterministicOptions {
+  /** seeds getrandom and AT_RANDOM (default 0) */
+  seed?: number | bigint;
+  /** wall-clock start (default 2000-01-01T00:00:00Z) */
+  epoch?: Date;
+  /** virtual time added per time-reading call, ns (default 1 ms) */
+  stepNs?: number;
+}
+
+export class InjectSpecError extends Error {
+  override name = 'InjectSpecError';
+}
+
+const U64 = (1n << 64n) - 1n;
+
+function errnoOf(e: string | number, what: string): number {
+  const n = typeof e === 'number' ? e : /^\d+$/.test(e) ? Number(e) : errnoNumber(e.toUpperCase());
+  if (n === undefined || !Number.isInteger(n) || n <= 0 || n > 4095) throw new InjectSpecError(`${what}: unknown errno '${e}'`);
+  return n;
+}
+
+function signalOf(s: string | number, what: string): number {
+  let n: number | undefined;
+  if (typeof s === 'number' || /^\d+$/.test(s)) n = Number(s);
+  else {
+    const up = s.toUpperCase();
+    n = signalNumber(up.startsWith('SIG') ? up : `SIG${up}`);
+  }
+  if (n === undefined || !Number.isInteger(n) || n <= 0 || n > 64) throw new InjectSpecError(`${what}: unknown signal '${s}'`);
+  return n;
+}
+
+/** strace's delay syntax: a number of microseconds, or with a unit suffix s, ms, us, ns. */
+function delayOf(s: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|ms|us|ns)?$/.exec(s);
+  if (!m) throw new InjectSpecError(`${what}: bad delay '${s}' (microseconds, or a number with s, ms, us or ns)`);
+  const mult = { s: 1e6, ms: 1e3, us: 1, ns: 1e-3 }[m[2] ?? 'us']!;
+  return Math.round(Number(m[1]) * mult);
+}
+
+/** strace's when=: first, first..last, first+, first+step, first..last+step. */
+function whenOf(s: string): { first: number; last?: number; step?: number } {
+  const m = /^(\d+)(?:\.\.(\d+))?(?:\+(\d*))?$/.exec(s);
+  if (!m) throw new InjectSpecError(`when: bad expression '${s}' (first[..last][+[step]])`);
+  const first = Number(m[1]);
+  const last = m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? undefined : first;
+  const step = m[3] ? Number(m[3]) : 1;
+  if (first < 1 || step < 1 || (last !== undefined && last < first)) throw new InjectSpecError(`when: '${s}' must have 1 <= first <= last and step >= 1`);
+  return { first, last, step };
+}
+
+/**
+ * Parses strace's `inject=SET:error=E|retval=N[:signal=S][:delay_enter=D][:delay_exit=D][:when=W]`
+ * (also `fault=SET[:error=E][:when=W]`, error defaulting to ENOSYS). SET is a selection as -e
+ * takes it: names, %classes, /regex/, !negation.
+ */
+export function parseInjectSpec(spec: string): InjectRule {
+  const m = /^(inject|fault)=(.*)$/.exec(spec);
+  if (!m) throw new InjectSpecError(`expected inject=SET:... or fault=SET:..., got '${spec}'`);
+  const [set, ...opts] = m[2]!.split(':');
+  if (!set) throw new InjectSpecError(`${m[1]}: no syscall given`);
+  let syscalls: number[];
+  try {
+    syscalls = [...selectSyscalls(set)];
+  } catch (e) {
+    throw new InjectSpecError(`${m[1]}: ${(e as Error).message}`);
+  }
+  const rule: InjectRule = { syscalls };
+  for (const o of opts) {
+    const eq = o.indexOf('=');
+    const key = eq < 0 ? o : o.slice(0, eq);
+    const val = eq < 0 ? '' : o.slice(eq + 1);
+    switch (key) {
+      case 'error':
+        rule.error = errnoOf(val, 'error');
+        break;
+      case 'retval':
+        if (!/^-?(\d+|0x[0-9a-f]+)$/i.test(val)) throw new InjectSpecError(`retval: expected an integer, got '${val}'`);
+        rule.retval = val.startsWith('-') ? -BigInt(val.slice(1)) : BigInt(val);
+        break;
+      case 'signal':
+        rule.signal = signalOf(val, 'signal');
+        break;
+      case 'delay_enter':
+        rule.delayEnterUs = delayOf(val, 'delay_enter');
+        break;
+      case 'delay_exit':
+        rule.delayExitUs = delayOf(val, 'delay_exit');
+        break;
+      case 'when':
+        rule.when = whenOf(val);
+        break;
+      default:
+        throw new InjectSpecError(`${m[1]}: unknown or unsupported option '${key}' (error, retval, signal, delay_enter, delay_exit, when)`);
+    }
+  }
+  if (m[1] === 'fault') {
+    if (rule.retval !== undefined || rule.signal !== undefined || rule.delayEnterUs || rule.delayExitUs)
+      throw new InjectSpecError('fault: only error= and when= apply (use inject=)');
+    rule.error ??= errnoOf('ENOSYS', 'error');
+  }
+  if (rule.error !== undefined && rule.retval !== undefined) throw new InjectSpecError('inject: error= and retval= cannot be combined');
+  if (rule.error === undefined && rule.retval === undefined && rule.signal === undefined && !rule.delayEnterUs && !rule.delayExitUs)
+    throw new InjectSpecError('inject: give at least one of error=, retval=, signal=, delay_enter=, delay_exit=');
+  return rule;
+}
+
+/** InjectRule -> the engine's form (checked). */
+export function nativeInjectRule(r: InjectRule): NativeInjectRule {
+  if (!Array.isArray(r.syscalls) || !r.syscalls.every((n) => Number.isInteger(n) && n >= 0 && n < 1024))
+    throw new TypeError('inject: syscalls must be an array of syscall numbers');
+  const out: NativeInjectRule = { nrs: r.syscalls };
+  if (r.error !== undefined) out.ret = -errnoOf(r.error, 'error');
+  if (r.retval !== undefined) out.ret = BigInt.asIntN(64, BigInt(r.retval));
+  if (r.signal !== undefined) out.signal = signalOf(r.signal, 'signal');
+  if (r.delayEnterUs) out.delayEnterUs = r.delayEnterUs;
+  if (r.delayExitUs) out.delayExitUs = r.delayExitUs;
+  if (r.when) {
+    out.first = r.when.first;
+    if (r.when.last !== undefined) out.last = r.when.last;
+    out.step = r.when.step ?? 1;
+  } 
+  return out;
+}
+
+export function nativeDeterministic(d: DeterministicOptions | true): NonNullable<NativeOptions['deterministic']> {
+  const o = d === true ? {} : d;
+  return {
+    seed: BigInt.asUintN(64, BigInt(o.seed ?? 0)),
+    epochNs: o.epoch ? BigInt(o.epoch.getTime()) * 1_000_000n : 946_684_800_000_000_000n,
+    stepNs: o.stepNs ?? 1_000_000,
+  };
+}
+
+function toU64(v: bigint | number, what: string): bigint {
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) throw new TypeError(`${what}: expected an integer, got ${v}`);
+    v = BigInt(v);
+  }
+  if (typeof v !== 'bigint') throw new TypeError(`${what}: expected a bigint or a number`);
+  return v & U64;
+}
+
+function writesOf(w: MemoryWrite[] | undefined): [bigint, Buffer][] | undefined {
+  if (w === undefined) return undefined;
+  if (!Array.isArray(w)) throw new TypeError('writes must be an array of { addr, data }');
+  return w.map((x, i) => {
+    if (!Buffer.isBuffer(x?.data)) throw new TypeError(`writes[${i}].data must be a Buffer`);
+    return [toU64(x.addr, `writes[${i}].addr`), x.data];
+  });
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
+/** Reads tracee memory; `readMemory`/`readString` come from the addon. */
+export interface MemoryReaders {
+  readMemory(tid: number, addr: bigint, len: number): Buffer | null;
+  readString(tid: number, addr: bigint, max: number): string | null;
+}
+
+/**
+ * Binds a handler to the engine: returns the `intercept` option of NativeOptions. `native()`
+ * gives the NativeTracer once it exists (calls only arrive after it started).
+ */
+export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, mem: MemoryReaders): NonNullable<NativeOptions['intercept']> {
+  if (!o || typeof o.onEntry !== 'function') throw new TypeError('intercept: onEntry must be a function');
+  if (!Array.isArray(o.syscalls) || !o.syscalls.every((n) => Number.isInteger(n) && n >= 0 && n < 1024))
+    throw new TypeError('intercept: syscalls must be an array of syscall numbers');
+  if (o.onExit !== undefined && typeof o.onExit !== 'function') throw new TypeError('intercept: onExit must be a function');
+  const timeoutMs = o.timeoutMs ?? 5000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new TypeError('intercept: timeoutMs must be a positive integer');
+
+  return {
+    syscalls: [...new Set(o.syscalls)],
+    exit: o.onExit !== undefined,
+    timeoutMs,
+    call: (id, phase, tid, pid, nr, args, ret) => {
+      const name = syscallName(nr);
+      const call: SyscallCall = {
+        tid,
+        pid,
+        nr,
+        name,
+        args: args.map((a) => BigInt.asUintN(64, a)),
+        readBytes: (addr, len) => mem.readMemory(tid, toU64(addr, 'readBytes addr'), len),
+        readString: (addr, max = 4096) => {
+          const s = mem.readString(tid, toU64(addr, 'readString addr'), max);
+          return s;
+        },
+      };
+      let answered = false;
+      const fail = (e: unknown): void => {
+        if (answered) return;
+        answered = true;
+        try {
+          o.onError?.(e, call);
+        } catch {
+          /* an onError that throws changes nothing */
+        }
+        const msg = e instanceof Error ? e.message : String(e);
+        native().reply(id, 0, undefined, undefined, undefined, `intercept: the ${phase ? 'exit' : 'entry'} handler for ${name} (tid ${tid}) threw: ${msg}; the syscall ran unchanged`);
+      };
+      const send = (v: unknown): void => {
+        if (answered) return;
+        try {
+          const n = native();
+          if (phase === 1) {
+            const x = v as ExitVerdict;
+            if (x === undefined || x === null) n.reply(id, 0);
+            else if (typeof x !== 'object') throw new TypeError(`bad exit verdict ${String(x)}`);
+            else n.reply(id, 0, undefined, x.value === undefined ? undefined : BigInt.asIntN(64, toU64(x.value, 'value')), writesOf(x.writes));
+            answered = true;
+            return;
+          }
+          const x = v as EntryVerdict;
+          if (x === undefined || x === null) n.reply(id, 0);
+          else if (x.action === 'run') {
+            if (x.args !== undefined && (!Array.isArray(x.args) || x.args.length > 6)) throw new TypeError('run: args must be an array of at most 6');
+            n.reply(id, 0, x.args?.map((a, i) => (a === undefined ? undefined : toU64(a, `args[${i}]`))));
+          } else if (x.action === 'return') n.reply(id, 1, undefined, BigInt.asIntN(64, toU64(x.value, 'value')), writesOf(x.writes));
+          else if (x.action === 'error') n.reply(id, 1, undefined, -BigInt(errnoOf(x.errno, 'error')));
+          else if (x.action === 'kill') n.reply(id, 2);
+          else throw new TypeError(`bad verdict ${JSON.stringify(x)}`);
+          answered = true;
+        } catch (e) {
+          fail(e);
+        }
+      };
+      let r: unknown;
+      try {
+        r = phase === 0 ? o.onEntry(call) : o.onExit!(call, BigInt.asIntN(64, ret));
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      if (isThenable(r)) r.then(send, fail);
+      else send(r);
+    },
+  };
+}
