@@ -2,7 +2,7 @@
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixture, record, syscalls, mem, tmp } from './helpers.mjs';
+import { fixture, record, syscalls, mem, tmp, PYTHON } from './helpers.mjs';
 
 t.test('known syscalls: paths, bytes, errors, faults, 64-bit values', async (t) => {
   const dir = tmp();
@@ -100,7 +100,7 @@ t.test('SIGKILL mid-syscall: the call is recorded unfinished, not paired with a 
 });
 
 t.test('exit_group cuts short another thread blocked in a syscall', async (t) => {
-  const r = record(['python3', '-c', 'import threading,time,os\nthreading.Thread(target=time.sleep,args=(30,),daemon=True).start()\ntime.sleep(0.1)\nos._exit(4)']);
+  const r = record([PYTHON, '-c', 'import threading,time,os\nthreading.Thread(target=time.sleep,args=(30,),daemon=True).start()\ntime.sleep(0.1)\nos._exit(4)']);
   t.equal(r.status, 4);
   const pid = r.events.find((e) => e.type === 'exec').pid;
   const thread = r.events.find((e) => e.type === 'spawn' && e.kind === 'thread').child;

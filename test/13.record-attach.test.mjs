@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fixture, background, parse, procState, tmp, BIN, syscalls } from './helpers.mjs';
+import { fixture, background, parse, procState, tmp, BIN, syscalls, PYTHON } from './helpers.mjs';
 
 /** The process (thread group) of the thread tracing `pid`, or 0. */
 function tracerPid(pid) {
@@ -62,7 +62,7 @@ t.test('attach to a multi-threaded process: every thread is traced', async (t) =
     'def w():\n  while True: os.getppid(); time.sleep(0.01)\n' +
     'for _ in range(3): threading.Thread(target=w, daemon=True).start()\n' +
     'print(threading.active_count(), flush=True)\nwhile True: time.sleep(0.01)\n';
-  const py = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const py = spawn(PYTHON, ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
   t.teardown(() => py.kill('SIGKILL'));
   await new Promise((r) => py.stdout.once('data', r));
   const out = join(dir, 't.ndjson');

@@ -60,7 +60,7 @@ export function mem(ev, arg, at) {
 }
 
 /**
- * strace -f -qq as the oracle: returns per-tid lists of { name, ret } (unfinished/resumed
+ * strace -f -qq as the oracle: returns per-tid lists of { name, ret, errno } (unfinished/resumed
  * pairs joined), and the raw lines.
  */
 export function strace(cmd, extra = []) {
@@ -82,11 +82,11 @@ export function strace(cmd, extra = []) {
       pending.set(tid, rest.replace(/ <unfinished \.\.\.>$/, ''));
       continue;
     }
-    const call = /^(\w+)\(.*\)\s+=\s+(\?|-?\d+|0x[0-9a-f]+)/.exec(rest);
+    const call = /^(\w+)\(.*\)\s+=\s+(\?|0x[0-9a-f]+|-?\d+)(?: (E[A-Z0-9_]+))?/.exec(rest);
     if (!call) continue;
     if (!perTid.has(tid)) perTid.set(tid, []);
     const ret = call[2] === '?' ? null : call[2].startsWith('0x') ? BigInt(call[2]).toString() : call[2];
-    perTid.get(tid).push({ name: call[1], ret });
+    perTid.get(tid).push({ name: call[1], ret, errno: call[3] });
   }
   return { perTid, lines };
 }
@@ -105,3 +105,6 @@ export function procState(pid) {
     return undefined;
   }
 }
+
+/** The system python3 (PATH may hold a pyenv shim, a shell script that forks a lot). */
+export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
