@@ -123,10 +123,8 @@ export class TraceCursor {
         if (this.rootTid === undefined) this.rootTid = ev.tid;
         if (!this.rootStarted && ev.tid === this.rootTid) {
           this.rootStarted = true;
-          if ((ev.name === 'execve' || ev.name === 'execveat') && ev.ret !== null && Number(ev.ret) === 0) {
-            this.rootExec = ev;
-            return true;
-          }
+          // kept in the queue: engines that show the launching execve match it, others skip it
+          if ((ev.name === 'execve' || ev.name === 'execveat') && ev.ret !== null && Number(ev.ret) === 0) this.rootExec = ev;
         }
         if (ev.status === 'resumed' || this.skip.has(ev.name)) return true;
         let q = this.queues.get(ev.tid);
@@ -231,9 +229,9 @@ export class TraceCursor {
     return this.spawns.splice(i, 1)[0];
   }
 
-  /** Reads up to the first event, so rootTid and rootExec are known. */
+  /** Reads up to the launched command's first syscall, so rootTid and rootExec are known. */
   async start(): Promise<void> {
-    while (this.rootTid === undefined) {
+    while (!this.rootStarted) {
       if (!this.step() && !(await this.fill())) return;
     }
   }
@@ -259,7 +257,7 @@ export class TraceCursor {
         this.read++;
         this.lastSeq = ev.seq;
         this.lastLine = this.src.lineOf(ev) || this.lastLine;
-        if (ev.type === 'syscall' && ev.status !== 'resumed' && !this.skip.has(ev.name) && ev !== this.rootExec) see(ev);
+        if (ev.type === 'syscall' && ev.status !== 'resumed' && !this.skip.has(ev.name)) see(ev);
       }
       this.batch = [];
       this.bi = 0;

@@ -54,6 +54,8 @@ export interface ReplayOptions {
   cwd?: string;
   /** fds for the program's stdin, stdout, stderr */
   stdio?: [number, number, number];
+  /** true: keep the vDSO, false: hide it; default: as the recording had it */
+  vdso?: boolean;
   /** progress lines on stderr (default: when stderr is a TTY) */
   progress?: boolean;
   /** where reports go (default stderr) */
@@ -110,6 +112,14 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   const cursor = new TraceCursor(src, { skip, maxBuffered: o.maxBuffered });
   await cursor.start();
 
+  const showProgress = o.progress ?? !!process.stderr.isTTY;
+  let progressShown = false;
+  function clearProgress(): void {
+    if (progressShown) {
+      process.stderr.write('\r\x1b[K');
+      progressShown = false;
+    }
+  }
   const desyncs: Desync[] = [];
   const report = (d: Desync) => {
     clearProgress();
@@ -147,6 +157,14 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     }
     if (onDesync === 'live') startLive = true;
   }
+
+  // The vDSO: off in replay, so clock_gettime & co are real syscalls that can be injected. A
+  // recording made with it (no `noVdso` in its header) has the loader's vDSO set-up calls in
+  // it, so replay keeps it on to stay in step, and time read through it is live.
+  const recordedNoVdso = src.header.options?.noVdso === true || src.header.options?.deterministic !== undefined;
+  const noVdso = o.vdso === undefined ? recordedNoVdso : !o.vdso;
+  if (!noVdso && o.vdso === undefined)
+    log(`rift-replay: note: ${src.name} was recorded with the vDSO: time read through it is not replayed (record with --no-vdso)\n`);
 
   let liveMsg: string | undefined;
   const replayer = new Replayer(cursor, {
@@ -200,7 +218,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
       stdio,
       noAslr: o.noAslr,
       plan: out ? capturePlan() : undefined,
-      noVdso: true,
+      noVdso,
       intercept,
     } as LaunchOptions);
   } catch (e) {
@@ -211,14 +229,6 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   out?.onClose(() => trace.kill());
 
   // progress on a terminal
-  const showProgress = o.progress ?? !!process.stderr.isTTY;
-  let progressShown = false;
-  function clearProgress(): void {
-    if (progressShown) {
-      process.stderr.write('\r\x1b[K');
-      progressShown = false;
-    }
-  }
   const timer = showProgress
     ? setInterval(() => {
         const pct = scan.lines ? Math.min(100, Math.floor((100 * cursor.read) / scan.lines)) : 0;
@@ -299,13 +309,16 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
 }
 
 function rootArgv(c: TraceCursor): string[] | undefined {
-  const e: ExecEvent | undefined = c.firstExec;
-  if (e) return e.argv;
+  // the argv the command was launched with: the execve's own (the exec event shows the
+  // kernel's view after a #! line)
   const ev = c.rootExec;
-  if (!ev) return undefined;
-  const caps = (ev.mem ?? []).filter((m) => m.arg === 1 && m.at === 'entry');
-  if (!caps.length || caps.some((m) => m.fault || (m.full !== undefined && m.full > m.len))) return undefined;
-  return caps.map((m) => (m.enc === 'base64' ? Buffer.from(m.data ?? '', 'base64').toString('latin1') : (m.data ?? '')));
+  if (ev) {
+    const caps = (ev.mem ?? []).filter((m) => m.arg === 1 && m.at === 'entry');
+    if (!caps.length || caps.some((m) => m.fault || m.more || (m.full !== undefined && m.full > m.len))) return undefined;
+    return caps.map((m) => (m.enc === 'base64' ? Buffer.from(m.data ?? '', 'base64').toString('latin1') : (m.data ?? '')));
+  }
+  const e: ExecEvent | undefined = c.firstExec;
+  return e && e.argv[0] === e.path ? e.argv : undefined;
 }
 
 export function formatDesync(d: Desync, file: string): string {

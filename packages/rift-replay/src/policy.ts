@@ -35,6 +35,13 @@ export const ALWAYS_PASSTHRU: readonly string[] = [
   'mmap', 'munmap', 'mremap', 'mprotect', 'brk',
 ];
 
+/**
+ * Run for real, but the program sees the recorded return value: injected reads do not move the
+ * kernel's file offset, so lseek(fd, -60, SEEK_CUR) after one would fail or land elsewhere;
+ * running it still keeps the offset right for real writes.
+ */
+export const RECORDED_RESULT: readonly string[] = ['lseek'];
+
 /** Syscalls that return a new descriptor: when the recording has one and replay cannot open it, replay fakes it ("ghost" fd). */
 export const FD_CREATORS: readonly string[] = ['open', 'openat', 'openat2', 'creat'];
 

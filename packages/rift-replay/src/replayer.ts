@@ -10,11 +10,11 @@
  * Each replayed thread walks its own recorded calls in order; threads are not ordered against
  * each other (see the README for what that absorbs).
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
 import { int64, parseArgSpec, signatureOf, SIGNATURES, type SpawnEvent, type SyscallEvent } from '@rift/events';
 import { compareCall, formatLive, formatRecorded, type LiveCall, type Mismatch } from './compare.js';
 import { LookaheadError, TraceCursor } from './cursor.js';
-import { FD_CREATORS, Policy, SPAWNERS } from './policy.js';
+import { FD_CREATORS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
 import { outputWrites, ScatterError, type Write } from './scatter.js';
 
 export type OnDesync = 'stop' | 'warn' | 'live';
@@ -234,6 +234,13 @@ export class Replayer {
       }
       return this.desync(call, rt, undefined, `the program made a syscall after the end of thread ${rt}'s recording`, spawner);
     }
+    if (ev === this.cursor.rootExec && call.name !== 'execve' && call.name !== 'execveat') {
+      // the engine did not show the launching execve: it happened, skip it
+      this.cursor.take(rt);
+      const next = this.cursor.peek(rt);
+      if (next instanceof Promise) return next.then((h) => this.matchHead(call, rt, h, spawner), (e) => this.fail(e));
+      return this.matchHead(call, rt, next, spawner);
+    }
     const m = compareCall(ev, call);
     if (m) return this.desync(call, rt, ev, undefined, spawner, m);
     this.cursor.take(rt);
@@ -248,6 +255,7 @@ export class Replayer {
     if (!inject || ev.ret === null) {
       this.stats.ran++;
       this.pending.set(call.tid, { ev, kind: 'run', spawner });
+      if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) return this.standIn(call);
       return undefined;
     }
     let writes: Write[];
@@ -271,6 +279,31 @@ export class Replayer {
     return { action: 'return', value, writes };
   }
 
+  /**
+   * A recorded open whose file is gone now: open a stand-in instead, so the descriptor is real
+   * (fstat, fadvise, mmap... that the trace does not hold still work on something) and calls
+   * on it that the trace holds are answered from the recording. The stand-in is the program's
+   * own executable, through the AT_EXECFN string the kernel left on its stack: a path that
+   * exists, already in its memory. Read-only opens only; others fall back to a fake number.
+   */
+  private standIn(call: LiveCall): EntryVerdict {
+    const pathArg = call.name === 'open' || call.name === 'creat' ? 0 : call.name === 'openat' ? 1 : -1;
+    if (pathArg < 0) return undefined;
+    const flags = call.name === 'openat' ? call.args[2] ?? 0n : call.name === 'open' ? call.args[1] ?? 0n : 0o101n;
+    const O_ACCMODE = 3n, O_CREAT = 0o100n, O_DIRECTORY = 0o200000n, O_PATH = 0o10000000n;
+    if ((flags & O_ACCMODE) !== 0n || (flags & (O_CREAT | O_DIRECTORY | O_PATH)) !== 0n) return undefined;
+    const path = call.readString(call.args[pathArg] ?? 0n, 4096);
+    if (path === null || exists(resolveAt(call, path, call.name === 'openat' ? Number(BigInt.asIntN(32, call.args[0] ?? 0n)) : -100))) return undefined;
+    const execfn = auxv(call.pid, 31 /* AT_EXECFN */);
+    if (execfn === undefined) return undefined;
+    const args: (bigint | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+    args[pathArg] = execfn;
+    if (call.name === 'openat') args[0] = BigInt.asUintN(64, -100n);  // AT_FDCWD: the string is absolute anyway
+    this.standIns.add(call.tid);
+    return { action: 'run', args };
+  }
+  private readonly standIns = new Set<number>();
+
   // ---- exit ------------------------------------------------------------------------------
 
   onExit(call: LiveCall, ret: bigint): ExitVerdict | Promise<ExitVerdict> {
@@ -280,7 +313,10 @@ export class Replayer {
     let out: ExitVerdict;
     if (p.kind === 'run' && p.ev && p.ev.ret !== null && FD_CREATORS.includes(p.ev.name)) {
       const want = int64(p.ev.ret);
-      if (want >= 0n && ret < 0n) {
+      if (this.standIns.delete(call.tid) && ret >= 0n) {
+        this.ghostSet(call.pid).add(Number(ret));
+        if (ret !== want) this.opts.warn?.(`event ${p.ev.seq}: ${p.ev.name} returned fd ${ret}, recorded ${want}`);
+      } else if (want >= 0n && ret < 0n) {
         // recorded open succeeded, the file is gone or unreadable now: the program gets the
         // recorded descriptor number; calls on it are answered from the recording
         this.ghostSet(call.pid).add(Number(want));
@@ -288,6 +324,10 @@ export class Replayer {
       } else if (want >= 0n && ret >= 0n && want !== ret) {
         this.opts.warn?.(`event ${p.ev.seq}: ${p.ev.name} returned fd ${ret}, recorded ${want}`);
       }
+    }
+    if (p.kind === 'run' && p.ev && p.ev.ret !== null && RECORDED_RESULT.includes(p.ev.name)) {
+      const want = int64(p.ev.ret);
+      if (want !== ret) out = { value: want };
     }
     if (p.spawner && ret > 0n) {
       return this.onSpawned(call, Number(ret)).then(() => out, (e) => {
@@ -337,6 +377,13 @@ export class Replayer {
         if (spawner) this.pending.set(call.tid, { kind: 'run', spawner });
         return undefined;
       case 'warn':
+        if (rt !== undefined && ev && m && m.what !== 'name') {
+          // same call, other arguments: it stands for the recorded one, and runs for real
+          this.cursor.take(rt);
+          this.stats.ran++;
+          this.pending.set(call.tid, { kind: 'run', spawner });
+          return undefined;
+        }
         if (rt !== undefined) return this.resync(call, rt, spawner);
         if (spawner) this.pending.set(call.tid, { kind: 'run', spawner });
         return undefined;
@@ -372,6 +419,38 @@ export class Replayer {
 function describe(m: Mismatch): string {
   if (m.what === 'name') return 'a different syscall';
   return `argument ${m.what + 1} (${m.type}) differs`;
+}
+
+function exists(path: string | undefined): boolean {
+  if (path === undefined) return true;  // cannot tell: let it run
+  try {
+    accessSync(path, constants.F_OK);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/** The path as the kernel resolves it for that thread (cwd or dirfd through /proc). */
+function resolveAt(call: LiveCall, path: string, dirfd: number): string | undefined {
+  if (path.startsWith('/')) return path;
+  const base = dirfd === -100 ? `/proc/${call.tid}/cwd` : `/proc/${call.tid}/fd/${dirfd}`;
+  try {
+    return `${realpathSync(base)}/${path}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A value of the process's auxiliary vector. */
+function auxv(pid: number, type: number): bigint | undefined {
+  try {
+    const b = readFileSync(`/proc/${pid}/auxv`);
+    for (let i = 0; i + 16 <= b.length; i += 16) if (b.readBigUInt64LE(i) === BigInt(type)) return b.readBigUInt64LE(i + 8);
+  } catch {
+    /* gone */
+  }
+  return undefined;
 }
 
 function parentPid(pid: number): number | undefined {
