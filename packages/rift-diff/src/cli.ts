@@ -1,0 +1,119 @@
+import yargs from 'yargs';
+import { SelectError, StreamError } from '@rift/events';
+import { diffFiles, FIELDS, FIELD_NAMES, FieldError, renderJson, renderText } from './index.js';
+
+class UsageError extends Error {}
+
+const fieldHelp = FIELD_NAMES.map((f) => `  ${f.padEnd(9)} ${FIELDS[f].ignored ? 'ignored ' : 'compared'}  ${FIELDS[f].about}`).join('\n');
+
+const HELP_EPILOGUE = `Fields (--ignore FIELD / --compare FIELD; comma lists; 'all'):
+${fieldHelp}
+Event order (seq) is never compared: each thread's events are aligned with a sequence diff.
+
+Examples:
+  rift-diff a.ndjson b.ndjson               where the two runs stop doing the same thing
+  rift-record -o a.ndjson -- ./app x; rift-record -o b.ndjson -- ./app y; rift-diff a.ndjson b.ndjson
+  rift-diff -U 10 good.ndjson bad.ndjson    ten events of context
+  rift-diff -e %file good.ndjson bad.ndjson compare only file syscalls
+  rift-diff -e '!futex' a.ndjson b.ndjson   threaded programs: lock contention varies by run
+  rift-diff --ignore fd a.ndjson b.ndjson   fd numbers by order of first appearance
+  rift-diff --compare addr a.ndjson b.ndjson   pointer values too (runs with --no-aslr)
+  rift-diff --json a.ndjson b.ndjson | jq .summary
+  rift-diff -q a.ndjson b.ndjson && echo same
+
+Exit status: 0 the same, 1 different, 2 trouble (bad arguments, unreadable or malformed input:
+FILE:LINE: reason). Memory stays bounded on long traces: equal stretches are matched as they
+stream; after a mismatch at most --window events per side (and thread) are held.`;
+
+export async function main(argv: string[]): Promise<void> {
+  const stdoutTTY = process.stdout.isTTY === true;
+  const parser = yargs(argv)
+    .scriptName('rift-diff')
+    .usage('Usage: rift-diff [options] A B\n\nWhere two recordings (stream v1) diverge. A or B may be - for stdin.')
+    .option('U', { alias: 'unified', type: 'number', default: 3, describe: 'events of context around the first divergence' })
+    .option('e', { alias: 'syscalls', type: 'string', describe: 'compare only these syscalls: names, %classes, /regex/, !negation' })
+    .option('ignore', { type: 'string', array: true, describe: 'do not compare FIELD (see Fields)' })
+    .option('compare', { type: 'string', array: true, describe: 'compare FIELD although ignored by default' })
+    .option('json', { type: 'boolean', default: false, describe: 'one JSON object: summary, first divergence with context' })
+    .option('q', { alias: 'brief', type: 'boolean', default: false, describe: 'report only whether they differ; stop at the first difference' })
+    .option('s', { alias: 'report-identical', type: 'boolean', default: false, describe: 'say so when the recordings are the same' })
+    .option('color', { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'colour the diff (auto: on a terminal; NO_COLOR, FORCE_COLOR honoured)' })
+    .option('window', { type: 'number', default: 4000, describe: 'events per side diffed at once after a mismatch (memory bound)' })
+    .option('lenient', { type: 'boolean', default: false, describe: 'skip bad lines instead of failing' })
+    .strictOptions()
+    .help('h')
+    .alias('h', 'help')
+    .version('0.1.0')
+    .epilogue(HELP_EPILOGUE)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw new UsageError(msg || err?.message || 'bad arguments');
+    });
+  let exitCode = 2;
+  try {
+    const args = await parser.parseAsync();
+    if (args.help || args.version) {
+      exitCode = 0;
+      return;
+    }
+    const files = (args._ as (string | number)[]).map(String);
+    if (files.length !== 2) throw new UsageError(files.length < 2 ? 'two recordings to compare are needed: rift-diff A B' : `too many arguments: ${files.slice(2).join(' ')}`);
+    if (files[0] === '-' && files[1] === '-') throw new UsageError('only one of A and B can be stdin');
+    if (!Number.isInteger(args.U) || args.U < 0) throw new UsageError(`-U: expected a number of events, got '${args.U}'`);
+    if (!Number.isInteger(args.window) || args.window < 2) throw new UsageError(`--window: expected a number of events (at least 2), got '${args.window}'`);
+    const r = await diffFiles(files[0]!, files[1]!, {
+      context: args.U,
+      syscalls: args.e,
+      ignore: args.ignore as string[] | undefined,
+      compare: args.compare as string[] | undefined,
+      window: args.window,
+      lenient: args.lenient,
+      brief: args.q,
+    });
+    const color = useColor(args.color as string, stdoutTTY);
+    let text: string;
+    if (args.json) text = renderJson(r);
+    else if (args.q) text = r.same ? '' : `${r.a.file} and ${r.b.file} differ\n`;
+    else text = renderText(r, { color });
+    if (r.same && args.s && !args.json) text = `${r.a.file} and ${r.b.file} are the same (${r.a.compared} events compared)\n`;
+    exitCode = r.same ? 0 : 1;
+    process.exitCode = exitCode;
+    await write(text);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof FieldError || e instanceof SelectError) {
+      process.stderr.write(`rift-diff: ${e.message}\n`);
+      if (e instanceof UsageError) process.stderr.write(`Try 'rift-diff --help'.\n`);
+    } else if (e instanceof StreamError) {
+      process.stderr.write(`rift-diff: ${e.message}\n`);
+    } else if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
+      exitCode = 0;  // the reader went away (| head): not our trouble
+    } else {
+      process.stderr.write(`rift-diff: internal error: ${(e as Error).stack ?? e}\n`);
+    }
+  } finally {
+    process.exitCode = exitCode;
+  }
+}
+
+function useColor(mode: string, tty: boolean): boolean {
+  if (mode === 'always') return true;
+  if (mode === 'never') return false;
+  if (process.env.NO_COLOR) return false;
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return tty && process.env.TERM !== 'dumb';
+}
+
+/** Writes to stdout; a closed pipe (| head) ends quietly. */
+function write(text: string): Promise<void> {
+  if (!text) return Promise.resolve();
+  return new Promise((resolve) => {
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      process.stderr.write(`rift-diff: cannot write: ${e.message}\n`);
+      process.exit(2);
+    });
+    process.stdout.write(text, () => resolve());
+  });
+}
