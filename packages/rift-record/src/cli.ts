@@ -6,6 +6,8 @@ const HELP_EPILOGUE = `Examples:
   rift-record -- ls -l                    record ls; events on stdout, ls's output on stderr
   rift-record -o t.ndjson -- make         record to a file (created mode 0600)
   rift-record -e %file,read -- python3 x.py   only file syscalls and read (seccomp prefilter)
+  rift-record -e inject=openat:error=ENOENT:when=3 -- cat a b c   the 3rd openat fails with ENOENT
+  rift-record --deterministic -o /dev/null -- bash -c 'echo $RANDOM; date'   same output every run
   rift-record -p 1234 -o t.ndjson         attach to pid 1234 and its threads; Ctrl-C detaches
   rift-record -- cmd | jq 'select(.name=="openat") | .mem[0].data'
 
@@ -20,12 +22,15 @@ export async function main(argv: string[]): Promise<void> {
     .usage('Usage: rift-record [options] [--] cmd [args...]\n       rift-record [options] -p PID [-p PID...]\n\nRecord system calls as an NDJSON event stream (stream v1).')
     .option('o', { alias: 'output', type: 'string', describe: 'write events to FILE (mode 0600) instead of stdout' })
     .option('p', { alias: 'pid', type: 'number', array: true, describe: 'attach to PID (repeatable); all its threads' })
-    .option('e', { alias: 'filter', type: 'string', array: true, describe: 'record only these syscalls: names, %classes, /regex/, !negation (seccomp prefilter)' })
+    .option('e', { alias: 'filter', type: 'string', array: true, describe: 'record only these syscalls: names, %classes, /regex/, !negation (seccomp prefilter); or inject=SET:error=E|retval=N[:signal=S][:delay_enter=US][:delay_exit=US][:when=FIRST..LAST+STEP] to inject a fault (strace syntax, repeatable)' })
     .option('s', { alias: 'string-size', type: 'number', default: 256, describe: 'bytes kept of strings and written buffers' })
     .option('data', { type: 'boolean', default: true, describe: 'capture content buffers (read data...) whole; --no-data bounds them by -s' })
     .option('fixed-ts', { type: 'boolean', default: false, describe: 'timestamps from 0 with a fixed step (stable golden files)' })
     .option('tracee-stdout', { type: 'string', describe: "where the program's stdout goes: FILE, 'stderr', or '-' (rift's stdout). Default: stderr when events go to stdout, else inherited" })
-    .option('no-aslr', { type: 'boolean', default: false, describe: 'run the command with address space randomisation off' })
+    .option('aslr', { type: 'boolean', default: true, describe: '--no-aslr: run the command with address space randomisation off' })
+    .option('vdso', { type: 'boolean', default: true, describe: '--no-vdso: hide the vDSO, so clock_gettime, gettimeofday and time are real syscalls' })
+    .option('deterministic', { type: 'boolean', default: false, describe: 'fixed clock, seeded getrandom, fixed ids, uname, sysinfo; stat times zeroed; ASLR and vDSO off (see README)' })
+    .option('seed', { type: 'number', default: 0, describe: 'seed of --deterministic random bytes' })
     .option('cpu', { type: 'string', default: 'auto', describe: "CPU for the tracer and a launched command: N, 'auto' or 'none'" })
     .strictOptions()
     .help('h')
@@ -45,16 +50,25 @@ export async function main(argv: string[]): Promise<void> {
     const cpu = args.cpu === 'auto' || args.cpu === 'none' ? args.cpu : Number(args.cpu);
     if (typeof cpu === 'number' && !Number.isInteger(cpu)) throw new UsageError(`--cpu: expected N, auto or none, got '${args.cpu}'`);
     if (!Number.isInteger(args.s) || args.s < 0) throw new UsageError(`-s: expected a size in bytes, got '${args.s}'`);
+    const es = (args.e as string[] | undefined) ?? [];
+    const isInject = (e: string) => /^(inject|fault)=/.test(e);
+    const filters = es.filter((e) => !isInject(e));
+    const injects = es.filter(isInject);
+    if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got '${args.seed}'`);
     const opts: RecordOptions = {
       command: command.length ? command : undefined,
       pids: args.p as number[] | undefined,
       output: args.o,
-      filter: args.e as string[] | undefined,
+      filter: filters.length ? filters : undefined,
+      inject: injects.length ? injects : undefined,
+      deterministic: args.deterministic,
+      seed: args.seed,
+      noVdso: !args.vdso,
       stringSize: args.s,
       data: args.data,
       fixedTs: args['fixed-ts'],
       traceeStdout: args['tracee-stdout'],
-      noAslr: args['no-aslr'],
+      noAslr: !args.aslr,
       cpu,
       onStart: (t) => handleSignals(t, !command.length),
     };

@@ -4,7 +4,7 @@
  */
 import { openSync, closeSync } from 'node:fs';
 import { release } from 'node:os';
-import { Trace, TraceError } from '@rift/core-native';
+import { InjectSpecError, parseInjectSpec, Trace, TraceError, type InjectRule } from '@rift/core-native';
 import {
   capturePlan,
   FORMAT,
@@ -38,6 +38,14 @@ export interface RecordOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   noAslr?: boolean;
+  /** -e inject=SET:error=E|retval=N[:signal=S][:delay_enter=D][:delay_exit=D][:when=W] (strace syntax) */
+  inject?: string[];
+  /** --deterministic: the deterministic sandbox (implies --no-aslr, --no-vdso, --fixed-ts) */
+  deterministic?: boolean;
+  /** --seed: seed of the deterministic sandbox's random bytes */
+  seed?: number;
+  /** --no-vdso: clock_gettime, gettimeofday, time as real syscalls */
+  noVdso?: boolean;
   cpu?: number | 'auto' | 'none';
   /** called with the Trace once started (tests, signal handling) */
   onStart?: (t: Trace) => void;
@@ -69,6 +77,15 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
       throw new UsageError((e as Error).message);
     }
   }
+  let inject: InjectRule[] | undefined;
+  try {
+    inject = o.inject?.length ? o.inject.map(parseInjectSpec) : undefined;
+  } catch (e) {
+    if (e instanceof InjectSpecError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (o.deterministic && !o.command?.length) throw new UsageError('--deterministic needs a launched command, not -p');
+  if (o.noVdso && !o.command?.length) throw new UsageError('--no-vdso needs a launched command, not -p');
   const out = o.sink ?? openOutput(o.output);
   const toStdout = !o.sink && (o.output === undefined || o.output === '-');
   let stdoutFd = 1;
@@ -79,11 +96,12 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
     stdoutFd = 2;  // the program's output must not mix into the event stream
   }
   const plan = capturePlan({ stringSize: o.stringSize, data: o.data, only });
-  const common = { plan, seccomp: only ? [...only] : undefined, cpu: o.cpu };
+  const common = { plan, seccomp: only ? [...only] : undefined, cpu: o.cpu, inject };
   let trace: Trace;
   try {
     trace = o.command?.length
-      ? Trace.launch({ ...common, command: o.command, env: o.env, cwd: o.cwd, stdio: [0, stdoutFd, 2], noAslr: o.noAslr })
+      ? Trace.launch({ ...common, command: o.command, env: o.env, cwd: o.cwd, stdio: [0, stdoutFd, 2], noAslr: o.noAslr, noVdso: o.noVdso,
+          deterministic: o.deterministic ? { seed: o.seed ?? 0 } : undefined })
       : Trace.attach({ ...common, pids: o.pids! });
   } catch (e) {
     if (ownFd !== undefined) closeSync(ownFd);
@@ -95,7 +113,8 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
   // the reader went away: stop tracing (launched programs die with us; attached ones are let go)
   out.onClose(() => (o.pids?.length ? trace.detach() : trace.kill()));
 
-  const fixed = o.fixedTs === true ? 1000 : typeof o.fixedTs === 'number' ? o.fixedTs : 0;
+  const fixedTs = o.fixedTs || (o.deterministic ? true : undefined);
+  const fixed = fixedTs === true ? 1000 : typeof fixedTs === 'number' ? fixedTs : 0;
   const header: Header = {
     type: 'header',
     format: FORMAT,
@@ -111,6 +130,9 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
       data: o.data ?? true,
       ...(o.filter?.length ? { filter: o.filter.join(',') } : {}),
       ...(fixed ? { fixedTs: fixed } : {}),
+      ...(o.inject?.length ? { inject: o.inject } : {}),
+      ...(o.deterministic ? { deterministic: { seed: o.seed ?? 0 } } : {}),
+      ...(o.noVdso || o.deterministic ? { noVdso: true } : {}),
     },
   };
   await out.writeLines([header]);
