@@ -26,6 +26,7 @@ export async function main(argv: string[]): Promise<void> {
   const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
   const parser = yargs(own)
     .scriptName('rift-replay')
+    .parserConfiguration({ 'boolean-negation': false })  // --no-aslr is an option, not "not --aslr"
     .usage('Usage: rift-replay [options] TRACE -- cmd [args...]\n\nRerun a program on its recorded inputs (a stream v1 trace from rift-record); stop where it departs.')
     .option('o', { alias: 'output', type: 'string', describe: "write replay's own event stream to FILE ('-' = stdout)" })
     .option('on-desync', { choices: ['stop', 'warn', 'live'] as const, default: 'stop' as const, describe: 'when the program departs from the recording: stop it (exit 3), warn and go on, or let it run on for real' })
