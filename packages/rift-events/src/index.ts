@@ -4,3 +4,4 @@ export { SIGNATURES, STRUCT_SIZES, type Signature } from './signatures.js';
 export * from './reader.js';
 export * from './writer.js';
 export * from './select.js';
+export * from './decode/index.js';

@@ -1,0 +1,463 @@
+/**
+ * The strace-style formatter: one generic printer that walks a syscall's signature row
+ * (signatures.ts), its variant row when the meaning of an argument depends on another (VARIANTS
+ * below: fcntl's third argument, futex's operation, open's mode), the xlat tables (xlat.ts) and
+ * the struct decoders (structs.ts).
+ *
+ *   formatSyscall(ev)  'openat(AT_FDCWD, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3'
+ *   formatEvent(ev)    the same for a syscall; '--- SIGCHLD {...} ---', '+++ exited with 0 +++' for others
+ *   decodeSyscall(ev)  the parts (name, argument texts, return text) for other layouts
+ */
+import type { Capture, Event, Int64, SignalEvent, SyscallEvent, ExitEvent } from '../events.js';
+import { captureBytes } from '../events.js';
+import { SIGNATURES } from '../signatures.js';
+import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, type ArgSpec } from '../syscalls.js';
+import { bufText, pollRevents, STRUCTS, type StructCtx } from './structs.js';
+import { enumName, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str } from './values.js';
+
+export interface Paint {
+  name(s: string): string;
+  str(s: string): string;
+  err(s: string): string;
+}
+const PLAIN: Paint = { name: (s) => s, str: (s) => s, err: (s) => s };
+
+export interface FdPaths {
+  /** what descriptor `fd` of process `pid` refers to, before this call */
+  path(pid: number, fd: number): string | undefined;
+  /** what the descriptor this call returns refers to (open, socket, dup...) */
+  opened?(ev: SyscallEvent): string | undefined;
+}
+
+export interface FormatOptions {
+  /** -s: bytes of strings and buffers shown (default 32) */
+  stringSize?: number;
+  /** -x (1) / -xx (2) */
+  hex?: 0 | 1 | 2;
+  /** -v: structures whole */
+  verbose?: boolean;
+  /** -y: descriptor paths */
+  fds?: FdPaths;
+  /** colours */
+  paint?: Partial<Paint>;
+  /** column the " = ret" is aligned to, as strace's default 40; 0 = no padding */
+  column?: number;
+}
+
+interface Resolved {
+  stringSize: number;
+  hex: 0 | 1 | 2;
+  verbose: boolean;
+  fds?: FdPaths;
+  paint: Paint;
+  column: number;
+}
+const resolvedCache = new WeakMap<FormatOptions, Resolved>();
+function resolve(o: FormatOptions = {}): Resolved {
+  let r = resolvedCache.get(o);
+  if (!r) {
+    r = {
+      stringSize: o.stringSize ?? 32,
+      hex: o.hex ?? 0,
+      verbose: o.verbose ?? false,
+      fds: o.fds,
+      paint: { ...PLAIN, ...o.paint },
+      column: o.column ?? 40,
+    };
+    resolvedCache.set(o, r);
+  }
+  return r;
+}
+
+// ---- variants: when one argument decides how others read (data) ------------------------------
+
+interface Shown {
+  /** argument index */
+  a: number;
+  /** printed as label=value (clone) */
+  label?: string;
+  /** only when argument `bits[0]` has some bit of `bits[1]` set */
+  bits?: readonly [number, number];
+}
+export interface Variant {
+  /** argument types replacing the signature's, by index */
+  args?: Readonly<Record<number, string>>;
+  /** which arguments print, in order (default: all) */
+  show?: readonly (number | Shown)[];
+  /** return value type */
+  ret?: string;
+}
+export interface VariantRule {
+  /** the deciding argument */
+  by: number;
+  /** its value is masked first */
+  mask?: number;
+  /** cases are keyed by the value's name in this enum table (else by the number) */
+  table?: string;
+  cases: Readonly<Record<string, Variant>>;
+  default?: Variant;
+}
+
+const FCNTL_NOARG: Variant = { show: [0, 1] };
+const IOCTL_NOARG: Variant = { show: [0, 1] };
+const sockopt = (level: string): Variant => ({ args: { 2: `enum:${level}` } });
+
+export const VARIANTS: Readonly<Record<string, VariantRule>> = {
+  open: { by: 1, mask: 0o20000100, cases: { 0: { show: [0, 1] } } },
+  openat: { by: 2, mask: 0o20000100, cases: { 0: { show: [0, 1, 2] } } },
+  fcntl: {
+    by: 1,
+    table: 'fcntl',
+    cases: {
+      F_GETFD: { ...FCNTL_NOARG, ret: 'flags:fd_flags' },
+      F_GETFL: { ...FCNTL_NOARG, ret: 'flags:open' },
+      F_GET_SEALS: { ...FCNTL_NOARG, ret: 'flags:f_seals' },
+      F_GETOWN: FCNTL_NOARG, F_GETSIG: FCNTL_NOARG, F_GETLEASE: FCNTL_NOARG, F_GETPIPE_SZ: FCNTL_NOARG,
+      F_SETFD: { args: { 2: 'flags:fd_flags' } },
+      F_SETFL: { args: { 2: 'flags:open' } },
+      F_ADD_SEALS: { args: { 2: 'flags:f_seals' } },
+      F_DUPFD: { args: { 2: 'int' }, ret: 'fd' },
+      F_DUPFD_CLOEXEC: { args: { 2: 'int' }, ret: 'fd' },
+      F_SETOWN: { args: { 2: 'int' } },
+      F_SETSIG: { args: { 2: 'signo' } },
+      F_SETPIPE_SZ: { args: { 2: 'int' } },
+      F_SETLK: { args: { 2: 'ptr' } }, F_SETLKW: { args: { 2: 'ptr' } }, F_GETLK: { args: { 2: 'ptr' } },
+    },
+  },
+  ioctl: { by: 1, table: 'ioctl', cases: { FIOCLEX: IOCTL_NOARG, FIONCLEX: IOCTL_NOARG, TIOCNOTTY: IOCTL_NOARG, TIOCSCTTY: { args: { 2: 'int' } } } },
+  futex: {
+    by: 1,
+    mask: 0x7f,
+    table: 'futex_op',
+    cases: {
+      FUTEX_WAIT: { show: [0, 1, 2, 3] },
+      FUTEX_WAKE: { show: [0, 1, 2] },
+      FUTEX_FD: { show: [0, 1, 2] },
+      FUTEX_REQUEUE: { show: [0, 1, 2, 3, 4], args: { 3: 'uint' } },
+      FUTEX_CMP_REQUEUE: { args: { 3: 'uint', 5: 'uint' } },
+      FUTEX_CMP_REQUEUE_PI: { args: { 3: 'uint', 5: 'uint' } },
+      FUTEX_WAKE_OP: { args: { 3: 'uint', 5: 'hex' } },
+      FUTEX_LOCK_PI: { show: [0, 1, 3] },
+      FUTEX_LOCK_PI2: { show: [0, 1, 3] },
+      FUTEX_UNLOCK_PI: { show: [0, 1] },
+      FUTEX_TRYLOCK_PI: { show: [0, 1] },
+      FUTEX_WAIT_BITSET: { show: [0, 1, 2, 3, 5], args: { 5: 'enum:futex_bitset' } },
+      FUTEX_WAKE_BITSET: { show: [0, 1, 2, 5], args: { 5: 'enum:futex_bitset' } },
+      FUTEX_WAIT_REQUEUE_PI: { show: [0, 1, 2, 3, 4] },
+    },
+  },
+  clone: {
+    by: 0,
+    mask: 0,
+    cases: {},
+    default: {
+      show: [
+        { a: 1, label: 'child_stack' },
+        { a: 0, label: 'flags' },
+        { a: 2, label: 'parent_tid', bits: [0, 0x100000] },
+        { a: 3, label: 'child_tidptr', bits: [0, 0x1200000] },
+        { a: 4, label: 'tls', bits: [0, 0x80000] },
+      ],
+    },
+  },
+  socket: { by: 0, table: 'socket_domain', cases: { AF_INET: { args: { 2: 'enum:ipproto' } }, AF_INET6: { args: { 2: 'enum:ipproto' } }, AF_NETLINK: { args: { 2: 'enum:netlink_proto' } } } },
+  setsockopt: {
+    by: 1,
+    table: 'sockopt_level',
+    cases: { SOL_SOCKET: sockopt('so'), SOL_TCP: sockopt('tcp_opt'), SOL_IP: sockopt('ip_opt'), SOL_IPV6: sockopt('ipv6_opt') },
+  },
+  getsockopt: {
+    by: 1,
+    table: 'sockopt_level',
+    cases: { SOL_SOCKET: sockopt('so'), SOL_TCP: sockopt('tcp_opt'), SOL_IP: sockopt('ip_opt'), SOL_IPV6: sockopt('ipv6_opt') },
+  },
+  prctl: {
+    by: 0,
+    table: 'prctl',
+    cases: {
+      PR_SET_NAME: { show: [0, 1] }, PR_GET_NAME: { show: [0, 1] }, PR_GET_DUMPABLE: { show: [0] }, PR_SET_DUMPABLE: { show: [0, 1] },
+      PR_SET_PDEATHSIG: { show: [0, 1], args: { 1: 'signo' } }, PR_GET_PDEATHSIG: { show: [0, 1] }, PR_SET_NO_NEW_PRIVS: { show: [0, 1, 2, 3, 4] },
+      PR_GET_NO_NEW_PRIVS: { show: [0, 1, 2, 3, 4] }, PR_CAPBSET_READ: { show: [0, 1] }, PR_SET_CHILD_SUBREAPER: { show: [0, 1] },
+      PR_GET_SECCOMP: { show: [0] }, PR_GET_KEEPCAPS: { show: [0] }, PR_SET_KEEPCAPS: { show: [0, 1] }, PR_GET_TIMERSLACK: { show: [0] },
+    },
+  },
+};
+
+function variantOf(ev: SyscallEvent): Variant | undefined {
+  const rule = VARIANTS[ev.name];
+  if (!rule) return undefined;
+  const raw = ev.args[rule.by];
+  if (raw === undefined) return rule.default;
+  let v = lo32(raw);
+  if (rule.mask !== undefined) v = (v & rule.mask) >>> 0;
+  const key = rule.table ? (enumName(rule.table, v) ?? String(v)) : String(v);
+  return rule.cases[key] ?? rule.default;
+}
+
+// ---- one argument ----------------------------------------------------------------------------
+
+interface Ctx {
+  ev: SyscallEvent;
+  o: Resolved;
+  failed: boolean;
+  ret: number;
+}
+
+/** flag tables of 64-bit C types; the others are an int and print their low 32 bits */
+const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap']);
+
+const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
+  fd: (v, x) => fdText(int32(v), x),
+  dirfd: (v, x) => (int32(v) === -100 ? 'AT_FDCWD' : fdText(int32(v), x)),
+  int: (v) => String(int32(v)),
+  uint: (v) => String(lo32(v)),
+  long: (v) => s64str(v),
+  ulong: (v) => u64str(v),
+  size: (v) => u64str(v),
+  off: (v) => s64str(v),
+  hex: (v) => (isZero(v) ? '0' : hex(v)),
+  ptr: (v) => ptr(v),
+  pid: (v) => String(int32(v)),
+  uid: (v) => String(int32(v) === -1 ? -1 : lo32(v)),
+  gid: (v) => String(int32(v) === -1 ? -1 : lo32(v)),
+  signo: (v) => signalName(int32(v)),
+  mode: (v) => octal(lo32(v)),
+};
+
+function fdText(fd: number, x: Ctx): string {
+  const p = x.o.fds && fd >= 0 ? x.o.fds.path(x.ev.pid, fd) : undefined;
+  return p === undefined ? String(fd) : `${fd}<${p}>`;
+}
+
+function capsOf(ev: SyscallEvent, arg: number, at: 'entry' | 'exit'): Capture[] {
+  const out: Capture[] = [];
+  if (ev.mem) for (const c of ev.mem) if (c.arg === arg && c.at === at) out.push(c);
+  return out;
+}
+
+function lengthOf(spec: ArgSpec, ev: SyscallEvent, cap: Capture, x: Ctx): number {
+  const c = spec.capture!;
+  switch (c.lenFrom) {
+    case LengthFrom.Arg: {
+      const v = ev.args[c.lenArg];
+      return v === undefined ? cap.len : Number(s64str(v)) * c.scale;
+    }
+    case LengthFrom.Ret:
+      return x.ret * c.scale;
+    case LengthFrom.Fixed:
+      return c.bytes ?? cap.len;
+    default:
+      return cap.full ?? cap.len;
+  }
+}
+
+function memArg(spec: ArgSpec, i: number, x: Ctx): string {
+  const { ev, o } = x;
+  const addr = ev.args[i] ?? 0;
+  if (isZero(addr)) return 'NULL';
+  const dir = spec.dir!;
+  const useExit = dir === 'out' || (dir === 'inout' && !x.failed && ev.ret !== null);
+  if (dir === 'out' && (x.failed || ev.ret === null)) return hex(addr);
+  if (spec.type === 'remts' && ev.errno !== 'EINTR') return hex(addr);
+  const caps = capsOf(ev, i, useExit ? 'exit' : 'entry');
+  if (!caps.length) return hex(addr);
+  const first = caps[0]!;
+  if (first.fault && caps.length === 1) return hex(addr);
+  const bytes = captureBytes(first);
+  const sc: StructCtx = {
+    stringSize: o.stringSize,
+    hex: o.hex,
+    verbose: o.verbose,
+    caps,
+    ret: x.ret,
+    addr: hex(addr),
+    entryCaps: dir === 'inout' && useExit ? capsOf(ev, i, 'entry') : undefined,
+    args: ev.args,
+  };
+  switch (spec.type) {
+    case 'path':
+      return o.paint.str(quote(bytes, o) + (first.full !== undefined ? '...' : ''));
+    case 'str': {
+      const n = Math.min(bytes.length, o.stringSize);
+      return o.paint.str(quote(bytes.subarray(0, n), o) + (first.full !== undefined || bytes.length > n ? '...' : ''));
+    }
+    case 'argv': {
+      const parts: string[] = [];
+      for (const c of caps) {
+        if (c.more) parts.push('...');
+        else if (c.fault) parts.push(ptr(0));
+        else {
+          const b = captureBytes(c);
+          const n = Math.min(b.length, o.stringSize);
+          parts.push(quote(b.subarray(0, n), o) + (c.full !== undefined || b.length > n ? '...' : ''));
+        }
+      }
+      return o.paint.str(`[${parts.join(', ')}]`);
+    }
+    case 'buf':
+    case 'sockopt': {
+      const total = lengthOf(spec, ev, first, x);
+      if (spec.type === 'sockopt' && bytes.length === 4 && total === 4) return `[${bytes.readInt32LE(0)}]`;
+      return o.paint.str(bufText(bytes, total, sc));
+    }
+    case 'hexbuf':
+      return o.paint.str(bufText(bytes, lengthOf(spec, ev, first, x), { ...sc, hex: 2 }));
+  }
+  const dec = STRUCTS[spec.type];
+  if (!dec) return hex(addr);
+  return dec(bytes, sc);
+}
+
+function argText(type: string, i: number, x: Ctx): string {
+  const v = x.ev.args[i];
+  if (v === undefined) return '?';
+  const s = SCALAR[type];
+  if (s) return s(v, x);
+  const spec = parseArgSpec(type);
+  if (spec.type === 'flags') return printFlags(spec.table!, v, WIDE.has(spec.table!) ? 64 : 32);
+  if (spec.type === 'enum') return printEnum(spec.table!, v);
+  if (spec.capture) return memArg(spec, i, x);
+  return s64str(v);
+}
+
+// ---- return value ----------------------------------------------------------------------------
+
+const RESTART: Readonly<Record<string, string>> = {
+  ERESTARTSYS: 'To be restarted if SA_RESTART is set',
+  ERESTARTNOINTR: 'To be restarted',
+  ERESTARTNOHAND: 'To be restarted if no handler',
+  ERESTART_RESTARTBLOCK: 'Interrupted by signal',
+};
+
+function retText(type: string, x: Ctx): string {
+  const { ev, o } = x;
+  if (ev.ret === null) return '?';
+  if (ev.errno) {
+    const r = RESTART[ev.errno];
+    if (r) return o.paint.err(`? ${ev.errno} (${r})`);
+    const n = errnoNumber(ev.errno);
+    return o.paint.err(`-1 ${ev.errno} (${n === undefined ? ev.errno : errnoMessage(n)})`);
+  }
+  const v = ev.ret;
+  switch (type) {
+    case 'hex':
+      return hex(v);
+    case 'mode':
+      return octal(lo32(v));
+    case 'fd': {
+      const p = o.fds?.opened?.(ev);
+      return p === undefined ? s64str(v) : `${s64str(v)}<${p}>`;
+    }
+    case 'pollret': {
+      if (isZero(v)) return '0 (Timeout)';
+      const c = capsOf(ev, 0, 'exit')[0];
+      return c ? `${s64str(v)} (${pollRevents(captureBytes(c))})` : s64str(v);
+    }
+  }
+  if (type.startsWith('flags:')) return isZero(v) ? '0' : `${hex(v)} (flags ${printFlags(type.slice(6), v)})`;
+  return s64str(v);
+}
+
+// ---- the call --------------------------------------------------------------------------------
+
+export interface CallParts {
+  name: string;
+  /** argument texts in print order */
+  args: string[];
+  /** args[0..split) are known at entry; the rest are written by the call (for unfinished/resumed) */
+  split: number;
+  /** return text: "3", "-1 ENOENT (No such file or directory)", "?" */
+  ret: string;
+  failed: boolean;
+}
+
+/** Decodes a syscall event into its printed parts. */
+export function decodeSyscall(ev: SyscallEvent, opts?: FormatOptions): CallParts {
+  const o = resolve(opts);
+  const failed = ev.errno !== undefined;
+  const x: Ctx = { ev, o, failed, ret: ev.ret === null || failed ? -1 : Number(s64str(ev.ret)) };
+  const sig = SIGNATURES[ev.name];
+  const name = o.paint.name(ev.name);
+  if (!sig) {
+    // unknown: raw registers, as strace prints syscalls it cannot decode
+    return { name, args: ev.args.map((a) => (isZero(a) ? '0' : hex(a))), split: ev.args.length, ret: retText('hex', x), failed };
+  }
+  const variant = variantOf(ev);
+  const types = variant?.args ? sig.args.map((t, i) => variant.args![i] ?? t) : sig.args;
+  const show: (number | Shown)[] = variant?.show ? [...variant.show] : types.map((_, i) => i);
+  const args: string[] = [];
+  let split = -1;
+  for (const s of show) {
+    const sh = typeof s === 'number' ? { a: s } : s;
+    if (sh.bits && (lo32(ev.args[sh.bits[0]] ?? 0) & sh.bits[1]) === 0) continue;
+    const t = types[sh.a];
+    if (t === undefined) continue;
+    if (split < 0 && (t.startsWith('out:') || t.startsWith('inout:'))) split = args.length;
+    const text = argText(t, sh.a, x);
+    args.push(sh.label ? `${sh.label}=${text}` : text);
+  }
+  return { name, args, split: split < 0 ? args.length : split, ret: retText(variant?.ret ?? sig.ret ?? 'int', x), failed };
+}
+
+function pad(line: string, column: number): string {
+  if (!column) return line + ' ';
+  const len = line.length;
+  return len < column ? line + ' '.repeat(column - len) : line + ' ';
+}
+
+/** `name(args) = ret`, padded like strace (the = at column 40 when the call is short). */
+export function formatSyscall(ev: SyscallEvent, opts?: FormatOptions): string {
+  const p = decodeSyscall(ev, opts);
+  const o = resolve(opts);
+  return `${pad(`${p.name}(${p.args.join(', ')})`, o.column)}= ${p.ret}`;
+}
+
+/** The signal line: `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=2, ...} ---`. */
+export function formatSignal(ev: SignalEvent): string {
+  const name = signalName(ev.signo) || ev.sig;
+  if (ev.stop) return `--- stopped by ${name} ---`;
+  const f: string[] = [`si_signo=${name}`];
+  const code = ev.code ?? 0;
+  if (ev.signo === 17) f.push(`si_code=${printEnum('si_code_chld', code)}`);
+  else if ((ev.signo === 11 || ev.signo === 7) && code > 0) f.push(`si_code=${ev.signo === 11 ? printEnum('si_code_segv', code) : String(code)}`);
+  else f.push(`si_code=${printEnum('si_code', code)}`);
+  if (ev.errno) f.push(`si_errno=${ev.errno}`);
+  if (ev.addr !== undefined && (ev.signo === 11 || ev.signo === 7 || ev.signo === 4 || ev.signo === 8)) f.push(`si_addr=${ptr(ev.addr)}`);
+  else {
+    if (ev.senderPid !== undefined) f.push(`si_pid=${ev.senderPid}`);
+    if (ev.senderUid !== undefined) f.push(`si_uid=${ev.senderUid}`);
+    if (ev.signo === 17 && ev.status !== undefined) {
+      f.push(`si_status=${code === 2 || code === 3 ? signalName(ev.status) : ev.status}`);
+    }
+  }
+  return `--- ${name} {${f.join(', ')}} ---`;
+}
+
+/** `+++ exited with 0 +++`, `+++ killed by SIGKILL (core dumped) +++` */
+export function formatExit(ev: ExitEvent): string {
+  if (ev.signal) return `+++ killed by ${ev.signal}${ev.core ? ' (core dumped)' : ''} +++`;
+  return `+++ exited with ${ev.code ?? 0} +++`;
+}
+
+/**
+ * Any event as one line of text: syscalls as formatSyscall, signals and exits as strace prints
+ * them; spawn, exec and end events (which strace does not print) as comments in its style;
+ * warnings as `rift: ...`. Returns undefined for nothing to print.
+ */
+export function formatEvent(ev: Event, opts?: FormatOptions): string | undefined {
+  switch (ev.type) {
+    case 'syscall':
+      return formatSyscall(ev, opts);
+    case 'signal':
+      return formatSignal(ev);
+    case 'exit':
+      return formatExit(ev);
+    case 'warning':
+      return `rift: ${ev.message}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Exposed for tests and tools: how a quoted buffer prints. */
+export { quote, printFlags, printEnum };

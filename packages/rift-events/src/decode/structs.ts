@@ -1,0 +1,504 @@
+/**
+ * Struct decoders: captured bytes (x86-64 layouts) to strace's notation. Each decoder is one row
+ * of STRUCTS, keyed by the capture type the signatures name ('stat', 'sockaddr', ...). Layouts
+ * follow the kernel's UAPI headers; field order and spelling follow strace's output.
+ */
+import type { Capture } from '../events.js';
+import { captureBytes } from '../events.js';
+import { errnoName } from '../syscalls.js';
+import { enumName, hex, octal, printEnum, printFlags, ptr, quote, signalName, type StringStyle } from './values.js';
+
+export interface StructCtx extends StringStyle {
+  /** -s */
+  stringSize: number;
+  /** -v: print structures whole */
+  verbose: boolean;
+  /** every capture of this argument at this side, in order (arrays, iovecs, msghdr parts) */
+  caps: readonly Capture[];
+  /** the syscall's return value as a number (bytes transferred...) */
+  ret: number;
+  /** the raw address of the argument */
+  addr: string;
+  /** entry-side captures of the same argument (inout types) */
+  entryCaps?: readonly Capture[];
+  /** raw arguments */
+  args: readonly (number | string)[];
+}
+
+export type StructDecoder = (b: Buffer, c: StructCtx) => string;
+
+const u64n = (b: Buffer, o: number): number | bigint => {
+  const v = b.readBigUInt64LE(o);
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+};
+const i64n = (b: Buffer, o: number): number | bigint => {
+  const v = b.readBigInt64LE(o);
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+};
+const str = (v: number | bigint) => String(v);
+
+/** File mode: S_IFREG|S_ISUID|0755. */
+export function fileMode(mode: number): string {
+  const type = mode & 0o170000;
+  const parts: string[] = [];
+  if (type) parts.push(enumName('file_type', type) ?? octal(type));
+  if (mode & 0o4000) parts.push('S_ISUID');
+  if (mode & 0o2000) parts.push('S_ISGID');
+  if (mode & 0o1000) parts.push('S_ISVTX');
+  parts.push(octal(mode & 0o777));
+  return parts.join('|');
+}
+
+/** makedev(0x88, 0x3) from a Linux dev_t. */
+function makedev(dev: bigint): string {
+  const major = Number(((dev >> 32n) & 0xfffff000n) | ((dev >> 8n) & 0xfffn));
+  const minor = Number(((dev >> 12n) & 0xffffff00n) | (dev & 0xffn));
+  const h = (n: number) => (n ? '0x' + n.toString(16) : '0');
+  return `makedev(${h(major)}, ${h(minor)})`;
+}
+
+function isoTime(sec: number | bigint, nsec: number): string {
+  const ms = Number(sec) * 1000;
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return '';
+  const d = new Date(ms);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return ` /* ${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}T${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(nsec, 9)}+0000 */`;
+}
+
+function stat(b: Buffer, c: StructCtx): string {
+  if (b.length < 144) return c.addr;
+  const mode = b.readUInt32LE(24);
+  const type = mode & 0o170000;
+  const rdev = b.readBigUInt64LE(40);
+  const size = i64n(b, 48);
+  if (!c.verbose) {
+    const dev = type === 0o20000 || type === 0o60000;
+    return `{st_mode=${fileMode(mode)}, ${dev ? `st_rdev=${makedev(rdev)}` : `st_size=${str(size)}`}, ...}`;
+  }
+  const t = (o: number, n: string) => {
+    const s = i64n(b, o);
+    const ns = Number(b.readBigUInt64LE(o + 8));
+    return `${n}=${str(s)}${isoTime(s, ns)}, ${n}_nsec=${ns}`;
+  };
+  const dev = type === 0o20000 || type === 0o60000;
+  return `{st_dev=${makedev(b.readBigUInt64LE(0))}, st_ino=${str(u64n(b, 8))}, st_mode=${fileMode(mode)}, st_nlink=${str(u64n(b, 16))}, ` +
+    `st_uid=${b.readUInt32LE(28)}, st_gid=${b.readUInt32LE(32)}, st_blksize=${str(i64n(b, 56))}, st_blocks=${str(i64n(b, 64))}, ` +
+    `${dev ? `st_rdev=${makedev(rdev)}` : `st_size=${str(size)}`}, ${t(72, 'st_atime')}, ${t(88, 'st_mtime')}, ${t(104, 'st_ctime')}}`;
+}
+
+function statx(b: Buffer, c: StructCtx): string {
+  if (b.length < 256) return c.addr;
+  const mask = b.readUInt32LE(0);
+  const mode = b.readUInt16LE(28);
+  const head = `stx_mask=${printFlags('statx_mask', BigInt(mask))}, stx_attributes=${printFlags('statx_attrs', b.readBigUInt64LE(8))}, stx_mode=${fileMode(mode)}`;
+  if (!c.verbose) return `{${head}, stx_size=${str(u64n(b, 40))}, ...}`;
+  const ts = (o: number, n: string) => {
+    const s = i64n(b, o);
+    const ns = b.readUInt32LE(o + 8);
+    return `${n}={tv_sec=${str(s)}, tv_nsec=${ns}}${isoTime(s, ns)}`;
+  };
+  return `{${head}, stx_blksize=${b.readUInt32LE(4)}, stx_attributes_mask=${printFlags('statx_attrs', b.readBigUInt64LE(56))}, ` +
+    `stx_nlink=${b.readUInt32LE(16)}, stx_uid=${b.readUInt32LE(20)}, stx_gid=${b.readUInt32LE(24)}, stx_ino=${str(u64n(b, 32))}, ` +
+    `stx_size=${str(u64n(b, 40))}, stx_blocks=${str(u64n(b, 48))}, ${ts(64, 'stx_atime')}, ${ts(80, 'stx_btime')}, ${ts(96, 'stx_ctime')}, ` +
+    `${ts(112, 'stx_mtime')}, stx_rdev_major=${b.readUInt32LE(128)}, stx_rdev_minor=${b.readUInt32LE(132)}, ` +
+    `stx_dev_major=${b.readUInt32LE(136)}, stx_dev_minor=${b.readUInt32LE(140)}}`;
+}
+
+function statfs(b: Buffer, c: StructCtx): string {
+  if (b.length < 120) return c.addr;
+  const n = (o: number) => str(u64n(b, o));
+  return `{f_type=${printEnum('fs_magic', b.readBigUInt64LE(0), 64)}, f_bsize=${n(8)}, f_blocks=${n(16)}, f_bfree=${n(24)}, f_bavail=${n(32)}, ` +
+    `f_files=${n(40)}, f_ffree=${n(48)}, f_fsid={val=[${hex(b.readUInt32LE(56))}, ${hex(b.readUInt32LE(60))}]}, f_namelen=${n(64)}, ` +
+    `f_frsize=${n(72)}, f_flags=${printFlags('statfs_flags', b.readBigUInt64LE(80))}}`;
+}
+
+function timespec(b: Buffer, c: StructCtx, at = 0): string {
+  if (b.length < at + 16) return c.addr;
+  return `{tv_sec=${str(i64n(b, at))}, tv_nsec=${str(i64n(b, at + 8))}}`;
+}
+function timeval(b: Buffer, c: StructCtx, at = 0): string {
+  if (b.length < at + 16) return c.addr;
+  return `{tv_sec=${str(i64n(b, at))}, tv_usec=${str(i64n(b, at + 8))}}`;
+}
+
+function rlim(v: bigint): string {
+  if (v === 0xffffffffffffffffn) return 'RLIM64_INFINITY';
+  if (v > 1024n && v % 1024n === 0n) return `${v / 1024n}*1024`;
+  return v.toString();
+}
+function rlimit(b: Buffer, c: StructCtx): string {
+  if (b.length < 16) return c.addr;
+  return `{rlim_cur=${rlim(b.readBigUInt64LE(0))}, rlim_max=${rlim(b.readBigUInt64LE(8))}}`;
+}
+
+function cstr(b: Buffer, o: number, n: number): Buffer {
+  const s = b.subarray(o, o + n);
+  const z = s.indexOf(0);
+  return z >= 0 ? s.subarray(0, z) : s;
+}
+function utsname(b: Buffer, c: StructCtx): string {
+  if (b.length < 390) return c.addr;
+  const f = (i: number) => quote(cstr(b, i * 65, 65), c);
+  if (!c.verbose) return `{sysname=${f(0)}, nodename=${f(1)}, ...}`;
+  return `{sysname=${f(0)}, nodename=${f(1)}, release=${f(2)}, version=${f(3)}, machine=${f(4)}, domainname=${f(5)}}`;
+}
+
+/** A signal set of `bytes` bytes: [INT CHLD], or ~[...] when more than half are set. */
+export function sigsetText(b: Buffer, bytes = 8): string {
+  const nsig = Math.min(bytes, b.length) * 8;
+  const set: number[] = [];
+  const unset: number[] = [];
+  for (let s = 1; s <= nsig; s++) {
+    const bit = (b[(s - 1) >> 3]! >> ((s - 1) & 7)) & 1;
+    (bit ? set : unset).push(s);
+  }
+  const names = (l: number[]) => l.map((s) => signalName(s).replace(/^SIG/, '')).join(' ');
+  if (set.length > nsig / 2) return `~[${names(unset)}]`;
+  return `[${names(set)}]`;
+}
+function sigset(b: Buffer, c: StructCtx): string {
+  if (!b.length) return c.addr;
+  return sigsetText(b, b.length);
+}
+
+function sigaction(b: Buffer, c: StructCtx): string {
+  if (b.length < 32) return c.addr;
+  const h = b.readBigInt64LE(0);
+  const handler = h === 0n ? 'SIG_DFL' : h === 1n ? 'SIG_IGN' : h === -1n ? 'SIG_ERR' : hex(b.readBigUInt64LE(0));
+  const flags = b.readBigUInt64LE(8);
+  const restorer = (flags & 0x04000000n) !== 0n ? `, sa_restorer=${ptr(b.readBigUInt64LE(16))}` : '';
+  return `{sa_handler=${handler}, sa_mask=${sigsetText(b.subarray(24, 32))}, sa_flags=${printFlags('sa_flags', flags)}${restorer}}`;
+}
+
+function stackT(b: Buffer, c: StructCtx): string {
+  if (b.length < 24) return c.addr;
+  return `{ss_sp=${ptr(b.readBigUInt64LE(0))}, ss_flags=${printFlags('ss_flags', BigInt(b.readUInt32LE(8)))}, ss_size=${str(u64n(b, 16))}}`;
+}
+
+function pollfds(b: Buffer, c: StructCtx): string {
+  const out: string[] = [];
+  for (let o = 0; o + 8 <= b.length; o += 8) {
+    out.push(`{fd=${b.readInt32LE(o)}, events=${printFlags('poll_events', BigInt(b.readUInt16LE(o + 4)))}}`);
+  }
+  return `[${out.join(', ')}]`;
+}
+/** poll's result: the entries with revents set, as strace appends them to the return value. */
+export function pollRevents(b: Buffer): string {
+  const out: string[] = [];
+  for (let o = 0; o + 8 <= b.length; o += 8) {
+    const r = b.readUInt16LE(o + 6);
+    if (r) out.push(`{fd=${b.readInt32LE(o)}, revents=${printFlags('poll_events', BigInt(r))}}`);
+  }
+  return `[${out.join(', ')}]`;
+}
+
+function epollEvents(b: Buffer, c: StructCtx): string {
+  const out: string[] = [];
+  for (let o = 0; o + 12 <= b.length; o += 12) {
+    const data = b.readBigUInt64LE(o + 4);
+    out.push(`{events=${printFlags('epoll_events', BigInt(b.readUInt32LE(o)))}, data={u32=${Number(data & 0xffffffffn)}, u64=${data}}}`);
+  }
+  if (c.caps[0]?.full !== undefined) out.push('...');
+  return `[${out.join(', ')}]`;
+}
+function epollEvent(b: Buffer, c: StructCtx): string {
+  if (b.length < 12) return c.addr;
+  const data = b.readBigUInt64LE(4);
+  return `{events=${printFlags('epoll_events', BigInt(b.readUInt32LE(0)))}, data={u32=${Number(data & 0xffffffffn)}, u64=${data}}}`;
+}
+
+function int2(b: Buffer, c: StructCtx): string {
+  if (b.length < 8) return c.addr;
+  return `[${b.readInt32LE(0)}, ${b.readInt32LE(4)}]`;
+}
+function intPtr(b: Buffer, c: StructCtx): string {
+  if (b.length < 4) return c.addr;
+  const v = b.readInt32LE(0);
+  const before = c.entryCaps?.[0];
+  if (before) {
+    const e = captureBytes(before);
+    if (e.length >= 4 && e.readInt32LE(0) !== v) return `[${e.readInt32LE(0)} => ${v}]`;
+  }
+  return `[${v}]`;
+}
+function u64Ptr(b: Buffer, c: StructCtx): string {
+  if (b.length < 8) return c.addr;
+  return `[${b.readBigUInt64LE(0)}]`;
+}
+function timeT(b: Buffer, c: StructCtx): string {
+  if (b.length < 8) return c.addr;
+  return `[${b.readBigInt64LE(0)}]`;
+}
+
+/** wait status: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}] */
+export function waitStatus(s: number): string {
+  const sig = s & 0x7f;
+  if (sig === 0) return `{WIFEXITED(s) && WEXITSTATUS(s) == ${(s >> 8) & 0xff}}`;
+  if (sig === 0x7f) {
+    const ev = s >> 16;
+    return `{WIFSTOPPED(s) && WSTOPSIG(s) == ${signalName((s >> 8) & 0xff)}${ev ? ` && s >> 16 == ${ev}` : ''}}`;
+  }
+  if (s === 0xffff) return '{WIFCONTINUED(s)}';
+  return `{WIFSIGNALED(s) && WTERMSIG(s) == ${signalName(sig)}${s & 0x80 ? ' && WCOREDUMP(s)' : ''}}`;
+}
+function wstatus(b: Buffer, c: StructCtx): string {
+  if (b.length < 4) return c.addr;
+  return `[${waitStatus(b.readInt32LE(0))}]`;
+}
+
+function ipv6(b: Buffer): string {
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 2) words.push(b.readUInt16BE(i));
+  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  // longest run of zeros becomes ::
+  let bestS = -1, bestL = 0;
+  for (let i = 0; i < 8;) {
+    if (words[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestL && j - i >= 2) [bestS, bestL] = [i, j - i];
+    i = j;
+  }
+  const h = (ws: number[]) => ws.map((w) => w.toString(16)).join(':');
+  if (bestS < 0) return h(words);
+  return `${h(words.slice(0, bestS))}::${h(words.slice(bestS + bestL))}`;
+}
+
+/** struct sockaddr of `b.length` bytes. */
+export function sockaddrText(b: Buffer, c: StringStyle): string {
+  if (b.length < 2) return '{}';
+  const fam = b.readUInt16LE(0);
+  const f = `sa_family=${printEnum('socket_domain', fam)}`;
+  switch (fam) {
+    case 1: {  // AF_UNIX
+      const path = b.subarray(2);
+      if (!path.length) return `{${f}}`;
+      if (path[0] === 0) return `{${f}, sun_path=@${quote(path.subarray(1), c)}}`;
+      return `{${f}, sun_path=${quote(path, c, true)}}`;
+    }
+    case 2:  // AF_INET
+      if (b.length < 8) break;
+      return `{${f}, sin_port=htons(${b.readUInt16BE(2)}), sin_addr=inet_addr("${b[4]}.${b[5]}.${b[6]}.${b[7]}")}`;
+    case 10:  // AF_INET6
+      if (b.length < 24) break;
+      return `{${f}, sin6_port=htons(${b.readUInt16BE(2)}), sin6_flowinfo=htonl(${b.readUInt32BE(4)}), ` +
+        `inet_pton(AF_INET6, "${ipv6(b.subarray(8, 24))}", &sin6_addr), sin6_scope_id=${b.length >= 28 ? b.readUInt32LE(24) : 0}}`;
+    case 16:  // AF_NETLINK
+      if (b.length < 12) break;
+      return `{${f}, nl_pid=${b.readUInt32LE(4)}, nl_groups=${b.readUInt32LE(8).toString(16).padStart(8, '0')}}`;
+  }
+  return `{${f}, sa_data=${quote(b.subarray(2), c)}}`;
+}
+function sockaddr(b: Buffer, c: StructCtx): string {
+  return sockaddrText(b, c);
+}
+
+/** Bytes as a string bounded by -s, with "..." when more existed. */
+export function bufText(b: Buffer, total: number, c: StructCtx): string {
+  const n = Math.min(b.length, c.stringSize, Math.max(total, 0));
+  return quote(b.subarray(0, n), c) + (total > n ? '...' : '');
+}
+
+function iovecs(caps: readonly Capture[], c: StructCtx, base: number): string {
+  let budget = c.stringSize;
+  const out: string[] = [];
+  for (const cap of caps) {
+    if (cap.index === undefined || cap.index < base) continue;
+    if (cap.more) {
+      out.push('...');
+      break;
+    }
+    if (cap.fault) {
+      out.push(`{iov_base=?, iov_len=?}`);
+      continue;
+    }
+    const bytes = captureBytes(cap);
+    const total = cap.full ?? cap.len;
+    const n = Math.min(bytes.length, Math.max(budget, 0));
+    budget -= n;
+    out.push(`{iov_base=${quote(bytes.subarray(0, n), c)}${total > n ? '...' : ''}, iov_len=${total}}`);
+  }
+  return `[${out.join(', ')}]`;
+}
+function iov(_b: Buffer, c: StructCtx): string {
+  return iovecs(c.caps, c, 0);
+}
+
+function cmsgs(b: Buffer, c: StructCtx): string {
+  const out: string[] = [];
+  for (let o = 0; o + 16 <= b.length;) {
+    const len = Number(b.readBigUInt64LE(o));
+    const level = b.readInt32LE(o + 8);
+    const type = b.readInt32LE(o + 12);
+    const data = b.subarray(o + 16, Math.min(b.length, o + len));
+    let dataText: string;
+    if (level === 1 && type === 1) {
+      const fds: number[] = [];
+      for (let i = 0; i + 4 <= data.length; i += 4) fds.push(data.readInt32LE(i));
+      dataText = `[${fds.join(', ')}]`;
+    } else if (level === 1 && type === 2 && data.length >= 12) {
+      dataText = `{pid=${data.readInt32LE(0)}, uid=${data.readUInt32LE(4)}, gid=${data.readUInt32LE(8)}}`;
+    } else dataText = quote(data, c);
+    out.push(`{cmsg_len=${len}, cmsg_level=${printEnum('sockopt_level', level)}, cmsg_type=${level === 1 ? printEnum('scm', type) : type}, cmsg_data=${dataText}}`);
+    if (len < 16) break;
+    o += (len + 7) & ~7;
+  }
+  return `[${out.join(', ')}]`;
+}
+
+function msghdr(_b: Buffer, c: StructCtx): string {
+  const head = c.caps.find((x) => x.index === 0);
+  if (!head || head.fault) return c.addr;
+  const h = captureBytes(head);
+  if (h.length < 56) return c.addr;
+  const name = c.caps.find((x) => x.index === 1);
+  const ctrl = c.caps.find((x) => x.index === 2);
+  const namelen = h.readUInt32LE(8);
+  const nameText = name && !name.fault ? sockaddrText(captureBytes(name), c) : ptr(h.readBigUInt64LE(0));
+  const ctrlText = ctrl && !ctrl.fault ? cmsgs(captureBytes(ctrl), c) : ptr(h.readBigUInt64LE(32));
+  return `{msg_name=${nameText}, msg_namelen=${namelen}, msg_iov=${iovecs(c.caps, c, 3)}, msg_iovlen=${h.readBigUInt64LE(24)}, ` +
+    `msg_control=${ctrlText}, msg_controllen=${h.readBigUInt64LE(40)}, msg_flags=${printFlags('msg', BigInt(h.readUInt32LE(48)))}}`;
+}
+
+function dirents(b: Buffer, c: StructCtx): string {
+  const out: string[] = [];
+  let o = 0;
+  for (; o + 19 <= b.length;) {
+    const rl = b.readUInt16LE(o + 16);
+    if (rl < 19 || o + rl > b.length) break;
+    out.push(`{d_ino=${b.readBigUInt64LE(o)}, d_off=${b.readBigInt64LE(o + 8)}, d_reclen=${rl}, d_type=${printEnum('dirent_type', b[o + 18]!)}, ` +
+      `d_name=${quote(cstr(b, o + 19, rl - 19), c)}}`);
+    o += rl;
+  }
+  if (!c.verbose) return `${c.addr} /* ${out.length} entries */`;
+  return `[${out.join(', ')}]`;
+}
+
+function openHow(b: Buffer, c: StructCtx): string {
+  if (b.length < 24) return c.addr;
+  const flags = b.readBigUInt64LE(0);
+  const create = (flags & 0o20000100n) !== 0n;
+  return `{flags=${printFlags('open', flags)}${create ? `, mode=${octal(Number(b.readBigUInt64LE(8)))}` : ''}, resolve=${printFlags('resolve', b.readBigUInt64LE(16))}}`;
+}
+
+function cloneArgs(b: Buffer, c: StructCtx): string {
+  if (b.length < 64) return c.addr;
+  const q = (o: number) => b.readBigUInt64LE(o);
+  const flags = q(0);
+  const parts = [`flags=${printFlags('clone3', flags)}`];
+  if (flags & 0x1000n) parts.push(`pidfd=${ptr(q(8))}`);
+  if (flags & 0x1200000n) parts.push(`child_tid=${ptr(q(16))}`);
+  if (flags & 0x100000n) parts.push(`parent_tid=${ptr(q(24))}`);
+  const sig = Number(q(32));
+  parts.push(`exit_signal=${sig ? signalName(sig) : 0}`, `stack=${ptr(q(40))}`, `stack_size=${hex(q(48))}`);
+  if (flags & 0x80000n) parts.push(`tls=${ptr(q(56))}`);
+  return `{${parts.join(', ')}}`;
+}
+
+function tv2(b: Buffer, c: StructCtx, f: (b: Buffer, c: StructCtx, at: number) => string, n1: string, n2: string): string {
+  if (b.length < 32) return c.addr;
+  return `{${n1}=${f(b, c, 0)}, ${n2}=${f(b, c, 16)}}`;
+}
+
+function rusage(b: Buffer, c: StructCtx): string {
+  if (b.length < 144) return c.addr;
+  const n = (o: number) => b.readBigInt64LE(o).toString();
+  const head = `ru_utime=${timeval(b, c, 0)}, ru_stime=${timeval(b, c, 16)}`;
+  if (!c.verbose) return `{${head}, ...}`;
+  const names = ['ru_maxrss', 'ru_ixrss', 'ru_idrss', 'ru_isrss', 'ru_minflt', 'ru_majflt', 'ru_nswap', 'ru_inblock', 'ru_oublock', 'ru_msgsnd', 'ru_msgrcv', 'ru_nsignals', 'ru_nvcsw', 'ru_nivcsw'];
+  return `{${head}, ${names.map((x, i) => `${x}=${n(32 + 8 * i)}`).join(', ')}}`;
+}
+
+function sysinfo(b: Buffer, c: StructCtx): string {
+  if (b.length < 112) return c.addr;
+  const q = (o: number) => b.readBigUInt64LE(o).toString();
+  return `{uptime=${b.readBigInt64LE(0)}, loads=[${q(8)}, ${q(16)}, ${q(24)}], totalram=${q(32)}, freeram=${q(40)}, sharedram=${q(48)}, ` +
+    `bufferram=${q(56)}, totalswap=${q(64)}, freeswap=${q(72)}, procs=${b.readUInt16LE(80)}, totalhigh=${q(88)}, freehigh=${q(96)}, mem_unit=${b.readUInt32LE(104)}}`;
+}
+
+function tms(b: Buffer, c: StructCtx): string {
+  if (b.length < 32) return c.addr;
+  const q = (o: number) => b.readBigInt64LE(o).toString();
+  return `{tms_utime=${q(0)}, tms_stime=${q(8)}, tms_cutime=${q(16)}, tms_cstime=${q(24)}}`;
+}
+
+function siginfo(b: Buffer, c: StructCtx): string {
+  if (b.length < 16) return c.addr;
+  const signo = b.readInt32LE(0);
+  const code = b.readInt32LE(8);
+  const errno = b.readInt32LE(4);
+  const codeText = signo === 17 ? printEnum('si_code_chld', code) : printEnum('si_code', code);
+  return `{si_signo=${signalName(signo)}, si_code=${codeText}${errno ? `, si_errno=${errnoName(errno)}` : ''}, si_pid=${b.readInt32LE(16)}, si_uid=${b.readUInt32LE(20)}}`;
+}
+
+function schedParam(b: Buffer, c: StructCtx): string {
+  if (b.length < 4) return c.addr;
+  return `[{sched_priority=${b.readInt32LE(0)}}]`;
+}
+
+function capHeader(b: Buffer, c: StructCtx): string {
+  if (b.length < 8) return c.addr;
+  const v = b.readUInt32LE(0);
+  const names: Record<number, string> = { 0x19980330: '_LINUX_CAPABILITY_VERSION_1', 0x20071026: '_LINUX_CAPABILITY_VERSION_2', 0x20080522: '_LINUX_CAPABILITY_VERSION_3' };
+  return `{version=${names[v] ?? hex(v)}, pid=${b.readInt32LE(4)}}`;
+}
+
+function timezone(b: Buffer, c: StructCtx): string {
+  if (b.length < 8) return c.addr;
+  return `{tz_minuteswest=${b.readInt32LE(0)}, tz_dsttime=${b.readInt32LE(4)}}`;
+}
+
+function pathbuf(b: Buffer, c: StructCtx): string {
+  return quote(b, c, true);
+}
+
+function xattr(b: Buffer, c: StructCtx): string {
+  return bufText(b, c.ret >= 0 ? c.ret : b.length, c);
+}
+
+function u32Arr(b: Buffer, c: StructCtx): string {
+  if (b.length < 4) return c.addr;
+  const out: number[] = [];
+  for (let o = 0; o + 4 <= b.length && out.length < 32; o += 4) out.push(b.readUInt32LE(o));
+  return `[${out.join(', ')}]`;
+}
+
+/** Rows: capture type -> decoder. `buf` is handled by the formatter (it needs the length). */
+export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
+  stat,
+  statx,
+  statfs,
+  timespec: (b, c) => timespec(b, c),
+  remts: (b, c) => timespec(b, c),
+  timeval: (b, c) => timeval(b, c),
+  timezone,
+  itimerspec: (b, c) => tv2(b, c, timespec, 'it_interval', 'it_value'),
+  itimerval: (b, c) => tv2(b, c, timeval, 'it_interval', 'it_value'),
+  rlimit,
+  utsname,
+  sigset,
+  sigaction,
+  stack_t: stackT,
+  pollfd: pollfds,
+  epoll_event: (b, c) => (c.caps[0]?.at === 'entry' ? epollEvent(b, c) : epollEvents(b, c)),
+  int2,
+  int: intPtr,
+  u32: u32Arr,
+  u64: u64Ptr,
+  time_t: timeT,
+  wstatus,
+  sockaddr,
+  iov,
+  msghdr,
+  dirents,
+  open_how: openHow,
+  clone_args: cloneArgs,
+  rusage,
+  sysinfo,
+  tms,
+  siginfo,
+  sched_param: schedParam,
+  cap_user_header: capHeader,
+  pathbuf,
+  xattr,
+};

@@ -1,0 +1,320 @@
+/**
+ * Flag and enum tables ("xlat" in strace's words), as data. Values are the x86-64 ones from the
+ * kernel and libc headers. One generic printer (printFlags / printEnum in format.ts) walks them.
+ *
+ * A table is either
+ *   - an enum: value -> name; an unknown value prints as a number;
+ *   - a flag set: entries are tried in order and each one whose bits are all present is printed
+ *     and its bits removed (so multi-bit entries such as O_SYNC go before their parts); what is
+ *     left prints as hex. `field` is a sub-field decoded as an enum first (O_ACCMODE, MAP_TYPE,
+ *     the socket type); `low` is a sub-field printed last (clone's exit signal).
+ */
+
+export interface Xlat {
+  kind: 'flags' | 'enum';
+  /** [name, value]; values are unsigned (bigint when above 2^31) */
+  values: ReadonlyArray<readonly [string, number | bigint]>;
+  /** name printed for 0 (flags), if any */
+  zero?: string;
+  /** enum printed as hex when unknown */
+  hex?: boolean;
+  /** a sub-field printed first as an enum: mask and table */
+  field?: { mask: number; table: string; always?: boolean };
+  /** low bits printed last: mask and how ('signal') */
+  low?: { mask: number; as: 'signal' };
+  /** the value is a signed int (enum): negative values print as numbers */
+  signed?: boolean;
+}
+
+const E = (values: Xlat['values'], extra: Partial<Xlat> = {}): Xlat => ({ kind: 'enum', values, ...extra });
+const F = (values: Xlat['values'], extra: Partial<Xlat> = {}): Xlat => ({ kind: 'flags', values, ...extra });
+const seq = (names: string[], from = 0): Array<[string, number]> => names.map((n, i) => [n, from + i]);
+
+const O_FLAGS: Array<[string, number]> = [
+  ['O_CREAT', 0o100], ['O_EXCL', 0o200], ['O_NOCTTY', 0o400], ['O_TRUNC', 0o1000], ['O_APPEND', 0o2000],
+  ['O_NONBLOCK', 0o4000], ['O_SYNC', 0o4010000], ['O_DSYNC', 0o10000], ['O_ASYNC', 0o20000], ['O_DIRECT', 0o40000],
+  ['O_LARGEFILE', 0o100000], ['O_TMPFILE', 0o20200000], ['O_DIRECTORY', 0o200000], ['O_NOFOLLOW', 0o400000],
+  ['O_NOATIME', 0o1000000], ['O_CLOEXEC', 0o2000000], ['O_PATH', 0o10000000],
+];
+
+export const XLAT: Readonly<Record<string, Xlat>> = {
+  // ---- files ----
+  open_accmode: E([['O_RDONLY', 0], ['O_WRONLY', 1], ['O_RDWR', 2], ['O_ACCMODE', 3]]),
+  open: F(O_FLAGS, { field: { mask: 3, table: 'open_accmode', always: true } }),
+  /** pipe2, dup3, inotify_init1, signalfd4, timerfd_create, ... : open flags without O_ACCMODE */
+  o_flags: F(O_FLAGS, { zero: '0' }),
+  at: F([['AT_SYMLINK_NOFOLLOW', 0x100], ['AT_REMOVEDIR', 0x200], ['AT_SYMLINK_FOLLOW', 0x400], ['AT_NO_AUTOMOUNT', 0x800], ['AT_EMPTY_PATH', 0x1000], ['AT_RECURSIVE', 0x8000]], { zero: '0' }),
+  at_eaccess: F([['AT_SYMLINK_NOFOLLOW', 0x100], ['AT_EACCESS', 0x200], ['AT_EMPTY_PATH', 0x1000]], { zero: '0' }),
+  statx_sync: E([['AT_STATX_SYNC_AS_STAT', 0], ['AT_STATX_FORCE_SYNC', 0x2000], ['AT_STATX_DONT_SYNC', 0x4000], ['AT_STATX_SYNC_TYPE', 0x6000]]),
+  statx_at: F([['AT_SYMLINK_NOFOLLOW', 0x100], ['AT_SYMLINK_FOLLOW', 0x400], ['AT_NO_AUTOMOUNT', 0x800], ['AT_EMPTY_PATH', 0x1000]], { field: { mask: 0x6000, table: 'statx_sync', always: true } }),
+  statx_mask: F([
+    ['STATX_ALL', 0xfff], ['STATX_BASIC_STATS', 0x7ff], ['STATX_TYPE', 0x1], ['STATX_MODE', 0x2], ['STATX_NLINK', 0x4], ['STATX_UID', 0x8],
+    ['STATX_GID', 0x10], ['STATX_ATIME', 0x20], ['STATX_MTIME', 0x40], ['STATX_CTIME', 0x80], ['STATX_INO', 0x100], ['STATX_SIZE', 0x200],
+    ['STATX_BLOCKS', 0x400], ['STATX_BTIME', 0x800], ['STATX_MNT_ID', 0x1000], ['STATX_DIOALIGN', 0x2000], ['STATX_MNT_ID_UNIQUE', 0x4000],
+    ['STATX_SUBVOL', 0x8000], ['STATX_WRITE_ATOMIC', 0x10000],
+  ], { zero: '0' }),
+  statx_attrs: F([
+    ['STATX_ATTR_COMPRESSED', 0x4], ['STATX_ATTR_IMMUTABLE', 0x10], ['STATX_ATTR_APPEND', 0x20], ['STATX_ATTR_NODUMP', 0x40],
+    ['STATX_ATTR_ENCRYPTED', 0x800], ['STATX_ATTR_AUTOMOUNT', 0x1000], ['STATX_ATTR_MOUNT_ROOT', 0x2000], ['STATX_ATTR_VERITY', 0x100000], ['STATX_ATTR_DAX', 0x200000],
+  ], { zero: '0' }),
+  access: F([['R_OK', 4], ['W_OK', 2], ['X_OK', 1]], { zero: 'F_OK' }),
+  seek: E(seq(['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE'])),
+  rename: F([['RENAME_NOREPLACE', 1], ['RENAME_EXCHANGE', 2], ['RENAME_WHITEOUT', 4]], { zero: '0' }),
+  close_range: F([['CLOSE_RANGE_UNSHARE', 2], ['CLOSE_RANGE_CLOEXEC', 4]], { zero: '0' }),
+  rwf: F([['RWF_HIPRI', 1], ['RWF_DSYNC', 2], ['RWF_SYNC', 4], ['RWF_NOWAIT', 8], ['RWF_APPEND', 0x10]], { zero: '0' }),
+  fcntl: E([
+    ['F_DUPFD', 0], ['F_GETFD', 1], ['F_SETFD', 2], ['F_GETFL', 3], ['F_SETFL', 4], ['F_GETLK', 5], ['F_SETLK', 6], ['F_SETLKW', 7],
+    ['F_SETOWN', 8], ['F_GETOWN', 9], ['F_SETSIG', 10], ['F_GETSIG', 11], ['F_SETOWN_EX', 15], ['F_GETOWN_EX', 16],
+    ['F_OFD_GETLK', 36], ['F_OFD_SETLK', 37], ['F_OFD_SETLKW', 38], ['F_SETLEASE', 1024], ['F_GETLEASE', 1025], ['F_NOTIFY', 1026],
+    ['F_DUPFD_CLOEXEC', 1030], ['F_SETPIPE_SZ', 1031], ['F_GETPIPE_SZ', 1032], ['F_ADD_SEALS', 1033], ['F_GET_SEALS', 1034],
+  ]),
+  fd_flags: F([['FD_CLOEXEC', 1]], { zero: '0' }),
+  f_seals: F([['F_SEAL_SEAL', 1], ['F_SEAL_SHRINK', 2], ['F_SEAL_GROW', 4], ['F_SEAL_WRITE', 8], ['F_SEAL_FUTURE_WRITE', 0x10], ['F_SEAL_EXEC', 0x20]], { zero: '0' }),
+  flock: F([['LOCK_SH', 1], ['LOCK_EX', 2], ['LOCK_NB', 4], ['LOCK_UN', 8]], { zero: '0' }),
+  ioctl: E([
+    ['TCGETS', 0x5401], ['TCSETS', 0x5402], ['TCSETSW', 0x5403], ['TCSETSF', 0x5404], ['TCGETA', 0x5405], ['TCSETA', 0x5406],
+    ['TCSBRK', 0x5409], ['TCXONC', 0x540a], ['TCFLSH', 0x540b], ['TIOCEXCL', 0x540c], ['TIOCNXCL', 0x540d], ['TIOCSCTTY', 0x540e],
+    ['TIOCGPGRP', 0x540f], ['TIOCSPGRP', 0x5410], ['TIOCOUTQ', 0x5411], ['TIOCSTI', 0x5412], ['TIOCGWINSZ', 0x5413], ['TIOCSWINSZ', 0x5414],
+    ['TIOCMGET', 0x5415], ['FIONREAD', 0x541b], ['TIOCLINUX', 0x541c], ['TIOCCONS', 0x541d], ['FIONBIO', 0x5421], ['TIOCNOTTY', 0x5422],
+    ['TIOCSETD', 0x5423], ['TIOCGETD', 0x5424], ['TIOCGSID', 0x5429], ['TCGETS2', 0x802c542a], ['TCSETS2', 0x402c542b],
+    ['TIOCGPTN', 0x80045430], ['TIOCSPTLCK', 0x40045431], ['TIOCGPTPEER', 0x5441], ['FIONCLEX', 0x5450], ['FIOCLEX', 0x5451], ['FIOASYNC', 0x5452],
+    ['FS_IOC_GETFLAGS', 0x80086601], ['FS_IOC_SETFLAGS', 0x40086602], ['FICLONE', 0x40049409], ['FIGETBSZ', 0x2], ['FIBMAP', 0x1],
+    ['BLKGETSIZE64', 0x80081272], ['BLKSSZGET', 0x1268], ['SIOCGIFNAME', 0x8910], ['SIOCGIFCONF', 0x8912], ['SIOCGIFFLAGS', 0x8913],
+    ['SIOCGIFADDR', 0x8915], ['SIOCGIFMTU', 0x8921], ['SIOCGIFHWADDR', 0x8927], ['SIOCGIFINDEX', 0x8933], ['SIOCGSTAMP', 0x8906],
+    ['RNDGETENTCNT', 0x80045200], ['PERF_EVENT_IOC_ENABLE', 0x2400], ['PERF_EVENT_IOC_DISABLE', 0x2401],
+  ], { hex: true }),
+  // ---- memory ----
+  mmap_prot: F([['PROT_READ', 1], ['PROT_WRITE', 2], ['PROT_EXEC', 4], ['PROT_SEM', 8], ['PROT_GROWSDOWN', 0x1000000], ['PROT_GROWSUP', 0x2000000]], { zero: 'PROT_NONE' }),
+  mmap_type: E([['MAP_FILE', 0], ['MAP_SHARED', 1], ['MAP_PRIVATE', 2], ['MAP_SHARED_VALIDATE', 3]], { hex: true }),
+  mmap: F([
+    ['MAP_FIXED', 0x10], ['MAP_ANONYMOUS', 0x20], ['MAP_32BIT', 0x40], ['MAP_GROWSDOWN', 0x100], ['MAP_DENYWRITE', 0x800],
+    ['MAP_EXECUTABLE', 0x1000], ['MAP_LOCKED', 0x2000], ['MAP_NORESERVE', 0x4000], ['MAP_POPULATE', 0x8000], ['MAP_NONBLOCK', 0x10000],
+    ['MAP_STACK', 0x20000], ['MAP_HUGETLB', 0x40000], ['MAP_SYNC', 0x80000], ['MAP_FIXED_NOREPLACE', 0x100000], ['MAP_UNINITIALIZED', 0x4000000],
+  ], { field: { mask: 0xf, table: 'mmap_type' } }),
+  mremap: F([['MREMAP_MAYMOVE', 1], ['MREMAP_FIXED', 2], ['MREMAP_DONTUNMAP', 4]], { zero: '0' }),
+  madvise: E([
+    ['MADV_NORMAL', 0], ['MADV_RANDOM', 1], ['MADV_SEQUENTIAL', 2], ['MADV_WILLNEED', 3], ['MADV_DONTNEED', 4], ['MADV_FREE', 8],
+    ['MADV_REMOVE', 9], ['MADV_DONTFORK', 10], ['MADV_DOFORK', 11], ['MADV_MERGEABLE', 12], ['MADV_UNMERGEABLE', 13], ['MADV_HUGEPAGE', 14],
+    ['MADV_NOHUGEPAGE', 15], ['MADV_DONTDUMP', 16], ['MADV_DODUMP', 17], ['MADV_WIPEONFORK', 18], ['MADV_KEEPONFORK', 19], ['MADV_COLD', 20],
+    ['MADV_PAGEOUT', 21], ['MADV_POPULATE_READ', 22], ['MADV_POPULATE_WRITE', 23], ['MADV_DONTNEED_LOCKED', 24], ['MADV_COLLAPSE', 25],
+    ['MADV_HWPOISON', 100], ['MADV_SOFT_OFFLINE', 101],
+  ]),
+  msync: F([['MS_ASYNC', 1], ['MS_INVALIDATE', 2], ['MS_SYNC', 4]], { zero: '0' }),
+  mlockall: F([['MCL_CURRENT', 1], ['MCL_FUTURE', 2], ['MCL_ONFAULT', 4]], { zero: '0' }),
+  mlock2: F([['MLOCK_ONFAULT', 1]], { zero: '0' }),
+  memfd: F([['MFD_CLOEXEC', 1], ['MFD_ALLOW_SEALING', 2], ['MFD_HUGETLB', 4], ['MFD_NOEXEC_SEAL', 8], ['MFD_EXEC', 0x10]], { zero: '0' }),
+  // ---- processes ----
+  clone: F([
+    ['CLONE_VM', 0x100], ['CLONE_FS', 0x200], ['CLONE_FILES', 0x400], ['CLONE_SIGHAND', 0x800], ['CLONE_PIDFD', 0x1000], ['CLONE_PTRACE', 0x2000],
+    ['CLONE_VFORK', 0x4000], ['CLONE_PARENT', 0x8000], ['CLONE_THREAD', 0x10000], ['CLONE_NEWNS', 0x20000], ['CLONE_SYSVSEM', 0x40000],
+    ['CLONE_SETTLS', 0x80000], ['CLONE_PARENT_SETTID', 0x100000], ['CLONE_CHILD_CLEARTID', 0x200000], ['CLONE_DETACHED', 0x400000],
+    ['CLONE_UNTRACED', 0x800000], ['CLONE_CHILD_SETTID', 0x1000000], ['CLONE_NEWCGROUP', 0x2000000], ['CLONE_NEWUTS', 0x4000000],
+    ['CLONE_NEWIPC', 0x8000000], ['CLONE_NEWUSER', 0x10000000], ['CLONE_NEWPID', 0x20000000], ['CLONE_NEWNET', 0x40000000], ['CLONE_IO', 0x80000000n],
+  ], { low: { mask: 0xff, as: 'signal' }, zero: '0' }),
+  /** clone3's flags: 64 bits, no exit signal byte */
+  clone3: F([
+    ['CLONE_NEWTIME', 0x80], ['CLONE_VM', 0x100], ['CLONE_FS', 0x200], ['CLONE_FILES', 0x400], ['CLONE_SIGHAND', 0x800], ['CLONE_PIDFD', 0x1000],
+    ['CLONE_PTRACE', 0x2000], ['CLONE_VFORK', 0x4000], ['CLONE_PARENT', 0x8000], ['CLONE_THREAD', 0x10000], ['CLONE_NEWNS', 0x20000],
+    ['CLONE_SYSVSEM', 0x40000], ['CLONE_SETTLS', 0x80000], ['CLONE_PARENT_SETTID', 0x100000], ['CLONE_CHILD_CLEARTID', 0x200000],
+    ['CLONE_DETACHED', 0x400000], ['CLONE_UNTRACED', 0x800000], ['CLONE_CHILD_SETTID', 0x1000000], ['CLONE_NEWCGROUP', 0x2000000],
+    ['CLONE_NEWUTS', 0x4000000], ['CLONE_NEWIPC', 0x8000000], ['CLONE_NEWUSER', 0x10000000], ['CLONE_NEWPID', 0x20000000],
+    ['CLONE_NEWNET', 0x40000000], ['CLONE_IO', 0x80000000n], ['CLONE_CLEAR_SIGHAND', 0x100000000n], ['CLONE_INTO_CGROUP', 0x200000000n],
+  ], { zero: '0' }),
+  /** unshare/setns: clone flags without the signal byte */
+  unshare: F([
+    ['CLONE_FS', 0x200], ['CLONE_FILES', 0x400], ['CLONE_NEWNS', 0x20000], ['CLONE_SYSVSEM', 0x40000], ['CLONE_NEWCGROUP', 0x2000000],
+    ['CLONE_NEWUTS', 0x4000000], ['CLONE_NEWIPC', 0x8000000], ['CLONE_NEWUSER', 0x10000000], ['CLONE_NEWPID', 0x20000000], ['CLONE_NEWNET', 0x40000000], ['CLONE_NEWTIME', 0x80],
+  ], { zero: '0' }),
+  wait: F([
+    ['WNOHANG', 1], ['WSTOPPED', 2], ['WEXITED', 4], ['WCONTINUED', 8], ['WNOWAIT', 0x1000000], ['__WNOTHREAD', 0x20000000], ['__WALL', 0x40000000], ['__WCLONE', 0x80000000n],
+  ], { zero: '0' }),
+  idtype: E(seq(['P_ALL', 'P_PID', 'P_PGID', 'P_PIDFD'])),
+  arch_prctl: E([
+    ['ARCH_SET_GS', 0x1001], ['ARCH_SET_FS', 0x1002], ['ARCH_GET_FS', 0x1003], ['ARCH_GET_GS', 0x1004], ['ARCH_GET_CPUID', 0x1011],
+    ['ARCH_SET_CPUID', 0x1012], ['ARCH_GET_XCOMP_SUPP', 0x1021], ['ARCH_GET_XCOMP_PERM', 0x1022], ['ARCH_REQ_XCOMP_PERM', 0x1023],
+    ['ARCH_MAP_VDSO_X32', 0x2001], ['ARCH_MAP_VDSO_32', 0x2002], ['ARCH_MAP_VDSO_64', 0x2003], ['ARCH_SHSTK_ENABLE', 0x5001],
+    ['ARCH_SHSTK_DISABLE', 0x5002], ['ARCH_SHSTK_LOCK', 0x5003], ['ARCH_SHSTK_UNLOCK', 0x5004], ['ARCH_SHSTK_STATUS', 0x5005],
+  ], { hex: true }),
+  prctl: E([
+    ['PR_SET_PDEATHSIG', 1], ['PR_GET_PDEATHSIG', 2], ['PR_GET_DUMPABLE', 3], ['PR_SET_DUMPABLE', 4], ['PR_GET_UNALIGN', 5], ['PR_SET_UNALIGN', 6],
+    ['PR_GET_KEEPCAPS', 7], ['PR_SET_KEEPCAPS', 8], ['PR_GET_FPEMU', 9], ['PR_SET_FPEMU', 10], ['PR_GET_FPEXC', 11], ['PR_SET_FPEXC', 12],
+    ['PR_GET_TIMING', 13], ['PR_SET_TIMING', 14], ['PR_SET_NAME', 15], ['PR_GET_NAME', 16], ['PR_GET_ENDIAN', 19], ['PR_SET_ENDIAN', 20],
+    ['PR_GET_SECCOMP', 21], ['PR_SET_SECCOMP', 22], ['PR_CAPBSET_READ', 23], ['PR_CAPBSET_DROP', 24], ['PR_GET_TSC', 25], ['PR_SET_TSC', 26],
+    ['PR_GET_SECUREBITS', 27], ['PR_SET_SECUREBITS', 28], ['PR_SET_TIMERSLACK', 29], ['PR_GET_TIMERSLACK', 30], ['PR_TASK_PERF_EVENTS_DISABLE', 31],
+    ['PR_TASK_PERF_EVENTS_ENABLE', 32], ['PR_MCE_KILL', 33], ['PR_MCE_KILL_GET', 34], ['PR_SET_MM', 35], ['PR_SET_CHILD_SUBREAPER', 36],
+    ['PR_GET_CHILD_SUBREAPER', 37], ['PR_SET_NO_NEW_PRIVS', 38], ['PR_GET_NO_NEW_PRIVS', 39], ['PR_GET_TID_ADDRESS', 40], ['PR_SET_THP_DISABLE', 41],
+    ['PR_GET_THP_DISABLE', 42], ['PR_SET_FP_MODE', 45], ['PR_GET_FP_MODE', 46], ['PR_CAP_AMBIENT', 47], ['PR_SET_SPECULATION_CTRL', 53],
+    ['PR_GET_SPECULATION_CTRL', 52], ['PR_SET_IO_FLUSHER', 57], ['PR_GET_IO_FLUSHER', 58], ['PR_SET_SYSCALL_USER_DISPATCH', 59],
+    ['PR_SCHED_CORE', 62], ['PR_SET_MDWE', 65], ['PR_GET_MDWE', 66], ['PR_SET_VMA', 0x53564d41], ['PR_GET_AUXV', 0x41555856],
+  ]),
+  rlimit: E(seq(['RLIMIT_CPU', 'RLIMIT_FSIZE', 'RLIMIT_DATA', 'RLIMIT_STACK', 'RLIMIT_CORE', 'RLIMIT_RSS', 'RLIMIT_NPROC', 'RLIMIT_NOFILE',
+    'RLIMIT_MEMLOCK', 'RLIMIT_AS', 'RLIMIT_LOCKS', 'RLIMIT_SIGPENDING', 'RLIMIT_MSGQUEUE', 'RLIMIT_NICE', 'RLIMIT_RTPRIO', 'RLIMIT_RTTIME'])),
+  rusage_who: E([['RUSAGE_SELF', 0], ['RUSAGE_CHILDREN', -1], ['RUSAGE_THREAD', 1]], { signed: true }),
+  priority_which: E(seq(['PRIO_PROCESS', 'PRIO_PGRP', 'PRIO_USER'])),
+  sched_policy: E([['SCHED_OTHER', 0], ['SCHED_FIFO', 1], ['SCHED_RR', 2], ['SCHED_BATCH', 3], ['SCHED_IDLE', 5], ['SCHED_DEADLINE', 6]]),
+  futex_op: E([
+    ['FUTEX_WAIT', 0], ['FUTEX_WAKE', 1], ['FUTEX_FD', 2], ['FUTEX_REQUEUE', 3], ['FUTEX_CMP_REQUEUE', 4], ['FUTEX_WAKE_OP', 5],
+    ['FUTEX_LOCK_PI', 6], ['FUTEX_UNLOCK_PI', 7], ['FUTEX_TRYLOCK_PI', 8], ['FUTEX_WAIT_BITSET', 9], ['FUTEX_WAKE_BITSET', 10],
+    ['FUTEX_WAIT_REQUEUE_PI', 11], ['FUTEX_CMP_REQUEUE_PI', 12], ['FUTEX_LOCK_PI2', 13],
+    ['FUTEX_WAIT_PRIVATE', 128], ['FUTEX_WAKE_PRIVATE', 129], ['FUTEX_REQUEUE_PRIVATE', 131], ['FUTEX_CMP_REQUEUE_PRIVATE', 132],
+    ['FUTEX_WAKE_OP_PRIVATE', 133], ['FUTEX_LOCK_PI_PRIVATE', 134], ['FUTEX_UNLOCK_PI_PRIVATE', 135], ['FUTEX_TRYLOCK_PI_PRIVATE', 136],
+    ['FUTEX_WAIT_BITSET_PRIVATE', 137], ['FUTEX_WAKE_BITSET_PRIVATE', 138], ['FUTEX_WAIT_REQUEUE_PI_PRIVATE', 139],
+    ['FUTEX_CMP_REQUEUE_PI_PRIVATE', 140], ['FUTEX_LOCK_PI2_PRIVATE', 141],
+  ]),
+  futex: F([['FUTEX_CLOCK_REALTIME', 256]], { field: { mask: 0xff, table: 'futex_op', always: true } }),
+  ptrace: E([
+    ['PTRACE_TRACEME', 0], ['PTRACE_PEEKTEXT', 1], ['PTRACE_PEEKDATA', 2], ['PTRACE_PEEKUSER', 3], ['PTRACE_POKETEXT', 4], ['PTRACE_POKEDATA', 5],
+    ['PTRACE_POKEUSER', 6], ['PTRACE_CONT', 7], ['PTRACE_KILL', 8], ['PTRACE_SINGLESTEP', 9], ['PTRACE_GETREGS', 12], ['PTRACE_SETREGS', 13],
+    ['PTRACE_GETFPREGS', 14], ['PTRACE_SETFPREGS', 15], ['PTRACE_ATTACH', 16], ['PTRACE_DETACH', 17], ['PTRACE_SYSCALL', 24],
+    ['PTRACE_SETOPTIONS', 0x4200], ['PTRACE_GETEVENTMSG', 0x4201], ['PTRACE_GETSIGINFO', 0x4202], ['PTRACE_SETSIGINFO', 0x4203],
+    ['PTRACE_GETREGSET', 0x4204], ['PTRACE_SETREGSET', 0x4205], ['PTRACE_SEIZE', 0x4206], ['PTRACE_INTERRUPT', 0x4207], ['PTRACE_LISTEN', 0x4208],
+    ['PTRACE_GET_SYSCALL_INFO', 0x420e],
+  ], { hex: true }),
+  seccomp_op: E(seq(['SECCOMP_SET_MODE_STRICT', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_GET_NOTIF_SIZES'])),
+  pidfd: F([['PIDFD_NONBLOCK', 0o4000]], { zero: '0' }),
+  // ---- signals ----
+  sa_flags: F([
+    ['SA_RESTORER', 0x04000000], ['SA_ONSTACK', 0x08000000], ['SA_RESTART', 0x10000000], ['SA_NODEFER', 0x40000000], ['SA_RESETHAND', 0x80000000n],
+    ['SA_SIGINFO', 4], ['SA_NOCLDSTOP', 1], ['SA_NOCLDWAIT', 2], ['SA_UNSUPPORTED', 0x400], ['SA_EXPOSE_TAGBITS', 0x800],
+  ], { zero: '0' }),
+  sigprocmask: E(seq(['SIG_BLOCK', 'SIG_UNBLOCK', 'SIG_SETMASK'])),
+  ss_flags: F([['SS_ONSTACK', 1], ['SS_DISABLE', 2], ['SS_AUTODISARM', 0x80000000n]], { zero: '0' }),
+  si_code_chld: E([['CLD_EXITED', 1], ['CLD_KILLED', 2], ['CLD_DUMPED', 3], ['CLD_TRAPPED', 4], ['CLD_STOPPED', 5], ['CLD_CONTINUED', 6]]),
+  si_code: E([['SI_USER', 0], ['SI_KERNEL', 0x80], ['SI_QUEUE', -1], ['SI_TIMER', -2], ['SI_MESGQ', -3], ['SI_ASYNCIO', -4], ['SI_SIGIO', -5], ['SI_TKILL', -6]], { signed: true }),
+  si_code_segv: E([['SEGV_MAPERR', 1], ['SEGV_ACCERR', 2], ['SEGV_BNDERR', 3], ['SEGV_PKUERR', 4]]),
+  // ---- time ----
+  clock: E([
+    ['CLOCK_REALTIME', 0], ['CLOCK_MONOTONIC', 1], ['CLOCK_PROCESS_CPUTIME_ID', 2], ['CLOCK_THREAD_CPUTIME_ID', 3], ['CLOCK_MONOTONIC_RAW', 4],
+    ['CLOCK_REALTIME_COARSE', 5], ['CLOCK_MONOTONIC_COARSE', 6], ['CLOCK_BOOTTIME', 7], ['CLOCK_REALTIME_ALARM', 8], ['CLOCK_BOOTTIME_ALARM', 9], ['CLOCK_TAI', 11],
+  ]),
+  timer: F([['TIMER_ABSTIME', 1]], { zero: '0' }),
+  timerfd_settime: F([['TFD_TIMER_ABSTIME', 1], ['TFD_TIMER_CANCEL_ON_SET', 2]], { zero: '0' }),
+  timerfd_create: F([['TFD_CLOEXEC', 0o2000000], ['TFD_NONBLOCK', 0o4000]], { zero: '0' }),
+  itimer: E(seq(['ITIMER_REAL', 'ITIMER_VIRTUAL', 'ITIMER_PROF'])),
+  // ---- descriptors, polling ----
+  eventfd: F([['EFD_SEMAPHORE', 1], ['EFD_CLOEXEC', 0o2000000], ['EFD_NONBLOCK', 0o4000]], { zero: '0' }),
+  epoll_create: F([['EPOLL_CLOEXEC', 0o2000000]], { zero: '0' }),
+  epoll_ctl: E([['EPOLL_CTL_ADD', 1], ['EPOLL_CTL_DEL', 2], ['EPOLL_CTL_MOD', 3]]),
+  epoll_events: F([
+    ['EPOLLIN', 1], ['EPOLLPRI', 2], ['EPOLLOUT', 4], ['EPOLLERR', 8], ['EPOLLHUP', 0x10], ['EPOLLNVAL', 0x20], ['EPOLLRDNORM', 0x40],
+    ['EPOLLRDBAND', 0x80], ['EPOLLWRNORM', 0x100], ['EPOLLWRBAND', 0x200], ['EPOLLMSG', 0x400], ['EPOLLRDHUP', 0x2000],
+    ['EPOLLEXCLUSIVE', 0x10000000], ['EPOLLWAKEUP', 0x20000000], ['EPOLLONESHOT', 0x40000000], ['EPOLLET', 0x80000000n],
+  ], { zero: '0' }),
+  poll_events: F([
+    ['POLLIN', 1], ['POLLPRI', 2], ['POLLOUT', 4], ['POLLERR', 8], ['POLLHUP', 0x10], ['POLLNVAL', 0x20], ['POLLRDNORM', 0x40],
+    ['POLLRDBAND', 0x80], ['POLLWRNORM', 0x100], ['POLLWRBAND', 0x200], ['POLLMSG', 0x400], ['POLLREMOVE', 0x1000], ['POLLRDHUP', 0x2000],
+  ], { zero: '0' }),
+  getrandom: F([['GRND_NONBLOCK', 1], ['GRND_RANDOM', 2], ['GRND_INSECURE', 4]], { zero: '0' }),
+  inotify_init: F([['IN_CLOEXEC', 0o2000000], ['IN_NONBLOCK', 0o4000]], { zero: '0' }),
+  inotify_mask: F([
+    ['IN_ACCESS', 1], ['IN_MODIFY', 2], ['IN_ATTRIB', 4], ['IN_CLOSE_WRITE', 8], ['IN_CLOSE_NOWRITE', 0x10], ['IN_OPEN', 0x20],
+    ['IN_MOVED_FROM', 0x40], ['IN_MOVED_TO', 0x80], ['IN_CREATE', 0x100], ['IN_DELETE', 0x200], ['IN_DELETE_SELF', 0x400], ['IN_MOVE_SELF', 0x800],
+    ['IN_UNMOUNT', 0x2000], ['IN_Q_OVERFLOW', 0x4000], ['IN_IGNORED', 0x8000], ['IN_ONLYDIR', 0x1000000], ['IN_DONT_FOLLOW', 0x2000000],
+    ['IN_EXCL_UNLINK', 0x4000000], ['IN_MASK_CREATE', 0x10000000], ['IN_MASK_ADD', 0x20000000], ['IN_ISDIR', 0x40000000], ['IN_ONESHOT', 0x80000000n],
+  ], { zero: '0' }),
+  signalfd: F([['SFD_CLOEXEC', 0o2000000], ['SFD_NONBLOCK', 0o4000]], { zero: '0' }),
+  splice: F([['SPLICE_F_MOVE', 1], ['SPLICE_F_NONBLOCK', 2], ['SPLICE_F_MORE', 4], ['SPLICE_F_GIFT', 8]], { zero: '0' }),
+  fadvise: E(seq(['POSIX_FADV_NORMAL', 'POSIX_FADV_RANDOM', 'POSIX_FADV_SEQUENTIAL', 'POSIX_FADV_WILLNEED', 'POSIX_FADV_DONTNEED', 'POSIX_FADV_NOREUSE'])),
+  fallocate: F([
+    ['FALLOC_FL_KEEP_SIZE', 1], ['FALLOC_FL_PUNCH_HOLE', 2], ['FALLOC_FL_NO_HIDE_STALE', 4], ['FALLOC_FL_COLLAPSE_RANGE', 8],
+    ['FALLOC_FL_ZERO_RANGE', 0x10], ['FALLOC_FL_INSERT_RANGE', 0x20], ['FALLOC_FL_UNSHARE_RANGE', 0x40],
+  ], { zero: '0' }),
+  xattr: F([['XATTR_CREATE', 1], ['XATTR_REPLACE', 2]], { zero: '0' }),
+  umount: F([['MNT_FORCE', 1], ['MNT_DETACH', 2], ['MNT_EXPIRE', 4], ['UMOUNT_NOFOLLOW', 8]], { zero: '0' }),
+  mount: F([
+    ['MS_RDONLY', 1], ['MS_NOSUID', 2], ['MS_NODEV', 4], ['MS_NOEXEC', 8], ['MS_SYNCHRONOUS', 16], ['MS_REMOUNT', 32], ['MS_MANDLOCK', 64],
+    ['MS_DIRSYNC', 128], ['MS_NOSYMFOLLOW', 256], ['MS_NOATIME', 1024], ['MS_NODIRATIME', 2048], ['MS_BIND', 4096], ['MS_MOVE', 8192],
+    ['MS_REC', 16384], ['MS_SILENT', 32768], ['MS_POSIXACL', 1 << 16], ['MS_UNBINDABLE', 1 << 17], ['MS_PRIVATE', 1 << 18], ['MS_SLAVE', 1 << 19],
+    ['MS_SHARED', 1 << 20], ['MS_RELATIME', 1 << 21], ['MS_KERNMOUNT', 1 << 22], ['MS_I_VERSION', 1 << 23], ['MS_STRICTATIME', 1 << 24], ['MS_LAZYTIME', 1 << 25],
+  ], { zero: '0' }),
+  // ---- IPC ----
+  ipc_flags: F([['IPC_CREAT', 0o1000], ['IPC_EXCL', 0o2000], ['IPC_NOWAIT', 0o4000]], { zero: '0' }),
+  ipc_cmd: E([['IPC_RMID', 0], ['IPC_SET', 1], ['IPC_STAT', 2], ['IPC_INFO', 3], ['SHM_LOCK', 11], ['SHM_UNLOCK', 12], ['SHM_STAT', 13], ['SHM_INFO', 14],
+    ['GETPID', 11 + 100], ['GETVAL', 12 + 100], ['GETALL', 13 + 100], ['GETNCNT', 14 + 100], ['GETZCNT', 15 + 100], ['SETVAL', 16 + 100], ['SETALL', 17 + 100]]),
+  shmat: F([['SHM_RDONLY', 0o10000], ['SHM_RND', 0o20000], ['SHM_REMAP', 0o40000], ['SHM_EXEC', 0o100000]], { zero: '0' }),
+  msg_ipc: F([['IPC_NOWAIT', 0o4000], ['MSG_NOERROR', 0o10000], ['MSG_EXCEPT', 0o20000], ['MSG_COPY', 0o40000]], { zero: '0' }),
+  // ---- sockets ----
+  socket_domain: E([
+    ['AF_UNSPEC', 0], ['AF_UNIX', 1], ['AF_INET', 2], ['AF_AX25', 3], ['AF_IPX', 4], ['AF_APPLETALK', 5], ['AF_NETROM', 6], ['AF_BRIDGE', 7],
+    ['AF_ATMPVC', 8], ['AF_X25', 9], ['AF_INET6', 10], ['AF_ROSE', 11], ['AF_DECnet', 12], ['AF_NETBEUI', 13], ['AF_SECURITY', 14], ['AF_KEY', 15],
+    ['AF_NETLINK', 16], ['AF_PACKET', 17], ['AF_ASH', 18], ['AF_ECONET', 19], ['AF_ATMSVC', 20], ['AF_RDS', 21], ['AF_SNA', 22], ['AF_IRDA', 23],
+    ['AF_PPPOX', 24], ['AF_WANPIPE', 25], ['AF_LLC', 26], ['AF_IB', 27], ['AF_MPLS', 28], ['AF_CAN', 29], ['AF_TIPC', 30], ['AF_BLUETOOTH', 31],
+    ['AF_IUCV', 32], ['AF_RXRPC', 33], ['AF_ISDN', 34], ['AF_PHONET', 35], ['AF_IEEE802154', 36], ['AF_CAIF', 37], ['AF_ALG', 38], ['AF_NFC', 39],
+    ['AF_VSOCK', 40], ['AF_KCM', 41], ['AF_QIPCRTR', 42], ['AF_SMC', 43], ['AF_XDP', 44], ['AF_MCTP', 45],
+  ]),
+  socket_kind: E([['SOCK_STREAM', 1], ['SOCK_DGRAM', 2], ['SOCK_RAW', 3], ['SOCK_RDM', 4], ['SOCK_SEQPACKET', 5], ['SOCK_DCCP', 6], ['SOCK_PACKET', 10]]),
+  socket_type: F([['SOCK_CLOEXEC', 0o2000000], ['SOCK_NONBLOCK', 0o4000]], { field: { mask: 0xf, table: 'socket_kind', always: true } }),
+  socket_flags: F([['SOCK_CLOEXEC', 0o2000000], ['SOCK_NONBLOCK', 0o4000]], { zero: '0' }),
+  ipproto: E([
+    ['IPPROTO_IP', 0], ['IPPROTO_ICMP', 1], ['IPPROTO_IGMP', 2], ['IPPROTO_IPIP', 4], ['IPPROTO_TCP', 6], ['IPPROTO_EGP', 8], ['IPPROTO_PUP', 12],
+    ['IPPROTO_UDP', 17], ['IPPROTO_IDP', 22], ['IPPROTO_TP', 29], ['IPPROTO_DCCP', 33], ['IPPROTO_IPV6', 41], ['IPPROTO_RSVP', 46], ['IPPROTO_GRE', 47],
+    ['IPPROTO_ESP', 50], ['IPPROTO_AH', 51], ['IPPROTO_ICMPV6', 58], ['IPPROTO_MTP', 92], ['IPPROTO_BEETPH', 94], ['IPPROTO_ENCAP', 98],
+    ['IPPROTO_PIM', 103], ['IPPROTO_COMP', 108], ['IPPROTO_L2TP', 115], ['IPPROTO_SCTP', 132], ['IPPROTO_UDPLITE', 136], ['IPPROTO_MPLS', 137],
+    ['IPPROTO_ETHERNET', 143], ['IPPROTO_RAW', 255], ['IPPROTO_MPTCP', 262],
+  ]),
+  netlink_proto: E([
+    ['NETLINK_ROUTE', 0], ['NETLINK_UNUSED', 1], ['NETLINK_USERSOCK', 2], ['NETLINK_FIREWALL', 3], ['NETLINK_SOCK_DIAG', 4], ['NETLINK_NFLOG', 5],
+    ['NETLINK_XFRM', 6], ['NETLINK_SELINUX', 7], ['NETLINK_ISCSI', 8], ['NETLINK_AUDIT', 9], ['NETLINK_FIB_LOOKUP', 10], ['NETLINK_CONNECTOR', 11],
+    ['NETLINK_NETFILTER', 12], ['NETLINK_IP6_FW', 13], ['NETLINK_DNRTMSG', 14], ['NETLINK_KOBJECT_UEVENT', 15], ['NETLINK_GENERIC', 16],
+    ['NETLINK_SCSITRANSPORT', 18], ['NETLINK_ECRYPTFS', 19], ['NETLINK_RDMA', 20], ['NETLINK_CRYPTO', 21], ['NETLINK_SMC', 22],
+  ]),
+  sockopt_level: E([['SOL_IP', 0], ['SOL_SOCKET', 1], ['SOL_TCP', 6], ['SOL_UDP', 17], ['SOL_IPV6', 41], ['SOL_ICMPV6', 58], ['SOL_RAW', 255],
+    ['SOL_PACKET', 263], ['SOL_NETLINK', 270], ['SOL_ALG', 279]]),
+  so: E([
+    ['SO_DEBUG', 1], ['SO_REUSEADDR', 2], ['SO_TYPE', 3], ['SO_ERROR', 4], ['SO_DONTROUTE', 5], ['SO_BROADCAST', 6], ['SO_SNDBUF', 7], ['SO_RCVBUF', 8],
+    ['SO_KEEPALIVE', 9], ['SO_OOBINLINE', 10], ['SO_NO_CHECK', 11], ['SO_PRIORITY', 12], ['SO_LINGER', 13], ['SO_BSDCOMPAT', 14], ['SO_REUSEPORT', 15],
+    ['SO_PASSCRED', 16], ['SO_PEERCRED', 17], ['SO_RCVLOWAT', 18], ['SO_SNDLOWAT', 19], ['SO_RCVTIMEO_OLD', 20], ['SO_SNDTIMEO_OLD', 21],
+    ['SO_SECURITY_AUTHENTICATION', 22], ['SO_BINDTODEVICE', 25], ['SO_ATTACH_FILTER', 26], ['SO_DETACH_FILTER', 27], ['SO_PEERNAME', 28],
+    ['SO_TIMESTAMP_OLD', 29], ['SO_ACCEPTCONN', 30], ['SO_PEERSEC', 31], ['SO_SNDBUFFORCE', 32], ['SO_RCVBUFFORCE', 33], ['SO_PASSSEC', 34],
+    ['SO_MARK', 36], ['SO_PROTOCOL', 38], ['SO_DOMAIN', 39], ['SO_RXQ_OVFL', 40], ['SO_PEEK_OFF', 42], ['SO_BUSY_POLL', 46],
+    ['SO_INCOMING_CPU', 49], ['SO_ATTACH_BPF', 50], ['SO_ZEROCOPY', 60], ['SO_TXTIME', 61], ['SO_BINDTOIFINDEX', 62],
+    ['SO_TIMESTAMP_NEW', 63], ['SO_RCVTIMEO_NEW', 66], ['SO_SNDTIMEO_NEW', 67],
+  ]),
+  tcp_opt: E([
+    ['TCP_NODELAY', 1], ['TCP_MAXSEG', 2], ['TCP_CORK', 3], ['TCP_KEEPIDLE', 4], ['TCP_KEEPINTVL', 5], ['TCP_KEEPCNT', 6], ['TCP_SYNCNT', 7],
+    ['TCP_LINGER2', 8], ['TCP_DEFER_ACCEPT', 9], ['TCP_WINDOW_CLAMP', 10], ['TCP_INFO', 11], ['TCP_QUICKACK', 12], ['TCP_CONGESTION', 13],
+    ['TCP_MD5SIG', 14], ['TCP_USER_TIMEOUT', 18], ['TCP_FASTOPEN', 23], ['TCP_NOTSENT_LOWAT', 25], ['TCP_FASTOPEN_CONNECT', 30],
+  ]),
+  ip_opt: E([
+    ['IP_TOS', 1], ['IP_TTL', 2], ['IP_HDRINCL', 3], ['IP_OPTIONS', 4], ['IP_RECVOPTS', 6], ['IP_RETOPTS', 7], ['IP_PKTINFO', 8], ['IP_MTU_DISCOVER', 10],
+    ['IP_RECVERR', 11], ['IP_RECVTTL', 12], ['IP_RECVTOS', 13], ['IP_MTU', 14], ['IP_FREEBIND', 15], ['IP_MULTICAST_IF', 32], ['IP_MULTICAST_TTL', 33],
+    ['IP_MULTICAST_LOOP', 34], ['IP_ADD_MEMBERSHIP', 35], ['IP_DROP_MEMBERSHIP', 36], ['IP_BIND_ADDRESS_NO_PORT', 24],
+  ]),
+  ipv6_opt: E([
+    ['IPV6_ADDRFORM', 1], ['IPV6_2292PKTINFO', 2], ['IPV6_CHECKSUM', 7], ['IPV6_UNICAST_HOPS', 16], ['IPV6_MULTICAST_IF', 17],
+    ['IPV6_MULTICAST_HOPS', 18], ['IPV6_MULTICAST_LOOP', 19], ['IPV6_ADD_MEMBERSHIP', 20], ['IPV6_DROP_MEMBERSHIP', 21], ['IPV6_MTU_DISCOVER', 23],
+    ['IPV6_MTU', 24], ['IPV6_RECVERR', 25], ['IPV6_V6ONLY', 26], ['IPV6_RECVPKTINFO', 49], ['IPV6_PKTINFO', 50], ['IPV6_TCLASS', 67],
+  ]),
+  msg: F([
+    ['MSG_OOB', 1], ['MSG_PEEK', 2], ['MSG_DONTROUTE', 4], ['MSG_CTRUNC', 8], ['MSG_PROXY', 0x10], ['MSG_TRUNC', 0x20], ['MSG_DONTWAIT', 0x40],
+    ['MSG_EOR', 0x80], ['MSG_WAITALL', 0x100], ['MSG_FIN', 0x200], ['MSG_SYN', 0x400], ['MSG_CONFIRM', 0x800], ['MSG_RST', 0x1000],
+    ['MSG_ERRQUEUE', 0x2000], ['MSG_NOSIGNAL', 0x4000], ['MSG_MORE', 0x8000], ['MSG_WAITFORONE', 0x10000], ['MSG_BATCH', 0x40000],
+    ['MSG_ZEROCOPY', 0x4000000], ['MSG_FASTOPEN', 0x20000000], ['MSG_CMSG_CLOEXEC', 0x40000000],
+  ], { zero: '0' }),
+  shutdown: E(seq(['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'])),
+  scm: E([['SCM_RIGHTS', 1], ['SCM_CREDENTIALS', 2], ['SCM_SECURITY', 3], ['SCM_PIDFD', 4]]),
+  // ---- struct fields ----
+  file_type: E([['S_IFIFO', 0o10000], ['S_IFCHR', 0o20000], ['S_IFDIR', 0o40000], ['S_IFBLK', 0o60000], ['S_IFREG', 0o100000], ['S_IFLNK', 0o120000], ['S_IFSOCK', 0o140000]]),
+  dirent_type: E([['DT_UNKNOWN', 0], ['DT_FIFO', 1], ['DT_CHR', 2], ['DT_DIR', 4], ['DT_BLK', 6], ['DT_REG', 8], ['DT_LNK', 10], ['DT_SOCK', 12], ['DT_WHT', 14]]),
+  futex_bitset: E([['FUTEX_BITSET_MATCH_ANY', 0xffffffff]], { hex: true }),
+  fs_magic: E([
+    ['EXT2_SUPER_MAGIC', 0xef53], ['TMPFS_MAGIC', 0x01021994], ['PROC_SUPER_MAGIC', 0x9fa0], ['SYSFS_MAGIC', 0x62656572], ['BTRFS_SUPER_MAGIC', 0x9123683e],
+    ['XFS_SUPER_MAGIC', 0x58465342], ['OVERLAYFS_SUPER_MAGIC', 0x794c7630], ['CGROUP2_SUPER_MAGIC', 0x63677270], ['DEVPTS_SUPER_MAGIC', 0x1cd1],
+    ['NFS_SUPER_MAGIC', 0x6969], ['SQUASHFS_MAGIC', 0x73717368], ['FUSE_SUPER_MAGIC', 0x65735546], ['V9FS_MAGIC', 0x01021997], ['SELINUX_MAGIC', 0xf97cff8c],
+  ], { hex: true }),
+  statfs_flags: F([
+    ['ST_VALID', 0x20], ['ST_RDONLY', 1], ['ST_NOSUID', 2], ['ST_NODEV', 4], ['ST_NOEXEC', 8], ['ST_SYNCHRONOUS', 16], ['ST_MANDLOCK', 64],
+    ['ST_NOATIME', 1024], ['ST_NODIRATIME', 2048], ['ST_RELATIME', 4096], ['ST_NOSYMFOLLOW', 8192],
+  ], { zero: '0' }),
+  resolve: F([['RESOLVE_NO_XDEV', 1], ['RESOLVE_NO_MAGICLINKS', 2], ['RESOLVE_NO_SYMLINKS', 4], ['RESOLVE_BENEATH', 8], ['RESOLVE_IN_ROOT', 0x10], ['RESOLVE_CACHED', 0x20]], { zero: '0' }),
+  membarrier: E([['MEMBARRIER_CMD_QUERY', 0], ['MEMBARRIER_CMD_GLOBAL', 1], ['MEMBARRIER_CMD_GLOBAL_EXPEDITED', 2], ['MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED', 4],
+    ['MEMBARRIER_CMD_PRIVATE_EXPEDITED', 8], ['MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED', 16]]),
+  personality: E([['PER_LINUX', 0], ['PER_LINUX32', 8], ['ADDR_NO_RANDOMIZE|PER_LINUX', 0x40000], ['QUERY', 0xffffffff]], { hex: true }),
+};
+
+/** Looks a table up; throws on a name the signatures use but no table defines (a bug). */
+export function xlat(name: string): Xlat {
+  const t = XLAT[name];
+  if (!t) throw new Error(`no xlat table '${name}'`);
+  return t;
+}
