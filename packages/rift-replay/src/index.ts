@@ -193,6 +193,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   const nrs = new Set<number>();
   for (const nr of scan.syscalls) nrs.add(nr);
   for (const n of SPAWNERS) nrs.add(syscallNumber(n)!);
+  nrs.add(syscallNumber('lseek')!);  // offsets behind injected reads are fixed up
   for (const n of FREE) nrs.delete(syscallNumber(n)!);
 
   // the program's stdout must not mix into replay's own stream on stdout

@@ -194,9 +194,9 @@ export class Replayer {
       // the thread may still need a recorded tid (a new thread's first call)
       if (!this.tids.has(call.tid)) {
         const r = this.recordedTid(call);
-        if (r instanceof Promise) return r.then(() => undefined, (e) => this.fail(e));
+        if (r instanceof Promise) return r.then(() => (call.name === 'lseek' ? this.seekFix(call) : undefined), (e) => this.fail(e));
       }
-      return undefined;
+      return call.name === 'lseek' ? this.seekFix(call) : undefined;
     }
     let rt: number | undefined | Promise<number | undefined>;
     try {
@@ -256,6 +256,7 @@ export class Replayer {
       this.stats.ran++;
       this.pending.set(call.tid, { ev, kind: 'run', spawner });
       if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) return this.standIn(call);
+      if (ev.name === 'lseek') return this.seekFix(call);
       return undefined;
     }
     let writes: Write[];
@@ -273,6 +274,11 @@ export class Replayer {
       const g = this.ghostSet(call.pid);
       if (ev.name === 'close') g.delete(Number(BigInt.asIntN(32, call.args[0] ?? 0n)));
       else if (DUPS.has(ev.name) || FD_CREATORS.includes(ev.name)) g.add(Number(value));
+    }
+    if ((ev.name === 'read' || ev.name === 'readv') && value > 0n) {
+      // the kernel's offset did not move: remember by how much it lags
+      const k = `${call.pid}:${Number(BigInt.asIntN(32, call.args[0] ?? 0n))}`;
+      this.lag.set(k, (this.lag.get(k) ?? 0n) + value);
     }
     this.stats.injected++;
     this.pending.set(call.tid, { ev, kind: 'inject', spawner });
@@ -304,12 +310,29 @@ export class Replayer {
   }
   private readonly standIns = new Set<number>();
 
+  /**
+   * Injected reads leave the kernel's file offset behind the program's. An lseek relative to
+   * the current offset is shifted by that lag so the real offset ends where the program
+   * expects it; an absolute one just clears it. (lseek is always watched, in the trace or not.)
+   */
+  private readonly lag = new Map<string, bigint>();
+  private seekFix(call: LiveCall): EntryVerdict {
+    const k = `${call.pid}:${Number(BigInt.asIntN(32, call.args[0] ?? 0n))}`;
+    const lag = this.lag.get(k);
+    if (lag === undefined) return undefined;
+    this.lag.delete(k);
+    const SEEK_CUR = 1n;
+    if ((call.args[2] ?? 0n) !== SEEK_CUR) return undefined;
+    return { action: 'run', args: [undefined, BigInt.asUintN(64, BigInt.asIntN(64, call.args[1] ?? 0n) + lag)] };
+  }
+
   // ---- exit ------------------------------------------------------------------------------
 
   onExit(call: LiveCall, ret: bigint): ExitVerdict | Promise<ExitVerdict> {
     const p = this.pending.get(call.tid);
     this.pending.delete(call.tid);
     if (!p) return undefined;
+    if (ret >= 0n && this.lag.size && FD_CREATORS.includes(call.name)) this.lag.delete(`${call.pid}:${ret}`);
     let out: ExitVerdict;
     if (p.kind === 'run' && p.ev && p.ev.ret !== null && FD_CREATORS.includes(p.ev.name)) {
       const want = int64(p.ev.ret);
