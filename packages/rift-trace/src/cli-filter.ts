@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import yargs from 'yargs';
+import { openOutput, type Line } from '@rift/events';
+import { readInputs, runCli, UsageError } from './common.js';
+import { eventFilter, FilterUsageError, parseDuration } from './filter.js';
+
+const EPILOGUE = `Examples:
+  rift-filter read,openat < t.ndjson                 only read and openat (plus life-cycle events)
+  rift-filter %file t.ndjson | rift-trace -          file syscalls, printed
+  rift-filter '!%memory,!futex' t.ndjson             everything but memory syscalls and futex
+  rift-filter '/^stat/' --failed t.ndjson            failed stat-like calls
+  rift-filter --pid 1234 --min-dur 1ms t.ndjson      slow calls of one process
+  rift-filter --syscalls-only -e %network -o net.ndjson t.ndjson
+
+EXPR is a selection as strace's -e trace= takes it: names, classes (%file %desc %network
+%process %signal %memory %ipc %creds %clock), regular expressions /re/, negation !; 'trace='
+is accepted. The first argument is a file, not EXPR, when a file of that name exists (or use
+-e). Durations: 300ns, 20us, 1.5ms, 2s (a bare number is seconds).
+
+The output is stream v1: the header, the selected syscalls, and the life-cycle events (spawn,
+exec, signal, exit, end) unless --syscalls-only (which still keeps the header and end).
+Bad input: 'FILE:LINE: reason', exit 2; --lenient skips bad lines and reports how many.`;
+
+export async function main(argv: string[]): Promise<void> {
+  await runCli('rift-filter', async () => {
+    const args = await yargs(argv)
+      .scriptName('rift-filter')
+      .usage('Usage: rift-filter [options] [EXPR] [FILE...]\n\nKeep only some events of a rift event stream (FILE, or stdin), writing a stream v1.')
+      .option('e', { alias: 'trace', type: 'string', describe: 'the selection EXPR (instead of the first argument)' })
+      .option('pid', { type: 'number', array: true, describe: 'only events of these processes (repeatable)' })
+      .option('tid', { type: 'number', array: true, describe: 'only events of these threads (repeatable)' })
+      .option('failed', { alias: 'Z', type: 'boolean', default: false, describe: 'only syscalls that failed' })
+      .option('successful', { alias: 'z', type: 'boolean', default: false, describe: 'only syscalls that succeeded' })
+      .option('min-dur', { type: 'string', describe: 'only syscalls that took at least DUR' })
+      .option('syscalls-only', { type: 'boolean', default: false, describe: 'drop life-cycle events (spawn, exec, signal, exit, warning)' })
+      .option('o', { alias: 'output', type: 'string', describe: 'write to FILE (mode 0600) instead of stdout' })
+      .option('lenient', { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' })
+      .strictOptions()
+      .help('h')
+      .alias('h', 'help')
+      .version('0.1.0')
+      .epilogue(EPILOGUE)
+      .wrap(Math.min(100, process.stdout.columns || 100))
+      .exitProcess(false)
+      .fail((msg, err) => {
+        throw new UsageError(msg || err?.message || 'bad arguments');
+      })
+      .parseAsync();
+    if (args.help || args.version) return 0;
+    const pos = (args._ as (string | number)[]).map(String);
+    let select = args.e;
+    if (select === undefined && pos.length && !(pos[0] !== '-' && existsSync(pos[0]!))) select = pos.shift();
+    if (select === '-') throw new UsageError("'-' is not a selection; give EXPR first, or -e");
+    for (const p of [...(args.pid ?? []), ...(args.tid ?? [])]) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`bad pid or tid '${p}'`);
+    let keep: ReturnType<typeof eventFilter>;
+    try {
+      keep = eventFilter({
+        select,
+        pids: args.pid as number[] | undefined,
+        tids: args.tid as number[] | undefined,
+        failed: args.failed,
+        successful: args.successful,
+        minDur: args['min-dur'] !== undefined ? parseDuration(args['min-dur']) : undefined,
+        syscallsOnly: args['syscalls-only'],
+      });
+    } catch (e) {
+      if (e instanceof FilterUsageError) throw new UsageError(e.message);
+      throw e;
+    }
+    const out = openOutput(args.o);
+    let wroteHeader = false;
+    let buf = '';
+    const skipped = await readInputs(
+      pos,
+      args.lenient,
+      (src) => {
+        if (!wroteHeader) buf += JSON.stringify(src.header satisfies Line) + '\n';
+        wroteHeader = true;
+      },
+      (ev) => {
+        if (!keep(ev)) return;
+        buf += JSON.stringify(ev) + '\n';
+        if (buf.length > 1 << 16) {
+          const b = buf;
+          buf = '';
+          return out.write(b);
+        }
+      },
+      () => out.closed,
+    );
+    if (buf) await out.write(buf);
+    await out.end();
+    if (skipped) process.stderr.write(`rift-filter: skipped ${skipped} bad line${skipped === 1 ? '' : 's'}\n`);
+    return 0;
+  });
+}

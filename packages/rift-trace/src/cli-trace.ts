@@ -1,0 +1,150 @@
+import { PassThrough } from 'node:stream';
+import { createWriteStream, openSync } from 'node:fs';
+import yargs from 'yargs';
+import { LineOutput, readEventStream, selectNames, type EventSource, type Event } from '@rift/events';
+import { record, UsageError as RecordUsageError } from '@rift/record';
+import { paintFor, readInputs, runCli, UsageError } from './common.js';
+import { TextRenderer } from './text.js';
+import { Summary, SORT_KEYS, type SortKey } from './summary.js';
+import { ChromeWriter } from './chrome.js';
+
+const EPILOGUE = `Examples:
+  rift-trace t.ndjson                      print a recorded stream as strace would
+  rift-trace -- ls -l                      record ls and print its syscalls (on stderr, like strace)
+  rift-record -- make | rift-trace -       read stdin
+  rift-trace -yy -T -tt t.ndjson           descriptor paths, durations, wall-clock times
+  rift-trace -e %file,read -s 80 t.ndjson  only file syscalls and read, strings up to 80 bytes
+  rift-trace -c -S calls t.ndjson          a summary table like strace -c, sorted by calls
+  rift-trace -c --json t.ndjson            the same as JSON
+  rift-trace --format chrome -o run.json t.ndjson   a timeline for https://ui.perfetto.dev
+
+Input is stream v1 (see README.md). Bad input is an error 'FILE:LINE: reason' (exit 2);
+--lenient skips bad lines and says how many. When a command is given, its exit status is
+rift-trace's. Colour only on a terminal; NO_COLOR and FORCE_COLOR are honoured.`;
+
+export async function main(argv: string[]): Promise<void> {
+  await runCli('rift-trace', async () => {
+    const dashdash = argv.indexOf('--');
+    const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+    const command = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
+    const args = await yargs(own)
+      .scriptName('rift-trace')
+      .usage('Usage: rift-trace [options] [FILE...]\n       rift-trace [options] -- cmd [args...]\n       rift-trace [options] -p PID\n\nPrint system calls as strace does, from a rift event stream (FILE, or - for stdin) or by\nrecording a command.')
+      .option('o', { alias: 'output', type: 'string', describe: 'write to FILE instead of stdout (stderr when tracing a command)' })
+      .option('p', { alias: 'pid', type: 'number', array: true, describe: 'attach to PID and trace it (repeatable)' })
+      .option('e', { alias: 'trace', type: 'string', describe: 'print only these syscalls: names, %classes, /regex/, !negation (trace= accepted)' })
+      .option('s', { alias: 'string-limit', type: 'number', default: 32, describe: 'bytes of strings and buffers to print' })
+      .option('x', { type: 'count', describe: 'hex-escape non-ASCII strings; -xx: every byte' })
+      .option('v', { alias: 'no-abbrev', type: 'boolean', default: false, describe: 'print structures whole (stat, getdents64, uname, ...)' })
+      .option('y', { alias: 'decode-fds', type: 'count', describe: 'print the path of each descriptor (tracked from the stream)' })
+      .option('t', { alias: 'absolute-timestamps', type: 'count', describe: 'wall-clock time on each line; -tt microseconds; -ttt seconds since the epoch' })
+      .option('r', { alias: 'relative-timestamps', type: 'boolean', default: false, describe: 'time since the previous line' })
+      .option('T', { alias: 'syscall-times', type: 'boolean', default: false, describe: 'time spent in each syscall, <seconds>' })
+      .option('c', { alias: 'summary-only', type: 'boolean', default: false, describe: 'a summary table (time, calls, errors) instead of the calls' })
+      .option('C', { alias: 'summary', type: 'boolean', default: false, describe: 'the calls, then the summary table' })
+      .option('S', { alias: 'summary-sort-by', type: 'string', default: 'time', choices: SORT_KEYS as string[], describe: 'sort the summary by' })
+      .option('json', { type: 'boolean', default: false, describe: 'with -c: the summary as JSON' })
+      .option('format', { type: 'string', default: 'text', choices: ['text', 'chrome'], describe: 'text (strace-like) or chrome (Chrome Trace Event JSON for Perfetto UI)' })
+      .option('f', { alias: 'follow-forks', type: 'boolean', describe: 'accepted for strace users: children are always followed' })
+      .option('lenient', { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' })
+      .strictOptions()
+      .help('h')
+      .alias('h', 'help')
+      .version('0.1.0')
+      .epilogue(EPILOGUE)
+      .wrap(Math.min(100, process.stdout.columns || 100))
+      .exitProcess(false)
+      .fail((msg, err) => {
+        throw new UsageError(msg || err?.message || 'bad arguments');
+      })
+      .parseAsync();
+    if (args.help || args.version) return 0;
+    const files = (args._ as (string | number)[]).map(String);
+    const pids = (args.p as number[] | undefined) ?? [];
+    const launching = command.length > 0 || pids.length > 0;
+    if (launching && files.length) throw new UsageError('give input files or a command (after --), not both');
+    if (dashdash >= 0 && !command.length) throw new UsageError('nothing to trace after --');
+    for (const p of pids) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`-p: bad pid '${p}'`);
+    if (!Number.isInteger(args.s) || args.s < 0) throw new UsageError(`-s: expected a size in bytes, got '${args.s}'`);
+    if (args.json && !args.c && !args.C) throw new UsageError('--json goes with -c');
+    const only = args.e ? selectNames(args.e.replace(/^trace=/, '')) : undefined;
+
+    // output: a file, else stdout (stderr while tracing a command, as strace does)
+    const toStream = args.o === undefined || args.o === '-' ? (launching ? process.stderr : process.stdout) : undefined;
+    const out = toStream ? new LineOutput(toStream) : new LineOutput(createWriteStream('', { fd: openSync(args.o!, 'w', 0o600) }));
+    const paint = toStream ? paintFor(!!(toStream as NodeJS.WriteStream).isTTY) : undefined;
+    const fmt = { stringSize: args.s, hex: Math.min(args.x, 2) as 0 | 1 | 2, verbose: args.v, paint };
+
+    let buf = '';
+    const emit = (s: string) => {
+      buf += s;
+    };
+    const emitLine = (s: string) => {
+      buf += s + '\n';
+    };
+    const flush = async () => {
+      if (buf) {
+        const b = buf;
+        buf = '';
+        await out.write(b);
+      }
+    };
+
+    const summary = args.c || args.C ? new Summary() : undefined;
+    const textOn = !args.c && args.format === 'text';
+    let text: TextRenderer | undefined;
+    let chrome: ChromeWriter | undefined;
+    const onHeader = (src: EventSource) => {
+      text?.finish();
+      if (textOn) text = new TextRenderer(src.header, { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, only }, emitLine);
+      if (args.format === 'chrome' && !chrome) chrome = new ChromeWriter(src.header, fmt, emit);
+    };
+    const onEvent = (ev: Event) => {
+      if (ev.type === 'syscall' && only && !only.has(ev.name)) {
+        text?.push(ev);  // still feeds -y and the thread count; not printed
+        return;
+      }
+      text?.push(ev);
+      chrome?.add(ev);
+      summary?.add(ev);
+      if (buf.length > 1 << 16) return flush();
+    };
+
+    let skipped = 0;
+    let exitCode = 0;
+    if (launching) {
+      const pt = new PassThrough({ highWaterMark: 1 << 20 });
+      const sink = new LineOutput(pt);
+      const rec = record({ command: command.length ? command : undefined, pids: pids.length ? pids : undefined, sink, stringSize: Math.max(256, args.s), filter: args.e && !args.y ? [args.e.replace(/^trace=/, '')] : undefined }).catch((e: unknown) => {
+        pt.end();
+        if (e instanceof RecordUsageError) throw new UsageError((e as Error).message);
+        throw e;
+      });
+      const src = await Promise.race([readEventStream(pt, 'rift-record', { lenient: args.lenient }), rec.then(() => undefined)]);
+      if (src) {
+        onHeader(src);
+        for await (const batch of src.batches()) {
+          for (const ev of batch) {
+            const r = onEvent(ev);
+            if (r) await r;
+          }
+          await flush();
+          if (out.closed) break;
+        }
+      }
+      exitCode = (await rec).exitCode;
+    } else {
+      skipped = await readInputs(files, args.lenient, onHeader, onEvent, () => out.closed);
+    }
+    text?.finish();
+    chrome?.finish();
+    if (summary) {
+      if (args.C && textOn) emit('\n');
+      emit(args.json ? summary.json(args.S as SortKey) : summary.table(args.S as SortKey));
+    }
+    await flush();
+    await out.end();
+    if (skipped) process.stderr.write(`rift-trace: skipped ${skipped} bad line${skipped === 1 ? '' : 's'}\n`);
+    return exitCode;
+  });
+}
