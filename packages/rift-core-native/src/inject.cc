@@ -84,8 +84,9 @@ bool NativeRules::injectEntry(const SyscallView& v, NativeAction& a) {
   if (r.delayEnterUs > 0) {
     struct timespec ts = {time_t(r.delayEnterUs / 1000000), long(r.delayEnterUs % 1000000) * 1000};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
-    a.setArgs = true;  // marks the call injected; arguments stay as they were
   }
+  // a delay changes no result: rewriting the arguments unchanged is what marks the call injected
+  if (r.delayEnterUs > 0 || r.delayExitUs > 0) a.setArgs = true;
   if (r.hasRet) {
     a.skip = true;
     a.setRet = true;

@@ -142,8 +142,9 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
     if (!r.warning.empty()) t.emitWarning(v.tid, r.warning);
     switch (r.action) {
       case JsReply::Run:
-        if (r.argMask) {
-          d.setArgs = true;
+        for (auto& w : r.writes) t.writeMemory(v.tid, w.first, w.second.data(), w.second.size());
+        if (r.argMask || !r.writes.empty()) {
+          d.setArgs = true;  // (also what marks the call injected when only memory changed)
           for (int i = 0; i < 6; i++) d.args[i] = (r.argMask & (1 << i)) ? r.args[i] : v.args[i];
         }
         if (js_->wantsExit()) pending_[v.tid].kind = Pending::JsExit;
