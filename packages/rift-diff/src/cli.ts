@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { SelectError, StreamError } from '@rift/events';
-import { diffFiles, FIELDS, FIELD_NAMES, FieldError, renderJson, renderText } from './index.js';
+import { diffFiles, FIELDS, FIELD_NAMES, FieldError, ignoredFields, renderJson, renderText } from './index.js';
 
 class UsageError extends Error {}
 
@@ -32,8 +32,8 @@ export async function main(argv: string[]): Promise<void> {
     .usage('Usage: rift-diff [options] A B\n\nWhere two recordings (stream v1) diverge. A or B may be - for stdin.')
     .option('U', { alias: 'unified', type: 'number', default: 3, describe: 'events of context around the first divergence' })
     .option('e', { alias: 'syscalls', type: 'string', describe: 'compare only these syscalls: names, %classes, /regex/, !negation' })
-    .option('ignore', { type: 'string', array: true, describe: 'do not compare FIELD (see Fields)' })
-    .option('compare', { type: 'string', array: true, describe: 'compare FIELD although ignored by default' })
+    .option('ignore', { type: 'string', requiresArg: true, describe: 'do not compare FIELD (see Fields; repeatable, comma lists)' })
+    .option('compare', { type: 'string', requiresArg: true, describe: 'compare FIELD although ignored by default (repeatable)' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object: summary, first divergence with context' })
     .option('q', { alias: 'brief', type: 'boolean', default: false, describe: 'report only whether they differ; stop at the first difference' })
     .option('s', { alias: 'report-identical', type: 'boolean', default: false, describe: 'say so when the recordings are the same' })
@@ -57,6 +57,7 @@ export async function main(argv: string[]): Promise<void> {
       exitCode = 0;
       return;
     }
+    ignoredFields(list(args.ignore), list(args.compare));  // unknown fields first: --ignore may have eaten a file name
     const files = (args._ as (string | number)[]).map(String);
     if (files.length !== 2) throw new UsageError(files.length < 2 ? 'two recordings to compare are needed: rift-diff A B' : `too many arguments: ${files.slice(2).join(' ')}`);
     if (files[0] === '-' && files[1] === '-') throw new UsageError('only one of A and B can be stdin');
@@ -65,8 +66,8 @@ export async function main(argv: string[]): Promise<void> {
     const r = await diffFiles(files[0]!, files[1]!, {
       context: args.U,
       syscalls: args.e,
-      ignore: args.ignore as string[] | undefined,
-      compare: args.compare as string[] | undefined,
+      ignore: list(args.ignore),
+      compare: list(args.compare),
       window: args.window,
       lenient: args.lenient,
       brief: args.q,
@@ -94,6 +95,11 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     process.exitCode = exitCode;
   }
+}
+
+function list(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v : [v]).map(String);
 }
 
 function useColor(mode: string, tty: boolean): boolean {

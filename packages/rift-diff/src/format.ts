@@ -6,14 +6,16 @@ import * as riftEvents from '@rift/events';
 import { captureBytes, parseArgSpec, signatureOf, type Capture, type Event, type Int64, type SyscallEvent } from '@rift/events';
 import type { Norm, NormValue } from './normalize.js';
 
-type Formatter = (ev: Event) => string;
+type Formatter = (ev: Event, opts?: { column?: number }) => string | undefined;
 const shared = (riftEvents as unknown as Record<string, unknown>)['formatEvent'] as Formatter | undefined;
+
+const SHARED_OPTS = { column: 0 };
 
 /** strace-like text of an event, on one line. */
 export function formatEvent(ev: Event): string {
   if (typeof shared === 'function') {
     try {
-      const s = shared(ev);
+      const s = shared(ev, SHARED_OPTS);
       if (typeof s === 'string') return s.replace(/\n+$/, '').replace(/\n/g, '\\n');
     } catch {
       /* fall back */
@@ -39,6 +41,10 @@ function quote(b: Buffer, more: boolean): string {
   return s + '"' + (more || b.length > n ? '...' : '');
 }
 
+function isZero(v: Int64): boolean {
+  return v === 0 || v === '0';
+}
+
 function hex(v: Int64): string {
   const b = BigInt(v);
   return b === 0n ? 'NULL' : `0x${BigInt.asUintN(64, b).toString(16)}`;
@@ -62,7 +68,7 @@ function syscallText(ev: SyscallEvent): string {
     const entry = caps.filter((c) => c.at === 'entry');
     const exit = caps.filter((c) => c.at === 'exit');
     const use = exit.length && ev.ret !== null ? exit : entry;
-    if (use.length) return captureText(use);
+    if (use.length && !(isZero(v) && use.every((c) => c.fault))) return captureText(use);
     const type = spec?.type;
     if ((type === 'dirfd' || type === 'fd') && Number(v) === 4294967196) return 'AT_FDCWD';
     if (type === 'ptr' || type === 'hex' || spec?.capture) return hex(v);
@@ -144,7 +150,8 @@ function memDiff(x: NormValue | undefined, y: NormValue | undefined): string {
 /** Human list of what differs between two normalised events. */
 export function explain(a: Norm, b: Norm): string[] {
   const out: string[] = [];
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  // the return value last: it usually follows from the arguments and memory
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].sort((x, y) => Number(x === 'ret') - Number(y === 'ret')));
   for (const k of keys) {
     const x = a[k];
     const y = b[k];
