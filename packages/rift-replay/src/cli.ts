@@ -30,8 +30,8 @@ export async function main(argv: string[]): Promise<void> {
     .usage('Usage: rift-replay [options] TRACE -- cmd [args...]\n\nRerun a program on its recorded inputs (a stream v1 trace from rift-record); stop where it departs.')
     .option('o', { alias: 'output', type: 'string', describe: "write replay's own event stream to FILE ('-' = stdout)" })
     .option('on-desync', { choices: ['stop', 'warn', 'live'] as const, default: 'stop' as const, describe: 'when the program departs from the recording: stop it (exit 3), warn and go on, or let it run on for real' })
-    .option('inject', { type: 'string', array: true, describe: 'also inject these syscalls from the recording' })
-    .option('passthru', { type: 'string', array: true, describe: 'run these syscalls for real (still matched)' })
+    .option('inject', { type: 'string', describe: 'also inject these syscalls from the recording (NAME,... repeatable)' })
+    .option('passthru', { type: 'string', describe: 'run these syscalls for real, still matched (NAME,... repeatable)' })
     .option('no-aslr', { type: 'boolean', default: false, describe: 'run the command with address space randomisation off' })
     .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal)' })
     .option('max-lookahead', { type: 'number', default: 500000, describe: 'recorded events held for threads that lag behind, at most' })
@@ -92,9 +92,9 @@ export async function main(argv: string[]): Promise<void> {
   process.exitCode = exitCode;
 }
 
-function splitList(v: string[] | undefined): string[] | undefined {
-  if (!v) return undefined;
-  return v.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+function splitList(v: string | string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return ([] as string[]).concat(v).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
 /** SIGTERM/SIGHUP and a second Ctrl-C end the replayed program; it never stays stopped. */

@@ -7,7 +7,7 @@
  * by how far thread schedules drift apart, not by the trace length. `maxBuffered` caps it:
  * beyond that, replay gives up with a clear message rather than grow without limit.
  */
-import type { EndEvent, Event, ExecEvent, EventSource, SpawnEvent, SyscallEvent } from '@rift/events';
+import { StreamError, type EndEvent, type Event, type ExecEvent, type EventSource, type SpawnEvent, type SyscallEvent } from '@rift/events';
 
 export class LookaheadError extends Error {}
 
@@ -86,8 +86,11 @@ export class TraceCursor {
     this.historySize = opts.history ?? 8;
   }
 
+  /** line number of an incomplete last line, when the trace was cut mid-line */
+  cutLine: number | undefined;
+
   get truncated(): boolean {
-    return this.ended && this.src.truncated;
+    return this.ended && (this.src.truncated || this.cutLine !== undefined);
   }
 
   /** Line number of an event in the trace file. */
@@ -99,7 +102,18 @@ export class TraceCursor {
   async fill(): Promise<boolean> {
     if (this.bi < this.batch.length) return true;
     if (this.ended) return false;
-    const r = await this.batches.next();  // StreamError on a malformed line: the caller reports it
+    let r: IteratorResult<Event[]>;
+    try {
+      r = await this.batches.next();  // StreamError on a malformed line: the caller reports it
+    } catch (e) {
+      // a recording cut short mid-line: the trace ends before that line, truncated
+      if (e instanceof StreamError && e.reason.startsWith('truncated last line')) {
+        this.cutLine = e.line;
+        this.ended = true;
+        return false;
+      }
+      throw e;
+    }
     if (r.done) {
       this.ended = true;
       return false;

@@ -4,12 +4,14 @@
  * The bin (bin/rift-replay.js) only parses arguments and calls replay().
  */
 import { basename } from 'node:path';
+import { createReadStream } from 'node:fs';
 import { release } from 'node:os';
 import { resolveCommand, Trace, TraceError, type LaunchOptions } from '@rift/core-native';
 import {
   capturePlan,
   FORMAT,
   openEvents,
+  readEventStream,
   SelectError,
   StreamError,
   syscallNumber,
@@ -107,9 +109,16 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     const err = e as NodeJS.ErrnoException;
     throw new StreamError(o.trace, 1, `cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
   }
-  const src = await openEvents(o.trace);
+  // an incomplete last line (a recording cut short): the trace ends before it, truncated
+  let cutLine: number | undefined;
+  if (scan.tail.trim() && !parses(scan.tail)) cutLine = scan.lines;
+  const src =
+    cutLine === undefined || scan.complete === 0
+      ? await openEvents(o.trace)
+      : await readEventStream(createReadStream(o.trace, { end: scan.complete - 1 }), o.trace);
   const skip = new Set(FREE);
   const cursor = new TraceCursor(src, { skip, maxBuffered: o.maxBuffered });
+  cursor.cutLine = cutLine;
   await cursor.start();
 
   const showProgress = o.progress ?? !!process.stderr.isTTY;
@@ -307,6 +316,15 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   const exitCode = stopped || (desyncs.length > 0 && onDesync === 'stop') ? EXIT_DESYNC : done.exitCode;
   if (stopped) log(`rift-replay: stopped the program (exit ${EXIT_DESYNC}); --on-desync=warn or =live let it run on\n`);
   return { exitCode, programExitCode: done.exitCode, desyncs, live: liveMsg, stats: replayer.stats, leftover };
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function rootArgv(c: TraceCursor): string[] | undefined {

@@ -10,6 +10,10 @@ export interface ScanResult {
   syscalls: Set<number>;
   lines: number;
   bytes: number;
+  /** bytes up to and including the last newline */
+  complete: number;
+  /** the text after the last newline (an incomplete last line, when a recording was cut short) */
+  tail: string;
 }
 
 const KEY = Buffer.from('"nr":');
@@ -19,13 +23,21 @@ export async function scanTrace(path: string): Promise<ScanResult> {
   let lines = 0;
   let bytes = 0;
   let carry = Buffer.alloc(0);
+  let complete = 0;
+  let tail: Buffer[] = [];
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     bytes += chunk.length;
     let nl = chunk.indexOf(10);
+    let lastNl = -1;
     while (nl >= 0) {
       lines++;
+      lastNl = nl;
       nl = chunk.indexOf(10, nl + 1);
     }
+    if (lastNl >= 0) {
+      complete = bytes - chunk.length + lastNl + 1;
+      tail = [chunk.subarray(lastNl + 1)];
+    } else if (tail.reduce((n, b) => n + b.length, 0) < 1 << 20) tail.push(chunk);
     // a key cut in two by the chunk boundary: keep a short tail
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     let i = buf.indexOf(KEY);
@@ -48,5 +60,5 @@ export async function scanTrace(path: string): Promise<ScanResult> {
     carry = Buffer.from(buf.subarray(i >= 0 ? Math.min(i, keep) : keep));
   }
   if (carry.length && carry[carry.length - 1] !== 10) lines++;
-  return { syscalls, lines, bytes };
+  return { syscalls, lines, bytes, complete, tail: Buffer.concat(tail).toString('utf8') };
 }
