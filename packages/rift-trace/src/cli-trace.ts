@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<void> {
       .option('S', { alias: 'summary-sort-by', type: 'string', default: 'time', choices: SORT_KEYS as string[], describe: 'sort the summary by' })
       .option('json', { type: 'boolean', default: false, describe: 'with -c: the summary as JSON' })
       .option('format', { type: 'string', default: 'text', choices: ['text', 'chrome'], describe: 'text (strace-like) or chrome (Chrome Trace Event JSON for Perfetto UI)' })
-      .option('f', { alias: 'follow-forks', type: 'boolean', describe: 'accepted for strace users: children are always followed' })
+      .option('f', { alias: 'follow-forks', type: 'boolean', describe: 'children are always followed; with -o, every line starts with its pid as strace -f -o does' })
       .option('lenient', { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' })
       .strictOptions()
       .help('h')
@@ -96,7 +96,7 @@ export async function main(argv: string[]): Promise<void> {
     let chrome: ChromeWriter | undefined;
     const onHeader = (src: EventSource) => {
       text?.finish();
-      if (textOn) text = new TextRenderer(src.header, { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, only }, emitLine);
+      if (textOn) text = new TextRenderer(src.header, { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, only, alwaysPid: !!args.f && !toStream }, emitLine);
       if (args.format === 'chrome' && !chrome) chrome = new ChromeWriter(src.header, fmt, emit);
     };
     const onEvent = (ev: Event) => {

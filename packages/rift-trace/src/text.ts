@@ -19,6 +19,8 @@ export interface TextOptions extends FormatOptions {
   durations?: boolean;
   /** -y */
   fdPaths?: boolean;
+  /** prefix every line with its tid as strace -f -o does ("123  "), not only when several live */
+  alwaysPid?: boolean;
   /** only these syscall names are printed (others still feed -y and the thread count) */
   only?: ReadonlySet<string>;
   /** points held for reordering (default 4096) */
@@ -113,7 +115,8 @@ export class TextRenderer {
 
   private prefix(tid: number, ts: number): string {
     let s = '';
-    if (this.live.size > 1) s = `[pid ${String(tid).padStart(5)}] `;
+    if (this.opts.alwaysPid) s = `${String(tid).padEnd(5)} `;
+    else if (this.live.size > 1) s = `[pid ${String(tid).padStart(5)}] `;
     const o = this.opts;
     if (o.relative) {
       const d = this.lastTs === undefined ? 0 : Math.max(0, ts - this.lastTs);
