@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Benchmark for rift-record (issue 3), side by side in one run:
+//   dd if=/dev/zero of=/dev/null bs=1 count=10000 untraced, under strace -f (as users run it),
+//   under `taskset -c 0 strace -f` (pinned), under rift-record (every syscall), and under
+//   rift-record -e with one rare syscall (seccomp prefilter); then peak RSS of rift-record
+//   while recording 100k and 1M syscalls.
+// Usage: node bench/record.mjs [runs=7]
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RECORD = join(ROOT, 'node_modules', '.bin', 'rift-record');
+const runs = Number(process.argv[2] ?? 7);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+  return ms;
+}
+
+const dd = ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=10000'];
+const variants = {
+  untraced: [dd[0], dd.slice(1)],
+  'strace -f': ['strace', ['-f', '-o', '/dev/null', ...dd]],
+  'strace -f (taskset -c 0)': ['taskset', ['-c', '0', 'strace', '-f', '-o', '/dev/null', ...dd]],
+  'rift-record (all syscalls)': [RECORD, ['-o', '/dev/null', '--', ...dd]],
+  'rift-record -e chdir (prefilter)': [RECORD, ['-o', '/dev/null', '-e', 'chdir', '--', ...dd]],
+};
+// node's own start-up is part of rift-record's time: measure it to show it separately
+const nodeStart = ['node', ['-e', '0']];
+
+console.log(`# rift-record benchmark: ${dd.join(' ')} (~20,000 syscalls), median of ${runs} runs, interleaved`);
+const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+samples['node -e 0 (start-up only)'] = [];
+for (let i = 0; i < runs; i++) {
+  for (const [name, [cmd, args]] of Object.entries(variants)) samples[name].push(time(cmd, args));
+  samples['node -e 0 (start-up only)'].push(time(...nodeStart));
+}
+const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+for (const [k, v] of Object.entries(med)) console.log(`${k.padEnd(36)} ${v.toFixed(1).padStart(8)} ms`);
+const rift = med['rift-record (all syscalls)'];
+const filt = med['rift-record -e chdir (prefilter)'];
+console.log('');
+console.log(`full recording / strace -f            ${(rift / med['strace -f']).toFixed(2)}x   (target <= 0.25x)`);
+console.log(`full recording / pinned strace -f     ${(rift / med['strace -f (taskset -c 0)']).toFixed(2)}x   (target <= 1.0x)`);
+console.log(`filtered recording / untraced         ${(filt / med.untraced).toFixed(2)}x   (target <= 1.2x; includes node start-up)`);
+const startup = med['node -e 0 (start-up only)'];
+console.log(`filtered minus node start-up / untraced ${((filt - startup) / med.untraced).toFixed(2)}x`);
+
+// Peak RSS of the recorder, for two trace lengths: flat means it does not grow with the trace.
+mkdirSync(join(ROOT, 'test', '.build'), { recursive: true });
+const many = join(ROOT, 'test', '.build', 'record_many');
+if (!existsSync(many) || statSync(many).mtimeMs < statSync(join(ROOT, 'test/fixtures/record_many.c')).mtimeMs)
+  execFileSync('gcc', ['-O1', '-o', many, join(ROOT, 'test/fixtures/record_many.c')]);
+console.log('');
+for (const n of [100000, 1000000]) {
+  const probe = `import('@rift/record').then(async ({ record }) => {
+    const t0 = Date.now();
+    const r = await record({ command: ['${many}', '${n}'], output: '/dev/null' });
+    console.log(JSON.stringify({ events: r.events, ms: Date.now() - t0, maxRssKiB: process.resourceUsage().maxRSS }));
+  })`;
+  const out = execFileSync('node', ['--input-type=module', '-e', probe], { cwd: join(ROOT, 'packages', 'rift-record'), encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').at(-1));
+  console.log(`record ${String(n).padStart(7)} syscalls: ${r.events} events in ${r.ms} ms, peak RSS ${(r.maxRssKiB / 1024).toFixed(1)} MiB (target < 100 MiB, flat)`);
+}
