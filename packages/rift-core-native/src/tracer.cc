@@ -272,14 +272,15 @@ static void captureBuffer(Tracer& t, pid_t tid, RecordWriter& w, uint8_t arg, ui
 }
 
 static void captureString(Tracer& t, pid_t tid, RecordWriter& w, uint8_t arg, uint8_t flags,
-                          uint32_t index, uint64_t addr, int64_t max) {
+                          uint32_t index, uint64_t addr, int64_t max,
+                          uint8_t kind = uint8_t(CaptureKind::CString)) {
   size_t cap = max < 0 ? kStringCap : size_t(max);
   if (addr == 0) {
-    w.blob(arg, flags | BLOB_FAULT, uint8_t(CaptureKind::CString), index, EFAULT, nullptr, 0);
+    w.blob(arg, flags | BLOB_FAULT, kind, index, EFAULT, nullptr, 0);
     return;
   }
   // read one byte more than the bound to know whether the string was cut
-  uint8_t* dst = w.blobReserve(arg, flags, uint8_t(CaptureKind::CString), index, uint32_t(cap + 1));
+  uint8_t* dst = w.blobReserve(arg, flags, kind, index, uint32_t(cap + 1));
   bool nul;
   ssize_t n = readBounded(t, tid, addr, dst, cap + 1, true, &nul);
   if (n < 0) {
@@ -318,7 +319,7 @@ void Tracer::capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureS
           return;
         }
         if (p == 0) return;
-        captureString(*this, tid, w, arg, flags, i, p, c.max);
+        captureString(*this, tid, w, arg, flags, i, p, c.max, uint8_t(c.kind));  // element i of argv
       }
       w.blob(arg, flags | BLOB_MORE, uint8_t(c.kind), i, 0, nullptr, 0);
       break;
