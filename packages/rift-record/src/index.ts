@@ -96,7 +96,10 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
     stdoutFd = 2;  // the program's output must not mix into the event stream
   }
   const plan = capturePlan({ stringSize: o.stringSize, data: o.data, only });
-  const common = { plan, seccomp: only ? [...only] : undefined, cpu: o.cpu, inject };
+  // A launched command gets the seccomp prefilter; attached processes cannot be given one, so
+  // there the other syscalls are stopped at and dropped here (seq is renumbered without gaps).
+  const attaching = !o.command?.length;
+  const common = { plan, seccomp: only && !attaching ? [...only] : undefined, cpu: o.cpu, inject };
   let trace: Trace;
   try {
     trace = o.command?.length
@@ -139,7 +142,12 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
   let events = 0;
   let failure: unknown;
   try {
-    for await (const batch of trace) {
+    let seq = 0;
+    for await (let batch of trace) {
+      if (only && attaching) {
+        batch = batch.filter((ev) => ev.type !== 'syscall' || only.has(ev.nr));
+        for (const ev of batch) ev.seq = ++seq;
+      }
       if (fixed) for (const ev of batch) fixTimes(ev, fixed);
       events += batch.length;
       await out.writeLines(batch);
