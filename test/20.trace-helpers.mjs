@@ -49,6 +49,8 @@ export function normalise(s) {
     .replace(/\b(si_pid|nl_pid|pid)=\d+/g, '$1=PID')
     .replace(/, si_utime=\d+, si_stime=\d+/, '')
     .replace(/^wait4\(\d+/, 'wait4(PID')
+    .replace(/^getrandom\("[^"]*"/, 'getrandom(RANDOM')
+    .replace(/^(get[pt]?p?id\(\) = )\d+$/, '$1PID')
     .replace(/^((?:clone|clone3|fork|vfork|wait4)\(.*\) = )\d+$/, '$1PID');
 }
 

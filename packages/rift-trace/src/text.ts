@@ -113,10 +113,10 @@ export class TextRenderer {
     this.closePending();
   }
 
-  private prefix(tid: number, ts: number): string {
+  private prefix(tid: number, ts: number, resumed = false): string {
     let s = '';
     if (this.opts.alwaysPid) s = `${String(tid).padEnd(5)} `;
-    else if (this.live.size > 1) s = `[pid ${String(tid).padStart(5)}] `;
+    else if (this.live.size > 1 || resumed) s = `[pid ${String(tid).padStart(5)}] `;
     const o = this.opts;
     if (o.relative) {
       const d = this.lastTs === undefined ? 0 : Math.max(0, ts - this.lastTs);
@@ -179,7 +179,7 @@ export class TextRenderer {
       } else if (this.unfinished.delete(ev)) {
         const p = decodeSyscall(ev, this.fmt);
         const rest = p.args.slice(p.split).join(', ');
-        const line = `${this.prefix(ev.tid, pt.t)}<... ${p.name} resumed>${rest}) `;
+        const line = `${this.prefix(ev.tid, pt.t, true)}<... ${p.name} resumed>${rest}) `;
         this.emit(`${pad(line)}= ${p.ret}${this.suffix(ev)}`);
         this.fds?.update(ev);
       } else if (this.shown(ev)) {
