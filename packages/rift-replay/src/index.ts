@@ -4,7 +4,8 @@
  * The bin (bin/rift-replay.js) only parses arguments and calls replay().
  */
 import { basename } from 'node:path';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { release } from 'node:os';
 import { resolveCommand, Trace, TraceError, type LaunchOptions } from '@rift/core-native';
 import {
@@ -58,6 +59,8 @@ export interface ReplayOptions {
   stdio?: [number, number, number];
   /** true: keep the vDSO, false: hide it; default: as the recording had it */
   vdso?: boolean;
+  /** CPU for the tracer, the program and the JS thread (default: the last allowed, all pinned together) */
+  cpu?: number | 'auto' | 'none';
   /** progress lines on stderr (default: when stderr is a TTY) */
   progress?: boolean;
   /** where reports go (default stderr) */
@@ -219,9 +222,14 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
       if (!replayer.error) replayer.error = e;
     },
   };
+  // Every intercepted call is a round trip between the ptrace thread and this (the JS) thread.
+  // Across CPUs each wake-up costs far more than on one: run the tracer, the program and this
+  // thread on the same CPU (the last one allowed, as the engine's 'auto' picks).
+  const cpu = o.cpu ?? pinnedCpu();
   let trace: Trace;
   try {
     trace = Trace.launch({
+      cpu,
       command: o.command,
       env: o.env,
       cwd: o.cwd,
@@ -316,6 +324,21 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   const exitCode = stopped || (desyncs.length > 0 && onDesync === 'stop') ? EXIT_DESYNC : done.exitCode;
   if (stopped) log(`rift-replay: stopped the program (exit ${EXIT_DESYNC}); --on-desync=warn or =live let it run on\n`);
   return { exitCode, programExitCode: done.exitCode, desyncs, live: liveMsg, stats: replayer.stats, leftover };
+}
+
+/** Pins this process's main thread (and the threads it starts later) to its last allowed CPU. */
+function pinnedCpu(): number | 'auto' {
+  try {
+    const m = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (!m) return 'auto';
+    const last = m[1]!.split(',').at(-1)!.split('-').at(-1)!;
+    const cpu = Number(last);
+    if (!Number.isInteger(cpu)) return 'auto';
+    execFileSync('taskset', ['-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
+    return cpu;
+  } catch {
+    return 'auto';  // no taskset: the engine picks
+  }
 }
 
 function parses(text: string): boolean {
