@@ -105,9 +105,9 @@ function list(v: unknown): string[] | undefined {
 function useColor(mode: string, tty: boolean): boolean {
   if (mode === 'always') return true;
   if (mode === 'never') return false;
-  if (process.env.NO_COLOR) return false;
-  const force = process.env.FORCE_COLOR;
+  const force = process.env.FORCE_COLOR;  // as Node: FORCE_COLOR over NO_COLOR
   if (force !== undefined) return force !== '0' && force !== 'false';
+  if (process.env.NO_COLOR) return false;
   return tty && process.env.TERM !== 'dumb';
 }
 

@@ -50,7 +50,7 @@ export function renderText(r: DiffResult, opts: TextOptions = {}): string {
       const text = `${l.op} ${l.text}`;
       out.push(l.op === '-' ? c.red(text) : l.op === '+' ? c.green(text) : text);
     }
-    if (f.cut) out.push(c.dim('  ... (more differences follow here)'));
+    if (f.cut) out.push(c.dim('(more differences follow in this place)'));
   }
   const s = r.summary;
   if (r.stoppedEarly) {
