@@ -38,7 +38,7 @@ export async function runCli(tool: string, body: () => Promise<number | void>): 
     code = (await body()) ?? 0;
   } catch (e) {
     if (e instanceof StreamError || e instanceof UsageError || e instanceof SelectError) {
-      process.stderr.write(`${tool}: ${e.message}\n`);
+      process.stderr.write(`${tool}: ${e.message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
       if (e instanceof UsageError && /Unknown argument|Not enough|Missing/.test(e.message)) process.stderr.write(`Try '${tool} --help'.\n`);
       code = 2;
     } else {
