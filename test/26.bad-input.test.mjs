@@ -1,0 +1,56 @@
+// Bad input for every tool that reads a stream (rift-trace, rift-filter share one reader):
+// one line `tool: FILE:LINE: reason`, exit 2, no stack; --lenient skips and counts.
+import t from 'tap';
+import { writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, tmp } from './helpers.mjs';
+
+const H = '{"type":"header","format":"rift-events","version":1,"arch":"x86_64","kernel":"6","start":"2026-01-01T00:00:00.000Z","mode":"launch","tool":"t"}';
+const OK = '{"type":"syscall","seq":1,"pid":1,"tid":1,"ts":0,"nr":3,"name":"close","args":[3],"ret":0,"dur":10}';
+const dir = tmp();
+const file = (name, content) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+const cases = {
+  'not JSON': [file('a', `${H}\nnope\n${OK}\n`), /:2: not JSON/],
+  'truncated last line': [file('b', `${H}\n${OK}\n{"type":"sysc`), /:3: truncated last line/],
+  'missing header': [file('c', `${OK}\n`), /:1: not a rift event stream/],
+  'unknown version': [file('d', H.replace('"version":1', '"version":9') + '\n'), /:1: unsupported stream version 9/],
+  'not UTF-8': [file('e', Buffer.concat([Buffer.from(`${H}\n`), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(`${OK}\n`)])), /:2: bytes that are not valid UTF-8/],
+  'empty file': [file('f', ''), /:1: empty stream/],
+};
+// a line of 100 MB
+const big = join(dir, 'g');
+const fd = openSync(big, 'w');
+writeSync(fd, `${H}\n{"type":"warning","message":"`);
+const chunk = Buffer.alloc(1 << 20, 'x');
+for (let i = 0; i < 100; i++) writeSync(fd, chunk);
+writeSync(fd, `"}\n${OK}\n`);
+closeSync(fd);
+cases['a line of 100 MB'] = [big, /:2: line longer than/];
+
+for (const tool of ['rift-trace', 'rift-filter']) {
+  for (const [label, [path, re]] of Object.entries(cases)) {
+    t.test(`${tool}: ${label}`, async (t) => {
+      const args = tool === 'rift-filter' ? ['-e', 'close', path] : [path];
+      const r = run(tool, args);
+      t.equal(r.status, 2);
+      t.match(r.stderr, re);
+      t.match(r.stderr, new RegExp(`^${tool}: ${path.replace(/[/.]/g, '\\$&')}:\\d+: [^\\n]+\\n$`), 'one line, FILE:LINE: reason');
+      t.notMatch(r.stderr, /\n\s+at /, 'no stack');
+    });
+  }
+  t.test(`${tool}: --lenient skips bad lines and says how many`, async (t) => {
+    const r = run(tool, [...(tool === 'rift-filter' ? ['-e', 'close'] : []), '--lenient', cases['not JSON'][0]]);
+    t.equal(r.status, 0);
+    t.equal(r.stderr, `${tool}: skipped 1 bad line\n`);
+    t.match(r.stdout, /close/);
+  });
+  t.test(`${tool}: a file that does not exist`, async (t) => {
+    const r = run(tool, [...(tool === 'rift-filter' ? ['-e', 'close'] : []), join(dir, 'none.ndjson')]);
+    t.equal(r.status, 2);
+    t.match(r.stderr, /^rift-\w+: .*none\.ndjson:1: cannot read: no such file\n$/);
+  });
+}
