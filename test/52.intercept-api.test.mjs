@@ -1,0 +1,224 @@
+// The TypeScript interception API (Trace.launch/attach({ intercept })) on real programs:
+// rewriting arguments and paths, synthetic returns and errnos, exit handlers, kill, and the
+// failure policy (a throwing or hanging handler lets the call run and leaves a warning).
+import t from 'tap';
+import { openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fixture, tmp, ROOT } from './helpers.mjs';
+
+const { Trace } = await import(join(ROOT, 'packages/rift-core-native/dist/index.js'));
+const { capturePlan, syscallNumber } = await import(join(ROOT, 'packages/rift-events/dist/index.js'));
+const probe = fixture('intercept_probe');
+const NR = (n) => syscallNumber(n);
+
+/** Launches cmd with the handler; returns { events, exitCode, stdout, stderr }. */
+async function launch(command, intercept, extra = {}) {
+  const d = tmp();
+  const out = openSync(join(d, 'out'), 'w');
+  const err = openSync(join(d, 'err'), 'w');
+  const trace = Trace.launch({ command, plan: capturePlan(), stdio: [0, out, err], intercept, ...extra });
+  const events = [];
+  for await (const b of trace) events.push(...b);
+  const { exitCode } = await trace.done;
+  closeSync(out);
+  closeSync(err);
+  return { events, exitCode, stdout: readFileSync(join(d, 'out'), 'utf8'), stderr: readFileSync(join(d, 'err'), 'utf8') };
+}
+const sys = (events, name) => events.filter((e) => e.type === 'syscall' && e.name === name);
+
+t.test('rewrite a path: cat opens another file than the one it named', async (t) => {
+  const d = tmp();
+  writeFileSync(join(d, 'aaaa'), 'the file cat asked for\n');
+  writeFileSync(join(d, 'bbbb'), 'the file the handler chose\n');
+  const seen = [];
+  const r = await launch(['cat', join(d, 'aaaa')], {
+    syscalls: [NR('openat')],
+    onEntry(call) {
+      const path = call.readString(call.args[1]);
+      seen.push(path);
+      if (path === join(d, 'aaaa')) {
+        // same length: rewrite the string in place
+        return { action: 'run', writes: [{ addr: call.args[1], data: Buffer.from(join(d, 'bbbb') + '\0') }] };
+      }
+      return undefined;
+    },
+  });
+  t.equal(r.exitCode, 0);
+  t.equal(r.stdout, 'the file the handler chose\n');
+  t.ok(seen.includes(join(d, 'aaaa')), 'the handler saw the path through readString');
+  const ev = sys(r.events, 'openat').find((e) => e.injected);
+  t.ok(ev, 'the rewritten call is marked injected');
+  t.notOk(ev.skipped, 'it ran');
+});
+
+t.test('rewrite an argument: write(1, ...) goes to fd 2', async (t) => {
+  let bytes;
+  const r = await launch(['echo', 'to stdout?'], {
+    syscalls: [NR('write')],
+    onEntry(call) {
+      if (call.args[0] !== 1n) return undefined;
+      bytes = call.readBytes(call.args[1], Number(call.args[2]));
+      return { action: 'run', args: [2n] };
+    },
+  });
+  t.equal(r.stdout, '');
+  t.equal(r.stderr, 'to stdout?\n');
+  t.equal(bytes.toString(), 'to stdout?\n', 'readBytes read the buffer');
+  const w = sys(r.events, 'write')[0];
+  t.equal(w.injected, true);
+  t.equal(w.args[0], 1, 'the stream keeps the arguments the program passed');
+});
+
+t.test('synthetic return values and errnos', async (t) => {
+  const names = [];
+  const r = await launch([probe, 'getpid', 'open:/etc/hostname', 'open:/etc/passwd'], {
+    syscalls: [NR('getpid'), NR('openat')],
+    async onEntry(call) {
+      names.push(call.name);
+      if (call.name === 'getpid') return { action: 'return', value: 4242n };
+      const p = call.readString(call.args[1]);
+      if (p === '/etc/hostname') return { action: 'error', errno: 'EACCES' };
+      if (p === '/etc/passwd') return { action: 'return', value: -28 };  // -ENOSPC, a promise's answer
+      return undefined;
+    },
+  });
+  t.equal(r.stdout, 'getpid 4242\nopen -1 EACCES\nopen -1 ENOSPC\n');
+  t.ok(names.includes('getpid') && names.includes('openat'));
+  const g = sys(r.events, 'getpid')[0];
+  t.equal(g.ret, 4242);
+  t.ok(g.injected && g.skipped);
+  t.equal(sys(r.events, 'openat').find((e) => e.errno === 'EACCES')?.skipped, true);
+});
+
+t.test('return with memory writes, and an exit handler that changes a result', async (t) => {
+  const r = await launch([probe, 'time', 'getppid'], {
+    syscalls: [NR('clock_gettime'), NR('getppid')],
+    onEntry(call) {
+      if (call.name !== 'clock_gettime') return undefined;
+      const ts = Buffer.alloc(16);
+      ts.writeBigInt64LE(1234567890n, 0);
+      ts.writeBigInt64LE(5n, 8);
+      return { action: 'return', value: 0, writes: [{ addr: call.args[1], data: ts }] };
+    },
+    onExit(call, ret) {
+      if (call.name === 'getppid') return { value: ret > 0n ? 77n : ret };
+      return undefined;
+    },
+  }, { noVdso: true });
+  t.match(r.stdout, /^time 1234567890\.000000005 1234567890\.000000005 /m, 'both clocks read what the handler wrote');
+  t.match(r.stdout, /^getppid 77$/m);
+  const pp = sys(r.events, 'getppid')[0];
+  t.equal(pp.ret, 77);
+  t.ok(pp.injected);
+  t.notOk(pp.skipped, 'the exit handler changed a call that ran');
+});
+
+t.test('a throwing handler: the call runs, onError and a warning event report it', async (t) => {
+  const errors = [];
+  const r = await launch(['cat', '/etc/hostname'], {
+    syscalls: [NR('openat')],
+    onEntry(call) {
+      if (call.readString(call.args[1]) === '/etc/hostname') throw new Error('handler bug');
+      return undefined;
+    },
+    onError(e, call) {
+      errors.push([e.message, call.name]);
+    },
+  });
+  t.equal(r.exitCode, 0);
+  t.equal(r.stdout, readFileSync('/etc/hostname', 'utf8'), 'cat read the file: the call was let through');
+  t.same(errors, [['handler bug', 'openat']]);
+  const w = r.events.filter((e) => e.type === 'warning');
+  t.equal(w.length, 1);
+  t.match(w[0].message, /handler for openat .* threw: handler bug; the syscall ran unchanged/);
+  t.notOk(sys(r.events, 'openat').some((e) => e.injected));
+});
+
+t.test('a bad verdict is a handler error too (unknown errno)', async (t) => {
+  const errors = [];
+  const r = await launch([probe, 'getpid'], {
+    syscalls: [NR('getpid')],
+    onEntry: () => ({ action: 'error', errno: 'ENOTREAL' }),
+    onError: (e) => errors.push(e.message),
+  });
+  t.match(r.stdout, /^getpid \d+$/m);
+  t.notMatch(r.stdout, /^getpid -/m);
+  t.match(errors[0], /unknown errno 'ENOTREAL'/);
+});
+
+t.test('a hanging handler: after timeoutMs the call runs and a warning says so', async (t) => {
+  const r = await launch([probe, 'getpid', 'getpid'], {
+    syscalls: [NR('getpid')],
+    timeoutMs: 200,
+    onEntry: () => new Promise(() => {}),  // never settles
+  });
+  t.equal(r.exitCode, 0);
+  t.match(r.stdout, /^getpid \d+\ngetpid \d+\n$/, 'both calls ran');
+  const w = r.events.filter((e) => e.type === 'warning');
+  t.equal(w.length, 2);
+  t.match(w[0].message, /did not answer for syscall 39 within its timeout; the syscall ran unchanged/);
+});
+
+t.test("kill: the process dies with SIGKILL at that call", async (t) => {
+  const r = await launch([probe, 'getpid', 'open:/etc/hostname'], {
+    syscalls: [NR('getpid')],
+    onEntry: () => ({ action: 'kill' }),
+  });
+  t.equal(r.exitCode, 128 + 9);
+  t.equal(r.stdout, '');
+  t.same(r.events.filter((e) => e.type === 'exit').map((e) => e.signal), ['SIGKILL']);
+});
+
+t.test('only the selected syscalls reach the handler; with a seccomp filter too', async (t) => {
+  const seen = new Set();
+  const r = await launch([probe, 'getpid', 'open:/etc/hostname'], {
+    syscalls: [NR('getpid')],
+    onEntry(call) {
+      seen.add(call.name);
+      return { action: 'return', value: 1 };
+    },
+  }, { seccomp: [NR('openat')] });
+  t.same([...seen], ['getpid']);
+  t.match(r.stdout, /^getpid 1$/m, 'the filter was widened to the handler\'s syscalls');
+  t.same([...new Set(r.events.filter((e) => e.type === 'syscall').map((e) => e.name))].sort(), ['getpid', 'openat']);
+});
+
+t.test('attach with a handler: a running program gets synthetic answers, then runs on', async (t) => {
+  const d = tmp();
+  const v = join(d, 'v');
+  writeFileSync(v, 'real\n');
+  const child = spawn(fixture('intercept_loop'), [v], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (b) => (out += b));
+  const gone = new Promise((res) => child.once('exit', () => res('exited')));
+  await Promise.race([new Promise((res) => child.stdout.once('data', res)), gone]);
+  let denied = 0;
+  const trace = Trace.attach({
+    pids: [child.pid],
+    intercept: {
+      syscalls: [NR('openat')],
+      onEntry(call) {
+        if (call.readString(call.args[1]) !== v || denied >= 3) return undefined;
+        if (++denied === 3) setImmediate(() => trace.detach());
+        return { action: 'error', errno: 'EACCES' };
+      },
+    },
+  });
+  const events = [];
+  for await (const b of trace) events.push(...b);
+  t.equal(denied, 3);
+  t.equal(events.filter((e) => e.type === 'syscall' && e.name === 'openat' && e.errno === 'EACCES' && e.injected).length, 3);
+  const before = out.length;
+  const after = await Promise.race([new Promise((res) => child.stdout.once('data', () => res('data'))), gone]);
+  child.kill();
+  t.match(out, /OK\nEACCES\nEACCES\nEACCES\nOK\n/, 'the program saw three EACCES, then real opens again');
+  t.equal(after, 'data', 'the program runs on after detach');
+  t.ok(out.length > before);
+});
+
+t.test('usage errors are TypeErrors before anything starts', async (t) => {
+  t.throws(() => Trace.launch({ command: ['true'], intercept: { syscalls: ['openat'], onEntry() {} } }), TypeError);
+  t.throws(() => Trace.launch({ command: ['true'], intercept: { syscalls: [2] } }), /onEntry must be a function/);
+  t.throws(() => Trace.launch({ command: ['true'], intercept: { syscalls: [2], onEntry() {}, timeoutMs: -1 } }), /timeoutMs/);
+});
