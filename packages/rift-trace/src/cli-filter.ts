@@ -27,8 +27,8 @@ export async function main(argv: string[]): Promise<void> {
       .scriptName('rift-filter')
       .usage('Usage: rift-filter [options] [EXPR] [FILE...]\n\nKeep only some events of a rift event stream (FILE, or stdin), writing a stream v1.')
       .option('e', { alias: 'trace', type: 'string', describe: 'the selection EXPR (instead of the first argument)' })
-      .option('pid', { type: 'number', array: true, describe: 'only events of these processes (repeatable)' })
-      .option('tid', { type: 'number', array: true, describe: 'only events of these threads (repeatable)' })
+      .option('pid', { type: 'number', describe: 'only events of these processes (repeatable)' })
+      .option('tid', { type: 'number', describe: 'only events of these threads (repeatable)' })
       .option('failed', { alias: 'Z', type: 'boolean', default: false, describe: 'only syscalls that failed' })
       .option('successful', { alias: 'z', type: 'boolean', default: false, describe: 'only syscalls that succeeded' })
       .option('min-dur', { type: 'string', describe: 'only syscalls that took at least DUR' })
@@ -51,13 +51,16 @@ export async function main(argv: string[]): Promise<void> {
     let select = args.e;
     if (select === undefined && pos.length && !(pos[0] !== '-' && existsSync(pos[0]!))) select = pos.shift();
     if (select === '-') throw new UsageError("'-' is not a selection; give EXPR first, or -e");
-    for (const p of [...(args.pid ?? []), ...(args.tid ?? [])]) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`bad pid or tid '${p}'`);
+    const list = (v: number | number[] | undefined) => (v === undefined ? undefined : ([] as number[]).concat(v));
+    const pidList = list(args.pid);
+    const tidList = list(args.tid);
+    for (const p of [...(pidList ?? []), ...(tidList ?? [])]) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`bad pid or tid '${p}'`);
     let keep: ReturnType<typeof eventFilter>;
     try {
       keep = eventFilter({
         select,
-        pids: args.pid as number[] | undefined,
-        tids: args.tid as number[] | undefined,
+        pids: pidList,
+        tids: tidList,
         failed: args.failed,
         successful: args.successful,
         minDur: args['min-dur'] !== undefined ? parseDuration(args['min-dur']) : undefined,
