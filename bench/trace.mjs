@@ -1,0 +1,68 @@
+// rift-filter and rift-trace over a stream of a million events, against
+// jq -c 'select(.name=="read")' on the same file in the same run. Prints times, peak memory
+// (max RSS, from /usr/bin/time when present, else from /proc polling) and ratios to jq.
+//   node bench/trace.mjs [EVENTS]   (default 1000000)
+import { spawnSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
+const BIN = (n) => join(ROOT, 'node_modules', '.bin', n);
+const N = Number(process.argv[2] ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), 'rift-bench-'));
+
+// a real recording, its syscalls repeated (seq and ts renumbered) up to N events
+const seed = join(dir, 'seed.ndjson');
+spawnSync(BIN('rift-record'), ['-o', seed, '--', 'sh', '-c', 'cat /etc/passwd /etc/hostname > /dev/null; ls /usr > /dev/null'], { stdio: 'ignore' });
+const lines = readFileSync(seed, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const header = lines[0];
+const body = lines.filter((e) => e.type === 'syscall');
+const file = join(dir, 'big.ndjson');
+const out = createWriteStream(file);
+out.write(JSON.stringify(header) + '\n');
+let buf = '';
+let ts = 0;
+for (let i = 0; i < N - 2; i++) {
+  const e = { ...body[i % body.length], seq: i + 1, ts: (ts += 1000) };
+  buf += JSON.stringify(e) + '\n';
+  if (buf.length > 1 << 20) {
+    if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+    buf = '';
+  }
+}
+buf += JSON.stringify({ type: 'end', seq: N - 1, ts: ts + 1, reason: 'exit', exitCode: 0 }) + '\n';
+out.end(buf);
+await new Promise((r) => out.on('finish', r));
+console.log(`input: ${N} events, ${(statSync(file).size / 1e6).toFixed(0)} MB (${file})`);
+
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+function measure(label, cmd, args) {
+  const t0 = process.hrtime.bigint();
+  let rss = 0;
+  let r;
+  if (timeBin) {
+    r = spawnSync(timeBin, ['-f', '%M', 'sh', '-c', `"$0" "$@" > /dev/null`, cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    rss = Number(r.stderr.trim().split('\n').pop()) * 1024;
+  } else {
+    r = spawnSync('sh', ['-c', `"$0" "$@" > /dev/null`, cmd, ...args], { encoding: 'utf8' });
+  }
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) console.log(`${label}: exit ${r.status} ${r.stderr}`);
+  return { label, s, rss };
+}
+
+const haveJq = spawnSync('jq', ['--version']).status === 0;
+if (!haveJq) console.log('jq is not installed (apt-get install -y jq): no ratios');
+const results = [];
+const jq = haveJq ? measure("jq -c 'select(.name==\"read\")'", 'jq', ['-c', 'select(.name=="read")', file]) : undefined;
+if (jq) results.push(jq);
+results.push(measure('rift-filter read', BIN('rift-filter'), ['read', file]));
+results.push(measure('rift-filter --syscalls-only %file', BIN('rift-filter'), ['--syscalls-only', '%file', file]));
+results.push(measure('rift-trace (text)', BIN('rift-trace'), [file]));
+results.push(measure('rift-trace -c', BIN('rift-trace'), ['-c', file]));
+for (const r of results) {
+  const ratio = jq ? `  ${(r.s / jq.s).toFixed(2)}x jq` : '';
+  console.log(`${r.label.padEnd(36)} ${r.s.toFixed(2).padStart(7)} s  ${r.rss ? (r.rss / 1e6).toFixed(0).padStart(5) + ' MB' : ''}${ratio}`);
+}
