@@ -207,7 +207,8 @@ export class Trace implements AsyncIterable<Event[]> {
     return new Trace(
       {
         ...common(o),
-        argv: [exe, ...o.command.slice(1)],
+        argv: o.command,
+        exe,
         env,
         cwd: o.cwd,
         stdio: o.stdio ?? [0, 1, 2],

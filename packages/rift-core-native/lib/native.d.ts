@@ -1,6 +1,8 @@
 // What build/Release/rift_core.node exports (src/addon.cc), typed by hand.
 export interface NativeOptions {
   argv?: string[];
+  /** resolved executable (argv[0] stays as given, as execvp does) */
+  exe?: string;
   env?: string[];
   cwd?: string;
   stdio?: [number, number, number];

@@ -184,6 +184,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     Napi::Object o = info[0].As<Napi::Object>();
     rift::TracerOptions opts;
     opts.argv = stringArray(o.Get("argv"), "argv");
+    if (o.Get("exe").IsString()) opts.exe = o.Get("exe").ToString().Utf8Value();
     opts.env = stringArray(o.Get("env"), "env");
     if (o.Get("cwd").IsString()) opts.cwd = o.Get("cwd").ToString().Utf8Value();
     Napi::Value stdio = o.Get("stdio");

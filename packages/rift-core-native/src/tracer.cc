@@ -634,6 +634,7 @@ void Tracer::launch() {
   std::vector<char*> argv, envp;
   for (auto& a : opts_.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  const char* exePath = opts_.exe.empty() ? argv[0] : opts_.exe.c_str();
   for (auto& e : opts_.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
   auto filter = buildFilter(opts_.seccompNrs);
@@ -675,7 +676,7 @@ void Tracer::launch() {
         e = errno;
     }
     if (!e) {
-      execve(argv[0], argv.data(), envp.data());
+      execve(exePath, argv.data(), envp.data());
       e = errno;
     }
     ssize_t w = write(err[1], &e, sizeof e);

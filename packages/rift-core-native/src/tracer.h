@@ -37,7 +37,8 @@ using CapturePlan = std::vector<std::vector<CaptureSpec>>;  // indexed by syscal
 
 struct TracerOptions {
   // launch
-  std::vector<std::string> argv;  // argv[0] is the resolved executable path
+  std::vector<std::string> argv;  // as the program sees it (argv[0] as the user typed it)
+  std::string exe;                // the resolved executable to execve (default argv[0])
   std::vector<std::string> env;
   std::string cwd;
   int stdinFd = 0, stdoutFd = 1, stderrFd = 2;
