@@ -22,8 +22,8 @@ t.test('a command with different arguments: desync before it starts, exit 3', as
   t.equal(r.status, 3);
   t.equal(r.stdout, '', 'the program did not run');
   t.match(r.stderr, /desync at event 2 \(.*t\.ndjson:3\)/);
-  t.match(r.stderr, new RegExp(`recorded: execve\\("/usr/bin/cat", \\["/usr/bin/cat","${join(dir, 'a')}"\\]`));
-  t.match(r.stderr, new RegExp(`actual: +execve\\("/usr/bin/cat", \\["/usr/bin/cat","${join(dir, 'b')}"\\]`));
+  t.match(r.stderr, new RegExp(`recorded: execve\\("/usr/bin/cat", \\["cat","${join(dir, 'a')}"\\]`));
+  t.match(r.stderr, new RegExp(`actual: +execve\\("/usr/bin/cat", \\["cat","${join(dir, 'b')}"\\]`));
 });
 
 t.test('same command, different behaviour: desync mid-run on a path, exit 3', async (t) => {

@@ -146,7 +146,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
       throw new UsageError((e as Error).message);
     }
   })();
-  const argv = [exe, ...o.command.slice(1)];
+  const argv = o.command;  // argv[0] as typed: the engine execs `exe` with it, as execvp does
   const recordedArgv = rootArgv(cursor);
   let startLive = false;
   if (recordedArgv && JSON.stringify(recordedArgv) !== JSON.stringify(argv)) {
@@ -360,7 +360,7 @@ function rootArgv(c: TraceCursor): string[] | undefined {
     return caps.map((m) => (m.enc === 'base64' ? Buffer.from(m.data ?? '', 'base64').toString('latin1') : (m.data ?? '')));
   }
   const e: ExecEvent | undefined = c.firstExec;
-  return e && e.argv[0] === e.path ? e.argv : undefined;
+  return e?.argv;
 }
 
 export function formatDesync(d: Desync, file: string): string {
