@@ -4,27 +4,13 @@ import t from 'tap';
 import { writeFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { record, run, tmp, parse, PYTHON, ROOT } from './helpers.mjs';
+import { record, run, tmp, PYTHON } from './helpers.mjs';
 
 /** rift-replay TRACE -- cmd; the program's stdout is a pipe, as when it was recorded. */
 function replay(trace, cmd, extra = []) {
   return run('rift-replay', [...extra, trace, '--', ...cmd]);
 }
 
-/**
- * rift-record through the library, for its launch options the CLI flags do not reach yet
- * (--no-aslr, --no-vdso parse as negations of unknown options in rift-record's CLI).
- */
-function recordWith(cmd, opts) {
-  const file = join(tmp(), 't.ndjson');
-  const script = `import { record } from ${JSON.stringify(join(ROOT, 'packages/rift-record/dist/index.js'))};
-const r = await record({ command: JSON.parse(process.argv[1]), output: ${JSON.stringify(file)}, ...JSON.parse(process.argv[2]) });
-process.exitCode = r.exitCode;`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(cmd), JSON.stringify(opts)], { encoding: 'utf8', timeout: 120000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, file, events: parse(readFileSync(file, 'utf8')) };
-}
 
 t.test('cat: recorded content after the file changed, then after it was deleted', async (t) => {
   const dir = tmp();
@@ -66,7 +52,7 @@ t.test('python3 reading a file that grew and then vanished', async (t) => {
   writeFileSync(f, 'short\n');
   const code = `import sys; d = open(sys.argv[1]).read(); print(len(d), repr(d))`;
   // ASLR off on both sides: python's pointer-hashed sets can reorder its syscalls with the layout
-  const rec = recordWith([PYTHON, '-c', code, f], { noAslr: true });
+  const rec = record([PYTHON, '-c', code, f], ['--no-aslr']);
   t.equal(rec.status, 0, rec.stderr);
   t.equal(rec.stdout, "6 'short\\n'\n");
   writeFileSync(f, 'much longer than it was when recorded\n'.repeat(50));

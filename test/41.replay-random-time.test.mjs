@@ -1,26 +1,12 @@
 // Entropy and clocks come from the recording: /dev/urandom, getrandom, clock_gettime & co.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { fixture, record, run, tmp, parse, PYTHON, ROOT } from './helpers.mjs';
-import { readFileSync } from 'node:fs';
+import { fixture, record, run, PYTHON } from './helpers.mjs';
 
 function replay(trace, cmd, extra = []) {
   return run('rift-replay', [...extra, trace, '--', ...cmd]);
 }
 
-/**
- * rift-record through the library, for its launch options the CLI flags do not reach yet
- * (--no-aslr, --no-vdso parse as negations of unknown options in rift-record's CLI).
- */
-function recordWith(cmd, opts) {
-  const file = join(tmp(), 't.ndjson');
-  const script = `import { record } from ${JSON.stringify(join(ROOT, 'packages/rift-record/dist/index.js'))};
-const r = await record({ command: JSON.parse(process.argv[1]), output: ${JSON.stringify(file)}, ...JSON.parse(process.argv[2]) });
-process.exitCode = r.exitCode;`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(cmd), JSON.stringify(opts)], { encoding: 'utf8', timeout: 120000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, file, events: parse(readFileSync(file, 'utf8')) };
-}
 
 t.test('od -An -N8 /dev/urandom prints the recorded bytes', async (t) => {
   const cmd = ['od', '-An', '-N8', '/dev/urandom'];
@@ -37,7 +23,7 @@ t.test('od -An -N8 /dev/urandom prints the recorded bytes', async (t) => {
 t.test('python3 os.urandom (getrandom) replays', async (t) => {
   const cmd = [PYTHON, '-c', 'import os; print(os.urandom(16).hex())'];
   // ASLR off on both sides: python's pointer-hashed sets can reorder its syscalls with the layout
-  const rec = recordWith(cmd, { noAslr: true });
+  const rec = record(cmd, ['--no-aslr']);
   t.equal(rec.status, 0, rec.stderr);
   t.ok(rec.events.some((e) => e.type === 'syscall' && e.name === 'getrandom'), 'getrandom recorded');
   const r = replay(rec.file, cmd, ['--no-aslr']);
@@ -48,7 +34,7 @@ t.test('python3 os.urandom (getrandom) replays', async (t) => {
 
 t.test('date replays to the recorded time (recorded without the vDSO)', async (t) => {
   const cmd = ['date', '+%s.%N'];
-  const rec = recordWith(cmd, { noVdso: true });
+  const rec = record(cmd, ['--no-vdso']);
   t.equal(rec.status, 0, rec.stderr);
   t.equal(rec.events[0].options.noVdso, true, 'the header says the vDSO was hidden');
   t.ok(rec.events.some((e) => e.type === 'syscall' && e.name === 'clock_gettime'), 'clock_gettime was a real syscall');
