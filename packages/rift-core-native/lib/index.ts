@@ -108,15 +108,26 @@ export function resolveCommand(name: string, path = process.env.PATH ?? '/usr/bi
   throw new TraceError(`${name}: command not found`, 'ENOENT');
 }
 
-function lastCpuOf(pid: number): number | undefined {
+// Fields 3.. of /proc/PID/stat (index 0 = field 3, the state); undefined when the process is
+// gone or unreadable (the engine then reports it). The command name (field 2) may hold spaces
+// and parentheses, so fields are counted from the last ')'.
+function procStat(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[36]);  // field 39, "processor"
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 }
+
+const lastCpuOf = (pid: number): number | undefined => {
+  const f = procStat(pid);
+  return f ? Number(f[36]) : undefined;  // field 39, "processor"
+};
+const parentOf = (pid: number): number | undefined => {
+  const f = procStat(pid);
+  return f ? Number(f[1]) : undefined;  // field 4, "ppid"
+};
 
 function allowedCpus(): number[] {
   // honour an affinity mask the user set on rift itself (taskset)
@@ -225,6 +236,13 @@ export class Trace implements AsyncIterable<Event[]> {
   static attach(o: AttachOptions): Trace {
     if (!Array.isArray(o.pids) || o.pids.length === 0) throw new TypeError('attach: pids must be a non-empty array');
     for (const p of o.pids) if (!Number.isInteger(p) || p <= 0) throw new TypeError(`attach: bad pid ${p}`);
+    for (const p of o.pids) {
+      // libuv reaps this process's children with waitpid() on SIGCHLD; a ptrace stop of a
+      // child is visible to every thread of the tracer's process, so that waitpid would take
+      // the stops meant for the ptrace thread and the tracee would stay stopped for good.
+      if (parentOf(p) === process.pid)
+        throw new TraceError(`attach to ${p}: it is a child of this process (child_process); attach to a process this one did not spawn, or use Trace.launch`, 'ECHILD');
+    }
     const cpu = o.cpu === 'none' ? -1 : typeof o.cpu === 'number' ? o.cpu : (lastCpuOf(o.pids[0]!) ?? -1);
     return new Trace({ ...common(o), pids: o.pids, cpu, pinChild: false }, o.intercept);
   }

@@ -120,6 +120,14 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
     NativeAction a;
     if (rules_->onEntry(t, v, a)) {
       d.skip = a.skip;
+      if (a.skip) {
+        // the call will not run: its result and memory writes can land now, which survives a
+        // detach before the exit stop
+        d.setRet = a.setRet;
+        d.ret = a.ret;
+        for (auto& w : a.writes) t.writeMemory(v.tid, w.first, w.second.data(), w.second.size());
+        a.writes.clear();
+      }
       if (a.setArgs) {
         d.setArgs = true;
         memcpy(d.args, v.args, sizeof d.args);
@@ -151,6 +159,10 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
         break;
       case JsReply::Return: {
         d.skip = true;
+        d.setRet = true;  // as for native rules above: result and writes at entry already
+        d.ret = r.value;
+        for (auto& w : r.writes) t.writeMemory(v.tid, w.first, w.second.data(), w.second.size());
+        r.writes.clear();
         Pending& p = pending_[v.tid];
         p.kind = Pending::JsSkip;
         p.js = std::move(r);

@@ -416,6 +416,9 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
           regs.r10 = d.args[3]; regs.r8 = d.args[4]; regs.r9 = d.args[5];
         }
         if (d.skip) regs.orig_rax = uint64_t(-1);  // the kernel skips nr -1 with -ENOSYS
+        // A skipped call's rax is left as the entry stop set it: setting the result now (and
+        // again at exit) keeps it right even when the trace detaches before the exit stop.
+        if (d.skip && d.setRet) regs.rax = uint64_t(d.ret);
         xptrace(PTRACE_SETREGS, tid, nullptr, &regs);
         st.skipped = d.skip;
         st.injected = d.setArgs;
@@ -879,6 +882,15 @@ void Tracer::handleStop(pid_t tid, int status) {
 }
 
 void Tracer::doDetach() {
+  // A call skipped at entry (its result injected) runs no kernel code and reaches its exit stop
+  // at once: take that stop before detaching, so the stream records it whole, not unfinished.
+  std::vector<pid_t> skipped;
+  for (auto& kv : threads_)
+    if (kv.second.inSyscall && kv.second.skipped) skipped.push_back(kv.first);
+  for (pid_t tid : skipped) {
+    int status;
+    if (waitpid(tid, &status, __WALL) == tid) handleStop(tid, status);
+  }
   detaching_ = true;
   // Every thread must be in a ptrace-stop to be detached: interrupt them all, then detach
   // each as its stop arrives (handleStop sees detaching_).

@@ -69,6 +69,8 @@ struct SyscallView {
 // What to do with a syscall at its entry stop.
 struct EntryDecision {
   bool skip = false;           // neutralise: the kernel does not run it
+  bool setRet = false;         // with skip: the result, set at entry already (see onSyscallEntry)
+  int64_t ret = 0;
   bool setArgs = false;        // write `args` back before it runs
   uint64_t args[6] = {0};
   bool hold = false;           // hold the thread: decision continues at exit (onExit)
