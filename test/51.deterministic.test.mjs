@@ -10,18 +10,22 @@ const det = (cmd, extra = []) => record(cmd, ['--deterministic', ...extra]);
 
 t.test("bash -c 'echo $RANDOM; date; mktemp -u': two runs print the same", async (t) => {
   const cmd = ['bash', '-c', 'echo $RANDOM; date; mktemp -u'];
-  const a = det(cmd);
-  const b = det(cmd);
+  // mktemp stats $TMPDIR, whose size and link count the sandbox leaves real: a private one, or
+  // other tests creating directories in /tmp between the two runs make the recordings differ
+  const env = { ...process.env, TMPDIR: tmp() };
+  const a = record(cmd, ['--deterministic'], { env });
+  const b = record(cmd, ['--deterministic'], { env });
   t.equal(a.status, 0);
   t.equal(b.status, 0);
   t.equal(a.stdout, b.stdout, 'same output');
   const [rnd, date, tmpName] = a.stdout.trim().split('\n');
   t.match(rnd, /^\d+$/);
   t.equal(date, 'Sat Jan  1 00:00:00 UTC 2000', 'the fixed epoch');
-  t.match(tmpName, /^\/tmp\/tmp\.\w{10}$/);
+  t.equal(tmpName.slice(0, tmpName.lastIndexOf('/')), env.TMPDIR);
+  t.match(tmpName, /\/tmp\.\w{10}$/);
   // and without the sandbox, two runs differ (mktemp's 10 random characters alone)
-  const c = record(cmd);
-  const d = record(cmd);
+  const c = record(cmd, [], { env });
+  const d = record(cmd, [], { env });
   t.not(c.stdout, d.stdout, 'plain runs differ');
   t.equal(syscalls(a.events, 'clock_gettime').length > 0, true, 'date made a real clock_gettime (vDSO hidden)');
   t.ok(syscalls(a.events, 'clock_gettime').every((e) => e.injected && e.skipped), 'answered by the sandbox');
