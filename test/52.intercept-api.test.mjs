@@ -114,6 +114,21 @@ t.test('return with memory writes, and an exit handler that changes a result', a
   t.notOk(pp.skipped, 'the exit handler changed a call that ran');
 });
 
+t.test("run with exit: false: onExit is skipped for that call only", async (t) => {
+  const exits = [];
+  const r = await launch([probe, 'getpid', 'getppid'], {
+    syscalls: [NR('getpid'), NR('getppid')],
+    onEntry: (call) => (call.name === 'getpid' ? { action: 'run', exit: false } : undefined),
+    onExit(call, ret) {
+      exits.push(call.name);
+      return { value: 5n };
+    },
+  });
+  t.same(exits, ['getppid'], 'only the call without exit: false reached onExit');
+  t.match(r.stdout, /^getpid [1-9]\d*$/m, 'getpid kept its real result');
+  t.match(r.stdout, /^getppid 5$/m);
+});
+
 t.test('a throwing handler: the call runs, onError and a warning event report it', async (t) => {
   const errors = [];
   const r = await launch(['cat', '/etc/hostname'], {

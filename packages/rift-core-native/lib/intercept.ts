@@ -40,7 +40,13 @@ export type EntryVerdict =
    * let it run, optionally rewriting arguments (undefined entries keep the original) and
    * tracee memory (written before the call runs: a path rewritten in place, say)
    */
-  | { action: 'run'; args?: (bigint | undefined)[]; writes?: MemoryWrite[] }
+  | {
+      action: 'run';
+      args?: (bigint | undefined)[];
+      writes?: MemoryWrite[];
+      /** false: no onExit for this call (saves the exit round trip to JS); default true */
+      exit?: boolean;
+    }
   /** skip it: the tracee sees `value` (negative = -errno) and these memory writes */
   | { action: 'return'; value: bigint | number; writes?: MemoryWrite[] }
   /** skip it: it fails with this errno (name or number) */
@@ -300,7 +306,7 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
           if (x === undefined || x === null) n.reply(id, 0);
           else if (x.action === 'run') {
             if (x.args !== undefined && (!Array.isArray(x.args) || x.args.length > 6)) throw new TypeError('run: args must be an array of at most 6');
-            n.reply(id, 0, x.args?.map((a, i) => (a === undefined ? undefined : toU64(a, `args[${i}]`))), undefined, writesOf(x.writes));
+            n.reply(id, 0, x.args?.map((a, i) => (a === undefined ? undefined : toU64(a, `args[${i}]`))), undefined, writesOf(x.writes), undefined, x.exit === false);
           } else if (x.action === 'return') n.reply(id, 1, undefined, BigInt.asIntN(64, toU64(x.value, 'value')), writesOf(x.writes));
           else if (x.action === 'error') n.reply(id, 1, undefined, -BigInt(errnoOf(x.errno, 'error')));
           else if (x.action === 'kill') n.reply(id, 2);

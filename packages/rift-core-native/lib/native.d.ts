@@ -56,6 +56,8 @@ export declare class NativeTracer {
     value?: bigint | number,
     writes?: [bigint, Buffer][],
     warning?: string,
+    /** true: no exit round trip for this call */
+    noExit?: boolean,
   ): void;
   childPid(): number;
 }

@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -23,6 +24,32 @@ using rift::CaptureSpec;
 using rift::LengthFrom;
 
 class NativeTracer;
+
+// The JS thread decodes and writes every batch. Left to the scheduler it is often woken onto
+// the CPU that the ptrace thread and the launched tracee share (wake-affine), and the three
+// then take turns on one CPU while the other idles. So while a pinned launch trace runs, the
+// JS thread keeps off that CPU when another is allowed. JS thread only; nested traces share
+// one saved mask: the first saves it, the last restores it.
+class JsThreadAffinity {
+ public:
+  static void keepOff(int cpu) {
+    if (users_++ > 0) return;
+    saved_ok_ = sched_getaffinity(0, sizeof saved_, &saved_) == 0;
+    if (!saved_ok_ || !CPU_ISSET(cpu, &saved_) || CPU_COUNT(&saved_) < 2) return;
+    cpu_set_t others = saved_;
+    CPU_CLR(cpu, &others);
+    sched_setaffinity(0, sizeof others, &others);
+  }
+  static void restore() {
+    if (users_ == 0 || --users_ > 0) return;
+    if (saved_ok_) sched_setaffinity(0, sizeof saved_, &saved_);
+  }
+
+ private:
+  static inline int users_ = 0;
+  static inline bool saved_ok_ = false;
+  static inline cpu_set_t saved_;
+};
 struct Message {
   enum Kind { Batch, Done, Error } kind;
   std::vector<uint8_t> data;
@@ -231,6 +258,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     }
     opts.cpu = intOpt(o, "cpu", -1);
     opts.pinChild = boolOpt(o, "pinChild", true);
+    keepJsOff_ = opts.pinChild ? opts.cpu : -1;
     opts.noAslr = boolOpt(o, "noAslr", false);
     opts.noVdso = boolOpt(o, "noVdso", false);
     setupIntercept(env, o, opts);
@@ -340,6 +368,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     if (started_) throw Napi::Error::New(info.Env(), "NativeTracer: already started");
     started_ = true;
     Ref();  // stay alive until the thread is done
+    if (keepJsOff_ >= 0) JsThreadAffinity::keepOff(keepJsOff_);
     thread_ = std::thread([this] {
       Message* last;
       try {
@@ -375,7 +404,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     return info.Env().Undefined();
   }
   // reply(id, action, args?: (bigint|undefined)[], value?: bigint|number, writes?: [addr, Buffer][],
-  //       warning?: string): a handler's verdict. action: 0 run, 1 return, 2 kill.
+  //       warning?: string, noExit?: boolean): a handler's verdict. action: 0 run, 1 return, 2 kill.
   Napi::Value Reply(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!bridge_) throw Napi::Error::New(env, "reply: this trace has no intercept handler");
@@ -400,6 +429,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     }
     if (info.Length() > 4) r.writes = writesOf(info[4]);
     if (info.Length() > 5 && info[5].IsString()) r.warning = info[5].As<Napi::String>().Utf8Value();
+    if (info.Length() > 6 && info[6].IsBoolean()) r.noExit = info[6].As<Napi::Boolean>().Value();
     bridge_->reply(id, std::move(r));
     return env.Undefined();
   }
@@ -411,6 +441,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
   // On the JS thread, at the last message: the ptrace thread has nothing left to post.
   void finish() {
     if (thread_.joinable()) thread_.join();
+    if (keepJsOff_ >= 0) JsThreadAffinity::restore();
     Unref();
   }
 
@@ -421,6 +452,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
   Napi::ThreadSafeFunction tsfn_;
   std::thread thread_;
   bool started_ = false;
+  int keepJsOff_ = -1;  // the CPU the JS thread keeps off while this trace runs, or -1
 };
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

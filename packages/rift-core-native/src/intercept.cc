@@ -155,7 +155,7 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
           d.setArgs = true;  // (also what marks the call injected when only memory changed)
           for (int i = 0; i < 6; i++) d.args[i] = (r.argMask & (1 << i)) ? r.args[i] : v.args[i];
         }
-        if (js_->wantsExit()) pending_[v.tid].kind = Pending::JsExit;
+        if (js_->wantsExit() && !r.noExit) pending_[v.tid].kind = Pending::JsExit;
         break;
       case JsReply::Return: {
         d.skip = true;

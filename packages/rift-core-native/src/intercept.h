@@ -24,6 +24,7 @@ struct JsReply {
   int64_t value = 0;
   std::vector<std::pair<uint64_t, std::string>> writes;
   std::string warning;  // the handler threw: reported as a warning event
+  bool noExit = false;  // Run: no exit round trip for this call
 };
 
 // The ptrace thread asks, the JS thread answers. One question at a time (one ptrace thread).

@@ -8,6 +8,7 @@
 #include <linux/filter.h>
 #include <linux/ptrace.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -939,13 +940,20 @@ int Tracer::run() {
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = onWake;  // no SA_RESTART: waitpid returns EINTR
   sigaction(kWakeSignal, &sa, nullptr);
+  // the flusher starts before the pinning, so it does not inherit it: its timer wake-ups stay
+  // off the CPU of the tracer and tracee
+  // named for top -H and /proc/PID/task/*/comm
+  pthread_setname_np(pthread_self(), "rift-ptrace");
+  std::thread flusher([this] {
+    pthread_setname_np(pthread_self(), "rift-flush");
+    flusherMain();
+  });
   if (opts_.cpu >= 0) {
     cpu_set_t cpus;
     CPU_ZERO(&cpus);
     CPU_SET(opts_.cpu, &cpus);
     sched_setaffinity(0, sizeof cpus, &cpus);
   }
-  std::thread flusher([this] { flusherMain(); });
   int reason = 0;
   try {
     if (opts_.pids.empty()) launch();

@@ -20,9 +20,10 @@ import { outputWrites, ScatterError, type Write } from './scatter.js';
 export type OnDesync = 'stop' | 'warn' | 'live';
 
 /** The interception API's verdicts (rift-core-native lib/intercept.ts). */
+export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; exit?: boolean };
 export type EntryVerdict =
   | undefined
-  | { action: 'run'; args?: (bigint | undefined)[] }
+  | RunVerdict
   | { action: 'return'; value: bigint | number; writes?: Write[] }
   | { action: 'error'; errno: string | number }
   | { action: 'kill' };
@@ -190,13 +191,13 @@ export class Replayer {
     const action = this.opts.policy.action(call.name);
     if (action === 'free' || !this.opts.inTrace.has(call.nr)) {
       this.stats.free++;
-      if (spawner) this.pending.set(call.tid, { kind: 'run', spawner });
+      const p = spawner ? { kind: 'run' as const, spawner } : undefined;
       // the thread may still need a recorded tid (a new thread's first call)
       if (!this.tids.has(call.tid)) {
         const r = this.recordedTid(call);
-        if (r instanceof Promise) return r.then(() => (call.name === 'lseek' ? this.seekFix(call) : undefined), (e) => this.fail(e));
+        if (r instanceof Promise) return r.then(() => this.runs(call, p, call.name === 'lseek' ? this.seekFix(call) : undefined), (e) => this.fail(e));
       }
-      return call.name === 'lseek' ? this.seekFix(call) : undefined;
+      return this.runs(call, p, call.name === 'lseek' ? this.seekFix(call) : undefined);
     }
     let rt: number | undefined | Promise<number | undefined>;
     try {
@@ -254,10 +255,11 @@ export class Replayer {
     const inject = this.opts.policy.action(ev.name) === 'inject' || ghost || failedPath;
     if (!inject || ev.ret === null) {
       this.stats.ran++;
-      this.pending.set(call.tid, { ev, kind: 'run', spawner });
-      if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) return this.standIn(call);
-      if (ev.name === 'lseek') return this.seekFix(call);
-      return undefined;
+      // onExit has work only for these (see there); other calls skip the exit round trip
+      const atExit = spawner || FD_CREATORS.includes(ev.name) || (ev.ret !== null && RECORDED_RESULT.includes(ev.name));
+      const p = atExit ? { ev, kind: 'run' as const, spawner } : undefined;
+      if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) return this.runs(call, p, this.standIn(call));
+      return this.runs(call, p, ev.name === 'lseek' ? this.seekFix(call) : undefined);
     }
     let writes: Write[];
     try {
@@ -286,13 +288,26 @@ export class Replayer {
   }
 
   /**
+   * The verdict for a call that runs for real. With `p`, onExit sees it; without, it is told
+   * that no exit callback is wanted, which saves a round trip to this thread per call.
+   */
+  private runs(call: LiveCall, p: Pending | undefined, v: RunVerdict | undefined): EntryVerdict {
+    if (p) {
+      this.pending.set(call.tid, p);
+      return v;
+    }
+    this.pending.delete(call.tid);
+    return { ...(v ?? { action: 'run' }), exit: false };
+  }
+
+  /**
    * A recorded open whose file is gone now: open a stand-in instead, so the descriptor is real
    * (fstat, fadvise, mmap... that the trace does not hold still work on something) and calls
    * on it that the trace holds are answered from the recording. The stand-in is the program's
    * own executable, through the AT_EXECFN string the kernel left on its stack: a path that
    * exists, already in its memory. Read-only opens only; others fall back to a fake number.
    */
-  private standIn(call: LiveCall): EntryVerdict {
+  private standIn(call: LiveCall): RunVerdict | undefined {
     const pathArg = call.name === 'open' || call.name === 'creat' ? 0 : call.name === 'openat' ? 1 : -1;
     if (pathArg < 0) return undefined;
     const flags = call.name === 'openat' ? call.args[2] ?? 0n : call.name === 'open' ? call.args[1] ?? 0n : 0o101n;
@@ -316,7 +331,7 @@ export class Replayer {
    * expects it; an absolute one just clears it. (lseek is always watched, in the trace or not.)
    */
   private readonly lag = new Map<string, bigint>();
-  private seekFix(call: LiveCall): EntryVerdict {
+  private seekFix(call: LiveCall): RunVerdict | undefined {
     const k = `${call.pid}:${Number(BigInt.asIntN(32, call.args[0] ?? 0n))}`;
     const lag = this.lag.get(k);
     if (lag === undefined) return undefined;
