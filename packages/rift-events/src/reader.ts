@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { FORMAT, VERSION, type Event, type Header, type Line } from './events.js';
@@ -20,6 +20,11 @@ export interface ReadOptions {
   lenient?: boolean;
   /** longest line accepted, in bytes (default 64 MiB) */
   maxLine?: number;
+  /**
+   * false: do not remember each event's line for lineOf() (which then returns 0). A WeakMap entry
+   * per event costs about a sixth of the reading time; tools that never call lineOf skip it.
+   */
+  lineNumbers?: boolean;
 }
 
 export interface EventSource {
@@ -28,7 +33,7 @@ export interface EventSource {
   header: Header;
   /** batches of events with the line number of the batch's first event */
   batches(): AsyncGenerator<Event[]>;
-  /** line number of each event of the latest batch is firstLine + index unless lines were skipped */
+  /** line number of an event this source read (0 when unknown, or with lineNumbers: false) */
   lineOf(ev: Event): number;
   /** bad lines skipped so far (lenient mode) */
   skipped: number;
@@ -40,8 +45,52 @@ const MiB = 1 << 20;
 
 /** Opens a stream v1 file ('-' = stdin) and reads its header. */
 export async function openEvents(path: string, opts: ReadOptions = {}): Promise<EventSource> {
-  const stream: Readable = path === '-' ? process.stdin : createReadStream(path);
-  return readEventStream(stream, path === '-' ? 'stdin' : path, opts);
+  if (path === '-') return readEventStream(process.stdin, 'stdin', opts);
+  return readEvents(fileChunks(path) ?? createReadStream(path), path, opts);
+}
+
+const CHUNK = 1 << 16;
+
+/**
+ * The chunks of a regular file, read synchronously: a read from the page cache takes less time
+ * than the trip through libuv's thread pool that a read stream makes for each chunk, during
+ * which the main thread waited. undefined for anything else (pipes, devices, a path that cannot
+ * be opened), which goes through a read stream as before, errors included.
+ */
+function fileChunks(path: string): AsyncIterable<Buffer> | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  let open = true;
+  const close = () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  const next = async (): Promise<IteratorResult<Buffer>> => {
+    if (!open) return { done: true, value: undefined };
+    // a new Buffer per chunk: the start of a line that goes on in the next one is kept from it
+    const b = Buffer.allocUnsafe(CHUNK);
+    let n: number;
+    try {
+      n = readSync(fd, b, 0, CHUNK, null);
+    } catch (e) {
+      close();
+      throw e;
+    }
+    if (n === 0) {
+      close();
+      return { done: true, value: undefined };
+    }
+    return { done: false, value: n < CHUNK ? b.subarray(0, n) : b };
+  };
+  return { [Symbol.asyncIterator]: () => ({ next }) };
 }
 
 /**
@@ -49,10 +98,14 @@ export async function openEvents(path: string, opts: ReadOptions = {}): Promise<
  * the header must come first. Memory stays bounded by the longest line and one batch.
  */
 export async function readEventStream(stream: Readable, name: string, opts: ReadOptions = {}): Promise<EventSource> {
+  return readEvents(stream as AsyncIterable<Buffer>, name, opts);
+}
+
+async function readEvents(chunks: AsyncIterable<Buffer>, name: string, opts: ReadOptions): Promise<EventSource> {
   const maxLine = opts.maxLine ?? 64 * MiB;
   const lenient = opts.lenient ?? false;
-  const it = lines(stream, name, maxLine)[Symbol.asyncIterator]();
-  const lineNo = new WeakMap<Event, number>();
+  const ls = new LineSplitter(chunks, name, maxLine);
+  const lineNo = opts.lineNumbers === false ? undefined : new WeakMap<Event, number>();
   let skipped = 0;
   let sawEnd = false;
 
@@ -77,9 +130,8 @@ export async function readEventStream(stream: Readable, name: string, opts: Read
   };
 
   // header
-  const first = await it.next();
-  if (first.done) throw new StreamError(name, 1, 'empty stream: no header line');
-  const { text, line, last, error } = first.value;
+  if (!(await ls.advance())) throw new StreamError(name, 1, 'empty stream: no header line');
+  const { text, line, last, error } = ls;
   if (error) throw new StreamError(name, line, error);
   let h: Line | undefined;
   try {
@@ -100,19 +152,19 @@ export async function readEventStream(stream: Readable, name: string, opts: Read
     get truncated() {
       return !sawEnd;
     },
-    lineOf: (ev) => lineNo.get(ev) ?? 0,
+    lineOf: (ev) => lineNo?.get(ev) ?? 0,
     async *batches() {
       let batch: Event[] = [];
-      for (;;) {
-        const r = await it.next();
-        if (r.done) break;
-        const { text, line, last, error } = r.value;
-        if (error) {
-          bad(line, error);
+      // The lines of a chunk are taken synchronously (ls.next()); only a new chunk is awaited.
+      // A promise per line (an async generator of lines) cost more than parsing the line.
+      while (ls.next() || (await ls.advance())) {
+        const { line } = ls;
+        if (ls.error !== undefined) {
+          bad(line, ls.error);
           source.skipped = skipped;
           continue;
         }
-        const ev = parse(text, line, last);
+        const ev = parse(ls.text, line, ls.last);
         source.skipped = skipped;
         if (!ev) continue;
         if (ev.type === 'header') {
@@ -121,7 +173,7 @@ export async function readEventStream(stream: Readable, name: string, opts: Read
           continue;
         }
         if (ev.type === 'end') sawEnd = true;
-        lineNo.set(ev, line);
+        lineNo?.set(ev, line);
         batch.push(ev);
         if (batch.length >= 1024) {
           yield batch;
@@ -134,66 +186,174 @@ export async function readEventStream(stream: Readable, name: string, opts: Read
   return source;
 }
 
-interface RawLine {
-  text: string;
-  line: number;
-  /** the last line, without a final newline */
-  last: boolean;
-  error?: string;
-}
+/**
+ * Splits a byte stream into lines. The current line is held in fields (text, line, last,
+ * error) rather than returned as an object: next() moves to the next line of the chunk in hand,
+ * synchronously; advance() awaits chunks until there is a line (false at the end).
+ *
+ * The complete lines of a chunk are checked for UTF-8 and decoded in one call each (a chunk of
+ * valid UTF-8 splits at '\n' into valid lines), then cut out of that string; only when the
+ * check fails are the lines of that chunk checked one by one, to name the bad one. A line that
+ * spans chunks is gathered in `pending`, bounded by maxLine.
+ */
+class LineSplitter {
+  /** number of the current line (1-based) */
+  line = 0;
+  text = '';
+  /** the current line is the last one and had no final newline */
+  last = false;
+  /** why the current line cannot be parsed (empty, not UTF-8, too long) */
+  error: string | undefined;
 
-async function* lines(stream: Readable, name: string, maxLine: number): AsyncGenerator<RawLine> {
-  let pending: Buffer[] = [];
-  let pendingLen = 0;
-  let line = 0;
-  let tooLong = false;
-  const emit = (buf: Buffer, last: boolean): RawLine | undefined => {
-    line++;
-    if (tooLong) {
-      tooLong = false;
-      return { text: '', line, last, error: `line longer than ${Math.round(maxLine / MiB)} MiB` };
-    }
-    if (buf.length === 0 || (buf.length === 1 && buf[0] === 13)) {
-      if (last) return undefined;
-      return { text: '', line, last, error: 'empty line' };
-    }
-    if (!isUtf8(buf)) return { text: '', line, last, error: 'bytes that are not valid UTF-8' };
-    return { text: buf.toString('utf8'), line, last };
-  };
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let start = 0;
-      for (;;) {
-        const nl = chunk.indexOf(10, start);
-        if (nl < 0) break;
-        let buf = chunk.subarray(start, nl);
-        if (pendingLen) {
-          buf = Buffer.concat([...pending, buf]);
-          pending = [];
-          pendingLen = 0;
-        }
-        const r = emit(buf, false);
-        if (r) yield r;
-        start = nl + 1;
-      }
-      if (start < chunk.length) {
-        if (tooLong) continue;
-        pending.push(chunk.subarray(start));
-        pendingLen += chunk.length - start;
-        if (pendingLen > maxLine) {
-          tooLong = true;  // drop what we hold; report when the line ends
-          pending = [];
-          pendingLen = 0;
-        }
-      }
-    }
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new StreamError(name, line + 1, `cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
+  private readonly it: AsyncIterator<Buffer>;
+  private done = false;
+  /** complete lines of the current chunk as one decoded string, and where the next one starts */
+  private str = '';
+  private strPos = 0;
+  /** or, when that region is not valid UTF-8, the region as bytes (lines checked one by one) */
+  private bytes: Buffer | undefined;
+  private bytesPos = 0;
+  private pending: Buffer[] = [];
+  private pendingLen = 0;
+  private tooLong = false;
+
+  constructor(
+    chunks: AsyncIterable<Buffer>,
+    private readonly name: string,
+    private readonly maxLine: number,
+  ) {
+    this.it = chunks[Symbol.asyncIterator]();
   }
-  if (pendingLen || tooLong) {
-    const r = emit(Buffer.concat(pending), true);
-    if (r) yield r;
+
+  /** The next line of the chunk in hand; false when it has none left (then call advance()). */
+  next(): boolean {
+    const s = this.str;
+    while (this.strPos < s.length) {
+      const start = this.strPos;
+      const nl = s.indexOf('\n', start);  // the region ends with '\n': always found
+      this.strPos = nl + 1;
+      this.line++;
+      // empty, or a lone '\r' (CRLF streams)
+      if (nl === start || (nl === start + 1 && s.charCodeAt(start) === 13)) {
+        this.set('', false, 'empty line');
+        return true;
+      }
+      this.set(s.slice(start, nl), false, undefined);
+      return true;
+    }
+    const b = this.bytes;
+    if (b) {
+      if (this.bytesPos < b.length) {
+        const nl = b.indexOf(10, this.bytesPos);
+        const line = b.subarray(this.bytesPos, nl);
+        this.bytesPos = nl + 1;
+        this.emit(line, false);
+        return true;
+      }
+      this.bytes = undefined;
+    }
+    return false;
+  }
+
+  /** Reads chunks until a line is ready; false at the end of the stream. */
+  async advance(): Promise<boolean> {
+    for (;;) {
+      if (this.next()) return true;
+      if (this.done) return false;
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await this.it.next();
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        throw new StreamError(this.name, this.line + 1, `cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
+      }
+      if (r.done) {
+        this.done = true;
+        // a last line without a final newline
+        if (this.tooLong) return this.lineTooLong(true);
+        if (this.pendingLen) {
+          const buf = Buffer.concat(this.pending);
+          this.pending = [];
+          this.pendingLen = 0;
+          return this.emit(buf, true);
+        }
+        return false;
+      }
+      if (this.chunk(r.value)) return true;
+    }
+  }
+
+  /** Takes a chunk; true when that already made a line current (one that began in an earlier chunk). */
+  private chunk(chunk: Buffer): boolean {
+    let start = 0;
+    let ready = false;
+    if (this.pendingLen || this.tooLong) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.hold(chunk);
+        return false;
+      }
+      const head = chunk.subarray(0, nl);
+      if (this.tooLong) ready = this.lineTooLong(false);
+      else ready = this.emit(this.pendingLen ? Buffer.concat([...this.pending, head]) : head, false);
+      this.pending = [];
+      this.pendingLen = 0;
+      start = nl + 1;
+    }
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl >= start) {
+      const region = chunk.subarray(start, lastNl + 1);
+      if (isUtf8(region)) {
+        this.str = region.toString('utf8');
+        this.strPos = 0;
+      } else {
+        this.bytes = region;
+        this.bytesPos = 0;
+      }
+      start = lastNl + 1;
+    }
+    if (start < chunk.length) this.hold(chunk.subarray(start));
+    return ready;
+  }
+
+  /** Keeps the start of a line that goes on in the next chunk. */
+  private hold(part: Buffer): void {
+    if (this.tooLong) return;
+    this.pending.push(part);
+    this.pendingLen += part.length;
+    if (this.pendingLen > this.maxLine) {
+      this.tooLong = true;  // drop what we hold; report when the line ends
+      this.pending = [];
+      this.pendingLen = 0;
+    }
+  }
+
+  private set(text: string, last: boolean, error: string | undefined): void {
+    this.text = text;
+    this.last = last;
+    this.error = error;
+  }
+
+  /** Makes the line whose bytes were dropped for being too long the current one, as an error. */
+  private lineTooLong(last: boolean): true {
+    this.tooLong = false;
+    this.line++;
+    this.set('', last, `line longer than ${Math.round(this.maxLine / MiB)} MiB`);
+    return true;
+  }
+
+  /** Makes `buf` the current line (numbering it); false when it is no line at all (an empty end). */
+  private emit(buf: Buffer, last: boolean): boolean {
+    if (buf.length === 0 || (buf.length === 1 && buf[0] === 13)) {
+      if (last) return false;
+      this.line++;
+      this.set('', last, 'empty line');
+      return true;
+    }
+    this.line++;
+    if (!isUtf8(buf)) this.set('', last, 'bytes that are not valid UTF-8');
+    else this.set(buf.toString('utf8'), last, undefined);
+    return true;
   }
 }
 

@@ -37,8 +37,8 @@ export class LineOutput {
     else this.onClosed.push(f);
   }
 
-  /** Writes text; resolves when the stream can take more. */
-  async write(text: string): Promise<void> {
+  /** Writes text (or bytes); resolves when the stream can take more. */
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.closed) return;
     if (!this.stream.write(text)) {
       await Promise.race([once(this.stream, 'drain'), new Promise<void>((r) => this.onClose(r))]);

@@ -5,6 +5,7 @@ import { LineOutput, readEventStream, selectNames, type EventSource, type Event 
 import { record, UsageError as RecordUsageError } from '@rift/record';
 import { paintFor, readInputs, runCli, UsageError } from './common.js';
 import { TextRenderer } from './text.js';
+import { TextBatch } from './batch.js';
 import { Summary, SORT_KEYS, type SortKey } from './summary.js';
 import { ChromeWriter } from './chrome.js';
 
@@ -75,20 +76,10 @@ export async function main(argv: string[]): Promise<void> {
     const paint = toStream ? paintFor(!!(toStream as NodeJS.WriteStream).isTTY) : undefined;
     const fmt = { stringSize: args.s, hex: Math.min(args.x, 2) as 0 | 1 | 2, verbose: args.v, paint };
 
-    let buf = '';
-    const emit = (s: string) => {
-      buf += s;
-    };
-    const emitLine = (s: string) => {
-      buf += s + '\n';
-    };
-    const flush = async () => {
-      if (buf) {
-        const b = buf;
-        buf = '';
-        await out.write(b);
-      }
-    };
+    const batch = new TextBatch();
+    const emit = (s: string) => batch.add(s);
+    const emitLine = (s: string) => batch.line(s);
+    const flush = () => batch.flush(out);
 
     const summary = args.c || args.C ? new Summary() : undefined;
     const textOn = !args.c && args.format === 'text';
@@ -107,7 +98,7 @@ export async function main(argv: string[]): Promise<void> {
       text?.push(ev);
       chrome?.add(ev);
       summary?.add(ev);
-      if (buf.length > 1 << 16) return flush();
+      if (batch.ready) return flush();
     };
 
     let skipped = 0;
@@ -120,7 +111,7 @@ export async function main(argv: string[]): Promise<void> {
         if (e instanceof RecordUsageError) throw new UsageError((e as Error).message);
         throw e;
       });
-      const src = await Promise.race([readEventStream(pt, 'rift-record', { lenient: args.lenient }), rec.then(() => undefined)]);
+      const src = await Promise.race([readEventStream(pt, 'rift-record', { lenient: args.lenient, lineNumbers: false }), rec.then(() => undefined)]);
       if (src) {
         onHeader(src);
         for await (const batch of src.batches()) {

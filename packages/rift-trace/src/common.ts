@@ -14,7 +14,7 @@ export async function readInputs(
 ): Promise<number> {
   let skipped = 0;
   for (const f of files.length ? files : ['-']) {
-    const src = await openEvents(f, { lenient });
+    const src = await openEvents(f, { lenient, lineNumbers: false });  // lineOf is never asked
     await onHeader(src);
     for await (const batch of src.batches()) {
       for (const ev of batch) {

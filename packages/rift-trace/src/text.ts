@@ -7,7 +7,7 @@
  * time order through a bounded reorder buffer: memory stays flat, and a call that blocked longer
  * than the buffer holds is printed whole where it returned.
  */
-import { decodeSyscall, formatEvent, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
+import { decodeSyscall, formatEvent, type CallParts, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
 import { FdTracker } from './fds.js';
 
 export interface TextOptions extends FormatOptions {
@@ -27,64 +27,148 @@ export interface TextOptions extends FormatOptions {
   window?: number;
 }
 
-interface Point {
-  t: number;
-  seq: number;
-  /** 0 entry, 1 exit/instant */
-  k: 0 | 1;
-  ev: Event;
+/** A syscall in the reorder buffer; its entry and exit points share it. */
+interface Call {
+  ev: SyscallEvent;
+  /** printed as `<unfinished ...>`, its `<... resumed>` line still to come */
+  unfinished: boolean;
+  /** its decoded parts, kept from the unfinished line for the resumed one (not with -y, as
+   * descriptor paths may change in between) */
+  parts: CallParts | undefined;
 }
 
-const less = (a: Point, b: Point) => a.t < b.t || (a.t === b.t && (a.seq < b.seq || (a.seq === b.seq && a.k < b.k)));
+/**
+ * The reorder buffer: a binary min-heap of points (a syscall's entry and exit, other events'
+ * instant) ordered by time, then seq, then entry before exit.
+ *
+ * Popping ~2 points per event over a heap of a few thousand was a fifth of the text renderer's
+ * time, so the heap is laid out for it: the keys and a slot number move together in typed
+ * arrays (sifting compares packed numbers, and moving them needs no GC write barrier), the
+ * events stay put in their slots, and nothing is allocated per point. pop() leaves the point it
+ * took in the top* fields.
+ */
+class PointHeap {
+  size = 0;
+  topT = 0;
+  topK = 0;
+  topEv: Event | undefined;
+  topCall: Call | undefined;
+  // the heap, in parallel: time, seq, kind (0 entry, 1 exit or instant), slot
+  private t = new Float64Array(1024);
+  private seq = new Float64Array(1024);
+  private k = new Uint8Array(1024);
+  private slot = new Int32Array(1024);
+  // the points' events and calls by slot, and the free slots
+  private evs: (Event | undefined)[] = [];
+  private calls: (Call | undefined)[] = [];
+  private free: number[] = [];
 
-class Heap {
-  private a: Point[] = [];
-  get size() {
-    return this.a.length;
-  }
-  push(p: Point): void {
-    const a = this.a;
-    a.push(p);
-    let i = a.length - 1;
+  push(t: number, seq: number, k: 0 | 1, ev: Event, call: Call | undefined): void {
+    if (this.size === this.t.length) this.grow();
+    let id = this.free.pop();
+    if (id === undefined) {
+      id = this.evs.length;
+      this.evs.push(ev);
+      this.calls.push(call);
+    } else {
+      this.evs[id] = ev;
+      this.calls[id] = call;
+    }
+    const T = this.t, S = this.seq, K = this.k, I = this.slot;
+    let i = this.size++;
     while (i > 0) {
       const j = (i - 1) >> 1;
-      if (!less(a[i]!, a[j]!)) break;
-      [a[i], a[j]] = [a[j]!, a[i]!];
+      const tj = T[j]!;
+      if (!(t < tj || (t === tj && (seq < S[j]! || (seq === S[j]! && k < K[j]!))))) break;
+      T[i] = tj;
+      S[i] = S[j]!;
+      K[i] = K[j]!;
+      I[i] = I[j]!;
       i = j;
     }
+    T[i] = t;
+    S[i] = seq;
+    K[i] = k;
+    I[i] = id;
   }
-  pop(): Point | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && less(a[l]!, a[m]!)) m = l;
-        if (r < a.length && less(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
+
+  pop(): boolean {
+    if (!this.size) return false;
+    const T = this.t, S = this.seq, K = this.k, I = this.slot;
+    this.topT = T[0]!;
+    this.topK = K[0]!;
+    const top = I[0]!;
+    this.topEv = this.evs[top];
+    this.topCall = this.calls[top];
+    this.evs[top] = undefined;  // no reference kept to a printed event
+    this.calls[top] = undefined;
+    this.free.push(top);
+    const n = --this.size;
+    if (!n) return true;
+    // the last point fills the hole at the root. The hole first goes down to a leaf along the
+    // smaller children, then the point rises from there (rarely more than a level): one
+    // comparison per level instead of two
+    const t = T[n]!, seq = S[n]!, k = K[n]!, id = I[n]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      const r = c + 1;
+      if (r < n && (T[r]! < T[c]! || (T[r] === T[c] && (S[r]! < S[c]! || (S[r] === S[c] && K[r]! < K[c]!))))) c = r;
+      T[i] = T[c]!;
+      S[i] = S[c]!;
+      K[i] = K[c]!;
+      I[i] = I[c]!;
+      i = c;
     }
-    return top;
+    while (i > 0) {
+      const j = (i - 1) >> 1;
+      const tj = T[j]!;
+      if (!(t < tj || (t === tj && (seq < S[j]! || (seq === S[j]! && k < K[j]!))))) break;
+      T[i] = tj;
+      S[i] = S[j]!;
+      K[i] = K[j]!;
+      I[i] = I[j]!;
+      i = j;
+    }
+    T[i] = t;
+    S[i] = seq;
+    K[i] = k;
+    I[i] = id;
+    return true;
+  }
+
+  private grow(): void {
+    const cap = this.t.length * 2;
+    const t = new Float64Array(cap), seq = new Float64Array(cap), k = new Uint8Array(cap), slot = new Int32Array(cap);
+    t.set(this.t);
+    seq.set(this.seq);
+    k.set(this.k);
+    slot.set(this.slot);
+    this.t = t;
+    this.seq = seq;
+    this.k = k;
+    this.slot = slot;
   }
 }
 
 export class TextRenderer {
-  private heap = new Heap();
-  private pending: SyscallEvent | undefined;
-  private unfinished = new Set<SyscallEvent>();
+  private heap = new PointHeap();
+  /** a call whose entry came last: printed whole if nothing prints before its exit */
+  private pending: Call | undefined;
   private live = new Set<number>();
+  /** "[pid  1234] " (or "1234  " with alwaysPid) by tid */
+  private pidTexts = new Map<number, string>();
+  /** -t/-tt: the wall-clock second last printed, and its hh:mm:ss */
+  private stampSecond = NaN;
+  private stampHms = '';
   private lastTs: number | undefined;
   private readonly startMs: number;
   private readonly fds?: FdTracker;
   private readonly fmt: FormatOptions;
   private readonly window: number;
+  /** whether argument texts can hold escape sequences (colour, -y paths), which pad() skips */
+  private readonly escapes: boolean;
 
   constructor(
     header: Header,
@@ -95,28 +179,40 @@ export class TextRenderer {
     if (opts.fdPaths) this.fds = new FdTracker();
     this.fmt = { ...opts, fds: this.fds };
     this.window = opts.window ?? 4096;
+    this.escapes = !!opts.paint || !!opts.fdPaths;
   }
 
   push(ev: Event): void {
+    const h = this.heap;
     if (ev.type === 'syscall') {
-      this.heap.push({ t: ev.ts, seq: ev.seq, k: 0, ev });
-      this.heap.push({ t: ev.ts + (ev.dur ?? 0), seq: ev.seq, k: 1, ev });
+      const call: Call = { ev, unfinished: false, parts: undefined };
+      h.push(ev.ts, ev.seq, 0, ev, call);
+      h.push(ev.ts + (ev.dur ?? 0), ev.seq, 1, ev, call);
     } else if (ev.type !== 'end') {
-      this.heap.push({ t: ev.ts, seq: ev.seq, k: 1, ev });
+      h.push(ev.ts, ev.seq, 1, ev, undefined);
     }
-    if (this.heap.size > this.window) while (this.heap.size > this.window / 2) this.point(this.heap.pop()!);
+    if (h.size > this.window) while (h.size > this.window / 2 && h.pop()) this.point(h.topT, h.topK, h.topEv!, h.topCall);
   }
 
   /** Prints what is left (end of stream). */
   finish(): void {
-    for (let p = this.heap.pop(); p; p = this.heap.pop()) this.point(p);
+    const h = this.heap;
+    while (h.pop()) this.point(h.topT, h.topK, h.topEv!, h.topCall);
     this.closePending();
+  }
+
+  private pidText(tid: number): string {
+    let s = this.pidTexts.get(tid);
+    if (s === undefined) {
+      s = this.opts.alwaysPid ? `${String(tid).padEnd(5)} ` : `[pid ${String(tid).padStart(5)}] `;
+      this.pidTexts.set(tid, s);
+    }
+    return s;
   }
 
   private prefix(tid: number, ts: number, resumed = false): string {
     let s = '';
-    if (this.opts.alwaysPid) s = `${String(tid).padEnd(5)} `;
-    else if (this.live.size > 1 || resumed) s = `[pid ${String(tid).padStart(5)}] `;
+    if (this.opts.alwaysPid || this.live.size > 1 || resumed) s = this.pidText(tid);
     const o = this.opts;
     if (o.relative) {
       const d = this.lastTs === undefined ? 0 : Math.max(0, ts - this.lastTs);
@@ -131,9 +227,15 @@ export class TextRenderer {
     const ms = this.startMs + ts / 1e6;
     const us = String(Math.floor((ms * 1000) % 1e6)).padStart(6, '0');
     if (this.opts.timestamps === 3) return `${Math.floor(ms / 1000)}.${us}`;
-    const d = new Date(ms);
-    const p = (n: number) => String(n).padStart(2, '0');
-    const hms = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+    // local hh:mm:ss once per second of the trace, not a Date per line (Date truncates the ms)
+    const second = Math.floor(Math.trunc(ms) / 1000);
+    if (second !== this.stampSecond) {
+      const d = new Date(ms);
+      const p = (n: number) => String(n).padStart(2, '0');
+      this.stampHms = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+      this.stampSecond = second;
+    }
+    const hms = this.stampHms;
     return this.opts.timestamps === 2 ? `${hms}.${us}` : hms;
   }
 
@@ -147,21 +249,24 @@ export class TextRenderer {
   }
 
   private closePending(): void {
-    const a = this.pending;
-    if (!a) return;
+    const c = this.pending;
+    if (!c) return;
     this.pending = undefined;
+    const a = c.ev;
     const p = decodeSyscall(a, this.fmt);
-    const head = p.args.slice(0, p.split).join(', ');
+    const head = joinArgs(p.args, 0, p.split);
     const sep = p.split < p.args.length && p.split > 0 ? ', ' : '';
     this.emit(`${this.prefix(a.tid, a.ts)}${p.name}(${head}${sep} <unfinished ...>`);
-    this.unfinished.add(a);
+    c.unfinished = true;
+    if (!this.fds) c.parts = p;
   }
 
-  private point(pt: Point): void {
-    const ev = pt.ev;
-    if (this.pending && ev !== this.pending && this.prints(pt)) this.closePending();
+  /** One point taken from the reorder buffer, in time order: its time, kind, event, call. */
+  private point(t: number, k: number, ev: Event, call: Call | undefined): void {
+    if (this.pending && call !== this.pending && this.prints(k, ev, call)) this.closePending();
     if (ev.type === 'syscall') {
-      if (pt.k === 0) {
+      call = call!;
+      if (k === 0) {
         if (!this.live.has(ev.tid)) this.live.add(ev.tid);
         if (!this.shown(ev)) return;
         if (ev.dur === null || ev.status === 'unfinished') {
@@ -169,18 +274,20 @@ export class TextRenderer {
           this.line(ev, ev.ts);
           return;
         }
-        this.pending = ev;
+        this.pending = call;
         return;
       }
       if (ev.dur === null || ev.status === 'unfinished') return;
-      if (this.pending === ev) {
+      if (this.pending === call) {
         this.pending = undefined;
         this.line(ev, ev.ts);
-      } else if (this.unfinished.delete(ev)) {
-        const p = decodeSyscall(ev, this.fmt);
-        const rest = p.args.slice(p.split).join(', ');
-        const line = `${this.prefix(ev.tid, pt.t, true)}<... ${p.name} resumed>${rest}) `;
-        this.emit(`${pad(line)}= ${p.ret}${this.suffix(ev)}`);
+      } else if (call.unfinished) {
+        const p = call.parts ?? decodeSyscall(ev, this.fmt);
+        call.unfinished = false;
+        call.parts = undefined;
+        const rest = joinArgs(p.args, p.split, p.args.length);
+        const line = `${this.prefix(ev.tid, t, true)}<... ${p.name} resumed>${rest}) `;
+        this.emit(`${pad(line, 40, this.escapes || p.name.includes('\u001b'))}= ${p.ret}${this.suffix(ev)}`);
         this.fds?.update(ev);
       } else if (this.shown(ev)) {
         this.line(ev, ev.ts);
@@ -212,23 +319,38 @@ export class TextRenderer {
   }
 
   /** whether a point produces a line (only those split a call into unfinished/resumed) */
-  private prints(pt: Point): boolean {
-    const ev = pt.ev;
-    if (ev.type === 'syscall') return this.shown(ev) && (pt.k === 0 || this.unfinished.has(ev) || ev.dur === null);
+  private prints(k: number, ev: Event, call: Call | undefined): boolean {
+    if (ev.type === 'syscall') return this.shown(ev) && (k === 0 || call!.unfinished || ev.dur === null);
     return ev.type === 'signal' || ev.type === 'exit' || ev.type === 'warning';
   }
 
   private line(ev: SyscallEvent, ts: number): void {
     const p = decodeSyscall(ev, this.fmt);
-    const line = `${this.prefix(ev.tid, ts)}${p.name}(${p.args.join(', ')}) `;
-    this.emit(`${pad(line, this.opts.column)}= ${p.ret}${this.suffix(ev)}`);
+    const line = `${this.prefix(ev.tid, ts)}${p.name}(${joinArgs(p.args, 0, p.args.length)}) `;
+    this.emit(`${pad(line, this.opts.column, this.escapes || p.name.includes('\u001b'))}= ${p.ret}${this.suffix(ev)}`);
     this.fds?.update(ev);
   }
 }
 
-function pad(line: string, column = 40): string {
-  // colour codes do not take room on the screen
+/** args[from..to) joined with ', ' (for these few short strings a loop beats slice + join) */
+function joinArgs(args: readonly string[], from: number, to: number): string {
+  if (from >= to) return '';
+  let s = args[from]!;
+  for (let i = from + 1; i < to; i++) s = s + ', ' + args[i]!;
+  return s;
+}
+
+const SPACES = ' '.repeat(128);
+
+/**
+ * Pads a line to `column` visible characters. `escapes`: whether it may hold colour codes, which
+ * take no room on the screen; searching the line for them otherwise would flatten the string
+ * just built from its parts, for nothing.
+ */
+function pad(line: string, column = 40, escapes = true): string {
   // eslint-disable-next-line no-control-regex
-  const visible = line.includes('\u001b') ? line.replace(/\u001b\[[0-9;]*m/g, '').length : line.length;
-  return visible < column ? line + ' '.repeat(column - visible) : line;
+  const visible = escapes && line.includes('\u001b') ? line.replace(/\u001b\[[0-9;]*m/g, '').length : line.length;
+  if (visible >= column) return line;
+  const n = column - visible;
+  return line + (n <= SPACES.length ? SPACES.slice(0, n) : ' '.repeat(n));
 }

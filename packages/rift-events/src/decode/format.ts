@@ -10,10 +10,10 @@
  */
 import type { Capture, Event, Int64, SignalEvent, SyscallEvent, ExitEvent } from '../events.js';
 import { captureBytes } from '../events.js';
-import { SIGNATURES } from '../signatures.js';
+import { SIGNATURES, type Signature } from '../signatures.js';
 import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, type ArgSpec } from '../syscalls.js';
 import { bufText, pollRevents, STRUCTS, type StructCtx } from './structs.js';
-import { enumName, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str } from './values.js';
+import { enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str } from './values.js';
 
 export interface Paint {
   name(s: string): string;
@@ -183,15 +183,19 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   },
 };
 
-function variantOf(ev: SyscallEvent): Variant | undefined {
-  const rule = VARIANTS[ev.name];
-  if (!rule) return undefined;
+/** Which variant of `rule` this call takes (undefined: the signature as it is). */
+function variantOf(ev: SyscallEvent, rule: VariantRule, memo: Map<number, Variant | undefined>): Variant | undefined {
   const raw = ev.args[rule.by];
   if (raw === undefined) return rule.default;
   let v = lo32(raw);
   if (rule.mask !== undefined) v = (v & rule.mask) >>> 0;
+  // the few values a program passes (F_GETFL, FUTEX_WAKE...) are resolved once each
+  const hit = memo.get(v);
+  if (hit !== undefined || memo.has(v)) return hit;
   const key = rule.table ? (enumName(rule.table, v) ?? String(v)) : String(v);
-  return rule.cases[key] ?? rule.default;
+  const variant = rule.cases[key] ?? rule.default;
+  if (memo.size < 1024) memo.set(v, variant);
+  return variant;
 }
 
 // ---- one argument ----------------------------------------------------------------------------
@@ -251,6 +255,71 @@ function lengthOf(spec: ArgSpec, ev: SyscallEvent, cap: Capture, x: Ctx): number
   }
 }
 
+function firstCap(ev: SyscallEvent, arg: number, at: 'entry' | 'exit'): Capture | undefined {
+  if (ev.mem) for (const c of ev.mem) if (c.arg === arg && c.at === at) return c;
+  return undefined;
+}
+
+/**
+ * The first min(limit, length) bytes of a capture when they are printable ASCII that quote()
+ * prints as they are (no '"', '\\' or escape): then they are the first characters of its text,
+ * and neither the whole capture (a read can hold megabytes) nor a Buffer need be decoded. When the
+ * text is longer than what is returned, so are the bytes (a character is at least one byte).
+ * undefined otherwise, and with -xx (every byte hex-escaped): the caller decodes the bytes.
+ */
+function plainHead(c: Capture, limit: number, hexMode: number): string | undefined {
+  const s = c.data;
+  if (typeof s !== 'string' || c.enc === 'base64' || hexMode === 2) return undefined;
+  const n = s.length < limit ? s.length : limit;
+  for (let k = 0; k < n; k++) {
+    const ch = s.charCodeAt(k);
+    if (ch < 0x20 || ch > 0x7e || ch === 0x22 || ch === 0x5c) return undefined;
+  }
+  return n === s.length ? s : s.slice(0, n);
+}
+
+/** What a struct decoder is given. The address text is made only when asked for (a decoder
+ * prints it when the bytes are too few), not for every struct. */
+class Struct implements StructCtx {
+  readonly stringSize: number;
+  readonly hex: 0 | 1 | 2;
+  readonly verbose: boolean;
+  constructor(
+    o: Resolved,
+    readonly caps: readonly Capture[],
+    readonly ret: number,
+    private readonly raw: Int64,
+    readonly entryCaps: readonly Capture[] | undefined,
+    readonly args: readonly (number | string)[],
+  ) {
+    this.stringSize = o.stringSize;
+    this.hex = o.hex;
+    this.verbose = o.verbose;
+  }
+  get addr(): string {
+    return hex(this.raw);
+  }
+}
+
+/** whether a UTF-16 unit is one of base64's 64 digits (A-Z a-z 0-9 + /) */
+function isBase64Digit(ch: number): boolean {
+  return (ch >= 0x41 && ch <= 0x5a) || (ch >= 0x61 && ch <= 0x7a) || (ch >= 0x30 && ch <= 0x39) || ch === 0x2b || ch === 0x2f;
+}
+
+/**
+ * The first `n` bytes of a base64 capture, decoding only the 4*ceil(n/3) characters that hold
+ * them, when those are all base64 digits: then they decode to exactly those bytes, and the capture
+ * has at least n bytes. undefined otherwise (the caller decodes the whole capture).
+ */
+function base64Head(c: Capture, n: number): Buffer | undefined {
+  const s = c.data;
+  if (typeof s !== 'string' || c.enc !== 'base64' || !Number.isInteger(n)) return undefined;
+  const k = Math.ceil(n / 3) * 4;
+  if (s.length < k) return undefined;
+  for (let i = 0; i < k; i++) if (!isBase64Digit(s.charCodeAt(i))) return undefined;
+  return Buffer.from(s.slice(0, k), 'base64').subarray(0, n);
+}
+
 function memArg(spec: ArgSpec, i: number, x: Ctx): string {
   const { ev, o } = x;
   const addr = ev.args[i] ?? 0;
@@ -259,21 +328,35 @@ function memArg(spec: ArgSpec, i: number, x: Ctx): string {
   const useExit = dir === 'out' || (dir === 'inout' && !x.failed && ev.ret !== null);
   if (dir === 'out' && (x.failed || ev.ret === null)) return hex(addr);
   if (spec.type === 'remts' && ev.errno !== 'EINTR') return hex(addr);
-  const caps = capsOf(ev, i, useExit ? 'exit' : 'entry');
-  if (!caps.length) return hex(addr);
-  const first = caps[0]!;
-  if (first.fault && caps.length === 1) return hex(addr);
+  const at = useExit ? 'exit' : 'entry';
+  const first = firstCap(ev, i, at);
+  if (!first) return hex(addr);
+  if (first.fault && capsOf(ev, i, at).length === 1) return hex(addr);
+  // plain text: straight from the capture's string (same result as the byte path below)
+  switch (spec.type) {
+    case 'path': {
+      const h = plainHead(first, Infinity, o.hex);
+      if (h !== undefined) return o.paint.str('"' + h + '"' + (first.full !== undefined ? '...' : ''));
+      break;
+    }
+    case 'str': {
+      const h = plainHead(first, o.stringSize, o.hex);
+      if (h !== undefined) return o.paint.str('"' + h + '"' + (first.full !== undefined || first.data!.length > h.length ? '...' : ''));
+      break;
+    }
+    case 'buf': {
+      const total = lengthOf(spec, ev, first, x);
+      const limit = Math.min(o.stringSize, Math.max(total, 0));
+      const h = plainHead(first, limit, o.hex);
+      if (h !== undefined) return o.paint.str('"' + h + '"' + (total > h.length ? '...' : ''));
+      const b = base64Head(first, limit);
+      if (b !== undefined) return o.paint.str(quote(b, o) + (total > limit ? '...' : ''));
+      break;
+    }
+  }
+  const caps = capsOf(ev, i, at);
   const bytes = captureBytes(first);
-  const sc: StructCtx = {
-    stringSize: o.stringSize,
-    hex: o.hex,
-    verbose: o.verbose,
-    caps,
-    ret: x.ret,
-    addr: hex(addr),
-    entryCaps: dir === 'inout' && useExit ? capsOf(ev, i, 'entry') : undefined,
-    args: ev.args,
-  };
+  const sc = new Struct(o, caps, x.ret, addr, dir === 'inout' && useExit ? capsOf(ev, i, 'entry') : undefined, ev.args);
   switch (spec.type) {
     case 'path':
       return o.paint.str(quote(bytes, o) + (first.full !== undefined ? '...' : ''));
@@ -287,6 +370,11 @@ function memArg(spec: ArgSpec, i: number, x: Ctx): string {
         if (c.more) parts.push('...');
         else if (c.fault) parts.push(ptr(0));
         else {
+          const h = plainHead(c, o.stringSize, o.hex);
+          if (h !== undefined) {
+            parts.push('"' + h + '"' + (c.full !== undefined || c.data!.length > h.length ? '...' : ''));
+            continue;
+          }
           const b = captureBytes(c);
           const n = Math.min(b.length, o.stringSize);
           parts.push(quote(b.subarray(0, n), o) + (c.full !== undefined || b.length > n ? '...' : ''));
@@ -301,23 +389,25 @@ function memArg(spec: ArgSpec, i: number, x: Ctx): string {
       return o.paint.str(bufText(bytes, total, sc));
     }
     case 'hexbuf':
-      return o.paint.str(bufText(bytes, lengthOf(spec, ev, first, x), { ...sc, hex: 2 }));
+      return o.paint.str(bufText(bytes, lengthOf(spec, ev, first, x), { stringSize: o.stringSize, hex: 2 }));
   }
   const dec = STRUCTS[spec.type];
   if (!dec) return hex(addr);
   return dec(bytes, sc);
 }
 
-function argText(type: string, i: number, x: Ctx): string {
-  const v = x.ev.args[i];
-  if (v === undefined) return '?';
+type Printer = (v: Int64, i: number, x: Ctx) => string;
+
+/** How an argument of this signature type prints, decided once per type. */
+function printerFor(type: string): Printer {
   const s = SCALAR[type];
-  if (s) return s(v, x);
+  if (s) return (v, _i, x) => s(v, x);
   const spec = parseArgSpec(type);
-  if (spec.type === 'flags') return printFlags(spec.table!, v, WIDE.has(spec.table!) ? 64 : 32);
-  if (spec.type === 'enum') return printEnum(spec.table!, v);
-  if (spec.capture) return memArg(spec, i, x);
-  return s64str(v);
+  const table = spec.table!;
+  if (spec.type === 'flags') return flagsPrinter(table, WIDE.has(table) ? 64 : 32);
+  if (spec.type === 'enum') return enumPrinter(table);
+  if (spec.capture) return (_v, i, x) => memArg(spec, i, x);
+  return (v) => s64str(v);
 }
 
 // ---- return value ----------------------------------------------------------------------------
@@ -329,15 +419,26 @@ const RESTART: Readonly<Record<string, string>> = {
   ERESTART_RESTARTBLOCK: 'Interrupted by signal',
 };
 
+const errnoTexts = new Map<string, string>();
+/** "-1 ENOENT (No such file or directory)", once per errno name */
+function errnoText(e: string): string {
+  let t = errnoTexts.get(e);
+  if (t === undefined) {
+    const r = RESTART[e];
+    if (r) t = `? ${e} (${r})`;
+    else {
+      const n = errnoNumber(e);
+      t = `-1 ${e} (${n === undefined ? e : errnoMessage(n)})`;
+    }
+    if (errnoTexts.size < 1024) errnoTexts.set(e, t);
+  }
+  return t;
+}
+
 function retText(type: string, x: Ctx): string {
   const { ev, o } = x;
   if (ev.ret === null) return '?';
-  if (ev.errno) {
-    const r = RESTART[ev.errno];
-    if (r) return o.paint.err(`? ${ev.errno} (${r})`);
-    const n = errnoNumber(ev.errno);
-    return o.paint.err(`-1 ${ev.errno} (${n === undefined ? ev.errno : errnoMessage(n)})`);
-  }
+  if (ev.errno) return o.paint.err(errnoText(ev.errno));
   const v = ev.ret;
   switch (type) {
     case 'hex':
@@ -371,32 +472,94 @@ export interface CallParts {
   failed: boolean;
 }
 
+/** One printed argument of a call, resolved from its signature (and variant) once. */
+interface ArgPlan {
+  /** argument index */
+  a: number;
+  label?: string;
+  bits?: readonly [number, number];
+  /** written by the call (out:/inout:): an unfinished line stops before the first such */
+  out: boolean;
+  print: Printer;
+}
+interface CallPlan {
+  args: ArgPlan[];
+  ret: string;
+}
+interface SyscallPlan {
+  sig: Signature;
+  rule?: VariantRule;
+  /** the plan without a variant, and per variant */
+  base?: CallPlan;
+  variants: Map<Variant, CallPlan>;
+  memo: Map<number, Variant | undefined>;
+}
+
+/**
+ * Plans by syscall name, built on first use: walking the signature row and its variant, and
+ * parsing argument types, is done once per syscall (and variant) instead of once per call.
+ */
+const plans = new Map<string, SyscallPlan | null>();
+const printers = new Map<string, Printer>();
+
+function planOf(name: string): SyscallPlan | null {
+  let p = plans.get(name);
+  if (p === undefined) {
+    const sig = SIGNATURES[name];
+    p = sig ? { sig, rule: VARIANTS[name], variants: new Map(), memo: new Map() } : null;
+    plans.set(name, p);
+  }
+  return p;
+}
+
+function callPlan(sp: SyscallPlan, variant: Variant | undefined): CallPlan {
+  let plan = variant ? sp.variants.get(variant) : sp.base;
+  if (plan) return plan;
+  const sig = sp.sig;
+  const types = variant?.args ? sig.args.map((t, i) => variant.args![i] ?? t) : sig.args;
+  const show: readonly (number | Shown)[] = variant?.show ?? types.map((_, i) => i);
+  const args: ArgPlan[] = [];
+  for (const s of show) {
+    const sh = typeof s === 'number' ? { a: s } : s;
+    const t = types[sh.a];
+    if (t === undefined) continue;
+    let print = printers.get(t);
+    if (!print) printers.set(t, (print = printerFor(t)));
+    args.push({ a: sh.a, label: sh.label, bits: sh.bits, out: t.startsWith('out:') || t.startsWith('inout:'), print });
+  }
+  plan = { args, ret: variant?.ret ?? sig.ret ?? 'int' };
+  if (variant) sp.variants.set(variant, plan);
+  else sp.base = plan;
+  return plan;
+}
+
+/** The return register as a number (for lengths); -0 as 0, as Number(String(v)) gives. */
+function retNumber(v: Int64): number {
+  return typeof v === 'number' ? v || 0 : Number(s64str(v));
+}
+
 /** Decodes a syscall event into its printed parts. */
 export function decodeSyscall(ev: SyscallEvent, opts?: FormatOptions): CallParts {
   const o = resolve(opts);
   const failed = ev.errno !== undefined;
-  const x: Ctx = { ev, o, failed, ret: ev.ret === null || failed ? -1 : Number(s64str(ev.ret)) };
-  const sig = SIGNATURES[ev.name];
+  const x: Ctx = { ev, o, failed, ret: ev.ret === null || failed ? -1 : retNumber(ev.ret) };
+  const sp = planOf(ev.name);
   const name = o.paint.name(ev.name);
-  if (!sig) {
+  if (!sp) {
     // unknown: raw registers, as strace prints syscalls it cannot decode
     return { name, args: ev.args.map((a) => (isZero(a) ? '0' : hex(a))), split: ev.args.length, ret: retText('hex', x), failed };
   }
-  const variant = variantOf(ev);
-  const types = variant?.args ? sig.args.map((t, i) => variant.args![i] ?? t) : sig.args;
-  const show: (number | Shown)[] = variant?.show ? [...variant.show] : types.map((_, i) => i);
+  const plan = callPlan(sp, sp.rule ? variantOf(ev, sp.rule, sp.memo) : undefined);
   const args: string[] = [];
   let split = -1;
-  for (const s of show) {
-    const sh = typeof s === 'number' ? { a: s } : s;
-    if (sh.bits && (lo32(ev.args[sh.bits[0]] ?? 0) & sh.bits[1]) === 0) continue;
-    const t = types[sh.a];
-    if (t === undefined) continue;
-    if (split < 0 && (t.startsWith('out:') || t.startsWith('inout:'))) split = args.length;
-    const text = argText(t, sh.a, x);
-    args.push(sh.label ? `${sh.label}=${text}` : text);
+  for (const ap of plan.args) {
+    if (ap.bits && (lo32(ev.args[ap.bits[0]] ?? 0) & ap.bits[1]) === 0) continue;
+    if (split < 0 && ap.out) split = args.length;
+    const v = ev.args[ap.a];
+    const text = v === undefined ? '?' : ap.print(v, ap.a, x);
+    args.push(ap.label ? `${ap.label}=${text}` : text);
   }
-  return { name, args, split: split < 0 ? args.length : split, ret: retText(variant?.ret ?? sig.ret ?? 'int', x), failed };
+  return { name, args, split: split < 0 ? args.length : split, ret: retText(plan.ret, x), failed };
 }
 
 function pad(line: string, column: number): string {

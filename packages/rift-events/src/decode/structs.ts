@@ -27,11 +27,18 @@ export interface StructCtx extends StringStyle {
 
 export type StructDecoder = (b: Buffer, c: StructCtx) => string;
 
+// 64-bit fields as a number when exact, else a bigint. Most values fit in 53 bits: they are read
+// as two 32-bit halves, without making a BigInt (the high half below 2^21 in magnitude).
+const TWO32 = 4294967296;
 const u64n = (b: Buffer, o: number): number | bigint => {
+  const hi = b.readUInt32LE(o + 4);
+  if (hi < 0x200000) return hi * TWO32 + b.readUInt32LE(o);
   const v = b.readBigUInt64LE(o);
   return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 };
 const i64n = (b: Buffer, o: number): number | bigint => {
+  const hi = b.readInt32LE(o + 4);
+  if (hi < 0x200000 && hi > -0x200000) return hi * TWO32 + b.readUInt32LE(o);
   const v = b.readBigInt64LE(o);
   return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 };
@@ -40,13 +47,11 @@ const str = (v: number | bigint) => String(v);
 /** File mode: S_IFREG|S_ISUID|0755. */
 export function fileMode(mode: number): string {
   const type = mode & 0o170000;
-  const parts: string[] = [];
-  if (type) parts.push(enumName('file_type', type) ?? octal(type));
-  if (mode & 0o4000) parts.push('S_ISUID');
-  if (mode & 0o2000) parts.push('S_ISGID');
-  if (mode & 0o1000) parts.push('S_ISVTX');
-  parts.push(octal(mode & 0o777));
-  return parts.join('|');
+  let s = type ? (enumName('file_type', type) ?? octal(type)) + '|' : '';
+  if (mode & 0o4000) s += 'S_ISUID|';
+  if (mode & 0o2000) s += 'S_ISGID|';
+  if (mode & 0o1000) s += 'S_ISVTX|';
+  return s + octal(mode & 0o777);
 }
 
 /** makedev(0x88, 0x3) from a Linux dev_t. */
@@ -69,18 +74,15 @@ function stat(b: Buffer, c: StructCtx): string {
   if (b.length < 144) return c.addr;
   const mode = b.readUInt32LE(24);
   const type = mode & 0o170000;
+  const dev = type === 0o20000 || type === 0o60000;
+  if (!c.verbose) return `{st_mode=${fileMode(mode)}, ${dev ? `st_rdev=${makedev(b.readBigUInt64LE(40))}` : `st_size=${str(i64n(b, 48))}`}, ...}`;
   const rdev = b.readBigUInt64LE(40);
   const size = i64n(b, 48);
-  if (!c.verbose) {
-    const dev = type === 0o20000 || type === 0o60000;
-    return `{st_mode=${fileMode(mode)}, ${dev ? `st_rdev=${makedev(rdev)}` : `st_size=${str(size)}`}, ...}`;
-  }
   const t = (o: number, n: string) => {
     const s = i64n(b, o);
     const ns = Number(b.readBigUInt64LE(o + 8));
     return `${n}=${str(s)}${isoTime(s, ns)}, ${n}_nsec=${ns}`;
   };
-  const dev = type === 0o20000 || type === 0o60000;
   return `{st_dev=${makedev(b.readBigUInt64LE(0))}, st_ino=${str(u64n(b, 8))}, st_mode=${fileMode(mode)}, st_nlink=${str(u64n(b, 16))}, ` +
     `st_uid=${b.readUInt32LE(28)}, st_gid=${b.readUInt32LE(32)}, st_blksize=${str(i64n(b, 56))}, st_blocks=${str(i64n(b, 64))}, ` +
     `${dev ? `st_rdev=${makedev(rdev)}` : `st_size=${str(size)}`}, ${t(72, 'st_atime')}, ${t(88, 'st_mtime')}, ${t(104, 'st_ctime')}}`;
@@ -146,15 +148,23 @@ function utsname(b: Buffer, c: StructCtx): string {
 /** A signal set of `bytes` bytes: [INT CHLD], or ~[...] when more than half are set. */
 export function sigsetText(b: Buffer, bytes = 8): string {
   const nsig = Math.min(bytes, b.length) * 8;
-  const set: number[] = [];
-  const unset: number[] = [];
+  // both lists are built as they go: which one prints is known at the end
+  let set = '';
+  let unset = '';
+  let nset = 0;
   for (let s = 1; s <= nsig; s++) {
-    const bit = (b[(s - 1) >> 3]! >> ((s - 1) & 7)) & 1;
-    (bit ? set : unset).push(s);
+    const name = shortSignal(s);
+    if ((b[(s - 1) >> 3]! >> ((s - 1) & 7)) & 1) {
+      set = nset++ ? set + ' ' + name : name;
+    } else unset = s - 1 > nset ? unset + ' ' + name : name;
   }
-  const names = (l: number[]) => l.map((s) => signalName(s).replace(/^SIG/, '')).join(' ');
-  if (set.length > nsig / 2) return `~[${names(unset)}]`;
-  return `[${names(set)}]`;
+  if (nset > nsig / 2) return `~[${unset}]`;
+  return `[${set}]`;
+}
+/** signal names without SIG (sets print them so), by number */
+const SHORT_SIGNALS: string[] = [];
+function shortSignal(s: number): string {
+  return (SHORT_SIGNALS[s] ??= signalName(s).replace(/^SIG/, ''));
 }
 function sigset(b: Buffer, c: StructCtx): string {
   if (!b.length) return c.addr;
@@ -294,7 +304,7 @@ function sockaddr(b: Buffer, c: StructCtx): string {
 }
 
 /** Bytes as a string bounded by -s, with "..." when more existed. */
-export function bufText(b: Buffer, total: number, c: StructCtx): string {
+export function bufText(b: Buffer, total: number, c: StringStyle & { stringSize: number }): string {
   const n = Math.min(b.length, c.stringSize, Math.max(total, 0));
   return quote(b.subarray(0, n), c) + (total > n ? '...' : '');
 }

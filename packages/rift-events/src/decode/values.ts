@@ -15,7 +15,11 @@ export function u64(v: Int64 | bigint): bigint {
 }
 /** Low 32 bits, unsigned. */
 export function lo32(v: Int64): number {
-  if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER) return v % TWO32;
+  if (typeof v === 'number') {
+    // ToUint32 is the exact value modulo 2^32 of any integer, negative or beyond 2^53 included
+    if (Number.isInteger(v)) return v >>> 0;
+    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) return v % TWO32;
+  }
   return Number(u64(v) & 0xffffffffn);
 }
 /** The C `int` a register holds. */
@@ -34,8 +38,19 @@ export function u64str(v: Int64): string {
   if (typeof v === 'number' && v >= 0) return String(v);
   return u64(v).toString();
 }
+/**
+ * A non-negative safe integer in hex digits. V8 prints a number in radix 16 quickly only when it
+ * is a small integer; above that (addresses are around 2^47) it takes a slow generic path, so
+ * the number is printed 24 bits (6 digits) at a time.
+ */
+function hexDigits(v: number): string {
+  if (v < 0x1000000) return v.toString(16);
+  const lo = v % 0x1000000;
+  const l = lo.toString(16);
+  return hexDigits((v - lo) / 0x1000000) + '000000'.slice(l.length) + l;
+}
 export function hex(v: Int64 | bigint): string {
-  if (typeof v === 'number' && v >= 0) return '0x' + v.toString(16);
+  if (typeof v === 'number' && v >= 0) return '0x' + (Number.isSafeInteger(v) ? hexDigits(v) : v.toString(16));
   return '0x' + u64(v).toString(16);
 }
 export function isZero(v: Int64): boolean {
@@ -53,37 +68,67 @@ export function octal(n: number): string {
 
 // ---- tables --------------------------------------------------------------------------------
 
-const prepared = new Map<string, { names: Map<bigint, string>; entries: Array<[string, bigint]> }>();
-function prep(name: string, t: Xlat) {
+/**
+ * A table prepared for printing, once per table: value -> name maps (as bigint, and as number
+ * for the common case of a register that is a JS number), and the flag entries in table order,
+ * also as numbers for values below 2^32 so that most flag sets are walked without BigInt.
+ */
+interface Prepared {
+  t: Xlat;
+  names: Map<bigint, string>;
+  numNames: Map<number, string>;
+  entries: Array<[string, bigint]>;
+  /** the entries that can match a value below 2^32 (0 < bits < 2^32), in table order */
+  numEntries: Array<[string, number]>;
+  /** the table of the sub-field (t.field), once looked up */
+  field?: Prepared;
+}
+const prepared = new Map<string, Prepared>();
+function prep(name: string): Prepared {
   let p = prepared.get(name);
   if (!p) {
+    const t = XLAT[name];
+    if (!t) throw new Error(`no xlat table '${name}'`);
     const entries: Array<[string, bigint]> = t.values.map(([n, v]) => [n, BigInt(v)]);
     const names = new Map<bigint, string>();
-    for (const [n, v] of entries) if (!names.has(v)) names.set(v, n);
-    p = { names, entries };
+    const numNames = new Map<number, string>();
+    for (const [n, v] of entries) {
+      if (!names.has(v)) names.set(v, n);
+      if (!numNames.has(Number(v))) numNames.set(Number(v), n);  // table values are below 2^53
+    }
+    const numEntries: Array<[string, number]> = [];
+    for (const [n, v] of entries) if (v > 0n && v < 0x100000000n) numEntries.push([n, Number(v)]);
+    p = { t, names, numNames, entries, numEntries };
     prepared.set(name, p);
   }
   return p;
 }
 
-function table(name: string): Xlat {
-  const t = XLAT[name];
-  if (!t) throw new Error(`no xlat table '${name}'`);
-  return t;
-}
-
 /** Name of a value in an enum table, or undefined. */
 export function enumName(name: string, v: number | bigint): string | undefined {
-  return prep(name, table(name)).names.get(BigInt(v));
+  if (typeof v === 'number' && Number.isInteger(v)) return prep(name).numNames.get(v);
+  return prep(name).names.get(BigInt(v));
 }
 
 /** An enum argument: its name, else the number (hex for tables marked hex). */
 export function printEnum(name: string, raw: Int64 | bigint, width: 32 | 64 = 32): string {
-  const t = table(name);
+  return enumText(prep(name), raw, width);
+}
+
+function enumText(p: Prepared, raw: Int64 | bigint, width: 32 | 64): string {
+  const t = p.t;
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && (width === 32 || t.signed || raw >= 0)) {
+    // the same as below with numbers: int32 / low 32 bits / the value itself
+    const v = width === 32 ? (t.signed ? raw | 0 : raw >>> 0) : raw;
+    const n = p.numNames.get(v);
+    if (n !== undefined) return n;
+    if (t.hex) return v < 0 ? String(v) : '0x' + v.toString(16);
+    return String(v);
+  }
   let v: bigint;
   if (t.signed) v = BigInt(typeof raw === 'bigint' ? raw : width === 32 ? int32(raw as Int64) : BigInt(s64str(raw as Int64)));
   else v = width === 32 ? BigInt(typeof raw === 'bigint' ? Number(raw & 0xffffffffn) : lo32(raw)) : typeof raw === 'bigint' ? raw : u64(raw);
-  const n = prep(name, t).names.get(v);
+  const n = p.names.get(v);
   if (n !== undefined) return n;
   if (t.hex) return v < 0n ? v.toString() : '0x' + v.toString(16);
   return v.toString();
@@ -91,7 +136,26 @@ export function printEnum(name: string, raw: Int64 | bigint, width: 32 | 64 = 32
 
 /** A flag-set argument: NAME|NAME|0xrest, walking the table in order. */
 export function printFlags(name: string, raw: Int64 | bigint, width: 32 | 64 = 64): string {
-  const t = table(name);
+  return flags(prep(name), raw, width);
+}
+
+/**
+ * printFlags / printEnum for one table and width, as a function that looks the table up on its
+ * first call only (the signature printers call these once per argument of every call).
+ */
+export function flagsPrinter(name: string, width: 32 | 64): (raw: Int64) => string {
+  let p: Prepared | undefined;
+  return (raw) => flags((p ??= prep(name)), raw, width);
+}
+export function enumPrinter(name: string): (raw: Int64) => string {
+  let p: Prepared | undefined;
+  return (raw) => enumText((p ??= prep(name)), raw, 32);
+}
+
+function flags(p: Prepared, raw: Int64 | bigint, width: 32 | 64): string {
+  if (typeof raw === 'number' && Number.isInteger(raw) && (width === 32 || (raw >= 0 && raw < TWO32))) return flags32(p, raw >>> 0);
+  if (typeof raw === 'bigint' && raw >= 0n && (width === 32 || raw < 0x100000000n)) return flags32(p, Number(raw & 0xffffffffn));
+  const t = p.t;
   let v = typeof raw === 'bigint' ? raw : u64(raw);
   if (width === 32) v &= 0xffffffffn;
   const parts: string[] = [];
@@ -108,7 +172,7 @@ export function printFlags(name: string, raw: Int64 | bigint, width: 32 | 64 = 6
     if (l) low = signalName(l);
     v &= ~m;
   }
-  for (const [n, bits] of prep(name, t).entries) {
+  for (const [n, bits] of p.entries) {
     if (bits !== 0n && (v & bits) === bits) {
       parts.push(n);
       v &= ~bits;
@@ -118,6 +182,35 @@ export function printFlags(name: string, raw: Int64 | bigint, width: 32 | 64 = 6
   if (v !== 0n) parts.push('0x' + v.toString(16));
   if (!parts.length) return t.zero ?? '0';
   return parts.join('|');
+}
+
+/** printFlags for a value below 2^32, in number arithmetic (`>>> 0` keeps results unsigned). */
+function flags32(p: Prepared, v: number): string {
+  const t = p.t;
+  let out = '';
+  if (t.field) {
+    const m = t.field.mask;
+    const f = (v & m) >>> 0;
+    if (f !== 0 || t.field.always) out = enumText((p.field ??= prep(t.field.table)), f, 64);
+    v = (v & ~m) >>> 0;
+  }
+  let low: string | undefined;
+  if (t.low) {
+    const l = (v & t.low.mask) >>> 0;
+    if (l) low = signalName(l);
+    v = (v & ~t.low.mask) >>> 0;
+  }
+  const entries = p.numEntries;
+  for (let i = 0; i < entries.length && v !== 0; i++) {
+    const bits = entries[i]![1];
+    if ((v & bits) >>> 0 === bits) {
+      out = out ? out + '|' + entries[i]![0] : entries[i]![0];
+      v = (v & ~bits) >>> 0;
+    }
+  }
+  if (low) out = out ? out + '|' + low : low;
+  if (v !== 0) out = (out ? out + '|0x' : '0x') + hexDigits(v);
+  return out || (t.zero ?? '0');
 }
 
 // ---- signals -------------------------------------------------------------------------------
