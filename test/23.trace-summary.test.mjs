@@ -30,6 +30,14 @@ t.test('calls and errors equal strace -c -f on a shell pipeline', async (t) => {
   const want = table(readFileSync(s, 'utf8'));
   const got = table(readFileSync(r, 'utf8'));
   t.ok(Object.keys(want).length > 20, `${Object.keys(want).length} rows`);
+  // Two runs: when sh's SIGCHLD handler runs (and whether its rt_sigreturn restarts an
+  // interrupted call, which strace and rift count as an error) depends on scheduling. The
+  // signal-driven row, and so the total, are compared by presence only.
+  for (const rows of [want, got]) {
+    t.ok(rows.total, 'a total row');
+    delete rows.total;
+    if (rows.rt_sigreturn) rows.rt_sigreturn = 'present';
+  }
   t.same(got, want);
 });
 
