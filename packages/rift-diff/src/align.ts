@@ -3,10 +3,14 @@
  *
  * Each input is split into per-thread sequences (by canonical thread name). While the heads of a
  * thread's two sequences are equal they are matched in lock-step and dropped at once, so two equal
- * traces of any length cost one batch of memory. At a mismatch, a window of up to `window` events
- * of each side is diffed (Myers, jsdiff's diffArrays); the first block of changes is reported and
- * lock-step resumes at the common run after it. Changed events are paired on their identity
- * (event type and syscall name) with a second, small diff.
+ * traces of any length cost one batch of memory; while nothing at all is held, the caller hands
+ * equal pairs straight to `matched` (no queues). At a mismatch, firstSync (Myers' greedy search)
+ * finds where the two sequences meet again: the fewest edits after which `SYNC_RUN` events in a row
+ * are equal, within a window of at most `window` events per side. What comes before that point is
+ * settled with a real diff of it (jsdiff's diffArrays) and lock-step resumes. The search runs on
+ * the events at hand as soon as there is a mismatch, and waits for a whole window only when those
+ * are not enough to be sure. Changed events are paired on their identity (event type and syscall
+ * name) with a second, small diff.
  *
  * Memory: at most about `window` events per side per diverging thread, plus what the two
  * streams' thread interleavings drift apart; `maxBuffer` caps the total (beyond it, the largest
@@ -14,13 +18,13 @@
  */
 import { diffArrays } from 'diff';
 import type { Event } from '@rift/events';
-import type { NormEvent } from './normalize.js';
+import { sameNorm, type NormEvent } from './normalize.js';
 
 export interface Item {
   ev: Event;
   ne: NormEvent;
   /** line number in its file */
-  line: number;
+  readonly line: number;
 }
 
 export type Op =
@@ -33,7 +37,7 @@ export type Op =
 export type OpSink = (thread: string, op: Op, anchor: number) => boolean | void;
 
 export interface AlignOptions {
-  /** events per side diffed at once after a mismatch (default 4000) */
+  /** most events per side held, after a mismatch, to find where the two meet again (default 4000) */
   window?: number;
   /** most events held in memory (default max(16 × window, 100000)) */
   maxBuffer?: number;
@@ -62,9 +66,105 @@ class Deque<T> {
     }
     return v;
   }
+  /** the i-th item from the head */
+  at(i: number): T {
+    return this.items[this.head + i]!;
+  }
   slice(n: number): T[] {
     return this.items.slice(this.head, this.head + n);
   }
+}
+
+/** Equal events in a row that count as the two sides meeting again after a difference. */
+const SYNC_RUN = 8;
+/** Edits tried comparing events directly before the window's events are numbered by key. */
+const QUICK_EDITS = 64;
+
+/**
+ * Where two sequences a[0..na) and b[0..nb) (whose first elements differ) meet again: greedy
+ * forward Myers (O((na+nb)·D)), stopping at the smallest number of edits D for which a path is
+ * followed by `run` equal pairs in a row, or reaches the end of both sides when both streams end
+ * there (aEnd, bEnd). Of the meeting points with that D, the earliest (fewest events before it). Returns the number of events of a and b
+ * before the meeting point, or undefined when it would take more than maxD edits. Unlike a diff of
+ * the whole window, the window's cut-off tail costs nothing: an offset of k events is k edits.
+ *
+ * `touched`: the search met the end of a side that is not its stream's end (a run cut short
+ * there before it was long enough, or a step it could not take). When it did not, a longer window
+ * would give the same answer, so an answer found on the events at hand need not wait for a whole
+ * window.
+ */
+export function firstSync(
+  na: number,
+  nb: number,
+  aEnd: boolean,
+  bEnd: boolean,
+  run: number,
+  maxD: number,
+  eq: (i: number, j: number) => boolean,
+): { x: number; y: number; touched: boolean } | undefined {
+  maxD = Math.min(maxD, na + nb);
+  const off = maxD + 1;
+  // v[off + k]: furthest x reached on diagonal k = x - y, -1 when not reached
+  const v = new Int32Array(2 * maxD + 3).fill(-1);
+  let touched = false;
+  for (let d = 0; d <= maxD; d++) {
+    let bx = -1;
+    let by = -1;
+    for (let k = -d; k <= d; k += 2) {
+      let x: number;
+      if (d === 0) x = 0;
+      else {
+        const down = v[off + k + 1]!;  // from diagonal k+1, one event only in b: y + 1
+        const right = v[off + k - 1]!;  // from diagonal k-1, one event only in a: x + 1
+        const canDown = down >= 0 && down - k <= nb;
+        const canRight = right >= 0 && right + 1 <= na;
+        if ((down >= 0 && !canDown && !bEnd) || (right >= 0 && !canRight && !aEnd)) touched = true;
+        if (canDown && (!canRight || right < down)) x = down;
+        else if (canRight) x = right + 1;
+        else continue;
+      }
+      let y = x - k;
+      const x0 = x;
+      const y0 = y;
+      while (x < na && y < nb && eq(x, y)) {
+        x++;
+        y++;
+      }
+      v[off + k] = x;
+      // (the end of one side only is no meeting point: what the other has left is still to come)
+      const met = x - x0 >= run || (x === na && y === nb && aEnd && bEnd);
+      // a run long enough already would only be longer: the same meeting point
+      if (!met && ((x === na && !aEnd) || (y === nb && !bEnd))) touched = true;
+      if (met) {
+        // the run may have begun before the point this path joined it (the furthest point on
+        // the diagonal): back to its start, as cheap (an equal pair costs no edit)
+        let sx = x0;
+        let sy = y0;
+        while (sx > 0 && sy > 0 && eq(sx - 1, sy - 1)) {
+          sx--;
+          sy--;
+        }
+        if (bx < 0 || sx + sy < bx + by) {
+          bx = sx;
+          by = sy;
+        }
+      }
+    }
+    if (bx >= 0) return { x: bx, y: by, touched };
+  }
+  return undefined;
+}
+
+/** The first j > 0 at which y[j..) starts with the first `run` elements of x (all of x if shorter); -1 if none. */
+function findRun(x: Int32Array, nx: number, y: Int32Array, ny: number, run: number): number {
+  const r = Math.min(run, nx);
+  if (r === 0) return -1;
+  for (let j = 1; j + r <= ny; j++) {
+    let k = 0;
+    while (k < r && x[k] === y[j + k]) k++;
+    if (k === r) return j;
+  }
+  return -1;
 }
 
 interface ThreadState {
@@ -107,6 +207,14 @@ export class Aligner {
       this.threads.set(name, t);
     }
     return t;
+  }
+
+  /**
+   * Two equal events of the same thread while nothing is held (`buffered` is 0): matched at once,
+   * as run() would after pushing them.
+   */
+  matched(a: Item, b: Item): void {
+    this.emit(this.state(a.ne.thread), { op: '=', a, b });
   }
 
   push(side: 'a' | 'b', item: Item): void {
@@ -204,7 +312,7 @@ export class Aligner {
       }
       const a = qa.peek()!;
       const b = qb.peek()!;
-      if (a.ne.key === b.ne.key) {
+      if (sameNorm(a.ne, b.ne)) {
         this.emit(t, { op: '=', a: this.take(qa), b: this.take(qb) });
         continue;
       }
@@ -212,50 +320,121 @@ export class Aligner {
         this.diffWindow(t, false);
         continue;
       }
+      // not a whole window yet: settle now if the events at hand already tell where they meet again
+      if (this.early(t)) continue;
       this.waiting.add(t);
       return;
     }
   }
 
-  /** Diffs a window at a mismatch and settles its first block of changes. */
+  /**
+   * At a mismatch: finds where, within the window, the two sides meet again (firstSync), settles
+   * what comes before that point (a real diff of it, so a change, a few events only in a or b, or
+   * several such blocks with short common runs between them), and leaves the rest to lock-step.
+   * Beyond `maxEdit` edits, the next events of one side found further on in the other's window
+   * make the events before them only in that other side; failing that, half of each side's window
+   * is settled as differences and the search starts again (an insertion longer than the window
+   * is not found: the thread's events after it count as differences).
+   */
   private diffWindow(t: ThreadState, forced: boolean): void {
+    const { qa, qb } = t;
+    if (forced) {
+      // over the buffer cap, the heads may be equal: their common run first
+      let n = 0;
+      while (n < qa.length && n < qb.length && sameNorm(qa.at(n).ne, qb.at(n).ne)) n++;
+      if (n > 0) {
+        for (let i = 0; i < n && !this.stopped; i++) this.emit(t, { op: '=', a: this.take(qa), b: this.take(qb) });
+        return;
+      }
+    }
+    const na = Math.min(this.window, qa.length);
+    const nb = Math.min(this.window, qb.length);
+    const aEnd = na === qa.length && this.eofA;
+    const bEnd = nb === qb.length && this.eofB;
+    const run = Math.min(SYNC_RUN, Math.max(1, this.window >> 3));
+    // most differences are a few edits: compare the events themselves...
+    const sync = firstSync(na, nb, aEnd, bEnd, run, Math.min(QUICK_EDITS, this.maxEdit), (i, j) => sameNorm(qa.at(i).ne, qb.at(j).ne));
+    if (sync) {
+      this.settle(t, sync.x, sync.y);
+      return;
+    }
+    // ...and only for more, number the window's events by key and compare numbers
+    const codes = new Map<string, number>();
+    const code = (it: Item): number => {
+      let c = codes.get(it.ne.key);
+      if (c === undefined) codes.set(it.ne.key, (c = codes.size));
+      return c;
+    };
+    const ca = new Int32Array(na);
+    const cb = new Int32Array(nb);
+    for (let i = 0; i < na; i++) ca[i] = code(qa.at(i));
+    for (let j = 0; j < nb; j++) cb[j] = code(qb.at(j));
+    const far = this.maxEdit > QUICK_EDITS ? firstSync(na, nb, aEnd, bEnd, run, this.maxEdit, (i, j) => ca[i] === cb[j]) : undefined;
+    if (far) {
+      this.settle(t, far.x, far.y);
+      return;
+    }
+    // More edits than that: still, one side's next events further on in the other's window mean
+    // events only in that other side, up to the window's length.
+    const inB = findRun(ca, na, cb, nb, run);
+    const inA = findRun(cb, nb, ca, na, run);
+    if (inB > 0 && (inA < 0 || inB <= inA)) {
+      this.settle(t, 0, inB);
+      return;
+    }
+    if (inA > 0) {
+      this.settle(t, inA, 0);
+      return;
+    }
+    // no meeting point in the window: settle half of it and look again
+    const dels: Item[] = [];
+    const ins: Item[] = [];
+    for (let i = Math.ceil(na / 2); i > 0; i--) dels.push(this.take(qa));
+    for (let i = Math.ceil(nb / 2); i > 0; i--) ins.push(this.take(qb));
+    this.pair(t, dels, ins);
+  }
+
+  /**
+   * Before a whole window is at hand: the quick search on the events there are, settled only when
+   * it did not reach their end (then a whole window would give the same answer).
+   */
+  private early(t: ThreadState): boolean {
     const { qa, qb } = t;
     const na = Math.min(this.window, qa.length);
     const nb = Math.min(this.window, qb.length);
-    const wa = qa.slice(na);
-    const wb = qb.slice(nb);
-    const complete = na === qa.length && this.eofA && nb === qb.length && this.eofB;
-    const res = diffArrays(
-      wa.map((i) => i.ne.key),
-      wb.map((i) => i.ne.key),
-      { maxEditLength: this.maxEdit },
-    );
-    let da = 0;
-    let db = 0;
-    let synced = false;
-    if (res) {
-      for (const c of res) {
-        if (!c.added && !c.removed) {
-          synced = da + db > 0;
-          if (synced) break;
-          // a common run first: only when forced (no mismatch at the heads)
-          for (let i = 0; i < c.count; i++) this.emit(t, { op: '=', a: this.take(qa), b: this.take(qb) });
-          continue;
-        }
-        if (c.removed) da += c.count;
-        else db += c.count;
+    if (na < 2 || nb < 2) return false;
+    const aEnd = na === qa.length && this.eofA;
+    const bEnd = nb === qb.length && this.eofB;
+    const run = Math.min(SYNC_RUN, Math.max(1, this.window >> 3));
+    const sync = firstSync(na, nb, aEnd, bEnd, run, Math.min(QUICK_EDITS, this.maxEdit), (i, j) => sameNorm(qa.at(i).ne, qb.at(j).ne));
+    if (!sync || sync.touched) return false;
+    this.settle(t, sync.x, sync.y);
+    return true;
+  }
+
+  /** Settles the first x events of a and y of b: their diff, blocks of changes paired. */
+  private settle(t: ThreadState, x: number, y: number): void {
+    const { qa, qb } = t;
+    const res =
+      x && y
+        ? diffArrays(
+            qa.slice(x).map((i) => i.ne.key),
+            qb.slice(y).map((i) => i.ne.key),
+          )
+        : [{ count: x, removed: true, added: false }, { count: y, removed: false, added: true }];
+    let dels: Item[] = [];
+    let ins: Item[] = [];
+    for (const c of res) {
+      if (c.removed) for (let i = 0; i < c.count; i++) dels.push(this.take(qa));
+      else if (c.added) for (let i = 0; i < c.count; i++) ins.push(this.take(qb));
+      else {
+        this.pair(t, dels, ins);
+        dels = [];
+        ins = [];
+        for (let i = 0; i < c.count && !this.stopped; i++) this.emit(t, { op: '=', a: this.take(qa), b: this.take(qb) });
       }
+      if (this.stopped) return;
     }
-    if (!synced && !complete) {
-      // no common run after the changes inside the window: settle half of it and look again
-      da = res ? Math.ceil(da / 2) : Math.ceil(qa.length ? Math.min(na, qa.length) / 2 : 0);
-      db = res ? Math.ceil(db / 2) : Math.ceil(qb.length ? Math.min(nb, qb.length) / 2 : 0);
-      if (!forced && da + db === 0) da = Math.min(1, qa.length);
-    }
-    const dels: Item[] = [];
-    const ins: Item[] = [];
-    for (let i = 0; i < da && qa.length; i++) dels.push(this.take(qa));
-    for (let i = 0; i < db && qb.length; i++) ins.push(this.take(qb));
     this.pair(t, dels, ins);
   }
 
@@ -284,7 +463,7 @@ export class Aligner {
         else {
           const a = dels[ia++]!;
           const b = ins[ib++]!;
-          this.emit(t, a.ne.key === b.ne.key ? { op: '=', a, b } : { op: '~', a, b });
+          this.emit(t, sameNorm(a.ne, b.ne) ? { op: '=', a, b } : { op: '~', a, b });
         }
       }
     }

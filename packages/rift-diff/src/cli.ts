@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('q', { alias: 'brief', type: 'boolean', default: false, describe: 'report only whether they differ; stop at the first difference' })
     .option('s', { alias: 'report-identical', type: 'boolean', default: false, describe: 'say so when the recordings are the same' })
     .option('color', { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'colour the diff (auto: on a terminal; NO_COLOR, FORCE_COLOR honoured)' })
-    .option('window', { type: 'number', default: 4000, describe: 'events per side diffed at once after a mismatch (memory bound)' })
+    .option('window', { type: 'number', default: 4000, describe: 'most events per side held after a difference to find where the runs meet again (memory bound)' })
     .option('lenient', { type: 'boolean', default: false, describe: 'skip bad lines instead of failing' })
     .strictOptions()
     .help('h')

@@ -4,17 +4,19 @@
  *   const r = await diffFiles('a.ndjson', 'b.ndjson', { context: 3 });
  *   r.same, r.summary, r.first (the first divergence with its context)
  *
- * Both inputs are streamed (see align.ts for the memory bound).
+ * Both inputs are streamed (see align.ts for the memory bound). While the two streams agree they
+ * are walked in lock-step, one event of each at a time, and nothing is kept; from the first
+ * mismatch the per-thread Aligner takes over until it holds nothing again.
  */
 import { openEvents, selectNames, type Event, type EventSource } from '@rift/events';
 import { Aligner, type Item, type Op } from './align.js';
 import { ignoredFields, type Field } from './fields.js';
-import { Normaliser } from './normalize.js';
+import { Normaliser, sameNorm, type NormEvent } from './normalize.js';
 import { explain, formatEvent } from './format.js';
 
 export { FIELDS, FIELD_NAMES, FieldError, ignoredFields, type Field } from './fields.js';
 export { Normaliser, type Norm, type NormEvent } from './normalize.js';
-export { Aligner, type Item, type Op } from './align.js';
+export { Aligner, firstSync, type Item, type Op } from './align.js';
 export { formatEvent, explain } from './format.js';
 export { renderText, renderJson } from './report.js';
 
@@ -27,7 +29,7 @@ export interface DiffOptions {
   syscalls?: string;
   /** events of context around the first divergence (default 3) */
   context?: number;
-  /** events per side diffed at once after a mismatch (default 4000) */
+  /** most events per side held, after a mismatch, to find where the two meet again (default 4000) */
   window?: number;
   /** most events held in memory at once (default max(16 × window, 100000)) */
   maxBuffer?: number;
@@ -104,7 +106,7 @@ export interface DiffResult {
   stoppedEarly: boolean;
   /** the memory cap forced decisions: counts may be off */
   approximate: boolean;
-  /** most events held in memory at once */
+  /** most events the aligner held at once, after a mismatch (besides the batch being read: 1024 per side) */
   peakBuffered: number;
   window: number;
 }
@@ -123,7 +125,9 @@ interface Hunk {
 }
 
 interface ThreadSt {
+  /** the last `context` alike ops before the thread's first change (circular, from rpos) */
   ring: Op[];
+  rpos: number;
   inChange: boolean;
   hunk?: Hunk;
   tried: boolean;
@@ -135,6 +139,8 @@ class Collector {
   summary: Summary = { alike: 0, onlyA: 0, onlyB: 0, changed: 0, places: 0, threads: 0 };
   best?: Hunk;
   private st = new Map<string, ThreadSt>();
+  private lastName?: string;
+  private last?: ThreadSt;
 
   constructor(
     private readonly context: number,
@@ -142,8 +148,10 @@ class Collector {
   ) {}
 
   op = (thread: string, op: Op, anchor: number): boolean => {
-    let s = this.st.get(thread);
-    if (!s) this.st.set(thread, (s = { ring: [], inChange: false, tried: false, differs: false }));
+    let s = thread === this.lastName ? this.last : this.st.get(thread);
+    if (!s) this.st.set(thread, (s = { ring: [], rpos: 0, inChange: false, tried: false, differs: false }));
+    this.lastName = thread;
+    this.last = s;
     const U = this.context;
     if (op.op === '=') {
       this.summary.alike++;
@@ -154,8 +162,8 @@ class Collector {
         h.trailing++;
         if (h.trailing > 2 * U || (h.cut && h.trailing >= U)) this.close(h);
       } else if (!s.tried && U > 0) {
-        s.ring.push(op);
-        if (s.ring.length > U) s.ring.shift();
+        s.ring[s.rpos] = op;
+        s.rpos = s.rpos + 1 === U ? 0 : s.rpos + 1;
       }
       return false;
     }
@@ -181,7 +189,9 @@ class Collector {
       const anchorB = op.op === '-' ? Infinity : op.b.ev.seq;
       const b = this.best;
       if (!b || anchor < b.anchor || (anchor === b.anchor && anchorB < b.anchorB)) {
-        s.hunk = this.best = { thread, anchor, anchorB, ops: [...s.ring, op], trailing: 0, closed: false, cut: false, changes: 1 };
+        // the ring in order: oldest at rpos once it has wrapped
+        const before = s.ring.length < U ? s.ring : [...s.ring.slice(s.rpos), ...s.ring.slice(0, s.rpos)];
+        s.hunk = this.best = { thread, anchor, anchorB, ops: [...before, op], trailing: 0, closed: false, cut: false, changes: 1 };
       }
       s.ring = [];
     }
@@ -238,39 +248,129 @@ function divergence(h: Hunk): Divergence {
   return d;
 }
 
-/** Compares two already opened streams. */
+/**
+ * An event with its normal form. Its line number is only worked out when it is shown: the
+ * source's, or when the source does not keep them (lineNumbers: false), counted: without skipped
+ * lines (not lenient), the n-th event is on line n + 1, after the header.
+ */
+class SourceItem implements Item {
+  constructor(
+    readonly ev: Event,
+    readonly ne: NormEvent,
+    private readonly src: EventSource,
+    private readonly n: number,
+  ) {}
+  get line(): number {
+    return this.src.lineOf(this.ev) || this.n + 1;
+  }
+}
+
+interface Side {
+  name: 'a' | 'b';
+  src: EventSource;
+  it: AsyncIterator<Event[]>;
+  norm: Normaliser;
+  /** the current batch and the next event in it */
+  batch: Event[];
+  i: number;
+  read: number;
+  compared: number;
+  eof: boolean;
+}
+
+/**
+ * Compares two already opened streams. Line numbers in the result are the sources' (lineOf), or
+ * counted when a source does not keep them (exact unless it skips bad lines).
+ */
 export async function diffSources(srcA: EventSource, srcB: EventSource, opts: DiffOptions = {}): Promise<DiffResult> {
   const ignored = ignoredFields(opts.ignore, opts.compare);
   const only = opts.syscalls !== undefined ? selectNames(opts.syscalls) : undefined;
   const context = Math.max(0, opts.context ?? 3);
   const collector = new Collector(context, opts.brief ?? false);
   const aligner = new Aligner(collector.op, { window: opts.window, maxBuffer: opts.maxBuffer });
-  const sides = {
-    a: { src: srcA, it: srcA.batches()[Symbol.asyncIterator](), norm: new Normaliser(ignored, srcA.header), read: 0, compared: 0, eof: false },
-    b: { src: srcB, it: srcB.batches()[Symbol.asyncIterator](), norm: new Normaliser(ignored, srcB.header), read: 0, compared: 0, eof: false },
-  };
-  while (!(sides.a.eof && sides.b.eof) && !aligner.stopped) {
-    let side: 'a' | 'b';
-    if (sides.a.eof) side = 'b';
-    else if (sides.b.eof) side = 'a';
-    else {
-      const need = aligner.needs();
-      if (need.a !== need.b) side = need.a ? 'a' : 'b';
-      else side = sides.a.read <= sides.b.read ? 'a' : 'b';
+  const side = (name: 'a' | 'b', src: EventSource): Side => ({
+    name,
+    src,
+    it: src.batches()[Symbol.asyncIterator](),
+    norm: new Normaliser(ignored, src.header),
+    batch: [],
+    i: 0,
+    read: 0,
+    compared: 0,
+    eof: false,
+  });
+  const sides = { a: side('a', srcA), b: side('b', srcB) };
+  const A = sides.a;
+  const B = sides.b;
+
+  /** The next compared event of the side's current batch (every event goes through its normaliser). */
+  const next = (s: Side): Item | undefined => {
+    const batch = s.batch;
+    while (s.i < batch.length) {
+      const ev = batch[s.i++]!;
+      s.read++;
+      const ne = s.norm.event(ev);
+      if (!ne) continue;
+      if (only && (ev.type !== 'syscall' || !only.has(ev.name))) continue;
+      s.compared++;
+      return new SourceItem(ev, ne, s.src, s.read);
     }
-    const s = sides[side];
+    return undefined;
+  };
+  /** Reads the side's next batch; false at the end of its stream. */
+  const refill = async (s: Side): Promise<boolean> => {
     const r = await s.it.next();
+    s.i = 0;
     if (r.done) {
+      s.batch = [];
       s.eof = true;
-      aligner.setEof(side);
+      aligner.setEof(s.name);
+      return false;
+    }
+    s.batch = r.value;
+    return true;
+  };
+
+  // heads taken by the lock-step walk, not yet matched
+  let ha: Item | undefined;
+  let hb: Item | undefined;
+  while (!(A.eof && B.eof) && !aligner.stopped) {
+    if (aligner.buffered === 0 && !A.eof && !B.eof) {
+      // Lock-step: while the aligner holds nothing, equal pairs of the same thread are matched
+      // as they come, with no queue, no key and no diff.
+      for (;;) {
+        if (!ha && !(ha = next(A))) break;
+        if (!hb && !(hb = next(B))) break;
+        if (ha.ne.thread !== hb.ne.thread || !sameNorm(ha.ne, hb.ne)) {
+          aligner.push('a', ha);
+          aligner.push('b', hb);
+          ha = hb = undefined;
+          break;
+        }
+        aligner.matched(ha, hb);
+        ha = hb = undefined;
+      }
+      if (aligner.buffered === 0) {
+        // a batch ran out
+        const s = ha ? B : A;
+        if (!(await refill(s))) {
+          const held = ha ?? hb;
+          if (held) aligner.push(s === A ? 'b' : 'a', held);
+          ha = hb = undefined;
+        } else continue;
+      }
     } else {
-      for (const ev of r.value) {
-        s.read++;
-        const ne = s.norm.event(ev);
-        if (!ne) continue;
-        if (only && (ev.type !== 'syscall' || !only.has(ev.name))) continue;
-        s.compared++;
-        aligner.push(side, { ev, ne, line: s.src.lineOf(ev) });
+      // The aligner holds events: hand it whole batches, of the side it needs.
+      let s: Side;
+      if (A.eof) s = B;
+      else if (B.eof) s = A;
+      else {
+        const need = aligner.needs();
+        if (need.a !== need.b) s = need.a ? A : B;
+        else s = A.read <= B.read ? A : B;
+      }
+      if (s.i < s.batch.length || (await refill(s))) {
+        for (let item = next(s); item; item = next(s)) aligner.push(s.name, item);
       }
     }
     aligner.process();
@@ -309,7 +409,10 @@ export async function diffSources(srcA: EventSource, srcB: EventSource, opts: Di
 
 /** Compares two stream v1 files ('-' = stdin). Bad input throws StreamError (FILE:LINE: reason). */
 export async function diffFiles(pathA: string, pathB: string, opts: DiffOptions = {}): Promise<DiffResult> {
-  const a = await openEvents(pathA, { lenient: opts.lenient });
-  const b = await openEvents(pathB, { lenient: opts.lenient });
+  // each event's line is only needed from the reader when bad lines may be skipped (lenient);
+  // otherwise it is counted, which spares the reader a map entry per event
+  const ro = { lenient: opts.lenient, lineNumbers: opts.lenient === true };
+  const a = await openEvents(pathA, ro);
+  const b = await openEvents(pathB, ro);
   return diffSources(a, b, opts);
 }

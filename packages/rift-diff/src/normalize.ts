@@ -1,23 +1,88 @@
 /**
  * Normalisation: each event becomes a plain value (`Norm`) from which the noise of a run has been
- * taken out (timestamps, addresses, pids, random bytes, clock readings...), and a `key` (its JSON)
- * that two events share exactly when they count as the same. One Normaliser per input stream: it
- * is stateful (pid and fd maps) and must see the events in stream order.
+ * taken out (timestamps, addresses, pids, random bytes, clock readings...). Two events count as the
+ * same exactly when their norms are equal (`sameNorm`), that is when their `key`s (the JSON of the
+ * norm) are equal; the key is only built when asked for (the sequence diff after a mismatch needs
+ * it, lock-step matching does not). One Normaliser per input stream: it is stateful (pid and fd
+ * maps) and must see the events in stream order.
+ *
+ * This runs once per event of both inputs, so it avoids what does not need to be made per event:
+ * the signature lookups are cached per syscall name, no key string unless asked for, struct bytes
+ * are decoded into a scratch buffer.
  */
-import { captureBytes, parseArgSpec, signatureOf, type ArgSpec, type Capture, type Event, type Header, type Int64, type SyscallEvent } from '@rift/events';
-import type { Field } from './fields.js';
+import { parseArgSpec, signatureOf, type ArgSpec, type Capture, type Event, type Header, type Int64, type Signature, type SyscallEvent } from '@rift/events';
+import { FIELD_NAMES, type Field } from './fields.js';
 
 export type NormValue = string | number | boolean | null | NormValue[] | { [k: string]: NormValue };
 export type Norm = { [k: string]: NormValue };
 
 export interface NormEvent {
   /** canonical thread name: the per-thread sequence this event belongs to */
-  thread: string;
+  readonly thread: string;
   /** what is compared */
-  norm: Norm;
-  /** JSON of norm: equal keys = same event */
-  key: string;
+  readonly norm: Norm;
+  /** JSON of norm: equal keys = same event (built on first use) */
+  readonly key: string;
   /** coarse identity (event type and syscall name): changed events pair up on it */
+  readonly id: string;
+}
+
+class NormEv implements NormEvent {
+  private k: string | undefined;
+  constructor(
+    readonly thread: string,
+    readonly norm: Norm,
+    readonly id: string,
+  ) {}
+  get key(): string {
+    return (this.k ??= JSON.stringify(this.norm));
+  }
+}
+
+/** Equal norms: what equal keys mean, without building the keys. */
+export function sameNorm(a: NormEvent, b: NormEvent): boolean {
+  if (a.id !== b.id) return false;  // the id follows from the norm (t, name, kind, sig)
+  return sameValue(a.norm, b.norm);
+}
+
+/**
+ * Deep equality of two NormValues as their JSON would see it. Norms hold no undefined values, and
+ * every kind of norm object is built by one piece of code adding its keys in a fixed order, so the
+ * same keys with the same values means the same JSON. (No allocation: this runs on every pair.)
+ */
+function sameValue(x: NormValue | undefined, y: NormValue | undefined): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameValue(x[i], y[i])) return false;
+    return true;
+  }
+  if (Array.isArray(y)) return false;
+  let n = 0;
+  for (const k in x) {
+    if (!sameValue(x[k], y[k])) return false;  // a key y lacks: undefined there
+    n++;
+  }
+  for (const _ in y) n--;
+  return n === 0;
+}
+
+/** How an argument is normalised (by its signature type; decided once per syscall name). */
+const enum Arg {
+  Plain,
+  Addr,
+  Fd,
+  Pid,
+  MaybeAddr,
+}
+
+interface SysInfo {
+  sig: Signature | undefined;
+  specs: (ArgSpec | undefined)[];
+  kinds: Arg[];
+  /** the return type: sig.ret, 'int' with a signature, none without */
+  rt: string | undefined;
   id: string;
 }
 
@@ -36,7 +101,8 @@ function isZero(v: Int64): boolean {
 }
 
 function looksLikeAddress(v: Int64): boolean {
-  const b = typeof v === 'number' ? (Number.isInteger(v) ? BigInt(v) : 0n) : BigInt(v);
+  if (typeof v === 'number') return v >= 0x1_0000_0000 && v < 0x8000_0000_0000 && Number.isInteger(v);
+  const b = BigInt(v);
   return b >= ADDR_MIN && b < ADDR_MAX;
 }
 
@@ -52,6 +118,9 @@ export class Normaliser {
   private outside = 0;
   /** per canonical pid: fd number -> order of first appearance (fd field ignored) */
   private fds = new Map<string, Map<number, number>>();
+  private sys = new Map<string, SysInfo>();
+  /** the ignored fields, looked up once */
+  private readonly ig: Record<Field, boolean>;
 
   constructor(
     private readonly ignore: ReadonlySet<Field>,
@@ -59,15 +128,30 @@ export class Normaliser {
   ) {
     // attach mode: the attached pids are the roots, in the order given
     for (const p of header?.pids ?? []) this.names.set(p, String(++this.roots));
+    this.ig = Object.fromEntries([...FIELD_NAMES].map((f) => [f, ignore.has(f)])) as Record<Field, boolean>;
   }
 
-  private has(f: Field): boolean {
-    return this.ignore.has(f);
+  private sysInfo(name: string): SysInfo {
+    let info = this.sys.get(name);
+    if (info) return info;
+    const sig = signatureOf(name);
+    const specs = sig ? sig.args.map((a) => parseArgSpec(a)) : [];
+    const kinds = specs.map((spec): Arg => {
+      const type = spec?.type;
+      if (spec?.capture || type === 'ptr' || type === 'hex') return Arg.Addr;
+      if (type === 'fd' || type === 'dirfd') return Arg.Fd;
+      if (type === 'pid') return Arg.Pid;
+      if (type === undefined || type === 'ulong') return Arg.MaybeAddr;
+      return Arg.Plain;
+    });
+    info = { sig, specs, kinds, rt: sig?.ret ?? (sig ? 'int' : undefined), id: `syscall:${name}` };
+    this.sys.set(name, info);
+    return info;
   }
 
   /** Canonical name of a thread or process seen as an event's tid/pid. */
   private who(n: number): string {
-    if (!this.has('pid')) return String(n);
+    if (!this.ig.pid) return String(n);
     let name = this.names.get(n);
     if (name === undefined) {
       name = String(++this.roots);
@@ -79,7 +163,7 @@ export class Normaliser {
   /** A pid value in an argument or result: 0 and -1 keep their meaning, a negative pid is a group. */
   private pidValue(v: Int64 | undefined | null): NormValue {
     if (v === undefined || v === null) return null;
-    if (!this.has('pid')) return v;
+    if (!this.ig.pid) return v;
     let n = Number(v);
     if (!Number.isSafeInteger(n)) return v;
     if (n >= 0x8000_0000 && n < 0x1_0000_0000) n = n | 0;  // a pid_t register read as unsigned
@@ -94,12 +178,12 @@ export class Normaliser {
   }
 
   private addr(v: Int64): NormValue {
-    if (!this.has('addr')) return v;
+    if (!this.ig.addr) return v;
     return isZero(v) ? 0 : '*';
   }
 
   private fd(proc: string, v: Int64): NormValue {
-    if (!this.has('fd')) return v;
+    if (!this.ig.fd) return v;
     const n = num(v);
     if (n === undefined || n < 3 || n > 0x7fffffff) return v;  // 0-2 by convention, AT_FDCWD, errors
     let m = this.fds.get(proc);
@@ -114,7 +198,7 @@ export class Normaliser {
 
   /** /proc/PID/... in paths names the pid's canonical name. */
   private procPaths(s: string): string {
-    if (!this.has('pid') || !s.includes('/proc/')) return s;
+    if (!this.ig.pid || !s.includes('/proc/')) return s;
     return s.replace(/\/proc\/(\d+)(?=\/|$)/g, (all, p: string) => {
       const name = this.names.get(Number(p));
       return name === undefined ? all : `/proc/<p${name}>`;
@@ -130,15 +214,17 @@ export class Normaliser {
     let norm: Norm;
     let id: string = ev.type;
     switch (ev.type) {
-      case 'syscall':
-        if (ev.name === 'futex' && this.has('futex')) return undefined;
+      case 'syscall': {
+        if (ev.name === 'futex' && this.ig.futex) return undefined;
         thread = this.who(ev.tid);
-        norm = this.syscall(ev);
-        id = `syscall:${ev.name}`;
+        const info = this.sysInfo(ev.name);
+        norm = this.syscall(ev, info);
+        id = info.id;
         break;
+      }
       case 'spawn': {
         thread = this.who(ev.tid);
-        if (this.has('pid')) {
+        if (this.ig.pid) {
           const n = (this.spawned.get(thread) ?? 0) + 1;
           this.spawned.set(thread, n);
           const child = `${thread}.${n}`;
@@ -150,7 +236,7 @@ export class Normaliser {
         break;
       }
       case 'exec':
-        if (ev.oldTid !== undefined && this.has('pid')) {
+        if (ev.oldTid !== undefined && this.ig.pid) {
           // a non-leader thread exec'd: it carries on as the leader, under its own name
           const old = this.names.get(ev.oldTid);
           if (old !== undefined) this.names.set(ev.tid, old);
@@ -178,7 +264,7 @@ export class Normaliser {
         if (ev.core) norm.core = true;
         break;
       case 'warning':
-        if (this.has('warning')) return undefined;
+        if (this.ig.warning) return undefined;
         thread = this.who(ev.tid);
         norm = { t: 'warning', message: ev.message };
         break;
@@ -191,42 +277,57 @@ export class Normaliser {
         thread = '?';
         norm = { t: String((ev as { type: unknown }).type), raw: JSON.stringify(ev) };
     }
-    if (!this.has('ts')) norm.ts = ev.ts;
-    if (!this.has('dur') && ev.type === 'syscall') norm.dur = ev.dur;
-    return { thread, norm, key: JSON.stringify(norm), id };
+    // (JSON leaves out undefined: so does the norm, so that equal norms are equal keys)
+    if (!this.ig.ts && ev.ts !== undefined) norm.ts = ev.ts;
+    if (!this.ig.dur && ev.type === 'syscall' && ev.dur !== undefined) norm.dur = ev.dur;
+    return new NormEv(thread, norm, id);
   }
 
-  private syscall(ev: SyscallEvent): Norm {
-    const sig = signatureOf(ev.name);
-    const specs: (ArgSpec | undefined)[] = ev.args.map((_, i) => (sig && i < sig.args.length ? parseArgSpec(sig.args[i]!) : undefined));
+  private syscall(ev: SyscallEvent, info: SysInfo): Norm {
+    const { sig, specs, kinds } = info;
     const proc = this.who(ev.pid);
     const norm: Norm = { t: 'syscall', name: ev.name };
     // without a signature the argument count is unknown: the registers beyond it are garbage
-    if (!this.has('args') && sig) {
-      norm.args = ev.args.map((v, i): NormValue => {
-        const spec = specs[i];
-        const type = spec?.type;
-        if (ev.name === 'mmap' && i === 5) return v;  // the file offset, not an address
-        if (ev.name === 'futex' && i === 2 && this.has('pid') && this.names.has(Number(v))) return this.pidValue(v);  // a tid (pthread_join)
-        if (spec?.capture || type === 'ptr' || type === 'hex') return this.addr(v);
-        if (type === 'fd' || type === 'dirfd') return this.fd(proc, v);
-        if (type === 'pid') return this.pidValue(v);
-        if ((type === undefined || type === 'ulong') && looksLikeAddress(v)) return this.addr(v);
-        return v;
-      });
+    if (!this.ig.args && sig) {
+      const n = ev.args.length;
+      const args: NormValue[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = ev.args[i]!;
+        if (i === 5 && ev.name === 'mmap') args[i] = v;  // the file offset, not an address
+        else if (i === 2 && ev.name === 'futex' && this.ig.pid && this.names.has(Number(v))) args[i] = this.pidValue(v);  // a tid (pthread_join)
+        else {
+          switch (i < kinds.length ? kinds[i]! : Arg.MaybeAddr) {
+            case Arg.Addr:
+              args[i] = this.addr(v);
+              break;
+            case Arg.Fd:
+              args[i] = this.fd(proc, v);
+              break;
+            case Arg.Pid:
+              args[i] = this.pidValue(v);
+              break;
+            case Arg.MaybeAddr:
+              args[i] = looksLikeAddress(v) ? this.addr(v) : v;
+              break;
+            default:
+              args[i] = v;
+          }
+        }
+      }
+      norm.args = args;
     }
-    if (!this.has('ret')) {
+    if (!this.ig.ret) {
       if (ev.ret === null) norm.ret = null;
       else if (ev.errno) norm.ret = ev.errno;
       else {
-        const rt = sig?.ret ?? (sig ? 'int' : undefined);
+        const rt = info.rt;
         if (rt === 'hex') norm.ret = this.addr(ev.ret);
         else if (rt === 'fd') norm.ret = this.fd(proc, ev.ret);
         else if (rt === 'pid') norm.ret = this.pidValue(ev.ret);
-        else if (ev.name === 'time' && this.has('clock')) norm.ret = '<clock>';
+        else if (ev.name === 'time' && this.ig.clock) norm.ret = '<clock>';
         else if (ev.name === 'rt_sigreturn') {
           // the interrupted code's rax: anything, a pid or an address included
-          norm.ret = this.has('pid') && this.names.has(Number(ev.ret)) ? this.pidValue(ev.ret) : looksLikeAddress(ev.ret) ? this.addr(ev.ret) : ev.ret;
+          norm.ret = this.ig.pid && this.names.has(Number(ev.ret)) ? this.pidValue(ev.ret) : looksLikeAddress(ev.ret) ? this.addr(ev.ret) : ev.ret;
         }
         else if (rt === undefined && looksLikeAddress(ev.ret)) norm.ret = this.addr(ev.ret);
         else norm.ret = ev.ret;
@@ -234,12 +335,20 @@ export class Normaliser {
     }
     if (ev.status) norm.status = ev.status;
     if (ev.compat) norm.compat = true;
-    if (!this.has('injected')) {
+    if (!this.ig.injected) {
       if (ev.injected) norm.injected = true;
       if (ev.skipped) norm.skipped = true;
     }
-    if (!this.has('mem') && ev.mem?.length) {
-      norm.mem = ev.mem.map((c) => [memLabel(c), this.capture(ev, c, specs[c.arg], proc)]);
+    if (!this.ig.mem && ev.mem?.length) {
+      const n = ev.mem.length;
+      const mem: NormValue[] = new Array(n);
+      for (let j = 0; j < n; j++) {
+        const c = ev.mem[j]!;
+        // an argument past the ones the event has has no type
+        const spec = c.arg < ev.args.length && c.arg < specs.length ? specs[c.arg] : undefined;
+        mem[j] = [memLabel(c), this.capture(ev, c, spec, proc)];
+      }
+      norm.mem = mem;
     }
     return norm;
   }
@@ -247,22 +356,40 @@ export class Normaliser {
   private capture(ev: SyscallEvent, c: Capture, spec: ArgSpec | undefined, proc: string): NormValue {
     if (c.fault) return `!${c.fault}`;
     const type = spec?.type;
-    const bytesOnly = (): NormValue => `<${c.full ?? c.len} bytes>`;
-    if (ev.name === 'getrandom' && this.has('random')) return bytesOnly();
-    if (this.has('clock') && c.at === 'exit' && (CLOCK_OUT.has(ev.name) || type === 'rusage')) return bytesOnly();
-    if (type && STAT_TYPES.has(type) && this.has('stat') && c.at === 'exit') return statView(type, captureBytes(c), c);
-    if (type === 'int2' && this.has('fd') && c.at === 'exit' && c.len === 8) {
-      const b = captureBytes(c);
+    if (ev.name === 'getrandom' && this.ig.random) return `<${c.full ?? c.len} bytes>`;
+    if (this.ig.clock && c.at === 'exit' && (CLOCK_OUT.has(ev.name) || type === 'rusage')) return `<${c.full ?? c.len} bytes>`;
+    if (type === undefined) return this.captureData(c, type);
+    if (STAT_TYPES.has(type) && this.ig.stat && c.at === 'exit') return statView(type, scratchBytes(c), c);
+    if (type === 'int2' && this.ig.fd && c.at === 'exit' && c.len === 8) {
+      const b = scratchBytes(c);
       return [this.fd(proc, b.readInt32LE(0)), this.fd(proc, b.readInt32LE(4))];
     }
-    if (type === 'sockaddr') return sockaddrView(captureBytes(c));
-    if (this.has('addr') && type && !BYTES_TYPES.has(type) && c.len >= 8) return maskPointers(captureBytes(c), c);
+    if (type === 'sockaddr') return sockaddrView(scratchBytes(c));
+    if (this.ig.addr && !BYTES_TYPES.has(type) && c.len >= 8) return maskPointers(scratchBytes(c), c);
+    return this.captureData(c, type);
+  }
+
+  private captureData(c: Capture, type: string | undefined): NormValue {
     let data: string = c.data ?? '';
     if (c.enc === 'base64') data = `b64:${data}`;
     else if (type === 'path' || type === 'str' || type === 'argv') data = this.procPaths(data);
     if (c.full !== undefined && c.full !== c.len) data += `…(${c.full})`;
     return data;
   }
+}
+
+/**
+ * The bytes of a capture, decoded into a buffer reused from one call to the next: valid until the
+ * next call (the views below copy what they keep). As captureBytes(c), without an allocation.
+ */
+let scratch = Buffer.allocUnsafe(4096);
+function scratchBytes(c: Capture): Buffer {
+  const data = c.data;
+  if (data === undefined || data.length === 0) return scratch.subarray(0, 0);
+  const base64 = c.enc === 'base64';
+  const most = base64 ? Math.ceil(data.length / 4) * 3 + 3 : data.length * 3;
+  if (most > scratch.length) scratch = Buffer.allocUnsafe(Math.max(most, 2 * scratch.length));
+  return scratch.subarray(0, scratch.write(data, 0, base64 ? 'base64' : 'utf8'));
 }
 
 /** A socket address without the bytes past its end (AF_UNIX paths end at their NUL). */
@@ -279,14 +406,21 @@ function sockaddrView(b: Buffer): NormValue {
 function maskPointers(b: Buffer, c: Capture): NormValue {
   const m = Buffer.from(b);
   for (let o = 0; o + 8 <= m.length; o += 8) {
-    const w = m.readBigUInt64LE(o);
-    if (w >= ADDR_MIN && w < ADDR_MAX) m.writeBigUInt64LE(0xaaaa_aaaa_aaaa_aaaan, o);
+    // a little-endian word in [ADDR_MIN, ADDR_MAX): its high half is 1..0x7fff
+    const hi = m.readUInt32LE(o + 4);
+    if (hi >= 1 && hi < 0x8000) {
+      m.writeUInt32LE(0xaaaa_aaaa, o);
+      m.writeUInt32LE(0xaaaa_aaaa, o + 4);
+    }
   }
   return `b64:${m.toString('base64')}${c.full !== undefined && c.full !== c.len ? `…(${c.full})` : ''}`;
 }
 
+const LABELS: string[] = [];
 export function memLabel(c: Capture): string {
-  return `${c.arg}${c.at === 'entry' ? '<' : '>'}${c.index ?? ''}`;
+  if (c.index !== undefined || c.arg > 15) return `${c.arg}${c.at === 'entry' ? '<' : '>'}${c.index ?? ''}`;
+  const i = 2 * c.arg + (c.at === 'entry' ? 0 : 1);
+  return (LABELS[i] ??= `${c.arg}${c.at === 'entry' ? '<' : '>'}`);
 }
 
 /**
@@ -295,7 +429,8 @@ export function memLabel(c: Capture): string {
  */
 function statView(type: string, b: Buffer, c: Capture): NormValue {
   const u32 = (o: number) => (o + 4 <= b.length ? b.readUInt32LE(o) : null);
-  const u64 = (o: number) => (o + 8 <= b.length ? Number(b.readBigUInt64LE(o)) : null);
+  // as Number(readBigUInt64LE): hi * 2^32 is exact, so the sum rounds once, to the same double
+  const u64 = (o: number) => (o + 8 <= b.length ? b.readUInt32LE(o + 4) * 0x1_0000_0000 + b.readUInt32LE(o) : null);
   switch (type) {
     case 'stat':
       if (b.length < 144) break;
