@@ -28,7 +28,7 @@ class NativeTracer;
 // The JS thread decodes and writes every batch. Left to the scheduler it is often woken onto
 // the CPU that the ptrace thread and the launched tracee share (wake-affine), and the three
 // then take turns on one CPU while the other idles. So while a pinned launch trace runs, the
-// JS thread keeps off that CPU when another is allowed. JS thread only; nested traces share
+// JS thread keeps off that CPU when another is allowed (unless JS handlers answer syscalls). JS thread only; nested traces share
 // one saved mask: the first saves it, the last restores it.
 class JsThreadAffinity {
  public:
@@ -258,10 +258,12 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     }
     opts.cpu = intOpt(o, "cpu", -1);
     opts.pinChild = boolOpt(o, "pinChild", true);
-    keepJsOff_ = opts.pinChild ? opts.cpu : -1;
     opts.noAslr = boolOpt(o, "noAslr", false);
     opts.noVdso = boolOpt(o, "noVdso", false);
     setupIntercept(env, o, opts);
+    // With a JS handler every handled call is a round trip to the JS thread, which is cheapest
+    // on the tracer's own CPU: only a trace without one keeps the JS thread away from it.
+    keepJsOff_ = opts.pinChild && !bridge_ ? opts.cpu : -1;
     opts.batchEvents = size_t(intOpt(o, "batchEvents", 512));
     opts.maxInFlight = intOpt(o, "maxInFlight", 8);
     opts.flushMs = intOpt(o, "flushMs", 20);
