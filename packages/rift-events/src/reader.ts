@@ -191,10 +191,10 @@ async function readEvents(chunks: AsyncIterable<Buffer>, name: string, opts: Rea
  * error) rather than returned as an object: next() moves to the next line of the chunk in hand,
  * synchronously; advance() awaits chunks until there is a line (false at the end).
  *
- * The complete lines of a chunk are checked for UTF-8 and decoded in one call each (a chunk of
- * valid UTF-8 splits at '\n' into valid lines), then cut out of that string; only when the
- * check fails are the lines of that chunk checked one by one, to name the bad one. A line that
- * spans chunks is gathered in `pending`, bounded by maxLine.
+ * The complete lines of a chunk are checked for UTF-8 and decoded together, one call each (valid
+ * UTF-8 splits at '\n' into valid lines), then cut out of that string; only when the check fails
+ * are the lines of that chunk checked one by one, to name the bad one. A line that spans chunks
+ * is gathered in `pending`, bounded by maxLine.
  */
 class LineSplitter {
   /** number of the current line (1-based) */

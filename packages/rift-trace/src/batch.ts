@@ -1,23 +1,31 @@
 /**
- * Output text gathered into 64 KiB Buffers and written a Buffer at a time, with backpressure.
+ * Output text gathered and written in chunks of a little over 64 Ki characters, with
+ * backpressure: a tool adds lines, and flushes when `ready` (as it did when it appended them to
+ * one string and wrote that string past 64 Ki characters; a run that fails midway has written
+ * the same).
  *
- * Each line is encoded into the current Buffer as soon as it is made, so that it is garbage at
- * once. Appending lines to one string (or to an array joined at flush time) keeps thousands of
- * small strings alive until the flush; the young-generation collections that copy them, and
+ * Each line is encoded into a 64 KiB Buffer as soon as it is made, so that it is garbage at once.
+ * Appending lines to one string (or to an array joined at flush time) kept thousands of small
+ * strings alive until the flush; the young-generation collections that copied them, and
  * flattening the resulting rope, cost about a tenth of rift-trace's time on a large trace.
  */
 import type { LineOutput } from '@rift/events';
 
+/** characters (UTF-16 units) gathered before a flush */
+const FLUSH_AT = 1 << 16;
+/** bytes per Buffer */
 const CHUNK = 1 << 16;
 
 export class TextBatch {
+  private chars = 0;
   private buf = Buffer.allocUnsafe(CHUNK);
   private off = 0;
-  /** Buffers filled and waiting to be written */
+  /** Buffers filled since the last flush */
   private full: Buffer[] = [];
 
   /** Appends text. */
   add(s: string): void {
+    this.chars += s.length;
     const worst = s.length * 3;  // a UTF-16 unit is at most 3 bytes of UTF-8
     this.room(worst);
     if (worst > CHUNK) this.full.push(Buffer.from(s));
@@ -26,6 +34,7 @@ export class TextBatch {
 
   /** Appends text and a newline. */
   line(s: string): void {
+    this.chars += s.length + 1;
     const worst = s.length * 3 + 1;
     this.room(worst);
     if (worst > CHUNK) {
@@ -36,9 +45,9 @@ export class TextBatch {
     this.buf[this.off++] = 10;
   }
 
-  /** Whether a whole Buffer is waiting (time to flush). */
+  /** Whether more than 64 Ki characters are waiting: time to flush. */
   get ready(): boolean {
-    return this.full.length > 0;
+    return this.chars > FLUSH_AT;
   }
 
   /** Writes everything gathered so far; resolves when the output can take more. */
@@ -46,6 +55,7 @@ export class TextBatch {
     this.cut();
     const full = this.full;
     this.full = [];
+    this.chars = 0;
     for (const b of full) await out.write(b);
   }
 
@@ -54,7 +64,7 @@ export class TextBatch {
     if (this.off + bytes > CHUNK) this.cut();
   }
 
-  /** Hands the filled part of the Buffer on; the stream may hold it, so the next is a new one. */
+  /** Sets the filled part of the Buffer aside; the stream may hold it, so the next is a new one. */
   private cut(): void {
     if (!this.off) return;
     this.full.push(this.buf.subarray(0, this.off));

@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { openOutput, type Line } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
 import { eventFilter, FilterUsageError, parseDuration } from './filter.js';
+import { TextBatch } from './batch.js';
 
 const EPILOGUE = `Examples:
   rift-filter read,openat < t.ndjson                 only read and openat (plus life-cycle events)
@@ -72,26 +73,22 @@ export async function main(argv: string[]): Promise<void> {
     }
     const out = openOutput(args.o);
     let wroteHeader = false;
-    let buf = '';
+    const batch = new TextBatch();
     const skipped = await readInputs(
       pos,
       args.lenient,
       (src) => {
-        if (!wroteHeader) buf += JSON.stringify(src.header satisfies Line) + '\n';
+        if (!wroteHeader) batch.line(JSON.stringify(src.header satisfies Line));
         wroteHeader = true;
       },
       (ev) => {
         if (!keep(ev)) return;
-        buf += JSON.stringify(ev) + '\n';
-        if (buf.length > 1 << 16) {
-          const b = buf;
-          buf = '';
-          return out.write(b);
-        }
+        batch.line(JSON.stringify(ev));
+        if (batch.ready) return batch.flush(out);
       },
       () => out.closed,
     );
-    if (buf) await out.write(buf);
+    await batch.flush(out);
     await out.end();
     if (skipped) process.stderr.write(`rift-filter: skipped ${skipped} bad line${skipped === 1 ? '' : 's'}\n`);
     return 0;

@@ -2,7 +2,6 @@ import { PassThrough } from 'node:stream';
 import { createWriteStream, openSync } from 'node:fs';
 import yargs from 'yargs';
 import { LineOutput, readEventStream, selectNames, type EventSource, type Event } from '@rift/events';
-import { record, UsageError as RecordUsageError } from '@rift/record';
 import { paintFor, readInputs, runCli, UsageError } from './common.js';
 import { TextRenderer } from './text.js';
 import { TextBatch } from './batch.js';
@@ -106,6 +105,8 @@ export async function main(argv: string[]): Promise<void> {
     if (launching) {
       const pt = new PassThrough({ highWaterMark: 1 << 20 });
       const sink = new LineOutput(pt);
+      // loaded only to trace a command: the ptrace engine and its native addon are not needed to read a file
+      const { record, UsageError: RecordUsageError } = await import('@rift/record');
       const rec = record({ command: command.length ? command : undefined, pids: pids.length ? pids : undefined, sink, stringSize: Math.max(256, args.s), filter: args.e && !args.y ? [args.e.replace(/^trace=/, '')] : undefined }).catch((e: unknown) => {
         pt.end();
         if (e instanceof RecordUsageError) throw new UsageError((e as Error).message);

@@ -9,6 +9,7 @@
  */
 import { decodeSyscall, formatEvent, type CallParts, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
 import { FdTracker } from './fds.js';
+import { Reorder } from './reorder.js';
 
 export interface TextOptions extends FormatOptions {
   /** -t 1, -tt 2, -ttt 3 */
@@ -27,135 +28,20 @@ export interface TextOptions extends FormatOptions {
   window?: number;
 }
 
-/** A syscall in the reorder buffer; its entry and exit points share it. */
-interface Call {
-  ev: SyscallEvent;
-  /** printed as `<unfinished ...>`, its `<... resumed>` line still to come */
+/** An event in the reorder buffer; a syscall's entry and exit points share it. */
+interface Held {
+  ev: Event;
+  /** a syscall printed as `<unfinished ...>`, its `<... resumed>` line still to come */
   unfinished: boolean;
   /** its decoded parts, kept from the unfinished line for the resumed one (not with -y, as
    * descriptor paths may change in between) */
   parts: CallParts | undefined;
 }
 
-/**
- * The reorder buffer: a binary min-heap of points (a syscall's entry and exit, other events'
- * instant) ordered by time, then seq, then entry before exit.
- *
- * Popping ~2 points per event over a heap of a few thousand was a fifth of the text renderer's
- * time, so the heap is laid out for it: the keys and a slot number move together in typed
- * arrays (sifting compares packed numbers, and moving them needs no GC write barrier), the
- * events stay put in their slots, and nothing is allocated per point. pop() leaves the point it
- * took in the top* fields.
- */
-class PointHeap {
-  size = 0;
-  topT = 0;
-  topK = 0;
-  topEv: Event | undefined;
-  topCall: Call | undefined;
-  // the heap, in parallel: time, seq, kind (0 entry, 1 exit or instant), slot
-  private t = new Float64Array(1024);
-  private seq = new Float64Array(1024);
-  private k = new Uint8Array(1024);
-  private slot = new Int32Array(1024);
-  // the points' events and calls by slot, and the free slots
-  private evs: (Event | undefined)[] = [];
-  private calls: (Call | undefined)[] = [];
-  private free: number[] = [];
-
-  push(t: number, seq: number, k: 0 | 1, ev: Event, call: Call | undefined): void {
-    if (this.size === this.t.length) this.grow();
-    let id = this.free.pop();
-    if (id === undefined) {
-      id = this.evs.length;
-      this.evs.push(ev);
-      this.calls.push(call);
-    } else {
-      this.evs[id] = ev;
-      this.calls[id] = call;
-    }
-    const T = this.t, S = this.seq, K = this.k, I = this.slot;
-    let i = this.size++;
-    while (i > 0) {
-      const j = (i - 1) >> 1;
-      const tj = T[j]!;
-      if (!(t < tj || (t === tj && (seq < S[j]! || (seq === S[j]! && k < K[j]!))))) break;
-      T[i] = tj;
-      S[i] = S[j]!;
-      K[i] = K[j]!;
-      I[i] = I[j]!;
-      i = j;
-    }
-    T[i] = t;
-    S[i] = seq;
-    K[i] = k;
-    I[i] = id;
-  }
-
-  pop(): boolean {
-    if (!this.size) return false;
-    const T = this.t, S = this.seq, K = this.k, I = this.slot;
-    this.topT = T[0]!;
-    this.topK = K[0]!;
-    const top = I[0]!;
-    this.topEv = this.evs[top];
-    this.topCall = this.calls[top];
-    this.evs[top] = undefined;  // no reference kept to a printed event
-    this.calls[top] = undefined;
-    this.free.push(top);
-    const n = --this.size;
-    if (!n) return true;
-    // the last point fills the hole at the root. The hole first goes down to a leaf along the
-    // smaller children, then the point rises from there (rarely more than a level): one
-    // comparison per level instead of two
-    const t = T[n]!, seq = S[n]!, k = K[n]!, id = I[n]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      const r = c + 1;
-      if (r < n && (T[r]! < T[c]! || (T[r] === T[c] && (S[r]! < S[c]! || (S[r] === S[c] && K[r]! < K[c]!))))) c = r;
-      T[i] = T[c]!;
-      S[i] = S[c]!;
-      K[i] = K[c]!;
-      I[i] = I[c]!;
-      i = c;
-    }
-    while (i > 0) {
-      const j = (i - 1) >> 1;
-      const tj = T[j]!;
-      if (!(t < tj || (t === tj && (seq < S[j]! || (seq === S[j]! && k < K[j]!))))) break;
-      T[i] = tj;
-      S[i] = S[j]!;
-      K[i] = K[j]!;
-      I[i] = I[j]!;
-      i = j;
-    }
-    T[i] = t;
-    S[i] = seq;
-    K[i] = k;
-    I[i] = id;
-    return true;
-  }
-
-  private grow(): void {
-    const cap = this.t.length * 2;
-    const t = new Float64Array(cap), seq = new Float64Array(cap), k = new Uint8Array(cap), slot = new Int32Array(cap);
-    t.set(this.t);
-    seq.set(this.seq);
-    k.set(this.k);
-    slot.set(this.slot);
-    this.t = t;
-    this.seq = seq;
-    this.k = k;
-    this.slot = slot;
-  }
-}
-
 export class TextRenderer {
-  private heap = new PointHeap();
+  private buffer = new Reorder<Held>();
   /** a call whose entry came last: printed whole if nothing prints before its exit */
-  private pending: Call | undefined;
+  private pending: Held | undefined;
   private live = new Set<number>();
   /** "[pid  1234] " (or "1234  " with alwaysPid) by tid */
   private pidTexts = new Map<number, string>();
@@ -183,21 +69,21 @@ export class TextRenderer {
   }
 
   push(ev: Event): void {
-    const h = this.heap;
+    const h = this.buffer;
     if (ev.type === 'syscall') {
-      const call: Call = { ev, unfinished: false, parts: undefined };
-      h.push(ev.ts, ev.seq, 0, ev, call);
-      h.push(ev.ts + (ev.dur ?? 0), ev.seq, 1, ev, call);
+      const held: Held = { ev, unfinished: false, parts: undefined };
+      h.push(ev.ts, ev.seq, 0, held);
+      h.push(ev.ts + (ev.dur ?? 0), ev.seq, 1, held);
     } else if (ev.type !== 'end') {
-      h.push(ev.ts, ev.seq, 1, ev, undefined);
+      h.push(ev.ts, ev.seq, 1, { ev, unfinished: false, parts: undefined });
     }
-    if (h.size > this.window) while (h.size > this.window / 2 && h.pop()) this.point(h.topT, h.topK, h.topEv!, h.topCall);
+    if (h.size > this.window) while (h.size > this.window / 2 && h.pop()) this.point(h.topT, h.topK, h.top!);
   }
 
   /** Prints what is left (end of stream). */
   finish(): void {
-    const h = this.heap;
-    while (h.pop()) this.point(h.topT, h.topK, h.topEv!, h.topCall);
+    const h = this.buffer;
+    while (h.pop()) this.point(h.topT, h.topK, h.top!);
     this.closePending();
   }
 
@@ -227,9 +113,10 @@ export class TextRenderer {
     const ms = this.startMs + ts / 1e6;
     const us = String(Math.floor((ms * 1000) % 1e6)).padStart(6, '0');
     if (this.opts.timestamps === 3) return `${Math.floor(ms / 1000)}.${us}`;
-    // local hh:mm:ss once per second of the trace, not a Date per line (Date truncates the ms)
+    // local hh:mm:ss once per second of the trace, not a Date per line (a Date truncates the
+    // ms; near the end of the Date range, where times turn invalid, it is made every time)
     const second = Math.floor(Math.trunc(ms) / 1000);
-    if (second !== this.stampSecond) {
+    if (second !== this.stampSecond || !(Math.abs(ms) < 8.64e15)) {
       const d = new Date(ms);
       const p = (n: number) => String(n).padStart(2, '0');
       this.stampHms = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
@@ -252,7 +139,7 @@ export class TextRenderer {
     const c = this.pending;
     if (!c) return;
     this.pending = undefined;
-    const a = c.ev;
+    const a = c.ev as SyscallEvent;
     const p = decodeSyscall(a, this.fmt);
     const head = joinArgs(p.args, 0, p.split);
     const sep = p.split < p.args.length && p.split > 0 ? ', ' : '';
@@ -261,11 +148,11 @@ export class TextRenderer {
     if (!this.fds) c.parts = p;
   }
 
-  /** One point taken from the reorder buffer, in time order: its time, kind, event, call. */
-  private point(t: number, k: number, ev: Event, call: Call | undefined): void {
-    if (this.pending && call !== this.pending && this.prints(k, ev, call)) this.closePending();
+  /** One point taken from the reorder buffer, in time order: its time, kind (0 entry), event. */
+  private point(t: number, k: number, held: Held): void {
+    const ev = held.ev;
+    if (this.pending && held !== this.pending && this.prints(k, held)) this.closePending();
     if (ev.type === 'syscall') {
-      call = call!;
       if (k === 0) {
         if (!this.live.has(ev.tid)) this.live.add(ev.tid);
         if (!this.shown(ev)) return;
@@ -274,17 +161,17 @@ export class TextRenderer {
           this.line(ev, ev.ts);
           return;
         }
-        this.pending = call;
+        this.pending = held;
         return;
       }
       if (ev.dur === null || ev.status === 'unfinished') return;
-      if (this.pending === call) {
+      if (this.pending === held) {
         this.pending = undefined;
         this.line(ev, ev.ts);
-      } else if (call.unfinished) {
-        const p = call.parts ?? decodeSyscall(ev, this.fmt);
-        call.unfinished = false;
-        call.parts = undefined;
+      } else if (held.unfinished) {
+        const p = held.parts ?? decodeSyscall(ev, this.fmt);
+        held.unfinished = false;
+        held.parts = undefined;
         const rest = joinArgs(p.args, p.split, p.args.length);
         const line = `${this.prefix(ev.tid, t, true)}<... ${p.name} resumed>${rest}) `;
         this.emit(`${pad(line, 40, this.escapes || p.name.includes('\u001b'))}= ${p.ret}${this.suffix(ev)}`);
@@ -319,8 +206,9 @@ export class TextRenderer {
   }
 
   /** whether a point produces a line (only those split a call into unfinished/resumed) */
-  private prints(k: number, ev: Event, call: Call | undefined): boolean {
-    if (ev.type === 'syscall') return this.shown(ev) && (k === 0 || call!.unfinished || ev.dur === null);
+  private prints(k: number, held: Held): boolean {
+    const ev = held.ev;
+    if (ev.type === 'syscall') return this.shown(ev) && (k === 0 || held.unfinished || ev.dur === null);
     return ev.type === 'signal' || ev.type === 'exit' || ev.type === 'warning';
   }
 
