@@ -27,9 +27,9 @@ class NativeTracer;
 
 // The JS thread decodes and writes every batch. Left to the scheduler it is often woken onto
 // the CPU that the ptrace thread and the launched tracee share (wake-affine), and the three
-// then take turns on one CPU while the other idles. So while a pinned launch trace runs, the
-// JS thread keeps off that CPU when another is allowed (unless JS handlers answer syscalls). JS thread only; nested traces share
-// one saved mask: the first saves it, the last restores it.
+// then take turns on one CPU while the other idles. So while a pinned launch trace without JS
+// handlers runs, the JS thread keeps off that CPU when another is allowed. Called on the JS
+// thread only; nested traces share one saved mask: the first saves it, the last restores it.
 class JsThreadAffinity {
  public:
   static void keepOff(int cpu) {

@@ -940,9 +940,8 @@ int Tracer::run() {
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = onWake;  // no SA_RESTART: waitpid returns EINTR
   sigaction(kWakeSignal, &sa, nullptr);
-  // the flusher starts before the pinning, so it does not inherit it: its timer wake-ups stay
-  // off the CPU of the tracer and tracee
-  // named for top -H and /proc/PID/task/*/comm
+  // threads named for top -H and /proc/PID/task/*/comm; the flusher starts before the pinning
+  // so that it does not inherit it: its timer wake-ups stay off the tracer's and tracee's CPU
   pthread_setname_np(pthread_self(), "rift-ptrace");
   std::thread flusher([this] {
     pthread_setname_np(pthread_self(), "rift-flush");
