@@ -155,8 +155,12 @@ class Heap {
 
   push(t: number, seq: number, k: number, id: number): void {
     if (this.size === this.t.length) this.grow();
+    this.rise(this.size++, t, seq, k, id);
+  }
+
+  /** Puts a point in the hole at i, moving it up past greater parents. */
+  private rise(i: number, t: number, seq: number, k: number, id: number): void {
     const T = this.t, S = this.seq, K = this.k, I = this.slot;
-    let i = this.size++;
     while (i > 0) {
       const j = (i - 1) >> 1;
       if (!less(t, seq, k, T[j]!, S[j]!, K[j]!)) break;
@@ -194,19 +198,7 @@ class Heap {
       I[i] = I[c]!;
       i = c;
     }
-    while (i > 0) {
-      const j = (i - 1) >> 1;
-      if (!less(t, seq, k, T[j]!, S[j]!, K[j]!)) break;
-      T[i] = T[j]!;
-      S[i] = S[j]!;
-      K[i] = K[j]!;
-      I[i] = I[j]!;
-      i = j;
-    }
-    T[i] = t;
-    S[i] = seq;
-    K[i] = k;
-    I[i] = id;
+    this.rise(i, t, seq, k, id);
     return top;
   }
 
