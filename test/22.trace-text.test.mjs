@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { BIN, fixture, record, run, tmp } from './helpers.mjs';
 import { calls, pick, straceText, riftTraceRun } from './20.trace-helpers.mjs';
 
+// Python's allocator maps a new arena (an anonymous mmap) when its pools run out, and in some
+// runs that happens a few calls earlier or later (not seen to depend on the tracer). Anonymous
+// mappings and unmappings are compared as a multiset; every other call in order.
+const ANON = /^(mmap\(NULL, \d+, [A-Z_|]+, [A-Z_|]*MAP_ANONYMOUS|munmap\()/;
+const split = (lines) => ({ ordered: lines.filter((l) => !ANON.test(l)), anonymous: lines.filter((l) => ANON.test(l)).sort() });
+
 // What both tracers see the same way in these programs (the dynamic loader, files, memory).
 const NAMES = ['openat', 'read', 'write', 'close', 'newfstatat', 'fstat', 'mmap', 'mprotect', 'munmap', 'access', 'pread64',
   'arch_prctl', 'set_robust_list', 'rseq', 'prlimit64', 'statfs', 'getdents64', 'lseek', 'fcntl', 'dup2', 'pipe2',
@@ -24,7 +30,7 @@ for (const [label, cmd] of [
     const rr = riftTraceRun(cmd, { cwd: dir });
     const r = pick(rr.text, NAMES);
     t.ok(s.length > 20, `${s.length} lines compared`);
-    t.same(r, s);
+    t.same(split(r), split(s));
     t.equal(rr.status, spawnSync(cmd[0], cmd.slice(1), { cwd: dir }).status, 'exit status is the command\'s');
   });
 }
