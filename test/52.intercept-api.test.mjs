@@ -248,3 +248,77 @@ t.test('usage errors are TypeErrors before anything starts', async (t) => {
   t.throws(() => Trace.launch({ command: ['true'], intercept: { syscalls: [2] } }), /onEntry must be a function/);
   t.throws(() => Trace.launch({ command: ['true'], intercept: { syscalls: [2], onEntry() {}, timeoutMs: -1 } }), /timeoutMs/);
 });
+
+t.test('verdicts decided ahead (then): answered by the engine while the calls match', async (t) => {
+  const bin = fixture('intercept_ahead');
+  const asked = [];
+  const consumed = [];
+  let main;
+  const r = await launch([bin], {
+    syscalls: [NR('getppid'), NR('openat'), NR('read')],
+    onConsumed: (tid, n) => consumed.push([tid, n]),
+    onEntry(call) {
+      // (the dynamic loader's own openat and read calls come first: left alone)
+      if (call.name === 'getppid' || asked.includes('getppid')) asked.push(call.name);
+      if (call.name === 'getppid' && asked.length === 1) {
+        main = call.tid;
+        // the next three getppid come from the engine; the fifth asks again
+        return { action: 'return', value: 100, then: [101, 102, 103].map((value) => ({ nr: NR('getppid'), verdict: { action: 'return', value } })) };
+      }
+      if (call.name === 'getppid') {
+        return {
+          action: 'return',
+          value: 200,
+          then: [
+            { nr: NR('openat'), args: [{ index: 0, value: BigInt.asUintN(64, -100n), bits: 32 }], strings: [{ index: 1, bytes: Buffer.from('/nonexistent-ahead') }], verdict: { action: 'return', value: 7 } },
+            { nr: NR('read'), args: [{ index: 0, value: 7n, bits: 32 }, { index: 2, value: 15n }], verdict: { action: 'return', value: 5, writes: [{ arg: 1, data: Buffer.from('hello') }] } },
+            // another path than the program opens: not used, the call reaches onEntry
+            { nr: NR('openat'), strings: [{ index: 1, bytes: Buffer.from('/nonexistent-ahead') }], verdict: { action: 'return', value: 8 } },
+          ],
+        };
+      }
+      return undefined;
+    },
+  });
+  t.equal(r.exitCode, 0);
+  t.equal(r.stdout, 'ppid 100\nppid 101\nppid 102\nppid 103\nppid 200\nopen 7 read 5 hello\nopen -1\n');
+  t.same(asked, ['getppid', 'getppid', 'openat'], 'the handler saw the 1st and 5th getppid and the open that differed, not the read');
+  t.same(consumed, [[main, 3], [main, 2]], 'onConsumed: three, then two (the last before the differing open)');
+  const reads = sys(r.events, 'read').filter((e) => e.args[0] === 7);
+  t.equal(reads.length, 1);
+  t.match(reads[0], { ret: 5, injected: true, skipped: true }, 'recorded as injected and skipped');
+});
+
+t.test('then: a malformed expectation is an error of the handler; dropExpectations voids the queue', async (t) => {
+  const bin = fixture('intercept_ahead');
+  const errors = [];
+  const bad = await launch([bin], {
+    syscalls: [NR('getppid')],
+    onError: (e) => errors.push(e.message),
+    onEntry: () => (errors.length ? { action: 'return', value: 2 } : { action: 'return', value: 1, then: [{ nr: NR('getppid'), args: [{ index: 9, value: 0n }], verdict: { action: 'return', value: 2 } }] }),
+  });
+  t.equal(bad.exitCode, 0);
+  t.match(errors, [/argument index 0\.\.5/], 'a bad index is reported through onError');
+  t.match(bad.stdout, /^ppid (?!1\n)\d+\nppid 2\n/, 'the bad verdict left the call unchanged; the next came from JS');
+
+  // a queue handed over at the first getppid's entry, voided at its exit
+  let trace;
+  let n = 0;
+  const d = tmp();
+  const out = openSync(join(d, 'out'), 'w');
+  trace = Trace.launch({
+    command: [bin],
+    stdio: [0, out, 2],
+    intercept: {
+      syscalls: [NR('getppid')],
+      onEntry: () => (++n === 1 ? { action: 'run', then: [{ nr: NR('getppid'), verdict: { action: 'return', value: 2 } }] } : { action: 'return', value: 20 + n }),
+      onExit: () => {
+        if (n === 1) trace.dropExpectations();
+      },
+    },
+  });
+  for await (const _ of trace);
+  await trace.done;
+  closeSync(out);
+  t.match(readFileSync(join(d, 'out'), 'utf8'), /^ppid \d+\nppid 22\nppid 23\n/, 'the voided expectation was not used');
+});

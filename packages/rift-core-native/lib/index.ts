@@ -17,6 +17,7 @@ import { decodeBatch, statusToCode, type DecodeState } from './decode.js';
 import type { NativeMessage, NativeOptions, NativeTracer as NativeTracerT } from './native.js';
 import {
   bindIntercept,
+  deliverConsumed,
   nativeDeterministic,
   nativeInjectRule,
   type DeterministicOptions,
@@ -185,6 +186,8 @@ export class Trace implements AsyncIterable<Event[]> {
           this.push(decodeBatch(m[1], this.state));
           break;
         case 'done':
+          // expectations answered after the handler's last call
+          if (intercept) deliverConsumed(intercept, this.native);
           this.finished = true;
           resolveDone({ status: m[1], exitCode: statusToCode(m[1]) ?? 0 });
           this.wake();
@@ -250,6 +253,11 @@ export class Trace implements AsyncIterable<Event[]> {
   /** Detach from every thread; they run on untraced. The stream ends with an `end` event. */
   detach(): void {
     if (!this.finished) this.native.detach();
+  }
+
+  /** Voids every expectation handed to the engine (intercept `then`): the handler's plans changed. */
+  dropExpectations(): void {
+    if (!this.finished) this.native.dropExpectations();
   }
 
   /** Kill launched processes (attached ones are detached instead). */

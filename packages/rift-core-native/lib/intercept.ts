@@ -34,6 +34,24 @@ export interface MemoryWrite {
   data: Buffer;
 }
 
+/**
+ * A verdict decided ahead of time, for a call the thread is expected to make later. A handler
+ * that knows what comes next (replay walking a recording) attaches the thread's next calls to
+ * a verdict as `then`; while the thread makes exactly those calls, in that order, the engine
+ * answers them itself, without a round trip to JavaScript (several times cheaper). The first
+ * call that differs voids the rest of the queue and reaches onEntry as usual. onConsumed says
+ * how many were used, so the handler can keep its own state in step.
+ */
+export interface Expectation {
+  nr: number;
+  /** argument registers that must hold these values (bits 32: compare the low half, for descriptors) */
+  args?: { index: number; value: bigint; bits?: 32 | 64 }[];
+  /** arguments pointing at a NUL-terminated string with exactly these bytes */
+  strings?: { index: number; bytes: Buffer }[];
+  /** run it (no onExit), or skip it with `value` and write `writes[i].data` at the address in args[writes[i].arg] */
+  verdict: { action: 'run' } | { action: 'return'; value: bigint | number; writes?: { arg: number; data: Buffer }[] };
+}
+
 export type EntryVerdict =
   | undefined
   /**
@@ -46,9 +64,11 @@ export type EntryVerdict =
       writes?: MemoryWrite[];
       /** false: no onExit for this call (saves the exit round trip to JS); default true */
       exit?: boolean;
+      /** the thread's next calls, answered by the engine while they match (see Expectation) */
+      then?: Expectation[];
     }
   /** skip it: the tracee sees `value` (negative = -errno) and these memory writes */
-  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[] }
+  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[]; then?: Expectation[] }
   /** skip it: it fails with this errno (name or number) */
   | { action: 'error'; errno: string | number }
   /** SIGKILL the process */
@@ -66,6 +86,11 @@ export interface InterceptOptions {
   timeoutMs?: number;
   /** a handler threw or gave a bad verdict: the syscall ran unchanged; also a `warning` event */
   onError?(e: unknown, call: SyscallCall): void;
+  /**
+   * `count` expectations of thread `tid` were answered by the engine, in order. Called before
+   * the next handler call, and when the trace ends, for everything answered since.
+   */
+  onConsumed?(tid: number, count: number): void;
 }
 
 /** A native fault-injection rule (strace's -e inject=). */
@@ -238,6 +263,68 @@ function writesOf(w: MemoryWrite[] | undefined): [bigint, Buffer][] | undefined 
   });
 }
 
+/**
+ * Expectations -> the engine's form (checked): one Buffer, because converting thousands of
+ * small JS objects field by field in C++ costs more than the round trips they save. Per
+ * expectation, little-endian: u16 nr, u8 action (0 run, 1 return), u8 ints, u8 strings,
+ * u8 writes, u16 0, i64 value; then ints x (u8 arg, u8 bits, u8[6] 0, u64 value); then strings
+ * and writes x (u8 arg, u8[3] 0, u32 length, bytes). Read by expectationsOf in src/addon.cc.
+ */
+function expectationsOf(list: Expectation[] | undefined): Buffer | undefined {
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) throw new TypeError('then: expected an array of expectations');
+  const idx = (i: unknown, what: string): number => {
+    if (!Number.isInteger(i) || (i as number) < 0 || (i as number) > 5) throw new TypeError(`then: ${what} must be an argument index 0..5`);
+    return i as number;
+  };
+  const bytes = (b: unknown, what: string): Buffer => {
+    if (!Buffer.isBuffer(b)) throw new TypeError(`then: ${what} must be a Buffer`);
+    return b;
+  };
+  let size = 0;
+  for (const e of list) {
+    if (!Number.isInteger(e?.nr) || e.nr < 0 || e.nr >= 1024) throw new TypeError('then: nr must be a syscall number');
+    const v = e.verdict;
+    if (v?.action !== 'run' && v?.action !== 'return') throw new TypeError(`then: bad verdict ${JSON.stringify(v)}`);
+    size += 16 + 16 * (e.args?.length ?? 0);
+    for (const x of e.strings ?? []) size += 8 + bytes(x.bytes, 'strings[].bytes').length;
+    if (v.action === 'return') for (const w of v.writes ?? []) size += 8 + bytes(w.data, 'writes[].data').length;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let o = 0;
+  const blob = (arg: number, b: Buffer): void => {
+    out.writeUInt32LE(arg, o);
+    out.writeUInt32LE(b.length, o + 4);
+    b.copy(out, o + 8);
+    o += 8 + b.length;
+  };
+  for (const e of list) {
+    const v = e.verdict;
+    const ints = e.args ?? [];
+    const strs = e.strings ?? [];
+    const writes = v.action === 'return' ? v.writes ?? [] : [];
+    if (ints.length > 6 || strs.length > 6 || writes.length > 12) throw new TypeError('then: too many argument matches or writes');
+    out.writeUInt16LE(e.nr, o);
+    out[o + 2] = v.action === 'return' ? 1 : 0;
+    out[o + 3] = ints.length;
+    out[o + 4] = strs.length;
+    out[o + 5] = writes.length;
+    out.writeUInt16LE(0, o + 6);
+    out.writeBigInt64LE(v.action === 'return' ? BigInt.asIntN(64, toU64(v.value, 'value')) : 0n, o + 8);
+    o += 16;
+    for (const a of ints) {
+      out.writeBigUInt64LE(0n, o);
+      out[o] = idx(a.index, 'args[].index');
+      out[o + 1] = a.bits === 32 ? 32 : 64;
+      out.writeBigUInt64LE(toU64(a.value, 'args[].value'), o + 8);
+      o += 16;
+    }
+    for (const x of strs) blob(idx(x.index, 'strings[].index'), x.bytes);
+    for (const w of writes) blob(idx(w.arg, 'writes[].arg'), w.data);
+  }
+  return out;
+}
+
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof (v as PromiseLike<unknown> | undefined)?.then === 'function';
 }
@@ -265,6 +352,7 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
     exit: o.onExit !== undefined,
     timeoutMs,
     call: (id, phase, tid, pid, nr, args, ret) => {
+      if (o.onConsumed) deliverConsumed(o, native());
       const name = syscallName(nr);
       const call: SyscallCall = {
         tid,
@@ -306,8 +394,8 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
           if (x === undefined || x === null) n.reply(id, 0);
           else if (x.action === 'run') {
             if (x.args !== undefined && (!Array.isArray(x.args) || x.args.length > 6)) throw new TypeError('run: args must be an array of at most 6');
-            n.reply(id, 0, x.args?.map((a, i) => (a === undefined ? undefined : toU64(a, `args[${i}]`))), undefined, writesOf(x.writes), undefined, x.exit === false);
-          } else if (x.action === 'return') n.reply(id, 1, undefined, BigInt.asIntN(64, toU64(x.value, 'value')), writesOf(x.writes));
+            n.reply(id, 0, x.args?.map((a, i) => (a === undefined ? undefined : toU64(a, `args[${i}]`))), undefined, writesOf(x.writes), undefined, x.exit === false, expectationsOf(x.then));
+          } else if (x.action === 'return') n.reply(id, 1, undefined, BigInt.asIntN(64, toU64(x.value, 'value')), writesOf(x.writes), undefined, undefined, expectationsOf(x.then));
           else if (x.action === 'error') n.reply(id, 1, undefined, -BigInt(errnoOf(x.errno, 'error')));
           else if (x.action === 'kill') n.reply(id, 2);
           else throw new TypeError(`bad verdict ${JSON.stringify(x)}`);
@@ -327,4 +415,11 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
       else send(r);
     },
   };
+}
+
+/** Tells the handler which expectations the engine answered since the last time. */
+export function deliverConsumed(o: InterceptOptions, n: NativeTracer): void {
+  if (!o.onConsumed) return;
+  const c = n.takeConsumed();
+  for (let i = 0; i < c.length; i += 2) o.onConsumed(c[i]!, c[i + 1]!);
 }

@@ -58,7 +58,13 @@ export declare class NativeTracer {
     warning?: string,
     /** true: no exit round trip for this call */
     noExit?: boolean,
+    /** expectations, encoded by lib/intercept.ts expectationsOf */
+    then?: Buffer,
   ): void;
+  /** [tid, count, tid, count...]: expectations answered by the engine since the last call */
+  takeConsumed(): number[];
+  /** voids every queued expectation */
+  dropExpectations(): void;
   childPid(): number;
 }
 export declare function readMemory(tid: number, addr: bigint, len: number): Buffer | null;

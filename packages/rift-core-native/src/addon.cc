@@ -123,6 +123,67 @@ std::vector<std::pair<uint64_t, std::string>> writesOf(const Napi::Value& v) {
   return out;
 }
 
+// Expectations (verdicts decided ahead, intercept.h), in the binary form lib/intercept.ts
+// expectationsOf writes and documents. Checked: a malformed buffer is a RangeError.
+std::vector<rift::Expectation> expectationsOf(const Napi::Value& v) {
+  std::vector<rift::Expectation> out;
+  if (!v.IsBuffer()) return out;
+  Napi::Buffer<uint8_t> buf = v.As<Napi::Buffer<uint8_t>>();
+  const uint8_t* p = buf.Data();
+  size_t n = buf.Length(), o = 0;
+  auto bad = [&]() { return Napi::RangeError::New(v.Env(), "expectations: malformed buffer"); };
+  auto need = [&](size_t k) {
+    if (n - o < k) throw bad();
+  };
+  auto u32 = [&](size_t at) { uint32_t x; memcpy(&x, p + at, 4); return x; };
+  auto u64 = [&](size_t at) { uint64_t x; memcpy(&x, p + at, 8); return x; };
+  auto arg = [&](uint8_t a) {
+    if (a > 5) throw bad();
+    return a;
+  };
+  auto blob = [&](uint8_t& a, std::string& bytes) {
+    need(8);
+    a = arg(uint8_t(u32(o)));
+    uint32_t len = u32(o + 4);
+    o += 8;
+    need(len);
+    bytes.assign(reinterpret_cast<const char*>(p + o), len);
+    o += len;
+  };
+  while (o < n) {
+    need(16);
+    rift::Expectation e;
+    e.nr = uint64_t(p[o]) | uint64_t(p[o + 1]) << 8;
+    uint8_t action = p[o + 2], ints = p[o + 3], strs = p[o + 4], writes = p[o + 5];
+    if (action > 1) throw bad();
+    e.reply.action = rift::JsReply::Action(action);
+    e.reply.noExit = true;
+    if (action == 1) {
+      e.reply.hasValue = true;
+      e.reply.value = int64_t(u64(o + 8));
+    }
+    o += 16;
+    for (uint8_t k = 0; k < ints; k++) {
+      need(16);
+      uint64_t mask = p[o + 1] == 32 ? 0xffffffffull : ~0ull;
+      e.ints.push_back({arg(p[o]), mask, u64(o + 8) & mask});
+      o += 16;
+    }
+    for (uint8_t k = 0; k < strs; k++) {
+      rift::Expectation::StringMatch m;
+      blob(m.arg, m.bytes);
+      e.strings.push_back(std::move(m));
+    }
+    for (uint8_t k = 0; k < writes; k++) {
+      std::pair<uint8_t, std::string> w;
+      blob(w.first, w.second);
+      e.argWrites.push_back(std::move(w));
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 // Reads tracee memory from the JS thread (the tracee is stopped while a handler runs).
 ssize_t readTracee(pid_t tid, uint64_t addr, void* buf, size_t len) {
   struct iovec local = {buf, len};
@@ -200,6 +261,8 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
                         InstanceMethod("detach", &NativeTracer::Detach),
                         InstanceMethod("kill", &NativeTracer::Kill),
                         InstanceMethod("reply", &NativeTracer::Reply),
+                        InstanceMethod("takeConsumed", &NativeTracer::TakeConsumed),
+                        InstanceMethod("dropExpectations", &NativeTracer::DropExpectations),
                         InstanceMethod("childPid", &NativeTracer::ChildPid)});
   }
 
@@ -432,8 +495,25 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     if (info.Length() > 4) r.writes = writesOf(info[4]);
     if (info.Length() > 5 && info[5].IsString()) r.warning = info[5].As<Napi::String>().Utf8Value();
     if (info.Length() > 6 && info[6].IsBoolean()) r.noExit = info[6].As<Napi::Boolean>().Value();
+    if (info.Length() > 7) r.then = expectationsOf(info[7]);
     bridge_->reply(id, std::move(r));
     return env.Undefined();
+  }
+  // takeConsumed(): [tid, count, tid, count, ...] of expectations answered since the last call
+  Napi::Value TakeConsumed(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!bridge_) return Napi::Array::New(env, 0);
+    auto c = bridge_->takeConsumed();
+    Napi::Array out = Napi::Array::New(env, c.size() * 2);
+    for (size_t i = 0; i < c.size(); i++) {
+      out.Set(uint32_t(2 * i), Napi::Number::New(env, c[i].first));
+      out.Set(uint32_t(2 * i + 1), Napi::Number::New(env, c[i].second));
+    }
+    return out;
+  }
+  Napi::Value DropExpectations(const Napi::CallbackInfo& info) {
+    if (bridge_) bridge_->dropExpectations();
+    return info.Env().Undefined();
   }
   Napi::Value ChildPid(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), tracer_->childPid());

@@ -98,6 +98,22 @@ void JsBridge::release() {
   tsfn_.Release();
 }
 
+void JsBridge::noteConsumed(pid_t tid) {
+  std::lock_guard<std::mutex> lk(consumedMu_);
+  // calls come in runs per thread: the last entry is almost always this tid's
+  if (!consumed_.empty() && consumed_.back().first == tid)
+    consumed_.back().second++;
+  else
+    consumed_.emplace_back(tid, 1);
+}
+
+std::vector<std::pair<pid_t, uint32_t>> JsBridge::takeConsumed() {
+  std::lock_guard<std::mutex> lk(consumedMu_);
+  std::vector<std::pair<pid_t, uint32_t>> out;
+  out.swap(consumed_);
+  return out;
+}
+
 // ---- the chain -----------------------------------------------------------------------------
 
 std::vector<int> InterceptChain::numbers() const {
@@ -139,6 +155,22 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
     }
   }
   if (js_ && js_->wants(v.nr)) {
+    if (js_->dropRequested()) expected_.clear();
+    if (!expected_.empty()) {
+      auto it = expected_.find(v.tid);
+      if (it != expected_.end()) {
+        if (!it->second.empty() && matches(t, v, it->second.front())) {
+          Expectation e = std::move(it->second.front());
+          it->second.pop_front();
+          if (it->second.empty()) expected_.erase(it);
+          for (auto& w : e.argWrites) e.reply.writes.emplace_back(v.args[w.first], std::move(w.second));
+          js_->noteConsumed(v.tid);
+          apply(t, v, e.reply, d);
+          return d;
+        }
+        expected_.erase(it);  // the thread went elsewhere: the handler decides, and plans anew
+      }
+    }
     JsReply r;
     std::string why;
     if (!js_->ask(false, v, r, why)) {
@@ -148,33 +180,57 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
       return d;
     }
     if (!r.warning.empty()) t.emitWarning(v.tid, r.warning);
-    switch (r.action) {
-      case JsReply::Run:
-        for (auto& w : r.writes) t.writeMemory(v.tid, w.first, w.second.data(), w.second.size());
-        if (r.argMask || !r.writes.empty()) {
-          d.setArgs = true;  // (also what marks the call injected when only memory changed)
-          for (int i = 0; i < 6; i++) d.args[i] = (r.argMask & (1 << i)) ? r.args[i] : v.args[i];
-        }
-        if (js_->wantsExit() && !r.noExit) pending_[v.tid].kind = Pending::JsExit;
-        break;
-      case JsReply::Return: {
-        d.skip = true;
-        d.setRet = true;  // as for native rules above: result and writes at entry already
-        d.ret = r.value;
-        for (auto& w : r.writes) t.writeMemory(v.tid, w.first, w.second.data(), w.second.size());
-        r.writes.clear();
-        Pending& p = pending_[v.tid];
-        p.kind = Pending::JsSkip;
-        p.js = std::move(r);
-        break;
-      }
-      case JsReply::Kill:
-        kill(v.pid, SIGKILL);
-        d.skip = true;
-        break;
+    if (js_->dropRequested()) expected_.clear();  // voided while the handler ran: before its new plans
+    if (!r.then.empty()) {
+      expected_[v.tid] = std::deque<Expectation>(std::make_move_iterator(r.then.begin()), std::make_move_iterator(r.then.end()));
+      r.then.clear();
     }
+    apply(t, v, r, d);
   }
   return d;
+}
+
+bool InterceptChain::matches(Tracer& t, const SyscallView& v, const Expectation& e) {
+  if (e.nr != v.nr) return false;
+  for (const auto& m : e.ints)
+    if ((v.args[m.arg] & m.mask) != m.value) return false;
+  char buf[4097];
+  for (const auto& m : e.strings) {
+    size_t want = m.bytes.size() + 1;  // the string and its NUL
+    if (want > sizeof buf || v.args[m.arg] == 0) return false;
+    ssize_t n = t.readMemory(v.tid, v.args[m.arg], buf, want);
+    if (n != ssize_t(want) || buf[want - 1] != 0 || memcmp(buf, m.bytes.data(), want - 1) != 0) return false;
+  }
+  return true;
+}
+
+// A verdict (from JS, or decided ahead) applied at the entry stop.
+void InterceptChain::apply(Tracer& t, const SyscallView& v, JsReply& r, EntryDecision& d) {
+  switch (r.action) {
+    case JsReply::Run:
+      for (auto& w : r.writes) t.writeMemory(v.tid, w.first, w.second.data(), w.second.size());
+      if (r.argMask || !r.writes.empty()) {
+        d.setArgs = true;  // (also what marks the call injected when only memory changed)
+        for (int i = 0; i < 6; i++) d.args[i] = (r.argMask & (1 << i)) ? r.args[i] : v.args[i];
+      }
+      if (js_->wantsExit() && !r.noExit) pending_[v.tid].kind = Pending::JsExit;
+      break;
+    case JsReply::Return: {
+      d.skip = true;
+      d.setRet = true;  // as for native rules: result and writes at entry already
+      d.ret = r.value;
+      for (auto& w : r.writes) t.writeMemory(v.tid, w.first, w.second.data(), w.second.size());
+      r.writes.clear();
+      Pending& p = pending_[v.tid];
+      p.kind = Pending::JsSkip;
+      p.js = std::move(r);
+      break;
+    }
+    case JsReply::Kill:
+      kill(v.pid, SIGKILL);
+      d.skip = true;
+      break;
+  }
 }
 
 ExitDecision InterceptChain::onExit(Tracer& t, const SyscallView& v, bool skipped) {

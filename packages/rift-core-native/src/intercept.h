@@ -3,7 +3,9 @@
 #pragma once
 #include <napi.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,6 +17,8 @@
 
 namespace rift {
 
+struct Expectation;
+
 // A JS verdict, converted on the JS thread.
 struct JsReply {
   enum Action { Run = 0, Return = 1, Kill = 2 } action = Run;
@@ -25,6 +29,30 @@ struct JsReply {
   std::vector<std::pair<uint64_t, std::string>> writes;
   std::string warning;  // the handler threw: reported as a warning event
   bool noExit = false;  // Run: no exit round trip for this call
+  // Verdicts decided ahead for the calls this thread makes next (see Expectation).
+  std::vector<Expectation> then;
+};
+
+// A verdict decided ahead of time. A handler that knows what a thread will do next (replay
+// walking a recording) hands over its next calls with their verdicts; while the thread makes
+// exactly those calls, the ptrace thread answers them itself and JavaScript is not asked. The
+// first call that differs drops the thread's queue and goes to the handler as usual.
+struct Expectation {
+  uint64_t nr = 0;
+  struct IntMatch {
+    uint8_t arg;
+    uint64_t mask;  // 32-bit arguments (descriptors) compare their low half only
+    uint64_t value;
+  };
+  struct StringMatch {
+    uint8_t arg;
+    std::string bytes;  // the NUL-terminated string at the argument's pointer, without the NUL
+  };
+  std::vector<IntMatch> ints;
+  std::vector<StringMatch> strings;
+  JsReply reply;  // Run (without exit) or Return
+  // Return: bytes written at the address an argument holds (a read's buffer), resolved per call
+  std::vector<std::pair<uint8_t, std::string>> argWrites;
 };
 
 // The ptrace thread asks, the JS thread answers. One question at a time (one ptrace thread).
@@ -41,8 +69,18 @@ class JsBridge {
   void reply(uint64_t id, JsReply r);
   void cancel();
   void release();
+  // Expectations answered on the ptrace thread, counted per tid until the JS thread takes the
+  // counts (it replays its own bookkeeping for them in order).
+  void noteConsumed(pid_t tid);
+  std::vector<std::pair<pid_t, uint32_t>> takeConsumed();
+  // From the JS thread: every queued expectation is void (the handler's state changed).
+  void dropExpectations() { drop_.store(true); }
+  bool dropRequested() { return drop_.load(std::memory_order_relaxed) && drop_.exchange(false); }
 
  private:
+  std::atomic<bool> drop_{false};
+  std::mutex consumedMu_;
+  std::vector<std::pair<pid_t, uint32_t>> consumed_;
   Napi::ThreadSafeFunction tsfn_;
   std::bitset<kMaxNr> nrs_;
   bool exit_;
@@ -73,9 +111,12 @@ class InterceptChain : public Interceptor {
     NativeAction native;
     JsReply js;
   };
+  void apply(Tracer& t, const SyscallView& v, JsReply& r, EntryDecision& d);
+  bool matches(Tracer& t, const SyscallView& v, const Expectation& e);
   std::unique_ptr<NativeRules> rules_;
   std::shared_ptr<JsBridge> js_;
   std::unordered_map<pid_t, Pending> pending_;
+  std::unordered_map<pid_t, std::deque<Expectation>> expected_;
 };
 
 }  // namespace rift

@@ -31,7 +31,8 @@ export interface Mismatch {
   actual: string;
 }
 
-const KEY_TYPES = new Set(['path', 'argv', 'fd', 'dirfd', 'size', 'flags', 'enum']);
+/** Argument types compared (see above). */
+export const KEY_TYPES: ReadonlySet<string> = new Set(['path', 'argv', 'fd', 'dirfd', 'size', 'flags', 'enum']);
 const MAX_ARGV = 4096;
 
 function s32(v: bigint): number {

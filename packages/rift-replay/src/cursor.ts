@@ -197,6 +197,18 @@ export class TraceCursor {
     return this.queues.get(tid)?.at(i);
   }
 
+  /**
+   * Like ensure, but only from the batch already read (never waits): how many events of `tid`
+   * are queued after it.
+   */
+  readAhead(tid: number, n: number): number {
+    for (;;) {
+      const len = this.queues.get(tid)?.length ?? 0;
+      if (len >= n || this.exited.has(tid) || !this.step()) return len;
+      this.check();
+    }
+  }
+
   /** Reads ahead until `tid` has at least n events queued (or its recording ends). */
   async ensure(tid: number, n: number): Promise<void> {
     for (;;) {

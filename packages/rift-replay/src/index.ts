@@ -67,8 +67,17 @@ export interface ReplayOptions {
   log?: (text: string) => void;
   /** events held for lagging threads before giving up */
   maxBuffered?: number;
+  /**
+   * recorded calls of a thread handed to the engine ahead with each verdict, answered there
+   * without a round trip to JavaScript while the program makes exactly those (0: every call
+   * is a round trip). Default LOOKAHEAD.
+   */
+  lookahead?: number;
   onStart?: (t: Trace) => void;
 }
+
+/** Default lookahead: long enough to amortise a round trip, short enough to hold little. */
+export const LOOKAHEAD = 64;
 
 export interface ReplayResult {
   /** what rift-replay exits with: the program's own, or EXIT_DESYNC */
@@ -90,6 +99,7 @@ interface InterceptOptions {
   onExit?(call: LiveCall, ret: bigint): unknown;
   timeoutMs?: number;
   onError?(e: unknown, call: LiveCall): void;
+  onConsumed?(tid: number, count: number): void;
 }
 
 export async function replay(o: ReplayOptions): Promise<ReplayResult> {
@@ -165,7 +175,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     report(d);
     if (onDesync === 'stop') {
       log(`rift-replay: not started (exit ${EXIT_DESYNC}); --on-desync=live runs it anyway\n`);
-      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0 }, leftover: 0 };
+      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0 }, leftover: 0 };
     }
     if (onDesync === 'live') startLive = true;
   }
@@ -196,6 +206,8 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
       clearProgress();
       log(`rift-replay: warning: ${msg}\n`);
     },
+    lookahead: o.lookahead ?? LOOKAHEAD,
+    dropExpectations: () => trace?.dropExpectations(),
   });
   if (startLive) {
     replayer.live = true;
@@ -217,6 +229,14 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     syscalls: [...nrs].sort((a, b) => a - b),
     onEntry: (call) => replayer.onEntry(call),
     onExit: (call, ret) => replayer.onExit(call, ret),
+    onConsumed: (tid, n) => {
+      try {
+        replayer.onConsumed(tid, n);
+      } catch (e) {
+        if (!replayer.error) replayer.error = e;
+        replayer.killed = true;
+      }
+    },
     timeoutMs: 60_000,
     onError: (e) => {
       if (!replayer.error) replayer.error = e;
@@ -226,7 +246,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   // Across CPUs each wake-up costs far more than on one: run the tracer, the program and this
   // thread on the same CPU (the last one allowed, as the engine's 'auto' picks).
   const cpu = o.cpu ?? pinnedCpu();
-  let trace: Trace;
+  let trace: Trace | undefined;
   try {
     trace = Trace.launch({
       cpu,

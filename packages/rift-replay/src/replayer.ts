@@ -11,20 +11,27 @@
  * each other (see the README for what that absorbs).
  */
 import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
-import { int64, parseArgSpec, signatureOf, SIGNATURES, type SpawnEvent, type SyscallEvent } from '@rift/events';
-import { compareCall, formatLive, formatRecorded, type LiveCall, type Mismatch } from './compare.js';
+import { captureBytes, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type SpawnEvent, type SyscallEvent } from '@rift/events';
+import { compareCall, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
 import { LookaheadError, TraceCursor } from './cursor.js';
 import { FD_CREATORS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
-import { outputWrites, ScatterError, type Write } from './scatter.js';
+import { argWrites, outputWrites, ScatterError, type Write } from './scatter.js';
 
 export type OnDesync = 'stop' | 'warn' | 'live';
 
 /** The interception API's verdicts (rift-core-native lib/intercept.ts). */
-export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; exit?: boolean };
+export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; exit?: boolean; then?: Expectation[] };
+/** A call answered ahead by the engine (rift-core-native's Expectation). */
+export interface Expectation {
+  nr: number;
+  args?: { index: number; value: bigint; bits?: 32 | 64 }[];
+  strings?: { index: number; bytes: Buffer }[];
+  verdict: { action: 'run' } | { action: 'return'; value: bigint; writes?: { arg: number; data: Buffer }[] };
+}
 export type EntryVerdict =
   | undefined
   | RunVerdict
-  | { action: 'return'; value: bigint | number; writes?: Write[] }
+  | { action: 'return'; value: bigint | number; writes?: Write[]; then?: Expectation[] }
   | { action: 'error'; errno: string | number }
   | { action: 'kill' };
 export type ExitVerdict = { value?: bigint | number; writes?: Write[] } | undefined;
@@ -53,6 +60,23 @@ export interface ReplayerOptions {
   onLive?: (why: string) => void;
   /** informational messages (fd numbering differences...) */
   warn?: (msg: string) => void;
+  /**
+   * How many of a thread's next recorded calls to hand to the engine with each verdict, to be
+   * answered without asking this thread (0: none, every call is a round trip).
+   */
+  lookahead?: number;
+  /** voids what was handed to the engine (the plans no longer hold) */
+  dropExpectations?: () => void;
+}
+
+/** A recorded call handed to the engine ahead; its bookkeeping is done when it is used. */
+interface Planned {
+  rt: number;
+  ev: SyscallEvent;
+  injected: boolean;
+  /** an injected read: the descriptor whose kernel offset lags, and by how much */
+  lagKey?: string;
+  lag?: bigint;
 }
 
 interface Pending {
@@ -87,7 +111,9 @@ export class Replayer {
   liveReason: string | undefined;
   killed = false;
   readonly desyncs: Desync[] = [];
-  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0 };
+  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0 };
+  /** per replayed tid: the calls handed to the engine, in order, not yet reported used */
+  private readonly planned = new Map<number, Planned[]>();
 
   constructor(
     readonly cursor: TraceCursor,
@@ -182,6 +208,9 @@ export class Replayer {
   // ---- entry -----------------------------------------------------------------------------
 
   onEntry(call: LiveCall): EntryVerdict | Promise<EntryVerdict> {
+    // the engine asks only when the thread's queue is used up or the call differs from it;
+    // either way what is left of it is void
+    if (this.planned.size) this.planned.delete(call.tid);
     if (this.killed) return { action: 'kill' };
     const spawner = SPAWNERS.includes(call.name);
     if (this.live) {
@@ -258,8 +287,8 @@ export class Replayer {
       // onExit has work only for these (see there); other calls skip the exit round trip
       const atExit = spawner || FD_CREATORS.includes(ev.name) || (ev.ret !== null && RECORDED_RESULT.includes(ev.name));
       const p = atExit ? { ev, kind: 'run' as const, spawner } : undefined;
-      if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) return this.runs(call, p, this.standIn(call));
-      return this.runs(call, p, ev.name === 'lseek' ? this.seekFix(call) : undefined);
+      if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) return this.ahead(call, this.runs(call, p, this.standIn(call)));
+      return this.ahead(call, this.runs(call, p, ev.name === 'lseek' ? this.seekFix(call) : undefined));
     }
     let writes: Write[];
     try {
@@ -284,7 +313,95 @@ export class Replayer {
     }
     this.stats.injected++;
     this.pending.set(call.tid, { ev, kind: 'inject', spawner });
-    return { action: 'return', value, writes };
+    return this.ahead(call, { action: 'return', value, writes });
+  }
+
+  // ---- calls answered ahead ----------------------------------------------------------------
+
+  /**
+   * Hands the engine the thread's next recorded calls that need nothing from this thread (no
+   * spawn to map, no descriptor to watch, no ghost): while the program makes exactly those, the
+   * engine answers them itself. A verdict that kills, or a replay gone live, plans nothing.
+   */
+  private ahead<V extends EntryVerdict>(call: LiveCall, v: V): V {
+    const max = this.opts.lookahead ?? 0;
+    const rt = this.tids.get(call.tid);
+    if (!max || !v || v.action === 'kill' || v.action === 'error' || this.live || this.killed || rt === undefined) return v;
+    if (this.ghosts.get(call.pid)?.size) return v;
+    const plan: Planned[] = [];
+    const then: Expectation[] = [];
+    const n = this.cursor.readAhead(rt, max);
+    for (let i = 0; i < n; i++) {
+      const ev = this.cursor.pending(rt, i);
+      if (!ev) break;
+      const e = this.expectation(call.pid, ev);
+      if (!e) break;
+      then.push(e.expect);
+      plan.push({ rt, ev, ...e.plan });
+    }
+    if (!then.length) return v;
+    this.planned.set(call.tid, plan);
+    return { ...v, then };
+  }
+
+  /** The engine's form of a recorded call it can answer alone, or undefined. */
+  private expectation(pid: number, ev: SyscallEvent): { expect: Expectation; plan: Omit<Planned, 'rt' | 'ev'> } | undefined {
+    if (ev.ret === null || ev === this.cursor.rootExec || (ev.errno && RESTART_ERRNOS.has(ev.errno))) return undefined;
+    if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name)) return undefined;
+    const action = this.opts.policy.action(ev.name);
+    const nr = syscallNumber(ev.name);
+    const sig = signatureOf(ev.name);
+    if (action === 'free' || nr === undefined || !sig || !this.opts.inTrace.has(nr)) return undefined;
+    // the key arguments compareCall checks, as register values and strings
+    const args: NonNullable<Expectation['args']> = [];
+    const strings: NonNullable<Expectation['strings']> = [];
+    for (let i = 0; i < sig.args.length && i < ev.args.length; i++) {
+      const type = parseArgSpec(sig.args[i]!).type;
+      if (!KEY_TYPES.has(type)) continue;
+      const rec = BigInt.asUintN(64, int64(ev.args[i]!));
+      if (type === 'fd' || type === 'dirfd') args.push({ index: i, value: rec, bits: 32 });
+      else if (type === 'path') {
+        const c = (ev.mem ?? []).find((m) => m.arg === i && m.at === 'entry');
+        if (!c || c.fault || c.more || (c.full !== undefined && c.full > c.len)) return undefined;
+        strings.push({ index: i, bytes: captureBytes(c) });
+      } else if (type === 'argv') return undefined;
+      else args.push({ index: i, value: rec });
+    }
+    const failedPath = ev.errno !== undefined && PATH_CALLS.has(ev.name);
+    if (action !== 'inject' && !failedPath) return { expect: { nr, args, strings, verdict: { action: 'run' } }, plan: { injected: false } };
+    const writes = argWrites(ev);
+    if (!writes) return undefined;
+    const value = int64(ev.ret);
+    const plan: Omit<Planned, 'rt' | 'ev'> = { injected: true };
+    if ((ev.name === 'read' || ev.name === 'readv') && value > 0n) {
+      plan.lagKey = `${pid}:${Number(BigInt.asIntN(32, int64(ev.args[0]!)))}`;
+      plan.lag = value;
+    }
+    return { expect: { nr, args, strings, verdict: { action: 'return', value, writes } }, plan };
+  }
+
+  /** The engine answered `count` planned calls of `tid`: the bookkeeping decide() would have done. */
+  onConsumed(tid: number, count: number): void {
+    const plan = this.planned.get(tid);
+    for (let k = 0; k < count; k++) {
+      const p = plan?.shift();
+      if (!p) throw new Error(`replay: the engine used ${count} planned calls of thread ${tid}, more than were handed over`);
+      const ev = this.cursor.take(p.rt);
+      if (ev !== p.ev) throw new Error(`replay: planned call ${p.ev.seq} of thread ${p.rt} is not the next one recorded`);
+      this.stats.matched++;
+      this.stats.ahead++;
+      if (p.injected) this.stats.injected++;
+      else this.stats.ran++;
+      if (p.lagKey) this.lag.set(p.lagKey, (this.lag.get(p.lagKey) ?? 0n) + p.lag!);
+    }
+    if (plan && !plan.length) this.planned.delete(tid);
+  }
+
+  /** Something the plans assumed changed (a ghost descriptor appeared): void them all. */
+  private dropPlans(): void {
+    if (!this.planned.size) return;
+    this.planned.clear();
+    this.opts.dropExpectations?.();
   }
 
   /**
@@ -352,11 +469,13 @@ export class Replayer {
     if (p.kind === 'run' && p.ev && p.ev.ret !== null && FD_CREATORS.includes(p.ev.name)) {
       const want = int64(p.ev.ret);
       if (this.standIns.delete(call.tid) && ret >= 0n) {
+        this.dropPlans();
         this.ghostSet(call.pid).add(Number(ret));
         if (ret !== want) this.opts.warn?.(`event ${p.ev.seq}: ${p.ev.name} returned fd ${ret}, recorded ${want}`);
       } else if (want >= 0n && ret < 0n) {
         // recorded open succeeded, the file is gone or unreadable now: the program gets the
         // recorded descriptor number; calls on it are answered from the recording
+        this.dropPlans();
         this.ghostSet(call.pid).add(Number(want));
         out = { value: want };
       } else if (want >= 0n && ret >= 0n && want !== ret) {
@@ -380,6 +499,7 @@ export class Replayer {
 
   private goLive(why: string): void {
     if (this.live) return;
+    this.dropPlans();
     this.live = true;
     this.liveReason = why;
     this.opts.onLive?.(why);

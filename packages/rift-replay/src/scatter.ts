@@ -12,7 +12,7 @@
  *                                 patched in it
  *   '*N' lengths (recvfrom addr)  the socklen_t at args[N] gets the recorded length
  */
-import { captureBytes, int64, parseArgSpec, signatureOf, LengthFrom, type Capture, type SyscallEvent } from '@rift/events';
+import { captureBytes, int64, parseArgSpec, signatureOf, LengthFrom, type ArgSpec, type Capture, type SyscallEvent } from '@rift/events';
 import type { LiveCall } from './compare.js';
 
 export interface Write {
@@ -54,51 +54,90 @@ function spread(data: Buffer, iovs: { base: bigint; len: number }[], out: Write[
   if (off < data.length) throw new ScatterError(`the replaying program's buffers hold ${off} bytes, the recording has ${data.length}`);
 }
 
+/** A write at the address an argument of the call holds (a read's buffer, a clock's timespec). */
+export interface ArgWrite {
+  arg: number;
+  data: Buffer;
+}
+
 /**
  * Writes that put the recorded outputs of `ev` into the buffers of `call`. Throws
  * ScatterError when the recording does not hold the bytes whole (recorded with --no-data).
  */
 export function outputWrites(ev: SyscallEvent, call: LiveCall): Write[] {
   const out: Write[] = [];
-  const sig = signatureOf(ev.name);
-  if (!sig) return out;
-  const failed = ev.errno !== undefined;
-  const exitCaps = (ev.mem ?? []).filter((m) => m.at === 'exit');
-  sig.args.forEach((a, i) => {
-    const spec = parseArgSpec(a);
-    if (spec.dir !== 'out' && spec.dir !== 'inout') return;
-    const caps = exitCaps.filter((m) => m.arg === i);
+  scatter(ev, (spec, i, caps) => {
     const addr = call.args[i] ?? 0n;
-    if (!caps.length) {
-      // nothing recorded: fine when the call failed or transferred nothing
-      const len = spec.capture?.lenFrom === LengthFrom.Ret && ev.ret !== null ? Number(int64(ev.ret)) : -1;
-      if (failed || addr === 0n || len === 0) return;
-      if (spec.type === 'iov' && ev.ret !== null && Number(int64(ev.ret)) === 0) return;
-      throw new ScatterError(`the recording holds no bytes for argument ${i} of ${ev.name}`);
-    }
     if (spec.type === 'iov') {
       const parts = caps.filter((c) => !c.fault).sort((x, y) => (x.index ?? 0) - (y.index ?? 0));
       if (parts.some((c) => !complete(c))) throw new ScatterError(`${ev.name}: the recording holds only part of the data (recorded with --no-data?)`);
       const data = Buffer.concat(parts.map(captureBytes));
       const count = Number(call.args[spec.capture!.lenArg] ?? 0n);
       spread(data, readIovecs(call, addr, count), out);
-      return;
+    } else if (spec.type === 'msghdr') msghdrWrites(ev, caps, call, addr, out);
+    else if (addr !== 0n) {
+      for (const w of plainWrites(ev, spec, i, caps)) {
+        const a = call.args[w.arg] ?? 0n;
+        if (a !== 0n) out.push({ addr: a, data: w.data });
+      }
     }
-    if (spec.type === 'msghdr') {
-      msghdrWrites(ev, caps, call, addr, out);
-      return;
+  }, (i) => (call.args[i] ?? 0n) === 0n);
+  return out;
+}
+
+/**
+ * The same writes addressed by argument, when they do not depend on the replaying program's
+ * memory (no iovec or msghdr to follow): what the engine can apply on its own to a call it
+ * answers ahead (an Expectation). Undefined when the call needs outputWrites, or cannot be
+ * reproduced.
+ */
+export function argWrites(ev: SyscallEvent): ArgWrite[] | undefined {
+  const out: ArgWrite[] = [];
+  try {
+    let ok = true;
+    scatter(ev, (spec, i, caps) => {
+      if (spec.type === 'iov' || spec.type === 'msghdr') ok = false;
+      else out.push(...plainWrites(ev, spec, i, caps));
+    }, () => false);
+    return ok ? out : undefined;
+  } catch (e) {
+    if (e instanceof ScatterError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Walks the output arguments of `ev` that have recorded bytes. An output argument without
+ * any is fine when the call failed or transferred nothing (or its pointer is NULL: `isNull`).
+ */
+function scatter(ev: SyscallEvent, each: (spec: ArgSpec, i: number, caps: Capture[]) => void, isNull: (i: number) => boolean): void {
+  const sig = signatureOf(ev.name);
+  if (!sig) return;
+  const failed = ev.errno !== undefined;
+  const exitCaps = (ev.mem ?? []).filter((m) => m.at === 'exit');
+  sig.args.forEach((a, i) => {
+    const spec = parseArgSpec(a);
+    if (spec.dir !== 'out' && spec.dir !== 'inout') return;
+    const caps = exitCaps.filter((m) => m.arg === i);
+    if (!caps.length) {
+      const len = spec.capture?.lenFrom === LengthFrom.Ret && ev.ret !== null ? Number(int64(ev.ret)) : -1;
+      if (failed || isNull(i) || len === 0) return;
+      if (spec.type === 'iov' && ev.ret !== null && Number(int64(ev.ret)) === 0) return;
+      throw new ScatterError(`the recording holds no bytes for argument ${i} of ${ev.name}`);
     }
-    const c = caps[0]!;
-    if (c.fault) return;  // the kernel could not write there when recorded either
-    if (!complete(c)) throw new ScatterError(`${ev.name}: the recording holds only ${c.len} of ${c.full} bytes of argument ${i} (recorded with --no-data?)`);
-    if (addr === 0n) return;
-    const data = captureBytes(c);
-    if (data.length) out.push({ addr, data });
-    if (spec.capture?.lenFrom === LengthFrom.ArgPtrU32) {
-      const lp = call.args[spec.capture.lenArg] ?? 0n;
-      if (lp !== 0n) out.push({ addr: lp, data: u32(c.full ?? c.len) });
-    }
+    each(spec, i, caps);
   });
+}
+
+/** A plain buffer or struct argument: its bytes, and a socklen_t-style length beside it. */
+function plainWrites(ev: SyscallEvent, spec: ArgSpec, i: number, caps: Capture[]): ArgWrite[] {
+  const c = caps[0]!;
+  if (c.fault) return [];  // the kernel could not write there when recorded either
+  if (!complete(c)) throw new ScatterError(`${ev.name}: the recording holds only ${c.len} of ${c.full} bytes of argument ${i} (recorded with --no-data?)`);
+  const out: ArgWrite[] = [];
+  const data = captureBytes(c);
+  if (data.length) out.push({ arg: i, data });
+  if (spec.capture?.lenFrom === LengthFrom.ArgPtrU32) out.push({ arg: spec.capture.lenArg, data: u32(c.full ?? c.len) });
   return out;
 }
 
