@@ -143,6 +143,7 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
         d.ret = a.ret;
         for (auto& w : a.writes) t.writeMemory(v.tid, w.first, w.second.data(), w.second.size());
         a.writes.clear();
+        d.exitWork = a.signal || a.delayExitUs > 0 || a.exitFix;
       }
       if (a.setArgs) {
         d.setArgs = true;
@@ -219,6 +220,7 @@ void InterceptChain::apply(Tracer& t, const SyscallView& v, JsReply& r, EntryDec
       d.skip = true;
       d.setRet = true;  // as for native rules: result and writes at entry already
       d.ret = r.value;
+      d.exitWork = false;
       for (auto& w : r.writes) t.writeMemory(v.tid, w.first, w.second.data(), w.second.size());
       r.writes.clear();
       Pending& p = pending_[v.tid];

@@ -74,6 +74,9 @@ struct EntryDecision {
   bool setArgs = false;        // write `args` back before it runs
   uint64_t args[6] = {0};
   bool hold = false;           // hold the thread: decision continues at exit (onExit)
+  // false: a skipped call whose exit changes nothing more (no signal, delay or fix-up). At a
+  // seccomp stop such a call is completed there and the thread resumed without an exit stop.
+  bool exitWork = true;
 };
 
 struct ExitDecision {
@@ -116,6 +119,8 @@ struct ThreadState {
   bool compat = false;
   bool groupStopped = false;
   int pendingSignal = 0;    // signal the interceptor asked to deliver after the syscall
+  bool doneAtEntry = false; // a skipped call completed at its seccomp stop (no exit stop)
+  int64_t skipRet = 0;      // its result, already in rax
 };
 
 class Tracer {
@@ -148,7 +153,7 @@ class Tracer {
   void loop();
   void handleStop(pid_t tid, int status);
   void onSyscallEntry(pid_t tid, ThreadState& st, const void* info, bool seccomp);
-  void onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isError);
+  void onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isError, bool retInPlace = false);
   void emitUnfinished(pid_t tid, ThreadState& st, int64_t ts);
   void capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureSpec& c, int64_t ret,
                bool atExit);

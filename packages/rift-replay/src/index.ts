@@ -256,6 +256,10 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
       stdio,
       noAslr: o.noAslr,
       plan: out ? capturePlan() : undefined,
+      // Without a stream of its own to write, replay needs to stop only at the calls it
+      // handles: a seccomp prefilter lets the others run at full speed, and an injected call is
+      // then finished at its one seccomp stop, without an exit stop. With -o every call is seen.
+      seccomp: out ? undefined : intercept.syscalls,
       noVdso,
       intercept,
     } as LaunchOptions);
