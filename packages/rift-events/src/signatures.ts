@@ -10,7 +10,9 @@
  *   'DIR:TYPE(LEN)'             memory at the pointer, DIR = in (entry) | out (exit) | inout
  *        LEN = N (the value of argument N), ret (the return value), *N (a u32 that argument N
  *        points to, as socklen_t), =BYTES (fixed size); multiplied by STRUCT_SIZES[TYPE]
- *   'DIR:iov(N)'                iovec array of N elements (argument N), each buffer captured
+ *   'DIR:iov(N)'                iovec array of N elements (argument N), each buffer captured;
+ *                               inout: the entry side keeps only each iov_len (no bytes), as
+ *                               the buffers are filled by the call
  *   'DIR:msghdr'                struct msghdr with its name, control and iovecs
  * Memory types print through the struct decoders of decode/structs.ts ('buf' and 'hexbuf' as
  * bounded strings, 'pathbuf' as a C string, 'sockopt' as [int] or bytes).
@@ -91,11 +93,11 @@ export const SIGNATURES: Table = {
   write: { args: ['fd', 'in:buf(2)', 'size'], ret: 'size', classes: D },
   pread64: { args: ['fd', 'out:buf(ret)', 'size', 'off'], ret: 'size', classes: D, content: true },
   pwrite64: { args: ['fd', 'in:buf(2)', 'size', 'off'], ret: 'size', classes: D },
-  readv: { args: ['fd', 'out:iov(2)', 'int'], ret: 'size', classes: D, content: true },
+  readv: { args: ['fd', 'inout:iov(2)', 'int'], ret: 'size', classes: D, content: true },
   writev: { args: ['fd', 'in:iov(2)', 'int'], ret: 'size', classes: D },
-  preadv: { args: ['fd', 'out:iov(2)', 'int', 'off'], ret: 'size', classes: D, content: true },
+  preadv: { args: ['fd', 'inout:iov(2)', 'int', 'off'], ret: 'size', classes: D, content: true },
   pwritev: { args: ['fd', 'in:iov(2)', 'int', 'off'], ret: 'size', classes: D },
-  preadv2: { args: ['fd', 'out:iov(2)', 'int', 'off', 'flags:rwf'], ret: 'size', classes: D, content: true },
+  preadv2: { args: ['fd', 'inout:iov(2)', 'int', 'off', 'flags:rwf'], ret: 'size', classes: D, content: true },
   pwritev2: { args: ['fd', 'in:iov(2)', 'int', 'off', 'flags:rwf'], ret: 'size', classes: D },
   open: { args: ['path', 'flags:open', 'mode'], ret: 'fd', classes: FD },
   openat: { args: ['dirfd', 'path', 'flags:open', 'mode'], ret: 'fd', classes: FD },
@@ -110,7 +112,11 @@ export const SIGNATURES: Table = {
   pipe: { args: ['out:int2(=1)'], classes: D },
   pipe2: { args: ['out:int2(=1)', 'flags:o_flags'], classes: D },
   fcntl: { args: ['fd', 'enum:fcntl', 'hex'], classes: D },
-  ioctl: { args: ['fd', 'enum:ioctl', 'hex'], classes: D },
+  // the third argument's type depends on the request (VARIANTS in decode/format.ts); the exit
+  // capture is sized for the largest structure decoded there (the kernel's termios, 36 bytes).
+  // None at entry: for the get requests that would be uninitialised memory, which differs from
+  // run to run (and rift-diff compares captures); so set requests print as addresses.
+  ioctl: { args: ['fd', 'enum:ioctl', 'out:ioctl_arg(=36)'], classes: D },
   flock: { args: ['fd', 'flags:flock'], classes: D },
   stat: { args: ['path', 'out:stat(=1)'], classes: F },
   lstat: { args: ['path', 'out:stat(=1)'], classes: F },

@@ -71,6 +71,11 @@ export interface ArgSpec {
     /** fixed byte count (LengthFrom.Fixed) */
     bytes?: number;
     scale: number;
+    /**
+     * bytes kept of each element at entry, whatever -s says: 0 where only the elements' lengths
+     * are printed (the buffers of readv, which hold nothing before the call)
+     */
+    entryKeep?: number;
   };
 }
 
@@ -90,6 +95,7 @@ export function parseArgSpec(s: string): ArgSpec {
     let capture: ArgSpec['capture'];
     if (type === 'iov') {
       capture = { kind: CaptureKind.IoVec, lenFrom: LengthFrom.Arg, lenArg: Number(len), scale: 1 };
+      if (dir === 'inout') capture.entryKeep = 0;
     } else if (type === 'msghdr') {
       capture = { kind: CaptureKind.MsgHdr, lenFrom: LengthFrom.Fixed, lenArg: 0, scale: 1 };
     } else if (len === 'ret') {
@@ -153,7 +159,7 @@ export function capturePlan(opts: PlanOptions = {}): Int32Array {
         max = sig.content && data && spec.dir !== 'in' ? -1 : size;
       else max = 65536;  // arrays of structs: whole, within reason
       const push = (atExit: boolean) =>
-        rows.push(nr, arg, atExit ? 1 : 0, c.kind, c.lenFrom, c.lenArg, max, 0, c.scale);
+        rows.push(nr, arg, atExit ? 1 : 0, c.kind, c.lenFrom, c.lenArg, !atExit && c.entryKeep !== undefined ? c.entryKeep : max, 0, c.scale);
       if (spec.dir === 'in' || spec.dir === 'inout') push(false);
       if (spec.dir === 'out' || spec.dir === 'inout') push(true);
     });

@@ -1,25 +1,47 @@
 /**
  * What each descriptor refers to, tracked from the stream alone (for -y): opens, dups, pipes,
  * sockets, closes, close-on-exec, fork (copy) and threads (shared table).
+ *
+ * Paths are kept as the bytes the program passed (a 'latin1' string: one character per byte),
+ * and each descriptor's printed text is made from them once, when it is opened, escaped as
+ * strace escapes it (fdPathText). Decoding the bytes as UTF-8 printed non-ASCII names, tabs,
+ * quotes and '>' raw where strace escapes them.
  */
-import { captureBytes, int32, type Event, type FdPaths, type SyscallEvent } from '@rift/events';
+import { captureBytes, fdPathText, int32, type Event, type FdPaths, type StringStyle, type SyscallEvent } from '@rift/events';
 
 interface Entry {
+  /** the path's bytes, one character per byte */
   path: string;
+  /** as printed between < and > */
+  text: string;
   cloexec: boolean;
 }
 type Table = Map<number, Entry>;
 
 const O_CLOEXEC = 0o2000000;
 
-function memText(ev: SyscallEvent, arg: number, at: 'entry' | 'exit' = 'entry'): string | undefined {
+/** The C string a capture holds, one character per byte. */
+function memBytes(ev: SyscallEvent, arg: number, at: 'entry' | 'exit' = 'entry'): string | undefined {
   const c = ev.mem?.find((m) => m.arg === arg && m.at === at && !m.fault);
-  return c ? captureBytes(c).toString('utf8').replace(/\0.*$/s, '') : undefined;
+  if (!c) return undefined;
+  const b = captureBytes(c);
+  const nul = b.indexOf(0);
+  return b.toString('latin1', 0, nul < 0 ? b.length : nul);
 }
 
 export class FdTracker implements FdPaths {
   private tables = new Map<number, Table>();
   private cwd = new Map<number, string>();
+  /** the last event opened() was asked about and its answer: update() of the same event
+   * (which follows the formatting of its return value) reuses it instead of decoding again */
+  private lastEv: SyscallEvent | undefined;
+  private lastOpened: Entry | undefined;
+
+  constructor(private readonly style: StringStyle = { hex: 0 }) {}
+
+  private entry(path: string, cloexec = false): Entry {
+    return { path, text: fdPathText(Buffer.from(path, 'latin1'), this.style), cloexec };
+  }
 
   private table(pid: number): Table {
     let t = this.tables.get(pid);
@@ -31,63 +53,82 @@ export class FdTracker implements FdPaths {
   }
 
   path(pid: number, fd: number): string | undefined {
+    return this.tables.get(pid)?.get(fd)?.text;
+  }
+
+  private rawPath(pid: number, fd: number): string | undefined {
     return this.tables.get(pid)?.get(fd)?.path;
   }
 
   private abs(pid: number, dirfd: number | undefined, p: string): string {
     if (p.startsWith('/')) return p;
-    const base = dirfd === undefined || dirfd === -100 ? this.cwd.get(pid) : this.path(pid, dirfd);
+    const base = dirfd === undefined || dirfd === -100 ? this.cwd.get(pid) : this.rawPath(pid, dirfd);
     if (!base || !base.startsWith('/')) return p;
     return (base.endsWith('/') ? base : base + '/') + p;
   }
 
-  /** The path the descriptor returned by `ev` refers to. */
+  /** The path (as printed) the descriptor returned by `ev` refers to. */
   opened(ev: SyscallEvent): string | undefined {
+    if (ev !== this.lastEv) {
+      this.lastEv = ev;
+      this.lastOpened = this.openedEntry(ev);
+    }
+    return this.lastOpened?.text;
+  }
+
+  private openedEntry(ev: SyscallEvent): Entry | undefined {
     if (ev.errno || ev.ret === null) return undefined;
     const a = (i: number) => int32(ev.args[i] ?? 0);
+    const same = (fd: number) => this.tables.get(ev.pid)?.get(fd);
     switch (ev.name) {
       case 'open':
       case 'creat': {
-        const p = memText(ev, 0);
-        return p === undefined ? undefined : this.abs(ev.pid, undefined, p);
+        const p = memBytes(ev, 0);
+        return p === undefined ? undefined : this.entry(this.abs(ev.pid, undefined, p));
       }
       case 'openat':
       case 'openat2': {
-        const p = memText(ev, 1);
-        return p === undefined ? undefined : this.abs(ev.pid, a(0), p);
+        const p = memBytes(ev, 1);
+        return p === undefined ? undefined : this.entry(this.abs(ev.pid, a(0), p));
       }
       case 'dup':
       case 'dup2':
       case 'dup3':
-        return this.path(ev.pid, a(0));
+        return same(a(0));
       case 'fcntl':
-        return a(1) === 0 || a(1) === 1030 ? this.path(ev.pid, a(0)) : undefined;
+        return a(1) === 0 || a(1) === 1030 ? same(a(0)) : undefined;
       case 'socket':
       case 'accept':
       case 'accept4':
-        return 'socket:';
+        return this.entry('socket:');
       case 'epoll_create':
       case 'epoll_create1':
-        return 'anon_inode:[eventpoll]';
+        return this.entry('anon_inode:[eventpoll]');
       case 'eventfd':
       case 'eventfd2':
-        return 'anon_inode:[eventfd]';
+        return this.entry('anon_inode:[eventfd]');
       case 'timerfd_create':
-        return 'anon_inode:[timerfd]';
+        return this.entry('anon_inode:[timerfd]');
       case 'signalfd4':
-        return 'anon_inode:[signalfd]';
+        return this.entry('anon_inode:[signalfd]');
       case 'memfd_create':
-        return `/memfd:${memText(ev, 0) ?? ''}`;
+        return this.entry(`/memfd:${memBytes(ev, 0) ?? ''}`);
       case 'pidfd_open':
-        return 'anon_inode:[pidfd]';
+        return this.entry('anon_inode:[pidfd]');
       case 'inotify_init1':
-        return 'anon_inode:inotify';
+        return this.entry('anon_inode:inotify');
     }
     return undefined;
   }
 
   /** Updates the tables after `ev` (call after formatting it). */
   update(ev: Event): void {
+    // what opened() said of this event, if it was the last one asked about; forgotten now, as
+    // the tables are about to change (a later decode of the same event must look again)
+    const known = ev === this.lastEv;
+    const memo = this.lastOpened;
+    this.lastEv = undefined;
+    this.lastOpened = undefined;
     if (ev.type === 'spawn') {
       if (ev.kind !== 'thread' && ev.childPid !== ev.pid) {
         const t = this.tables.get(ev.pid);
@@ -114,17 +155,17 @@ export class FdTracker implements FdPaths {
         for (const fd of [...t.keys()]) if (fd >= a(0) && fd <= (a(1) >>> 0)) t.delete(fd);
         return;
       case 'chdir': {
-        const p = memText(ev, 0);
+        const p = memBytes(ev, 0);
         if (p !== undefined) this.cwd.set(ev.pid, this.abs(ev.pid, undefined, p));
         return;
       }
       case 'fchdir': {
-        const p = this.path(ev.pid, a(0));
+        const p = this.rawPath(ev.pid, a(0));
         if (p) this.cwd.set(ev.pid, p);
         return;
       }
       case 'getcwd': {
-        const p = memText(ev, 0, 'exit');
+        const p = memBytes(ev, 0, 'exit');
         if (p) this.cwd.set(ev.pid, p);
         return;
       }
@@ -135,19 +176,19 @@ export class FdTracker implements FdPaths {
         if (!c) return;
         const b = captureBytes(c);
         if (b.length < 8) return;
-        const kind = ev.name === 'socketpair' ? 'socket:' : 'pipe:';
         const cloexec = ev.name === 'pipe2' ? (a(1) & O_CLOEXEC) !== 0 : false;
-        t.set(b.readInt32LE(0), { path: kind, cloexec });
-        t.set(b.readInt32LE(4), { path: kind, cloexec });
+        const e = this.entry(ev.name === 'socketpair' ? 'socket:' : 'pipe:', cloexec);
+        t.set(b.readInt32LE(0), e);
+        t.set(b.readInt32LE(4), e);
         return;
       }
     }
-    const p = this.opened(ev);
-    if (p === undefined) return;
+    const e = known ? memo : this.openedEntry(ev);
+    if (e === undefined) return;
     let cloexec = false;
     if (ev.name === 'open' || ev.name === 'openat') cloexec = (a(ev.name === 'open' ? 1 : 2) & O_CLOEXEC) !== 0;
     else if (ev.name === 'dup3') cloexec = (a(2) & O_CLOEXEC) !== 0;
     else if (ev.name === 'fcntl') cloexec = a(1) === 1030;
-    t.set(ret, { path: p, cloexec });
+    t.set(ret, { path: e.path, text: e.text, cloexec });
   }
 }

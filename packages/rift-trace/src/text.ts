@@ -62,7 +62,7 @@ export class TextRenderer {
     private readonly emit: (line: string) => void,
   ) {
     this.startMs = Date.parse(header.start) || 0;
-    if (opts.fdPaths) this.fds = new FdTracker();
+    if (opts.fdPaths) this.fds = new FdTracker({ hex: opts.hex ?? 0 });
     this.fmt = { ...opts, fds: this.fds };
     this.window = opts.window ?? 4096;
     this.escapes = !!opts.paint || !!opts.fdPaths;

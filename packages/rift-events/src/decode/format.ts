@@ -100,6 +100,8 @@ export interface VariantRule {
 
 const FCNTL_NOARG: Variant = { show: [0, 1] };
 const IOCTL_NOARG: Variant = { show: [0, 1] };
+/** ioctls whose third argument points to what the call fills in (captured at exit) */
+const ioctlOut = (type: string): Variant => ({ args: { 2: `out:${type}` } });
 const sockopt = (level: string): Variant => ({ args: { 2: `enum:${level}` } });
 
 export const VARIANTS: Readonly<Record<string, VariantRule>> = {
@@ -124,7 +126,17 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
       F_SETLK: { args: { 2: 'ptr' } }, F_SETLKW: { args: { 2: 'ptr' } }, F_GETLK: { args: { 2: 'ptr' } },
     },
   },
-  ioctl: { by: 1, table: 'ioctl', cases: { FIOCLEX: IOCTL_NOARG, FIONCLEX: IOCTL_NOARG, TIOCNOTTY: IOCTL_NOARG, TIOCSCTTY: { args: { 2: 'int' } } } },
+  ioctl: {
+    by: 1,
+    table: 'ioctl',
+    cases: {
+      FIOCLEX: IOCTL_NOARG, FIONCLEX: IOCTL_NOARG, TIOCNOTTY: IOCTL_NOARG, TIOCSCTTY: { args: { 2: 'int' } },
+      TCGETS: ioctlOut('termios'), TIOCGWINSZ: ioctlOut('winsize'),
+      TIOCGPTN: ioctlOut('int'), FIONREAD: ioctlOut('int'), TIOCOUTQ: ioctlOut('int'), TIOCGPGRP: ioctlOut('int'), TIOCGSID: ioctlOut('int'),
+    },
+    // other requests: the argument as a number (its bytes are captured but their type is unknown)
+    default: { args: { 2: 'hex' } },
+  },
   futex: {
     by: 1,
     mask: 0x7f,
@@ -326,7 +338,10 @@ function memArg(spec: ArgSpec, i: number, x: Ctx): string {
   if (isZero(addr)) return 'NULL';
   const dir = spec.dir!;
   const useExit = dir === 'out' || (dir === 'inout' && !x.failed && ev.ret !== null);
-  if (dir === 'out' && (x.failed || ev.ret === null)) return hex(addr);
+  // an inout capture whose entry side keeps no bytes (readv's lengths) prints like an out one
+  // until the call has returned
+  const outOnly = dir === 'out' || (dir === 'inout' && spec.capture!.entryKeep === 0);
+  if (outOnly && (x.failed || ev.ret === null)) return hex(addr);
   if (spec.type === 'remts' && ev.errno !== 'EINTR') return hex(addr);
   const at = useExit ? 'exit' : 'entry';
   const first = firstCap(ev, i, at);

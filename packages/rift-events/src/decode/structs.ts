@@ -133,6 +133,53 @@ function rlimit(b: Buffer, c: StructCtx): string {
   return `{rlim_cur=${rlim(b.readBigUInt64LE(0))}, rlim_max=${rlim(b.readBigUInt64LE(8))}}`;
 }
 
+// ---- terminals (struct termios of the kernel: 4 flag words, c_line, c_cc[19]; struct winsize)
+
+/** c_oflag's delay fields, each printed by name (NL0, CR0...) before the flags */
+const OFLAG_FIELDS: ReadonlyArray<readonly [number, string]> = [
+  [0o400, 'termios_nldly'], [0o3000, 'termios_crdly'], [0o14000, 'termios_tabdly'],
+  [0o20000, 'termios_bsdly'], [0o40000, 'termios_vtdly'], [0o100000, 'termios_ffdly'],
+];
+const OFLAG_FIELD_BITS = 0o177400;
+const CBAUD = 0o10017;
+const CSIZE = 0o60;
+/** the input speed: CBAUD's bits shifted by IBSHIFT */
+const IBSHIFT = 16;
+/** c_cc's indices by name; the others print as numbers */
+const CC_NAMES = ['VINTR', 'VQUIT', 'VERASE', 'VKILL', 'VEOF', 'VTIME', 'VMIN', 'VSWTC', 'VSTART', 'VSTOP', 'VSUSP', 'VEOL', 'VREPRINT', 'VDISCARD', 'VWERASE', 'VLNEXT', 'VEOL2'];
+const NCCS = 19;
+
+/** Flags after named fields, joined with '|' (no flag left: the fields alone). */
+function fieldsThenFlags(fields: string[], table: string, rest: number): string {
+  if (rest) fields.push(printFlags(table, rest, 32));
+  return fields.join('|');
+}
+
+function termios(b: Buffer, c: StructCtx): string {
+  if (b.length < 17 + NCCS) return c.addr;
+  const oflag = b.readUInt32LE(4);
+  const cflag = b.readUInt32LE(8);
+  const o = fieldsThenFlags(OFLAG_FIELDS.map(([mask, table]) => printEnum(table, oflag & mask)), 'termios_oflag', oflag & ~OFLAG_FIELD_BITS);
+  const speeds = [printEnum('termios_baud', cflag & CBAUD)];
+  const ispeed = (cflag >>> IBSHIFT) & CBAUD;
+  if (ispeed) speeds.push(`${printEnum('termios_baud', ispeed)}<<IBSHIFT`);
+  speeds.push(printEnum('termios_csize', cflag & CSIZE));
+  const cf = fieldsThenFlags(speeds, 'termios_cflag', (cflag & ~(CBAUD | CSIZE | (CBAUD << IBSHIFT))) >>> 0);
+  const head = `c_iflag=${printFlags('termios_iflag', b.readUInt32LE(0), 32)}, c_oflag=${o}, c_cflag=${cf}, c_lflag=${printFlags('termios_lflag', b.readUInt32LE(12), 32)}`;
+  if (!c.verbose) return `{${head}, ...}`;
+  const cc: string[] = [];
+  for (let i = 0; i < NCCS; i++) {
+    const v = b[17 + i]!;
+    cc.push(`[${CC_NAMES[i] ?? i}]=${v ? '0x' + v.toString(16) : '0'}`);
+  }
+  return `{${head}, c_line=${printEnum('tty_ldisc', b[16]!)}, c_cc=[${cc.join(', ')}]}`;
+}
+
+function winsize(b: Buffer, c: StructCtx): string {
+  if (b.length < 8) return c.addr;
+  return `{ws_row=${b.readUInt16LE(0)}, ws_col=${b.readUInt16LE(2)}, ws_xpixel=${b.readUInt16LE(4)}, ws_ypixel=${b.readUInt16LE(6)}}`;
+}
+
 function cstr(b: Buffer, o: number, n: number): Buffer {
   const s = b.subarray(o, o + n);
   const z = s.indexOf(0);
@@ -326,7 +373,11 @@ function iovecs(caps: readonly Capture[], c: StructCtx, base: number): string {
     const total = cap.full ?? cap.len;
     const n = Math.min(bytes.length, Math.max(budget, 0));
     budget -= n;
-    out.push(`{iov_base=${quote(bytes.subarray(0, n), c)}${total > n ? '...' : ''}, iov_len=${total}}`);
+    // at exit a capture holds the bytes transferred; the length the program passed is the
+    // entry side's (readv), else the same
+    const before = c.entryCaps?.find((e) => e.index === cap.index && !e.fault);
+    const len = before ? (before.full ?? before.len) : total;
+    out.push(`{iov_base=${quote(bytes.subarray(0, n), c)}${total > n ? '...' : ''}, iov_len=${len}}`);
   }
   return `[${out.join(', ')}]`;
 }
@@ -493,6 +544,11 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   epoll_event: (b, c) => (c.caps[0]?.at === 'entry' ? epollEvent(b, c) : epollEvents(b, c)),
   int2,
   int: intPtr,
+  termios,
+  winsize,
+  // ioctl's third argument when no variant says what the request points to (VARIANTS prints
+  // it as a number instead; this row is the signature's own type)
+  ioctl_arg: (_b, c) => c.addr,
   u32: u32Arr,
   u64: u64Ptr,
   time_t: timeT,

@@ -284,3 +284,17 @@ export function quote(b: Uint8Array, style: StringStyle, stopAtNul = false): str
   }
   return s + '"';
 }
+
+/**
+ * A descriptor's path as -y prints it between '<' and '>': quoted like a string but without the
+ * quotes, and with '<' and '>' as octal escapes, since they would end the brackets early.
+ */
+export function fdPathText(b: Uint8Array, style: StringStyle): string {
+  const body = quote(b, style).slice(1, -1);
+  if (!body.includes('<') && !body.includes('>')) return body;
+  return body.replace(/[<>]/g, (ch, at: number) => {
+    const next = body.charCodeAt(at + 1);
+    // a digit after the escape would be read as part of it: then all three octal digits
+    return (next >= 0x30 && next <= 0x37 ? '\\0' : '\\') + ch.charCodeAt(0).toString(8);
+  });
+}

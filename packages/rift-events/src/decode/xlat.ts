@@ -72,7 +72,8 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   f_seals: F([['F_SEAL_SEAL', 1], ['F_SEAL_SHRINK', 2], ['F_SEAL_GROW', 4], ['F_SEAL_WRITE', 8], ['F_SEAL_FUTURE_WRITE', 0x10], ['F_SEAL_EXEC', 0x20]], { zero: '0' }),
   flock: F([['LOCK_SH', 1], ['LOCK_EX', 2], ['LOCK_NB', 4], ['LOCK_UN', 8]], { zero: '0' }),
   ioctl: E([
-    ['TCGETS', 0x5401], ['TCSETS', 0x5402], ['TCSETSW', 0x5403], ['TCSETSF', 0x5404], ['TCGETA', 0x5405], ['TCSETA', 0x5406],
+    // 0x5402-0x5404 are also the OSS sequencer's timer requests: strace names both meanings
+    ['TCGETS', 0x5401], ['SNDCTL_TMR_START or TCSETS', 0x5402], ['SNDCTL_TMR_STOP or TCSETSW', 0x5403], ['SNDCTL_TMR_CONTINUE or TCSETSF', 0x5404], ['TCGETA', 0x5405], ['TCSETA', 0x5406],
     ['TCSBRK', 0x5409], ['TCXONC', 0x540a], ['TCFLSH', 0x540b], ['TIOCEXCL', 0x540c], ['TIOCNXCL', 0x540d], ['TIOCSCTTY', 0x540e],
     ['TIOCGPGRP', 0x540f], ['TIOCSPGRP', 0x5410], ['TIOCOUTQ', 0x5411], ['TIOCSTI', 0x5412], ['TIOCGWINSZ', 0x5413], ['TIOCSWINSZ', 0x5414],
     ['TIOCMGET', 0x5415], ['FIONREAD', 0x541b], ['TIOCLINUX', 0x541c], ['TIOCCONS', 0x541d], ['FIONBIO', 0x5421], ['TIOCNOTTY', 0x5422],
@@ -294,6 +295,39 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   shutdown: E(seq(['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'])),
   scm: E([['SCM_RIGHTS', 1], ['SCM_CREDENTIALS', 2], ['SCM_SECURITY', 3], ['SCM_PIDFD', 4]]),
   // ---- struct fields ----
+  // termios (asm-generic/termbits.h): c_oflag and c_cflag hold enum fields, decoded by the
+  // termios decoder in structs.ts before the remaining flags
+  termios_iflag: F([
+    ['IGNBRK', 0o1], ['BRKINT', 0o2], ['IGNPAR', 0o4], ['PARMRK', 0o10], ['INPCK', 0o20], ['ISTRIP', 0o40], ['INLCR', 0o100],
+    ['IGNCR', 0o200], ['ICRNL', 0o400], ['IUCLC', 0o1000], ['IXON', 0o2000], ['IXANY', 0o4000], ['IXOFF', 0o10000],
+    ['IMAXBEL', 0o20000], ['IUTF8', 0o40000],
+  ]),
+  termios_oflag: F([['OPOST', 0o1], ['OLCUC', 0o2], ['ONLCR', 0o4], ['OCRNL', 0o10], ['ONOCR', 0o20], ['ONLRET', 0o40], ['OFILL', 0o100], ['OFDEL', 0o200]]),
+  termios_nldly: E([['NL0', 0], ['NL1', 0o400]]),
+  termios_crdly: E([['CR0', 0], ['CR1', 0o1000], ['CR2', 0o2000], ['CR3', 0o3000]]),
+  termios_tabdly: E([['TAB0', 0], ['TAB1', 0o4000], ['TAB2', 0o10000], ['TAB3', 0o14000]]),
+  termios_bsdly: E([['BS0', 0], ['BS1', 0o20000]]),
+  termios_vtdly: E([['VT0', 0], ['VT1', 0o40000]]),
+  termios_ffdly: E([['FF0', 0], ['FF1', 0o100000]]),
+  termios_baud: E([
+    ['B0', 0], ['B50', 0o1], ['B75', 0o2], ['B110', 0o3], ['B134', 0o4], ['B150', 0o5], ['B200', 0o6], ['B300', 0o7], ['B600', 0o10],
+    ['B1200', 0o11], ['B1800', 0o12], ['B2400', 0o13], ['B4800', 0o14], ['B9600', 0o15], ['B19200', 0o16], ['B38400', 0o17],
+    ['BOTHER', 0o10000], ['B57600', 0o10001], ['B115200', 0o10002], ['B230400', 0o10003], ['B460800', 0o10004], ['B500000', 0o10005],
+    ['B576000', 0o10006], ['B921600', 0o10007], ['B1000000', 0o10010], ['B1152000', 0o10011], ['B1500000', 0o10012],
+    ['B2000000', 0o10013], ['B2500000', 0o10014], ['B3000000', 0o10015], ['B3500000', 0o10016], ['B4000000', 0o10017],
+  ]),
+  termios_csize: E([['CS5', 0], ['CS6', 0o20], ['CS7', 0o40], ['CS8', 0o60]]),
+  termios_cflag: F([
+    ['CSTOPB', 0o100], ['CREAD', 0o200], ['PARENB', 0o400], ['PARODD', 0o1000], ['HUPCL', 0o2000], ['CLOCAL', 0o4000],
+    ['CMSPAR', 0o10000000000], ['CRTSCTS', 0o20000000000],
+  ]),
+  termios_lflag: F([
+    // in the order strace prints them (not the header's)
+    ['ISIG', 0o1], ['ICANON', 0o2], ['XCASE', 0o4], ['ECHO', 0o10], ['ECHOE', 0o20], ['ECHOK', 0o40], ['ECHONL', 0o100], ['NOFLSH', 0o200],
+    ['IEXTEN', 0o100000], ['ECHOCTL', 0o1000], ['ECHOPRT', 0o2000], ['ECHOKE', 0o4000], ['FLUSHO', 0o10000], ['PENDIN', 0o40000],
+    ['TOSTOP', 0o400], ['EXTPROC', 0o200000],
+  ]),
+  tty_ldisc: E(seq(['N_TTY', 'N_SLIP', 'N_MOUSE', 'N_PPP', 'N_STRIP', 'N_AX25', 'N_X25', 'N_6PACK', 'N_MASC', 'N_R3964', 'N_PROFIBUS_FDL', 'N_IRDA', 'N_SMSBLOCK', 'N_HDLC', 'N_SYNC_PPP', 'N_HCI'])),
   file_type: E([['S_IFIFO', 0o10000], ['S_IFCHR', 0o20000], ['S_IFDIR', 0o40000], ['S_IFBLK', 0o60000], ['S_IFREG', 0o100000], ['S_IFLNK', 0o120000], ['S_IFSOCK', 0o140000]]),
   dirent_type: E([['DT_UNKNOWN', 0], ['DT_FIFO', 1], ['DT_CHR', 2], ['DT_DIR', 4], ['DT_BLK', 6], ['DT_REG', 8], ['DT_LNK', 10], ['DT_SOCK', 12], ['DT_WHT', 14]]),
   futex_bitset: E([['FUTEX_BITSET_MATCH_ANY', 0xffffffff]], { hex: true }),
