@@ -1,4 +1,4 @@
-import yargs from 'yargs';
+import { CliUsageError, parseArgs, type CliSpec, type ParsedArgs } from '@rift/cli';
 import { SelectError, StreamError } from '@rift/events';
 import { diffFiles, FIELDS, FIELD_NAMES, FieldError, ignoredFields, renderJson, renderText } from './index.js';
 
@@ -25,35 +25,46 @@ Exit status: 0 the same, 1 different, 2 trouble (bad arguments, unreadable or ma
 FILE:LINE: reason). Memory stays bounded on long traces: equal stretches are matched as they
 stream; after a mismatch at most --window events per side (and thread) are held.`;
 
+export const SPEC: CliSpec = {
+  name: 'rift-diff',
+  version: '0.1.0',
+  usage: 'Usage: rift-diff [options] A B\n\nWhere two recordings (stream v1) diverge. A or B may be - for stdin.',
+  epilogue: HELP_EPILOGUE,
+  wrap: 110,
+  options: {
+    U: { alias: 'unified', type: 'number', default: 3, describe: 'events of context around the first divergence' },
+    e: { alias: 'syscalls', type: 'string', describe: 'compare only these syscalls: names, %classes, /regex/, !negation' },
+    ignore: { type: 'string', requiresArg: true, describe: 'do not compare FIELD (see Fields; repeatable, comma lists)' },
+    compare: { type: 'string', requiresArg: true, describe: 'compare FIELD although ignored by default (repeatable)' },
+    json: { type: 'boolean', default: false, describe: 'one JSON object: summary, first divergence with context' },
+    q: { alias: 'brief', type: 'boolean', default: false, describe: 'report only whether they differ; stop at the first difference' },
+    s: { alias: 'report-identical', type: 'boolean', default: false, describe: 'say so when the recordings are the same' },
+    color: { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'colour the diff (auto: on a terminal; NO_COLOR, FORCE_COLOR honoured)' },
+    window: { type: 'number', default: 4000, describe: 'most events per side held after a difference to find where the runs meet again (memory bound)' },
+    lenient: { type: 'boolean', default: false, describe: 'skip bad lines instead of failing' },
+  },
+};
+
+/** The parsed options, as SPEC declares them. */
+type DiffArgs = ParsedArgs & {
+  U: number;
+  e?: string;
+  ignore?: string | string[];
+  compare?: string | string[];
+  json: boolean;
+  q: boolean;
+  s: boolean;
+  color: string;
+  window: number;
+  lenient: boolean;
+};
+
 export async function main(argv: string[]): Promise<void> {
   const stdoutTTY = process.stdout.isTTY === true;
-  const parser = yargs(argv)
-    .scriptName('rift-diff')
-    .usage('Usage: rift-diff [options] A B\n\nWhere two recordings (stream v1) diverge. A or B may be - for stdin.')
-    .option('U', { alias: 'unified', type: 'number', default: 3, describe: 'events of context around the first divergence' })
-    .option('e', { alias: 'syscalls', type: 'string', describe: 'compare only these syscalls: names, %classes, /regex/, !negation' })
-    .option('ignore', { type: 'string', requiresArg: true, describe: 'do not compare FIELD (see Fields; repeatable, comma lists)' })
-    .option('compare', { type: 'string', requiresArg: true, describe: 'compare FIELD although ignored by default (repeatable)' })
-    .option('json', { type: 'boolean', default: false, describe: 'one JSON object: summary, first divergence with context' })
-    .option('q', { alias: 'brief', type: 'boolean', default: false, describe: 'report only whether they differ; stop at the first difference' })
-    .option('s', { alias: 'report-identical', type: 'boolean', default: false, describe: 'say so when the recordings are the same' })
-    .option('color', { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'colour the diff (auto: on a terminal; NO_COLOR, FORCE_COLOR honoured)' })
-    .option('window', { type: 'number', default: 4000, describe: 'most events per side held after a difference to find where the runs meet again (memory bound)' })
-    .option('lenient', { type: 'boolean', default: false, describe: 'skip bad lines instead of failing' })
-    .strictOptions()
-    .help('h')
-    .alias('h', 'help')
-    .version('0.1.0')
-    .epilogue(HELP_EPILOGUE)
-    .wrap(Math.min(110, process.stdout.columns || 110))
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw new UsageError(msg || err?.message || 'bad arguments');
-    });
   let exitCode = 2;
   try {
-    const args = await parser.parseAsync();
-    if (args.help || args.version) {
+    const args = (await parseArgs(SPEC, argv)) as DiffArgs | undefined;
+    if (!args) {  // help or version printed
       exitCode = 0;
       return;
     }
@@ -82,9 +93,9 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = exitCode;
     await write(text);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof FieldError || e instanceof SelectError) {
+    if (e instanceof UsageError || e instanceof CliUsageError || e instanceof FieldError || e instanceof SelectError) {
       process.stderr.write(`rift-diff: ${e.message}\n`);
-      if (e instanceof UsageError) process.stderr.write(`Try 'rift-diff --help'.\n`);
+      if (e instanceof UsageError || e instanceof CliUsageError) process.stderr.write(`Try 'rift-diff --help'.\n`);
     } else if (e instanceof StreamError) {
       process.stderr.write(`rift-diff: ${e.message}\n`);
     } else if ((e as NodeJS.ErrnoException).code === 'EPIPE') {

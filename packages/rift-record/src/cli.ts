@@ -1,4 +1,4 @@
-import yargs from 'yargs';
+import { CliUsageError, parseArgs, type CliSpec, type ParsedArgs } from '@rift/cli';
 import { record, UsageError, type RecordOptions } from './index.js';
 import type { Trace } from '@rift/core-native';
 
@@ -14,38 +14,50 @@ const HELP_EPILOGUE = `Examples:
 Exit status: the traced command's own (128+N when killed by signal N); 2 for bad arguments or
 a pid that does not exist; 1 for internal errors. The event format is documented in README.md.`;
 
+export const SPEC: CliSpec = {
+  name: 'rift-record',
+  version: '0.1.0',
+  usage: 'Usage: rift-record [options] [--] cmd [args...]\n       rift-record [options] -p PID [-p PID...]\n\nRecord system calls as an NDJSON event stream (stream v1).',
+  epilogue: HELP_EPILOGUE,
+  options: {
+    o: { alias: 'output', type: 'string', describe: 'write events to FILE (mode 0600) instead of stdout' },
+    p: { alias: 'pid', type: 'number', array: true, describe: 'attach to PID (repeatable); all its threads' },
+    e: { alias: 'filter', type: 'string', array: true, describe: 'record only these syscalls: names, %classes, /regex/, !negation (seccomp prefilter); or inject=SET:error=E|retval=N[:signal=S][:delay_enter=US][:delay_exit=US][:when=FIRST..LAST+STEP] to inject a fault (strace syntax, repeatable)' },
+    s: { alias: 'string-size', type: 'number', default: 256, describe: 'bytes kept of strings and written buffers' },
+    data: { type: 'boolean', default: true, describe: 'capture content buffers (read data...) whole; --no-data bounds them by -s' },
+    'fixed-ts': { type: 'boolean', default: false, describe: 'timestamps from 0 with a fixed step (stable golden files)' },
+    'tracee-stdout': { type: 'string', describe: "where the program's stdout goes: FILE, 'stderr', or '-' (rift's stdout). Default: stderr when events go to stdout, else inherited" },
+    aslr: { type: 'boolean', default: true, describe: '--no-aslr: run the command with address space randomisation off' },
+    vdso: { type: 'boolean', default: true, describe: '--no-vdso: hide the vDSO, so clock_gettime, gettimeofday and time are real syscalls' },
+    deterministic: { type: 'boolean', default: false, describe: 'fixed clock, seeded getrandom, fixed ids, uname, sysinfo; stat times zeroed; ASLR and vDSO off (see README)' },
+    seed: { type: 'number', default: 0, describe: 'seed of --deterministic random bytes' },
+    cpu: { type: 'string', default: 'auto', describe: "CPU for the tracer and a launched command: N, 'auto' or 'none'" },
+  },
+};
+
+/** The parsed options, as SPEC declares them. */
+type RecordArgs = ParsedArgs & {
+  o?: string;
+  p?: number[];
+  e?: string[];
+  s: number;
+  data: boolean;
+  'fixed-ts': boolean;
+  'tracee-stdout'?: string;
+  aslr: boolean;
+  vdso: boolean;
+  deterministic: boolean;
+  seed: number;
+  cpu: string;
+};
+
 export async function main(argv: string[]): Promise<void> {
   const dashdash = argv.indexOf('--');
   const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
-  const parser = yargs(own)
-    .scriptName('rift-record')
-    .usage('Usage: rift-record [options] [--] cmd [args...]\n       rift-record [options] -p PID [-p PID...]\n\nRecord system calls as an NDJSON event stream (stream v1).')
-    .option('o', { alias: 'output', type: 'string', describe: 'write events to FILE (mode 0600) instead of stdout' })
-    .option('p', { alias: 'pid', type: 'number', array: true, describe: 'attach to PID (repeatable); all its threads' })
-    .option('e', { alias: 'filter', type: 'string', array: true, describe: 'record only these syscalls: names, %classes, /regex/, !negation (seccomp prefilter); or inject=SET:error=E|retval=N[:signal=S][:delay_enter=US][:delay_exit=US][:when=FIRST..LAST+STEP] to inject a fault (strace syntax, repeatable)' })
-    .option('s', { alias: 'string-size', type: 'number', default: 256, describe: 'bytes kept of strings and written buffers' })
-    .option('data', { type: 'boolean', default: true, describe: 'capture content buffers (read data...) whole; --no-data bounds them by -s' })
-    .option('fixed-ts', { type: 'boolean', default: false, describe: 'timestamps from 0 with a fixed step (stable golden files)' })
-    .option('tracee-stdout', { type: 'string', describe: "where the program's stdout goes: FILE, 'stderr', or '-' (rift's stdout). Default: stderr when events go to stdout, else inherited" })
-    .option('aslr', { type: 'boolean', default: true, describe: '--no-aslr: run the command with address space randomisation off' })
-    .option('vdso', { type: 'boolean', default: true, describe: '--no-vdso: hide the vDSO, so clock_gettime, gettimeofday and time are real syscalls' })
-    .option('deterministic', { type: 'boolean', default: false, describe: 'fixed clock, seeded getrandom, fixed ids, uname, sysinfo; stat times zeroed; ASLR and vDSO off (see README)' })
-    .option('seed', { type: 'number', default: 0, describe: 'seed of --deterministic random bytes' })
-    .option('cpu', { type: 'string', default: 'auto', describe: "CPU for the tracer and a launched command: N, 'auto' or 'none'" })
-    .strictOptions()
-    .help('h')
-    .alias('h', 'help')
-    .version('0.1.0')
-    .epilogue(HELP_EPILOGUE)
-    .wrap(Math.min(100, process.stdout.columns || 100))
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw new UsageError(msg || err?.message || 'bad arguments');
-    });
   let exitCode = 0;
   try {
-    const args = await parser.parseAsync();
-    if (args.help || args.version) return;
+    const args = (await parseArgs(SPEC, own)) as RecordArgs | undefined;
+    if (!args) return;  // help or version printed
     const command = dashdash >= 0 ? argv.slice(dashdash + 1) : (args._ as (string | number)[]).map(String);
     const cpu = args.cpu === 'auto' || args.cpu === 'none' ? args.cpu : Number(args.cpu);
     if (typeof cpu === 'number' && !Number.isInteger(cpu)) throw new UsageError(`--cpu: expected N, auto or none, got '${args.cpu}'`);
@@ -76,7 +88,7 @@ export async function main(argv: string[]): Promise<void> {
     const r = await record(opts);
     exitCode = r.exitCode;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof CliUsageError) {
       process.stderr.write(`rift-record: ${e.message}\n`);
       if (/nothing to trace|Unknown argument|not both/.test(e.message)) process.stderr.write(`Try 'rift-record --help'.\n`);
       exitCode = 2;

@@ -1,4 +1,4 @@
-import yargs from 'yargs';
+import { CliUsageError, parseArgs, type CliSpec, type ParsedArgs } from '@rift/cli';
 import { StreamError } from '@rift/events';
 import type { Trace } from '@rift/core-native';
 import { EXIT_DESYNC, LookaheadError, replay, UsageError, type OnDesync } from './index.js';
@@ -21,34 +21,41 @@ Exit status: the program's own (128+N when killed by signal N); ${EXIT_DESYNC} w
 its recording (desync; with --on-desync=stop, the default); 2 for bad arguments or a bad trace
 (FILE:LINE on stderr); 1 for internal errors.`;
 
+export const SPEC: CliSpec = {
+  name: 'rift-replay',
+  version: '0.1.0',
+  usage: 'Usage: rift-replay [options] TRACE -- cmd [args...]\n\nRerun a program on its recorded inputs (a stream v1 trace from rift-record); stop where it departs.',
+  epilogue: HELP_EPILOGUE,
+  parserConfiguration: { 'boolean-negation': false },  // --no-aslr is an option, not "not --aslr"
+  options: {
+    o: { alias: 'output', type: 'string', describe: "write replay's own event stream to FILE ('-' = stdout)" },
+    'on-desync': { choices: ['stop', 'warn', 'live'], default: 'stop', describe: 'when the program departs from the recording: stop it (exit 3), warn and go on, or let it run on for real' },
+    inject: { type: 'string', describe: 'also inject these syscalls from the recording (NAME,... repeatable)' },
+    passthru: { type: 'string', describe: 'run these syscalls for real, still matched (NAME,... repeatable)' },
+    'no-aslr': { type: 'boolean', default: false, describe: 'run the command with address space randomisation off' },
+    progress: { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal)' },
+    'max-lookahead': { type: 'number', default: 500000, describe: 'recorded events held for threads that lag behind, at most' },
+  },
+};
+
+/** The parsed options, as SPEC declares them. */
+type ReplayArgs = ParsedArgs & {
+  o?: string;
+  'on-desync': string;
+  inject?: string | string[];
+  passthru?: string | string[];
+  'no-aslr': boolean;
+  progress?: boolean;
+  'max-lookahead': number;
+};
+
 export async function main(argv: string[]): Promise<void> {
   const dashdash = argv.indexOf('--');
   const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
-  const parser = yargs(own)
-    .scriptName('rift-replay')
-    .parserConfiguration({ 'boolean-negation': false })  // --no-aslr is an option, not "not --aslr"
-    .usage('Usage: rift-replay [options] TRACE -- cmd [args...]\n\nRerun a program on its recorded inputs (a stream v1 trace from rift-record); stop where it departs.')
-    .option('o', { alias: 'output', type: 'string', describe: "write replay's own event stream to FILE ('-' = stdout)" })
-    .option('on-desync', { choices: ['stop', 'warn', 'live'] as const, default: 'stop' as const, describe: 'when the program departs from the recording: stop it (exit 3), warn and go on, or let it run on for real' })
-    .option('inject', { type: 'string', describe: 'also inject these syscalls from the recording (NAME,... repeatable)' })
-    .option('passthru', { type: 'string', describe: 'run these syscalls for real, still matched (NAME,... repeatable)' })
-    .option('no-aslr', { type: 'boolean', default: false, describe: 'run the command with address space randomisation off' })
-    .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal)' })
-    .option('max-lookahead', { type: 'number', default: 500000, describe: 'recorded events held for threads that lag behind, at most' })
-    .strictOptions()
-    .help('h')
-    .alias('h', 'help')
-    .version('0.1.0')
-    .epilogue(HELP_EPILOGUE)
-    .wrap(Math.min(100, process.stdout.columns || 100))
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw new UsageError(msg || err?.message || 'bad arguments');
-    });
   let exitCode = 0;
   try {
-    const args = await parser.parseAsync();
-    if (args.help || args.version) return;
+    const args = (await parseArgs(SPEC, own)) as ReplayArgs | undefined;
+    if (!args) return;  // help or version printed
     const pos = (args._ as (string | number)[]).map(String);
     let trace: string | undefined;
     let command: string[];
@@ -77,9 +84,9 @@ export async function main(argv: string[]): Promise<void> {
     });
     exitCode = r.exitCode;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof StreamError) {
+    if (e instanceof UsageError || e instanceof CliUsageError || e instanceof StreamError) {
       process.stderr.write(`rift-replay: ${e.message}\n`);
-      if (e instanceof UsageError && /no trace|nothing to replay|Unknown argument|Invalid values/.test(e.message)) process.stderr.write(`Try 'rift-replay --help'.\n`);
+      if (!(e instanceof StreamError) && /no trace|nothing to replay|Unknown argument|Invalid values/.test(e.message)) process.stderr.write(`Try 'rift-replay --help'.\n`);
       exitCode = 2;
     } else if (e instanceof LookaheadError) {
       process.stderr.write(`rift-replay: ${e.message}\n`);
