@@ -286,6 +286,12 @@ ExitDecision InterceptChain::onExit(Tracer& t, const SyscallView& v, bool skippe
 
 void InterceptChain::onExec(Tracer& t, pid_t tid) {
   if (rules_) rules_->onExec(t, tid);
+  expected_.erase(tid);  // a new program (another thread's exec takes over the leader's tid)
+}
+
+void InterceptChain::onGone(pid_t tid) {
+  expected_.erase(tid);  // the tid may come back as another thread
+  pending_.erase(tid);
 }
 
 void InterceptChain::cancel() {

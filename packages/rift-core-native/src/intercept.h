@@ -102,6 +102,7 @@ class InterceptChain : public Interceptor {
   EntryDecision onEntry(Tracer& t, const SyscallView& v) override;
   ExitDecision onExit(Tracer& t, const SyscallView& v, bool skipped) override;
   void onExec(Tracer& t, pid_t tid) override;
+  void onGone(pid_t tid) override;
   void cancel() override;
   std::vector<int> numbers() const;
 

@@ -788,6 +788,7 @@ void Tracer::handleStop(pid_t tid, int status) {
       }
       emitExit(tid, it->second, status);
       threads_.erase(it);
+      if (interceptor_) interceptor_->onGone(tid);
     }
     if (tid == child_) {
       childStatus_ = status;

@@ -96,6 +96,8 @@ class Interceptor {
   virtual ExitDecision onExit(Tracer& t, const SyscallView& v, bool skipped) = 0;
   // At each PTRACE_EVENT_EXEC stop (new image loaded, stack built, nothing run yet).
   virtual void onExec(Tracer& t, pid_t tid) { (void)t; (void)tid; }
+  // A thread is gone (its tid may be reused by a new one).
+  virtual void onGone(pid_t tid) { (void)tid; }
   // Called from any thread when the trace is being killed or detached: stop waiting.
   virtual void cancel() {}
 };
