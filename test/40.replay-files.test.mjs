@@ -64,3 +64,21 @@ t.test('python3 reading a file that grew and then vanished', async (t) => {
   t.equal(r2.status, 0, r2.stderr);
   t.equal(r2.stdout, rec.stdout);
 });
+
+t.test('a shell pipeline: the reader of a pipe made in the replay waits for its writer', async (t) => {
+  // Injected at once, wc's reads could end it before cat wrote, and cat would die of SIGPIPE
+  // (a desync, about one run in two). Reads from a pipe the replay made run for real and then
+  // get the recorded result; sh's SIGCHLD handler returns (rt_sigreturn) wherever it lands.
+  const dir = tmp();
+  const f = join(dir, 'lines.txt');
+  writeFileSync(f, 'a\nb\nc\n');
+  const cmd = ['sh', '-c', `cat ${f} | wc -l`];
+  const rec = record(cmd, ['--no-vdso']);
+  t.equal(rec.stdout.trim(), '3');
+  writeFileSync(f, 'only one line now\n');
+  for (let i = 0; i < 6; i++) {
+    const r = replay(rec.file, cmd);
+    t.equal(r.status, 0, `run ${i + 1}: ${r.stderr}`);
+    t.equal(r.stdout.trim(), '3', `run ${i + 1}: the recorded count`);
+  }
+});

@@ -21,10 +21,12 @@ export const QUERIES: readonly string[] = [
 ];
 
 /**
- * Calls whose number and order depend on thread scheduling (lock contention, spinning):
- * never matched, always run for real. A recorded futex is skipped over, not compared.
+ * Calls whose number and order depend on scheduling: thread scheduling (lock contention,
+ * spinning) and, for rt_sigreturn, when a signal arrived (signals are not replayed, so a
+ * handler runs wherever the signal lands this time). Never matched, always run for real. A
+ * recorded one is skipped over, not compared.
  */
-export const FREE: readonly string[] = ['futex', 'sched_yield', 'restart_syscall', 'membarrier'];
+export const FREE: readonly string[] = ['futex', 'sched_yield', 'restart_syscall', 'membarrier', 'rt_sigreturn'];
 
 /** Calls that create processes or threads: watched (at exit) to map replayed tids to recorded ones. */
 export const SPAWNERS: readonly string[] = ['clone', 'clone3', 'fork', 'vfork'];
@@ -41,6 +43,15 @@ export const ALWAYS_PASSTHRU: readonly string[] = [
  * running it still keeps the offset right for real writes.
  */
 export const RECORDED_RESULT: readonly string[] = ['lseek'];
+
+/**
+ * Calls that create pipes. A read from a pipe created inside the replay runs for real (so it
+ * waits for the replayed writer, as when recorded) and then gets the recorded result: injected
+ * at once, a reader could finish before its writer wrote, which then dies of SIGPIPE.
+ */
+export const PIPE_CREATORS: readonly string[] = ['pipe', 'pipe2'];
+/** The reads that wait on a pipe (run, then given the recorded result, when it is an inner pipe). */
+export const PIPE_READS: readonly string[] = ['read', 'readv'];
 
 /** Syscalls that return a new descriptor: when the recording has one and replay cannot open it, replay fakes it ("ghost" fd). */
 export const FD_CREATORS: readonly string[] = ['open', 'openat', 'openat2', 'creat'];

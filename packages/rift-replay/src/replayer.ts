@@ -10,11 +10,11 @@
  * Each replayed thread walks its own recorded calls in order; threads are not ordered against
  * each other (see the README for what that absorbs).
  */
-import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { captureBytes, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type SpawnEvent, type SyscallEvent } from '@rift/events';
 import { compareCall, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
 import { LookaheadError, TraceCursor } from './cursor.js';
-import { FD_CREATORS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
+import { FD_CREATORS, PIPE_CREATORS, PIPE_READS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
 import { argWrites, outputWrites, ScatterError, type Write } from './scatter.js';
 
 export type OnDesync = 'stop' | 'warn' | 'live';
@@ -81,7 +81,8 @@ interface Planned {
 
 interface Pending {
   ev?: SyscallEvent;
-  kind: 'inject' | 'run';
+  /** run: for real; inject: skipped, answered at entry; pipe: run for real, answered at exit */
+  kind: 'inject' | 'run' | 'pipe';
   spawner: boolean;
 }
 
@@ -285,7 +286,7 @@ export class Replayer {
     if (!inject || ev.ret === null) {
       this.stats.ran++;
       // onExit has work only for these (see there); other calls skip the exit round trip
-      const atExit = spawner || FD_CREATORS.includes(ev.name) || (ev.ret !== null && RECORDED_RESULT.includes(ev.name));
+      const atExit = spawner || FD_CREATORS.includes(ev.name) || PIPE_CREATORS.includes(ev.name) || (ev.ret !== null && RECORDED_RESULT.includes(ev.name));
       const p = atExit ? { ev, kind: 'run' as const, spawner } : undefined;
       if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) return this.ahead(call, this.runs(call, p, this.standIn(call)));
       return this.ahead(call, this.runs(call, p, ev.name === 'lseek' ? this.seekFix(call) : undefined));
@@ -301,6 +302,11 @@ export class Replayer {
       return undefined;
     }
     const value = int64(ev.ret);
+    if (!ghost && this.innerPipes.size && PIPE_READS.includes(ev.name) && this.isInnerPipe(call.pid, call.args[0] ?? 0n)) {
+      this.stats.injected++;
+      this.pending.set(call.tid, { ev, kind: 'pipe', spawner });
+      return { action: 'run' };  // onExit puts the recorded result in place
+    }
     if (ghost && value >= 0n) {
       const g = this.ghostSet(call.pid);
       if (ev.name === 'close') g.delete(Number(BigInt.asIntN(32, call.args[0] ?? 0n)));
@@ -347,7 +353,8 @@ export class Replayer {
   /** The engine's form of a recorded call it can answer alone, or undefined. */
   private expectation(pid: number, ev: SyscallEvent): { expect: Expectation; plan: Omit<Planned, 'rt' | 'ev'> } | undefined {
     if (ev.ret === null || ev === this.cursor.rootExec || (ev.errno && RESTART_ERRNOS.has(ev.errno))) return undefined;
-    if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name)) return undefined;
+    if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name) || PIPE_CREATORS.includes(ev.name)) return undefined;
+    if (this.innerPipes.size && PIPE_READS.includes(ev.name)) return undefined;  // may be a pipe's: decide() tells
     const action = this.opts.policy.action(ev.name);
     const nr = syscallNumber(ev.name);
     const sig = signatureOf(ev.name);
@@ -458,6 +465,26 @@ export class Replayer {
     return { action: 'run', args: [undefined, BigInt.asUintN(64, BigInt.asIntN(64, call.args[1] ?? 0n) + lag)] };
   }
 
+  // ---- pipes made inside the replay ------------------------------------------------------
+
+  /** inodes of the pipes replayed processes created (the kernel's fd tables say who holds them) */
+  private readonly innerPipes = new Set<string>();
+
+  private notePipe(call: LiveCall): void {
+    const fds = call.readBytes(call.args[0] ?? 0n, 8);
+    if (!fds || fds.length < 8) return;
+    for (const fd of [fds.readInt32LE(0), fds.readInt32LE(4)]) {
+      const ino = pipeInode(call.pid, fd);
+      if (ino) this.innerPipes.add(ino);
+    }
+    this.dropPlans();  // reads planned ahead may be on the new pipe
+  }
+
+  private isInnerPipe(pid: number, fd: bigint): boolean {
+    const ino = pipeInode(pid, Number(BigInt.asIntN(32, fd)));
+    return ino !== undefined && this.innerPipes.has(ino);
+  }
+
   // ---- exit ------------------------------------------------------------------------------
 
   onExit(call: LiveCall, ret: bigint): ExitVerdict | Promise<ExitVerdict> {
@@ -465,6 +492,16 @@ export class Replayer {
     this.pending.delete(call.tid);
     if (!p) return undefined;
     if (ret >= 0n && this.lag.size && FD_CREATORS.includes(call.name)) this.lag.delete(`${call.pid}:${ret}`);
+    if (p.kind === 'pipe' && p.ev) {
+      try {
+        return { value: int64(p.ev.ret!), writes: outputWrites(p.ev, call) };
+      } catch (e) {
+        if (!(e instanceof ScatterError)) throw e;
+        this.opts.warn?.(`event ${p.ev.seq}: ${e.message}; the real result stands`);
+        return undefined;
+      }
+    }
+    if (p.kind === 'run' && PIPE_CREATORS.includes(call.name) && ret === 0n) this.notePipe(call);
     let out: ExitVerdict;
     if (p.kind === 'run' && p.ev && p.ev.ret !== null && FD_CREATORS.includes(p.ev.name)) {
       const want = int64(p.ev.ret);
@@ -609,6 +646,16 @@ function auxv(pid: number, type: number): bigint | undefined {
     /* gone */
   }
   return undefined;
+}
+
+/** `pipe:[INODE]` of a descriptor, or undefined when it is not a pipe (or gone). */
+function pipeInode(pid: number, fd: number): string | undefined {
+  try {
+    const m = /^pipe:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    return m?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 function parentPid(pid: number): number | undefined {
