@@ -2,9 +2,9 @@
 // jq -c 'select(.name=="read")' on the same file in the same run. Prints times, peak memory
 // (max RSS, from /usr/bin/time when present) and ratios to jq.
 //   node bench/trace.mjs [EVENTS] [--runs N] [--keep]
-// EVENTS defaults to 1000000. --runs N: each command runs N times, the shortest time counts (on a
-// shared machine one run is noisy). The generated file is deleted at the end unless --keep (to
-// profile on it: node --cpu-prof node_modules/.bin/rift-trace FILE > /dev/null).
+// EVENTS defaults to 1000000. --runs N: N rounds of every command (interleaved), the shortest time
+// of each counts (on a shared machine one run is noisy). The generated file is deleted at the end
+// unless --keep (to profile on it: node --cpu-prof node_modules/.bin/rift-trace FILE > /dev/null).
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +52,7 @@ for (let i = 0; i < N - 2; i++) {
 buf += JSON.stringify({ type: 'end', seq: N - 1, ts: ts + 1, reason: 'exit', exitCode: 0 }) + '\n';
 out.end(buf);
 await new Promise((r) => out.on('finish', r));
-console.log(`input: ${N} events, ${(statSync(file).size / 1e6).toFixed(0)} MB (${KEEP ? file : 'deleted at the end; --keep keeps it'})${RUNS > 1 ? `, best of ${RUNS} runs` : ''}`);
+console.log(`input: ${N} events, ${(statSync(file).size / 1e6).toFixed(0)} MB (${KEEP ? file : 'deleted at the end; --keep keeps it'})${RUNS > 1 ? `, best of ${RUNS} interleaved rounds` : ''}`);
 
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 function measureOnce(label, cmd, args) {
@@ -69,27 +69,29 @@ function measureOnce(label, cmd, args) {
   if (r.status !== 0) console.log(`${label}: exit ${r.status} ${r.stderr}`);
   return { label, s, rss };
 }
-/** the shortest of RUNS runs, with the largest peak RSS seen */
-function measure(label, cmd, args) {
-  let best;
-  let rss = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const r = measureOnce(label, cmd, args);
-    rss = Math.max(rss, r.rss);
-    if (!best || r.s < best.s) best = r;
-  }
-  return { ...best, rss };
-}
-
 const haveJq = spawnSync('jq', ['--version']).status === 0;
 if (!haveJq) console.log('jq is not installed (apt-get install -y jq): no ratios');
-const results = [];
-const jq = haveJq ? measure("jq -c 'select(.name==\"read\")'", 'jq', ['-c', 'select(.name=="read")', file]) : undefined;
-if (jq) results.push(jq);
-results.push(measure('rift-filter read', BIN('rift-filter'), ['read', file]));
-results.push(measure('rift-filter --syscalls-only %file', BIN('rift-filter'), ['--syscalls-only', '%file', file]));
-results.push(measure('rift-trace (text)', BIN('rift-trace'), [file]));
-results.push(measure('rift-trace -c', BIN('rift-trace'), ['-c', file]));
+const commands = [
+  ...(haveJq ? [["jq -c 'select(.name==\"read\")'", 'jq', ['-c', 'select(.name=="read")', file]]] : []),
+  ['rift-filter read', BIN('rift-filter'), ['read', file]],
+  ['rift-filter --syscalls-only %file', BIN('rift-filter'), ['--syscalls-only', '%file', file]],
+  ['rift-trace (text)', BIN('rift-trace'), [file]],
+  ['rift-trace -c', BIN('rift-trace'), ['-c', file]],
+];
+// Rounds: each command once per round, the shortest time of each counts, the largest peak RSS
+// is shown. Interleaved rather than N runs of one command then N of the next: on a machine
+// shared with other work, a burst of load then slows every command alike instead of all the
+// runs of one of them, which skewed its ratio to jq.
+const best = new Map();
+for (let round = 0; round < RUNS; round++) {
+  for (const [label, cmd, args] of commands) {
+    const r = measureOnce(label, cmd, args);
+    const b = best.get(label);
+    best.set(label, { ...(b && b.s <= r.s ? b : r), rss: Math.max(r.rss, b?.rss ?? 0) });
+  }
+}
+const results = [...best.values()];
+const jq = haveJq ? results[0] : undefined;
 for (const r of results) {
   const ratio = jq ? `  ${(r.s / jq.s).toFixed(2)}x jq` : '';
   console.log(`${r.label.padEnd(36)} ${r.s.toFixed(2).padStart(7)} s  ${r.rss ? (r.rss / 1e6).toFixed(0).padStart(5) + ' MB' : ''}${ratio}`);
