@@ -42,6 +42,7 @@ function parserOptions(spec: CliSpec): Parser.Options {
   const boolean: string[] = ['help', 'version'];
   const string: string[] = [];
   const number: string[] = [];
+  const count: string[] = [];
   const defaults: Record<string, unknown> = {};
   const narg: Record<string, number> = {};
   for (const [key, o] of Object.entries(spec.options)) {
@@ -51,6 +52,7 @@ function parserOptions(spec: CliSpec): Parser.Options {
     if (o.type === 'boolean') boolean.push(key);
     else if (o.type === 'string') string.push(key);
     else if (o.type === 'number') number.push(key);
+    else if (o.type === 'count') count.push(key);
     if (o.default !== undefined) defaults[key] = o.default;
   }
   return {
@@ -59,6 +61,7 @@ function parserOptions(spec: CliSpec): Parser.Options {
     boolean,
     string,
     number,
+    count,
     default: defaults,
     narg,
     configuration: { 'parse-positional-numbers': false, 'populate--': true, ...spec.parserConfiguration },

@@ -5,6 +5,8 @@ import { CliUsageError, parseArgs, viaYargs } from '../dist/index.js';
 import { SPEC as RECORD } from '../../rift-record/dist/cli.js';
 import { SPEC as REPLAY } from '../../rift-replay/dist/cli.js';
 import { SPEC as DIFF } from '../../rift-diff/dist/cli.js';
+import { SPEC as TRACE } from '../../rift-trace/dist/cli-trace.js';
+import { SPEC as FILTER } from '../../rift-trace/dist/cli-filter.js';
 
 const clean = (a) => {
   const { $0, ...rest } = a;
@@ -23,6 +25,11 @@ const SAMPLES = [
   [REPLAY, ['-o', '-', '--max-lookahead', '10', '--progress', 't.ndjson']],
   [DIFF, ['-U', '10', '-e', '%file', '--ignore', 'fd', '--ignore', 'ret', '--compare=addr', 'a', 'b']],
   [DIFF, ['-q', '-s', '--json', '--color', 'never', '--window', '50', '--lenient', '-', 'b']],
+  [TRACE, ['-yy', '-T', '-ttt', '-xx', '-v', '-s', '80', '-e', 'trace=%file', 't.ndjson']],
+  [TRACE, ['-c', '-S', 'calls', '--json', '-f', '-o', 'out.txt', '-p', '12', '--format', 'chrome', '-']],
+  [TRACE, ['--no-abbrev', '-r', '-C', '--lenient', 'a', 'b']],
+  [FILTER, ['read,openat', '--pid', '1', '--pid', '2', '--tid', '3', '-Z', '--min-dur', '1ms', 'f']],
+  [FILTER, ['-e', '!%memory', '--successful', '--syscalls-only', '-o', 'x.ndjson']],
 ];
 
 for (const [spec, argv] of SAMPLES) {
@@ -33,6 +40,10 @@ for (const [spec, argv] of SAMPLES) {
     for (const [k, v] of Object.entries(clean(full))) if (Number.isNaN(v)) t.ok(Number.isNaN(quick[k]), `${k} is NaN in both`);
   });
 }
+
+t.test("rift-trace's --no-abbrev is strace's -v, not a negation", async (t) => {
+  t.equal((await parseArgs(TRACE, ['--no-abbrev', 'f'])).v, true);
+});
 
 t.test('unknown options: the message yargs gives', async (t) => {
   await t.rejects(parseArgs(RECORD, ['--bogus', '-o', 'x']), new CliUsageError('Unknown argument: bogus'));
@@ -45,6 +56,7 @@ t.test('what yargs checks beyond parsing: choices, a value after an option', asy
   await t.rejects(parseArgs(REPLAY, ['--on-desync', 'sometimes', 't']), { name: 'CliUsageError', message: /^Invalid values:/ });
   await t.rejects(parseArgs(DIFF, ['a', 'b', '--ignore']), { name: 'CliUsageError', message: /Not enough arguments following: ignore/ });
   await t.rejects(parseArgs(DIFF, ['--color', 'sometimes', 'a', 'b']), { name: 'CliUsageError', message: /^Invalid values:/ });
+  await t.rejects(parseArgs(TRACE, ['-S', 'bogus', 't']), { name: 'CliUsageError', message: /^Invalid values:/ });
 });
 
 t.test('--help and --version are printed by yargs; nothing to run', async (t) => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import yargs from 'yargs';
+import { parseArgs, type CliSpec, type ParsedArgs } from '@rift/cli';
 import { openOutput, type Line } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
 import { eventFilter, FilterUsageError, parseDuration } from './filter.js';
@@ -22,32 +22,41 @@ The output is stream v1: the header, the selected syscalls, and the life-cycle e
 exec, signal, exit, end) unless --syscalls-only (which still keeps the header and end).
 Bad input: 'FILE:LINE: reason', exit 2; --lenient skips bad lines and reports how many.`;
 
+export const SPEC: CliSpec = {
+  name: 'rift-filter',
+  version: '0.1.0',
+  usage: 'Usage: rift-filter [options] [EXPR] [FILE...]\n\nKeep only some events of a rift event stream (FILE, or stdin), writing a stream v1.',
+  epilogue: EPILOGUE,
+  options: {
+    e: { alias: 'trace', type: 'string', describe: 'the selection EXPR (instead of the first argument)' },
+    pid: { type: 'number', describe: 'only events of these processes (repeatable)' },
+    tid: { type: 'number', describe: 'only events of these threads (repeatable)' },
+    failed: { alias: 'Z', type: 'boolean', default: false, describe: 'only syscalls that failed' },
+    successful: { alias: 'z', type: 'boolean', default: false, describe: 'only syscalls that succeeded' },
+    'min-dur': { type: 'string', describe: 'only syscalls that took at least DUR' },
+    'syscalls-only': { type: 'boolean', default: false, describe: 'drop life-cycle events (spawn, exec, signal, exit, warning)' },
+    o: { alias: 'output', type: 'string', describe: 'write to FILE (mode 0600) instead of stdout' },
+    lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
+  },
+};
+
+/** The parsed options, as SPEC declares them. */
+type FilterArgs = ParsedArgs & {
+  e?: string;
+  pid?: number | number[];
+  tid?: number | number[];
+  failed: boolean;
+  successful: boolean;
+  'min-dur'?: string;
+  'syscalls-only': boolean;
+  o?: string;
+  lenient: boolean;
+};
+
 export async function main(argv: string[]): Promise<void> {
   await runCli('rift-filter', async () => {
-    const args = await yargs(argv)
-      .scriptName('rift-filter')
-      .usage('Usage: rift-filter [options] [EXPR] [FILE...]\n\nKeep only some events of a rift event stream (FILE, or stdin), writing a stream v1.')
-      .option('e', { alias: 'trace', type: 'string', describe: 'the selection EXPR (instead of the first argument)' })
-      .option('pid', { type: 'number', describe: 'only events of these processes (repeatable)' })
-      .option('tid', { type: 'number', describe: 'only events of these threads (repeatable)' })
-      .option('failed', { alias: 'Z', type: 'boolean', default: false, describe: 'only syscalls that failed' })
-      .option('successful', { alias: 'z', type: 'boolean', default: false, describe: 'only syscalls that succeeded' })
-      .option('min-dur', { type: 'string', describe: 'only syscalls that took at least DUR' })
-      .option('syscalls-only', { type: 'boolean', default: false, describe: 'drop life-cycle events (spawn, exec, signal, exit, warning)' })
-      .option('o', { alias: 'output', type: 'string', describe: 'write to FILE (mode 0600) instead of stdout' })
-      .option('lenient', { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' })
-      .strictOptions()
-      .help('h')
-      .alias('h', 'help')
-      .version('0.1.0')
-      .epilogue(EPILOGUE)
-      .wrap(Math.min(100, process.stdout.columns || 100))
-      .exitProcess(false)
-      .fail((msg, err) => {
-        throw new UsageError(msg || err?.message || 'bad arguments');
-      })
-      .parseAsync();
-    if (args.help || args.version) return 0;
+    const args = (await parseArgs(SPEC, argv)) as FilterArgs | undefined;
+    if (!args) return 0;  // help or version printed
     const pos = (args._ as (string | number)[]).map(String);
     let select = args.e;
     if (select === undefined && pos.length && !(pos[0] !== '-' && existsSync(pos[0]!))) select = pos.shift();

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createWriteStream, openSync } from 'node:fs';
-import yargs from 'yargs';
+import { parseArgs, type CliSpec, type ParsedArgs } from '@rift/cli';
 import { LineOutput, readEventStream, selectNames, type EventSource, type Event } from '@rift/events';
 import { paintFor, readInputs, runCli, UsageError } from './common.js';
 import { TextRenderer } from './text.js';
@@ -22,43 +22,62 @@ Input is stream v1 (see README.md). Bad input is an error 'FILE:LINE: reason' (e
 --lenient skips bad lines and says how many. When a command is given, its exit status is
 rift-trace's. Colour only on a terminal; NO_COLOR and FORCE_COLOR are honoured.`;
 
+export const SPEC: CliSpec = {
+  name: 'rift-trace',
+  version: '0.1.0',
+  usage: 'Usage: rift-trace [options] [FILE...]\n       rift-trace [options] -- cmd [args...]\n       rift-trace [options] -p PID\n\nPrint system calls as strace does, from a rift event stream (FILE, or - for stdin) or by\nrecording a command.',
+  epilogue: EPILOGUE,
+  // strace's --no-abbrev is an option of its own, not "not --abbrev" (which yargs rejected)
+  parserConfiguration: { 'boolean-negation': false },
+  options: {
+    o: { alias: 'output', type: 'string', describe: 'write to FILE instead of stdout (stderr when tracing a command)' },
+    p: { alias: 'pid', type: 'number', array: true, describe: 'attach to PID and trace it (repeatable)' },
+    e: { alias: 'trace', type: 'string', describe: 'print only these syscalls: names, %classes, /regex/, !negation (trace= accepted)' },
+    s: { alias: 'string-limit', type: 'number', default: 32, describe: 'bytes of strings and buffers to print' },
+    x: { type: 'count', describe: 'hex-escape non-ASCII strings; -xx: every byte' },
+    v: { alias: 'no-abbrev', type: 'boolean', default: false, describe: 'print structures whole (stat, getdents64, uname, ...)' },
+    y: { alias: 'decode-fds', type: 'count', describe: 'print the path of each descriptor (tracked from the stream)' },
+    t: { alias: 'absolute-timestamps', type: 'count', describe: 'wall-clock time on each line; -tt microseconds; -ttt seconds since the epoch' },
+    r: { alias: 'relative-timestamps', type: 'boolean', default: false, describe: 'time since the previous line' },
+    T: { alias: 'syscall-times', type: 'boolean', default: false, describe: 'time spent in each syscall, <seconds>' },
+    c: { alias: 'summary-only', type: 'boolean', default: false, describe: 'a summary table (time, calls, errors) instead of the calls' },
+    C: { alias: 'summary', type: 'boolean', default: false, describe: 'the calls, then the summary table' },
+    S: { alias: 'summary-sort-by', type: 'string', default: 'time', choices: SORT_KEYS as string[], describe: 'sort the summary by' },
+    json: { type: 'boolean', default: false, describe: 'with -c: the summary as JSON' },
+    format: { type: 'string', default: 'text', choices: ['text', 'chrome'], describe: 'text (strace-like) or chrome (Chrome Trace Event JSON for Perfetto UI)' },
+    f: { alias: 'follow-forks', type: 'boolean', describe: 'children are always followed; with -o, every line starts with its pid as strace -f -o does' },
+    lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
+  },
+};
+
+/** The parsed options, as SPEC declares them. */
+type TraceArgs = ParsedArgs & {
+  o?: string;
+  p?: number[];
+  e?: string;
+  s: number;
+  x: number;
+  v: boolean;
+  y: number;
+  t: number;
+  r: boolean;
+  T: boolean;
+  c: boolean;
+  C: boolean;
+  S: string;
+  json: boolean;
+  format: string;
+  f?: boolean;
+  lenient: boolean;
+};
+
 export async function main(argv: string[]): Promise<void> {
   await runCli('rift-trace', async () => {
     const dashdash = argv.indexOf('--');
     const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
     const command = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
-    const args = await yargs(own)
-      .scriptName('rift-trace')
-      .usage('Usage: rift-trace [options] [FILE...]\n       rift-trace [options] -- cmd [args...]\n       rift-trace [options] -p PID\n\nPrint system calls as strace does, from a rift event stream (FILE, or - for stdin) or by\nrecording a command.')
-      .option('o', { alias: 'output', type: 'string', describe: 'write to FILE instead of stdout (stderr when tracing a command)' })
-      .option('p', { alias: 'pid', type: 'number', array: true, describe: 'attach to PID and trace it (repeatable)' })
-      .option('e', { alias: 'trace', type: 'string', describe: 'print only these syscalls: names, %classes, /regex/, !negation (trace= accepted)' })
-      .option('s', { alias: 'string-limit', type: 'number', default: 32, describe: 'bytes of strings and buffers to print' })
-      .option('x', { type: 'count', describe: 'hex-escape non-ASCII strings; -xx: every byte' })
-      .option('v', { alias: 'no-abbrev', type: 'boolean', default: false, describe: 'print structures whole (stat, getdents64, uname, ...)' })
-      .option('y', { alias: 'decode-fds', type: 'count', describe: 'print the path of each descriptor (tracked from the stream)' })
-      .option('t', { alias: 'absolute-timestamps', type: 'count', describe: 'wall-clock time on each line; -tt microseconds; -ttt seconds since the epoch' })
-      .option('r', { alias: 'relative-timestamps', type: 'boolean', default: false, describe: 'time since the previous line' })
-      .option('T', { alias: 'syscall-times', type: 'boolean', default: false, describe: 'time spent in each syscall, <seconds>' })
-      .option('c', { alias: 'summary-only', type: 'boolean', default: false, describe: 'a summary table (time, calls, errors) instead of the calls' })
-      .option('C', { alias: 'summary', type: 'boolean', default: false, describe: 'the calls, then the summary table' })
-      .option('S', { alias: 'summary-sort-by', type: 'string', default: 'time', choices: SORT_KEYS as string[], describe: 'sort the summary by' })
-      .option('json', { type: 'boolean', default: false, describe: 'with -c: the summary as JSON' })
-      .option('format', { type: 'string', default: 'text', choices: ['text', 'chrome'], describe: 'text (strace-like) or chrome (Chrome Trace Event JSON for Perfetto UI)' })
-      .option('f', { alias: 'follow-forks', type: 'boolean', describe: 'children are always followed; with -o, every line starts with its pid as strace -f -o does' })
-      .option('lenient', { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' })
-      .strictOptions()
-      .help('h')
-      .alias('h', 'help')
-      .version('0.1.0')
-      .epilogue(EPILOGUE)
-      .wrap(Math.min(100, process.stdout.columns || 100))
-      .exitProcess(false)
-      .fail((msg, err) => {
-        throw new UsageError(msg || err?.message || 'bad arguments');
-      })
-      .parseAsync();
-    if (args.help || args.version) return 0;
+    const args = (await parseArgs(SPEC, own)) as TraceArgs | undefined;
+    if (!args) return 0;  // help or version printed
     const files = (args._ as (string | number)[]).map(String);
     const pids = (args.p as number[] | undefined) ?? [];
     const launching = command.length > 0 || pids.length > 0;

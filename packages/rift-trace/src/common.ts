@@ -1,6 +1,7 @@
 /** What rift-trace and rift-filter share: inputs, errors, exit codes, colour. */
 import { Chalk } from 'chalk';
 import { openEvents, StreamError, SelectError, type Event, type EventSource, type Paint } from '@rift/events';
+import { CliUsageError } from '@rift/cli';
 
 export class UsageError extends Error {}
 
@@ -37,9 +38,9 @@ export async function runCli(tool: string, body: () => Promise<number | void>): 
   try {
     code = (await body()) ?? 0;
   } catch (e) {
-    if (e instanceof StreamError || e instanceof UsageError || e instanceof SelectError) {
+    if (e instanceof StreamError || e instanceof UsageError || e instanceof CliUsageError || e instanceof SelectError) {
       process.stderr.write(`${tool}: ${e.message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
-      if (e instanceof UsageError && /Unknown argument|Not enough|Missing/.test(e.message)) process.stderr.write(`Try '${tool} --help'.\n`);
+      if (!(e instanceof StreamError) && /Unknown argument|Not enough|Missing/.test(e.message)) process.stderr.write(`Try '${tool} --help'.\n`);
       code = 2;
     } else {
       const err = e as NodeJS.ErrnoException;
