@@ -50,6 +50,12 @@ export async function openEvents(path: string, opts: ReadOptions = {}): Promise<
 }
 
 const CHUNK = 1 << 16;
+/**
+ * Events per batch. Small: a batch is alive until its consumer is done with it, and what is alive
+ * the young-generation collector copies at each collection. Batches of 1024 made reading a
+ * file a fifth slower than batches of 64; the promise per batch costs nothing in comparison.
+ */
+const BATCH = 64;
 
 /**
  * The chunks of a regular file, read synchronously: a read from the page cache takes less time
@@ -175,7 +181,7 @@ async function readEvents(chunks: AsyncIterable<Buffer>, name: string, opts: Rea
         if (ev.type === 'end') sawEnd = true;
         lineNo?.set(ev, line);
         batch.push(ev);
-        if (batch.length >= 1024) {
+        if (batch.length >= BATCH) {
           yield batch;
           batch = [];
         }

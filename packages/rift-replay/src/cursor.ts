@@ -11,6 +11,9 @@ import { StreamError, type EndEvent, type Event, type ExecEvent, type EventSourc
 
 export class LookaheadError extends Error {}
 
+/** peekBuffered's answer when the next batch must be read first. */
+const MORE = Symbol('more');
+
 /** A FIFO of events with O(1) shift. */
 class Queue<T> {
   private items: (T | undefined)[] = [];
@@ -98,9 +101,17 @@ export class TraceCursor {
     return this.src.lineOf(ev);
   }
 
-  /** Reads the next batch; false at the end of the trace. */
-  async fill(): Promise<boolean> {
-    if (this.bi < this.batch.length) return true;
+  /**
+   * Reads the next batch; false at the end of the trace. Callers that overlap share one read:
+   * two reads in flight would each take a batch, and the second would replace the first.
+   */
+  fill(): Promise<boolean> {
+    if (this.bi < this.batch.length) return Promise.resolve(true);
+    return (this.filling ??= this.readBatch().finally(() => (this.filling = undefined)));
+  }
+  private filling: Promise<boolean> | undefined;
+
+  private async readBatch(): Promise<boolean> {
     if (this.ended) return false;
     let r: IteratorResult<Event[]>;
     try {
@@ -172,23 +183,29 @@ export class TraceCursor {
    * buffered (the common case); undefined when the thread's recording is over.
    */
   peek(tid: number): SyscallEvent | undefined | Promise<SyscallEvent | undefined> {
+    const r = this.peekBuffered(tid);
+    return r === MORE ? this.peekAsync(tid) : r;
+  }
+
+  /** peek from what is already read; MORE when the next batch must be read first. */
+  private peekBuffered(tid: number): SyscallEvent | undefined | typeof MORE {
     for (;;) {
       const q = this.queues.get(tid);
       if (q?.length) return q.peek();
       if (this.exited.has(tid)) return undefined;
-      if (!this.step()) {
-        if (this.ended) return undefined;
-        return this.peekAsync(tid);
-      }
+      if (!this.step()) return this.ended ? undefined : MORE;
       this.check();
     }
   }
 
+  // One reader of batches at a time: peekBuffered never starts a read of its own, so a batch is
+  // never read twice over (two reads in flight once ended the trace early, the second taking
+  // the end while the first batch still had events; seen with small batches).
   private async peekAsync(tid: number): Promise<SyscallEvent | undefined> {
     for (;;) {
       if (!(await this.fill())) return undefined;
-      const r = this.peek(tid);
-      if (!(r instanceof Promise)) return r;
+      const r = this.peekBuffered(tid);
+      if (r !== MORE) return r;
     }
   }
 
