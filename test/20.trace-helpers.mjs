@@ -47,7 +47,7 @@ export function normalise(s) {
   return s
     .replace(/0x[0-9a-f]{6,}/g, 'ADDR')
     .replace(/\b(si_pid|nl_pid|pid)=\d+/g, '$1=PID')
-    .replace(/, si_utime=\d+, si_stime=\d+/, '')
+    .replace(/, si_utime=\d+, si_stime=\d+/, ', si_utime=T, si_stime=T')
     .replace(/^wait4\(\d+/, 'wait4(PID')
     .replace(/^getrandom\("[^"]*"/, 'getrandom(RANDOM')
     .replace(/^(get[pt]?p?id\(\) = )\d+$/, '$1PID')

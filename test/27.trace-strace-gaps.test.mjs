@@ -4,7 +4,7 @@
 // README, known differences.)
 import t from 'tap';
 import { fixture, tmp } from './helpers.mjs';
-import { pick, straceText, riftTraceRun } from './20.trace-helpers.mjs';
+import { normalise, pick, straceText, riftTraceRun } from './20.trace-helpers.mjs';
 
 const bin = fixture('trace_gaps');
 
@@ -67,4 +67,18 @@ t.test('-y: a path with a quote, a backslash, a tab, UTF-8 and ">" escaped as st
   }
   const { r } = both(['-y']);
   t.ok(pick(r).some((l) => /^write\(3<\/.*\/gaps-q\\"b\\\\c\\t\\303\\251\\76>, "x", 1\) = 1$/.test(l)), 'escaped, absolute (cwd from getcwd)');
+});
+
+t.test("SIGCHLD's siginfo with the child's times, as strace prints it", async (t) => {
+  const cmd = ['/bin/sh', '-c', '/bin/true; /bin/true'];
+  const lines = (text) => text.split('\n')
+    .map((l) => l.replace(/^(\[pid +\d+\] |\d+ +)/, ''))
+    .filter((l) => l.startsWith('--- SIGCHLD'))
+    .map(normalise);
+  const cwd = tmp();
+  const s = lines(straceText(cmd, { cwd }));
+  const r = lines(riftTraceRun(cmd, { cwd }).text);
+  t.equal(s.length, 2, 'strace: one SIGCHLD a child');
+  t.same(r, s);
+  t.match(r[0], /^--- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=PID, si_uid=\d+, si_status=0, si_utime=T, si_stime=T\} ---$/);
 });

@@ -18,6 +18,9 @@ const SC_UNFINISHED = 1n, SC_RESUMED = 2n, SC_INJECTED = 8n, SC_COMPAT = 16n, SC
 const BLOB_EXIT = 1, BLOB_FAULT = 2, BLOB_TRUNCATED = 4, BLOB_MORE = 8;
 const HEADER = 104;
 const SIGCHLD = 17;
+/** offsets of si_utime and si_stime in an x86-64 siginfo_t (SIGCHLD's part of the union) */
+const SI_UTIME = 32;
+const SI_STIME = 40;
 /** SIGILL, SIGBUS, SIGFPE, SIGSEGV, SIGTRAP: siginfo carries a fault address */
 const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]);
 const SPAWN_KINDS = ['fork', 'vfork', 'thread', 'process'] as const;
@@ -140,7 +143,15 @@ export function decodeBatch(buf: Buffer, st: DecodeState, out: Event[] = []): Ev
           else {
             ev.senderPid = Number(v(2));
             ev.senderUid = Number(v(3));
-            if (signo === SIGCHLD) ev.status = Number(v(4));
+            if (signo === SIGCHLD) {
+              ev.status = Number(v(4));
+              // si_utime and si_stime (clock_t, in clock ticks) follow si_status in the siginfo
+              const si = blobs[0]!.bytes;
+              if (si.length >= SI_STIME + 8) {
+                ev.utime = Number(si.readBigInt64LE(SI_UTIME));
+                ev.stime = Number(si.readBigInt64LE(SI_STIME));
+              }
+            }
           }
           if (v(6)) ev.errno = Number(v(6));
         }

@@ -115,6 +115,9 @@ export interface SignalEvent extends EventBase {
   senderPid?: number;
   senderUid?: number;
   status?: number;
+  /** SIGCHLD: the child's user and system CPU time, in clock ticks (siginfo's si_utime, si_stime) */
+  utime?: number;
+  stime?: number;
   addr?: Int64;
   errno?: number;
 }

@@ -606,6 +606,7 @@ export function formatSignal(ev: SignalEvent): string {
     if (ev.senderUid !== undefined) f.push(`si_uid=${ev.senderUid}`);
     if (ev.signo === 17 && ev.status !== undefined) {
       f.push(`si_status=${code === 2 || code === 3 ? signalName(ev.status) : ev.status}`);
+      if (ev.utime !== undefined) f.push(`si_utime=${ev.utime}`, `si_stime=${ev.stime ?? 0}`);
     }
   }
   return `--- ${name} {${f.join(', ')}} ---`;
