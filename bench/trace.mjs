@@ -42,7 +42,12 @@ out.write(JSON.stringify(header) + '\n');
 let buf = '';
 let ts = 0;
 for (let i = 0; i < N - 2; i++) {
-  const e = { ...body[i % body.length], seq: i + 1, ts: (ts += 1000) };
+  // each call starts 1 us after the previous one returned, as in a real recording (with a fixed
+  // 1 us step, calls that took longer overlapped the next one of the same thread, which cannot
+  // happen, and every one printed as an <unfinished ...> / <... resumed> pair)
+  const src = body[i % body.length];
+  const e = { ...src, seq: i + 1, ts: (ts += 1000) };
+  ts += src.dur ?? 0;
   buf += JSON.stringify(e) + '\n';
   if (buf.length > 1 << 20) {
     if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
