@@ -202,7 +202,7 @@ export class Replayer {
     if (!sig) return false;
     return sig.args.some((a, i) => {
       const t = parseArgSpec(a).type;
-      return (t === 'fd' || t === 'dirfd') && g.has(Number(BigInt.asIntN(32, call.args[i] ?? 0n)));
+      return (t === 'fd' || t === 'dirfd') && g.has(fdOf(call.args[i]));
     });
   }
 
@@ -309,12 +309,12 @@ export class Replayer {
     }
     if (ghost && value >= 0n) {
       const g = this.ghostSet(call.pid);
-      if (ev.name === 'close') g.delete(Number(BigInt.asIntN(32, call.args[0] ?? 0n)));
+      if (ev.name === 'close') g.delete(fdOf(call.args[0]));
       else if (DUPS.has(ev.name) || FD_CREATORS.includes(ev.name)) g.add(Number(value));
     }
     if ((ev.name === 'read' || ev.name === 'readv') && value > 0n) {
       // the kernel's offset did not move: remember by how much it lags
-      const k = `${call.pid}:${Number(BigInt.asIntN(32, call.args[0] ?? 0n))}`;
+      const k = lagKey(call.pid, call.args[0]);
       this.lag.set(k, (this.lag.get(k) ?? 0n) + value);
     }
     this.stats.injected++;
@@ -381,7 +381,7 @@ export class Replayer {
     const value = int64(ev.ret);
     const plan: Omit<Planned, 'rt' | 'ev'> = { injected: true };
     if ((ev.name === 'read' || ev.name === 'readv') && value > 0n) {
-      plan.lagKey = `${pid}:${Number(BigInt.asIntN(32, int64(ev.args[0]!)))}`;
+      plan.lagKey = lagKey(pid, int64(ev.args[0]!));
       plan.lag = value;
     }
     return { expect: { nr, args, strings, verdict: { action: 'return', value, writes } }, plan };
@@ -404,7 +404,7 @@ export class Replayer {
     if (plan && !plan.length) this.planned.delete(tid);
   }
 
-  /** Something the plans assumed changed (a ghost descriptor appeared): void them all. */
+  /** Something the plans assumed changed (a ghost descriptor or a pipe appeared, replay went live): void them all. */
   private dropPlans(): void {
     if (!this.planned.size) return;
     this.planned.clear();
@@ -438,7 +438,7 @@ export class Replayer {
     const O_ACCMODE = 3n, O_CREAT = 0o100n, O_DIRECTORY = 0o200000n, O_PATH = 0o10000000n;
     if ((flags & O_ACCMODE) !== 0n || (flags & (O_CREAT | O_DIRECTORY | O_PATH)) !== 0n) return undefined;
     const path = call.readString(call.args[pathArg] ?? 0n, 4096);
-    if (path === null || exists(resolveAt(call, path, call.name === 'openat' ? Number(BigInt.asIntN(32, call.args[0] ?? 0n)) : -100))) return undefined;
+    if (path === null || exists(resolveAt(call, path, call.name === 'openat' ? fdOf(call.args[0]) : -100))) return undefined;
     const execfn = auxv(call.pid, 31 /* AT_EXECFN */);
     if (execfn === undefined) return undefined;
     const args: (bigint | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
@@ -456,7 +456,7 @@ export class Replayer {
    */
   private readonly lag = new Map<string, bigint>();
   private seekFix(call: LiveCall): RunVerdict | undefined {
-    const k = `${call.pid}:${Number(BigInt.asIntN(32, call.args[0] ?? 0n))}`;
+    const k = lagKey(call.pid, call.args[0]);
     const lag = this.lag.get(k);
     if (lag === undefined) return undefined;
     this.lag.delete(k);
@@ -481,7 +481,7 @@ export class Replayer {
   }
 
   private isInnerPipe(pid: number, fd: bigint): boolean {
-    const ino = pipeInode(pid, Number(BigInt.asIntN(32, fd)));
+    const ino = pipeInode(pid, fdOf(fd));
     return ino !== undefined && this.innerPipes.has(ino);
   }
 
@@ -491,7 +491,7 @@ export class Replayer {
     const p = this.pending.get(call.tid);
     this.pending.delete(call.tid);
     if (!p) return undefined;
-    if (ret >= 0n && this.lag.size && FD_CREATORS.includes(call.name)) this.lag.delete(`${call.pid}:${ret}`);
+    if (ret >= 0n && this.lag.size && FD_CREATORS.includes(call.name)) this.lag.delete(lagKey(call.pid, ret));
     if (p.kind === 'pipe' && p.ev) {
       try {
         return { value: int64(p.ev.ret!), writes: outputWrites(p.ev, call) };
@@ -646,6 +646,16 @@ function auxv(pid: number, type: number): bigint | undefined {
     /* gone */
   }
   return undefined;
+}
+
+/** A descriptor argument (the low 32 bits of its register, signed). */
+function fdOf(v: bigint | undefined): number {
+  return Number(BigInt.asIntN(32, v ?? 0n));
+}
+
+/** The key of `lag`: a process's descriptor. */
+function lagKey(pid: number, fd: bigint | undefined): string {
+  return `${pid}:${fdOf(fd)}`;
 }
 
 /** `pipe:[INODE]` of a descriptor, or undefined when it is not a pipe (or gone). */
