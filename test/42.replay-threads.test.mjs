@@ -44,3 +44,22 @@ t.test('fork: parent and child each replay their own recording', async (t) => {
   t.equal(pids.size, 2, 'two processes replayed');
   for (const p of pids) t.not(procState(p), 'T', `pid ${p} not left stopped`);
 });
+
+t.test('threads that allocate (malloc arenas) replay under ASLR', async (t) => {
+  // each thread's arena is trimmed by munmaps whose number and lengths follow the address ASLR
+  // chose: matched against the recording, they made nearly every replay a desync
+  const bin = fixture('replay_arena', ['-pthread']);
+  const dir = tmp();
+  const f = join(dir, 'in.txt');
+  writeFileSync(f, 'recorded\n');
+  const rec = record([bin, f]);
+  t.equal(rec.status, 0);
+  const trims = rec.events.filter((e) => e.type === 'syscall' && e.name === 'munmap' && e.tid !== e.pid);
+  t.ok(trims.length >= 1, `${trims.length} munmap(s) in the threads`);
+  writeFileSync(f, 'changed\n');
+  for (let i = 0; i < 3; i++) {
+    const r = run('rift-replay', [rec.file, '--', bin, f]);
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, rec.stdout, `run ${i}: both threads printed the recorded line`);
+  }
+});

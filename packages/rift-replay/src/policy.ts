@@ -21,12 +21,14 @@ export const QUERIES: readonly string[] = [
 ];
 
 /**
- * Calls whose number and order depend on scheduling: thread scheduling (lock contention,
- * spinning) and, for rt_sigreturn, when a signal arrived (signals are not replayed, so a
- * handler runs wherever the signal lands this time). Never matched, always run for real. A
- * recorded one is skipped over, not compared.
+ * Calls whose number and order depend on scheduling or on where things landed: thread
+ * scheduling (lock contention, spinning); for rt_sigreturn, when a signal arrived (signals are
+ * not replayed, so a handler runs wherever the signal lands this time); for munmap, where ASLR
+ * put a mapping (a thread's malloc arena is mapped at twice its size and trimmed to an aligned
+ * block by zero, one or two munmaps of lengths that follow the address). Never matched, always
+ * run for real. A recorded one is skipped over, not compared.
  */
-export const FREE: readonly string[] = ['futex', 'sched_yield', 'restart_syscall', 'membarrier', 'rt_sigreturn'];
+export const FREE: readonly string[] = ['futex', 'sched_yield', 'restart_syscall', 'membarrier', 'rt_sigreturn', 'munmap'];
 
 /** Calls that create processes or threads: watched (at exit) to map replayed tids to recorded ones. */
 export const SPAWNERS: readonly string[] = ['clone', 'clone3', 'fork', 'vfork'];
