@@ -7,7 +7,7 @@ t.test('at least 150 signatures, each a real x86-64 syscall with known types', a
   const names = Object.keys(SIGNATURES);
   t.ok(names.length >= 150, `${names.length} signatures`);
   const scalar = new Set(['fd', 'dirfd', 'int', 'uint', 'long', 'ulong', 'hex', 'ptr', 'size', 'off', 'pid', 'uid', 'gid', 'signo', 'mode']);
-  const memTypes = new Set(['buf', 'hexbuf', 'sockopt', 'path', 'str', 'argv', ...Object.keys(STRUCTS)]);
+  const memTypes = new Set(['buf', 'hexbuf', 'sockopt', 'path', 'str', 'argv', 'envp', ...Object.keys(STRUCTS)]);
   const bad = [];
   for (const [name, sig] of Object.entries(SIGNATURES)) {
     if (syscallNumber(name) === undefined) bad.push(`${name}: not a syscall`);

@@ -4,7 +4,7 @@
 // README, known differences.)
 import t from 'tap';
 import { fixture, tmp } from './helpers.mjs';
-import { normalise, pick, straceText, riftTraceRun } from './20.trace-helpers.mjs';
+import { calls, normalise, pick, straceText, riftTraceRun } from './20.trace-helpers.mjs';
 
 const bin = fixture('trace_gaps');
 
@@ -81,4 +81,16 @@ t.test("SIGCHLD's siginfo with the child's times, as strace prints it", async (t
   t.equal(s.length, 2, 'strace: one SIGCHLD a child');
   t.same(r, s);
   t.match(r[0], /^--- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=PID, si_uid=\d+, si_status=0, si_utime=T, si_stime=T\} ---$/);
+});
+
+t.test("execve's environment as strace shows it: /* N vars */", async (t) => {
+  const cmd = ['/bin/sh', '-c', '/bin/true'];
+  // (joined: under -f the call may print as unfinished and resumed)
+  const execs = (text) => calls(text).map((c) => c.text).filter((l) => l.startsWith('execve("/bin/true"')).map(normalise);
+  const cwd = tmp();
+  const s = execs(straceText(cmd, { cwd }));
+  const r = execs(riftTraceRun(cmd, { cwd }).text);
+  t.equal(s.length, 1);
+  t.match(s[0], /^execve\("\/bin\/true", \["\/bin\/true"\], ADDR \/\* \d+ vars \*\/\) = 0$/);
+  t.same(r, s);
 });

@@ -23,6 +23,7 @@ export const FIELDS = {
     about: 'volatile file metadata: device, inode, timestamps, blocks (stat, statx, statfs counts, getdents64 d_ino/d_off); type, mode, size, links and owner are still compared',
   },
   futex: { ignored: true, about: 'futex calls: whether a thread waits on a lock depends on timing (threads, pthread_join)' },
+  env: { ignored: true, about: "the size of execve's environment (only its variable count is recorded); its effects are compared" },
   injected: { ignored: true, about: 'the injected/skipped marks that replay and fault injection add' },
   warning: { ignored: true, about: 'warning events written by the recorder' },
   args: { ignored: false, about: 'scalar argument values' },

@@ -341,14 +341,15 @@ export class Normaliser {
     }
     if (!this.ig.mem && ev.mem?.length) {
       const n = ev.mem.length;
-      const mem: NormValue[] = new Array(n);
+      const mem: NormValue[] = [];
       for (let j = 0; j < n; j++) {
         const c = ev.mem[j]!;
         // an argument past the ones the event has has no type
         const spec = c.arg < ev.args.length && c.arg < specs.length ? specs[c.arg] : undefined;
-        mem[j] = [memLabel(c), this.capture(ev, c, spec, proc)];
+        if (spec?.type === 'envp' && this.ig.env) continue;
+        mem.push([memLabel(c), this.capture(ev, c, spec, proc)]);
       }
-      norm.mem = mem;
+      if (mem.length) norm.mem = mem;
     }
     return norm;
   }

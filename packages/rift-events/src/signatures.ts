@@ -7,6 +7,7 @@
  *   'path'                      C string read at entry, up to PATH_MAX
  *   'str'                       C string read at entry, bounded by -s
  *   'argv'                      NULL-terminated array of C strings, read at entry
+ *   'envp'                      the same, counted only (no bytes): execve's environment
  *   'DIR:TYPE(LEN)'             memory at the pointer, DIR = in (entry) | out (exit) | inout
  *        LEN = N (the value of argument N), ret (the return value), *N (a u32 that argument N
  *        points to, as socklen_t), =BYTES (fixed size); multiplied by STRUCT_SIZES[TYPE]
@@ -201,8 +202,8 @@ export const SIGNATURES: Table = {
   munlockall: { args: [], classes: M },
   membarrier: { args: ['enum:membarrier', 'uint', 'int'] },
   // processes
-  execve: { args: ['path', 'argv', 'ptr'], classes: ['%file', '%process'] },
-  execveat: { args: ['dirfd', 'path', 'argv', 'ptr', 'flags:at'], classes: ['%file', '%desc', '%process'] },
+  execve: { args: ['path', 'argv', 'envp'], classes: ['%file', '%process'] },
+  execveat: { args: ['dirfd', 'path', 'argv', 'envp', 'flags:at'], classes: ['%file', '%desc', '%process'] },
   clone: { args: ['flags:clone', 'ptr', 'ptr', 'ptr', 'hex'], ret: 'pid', classes: P },
   clone3: { args: ['in:clone_args(=1)', 'size'], ret: 'pid', classes: P },
   fork: { args: [], ret: 'pid', classes: P },

@@ -112,6 +112,10 @@ export function parseArgSpec(s: string): ArgSpec {
     spec = { type: s, dir: 'in', capture: { kind: CaptureKind.CString, lenFrom: LengthFrom.Fixed, lenArg: 0, scale: 1 } };
   } else if (s === 'argv') {
     spec = { type: s, dir: 'in', capture: { kind: CaptureKind.StringArray, lenFrom: LengthFrom.Fixed, lenArg: 0, scale: 1 } };
+  } else if (s === 'envp') {
+    // the environment: only how many strings it holds (strace's /* N vars */); none of the
+    // bytes, which hold secrets as often as not and would make every diff of two runs differ
+    spec = { type: s, dir: 'in', capture: { kind: CaptureKind.StringArray, lenFrom: LengthFrom.Fixed, lenArg: 0, scale: 1, entryKeep: 0 } };
   } else if (s.startsWith('flags:') || s.startsWith('enum:')) {
     const [kind, table] = s.split(':') as [string, string];
     spec = { type: kind, table };

@@ -332,6 +332,24 @@ function base64Head(c: Capture, n: number): Buffer | undefined {
   return Buffer.from(s.slice(0, k), 'base64').subarray(0, n);
 }
 
+/** execve's environment as strace shows it: its address, then the count as a C comment ("23
+ * vars"); only the count is recorded. */
+function envpText(ev: SyscallEvent, i: number, addr: Int64): string {
+  // nothing read at all (the launching execve, before the tracer reads memory): the address
+  if (!ev.mem?.some((c) => c.at === 'entry')) return hex(addr);
+  let n = 0;
+  let more = false;
+  if (ev.mem) {
+    for (const c of ev.mem) {
+      if (c.arg !== i || c.at !== 'entry') continue;
+      if (c.fault) return hex(addr);
+      if (c.more) more = true;
+      else n++;
+    }
+  }
+  return `${hex(addr)} /* ${n}${more ? '+' : ''} vars */`;
+}
+
 function memArg(spec: ArgSpec, i: number, x: Ctx): string {
   const { ev, o } = x;
   const addr = ev.args[i] ?? 0;
@@ -344,6 +362,7 @@ function memArg(spec: ArgSpec, i: number, x: Ctx): string {
   if (outOnly && (x.failed || ev.ret === null)) return hex(addr);
   if (spec.type === 'remts' && ev.errno !== 'EINTR') return hex(addr);
   const at = useExit ? 'exit' : 'entry';
+  if (spec.type === 'envp') return envpText(ev, i, addr);
   const first = firstCap(ev, i, at);
   if (!first) return hex(addr);
   if (first.fault && capsOf(ev, i, at).length === 1) return hex(addr);
