@@ -904,7 +904,11 @@ void Tracer::doDetach() {
     if (kv.second.inSyscall && kv.second.skipped) skipped.push_back(kv.first);
   for (pid_t tid : skipped) {
     int status;
-    if (waitpid(tid, &status, __WALL) == tid) handleStop(tid, status);
+    pid_t r;
+    // the wake-up signal that asked for this detach may land now: wait on through EINTR, or
+    // the call would be recorded unfinished
+    while ((r = waitpid(tid, &status, __WALL)) < 0 && errno == EINTR) {}
+    if (r == tid) handleStop(tid, status);
   }
   detaching_ = true;
   // Every thread must be in a ptrace-stop to be detached: interrupt them all, then detach
