@@ -94,3 +94,13 @@ t.test("execve's environment as strace shows it: /* N vars */", async (t) => {
   t.match(s[0], /^execve\("\/bin\/true", \["\/bin\/true"\], ADDR \/\* \d+ vars \*\/\) = 0$/);
   t.same(r, s);
 });
+
+t.test('the launching execve is decoded under a prefilter too (-e), as strace -e shows it', async (t) => {
+  const cmd = ['/bin/true'];
+  const first = (text) => normalise(calls(text).map((c) => c.text).find((l) => l.startsWith('execve(')) ?? '');
+  const cwd = tmp();
+  const s = first(straceText(cmd, { cwd, extra: ['-e', 'trace=execve'] }));
+  const r = first(riftTraceRun(cmd, { cwd, extra: ['-e', 'execve'] }).text);
+  t.match(s, /^execve\("\/bin\/true", \["\/bin\/true"\], ADDR \/\* \d+ vars \*\/\) = 0$/);
+  t.equal(r, s);
+});

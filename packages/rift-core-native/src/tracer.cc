@@ -826,7 +826,12 @@ void Tracer::handleStop(pid_t tid, int status) {
     case PTRACE_EVENT_SECCOMP: {
       struct ptrace_syscall_info info;
       long n = xptrace(PTRACE_GET_SYSCALL_INFO, tid, long(sizeof info), long(reinterpret_cast<uintptr_t>(&info)));
-      if (n > 0 && info.op == PTRACE_SYSCALL_INFO_SECCOMP) onSyscallEntry(tid, st, &info, true);
+      if (n > 0 && info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+        // as at a syscall stop: the launching execve is the first call recorded, its strings
+        // read at entry
+        if (!st.started && info.seccomp.nr == SYS_execve) st.started = true;
+        onSyscallEntry(tid, st, &info, true);
+      }
       if (st.doneAtEntry) {
         st.doneAtEntry = false;
         onSyscallExit(tid, st, st.skipRet, st.skipRet < 0 && st.skipRet >= -4095, true);
