@@ -82,7 +82,7 @@ function knownKeys(spec: CliSpec): Set<string> {
   return known;
 }
 
-/** Why the quick parse cannot stand (yargs must speak), or undefined when it can. */
+/** Whether the quick parse cannot stand: yargs must speak (help, version, an error to word). */
 function needsYargs(spec: CliSpec, parsed: Parser.DetailedArguments): boolean {
   if (parsed.error) return true;
   const a = parsed.argv as Record<string, unknown>;
