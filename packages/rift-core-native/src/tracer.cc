@@ -434,6 +434,19 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
   }
 }
 
+// A syscall's return register as the kernel reports errors: -4095..-1 is -errno.
+static bool isErrorReturn(int64_t ret) { return ret < 0 && ret >= -4095; }
+
+// Puts a result in the return register of a thread stopped at a syscall exit; false when its
+// registers cannot be read (the thread is gone).
+static bool setReturnRegister(pid_t tid, int64_t ret) {
+  struct user_regs_struct regs;
+  if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return false;
+  regs.rax = uint64_t(ret);
+  xptrace(PTRACE_SETREGS, tid, nullptr, &regs);
+  return true;
+}
+
 void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isError, bool retInPlace) {
   int64_t ts = now();
   bool resumed = false;
@@ -457,17 +470,10 @@ void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isErro
     memcpy(v.args, st.args, sizeof v.args);
     ExitDecision d = interceptor_->onExit(*this, v, st.skipped);
     for (auto& wr : d.writes) writeMemory(tid, wr.first, wr.second.data(), wr.second.size());
-    if (d.setRet && retInPlace) {
-      rval = d.ret;  // set at entry (onSyscallEntry)
-      isError = d.ret < 0 && d.ret >= -4095;
-    } else if (d.setRet) {
-      struct user_regs_struct regs;
-      if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) == 0) {
-        regs.rax = uint64_t(d.ret);
-        xptrace(PTRACE_SETREGS, tid, nullptr, &regs);
-        rval = d.ret;
-        isError = d.ret < 0 && d.ret >= -4095;
-      }
+    // a call completed at its seccomp stop has its result in rax already (onSyscallEntry)
+    if (d.setRet && (retInPlace || setReturnRegister(tid, d.ret))) {
+      rval = d.ret;
+      isError = isErrorReturn(d.ret);
     }
     if (d.setRet || !d.writes.empty() || d.signal) st.injected = true;
     st.pendingSignal = d.signal;
@@ -834,7 +840,7 @@ void Tracer::handleStop(pid_t tid, int status) {
       }
       if (st.doneAtEntry) {
         st.doneAtEntry = false;
-        onSyscallExit(tid, st, st.skipRet, st.skipRet < 0 && st.skipRet >= -4095, true);
+        onSyscallExit(tid, st, st.skipRet, isErrorReturn(st.skipRet), true);
       }
       resume(tid, st, 0);
       return;
