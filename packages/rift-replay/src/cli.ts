@@ -1,4 +1,4 @@
-import { CliUsageError, parseArgs, type CliSpec, type ParsedArgs } from '@rift/cli';
+import { CliUsageError, defineCli, parseArgs } from '@rift/cli';
 import { StreamError } from '@rift/events';
 import type { Trace } from '@rift/core-native';
 import { EXIT_DESYNC, LookaheadError, replay, UsageError, type OnDesync } from './index.js';
@@ -21,7 +21,7 @@ Exit status: the program's own (128+N when killed by signal N); ${EXIT_DESYNC} w
 its recording (desync; with --on-desync=stop, the default); 2 for bad arguments or a bad trace
 (FILE:LINE on stderr); 1 for internal errors.`;
 
-export const SPEC: CliSpec = {
+export const SPEC = defineCli({
   name: 'rift-replay',
   version: '0.1.0',
   usage: 'Usage: rift-replay [options] TRACE -- cmd [args...]\n\nRerun a program on its recorded inputs (a stream v1 trace from rift-record); stop where it departs.',
@@ -36,25 +36,14 @@ export const SPEC: CliSpec = {
     progress: { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal)' },
     'max-lookahead': { type: 'number', default: 500000, describe: 'recorded events held for threads that lag behind, at most' },
   },
-};
-
-/** The parsed options, as SPEC declares them. */
-type ReplayArgs = ParsedArgs & {
-  o?: string;
-  'on-desync': string;
-  inject?: string | string[];
-  passthru?: string | string[];
-  'no-aslr': boolean;
-  progress?: boolean;
-  'max-lookahead': number;
-};
+});
 
 export async function main(argv: string[]): Promise<void> {
   const dashdash = argv.indexOf('--');
   const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
   let exitCode = 0;
   try {
-    const args = (await parseArgs(SPEC, own)) as ReplayArgs | undefined;
+    const args = await parseArgs(SPEC, own);
     if (!args) return;  // help or version printed
     const pos = (args._ as (string | number)[]).map(String);
     let trace: string | undefined;

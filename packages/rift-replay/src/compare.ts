@@ -10,6 +10,7 @@
  * differ (ASLR, heap layout) without the program seeing anything different.
  */
 import { int64, parseArgSpec, signatureOf, type Capture, type Int64, type SyscallEvent } from '@rift/events';
+import { complete } from './scatter.js';
 
 /** What replay knows about a live call (the interception API's SyscallCall has these). */
 export interface LiveCall {
@@ -39,7 +40,7 @@ function s32(v: bigint): number {
   return Number(BigInt.asIntN(32, v));
 }
 
-function entryCaptures(ev: SyscallEvent, arg: number): Capture[] {
+export function entryCaptures(ev: SyscallEvent, arg: number): Capture[] {
   return (ev.mem ?? []).filter((m) => m.arg === arg && m.at === 'entry');
 }
 
@@ -97,7 +98,7 @@ export function compareCall(ev: SyscallEvent, call: LiveCall): Mismatch | undefi
       }
       case 'argv': {
         const caps = entryCaptures(ev, i);
-        if (caps.some((c) => c.fault || c.more || (c.full !== undefined && c.full > c.len))) break;  // not recorded whole
+        if (caps.some((c) => c.fault || !complete(c))) break;  // not recorded whole
         const want = caps.map(capText);
         const got = readArgv(call, act, want.length + 1);
         if (!got || got.length !== want.length || got.some((g, k) => g !== want[k]))

@@ -215,8 +215,8 @@ export class TraceCursor {
   }
 
   /**
-   * Like ensure, but only from the batch already read (never waits): how many events of `tid`
-   * are queued after it.
+   * Reads ahead from the batch already read (never waits) until `tid` has n events queued, its
+   * recording ends or the batch does: how many events of `tid` are queued then.
    */
   readAhead(tid: number, n: number): number {
     for (;;) {
@@ -228,13 +228,7 @@ export class TraceCursor {
 
   /** Reads ahead until `tid` has at least n events queued (or its recording ends). */
   async ensure(tid: number, n: number): Promise<void> {
-    for (;;) {
-      const q = this.queues.get(tid);
-      if ((q?.length ?? 0) >= n || this.exited.has(tid)) return;
-      while (this.step()) {
-        this.check();
-        if ((this.queues.get(tid)?.length ?? 0) >= n) return;
-      }
+    while (this.readAhead(tid, n) < n && !this.exited.has(tid)) {
       if (!(await this.fill())) return;
     }
   }

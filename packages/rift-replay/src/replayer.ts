@@ -12,10 +12,10 @@
  */
 import { accessSync, constants, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { captureBytes, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type SpawnEvent, type SyscallEvent } from '@rift/events';
-import { compareCall, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
+import { compareCall, entryCaptures, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
 import { LookaheadError, TraceCursor } from './cursor.js';
 import { FD_CREATORS, PIPE_CREATORS, PIPE_READS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
-import { argWrites, outputWrites, ScatterError, type Write } from './scatter.js';
+import { argWrites, complete, outputWrites, ScatterError, type Write } from './scatter.js';
 
 export type OnDesync = 'stop' | 'warn' | 'live';
 
@@ -73,10 +73,9 @@ export interface ReplayerOptions {
 interface Planned {
   rt: number;
   ev: SyscallEvent;
+  /** the replayed process that makes it */
+  pid: number;
   injected: boolean;
-  /** an injected read: the descriptor whose kernel offset lags, and by how much */
-  lagKey?: string;
-  lag?: bigint;
 }
 
 interface Pending {
@@ -281,8 +280,7 @@ export class Replayer {
   private decide(call: LiveCall, ev: SyscallEvent, spawner: boolean): EntryVerdict {
     this.stats.matched++;
     const ghost = this.touchesGhost(call);
-    const failedPath = ev.errno !== undefined && !RESTART_ERRNOS.has(ev.errno) && PATH_CALLS.has(ev.name);
-    const inject = this.opts.policy.action(ev.name) === 'inject' || ghost || failedPath;
+    const inject = this.fromRecording(ev) || ghost;
     if (!inject || ev.ret === null) {
       this.stats.ran++;
       // onExit has work only for these (see there); other calls skip the exit round trip
@@ -312,11 +310,7 @@ export class Replayer {
       if (ev.name === 'close') g.delete(fdOf(call.args[0]));
       else if (DUPS.has(ev.name) || FD_CREATORS.includes(ev.name)) g.add(Number(value));
     }
-    if ((ev.name === 'read' || ev.name === 'readv') && value > 0n) {
-      // the kernel's offset did not move: remember by how much it lags
-      const k = lagKey(call.pid, call.args[0]);
-      this.lag.set(k, (this.lag.get(k) ?? 0n) + value);
-    }
+    this.addReadLag(call.pid, call.args[0], ev);
     this.stats.injected++;
     this.pending.set(call.tid, { ev, kind: 'inject', spawner });
     return this.ahead(call, { action: 'return', value, writes });
@@ -340,10 +334,10 @@ export class Replayer {
     for (let i = 0; i < n; i++) {
       const ev = this.cursor.pending(rt, i);
       if (!ev) break;
-      const e = this.expectation(call.pid, ev);
+      const e = this.expectation(ev);
       if (!e) break;
-      then.push(e.expect);
-      plan.push({ rt, ev, ...e.plan });
+      then.push(e);
+      plan.push({ rt, ev, pid: call.pid, injected: e.verdict.action === 'return' });
     }
     if (!then.length) return v;
     this.planned.set(call.tid, plan);
@@ -351,7 +345,7 @@ export class Replayer {
   }
 
   /** The engine's form of a recorded call it can answer alone, or undefined. */
-  private expectation(pid: number, ev: SyscallEvent): { expect: Expectation; plan: Omit<Planned, 'rt' | 'ev'> } | undefined {
+  private expectation(ev: SyscallEvent): Expectation | undefined {
     if (ev.ret === null || ev === this.cursor.rootExec || (ev.errno && RESTART_ERRNOS.has(ev.errno))) return undefined;
     if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name) || PIPE_CREATORS.includes(ev.name)) return undefined;
     if (this.innerPipes.size && PIPE_READS.includes(ev.name)) return undefined;  // may be a pipe's: decide() tells
@@ -368,23 +362,35 @@ export class Replayer {
       const rec = BigInt.asUintN(64, int64(ev.args[i]!));
       if (type === 'fd' || type === 'dirfd') args.push({ index: i, value: rec, bits: 32 });
       else if (type === 'path') {
-        const c = (ev.mem ?? []).find((m) => m.arg === i && m.at === 'entry');
-        if (!c || c.fault || c.more || (c.full !== undefined && c.full > c.len)) return undefined;
+        const c = entryCaptures(ev, i)[0];
+        if (!c || c.fault || !complete(c)) return undefined;
         strings.push({ index: i, bytes: captureBytes(c) });
       } else if (type === 'argv') return undefined;
       else args.push({ index: i, value: rec });
     }
-    const failedPath = ev.errno !== undefined && PATH_CALLS.has(ev.name);
-    if (action !== 'inject' && !failedPath) return { expect: { nr, args, strings, verdict: { action: 'run' } }, plan: { injected: false } };
+    if (!this.fromRecording(ev)) return { nr, args, strings, verdict: { action: 'run' } };
     const writes = argWrites(ev);
     if (!writes) return undefined;
-    const value = int64(ev.ret);
-    const plan: Omit<Planned, 'rt' | 'ev'> = { injected: true };
-    if ((ev.name === 'read' || ev.name === 'readv') && value > 0n) {
-      plan.lagKey = lagKey(pid, int64(ev.args[0]!));
-      plan.lag = value;
-    }
-    return { expect: { nr, args, strings, verdict: { action: 'return', value, writes } }, plan };
+    return { nr, args, strings, verdict: { action: 'return', value: int64(ev.ret), writes } };
+  }
+
+  /**
+   * Whether a recorded call is answered from the recording rather than run: the policy says
+   * inject, or a path call failed when recorded (replayed without running; not a restart).
+   * A call on a ghost descriptor is too (decide() adds that).
+   */
+  private fromRecording(ev: SyscallEvent): boolean {
+    const failedPath = ev.errno !== undefined && !RESTART_ERRNOS.has(ev.errno) && PATH_CALLS.has(ev.name);
+    return this.opts.policy.action(ev.name) === 'inject' || failedPath;
+  }
+
+  /** An injected read leaves the kernel's file offset behind the program's: remember by how much. */
+  private addReadLag(pid: number, fd: bigint | undefined, ev: SyscallEvent): void {
+    if ((ev.name !== 'read' && ev.name !== 'readv') || ev.ret === null) return;
+    const n = int64(ev.ret);
+    if (n <= 0n) return;
+    const k = lagKey(pid, fd);
+    this.lag.set(k, (this.lag.get(k) ?? 0n) + n);
   }
 
   /** The engine answered `count` planned calls of `tid`: the bookkeeping decide() would have done. */
@@ -397,9 +403,10 @@ export class Replayer {
       if (ev !== p.ev) throw new Error(`replay: planned call ${p.ev.seq} of thread ${p.rt} is not the next one recorded`);
       this.stats.matched++;
       this.stats.ahead++;
-      if (p.injected) this.stats.injected++;
-      else this.stats.ran++;
-      if (p.lagKey) this.lag.set(p.lagKey, (this.lag.get(p.lagKey) ?? 0n) + p.lag!);
+      if (p.injected) {
+        this.stats.injected++;
+        this.addReadLag(p.pid, int64(p.ev.args[0]!), p.ev);
+      } else this.stats.ran++;
     }
     if (plan && !plan.length) this.planned.delete(tid);
   }

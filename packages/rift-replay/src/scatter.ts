@@ -23,7 +23,8 @@ export interface Write {
 /** Why the recorded call cannot be reproduced exactly. */
 export class ScatterError extends Error {}
 
-function complete(c: Capture): boolean {
+/** Whether a capture holds its bytes whole (not cut by -s or --no-data, no elements left out). */
+export function complete(c: Capture): boolean {
   return !c.more && (c.full === undefined || c.full <= c.len);
 }
 
