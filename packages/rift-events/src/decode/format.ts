@@ -336,16 +336,15 @@ function base64Head(c: Capture, n: number): Buffer | undefined {
  * vars"); only the count is recorded. */
 function envpText(ev: SyscallEvent, i: number, addr: Int64): string {
   // nothing read at all (the launching execve, before the tracer reads memory): the address
-  if (!ev.mem?.some((c) => c.at === 'entry')) return hex(addr);
+  const mem = ev.mem;
+  if (!mem?.some((c) => c.at === 'entry')) return hex(addr);
   let n = 0;
   let more = false;
-  if (ev.mem) {
-    for (const c of ev.mem) {
-      if (c.arg !== i || c.at !== 'entry') continue;
-      if (c.fault) return hex(addr);
-      if (c.more) more = true;
-      else n++;
-    }
+  for (const c of mem) {
+    if (c.arg !== i || c.at !== 'entry') continue;
+    if (c.fault) return hex(addr);
+    if (c.more) more = true;
+    else n++;
   }
   return `${hex(addr)} /* ${n}${more ? '+' : ''} vars */`;
 }
@@ -361,8 +360,8 @@ function memArg(spec: ArgSpec, i: number, x: Ctx): string {
   const outOnly = dir === 'out' || (dir === 'inout' && spec.capture!.entryKeep === 0);
   if (outOnly && (x.failed || ev.ret === null)) return hex(addr);
   if (spec.type === 'remts' && ev.errno !== 'EINTR') return hex(addr);
-  const at = useExit ? 'exit' : 'entry';
   if (spec.type === 'envp') return envpText(ev, i, addr);
+  const at = useExit ? 'exit' : 'entry';
   const first = firstCap(ev, i, at);
   if (!first) return hex(addr);
   if (first.fault && capsOf(ev, i, at).length === 1) return hex(addr);
