@@ -9,9 +9,12 @@
  * with the same definitions, to print the help or produce the error message it always has.
  */
 import Parser from 'yargs-parser';
-import type { Options } from 'yargs';
+import type { InferredOptionTypes, Options } from 'yargs';
 
-export interface CliSpec {
+/** A bin's options, by key, as yargs defines them. */
+export type OptionTable = Record<string, Options>;
+
+export interface CliSpec<O extends OptionTable = OptionTable> {
   /** the bin's name ($0 in help) */
   name: string;
   version: string;
@@ -20,15 +23,20 @@ export interface CliSpec {
   /** last lines of --help (examples, exit codes) */
   epilogue: string;
   /** yargs option definitions, by key */
-  options: Record<string, Options>;
+  options: O;
   /** yargs-parser configuration beyond yargs's defaults ('boolean-negation': false...) */
   parserConfiguration?: Record<string, boolean>;
   /** help text width at most (default 100) */
   wrap?: number;
 }
 
-/** Parsed arguments: option values by key and alias, `_` the positional ones. */
-export type ParsedArgs = Record<string, unknown> & { _: (string | number)[] };
+/** Parsed arguments: each option's value by its key, typed from its definition; `_` the positional ones. */
+export type ParsedArgs<O extends OptionTable = OptionTable> = InferredOptionTypes<O> & { _: (string | number)[] };
+
+/** A bin's spec, its option definitions kept literal so that ParsedArgs<O> types each value. */
+export function defineCli<const O extends OptionTable>(spec: CliSpec<O>): CliSpec<O> {
+  return spec;
+}
 
 /** A usage error with yargs's message ("Unknown argument: x", "Invalid values: ..."). */
 export class CliUsageError extends Error {
@@ -101,14 +109,14 @@ function needsYargs(spec: CliSpec, parsed: Parser.DetailedArguments): boolean {
  * Parses `argv` (the bin's own arguments, before any `--`). Returns the arguments, or
  * undefined when help or the version was printed. Throws CliUsageError with yargs's message.
  */
-export async function parseArgs(spec: CliSpec, argv: string[]): Promise<ParsedArgs | undefined> {
+export async function parseArgs<O extends OptionTable>(spec: CliSpec<O>, argv: string[]): Promise<ParsedArgs<O> | undefined> {
   const parsed = Parser.detailed(argv, parserOptions(spec));
-  if (!needsYargs(spec, parsed)) return parsed.argv as ParsedArgs;
+  if (!needsYargs(spec, parsed)) return parsed.argv as unknown as ParsedArgs<O>;
   return viaYargs(spec, argv);
 }
 
 /** The same definitions through yargs itself: help, version and error messages. */
-export async function viaYargs(spec: CliSpec, argv: string[]): Promise<ParsedArgs | undefined> {
+export async function viaYargs<O extends OptionTable>(spec: CliSpec<O>, argv: string[]): Promise<ParsedArgs<O> | undefined> {
   const { default: yargs } = await import('yargs');
   const args = await yargs(argv)
     .scriptName(spec.name)
@@ -127,5 +135,5 @@ export async function viaYargs(spec: CliSpec, argv: string[]): Promise<ParsedArg
     })
     .parseAsync();
   if (args.help || args.version) return undefined;
-  return args as ParsedArgs;
+  return args as unknown as ParsedArgs<O>;
 }

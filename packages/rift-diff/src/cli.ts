@@ -1,4 +1,4 @@
-import { CliUsageError, parseArgs, type CliSpec, type ParsedArgs } from '@rift/cli';
+import { CliUsageError, defineCli, parseArgs } from '@rift/cli';
 import { SelectError, StreamError } from '@rift/events';
 import { diffFiles, FIELDS, FIELD_NAMES, FieldError, ignoredFields, renderJson, renderText } from './index.js';
 
@@ -25,7 +25,7 @@ Exit status: 0 the same, 1 different, 2 trouble (bad arguments, unreadable or ma
 FILE:LINE: reason). Memory stays bounded on long traces: equal stretches are matched as they
 stream; after a mismatch at most --window events per side (and thread) are held.`;
 
-export const SPEC: CliSpec = {
+export const SPEC = defineCli({
   name: 'rift-diff',
   version: '0.1.0',
   usage: 'Usage: rift-diff [options] A B\n\nWhere two recordings (stream v1) diverge. A or B may be - for stdin.',
@@ -43,27 +43,13 @@ export const SPEC: CliSpec = {
     window: { type: 'number', default: 4000, describe: 'most events per side held after a difference to find where the runs meet again (memory bound)' },
     lenient: { type: 'boolean', default: false, describe: 'skip bad lines instead of failing' },
   },
-};
-
-/** The parsed options, as SPEC declares them. */
-type DiffArgs = ParsedArgs & {
-  U: number;
-  e?: string;
-  ignore?: string | string[];
-  compare?: string | string[];
-  json: boolean;
-  q: boolean;
-  s: boolean;
-  color: string;
-  window: number;
-  lenient: boolean;
-};
+});
 
 export async function main(argv: string[]): Promise<void> {
   const stdoutTTY = process.stdout.isTTY === true;
   let exitCode = 2;
   try {
-    const args = (await parseArgs(SPEC, argv)) as DiffArgs | undefined;
+    const args = await parseArgs(SPEC, argv);
     if (!args) {  // help or version printed
       exitCode = 0;
       return;

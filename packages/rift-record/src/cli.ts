@@ -1,4 +1,4 @@
-import { CliUsageError, parseArgs, type CliSpec, type ParsedArgs } from '@rift/cli';
+import { CliUsageError, defineCli, parseArgs } from '@rift/cli';
 import { record, UsageError, type RecordOptions } from './index.js';
 import type { Trace } from '@rift/core-native';
 
@@ -14,7 +14,7 @@ const HELP_EPILOGUE = `Examples:
 Exit status: the traced command's own (128+N when killed by signal N); 2 for bad arguments or
 a pid that does not exist; 1 for internal errors. The event format is documented in README.md.`;
 
-export const SPEC: CliSpec = {
+export const SPEC = defineCli({
   name: 'rift-record',
   version: '0.1.0',
   usage: 'Usage: rift-record [options] [--] cmd [args...]\n       rift-record [options] -p PID [-p PID...]\n\nRecord system calls as an NDJSON event stream (stream v1).',
@@ -33,30 +33,14 @@ export const SPEC: CliSpec = {
     seed: { type: 'number', default: 0, describe: 'seed of --deterministic random bytes' },
     cpu: { type: 'string', default: 'auto', describe: "CPU for the tracer and a launched command: N, 'auto' or 'none'" },
   },
-};
-
-/** The parsed options, as SPEC declares them. */
-type RecordArgs = ParsedArgs & {
-  o?: string;
-  p?: number[];
-  e?: string[];
-  s: number;
-  data: boolean;
-  'fixed-ts': boolean;
-  'tracee-stdout'?: string;
-  aslr: boolean;
-  vdso: boolean;
-  deterministic: boolean;
-  seed: number;
-  cpu: string;
-};
+});
 
 export async function main(argv: string[]): Promise<void> {
   const dashdash = argv.indexOf('--');
   const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
   let exitCode = 0;
   try {
-    const args = (await parseArgs(SPEC, own)) as RecordArgs | undefined;
+    const args = await parseArgs(SPEC, own);
     if (!args) return;  // help or version printed
     const command = dashdash >= 0 ? argv.slice(dashdash + 1) : (args._ as (string | number)[]).map(String);
     const cpu = args.cpu === 'auto' || args.cpu === 'none' ? args.cpu : Number(args.cpu);

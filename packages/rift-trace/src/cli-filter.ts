@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { parseArgs, type CliSpec, type ParsedArgs } from '@rift/cli';
+import { defineCli, parseArgs } from '@rift/cli';
 import { openOutput, type Line } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
 import { eventFilter, FilterUsageError, parseDuration } from './filter.js';
@@ -22,7 +22,7 @@ The output is stream v1: the header, the selected syscalls, and the life-cycle e
 exec, signal, exit, end) unless --syscalls-only (which still keeps the header and end).
 Bad input: 'FILE:LINE: reason', exit 2; --lenient skips bad lines and reports how many.`;
 
-export const SPEC: CliSpec = {
+export const SPEC = defineCli({
   name: 'rift-filter',
   version: '0.1.0',
   usage: 'Usage: rift-filter [options] [EXPR] [FILE...]\n\nKeep only some events of a rift event stream (FILE, or stdin), writing a stream v1.',
@@ -38,24 +38,11 @@ export const SPEC: CliSpec = {
     o: { alias: 'output', type: 'string', describe: 'write to FILE (mode 0600) instead of stdout' },
     lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
   },
-};
-
-/** The parsed options, as SPEC declares them. */
-type FilterArgs = ParsedArgs & {
-  e?: string;
-  pid?: number | number[];
-  tid?: number | number[];
-  failed: boolean;
-  successful: boolean;
-  'min-dur'?: string;
-  'syscalls-only': boolean;
-  o?: string;
-  lenient: boolean;
-};
+});
 
 export async function main(argv: string[]): Promise<void> {
   await runCli('rift-filter', async () => {
-    const args = (await parseArgs(SPEC, argv)) as FilterArgs | undefined;
+    const args = await parseArgs(SPEC, argv);
     if (!args) return 0;  // help or version printed
     const pos = (args._ as (string | number)[]).map(String);
     let select = args.e;

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createWriteStream, openSync } from 'node:fs';
-import { parseArgs, type CliSpec, type ParsedArgs } from '@rift/cli';
+import { defineCli, parseArgs } from '@rift/cli';
 import { LineOutput, readEventStream, selectNames, type EventSource, type Event } from '@rift/events';
 import { paintFor, readInputs, runCli, UsageError } from './common.js';
 import { TextRenderer } from './text.js';
@@ -22,7 +22,7 @@ Input is stream v1 (see README.md). Bad input is an error 'FILE:LINE: reason' (e
 --lenient skips bad lines and says how many. When a command is given, its exit status is
 rift-trace's. Colour only on a terminal; NO_COLOR and FORCE_COLOR are honoured.`;
 
-export const SPEC: CliSpec = {
+export const SPEC = defineCli({
   name: 'rift-trace',
   version: '0.1.0',
   usage: 'Usage: rift-trace [options] [FILE...]\n       rift-trace [options] -- cmd [args...]\n       rift-trace [options] -p PID\n\nPrint system calls as strace does, from a rift event stream (FILE, or - for stdin) or by\nrecording a command.',
@@ -48,35 +48,14 @@ export const SPEC: CliSpec = {
     f: { alias: 'follow-forks', type: 'boolean', describe: 'children are always followed; with -o, every line starts with its pid as strace -f -o does' },
     lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
   },
-};
-
-/** The parsed options, as SPEC declares them. */
-type TraceArgs = ParsedArgs & {
-  o?: string;
-  p?: number[];
-  e?: string;
-  s: number;
-  x: number;
-  v: boolean;
-  y: number;
-  t: number;
-  r: boolean;
-  T: boolean;
-  c: boolean;
-  C: boolean;
-  S: string;
-  json: boolean;
-  format: string;
-  f?: boolean;
-  lenient: boolean;
-};
+});
 
 export async function main(argv: string[]): Promise<void> {
   await runCli('rift-trace', async () => {
     const dashdash = argv.indexOf('--');
     const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
     const command = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
-    const args = (await parseArgs(SPEC, own)) as TraceArgs | undefined;
+    const args = await parseArgs(SPEC, own);
     if (!args) return 0;  // help or version printed
     const files = (args._ as (string | number)[]).map(String);
     const pids = (args.p as number[] | undefined) ?? [];
