@@ -8,6 +8,13 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall"]
+    },
+    {
+      "target_name": "rift_syscallbuf",
+      "type": "shared_library",
+      "sources": ["src/syscallbuf.c"],
+      "cflags": ["-O2", "-Wall", "-fPIC", "-fvisibility=hidden", "-fno-stack-protector"],
+      "ldflags": ["-Wl,-z,now"]
     }
   ]
 }

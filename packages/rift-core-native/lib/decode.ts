@@ -14,7 +14,7 @@ import {
 } from '@rift/events';
 
 const REC_SYSCALL = 1, REC_SPAWN = 2, REC_EXEC = 3, REC_SIGNAL = 4, REC_EXIT = 5, REC_END = 6, REC_WARNING = 7;
-const SC_UNFINISHED = 1n, SC_RESUMED = 2n, SC_INJECTED = 8n, SC_COMPAT = 16n, SC_SKIPPED = 32n;
+const SC_UNFINISHED = 1n, SC_RESUMED = 2n, SC_INJECTED = 8n, SC_COMPAT = 16n, SC_SKIPPED = 32n, SC_BUFFERED = 64n;
 const BLOB_EXIT = 1, BLOB_FAULT = 2, BLOB_TRUNCATED = 4, BLOB_MORE = 8;
 const HEADER = 104;
 const SIGCHLD = 17;
@@ -42,6 +42,8 @@ export interface DecodeState {
   seq: number;
   /** monotonic ns at the trace start (process.hrtime.bigint()) */
   start: bigint;
+  /** events to leave out of the stream (their seq is given to the next one) */
+  hides?: (ev: Event) => boolean;
 }
 
 function arity(name: string): number {
@@ -116,7 +118,9 @@ export function decodeBatch(buf: Buffer, st: DecodeState, out: Event[] = []): Ev
         if (flags & SC_INJECTED) ev.injected = true;
         if (flags & SC_SKIPPED) ev.skipped = true;
         if (flags & SC_COMPAT) ev.compat = true;
-        out.push(ev);
+        if (flags & SC_BUFFERED) ev.buffered = true;
+        if (st.hides?.(ev)) st.seq--;
+        else out.push(ev);
         break;
       }
       case REC_SPAWN:
@@ -128,6 +132,7 @@ export function decodeBatch(buf: Buffer, st: DecodeState, out: Event[] = []): Ev
         const ev: Event = { type: 'exec', seq, pid, tid, ts, path, argv };
         const oldTid = Number(v(0));
         if (oldTid && oldTid !== tid) ev.oldTid = oldTid;
+        st.hides?.(ev);
         out.push(ev);
         break;
       }

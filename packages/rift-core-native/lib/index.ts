@@ -26,8 +26,11 @@ import {
   type MemoryReaders,
 } from './intercept.js';
 
+import { LibraryLoadFilter, SYSCALLBUF_LIBRARY, syscallBufferConfig } from './syscallbuf.js';
+
 export { decodeBatch, statusToCode } from './decode.js';
 export * from './intercept.js';
+export { BUFFERED_SYSCALLS, LibraryLoadFilter, SYSCALLBUF_LIBRARY, syscallBufferConfig } from './syscallbuf.js';
 
 const require = createRequire(import.meta.url);
 const addon = require('../build/Release/rift_core.node') as { NativeTracer: typeof NativeTracerT } & MemoryReaders;
@@ -80,6 +83,12 @@ export interface LaunchOptions extends CommonOptions {
   noVdso?: boolean;
   /** the deterministic sandbox (implies noAslr and noVdso); see README "Interception" */
   deterministic?: boolean | DeterministicOptions;
+  /**
+   * Record the common calls inside the program, without a ptrace stop (the syscall buffer,
+   * lib/syscallbuf.ts). Ignored where it cannot work: with an interceptor, inject rules, the
+   * deterministic sandbox, noAslr or noVdso. Default false.
+   */
+  syscallBuffer?: boolean;
 }
 
 export interface AttachOptions extends CommonOptions {
@@ -158,6 +167,8 @@ export class Trace implements AsyncIterable<Event[]> {
   readonly startNs: bigint;
   /** wall-clock time at the start */
   readonly startTime: Date;
+  /** the syscall buffer records the common calls in process (LaunchOptions.syscallBuffer) */
+  readonly syscallBuffer: boolean;
 
   private readonly native: NativeTracerT;
   private readonly state: DecodeState;
@@ -170,6 +181,7 @@ export class Trace implements AsyncIterable<Event[]> {
   private constructor(opts: NativeOptions, intercept?: InterceptOptions) {
     this.startTime = new Date();
     this.startNs = process.hrtime.bigint();
+    this.syscallBuffer = opts.syscallBuffer !== undefined;
     this.state = { seq: 1, start: this.startNs };
     let resolveDone!: (r: TraceResult) => void;
     let rejectDone!: (e: Error) => void;
@@ -179,6 +191,10 @@ export class Trace implements AsyncIterable<Event[]> {
     });
     this.done.catch(() => {});  // observed through iteration or by the caller
     if (intercept) opts = { ...opts, intercept: bindIntercept(intercept, () => this.native, addon) };
+    if (opts.syscallBuffer) {
+      const filter = new LibraryLoadFilter(opts.syscallBuffer.library);
+      this.state.hides = (ev) => filter.hides(ev);
+    }
     this.native = new NativeTracer(opts, (...m: NativeMessage) => {
       switch (m[0]) {
         case 'batch':
@@ -218,6 +234,11 @@ export class Trace implements AsyncIterable<Event[]> {
     const cpus = allowedCpus();
     const cpu = o.cpu === 'none' ? -1 : typeof o.cpu === 'number' ? o.cpu : cpus.length > 1 ? cpus[cpus.length - 1]! : -1;
     const det = o.deterministic ? nativeDeterministic(o.deterministic) : undefined;
+    const buffered = o.syscallBuffer && !o.intercept && !o.inject?.length && !det && !o.noAslr && !o.noVdso && o.plan
+      ? syscallBufferConfig(o.plan, o.seccomp)
+      : undefined;
+    // LD_PRELOAD splits its list at colons and spaces
+    const library = buffered && !/[: ]/.test(SYSCALLBUF_LIBRARY) ? SYSCALLBUF_LIBRARY : undefined;
     return new Trace(
       {
         ...common(o),
@@ -229,6 +250,7 @@ export class Trace implements AsyncIterable<Event[]> {
         noAslr: (o.noAslr ?? false) || det !== undefined,
         noVdso: (o.noVdso ?? false) || det !== undefined,
         deterministic: det,
+        syscallBuffer: buffered && library ? { library, config: buffered } : undefined,
         cpu,
         pinChild: true,
       },

@@ -14,6 +14,8 @@ export interface NativeOptions {
   noAslr?: boolean;
   noVdso?: boolean;
   inject?: NativeInjectRule[];
+  /** the syscall buffer: the library to preload and its RIFT_SYSCALLBUF configuration */
+  syscallBuffer?: { library: string; config: string };
   deterministic?: { seed?: bigint | number; epochNs?: bigint | number; stepNs?: bigint | number };
   intercept?: {
     syscalls: number[];

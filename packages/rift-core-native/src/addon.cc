@@ -319,6 +319,15 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
       Napi::Array a = sc.As<Napi::Array>();
       for (uint32_t i = 0; i < a.Length(); i++) opts.seccompNrs.push_back(a.Get(i).As<Napi::Number>().Int32Value());
     }
+    Napi::Value sb = o.Get("syscallBuffer");
+    if (sb.IsObject()) {
+      Napi::Object b = sb.As<Napi::Object>();
+      if (!b.Get("library").IsString() || !b.Get("config").IsString())
+        throw Napi::TypeError::New(env, "syscallBuffer: { library: string, config: string }");
+      opts.sbLibrary = b.Get("library").ToString().Utf8Value();
+      opts.sbConfig = b.Get("config").ToString().Utf8Value();
+      if (!opts.useSeccomp) opts.seccompAll = true;  // every call stops but those it records
+    }
     opts.cpu = intOpt(o, "cpu", -1);
     opts.pinChild = boolOpt(o, "pinChild", true);
     opts.noAslr = boolOpt(o, "noAslr", false);

@@ -26,6 +26,7 @@ constexpr int64_t SC_SECCOMP = 4;     // entry came from a seccomp stop
 constexpr int64_t SC_INJECTED = 8;    // return value, arguments or memory changed by the tracer
 constexpr int64_t SC_COMPAT = 16;     // not an x86_64 native syscall (int 0x80 / x32)
 constexpr int64_t SC_SKIPPED = 32;    // the kernel did not run it (neutralised at entry)
+constexpr int64_t SC_BUFFERED = 64;   // recorded in process by the syscall buffer (no stop)
 
 // Blob flags.
 enum BlobFlags : uint8_t {

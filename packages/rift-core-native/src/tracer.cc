@@ -1,5 +1,6 @@
 #include "tracer.h"
 #include "inject.h"
+#include "syscallbuf_abi.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +37,14 @@ static long xptrace(long req, pid_t pid, long addr, long data) {
 
 namespace rift {
 
+static_assert(RIFT_RECORD_HEADER == kRecordHeader && RIFT_REC_SYSCALL == REC_SYSCALL &&
+                  RIFT_SC_BUFFERED == SC_BUFFERED && RIFT_BLOB_EXIT == BLOB_EXIT &&
+                  RIFT_BLOB_FAULT == BLOB_FAULT && RIFT_BLOB_TRUNCATED == BLOB_TRUNCATED &&
+                  RIFT_CAPTURE_CSTRING == int(CaptureKind::CString) &&
+                  RIFT_CAPTURE_BUFFER == int(CaptureKind::Buffer) &&
+                  RIFT_LEN_RET == int(LengthFrom::Ret) && RIFT_LEN_ARGPTR_U64 == int(LengthFrom::ArgPtrU64),
+              "syscallbuf_abi.h and record_buffer.h / tracer.h disagree");
+
 // Signal used to break the ptrace thread out of waitpid() when JS asks it to detach.
 static const int kWakeSignal = SIGRTMIN + 7;
 static void onWake(int) {}
@@ -46,6 +55,8 @@ static std::system_error sysErr(int err, const std::string& what) {
 
 Tracer::Tracer(TracerOptions opts, BatchHandler onBatch)
     : opts_(std::move(opts)), onBatch_(std::move(onBatch)) {
+  sbOn_ = !opts_.sbLibrary.empty() && opts_.pids.empty();
+  if (sbOn_) opts_.useSeccomp = true;
   resumeOp_ = opts_.useSeccomp ? PTRACE_CONT : PTRACE_SYSCALL;
 }
 
@@ -464,7 +475,7 @@ void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isErro
     resumed = true;
   }
   st.inSyscall = false;
-  if (!st.started) return;
+  if (!st.started || st.quiet) return;
   if (interceptor_) {
     SyscallView v{tid, st.pid, st.nr, {}, rval};
     memcpy(v.args, st.args, sizeof v.args);
@@ -503,7 +514,7 @@ void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isErro
 void Tracer::emitUnfinished(pid_t tid, ThreadState& st, int64_t ts) {
   (void)ts;
   st.inSyscall = false;
-  if (!st.started) return;
+  if (!st.started || st.quiet) return;
   {
     std::unique_lock<std::mutex> lk(mu_);
     RecordWriter w(batch_);
@@ -632,12 +643,29 @@ void Tracer::emitEnd(int reason, int status) {
 static const long kOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
                              PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
 
-// seccomp-bpf program: SECCOMP_RET_TRACE for the wanted numbers, ALLOW for the rest.
-static std::vector<struct sock_filter> buildFilter(const std::vector<int>& nrs) {
+// seccomp-bpf program: SECCOMP_RET_TRACE for the wanted numbers (all of them with `all`),
+// ALLOW for the rest. With the syscall buffer, calls from its untraced gadget page run without
+// a stop and its magic syscall always stops.
+static std::vector<struct sock_filter> buildFilter(const std::vector<int>& nrs, bool all, bool buffer) {
   std::vector<struct sock_filter> f;
   f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
   f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
   f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));  // foreign ABI: always stop
+  if (buffer) {
+    f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4));
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(RIFT_SB_GADGET_PAGE >> 32), 0, 4));
+    f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)));
+    f.push_back(BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xfffff000u));
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(RIFT_SB_GADGET_PAGE), 0, 1));
+    f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RIFT_SB_MAGIC_NR, 0, 1));
+    f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+  }
+  if (all) {
+    f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+    return f;
+  }
   f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
   for (int nr : nrs) {
     f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(nr), 0, 1));
@@ -656,7 +684,7 @@ void Tracer::launch() {
   const char* exePath = opts_.exe.empty() ? argv[0] : opts_.exe.c_str();
   for (auto& e : opts_.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
-  auto filter = buildFilter(opts_.seccompNrs);
+  auto filter = buildFilter(opts_.seccompNrs, opts_.seccompAll, sbOn_);
   struct sock_fprog prog = {uint16_t(filter.size()), filter.data()};
   int go[2], err[2];
   if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) throw sysErr(errno, "pipe");
@@ -771,6 +799,184 @@ void Tracer::attach() {
   }
 }
 
+// ---- the syscall buffer (syscallbuf_abi.h) ------------------------------------------------
+
+// Moves the complete records of a thread's buffer into the batch, with the thread's tid and
+// pid. `stopped`: the thread is in a ptrace stop, so an emptied buffer can be reset; a running
+// one (another thread of a process about to exit or exec) only has its tail moved.
+void Tracer::drainBuffer(pid_t tid, ThreadState& st, bool stopped) {
+  if (!st.sbAddr) return;
+  rift_sb_header h;
+  if (readMemory(tid, st.sbAddr, &h, sizeof h) != ssize_t(sizeof h) || h.magic != RIFT_SB_HEADER_MAGIC) {
+    st.sbAddr = 0;  // unmapped (the thread's exit) or not a buffer: nothing more to take
+    return;
+  }
+  if (h.head > h.size || h.tail < RIFT_SB_HEADER_SIZE || h.head <= h.tail) return;
+  size_t n = size_t(h.head - h.tail);
+  sbScratch_.resize(n);
+  if (readMemory(tid, st.sbAddr + h.tail, sbScratch_.data(), n) != ssize_t(n)) return;
+  const uint8_t* p = sbScratch_.data();
+  size_t off = 0;
+  while (off + 8 <= n) {
+    uint32_t slot, len;
+    memcpy(&slot, p + off, 4);
+    memcpy(&len, p + off + 4, 4);
+    if (slot == 0) break;  // being written (a signal came in the middle)
+    if (slot < 8 + len || off + slot > n || len < kRecordHeader) {
+      warn(tid, "syscall buffer: a malformed record; the rest of the buffer is dropped");
+      off = n;
+      break;
+    }
+    if (st.started && !st.quiet) {
+      {
+        std::unique_lock<std::mutex> lk(mu_);
+        size_t at = batch_.size();
+        batch_.insert(batch_.end(), p + off + 8, p + off + 8 + len);
+        memcpy(batch_.data() + at + 8, &tid, 4);
+        memcpy(batch_.data() + at + 12, &st.pid, 4);
+      }
+      maybeFlush(false);
+    }
+    off += slot;
+  }
+  uint64_t tail = h.tail + off;
+  if (stopped && tail == h.head && h.busy == 0) {
+    uint64_t reset[2] = {RIFT_SB_HEADER_SIZE, RIFT_SB_HEADER_SIZE};  // head, tail
+    writeMemory(tid, st.sbAddr + offsetof(rift_sb_header, head), reset, sizeof reset);
+  } else if (off) {
+    writeMemory(tid, st.sbAddr + offsetof(rift_sb_header, tail), &tail, sizeof tail);
+  }
+}
+
+void Tracer::drainProcess(pid_t tid, ThreadState& st) {
+  for (auto& kv : threads_)
+    if (kv.first != tid && kv.second.pid == st.pid && kv.second.sbAddr) drainBuffer(kv.first, kv.second, false);
+}
+
+// The library's magic syscall, at its seccomp stop: answered here (result 0), never run.
+void Tracer::onBufferMagic(pid_t tid, ThreadState& st, const uint64_t* args) {
+  switch (args[0]) {
+    case RIFT_SB_OP_REGISTER:
+      st.sbAddr = args[1];
+      if (st.sbShareWith) {
+        // a vfork child's buffer is its parent's too (one TLS): the parent writes to it later
+        auto parent = threads_.find(st.sbShareWith);
+        if (parent != threads_.end()) parent->second.sbAddr = args[1];
+      }
+      break;
+    case RIFT_SB_OP_FLUSH:
+      break;  // drained before this was called
+    case RIFT_SB_OP_QUIET:
+      st.quiet = args[1] != 0;
+      break;
+    case RIFT_SB_OP_CAPTURE:
+      emitCaptured(tid, st, args[1]);
+      break;
+    default:
+      break;
+  }
+  struct user_regs_struct regs;
+  if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) == 0) {
+    regs.orig_rax = uint64_t(-1);  // skipped; with PTRACE_CONT there is no exit stop
+    regs.rax = 0;
+    xptrace(PTRACE_SETREGS, tid, nullptr, &regs);
+  }
+}
+
+// A call the library ran but could not buffer (its captures too big): the tracer reads its
+// memory, as it would at the call's exit stop.
+void Tracer::emitCaptured(pid_t tid, ThreadState& st, uint64_t recordAddr) {
+  uint8_t rec[kRecordHeader];
+  if (readMemory(tid, recordAddr, rec, sizeof rec) != ssize_t(sizeof rec)) return;
+  int64_t v[10], ts;
+  memcpy(&ts, rec + 16, 8);
+  memcpy(v, rec + 24, sizeof v);
+  st.nr = uint64_t(v[0]);
+  for (int i = 0; i < 6; i++) st.args[i] = uint64_t(v[1 + i]);
+  int64_t ret = v[7];
+  if (!st.started || st.quiet) return;
+  {
+    std::unique_lock<std::mutex> lk(mu_);
+    RecordWriter w(batch_);
+    w.begin(REC_SYSCALL, tid, st.pid, ts);
+    for (int i = 0; i < 10; i++) w.set(i, v[i]);
+    if (st.nr < opts_.plan.size()) {
+      for (const auto& c : opts_.plan[st.nr])
+        if (!c.atExit) capture(tid, st, w, c, ret, false);
+      for (const auto& c : opts_.plan[st.nr])
+        if (c.atExit && (!isErrorReturn(ret) || c.onError)) capture(tid, st, w, c, ret, true);
+    }
+    w.end();
+  }
+  maybeFlush(false);
+}
+
+// At an execve's seccomp stop (its entry already recorded as the program made it): the new
+// image gets LD_PRELOAD and RIFT_SYSCALLBUF, which the library removes again at start-up. The
+// new environment array and strings go below the stack pointer, which the execve replaces.
+void Tracer::addPreloadEnv(pid_t tid, ThreadState& st, int envArg) {
+  static const std::string kPreload = "LD_PRELOAD=";
+  static const std::string kConfig = std::string(RIFT_SB_ENV) + "=";
+  uint64_t envp = st.args[envArg];
+  std::vector<uint64_t> keep;
+  std::string theirs;
+  for (int i = 0; envp && i < 65536; i++) {
+    uint64_t p = 0;
+    if (readMemory(tid, envp + 8 * i, &p, 8) != 8) return;  // the execve fails with EFAULT
+    if (p == 0) break;
+    uint8_t head[32];
+    bool nul;
+    ssize_t n = readBounded(*this, tid, p, head, sizeof head, true, &nul);
+    std::string start(reinterpret_cast<char*>(head), n > 0 ? size_t(n) : 0);
+    if (start.compare(0, kConfig.size(), kConfig) == 0) continue;
+    if (start.compare(0, kPreload.size(), kPreload) == 0) {
+      std::vector<uint8_t> value(65536);
+      ssize_t m = readBounded(*this, tid, p, value.data(), value.size(), true, &nul);
+      if (m > 0) theirs.assign(reinterpret_cast<char*>(value.data()) + kPreload.size(), size_t(m) - kPreload.size());
+      continue;
+    }
+    keep.push_back(p);
+  }
+  std::string preload = kPreload + opts_.sbLibrary + (theirs.empty() ? "" : ":" + theirs);
+  std::string config = kConfig + opts_.sbConfig;
+  struct user_regs_struct regs;
+  if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return;
+  size_t strings = preload.size() + 1 + config.size() + 1;
+  size_t array = 8 * (keep.size() + 3);
+  uint64_t base = (regs.rsp - 16384 - strings - array) & ~uint64_t(15);
+  std::vector<uint8_t> block(array + strings);
+  uint64_t sp = base + array;
+  keep.push_back(sp);
+  keep.push_back(sp + preload.size() + 1);
+  keep.push_back(0);
+  memcpy(block.data(), keep.data(), array);
+  memcpy(block.data() + array, preload.c_str(), preload.size() + 1);
+  memcpy(block.data() + array + preload.size() + 1, config.c_str(), config.size() + 1);
+  if (writeMemory(tid, base, block.data(), block.size()) != ssize_t(block.size())) return;
+  (envArg == 2 ? regs.rdx : regs.r10) = base;
+  xptrace(PTRACE_SETREGS, tid, nullptr, &regs);
+}
+
+// A new thread or process and its parent's buffer: a forked child has a copy of it (emptied at
+// the fork's seccomp stop), a vfork child writes into the very same one (it runs on the
+// parent's memory and TLS while the parent waits), a thread registers its own.
+void Tracer::shareBuffer(pid_t parent, ThreadState& st, pid_t child, int event) {
+  auto it = threads_.find(child);
+  if (it == threads_.end()) return;
+  ThreadState& cs = it->second;
+  bool shares = event == PTRACE_EVENT_VFORK;
+  bool copies = event == PTRACE_EVENT_FORK;
+  if (event == PTRACE_EVENT_CLONE && cs.pid != st.pid) {
+    // a process made by clone: its flags say whether it shares the memory, and the TLS
+    uint64_t flags = st.args[0];
+    if (st.nr == SYS_clone3 && readMemory(parent, st.args[0], &flags, 8) != 8) flags = 0;
+    shares = (flags & CLONE_VM) && !(flags & CLONE_SETTLS);
+    copies = !(flags & CLONE_VM);
+  }
+  cs.sbAddr = shares || copies ? st.sbAddr : 0;
+  cs.sbShareWith = shares ? parent : 0;
+}
+
 // ---- the loop ------------------------------------------------------------------------------
 
 void Tracer::resume(pid_t tid, ThreadState& st, int sig) {
@@ -832,11 +1038,25 @@ void Tracer::handleStop(pid_t tid, int status) {
     case PTRACE_EVENT_SECCOMP: {
       struct ptrace_syscall_info info;
       long n = xptrace(PTRACE_GET_SYSCALL_INFO, tid, long(sizeof info), long(reinterpret_cast<uintptr_t>(&info)));
+      if (sbOn_ && n > 0 && info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+        drainBuffer(tid, st, true);
+        uint64_t nr = info.seccomp.nr;
+        if (nr == RIFT_SB_MAGIC_NR) {
+          onBufferMagic(tid, st, reinterpret_cast<const uint64_t*>(info.seccomp.args));
+          resume(tid, st, 0);
+          return;
+        }
+        // the other threads' buffers die with the image: take what they hold now
+        if (nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat) drainProcess(tid, st);
+      }
       if (n > 0 && info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
         // as at a syscall stop: the launching execve is the first call recorded, its strings
         // read at entry
         if (!st.started && info.seccomp.nr == SYS_execve) st.started = true;
         onSyscallEntry(tid, st, &info, true);
+        // the new image loads the library too (its environment gets the variables back)
+        if (sbOn_ && !st.skipped && info.seccomp.nr == SYS_execve) addPreloadEnv(tid, st, 2);
+        if (sbOn_ && !st.skipped && info.seccomp.nr == SYS_execveat) addPreloadEnv(tid, st, 3);
       }
       if (st.doneAtEntry) {
         st.doneAtEntry = false;
@@ -851,7 +1071,9 @@ void Tracer::handleStop(pid_t tid, int status) {
       unsigned long msg = 0;
       xptrace(PTRACE_GETEVENTMSG, tid, nullptr, &msg);
       int kind = event == PTRACE_EVENT_FORK ? 0 : event == PTRACE_EVENT_VFORK ? 1 : 2;
+      drainBuffer(tid, st, true);
       emitSpawn(tid, st, pid_t(msg), kind);
+      if (sbOn_) shareBuffer(tid, st, pid_t(msg), event);
       resume(tid, st, 0);
       return;
     }
@@ -872,6 +1094,11 @@ void Tracer::handleStop(pid_t tid, int status) {
       }
       ThreadState& s = state(tid);
       if (!s.started) s.started = true;
+      if (sbOn_) {
+        // a new image: its library registers new buffers
+        for (auto& kv : threads_)
+          if (kv.second.pid == s.pid) { kv.second.sbAddr = 0; kv.second.sbShareWith = 0; kv.second.quiet = false; }
+      }
       if (tid == child_ && errPipe_ >= 0) { close(errPipe_); errPipe_ = -1; }
       if (opts_.noVdso) hideVdso(*this, tid);
       if (interceptor_) interceptor_->onExec(*this, tid);
@@ -881,6 +1108,7 @@ void Tracer::handleStop(pid_t tid, int status) {
     }
     case PTRACE_EVENT_STOP: {
       if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+        drainBuffer(tid, st, true);
         // group-stop: stay stopped until SIGCONT, but keep reporting (job control works)
         if (!st.groupStopped) emitSignal(tid, st, sig, true);
         st.groupStopped = true;
@@ -902,6 +1130,7 @@ void Tracer::handleStop(pid_t tid, int status) {
   }
   // signal-delivery-stop: report and deliver
   st.groupStopped = false;
+  drainBuffer(tid, st, true);
   emitSignal(tid, st, sig, false);
   if (detaching_) { xptrace(PTRACE_DETACH, tid, 0L, long(sig)); threads_.erase(tid); return; }
   resume(tid, st, sig);

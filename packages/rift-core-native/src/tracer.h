@@ -50,6 +50,12 @@ struct TracerOptions {
   CapturePlan plan;
   std::vector<int> seccompNrs;  // empty with useSeccomp=false: stop at every syscall
   bool useSeccomp = false;
+  bool seccompAll = false;      // the filter stops at every syscall (the syscall buffer's own
+                                // calls and those it records excepted)
+  // The syscall buffer (syscallbuf_abi.h), for a launched command: the library's path and its
+  // configuration (RIFT_SYSCALLBUF). Empty: off.
+  std::string sbLibrary;
+  std::string sbConfig;
   int cpu = -1;                 // pin the ptrace thread (and a launched child) to this CPU
   bool pinChild = true;
   size_t batchEvents = 512;
@@ -123,6 +129,10 @@ struct ThreadState {
   int pendingSignal = 0;    // signal the interceptor asked to deliver after the syscall
   bool doneAtEntry = false; // a skipped call completed at its seccomp stop (no exit stop)
   int64_t skipRet = 0;      // its result, already in rax
+  // syscall buffer
+  uint64_t sbAddr = 0;      // the thread's buffer in its memory (0: none registered)
+  pid_t sbShareWith = 0;    // a vfork child: the parent whose memory and TLS it shares
+  bool quiet = false;       // the library's own calls: not recorded
 };
 
 class Tracer {
@@ -169,6 +179,13 @@ class Tracer {
   pid_t tgidOf(pid_t tid);
   void resume(pid_t tid, ThreadState& st, int sig);
   void doDetach();
+  // syscall buffer
+  void drainBuffer(pid_t tid, ThreadState& st, bool stopped);
+  void drainProcess(pid_t tid, ThreadState& st);
+  void onBufferMagic(pid_t tid, ThreadState& st, const uint64_t* args);
+  void emitCaptured(pid_t tid, ThreadState& st, uint64_t recordAddr);
+  void addPreloadEnv(pid_t tid, ThreadState& st, int envArg);
+  void shareBuffer(pid_t parent, ThreadState& st, pid_t child, int event);
   void maybeFlush(bool force);
   void flushLocked(std::unique_lock<std::mutex>& lk);
   void flusherMain();
@@ -196,6 +213,8 @@ class Tracer {
   std::atomic<bool> killRequested_{false};
   bool detaching_ = false;
   int errPipe_ = -1;
+  bool sbOn_ = false;                 // the syscall buffer is in use
+  std::vector<uint8_t> sbScratch_;    // a drained buffer's bytes
 };
 
 }  // namespace rift

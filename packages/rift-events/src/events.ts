@@ -87,6 +87,8 @@ export interface SyscallEvent extends EventBase {
   skipped?: true;
   /** made through a foreign ABI (int 0x80); nr is that ABI's number */
   compat?: true;
+  /** recorded inside the program by the syscall buffer, without a ptrace stop */
+  buffered?: true;
 }
 
 export interface SpawnEvent extends EventBase {

@@ -32,6 +32,7 @@ export const SPEC = defineCli({
     deterministic: { type: 'boolean', default: false, describe: 'fixed clock, seeded getrandom, fixed ids, uname, sysinfo; stat times zeroed; ASLR and vDSO off (see README)' },
     seed: { type: 'number', default: 0, describe: 'seed of --deterministic random bytes' },
     cpu: { type: 'string', default: 'auto', describe: "CPU for the tracer and a launched command: N, 'auto' or 'none'" },
+    'syscall-buffer': { type: 'boolean', default: true, describe: '--no-syscall-buffer: stop at every call (ptrace only) instead of recording read, write, close... inside the program' },
   },
 });
 
@@ -66,6 +67,7 @@ export async function main(argv: string[]): Promise<void> {
       traceeStdout: args['tracee-stdout'],
       noAslr: !args.aslr,
       cpu,
+      syscallBuffer: args['syscall-buffer'],
       onStart: (t) => handleSignals(t, !command.length),
     };
     for (const p of opts.pids ?? []) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`-p: bad pid '${p}'`);

@@ -47,6 +47,11 @@ export interface RecordOptions {
   /** --no-vdso: clock_gettime, gettimeofday, time as real syscalls */
   noVdso?: boolean;
   cpu?: number | 'auto' | 'none';
+  /**
+   * record the common calls inside the program, without a ptrace stop (default true; README
+   * "The syscall buffer"). Off by itself where it cannot work: -p, inject, --deterministic.
+   */
+  syscallBuffer?: boolean;
   /** called with the Trace once started (tests, signal handling) */
   onStart?: (t: Trace) => void;
 }
@@ -104,7 +109,7 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
   try {
     trace = o.command?.length
       ? Trace.launch({ ...common, command: o.command, env: o.env, cwd: o.cwd, stdio: [0, stdoutFd, 2], noAslr: o.noAslr, noVdso: o.noVdso,
-          deterministic: o.deterministic ? { seed: o.seed ?? 0 } : undefined })
+          deterministic: o.deterministic ? { seed: o.seed ?? 0 } : undefined, syscallBuffer: o.syscallBuffer ?? true })
       : Trace.attach({ ...common, pids: o.pids! });
   } catch (e) {
     if (ownFd !== undefined) closeSync(ownFd);
@@ -136,6 +141,7 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
       ...(o.inject?.length ? { inject: o.inject } : {}),
       ...(o.deterministic ? { deterministic: { seed: o.seed ?? 0 } } : {}),
       ...(o.noVdso || o.deterministic ? { noVdso: true } : {}),
+      ...(trace.syscallBuffer ? { syscallBuffer: true } : {}),
     },
   };
   await out.writeLines([header]);
