@@ -42,8 +42,6 @@ export interface DecodeState {
   seq: number;
   /** monotonic ns at the trace start (process.hrtime.bigint()) */
   start: bigint;
-  /** events to leave out of the stream (their seq is given to the next one) */
-  hides?: (ev: Event) => boolean;
 }
 
 function arity(name: string): number {
@@ -119,8 +117,7 @@ export function decodeBatch(buf: Buffer, st: DecodeState, out: Event[] = []): Ev
         if (flags & SC_SKIPPED) ev.skipped = true;
         if (flags & SC_COMPAT) ev.compat = true;
         if (flags & SC_BUFFERED) ev.buffered = true;
-        if (st.hides?.(ev)) st.seq--;
-        else out.push(ev);
+        out.push(ev);
         break;
       }
       case REC_SPAWN:
@@ -132,7 +129,6 @@ export function decodeBatch(buf: Buffer, st: DecodeState, out: Event[] = []): Ev
         const ev: Event = { type: 'exec', seq, pid, tid, ts, path, argv };
         const oldTid = Number(v(0));
         if (oldTid && oldTid !== tid) ev.oldTid = oldTid;
-        st.hides?.(ev);
         out.push(ev);
         break;
       }

@@ -26,11 +26,11 @@ import {
   type MemoryReaders,
 } from './intercept.js';
 
-import { LibraryLoadFilter, SYSCALLBUF_LIBRARY, syscallBufferConfig } from './syscallbuf.js';
+import { SYSCALLBUF_LIBRARY, SYSCALLBUF_PASSIVE, syscallBufferConfig } from './syscallbuf.js';
 
 export { decodeBatch, statusToCode } from './decode.js';
 export * from './intercept.js';
-export { BUFFERED_SYSCALLS, LibraryLoadFilter, SYSCALLBUF_LIBRARY, syscallBufferConfig } from './syscallbuf.js';
+export { BUFFERED_SYSCALLS, SYSCALLBUF_LIBRARY, SYSCALLBUF_PASSIVE, syscallBufferConfig } from './syscallbuf.js';
 
 const require = createRequire(import.meta.url);
 const addon = require('../build/Release/rift_core.node') as { NativeTracer: typeof NativeTracerT } & MemoryReaders;
@@ -84,11 +84,13 @@ export interface LaunchOptions extends CommonOptions {
   /** the deterministic sandbox (implies noAslr and noVdso); see README "Interception" */
   deterministic?: boolean | DeterministicOptions;
   /**
-   * Record the common calls inside the program, without a ptrace stop (the syscall buffer,
-   * lib/syscallbuf.ts). Ignored where it cannot work: with an interceptor, inject rules, the
-   * deterministic sandbox, noAslr or noVdso. Default false.
+   * true: record the common calls inside the program, without a ptrace stop (the syscall
+   * buffer, lib/syscallbuf.ts); ignored where it cannot work: with an interceptor, inject
+   * rules, the deterministic sandbox, noAslr or noVdso. 'passive': load the library but record
+   * nothing with it, as a replay of a recording made with it must (the program then makes the
+   * same calls). Default false.
    */
-  syscallBuffer?: boolean;
+  syscallBuffer?: boolean | 'passive';
 }
 
 export interface AttachOptions extends CommonOptions {
@@ -181,7 +183,7 @@ export class Trace implements AsyncIterable<Event[]> {
   private constructor(opts: NativeOptions, intercept?: InterceptOptions) {
     this.startTime = new Date();
     this.startNs = process.hrtime.bigint();
-    this.syscallBuffer = opts.syscallBuffer !== undefined;
+    this.syscallBuffer = opts.syscallBuffer !== undefined && opts.syscallBuffer.config !== SYSCALLBUF_PASSIVE;
     this.state = { seq: 1, start: this.startNs };
     let resolveDone!: (r: TraceResult) => void;
     let rejectDone!: (e: Error) => void;
@@ -191,10 +193,6 @@ export class Trace implements AsyncIterable<Event[]> {
     });
     this.done.catch(() => {});  // observed through iteration or by the caller
     if (intercept) opts = { ...opts, intercept: bindIntercept(intercept, () => this.native, addon) };
-    if (opts.syscallBuffer) {
-      const filter = new LibraryLoadFilter(opts.syscallBuffer.library);
-      this.state.hides = (ev) => filter.hides(ev);
-    }
     this.native = new NativeTracer(opts, (...m: NativeMessage) => {
       switch (m[0]) {
         case 'batch':
@@ -234,11 +232,13 @@ export class Trace implements AsyncIterable<Event[]> {
     const cpus = allowedCpus();
     const cpu = o.cpu === 'none' ? -1 : typeof o.cpu === 'number' ? o.cpu : cpus.length > 1 ? cpus[cpus.length - 1]! : -1;
     const det = o.deterministic ? nativeDeterministic(o.deterministic) : undefined;
-    const buffered = o.syscallBuffer && !o.intercept && !o.inject?.length && !det && !o.noAslr && !o.noVdso && o.plan
-      ? syscallBufferConfig(o.plan, o.seccomp)
-      : undefined;
+    const buffered = o.syscallBuffer === 'passive'
+      ? SYSCALLBUF_PASSIVE
+      : o.syscallBuffer && !o.intercept && !o.inject?.length && !det && !o.noAslr && !o.noVdso && o.plan
+        ? syscallBufferConfig(o.plan, o.seccomp)
+        : undefined;
     // LD_PRELOAD splits its list at colons and spaces
-    const library = buffered && !/[: ]/.test(SYSCALLBUF_LIBRARY) ? SYSCALLBUF_LIBRARY : undefined;
+    const library = buffered !== undefined && !/[: ]/.test(SYSCALLBUF_LIBRARY) ? SYSCALLBUF_LIBRARY : undefined;
     return new Trace(
       {
         ...common(o),
@@ -250,7 +250,7 @@ export class Trace implements AsyncIterable<Event[]> {
         noAslr: (o.noAslr ?? false) || det !== undefined,
         noVdso: (o.noVdso ?? false) || det !== undefined,
         deterministic: det,
-        syscallBuffer: buffered && library ? { library, config: buffered } : undefined,
+        syscallBuffer: buffered !== undefined && library ? { library, config: buffered } : undefined,
         cpu,
         pinChild: true,
       },

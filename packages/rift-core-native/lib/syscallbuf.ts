@@ -3,9 +3,13 @@
  * works). A launched program loads build/Release/rift_syscallbuf.so, which records the calls
  * listed here without a ptrace stop, following the same capture plan as the ptrace engine and
  * writing the same records; everything else still stops the tracer.
+ *
+ * Like rr's preload library it is not invisible: the loader opens and maps it in every image,
+ * and the loader's own later allocations shift by what its link map took. A replay of such a
+ * recording loads it too, passive (SYSCALLBUF_PASSIVE), so that the program makes the same calls.
  */
 import { fileURLToPath } from 'node:url';
-import { CaptureKind, PLAN_ROW, syscallNumber, type Event } from '@rift/events';
+import { CaptureKind, PLAN_ROW, syscallNumber } from '@rift/events';
 
 /**
  * Calls the library records: those whose libc wrapper it defines (src/syscallbuf.c), each
@@ -19,6 +23,9 @@ export const BUFFERED_SYSCALLS: readonly string[] = [
   'sched_yield', 'umask', 'chdir', 'fchdir', 'unlink', 'mkdir', 'access', 'readlink',
   'fsync', 'fdatasync', 'ftruncate', 'munmap', 'mprotect', 'madvise', 'ioctl', 'connect', 'sendto',
 ];
+
+/** RIFT_SYSCALLBUF of a passive library: loaded, recording nothing (replay). */
+export const SYSCALLBUF_PASSIVE = '';
 
 /** Path of the library (built by `npm install` with the addon). */
 export const SYSCALLBUF_LIBRARY = fileURLToPath(new URL('../build/Release/rift_syscallbuf.so', import.meta.url));
@@ -63,68 +70,3 @@ function rowsBufferable(rows: number[]): boolean {
   return true;
 }
 
-const MAP_FIXED = 0x10n, MAP_ANONYMOUS = 0x20n;
-const big = (v: number | string | undefined): bigint => BigInt(v ?? 0);
-
-/**
- * Hides the dynamic loader's calls that load the library into each image: the program did not
- * make them, and without them a recording with the buffer lists the calls one without it does
- * (what strace shows). They are the open of the library's path, the reads, stats and maps of
- * that descriptor and its close, the anonymous fixed maps and the mprotects inside what was
- * mapped from it.
- */
-export class LibraryLoadFilter {
-  /** tid -> the descriptor the loader opened the library on */
-  private readonly open = new Map<number, bigint>();
-  /** pid -> address ranges mapped from the library */
-  private readonly mapped = new Map<number, [bigint, bigint][]>();
-
-  constructor(private readonly path: string = SYSCALLBUF_LIBRARY) {}
-
-  /** true: leave the event out of the stream */
-  hides(ev: Event): boolean {
-    if (ev.type === 'exec') {
-      this.mapped.delete(ev.pid);
-      this.open.delete(ev.tid);
-      return false;
-    }
-    if (ev.type !== 'syscall' || ev.ret === null) return false;
-    const ret = big(ev.ret);
-    const fd = this.open.get(ev.tid);
-    switch (ev.name) {
-      case 'openat':
-        if (ret >= 0n && ev.mem?.[0]?.data === this.path) {
-          this.open.set(ev.tid, ret);
-          return true;
-        }
-        return false;
-      case 'read':
-      case 'pread64':
-      case 'fstat':
-      case 'newfstatat':
-        return fd !== undefined && big(ev.args[0]) === fd;
-      case 'close':
-        if (fd === undefined || big(ev.args[0]) !== fd) return false;
-        this.open.delete(ev.tid);
-        return true;
-      case 'mmap': {
-        const flags = big(ev.args[3]);
-        if (fd !== undefined && big(ev.args[4]) === fd && !(flags & MAP_ANONYMOUS)) {
-          const ranges = this.mapped.get(ev.pid) ?? [];
-          ranges.push([ret, ret + big(ev.args[1])]);
-          this.mapped.set(ev.pid, ranges);
-          return true;
-        }
-        return (flags & MAP_FIXED) !== 0n && (flags & MAP_ANONYMOUS) !== 0n && this.inside(ev.pid, big(ev.args[0]));
-      }
-      case 'mprotect':
-        return this.inside(ev.pid, big(ev.args[0]));
-      default:
-        return false;
-    }
-  }
-
-  private inside(pid: number, addr: bigint): boolean {
-    return this.mapped.get(pid)?.some(([lo, hi]) => addr >= lo && addr < hi) ?? false;
-  }
-}

@@ -326,7 +326,6 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
         throw Napi::TypeError::New(env, "syscallBuffer: { library: string, config: string }");
       opts.sbLibrary = b.Get("library").ToString().Utf8Value();
       opts.sbConfig = b.Get("config").ToString().Utf8Value();
-      if (!opts.useSeccomp) opts.seccompAll = true;  // every call stops but those it records
     }
     opts.cpu = intOpt(o, "cpu", -1);
     opts.pinChild = boolOpt(o, "pinChild", true);

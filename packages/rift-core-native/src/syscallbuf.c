@@ -47,10 +47,10 @@ static struct plan_row plan[MAX_NR][MAX_ROWS];
 static unsigned char nrows[MAX_NR];
 static int enabled;           // the gadget is mapped: wrappers record
 static volatile int detached; // registration failed: no tracer, calls run unrecorded
-static pthread_key_t exit_key;
-
-static __thread struct rift_sb_header* tls_buf __attribute__((tls_model("initial-exec")));
-static __thread int tls_exiting __attribute__((tls_model("initial-exec")));
+// Each thread's buffer, found through a pthread key: no TLS of the library's own, which would
+// change the size of the TLS block the loader maps for every thread (a recording would then
+// show mmaps of other sizes than a run without the library).
+static pthread_key_t buf_key;
 
 typedef long (*gadget_fn)(long, long, long, long, long, long, long);
 
@@ -236,21 +236,23 @@ static void put_record_header(uint8_t* p, long nr, const long* a, long ret, int6
 static long magic(long op, long a1, long a2) { return TRACED(RIFT_SB_MAGIC_NR, op, a1, a2, 0, 0, 0); }
 
 static struct rift_sb_header* thread_buffer(void) {
-  struct rift_sb_header* h = tls_buf;
-  if (h || detached || tls_exiting) return h;
+  struct rift_sb_header* h = pthread_getspecific(buf_key);
+  if (h || detached) return h;
   void* p = (void*)UNTRACED(SYS_mmap, 0, RIFT_SB_BUFFER_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if ((unsigned long)p > -4096UL) return NULL;
   h = p;
   h->magic = RIFT_SB_HEADER_MAGIC;
   h->size = RIFT_SB_BUFFER_SIZE;
   h->head = h->tail = RIFT_SB_HEADER_SIZE;
-  if (magic(RIFT_SB_OP_REGISTER, (long)h, RIFT_SB_BUFFER_SIZE) != 0) {
-    detached = 1;  // no tracer (detached): calls still run, nothing is recorded
+  long r = magic(RIFT_SB_OP_REGISTER, (long)h, RIFT_SB_BUFFER_SIZE);
+  if (r != 0) {
+    // 1: this thread is exiting (its calls go to the tracer one by one); else no tracer
+    // (detached): calls still run, nothing is recorded
+    if (r != 1) detached = 1;
     UNTRACED(SYS_munmap, p, RIFT_SB_BUFFER_SIZE, 0, 0, 0, 0);
     return NULL;
   }
-  tls_buf = h;
-  pthread_setspecific(exit_key, h);
+  pthread_setspecific(buf_key, h);
   return h;
 }
 
@@ -308,12 +310,10 @@ direct:;
   if (magic(RIFT_SB_OP_CAPTURE, (long)rec, 0) != 0) detached = 1;
 }
 
-// A thread's buffer goes with it: drained, then unmapped. Its last calls (after the key
-// destructors) go to the tracer one by one.
+// A thread's buffer goes with it: drained, then unmapped. The tracer refuses it another, so
+// its last calls (after the key destructors) go to the tracer one by one.
 static void on_thread_exit(void* p) {
-  if (tls_buf) magic(RIFT_SB_OP_FLUSH, 0, 0);
-  tls_buf = NULL;
-  tls_exiting = 1;
+  magic(RIFT_SB_OP_FLUSH, 1, 0);
   UNTRACED(SYS_munmap, p, RIFT_SB_BUFFER_SIZE, 0, 0, 0, 0);
 }
 
@@ -383,7 +383,7 @@ __attribute__((constructor)) static void rift_syscallbuf_init(void) {
     ready = mprotect(page, 8192, PROT_READ | PROT_EXEC) == 0;
   }
   syscall(RIFT_SB_MAGIC_NR, RIFT_SB_OP_QUIET, 0, 0);
-  if (!ready || pthread_key_create(&exit_key, on_thread_exit) != 0) return;
+  if (!ready || pthread_key_create(&buf_key, on_thread_exit) != 0) return;
   enabled = 1;
 }
 

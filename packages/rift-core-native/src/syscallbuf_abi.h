@@ -25,8 +25,10 @@
 // The magic syscall: no kernel has this number; the tracer's filter stops at it and the tracer
 // completes it (result 0) without the kernel seeing it. arg0 = operation.
 #define RIFT_SB_MAGIC_NR 0x7269
-#define RIFT_SB_OP_REGISTER 1  // arg1 = buffer address, arg2 = its size in bytes
-#define RIFT_SB_OP_FLUSH 2     // the calling thread's buffer is full: drain it
+#define RIFT_SB_OP_REGISTER 1  // arg1 = buffer address, arg2 = its size in bytes. Result 1: no
+                               // (the thread is exiting), its calls are sent one by one
+#define RIFT_SB_OP_FLUSH 2     // the calling thread's buffer is full: drain it. arg1 = 1: the
+                               // thread is exiting and unmaps it
 #define RIFT_SB_OP_QUIET 3     // arg1 = 1: the thread's next calls are the library's own (not
                                // recorded) until one with arg1 = 0
 #define RIFT_SB_OP_CAPTURE 4   // arg1 = a record header (no blobs) of a call too big for the

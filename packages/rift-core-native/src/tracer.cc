@@ -56,7 +56,11 @@ static std::system_error sysErr(int err, const std::string& what) {
 Tracer::Tracer(TracerOptions opts, BatchHandler onBatch)
     : opts_(std::move(opts)), onBatch_(std::move(onBatch)) {
   sbOn_ = !opts_.sbLibrary.empty() && opts_.pids.empty();
-  if (sbOn_) opts_.useSeccomp = true;
+  sbActive_ = sbOn_ && !opts_.sbConfig.empty();
+  if (sbActive_ && !opts_.useSeccomp) {
+    opts_.useSeccomp = true;
+    opts_.seccompAll = true;  // every call stops but those the library records
+  }
   resumeOp_ = opts_.useSeccomp ? PTRACE_CONT : PTRACE_SYSCALL;
 }
 
@@ -646,21 +650,27 @@ static const long kOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE
 // seccomp-bpf program: SECCOMP_RET_TRACE for the wanted numbers (all of them with `all`),
 // ALLOW for the rest. With the syscall buffer, calls from its untraced gadget page run without
 // a stop and its magic syscall always stops.
-static std::vector<struct sock_filter> buildFilter(const std::vector<int>& nrs, bool all, bool buffer) {
+static std::vector<struct sock_filter> buildFilter(const std::vector<int>& nrs, bool all, bool buffer, bool execs) {
   std::vector<struct sock_filter> f;
   f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
   f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
   f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));  // foreign ABI: always stop
   if (buffer) {
+    // calls from the library's gadget page run without a stop
     f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4));
     f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(RIFT_SB_GADGET_PAGE >> 32), 0, 4));
     f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)));
     f.push_back(BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xfffff000u));
     f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(RIFT_SB_GADGET_PAGE), 0, 1));
     f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+  }
+  if (buffer || execs) {
+    // the magic syscall, and every execve: the tracer gives each new image the library
     f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RIFT_SB_MAGIC_NR, 0, 1));
-    f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+    for (uint32_t nr : {uint32_t(RIFT_SB_MAGIC_NR), uint32_t(SYS_execve), uint32_t(SYS_execveat)}) {
+      f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1));
+      f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+    }
   }
   if (all) {
     f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
@@ -684,7 +694,7 @@ void Tracer::launch() {
   const char* exePath = opts_.exe.empty() ? argv[0] : opts_.exe.c_str();
   for (auto& e : opts_.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
-  auto filter = buildFilter(opts_.seccompNrs, opts_.seccompAll, sbOn_);
+  auto filter = buildFilter(opts_.seccompNrs, opts_.seccompAll, sbActive_, sbOn_);
   struct sock_fprog prog = {uint16_t(filter.size()), filter.data()};
   int go[2], err[2];
   if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) throw sysErr(errno, "pipe");
@@ -855,8 +865,13 @@ void Tracer::drainProcess(pid_t tid, ThreadState& st) {
 
 // The library's magic syscall, at its seccomp stop: answered here (result 0), never run.
 void Tracer::onBufferMagic(pid_t tid, ThreadState& st, const uint64_t* args) {
+  uint64_t result = 0;
   switch (args[0]) {
     case RIFT_SB_OP_REGISTER:
+      if (st.sbExiting) {
+        result = 1;
+        break;
+      }
       st.sbAddr = args[1];
       if (st.sbShareWith) {
         // a vfork child's buffer is its parent's too (one TLS): the parent writes to it later
@@ -864,8 +879,12 @@ void Tracer::onBufferMagic(pid_t tid, ThreadState& st, const uint64_t* args) {
         if (parent != threads_.end()) parent->second.sbAddr = args[1];
       }
       break;
-    case RIFT_SB_OP_FLUSH:
-      break;  // drained before this was called
+    case RIFT_SB_OP_FLUSH:  // drained before this was called
+      if (args[1] == 1) {
+        st.sbExiting = true;
+        st.sbAddr = 0;
+      }
+      break;
     case RIFT_SB_OP_QUIET:
       st.quiet = args[1] != 0;
       break;
@@ -878,7 +897,7 @@ void Tracer::onBufferMagic(pid_t tid, ThreadState& st, const uint64_t* args) {
   struct user_regs_struct regs;
   if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) == 0) {
     regs.orig_rax = uint64_t(-1);  // skipped; with PTRACE_CONT there is no exit stop
-    regs.rax = 0;
+    regs.rax = result;
     xptrace(PTRACE_SETREGS, tid, nullptr, &regs);
   }
 }
@@ -1027,6 +1046,8 @@ void Tracer::handleStop(pid_t tid, int status) {
     if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
       if (!st.started && info.entry.nr == SYS_execve) st.started = true;
       onSyscallEntry(tid, st, &info, false);
+      if (sbOn_ && !st.skipped && info.entry.nr == SYS_execve) addPreloadEnv(tid, st, 2);
+      if (sbOn_ && !st.skipped && info.entry.nr == SYS_execveat) addPreloadEnv(tid, st, 3);
     } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
       onSyscallExit(tid, st, info.exit.rval, info.exit.is_error);
     }
@@ -1048,6 +1069,14 @@ void Tracer::handleStop(pid_t tid, int status) {
         }
         // the other threads' buffers die with the image: take what they hold now
         if (nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat) drainProcess(tid, st);
+        if ((nr == SYS_execve || nr == SYS_execveat) && !opts_.seccompAll &&
+            std::find(opts_.seccompNrs.begin(), opts_.seccompNrs.end(), int(nr)) == opts_.seccompNrs.end()) {
+          // stopped at only to give the new image the library (buildFilter): not recorded
+          memcpy(st.args, info.seccomp.args, sizeof st.args);
+          addPreloadEnv(tid, st, nr == SYS_execve ? 2 : 3);
+          resume(tid, st, 0);
+          return;
+        }
       }
       if (n > 0 && info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
         // as at a syscall stop: the launching execve is the first call recorded, its strings
@@ -1097,7 +1126,11 @@ void Tracer::handleStop(pid_t tid, int status) {
       if (sbOn_) {
         // a new image: its library registers new buffers
         for (auto& kv : threads_)
-          if (kv.second.pid == s.pid) { kv.second.sbAddr = 0; kv.second.sbShareWith = 0; kv.second.quiet = false; }
+          if (kv.second.pid == s.pid) {
+            kv.second.sbAddr = 0;
+            kv.second.sbShareWith = 0;
+            kv.second.quiet = kv.second.sbExiting = false;
+          }
       }
       if (tid == child_ && errPipe_ >= 0) { close(errPipe_); errPipe_ = -1; }
       if (opts_.noVdso) hideVdso(*this, tid);

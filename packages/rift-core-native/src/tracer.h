@@ -53,7 +53,8 @@ struct TracerOptions {
   bool seccompAll = false;      // the filter stops at every syscall (the syscall buffer's own
                                 // calls and those it records excepted)
   // The syscall buffer (syscallbuf_abi.h), for a launched command: the library's path and its
-  // configuration (RIFT_SYSCALLBUF). Empty: off.
+  // configuration (RIFT_SYSCALLBUF). No library: off. An empty configuration: passive, the
+  // library is loaded and records nothing (a replay of a recording made with it).
   std::string sbLibrary;
   std::string sbConfig;
   int cpu = -1;                 // pin the ptrace thread (and a launched child) to this CPU
@@ -133,6 +134,7 @@ struct ThreadState {
   uint64_t sbAddr = 0;      // the thread's buffer in its memory (0: none registered)
   pid_t sbShareWith = 0;    // a vfork child: the parent whose memory and TLS it shares
   bool quiet = false;       // the library's own calls: not recorded
+  bool sbExiting = false;   // the thread gave its buffer up (it is exiting)
 };
 
 class Tracer {
@@ -213,7 +215,8 @@ class Tracer {
   std::atomic<bool> killRequested_{false};
   bool detaching_ = false;
   int errPipe_ = -1;
-  bool sbOn_ = false;                 // the syscall buffer is in use
+  bool sbOn_ = false;                 // every image gets the library
+  bool sbActive_ = false;             // and it records
   std::vector<uint8_t> sbScratch_;    // a drained buffer's bytes
 };
 

@@ -261,6 +261,9 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
       // then finished at its one seccomp stop, without an exit stop. With -o every call is seen.
       seccomp: out ? undefined : intercept.syscalls,
       noVdso,
+      // a recording made with the syscall buffer has the loader loading its library, and the
+      // loader's later allocations shifted by it: the replayed program loads it too (passive)
+      syscallBuffer: src.header.options?.syscallBuffer === true ? 'passive' : undefined,
       intercept,
     } as LaunchOptions);
   } catch (e) {

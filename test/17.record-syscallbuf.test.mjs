@@ -1,0 +1,132 @@
+// The syscall buffer (lib/syscallbuf.ts, src/syscallbuf.c): calls recorded inside the program
+// must be the very events the ptrace engine records for them, from every kind of thread and
+// process, and the program must not notice the library.
+import t from 'tap';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fixture, record, syscalls, tmp, mem } from './helpers.mjs';
+
+const prog = fixture('syscallbuf_prog', ['-lpthread', '-Wno-stringop-overread']);
+const dir = tmp();
+const known = join(dir, 'known.txt');
+writeFileSync(known, 'known bytes\n');
+const big = join(dir, 'big.bin');
+const bigBytes = randomBytes(1 << 20);
+writeFileSync(big, bigBytes);
+
+const big64 = (v) => BigInt(v ?? 0);
+// results that differ from run to run (addresses, ids) or with scheduling (futex)
+const VOLATILE = new Set(['mmap', 'brk', 'set_tid_address', 'getpid', 'gettid', 'getppid', 'clone', 'clone3', 'wait4', 'rt_sigreturn', 'prlimit64']);
+// futex: with scheduling. The loader's anonymous maps: loading one more library (the buffer's)
+// takes room in the loader's own heap, so its later maps come in other sizes and numbers.
+const RACY = new Set(['futex']);
+const anonymousMap = (e) => e.name === 'mmap' && (big64(e.args[3]) & 0x20n) !== 0n;
+
+/**
+ * The loader's calls that load the library (they are in a recording with the buffer, as rr's
+ * are): the open of its path, the reads, stats and maps of that descriptor and its close, and
+ * the mprotects inside what was mapped from it.
+ */
+function libraryLoad(events) {
+  const out = new Set();
+  const open = new Map();
+  const mapped = [];
+  for (const e of syscalls(events)) {
+    const fd = open.get(e.tid);
+    if (e.name === 'openat' && /rift_syscallbuf\.so$/.test(mem(e, 1) ?? '') && e.ret >= 0) open.set(e.tid, e.ret);
+    else if (fd === undefined || big64(e.args[e.name === 'mmap' ? 4 : 0]) !== big64(fd)) {
+      if (e.name !== 'mprotect' || !mapped.some(([lo, hi]) => big64(e.args[0]) >= lo && big64(e.args[0]) < hi)) continue;
+    } else if (e.name === 'close') open.delete(e.tid);
+    else if (e.name === 'mmap') mapped.push([big64(e.ret), big64(e.ret) + big64(e.args[1])]);
+    out.add(e);
+  }
+  return out;
+}
+
+/** Per-thread sequences of name=result plus captured bytes, sorted (tids differ between runs). */
+function sequences(events) {
+  const m = new Map();
+  const load = libraryLoad(events);
+  for (const e of syscalls(events)) {
+    if (load.has(e) || anonymousMap(e)) continue;
+    if (RACY.has(e.name)) continue;
+    if (!m.has(e.tid)) m.set(e.tid, []);
+    const ret = e.errno ?? (VOLATILE.has(e.name) ? 'X' : e.ret);
+    const bytes = ['read', 'write', 'openat'].includes(e.name) ? (e.mem ?? []).map((c) => c.fault ?? `${c.len}:${c.data}`).join('|') : '';
+    m.get(e.tid).push(`${e.name}=${ret}${bytes ? ` ${bytes}` : ''}`);
+  }
+  return [...m.values()].map((s) => s.join('\n')).sort();
+}
+
+const buffered = record([prog, known, big]);
+const ptraced = record([prog, known, big], ['--no-syscall-buffer']);
+
+t.test('the fixture runs the same under both engines', async (t) => {
+  t.equal(buffered.status, 0, buffered.stderr);
+  t.equal(ptraced.status, 0, ptraced.stderr);
+  t.match(buffered.stderr, /LD_PRELOAD=\(unset\)/, "the program does not see the library's variables");
+  t.equal(buffered.events[0].options.syscallBuffer, true, 'the header says the buffer was used');
+  t.notOk(ptraced.events[0].options.syscallBuffer, 'and not with --no-syscall-buffer');
+  t.notOk(syscalls(ptraced.events).some((e) => e.buffered), 'no buffered event with --no-syscall-buffer');
+});
+
+t.test('buffered calls come from every thread and process', async (t) => {
+  const b = syscalls(buffered.events).filter((e) => e.buffered);
+  const names = new Set(b.map((e) => e.name));
+  for (const n of ['read', 'write', 'openat', 'close', 'getppid']) t.ok(names.has(n), `${n} recorded in process`);
+  const threads = new Set(buffered.events.filter((e) => e.type === 'spawn' && e.kind === 'thread').map((e) => e.child));
+  t.equal(threads.size, 3, 'three threads');
+  for (const tid of threads) t.equal(b.filter((e) => e.tid === tid && e.name === 'write').length, 50, `thread ${tid}: its 50 writes, buffered`);
+  const forked = buffered.events.find((e) => e.type === 'spawn' && e.kind === 'fork');
+  t.ok(forked, 'a fork');
+  t.equal(b.filter((e) => e.pid === forked.child && e.name === 'getppid').length, 20, "the forked child's calls, under its own pid");
+  const spawned = buffered.events.find((e) => e.type === 'spawn' && e.kind === 'vfork');
+  t.ok(spawned, 'a vfork (posix_spawn)');
+  const shell = b.filter((e) => e.pid === spawned.child);
+  t.ok(shell.length > 0, 'the spawned shell loaded the library again after its execve');
+  t.ok(shell.every((e) => e.tid === spawned.child), "the vfork child's calls carry its tid, not its parent's");
+});
+
+t.test('the same events as the ptrace engine, captured bytes included', async (t) => {
+  const a = sequences(buffered.events);
+  const b = sequences(ptraced.events);
+  t.equal(a.length, b.length, 'same number of threads');
+  for (let i = 0; i < Math.max(a.length, b.length); i++) t.equal(a[i], b[i], `thread ${i}`);
+  const envs = (events) => syscalls(events, 'execve').map((e) => e.mem?.find((c) => c.arg === 2)?.len);
+  t.same(envs(buffered.events), envs(ptraced.events), "every execve's environment has the same number of variables");
+});
+
+t.test('a read bigger than the buffer is whole; a refused pointer is a fault', async (t) => {
+  const read = syscalls(buffered.events, 'read').find((e) => e.ret === 1 << 20);
+  t.ok(read?.buffered, 'the 1 MiB read, recorded in process');
+  const c = read.mem.find((m) => m.at === 'exit');
+  t.equal(c.len, 1 << 20);
+  t.ok(Buffer.from(c.data, c.enc === 'base64' ? 'base64' : 'utf8').equals(bigBytes), 'every byte exact');
+  const bad = syscalls(buffered.events, 'write').find((e) => e.errno === 'EFAULT');
+  t.ok(bad?.buffered, 'the write of a bad pointer, recorded in process');
+  t.equal(bad.mem[0].fault, 'EFAULT', 'its buffer recorded as a fault');
+  const open = syscalls(buffered.events, 'openat').find((e) => mem(e, 1) === known);
+  t.equal(open.args[0], 4294967196, 'AT_FDCWD as glibc passes it (int -100, upper half zero)');
+  t.ok(open.buffered);
+});
+
+t.test('the library is loaded by each image, and nothing else of it shows', async (t) => {
+  const load = [...libraryLoad(buffered.events)];
+  const opens = load.filter((e) => e.name === 'openat');
+  t.equal(opens.length, 2, 'opened by the loader of the program and of the spawned shell');
+  t.ok(load.some((e) => e.name === 'mmap') && load.some((e) => e.name === 'close'), 'mapped and closed');
+  t.same(libraryLoad(ptraced.events).size, 0, 'not loaded with --no-syscall-buffer');
+  t.notOk(syscalls(buffered.events).some((e) => e.nr === 0x7269), 'the magic syscall is never recorded');
+  t.notOk(syscalls(buffered.events).some((e) => e.name === 'mmap' && big64(e.args[0]) === 0x52490000n), 'nor the gadget pages');
+});
+
+t.test('-e read: only reads, buffered or not', async (t) => {
+  const r = record([prog, known, big], ['-e', 'read']);
+  t.equal(r.status, 0);
+  const names = new Set(syscalls(r.events).map((e) => e.name));
+  t.same([...names], ['read'], 'nothing but read');
+  t.ok(syscalls(r.events).some((e) => e.buffered), 'some recorded in process');
+  const r2 = record(['true'], ['-e', 'execve']);
+  t.notOk(r2.events[0].options.syscallBuffer, 'nothing for the buffer to record: not loaded');
+});
