@@ -9,12 +9,13 @@ import {
   syscallName,
   toInt64,
   type Capture,
+  type Int64,
   type Event,
   SIGNATURES,
 } from '@rift/events';
 
 const REC_SYSCALL = 1, REC_SPAWN = 2, REC_EXEC = 3, REC_SIGNAL = 4, REC_EXIT = 5, REC_END = 6, REC_WARNING = 7;
-const SC_UNFINISHED = 1n, SC_RESUMED = 2n, SC_INJECTED = 8n, SC_COMPAT = 16n, SC_SKIPPED = 32n, SC_BUFFERED = 64n;
+const SC_UNFINISHED = 1, SC_RESUMED = 2, SC_INJECTED = 8, SC_COMPAT = 16, SC_SKIPPED = 32, SC_BUFFERED = 64;
 const BLOB_EXIT = 1, BLOB_FAULT = 2, BLOB_TRUNCATED = 4, BLOB_MORE = 8;
 const HEADER = 104;
 const SIGCHLD = 17;
@@ -42,6 +43,29 @@ export interface DecodeState {
   seq: number;
   /** monotonic ns at the trace start (process.hrtime.bigint()) */
   start: bigint;
+  /** its two 32-bit halves (high signed), which decodeBatch subtracts from each record's */
+  startHi: number;
+  startLo: number;
+}
+
+/** The state a decode of a trace started at `start` (monotonic ns) begins with. */
+export function decodeState(start: bigint): DecodeState {
+  return { seq: 1, start, startHi: Number(BigInt.asIntN(32, start >> 32n)), startLo: Number(BigInt.asUintN(32, start)) };
+}
+
+/**
+ * A signed 64-bit field as an Int64 without a BigInt when it fits a double exactly (nearly
+ * always: BigInts are heap objects, and ten a record made the collector the hottest thing here).
+ */
+function i64(dv: DataView, at: number): Int64 {
+  const hi = dv.getInt32(at + 4, true);
+  if (hi > -0x200000 && hi < 0x200000) return hi * 4294967296 + dv.getUint32(at, true);
+  return toInt64(dv.getBigInt64(at, true));
+}
+
+/** A field known to hold a small number (ids, counts, flags, durations), as a number. */
+function num(dv: DataView, at: number): number {
+  return dv.getInt32(at + 4, true) * 4294967296 + dv.getUint32(at, true);
 }
 
 function arity(name: string): number {
@@ -75,8 +99,9 @@ export function decodeBatch(buf: Buffer, st: DecodeState, out: Event[] = []): Ev
     const nblobs = dv.getUint16(off + 6, true);
     const tid = dv.getInt32(off + 8, true);
     const pid = dv.getInt32(off + 12, true);
-    const tsAbs = dv.getBigInt64(off + 16, true);
-    const v = (i: number) => dv.getBigInt64(off + 24 + 8 * i, true);
+    // ns since the trace start: the difference of two monotonic times, exact as a double
+    const ts = (dv.getInt32(off + 20, true) - st.startHi) * 4294967296 + (dv.getUint32(off + 16, true) - st.startLo);
+    const v = (i: number) => num(dv, off + 24 + 8 * i);
     const blobs: Blob[] = [];
     let p = off + HEADER;
     for (let i = 0; i < nblobs; i++) {
@@ -91,25 +116,24 @@ export function decodeBatch(buf: Buffer, st: DecodeState, out: Event[] = []): Ev
       });
       p += 16 + blen;
     }
-    const ts = Number(tsAbs - st.start);
     const seq = st.seq++;
     switch (kind) {
       case REC_SYSCALL: {
-        const nr = Number(v(0));
+        const nr = v(0);
         const flags = v(9);
         const name = syscallName(nr);
         const n = flags & SC_COMPAT ? 6 : arity(name);
         const args = [];
-        for (let i = 0; i < n; i++) args.push(toInt64(v(1 + i)));
-        const unfinished = (flags & SC_UNFINISHED) !== 0n;
-        const ret = v(7);
-        const dur = Number(v(8));
+        for (let i = 0; i < n; i++) args.push(i64(dv, off + 32 + 8 * i));
+        const unfinished = (flags & SC_UNFINISHED) !== 0;
+        const ret = i64(dv, off + 24 + 56);
+        const dur = v(8);
         const ev: Event = {
           type: 'syscall', seq, pid, tid, ts, nr, name, args,
-          ret: unfinished ? null : toInt64(ret),
+          ret: unfinished ? null : ret,
           dur: dur < 0 ? null : dur,
         };
-        if (!unfinished && ret < 0n && ret >= -4095n) ev.errno = errnoName(Number(-ret));
+        if (!unfinished && typeof ret === 'number' && ret < 0 && ret >= -4095) ev.errno = errnoName(-ret);
         if (blobs.length) ev.mem = blobs.map(captureOf);
         if (unfinished) ev.status = 'unfinished';
         else if (flags & SC_RESUMED) ev.status = 'resumed';
@@ -140,7 +164,7 @@ export function decodeBatch(buf: Buffer, st: DecodeState, out: Event[] = []): Ev
           // siginfo is a union: report only the fields this signal and code carry
           const code = Number(v(1));
           ev.code = code;
-          if (FAULT_SIGNALS.has(signo) && code > 0) ev.addr = toInt64(v(5));
+          if (FAULT_SIGNALS.has(signo) && code > 0) ev.addr = i64(dv, off + 24 + 40);
           else {
             ev.senderPid = Number(v(2));
             ev.senderUid = Number(v(3));

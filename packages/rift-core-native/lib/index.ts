@@ -13,7 +13,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Event } from '@rift/events';
-import { decodeBatch, statusToCode, type DecodeState } from './decode.js';
+import { decodeBatch, decodeState, statusToCode, type DecodeState } from './decode.js';
 import type { NativeMessage, NativeOptions, NativeTracer as NativeTracerT } from './native.js';
 import {
   bindIntercept,
@@ -28,7 +28,7 @@ import {
 
 import { SYSCALLBUF_LIBRARY, SYSCALLBUF_PASSIVE, syscallBufferConfig } from './syscallbuf.js';
 
-export { decodeBatch, statusToCode } from './decode.js';
+export { decodeBatch, decodeState, statusToCode } from './decode.js';
 export * from './intercept.js';
 export { BUFFERED_SYSCALLS, SYSCALLBUF_LIBRARY, SYSCALLBUF_PASSIVE, syscallBufferConfig } from './syscallbuf.js';
 
@@ -184,7 +184,7 @@ export class Trace implements AsyncIterable<Event[]> {
     this.startTime = new Date();
     this.startNs = process.hrtime.bigint();
     this.syscallBuffer = opts.syscallBuffer !== undefined && opts.syscallBuffer.config !== SYSCALLBUF_PASSIVE;
-    this.state = { seq: 1, start: this.startNs };
+    this.state = decodeState(this.startNs);
     let resolveDone!: (r: TraceResult) => void;
     let rejectDone!: (e: Error) => void;
     this.done = new Promise((res, rej) => {

@@ -275,10 +275,17 @@ static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1) {
       detached = 1;
       return;
     }
-    if (h->head + need > h->size) goto direct;  // still full: a record below us is unfinished
   }
   __atomic_add_fetch(&h->busy, 1, __ATOMIC_SEQ_CST);
-  uint64_t off = __atomic_fetch_add(&h->head, (uint64_t)need, __ATOMIC_SEQ_CST);
+  // reserve [off, off + need): a compare-and-swap, as a signal handler's record may be reserved
+  // between the test and the store
+  uint64_t off = __atomic_load_n(&h->head, __ATOMIC_SEQ_CST);
+  do {
+    if (off + need > h->size) {  // still full: a record below this one is unfinished
+      __atomic_sub_fetch(&h->busy, 1, __ATOMIC_SEQ_CST);
+      goto direct;
+    }
+  } while (!__atomic_compare_exchange_n(&h->head, &off, off + (uint64_t)need, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
   uint8_t* slot = (uint8_t*)h + off;
   struct builder b = {slot + 8, slot + 8 + RIFT_RECORD_HEADER, 0};
   put_record_header(b.start, nr, a, ret, t0, t1);

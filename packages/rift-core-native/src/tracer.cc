@@ -647,6 +647,19 @@ void Tracer::emitEnd(int reason, int status) {
 static const long kOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
                              PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
 
+// Syscalls the tracer stops at for the library even when a -e filter does not want them: every
+// execve (the new image gets the library again); with the library recording, its magic
+// syscall, and the calls before which a buffer must be drained: a process's end (what its
+// buffers hold would be lost) and a fork (the child would get a copy of what is not drained).
+static std::vector<uint32_t> bufferStops(bool recording) {
+  std::vector<uint32_t> nrs = {SYS_execve, SYS_execveat};
+  if (recording)
+    for (uint32_t nr : {uint32_t(RIFT_SB_MAGIC_NR), uint32_t(SYS_exit), uint32_t(SYS_exit_group), uint32_t(SYS_clone),
+                        uint32_t(SYS_clone3), uint32_t(SYS_fork), uint32_t(SYS_vfork)})
+      nrs.push_back(nr);
+  return nrs;
+}
+
 // seccomp-bpf program: SECCOMP_RET_TRACE for the wanted numbers (all of them with `all`),
 // ALLOW for the rest. With the syscall buffer, calls from its untraced gadget page run without
 // a stop and its magic syscall always stops.
@@ -665,9 +678,9 @@ static std::vector<struct sock_filter> buildFilter(const std::vector<int>& nrs, 
     f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
   }
   if (buffer || execs) {
-    // the magic syscall, and every execve: the tracer gives each new image the library
+    // calls the library needs stops at, wanted or not (bufferStops)
     f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-    for (uint32_t nr : {uint32_t(RIFT_SB_MAGIC_NR), uint32_t(SYS_execve), uint32_t(SYS_execveat)}) {
+    for (uint32_t nr : bufferStops(buffer)) {
       f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1));
       f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
     }
@@ -1069,11 +1082,12 @@ void Tracer::handleStop(pid_t tid, int status) {
         }
         // the other threads' buffers die with the image: take what they hold now
         if (nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat) drainProcess(tid, st);
-        if ((nr == SYS_execve || nr == SYS_execveat) && !opts_.seccompAll &&
-            std::find(opts_.seccompNrs.begin(), opts_.seccompNrs.end(), int(nr)) == opts_.seccompNrs.end()) {
-          // stopped at only to give the new image the library (buildFilter): not recorded
-          memcpy(st.args, info.seccomp.args, sizeof st.args);
-          addPreloadEnv(tid, st, nr == SYS_execve ? 2 : 3);
+        if (!opts_.seccompAll && std::find(opts_.seccompNrs.begin(), opts_.seccompNrs.end(), int(nr)) == opts_.seccompNrs.end()) {
+          // stopped at only for the library (bufferStops), drained above: not recorded
+          if (nr == SYS_execve || nr == SYS_execveat) {
+            memcpy(st.args, info.seccomp.args, sizeof st.args);
+            addPreloadEnv(tid, st, nr == SYS_execve ? 2 : 3);
+          }
           resume(tid, st, 0);
           return;
         }

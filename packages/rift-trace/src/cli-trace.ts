@@ -105,7 +105,7 @@ export async function main(argv: string[]): Promise<void> {
       const sink = new LineOutput(pt);
       // loaded only to trace a command: the ptrace engine and its native addon are not needed to read a file
       const { record, UsageError: RecordUsageError } = await import('@rift/record');
-      const rec = record({ command: command.length ? command : undefined, pids: pids.length ? pids : undefined, sink, stringSize: Math.max(256, args.s), filter: args.e && !args.y ? [args.e.replace(/^trace=/, '')] : undefined }).catch((e: unknown) => {
+      const rec = record({ command: command.length ? command : undefined, pids: pids.length ? pids : undefined, sink, stringSize: Math.max(256, args.s), filter: args.e && !args.y ? [args.e.replace(/^trace=/, '')] : undefined, syscallBuffer: false }).catch((e: unknown) => {
         pt.end();
         if (e instanceof RecordUsageError) throw new UsageError((e as Error).message);
         throw e;
