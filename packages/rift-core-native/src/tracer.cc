@@ -102,6 +102,12 @@ void Tracer::flushLocked(std::unique_lock<std::mutex>& lk) {
   if (batchCount_ == 0) return;
   cv_.wait(lk, [&] { return inFlight_ < opts_.maxInFlight || killRequested_; });
   if (killRequested_ && inFlight_ >= opts_.maxInFlight) return;  // reader is gone
+  // the wait let go of the lock: another flush may have taken the batch meanwhile (a record is
+  // appended and counted under two holds of the lock)
+  if (batch_.empty()) {
+    batchCount_ = 0;
+    return;
+  }
   std::vector<uint8_t> out;
   out.swap(batch_);
   batchCount_ = 0;
