@@ -12,7 +12,7 @@ import {
   type Int64,
   type Event,
   SIGNATURES,
-} from '@rift/events';
+} from '@rift/events/core';
 
 const REC_SYSCALL = 1, REC_SPAWN = 2, REC_EXEC = 3, REC_SIGNAL = 4, REC_EXIT = 5, REC_END = 6, REC_WARNING = 7;
 const SC_UNFINISHED = 1, SC_RESUMED = 2, SC_INJECTED = 8, SC_COMPAT = 16, SC_SKIPPED = 32, SC_BUFFERED = 64;

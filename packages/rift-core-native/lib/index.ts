@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import type { Event } from '@rift/events';
+import type { Event } from '@rift/events/core';
 import { decodeBatch, decodeState, statusToCode, type DecodeState } from './decode.js';
 import type { NativeMessage, NativeOptions, NativeTracer as NativeTracerT } from './native.js';
 import {

@@ -12,7 +12,7 @@
  * Calls that were changed carry `injected: true` in the stream, and `skipped: true` when the
  * kernel did not run them.
  */
-import { errnoNumber, selectSyscalls, signalNumber, syscallName } from '@rift/events';
+import { errnoNumber, selectSyscalls, signalNumber, syscallName } from '@rift/events/core';
 import type { NativeInjectRule, NativeOptions, NativeTracer } from './native.js';
 
 /** A syscall as a handler sees it. Memory readers work while the handler runs. */

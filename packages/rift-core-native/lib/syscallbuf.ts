@@ -9,7 +9,7 @@
  * recording loads it too, passive (SYSCALLBUF_PASSIVE), so that the program makes the same calls.
  */
 import { fileURLToPath } from 'node:url';
-import { CaptureKind, PLAN_ROW, syscallNumber } from '@rift/events';
+import { CaptureKind, PLAN_ROW, syscallNumber } from '@rift/events/core';
 
 /**
  * Calls the library records: those whose libc wrapper it defines (src/syscallbuf.c), each

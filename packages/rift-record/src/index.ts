@@ -14,7 +14,7 @@ import {
   type Event,
   type Header,
   type LineOutput,
-} from '@rift/events';
+} from '@rift/events/core';
 
 export interface RecordOptions {
   /** command to launch (argv) */
