@@ -44,8 +44,17 @@ const i64n = (b: Buffer, o: number): number | bigint => {
 };
 const str = (v: number | bigint) => String(v);
 
-/** File mode: S_IFREG|S_ISUID|0755. */
+const fileModes = new Map<number, string>();
+/** File mode: S_IFREG|S_ISUID|0755 (each mode's text made once: a trace has few). */
 export function fileMode(mode: number): string {
+  let s = fileModes.get(mode);
+  if (s === undefined) {
+    s = fileModeText(mode);
+    if (fileModes.size < 1024) fileModes.set(mode, s);
+  }
+  return s;
+}
+function fileModeText(mode: number): string {
   const type = mode & 0o170000;
   let s = type ? (enumName('file_type', type) ?? octal(type)) + '|' : '';
   if (mode & 0o4000) s += 'S_ISUID|';
@@ -192,8 +201,27 @@ function utsname(b: Buffer, c: StructCtx): string {
   return `{sysname=${f(0)}, nodename=${f(1)}, release=${f(2)}, version=${f(3)}, machine=${f(4)}, domainname=${f(5)}}`;
 }
 
+/** 8-byte signal sets already printed, by their high then low 32 bits (programs use a few) */
+const sigsets = new Map<number, Map<number, string>>();
+let sigsetCount = 0;
+
 /** A signal set of `bytes` bytes: [INT CHLD], or ~[...] when more than half are set. */
 export function sigsetText(b: Buffer, bytes = 8): string {
+  if (bytes !== 8 || b.length < 8) return sigsetTextOf(b, bytes);
+  const lo = b.readUInt32LE(0), hi = b.readUInt32LE(4);
+  let byLo = sigsets.get(hi);
+  let s = byLo?.get(lo);
+  if (s === undefined) {
+    s = sigsetTextOf(b, 8);
+    if (sigsetCount < 1024) {
+      if (!byLo) sigsets.set(hi, (byLo = new Map()));
+      byLo.set(lo, s);
+      sigsetCount++;
+    }
+  }
+  return s;
+}
+function sigsetTextOf(b: Buffer, bytes: number): string {
   const nsig = Math.min(bytes, b.length) * 8;
   // both lists are built as they go: which one prints is known at the end
   let set = '';

@@ -82,6 +82,8 @@ interface Prepared {
   numEntries: Array<[string, number]>;
   /** the table of the sub-field (t.field), once looked up */
   field?: Prepared;
+  /** flag texts of values below 2^32 already printed (programs pass the same few sets) */
+  memo: Map<number, string>;
 }
 const prepared = new Map<string, Prepared>();
 function prep(name: string): Prepared {
@@ -98,7 +100,7 @@ function prep(name: string): Prepared {
     }
     const numEntries: Array<[string, number]> = [];
     for (const [n, v] of entries) if (v > 0n && v < 0x100000000n) numEntries.push([n, Number(v)]);
-    p = { t, names, numNames, entries, numEntries };
+    p = { t, names, numNames, entries, numEntries, memo: new Map() };
     prepared.set(name, p);
   }
   return p;
@@ -184,8 +186,21 @@ function flags(p: Prepared, raw: Int64 | bigint, width: 32 | 64): string {
   return parts.join('|');
 }
 
-/** printFlags for a value below 2^32, in number arithmetic (`>>> 0` keeps results unsigned). */
+/** Memo entries kept per table: enough for the flag sets a program uses, bounded for any input. */
+const MEMO = 1024;
+
+/** printFlags for a value below 2^32, each value's text made once. */
 function flags32(p: Prepared, v: number): string {
+  let s = p.memo.get(v);
+  if (s === undefined) {
+    s = flags32Text(p, v);
+    if (p.memo.size < MEMO) p.memo.set(v, s);
+  }
+  return s;
+}
+
+/** printFlags for a value below 2^32, in number arithmetic (`>>> 0` keeps results unsigned). */
+function flags32Text(p: Prepared, v: number): string {
   const t = p.t;
   let out = '';
   if (t.field) {
@@ -235,6 +250,41 @@ export interface StringStyle {
   hex: 0 | 1 | 2;
 }
 
+/**
+ * What each byte prints as inside quotes, made once: SHORT when the next byte is not an octal
+ * digit (\0, \177), LONG when it is (an octal escape then takes three digits: \000), HEX with
+ * -x/-xx (\x7f). A string is one concatenation per byte, without a String() per digit.
+ */
+const SHORT: string[] = [];
+const LONG: string[] = [];
+const HEX: string[] = [];
+for (let c = 0; c < 256; c++) {
+  HEX.push('\\x' + (c < 16 ? '0' : '') + c.toString(16));
+  let t: string | undefined;
+  switch (c) {
+    case 0x22: t = '\\"'; break;
+    case 0x5c: t = '\\\\'; break;
+    case 0x0c: t = '\\f'; break;
+    case 0x0a: t = '\\n'; break;
+    case 0x0d: t = '\\r'; break;
+    case 0x09: t = '\\t'; break;
+    case 0x0b: t = '\\v'; break;
+  }
+  if (t === undefined && c >= 0x20 && c < 0x7f) t = String.fromCharCode(c);
+  if (t !== undefined) {
+    SHORT.push(t);
+    LONG.push(t);
+    continue;
+  }
+  LONG.push('\\' + String(c >> 6) + String((c >> 3) & 7) + String(c & 7));
+  let o = '\\';
+  if (c >> 3) {
+    if (c >> 6) o += String(c >> 6);
+    o += String((c >> 3) & 7);
+  }
+  SHORT.push(o + String(c & 7));
+}
+
 /** Quotes bytes like strace: "...", C escapes, octal for the rest (hex with -x/-xx). */
 export function quote(b: Uint8Array, style: StringStyle, stopAtNul = false): string {
   let end = b.length;
@@ -253,34 +303,13 @@ export function quote(b: Uint8Array, style: StringStyle, stopAtNul = false): str
     }
   }
   let s = '"';
+  if (useHex) {
+    for (let i = 0; i < end; i++) s += HEX[b[i]!]!;
+    return s + '"';
+  }
   for (let i = 0; i < end; i++) {
-    const c = b[i]!;
-    if (useHex) {
-      s += '\\x' + (c < 16 ? '0' : '') + c.toString(16);
-      continue;
-    }
-    switch (c) {
-      case 0x22: s += '\\"'; continue;
-      case 0x5c: s += '\\\\'; continue;
-      case 0x0c: s += '\\f'; continue;
-      case 0x0a: s += '\\n'; continue;
-      case 0x0d: s += '\\r'; continue;
-      case 0x09: s += '\\t'; continue;
-      case 0x0b: s += '\\v'; continue;
-    }
-    if (c >= 0x20 && c < 0x7f) {
-      s += String.fromCharCode(c);
-      continue;
-    }
-    s += '\\';
     const next = i + 1 < end ? b[i + 1]! : -1;
-    if (next >= 0x30 && next <= 0x37) {
-      s += String(c >> 6) + String((c >> 3) & 7);
-    } else if (c >> 3) {
-      if (c >> 6) s += String(c >> 6);
-      s += String((c >> 3) & 7);
-    }
-    s += String(c & 7);
+    s += (next >= 0x30 && next <= 0x37 ? LONG : SHORT)[b[i]!]!;
   }
   return s + '"';
 }
