@@ -173,12 +173,14 @@ async function readEvents(chunks: AsyncIterable<Buffer>, name: string, opts: Rea
         const ev = parse(ls.text, line, ls.last);
         source.skipped = skipped;
         if (!ev) continue;
-        if (ev.type === 'header') {
+        // read once: lines come in several shapes, so each read of a field is a slow lookup
+        const type = ev.type;
+        if (type === 'header') {
           bad(line, 'a second header line (concatenated streams?)');
           source.skipped = skipped;
           continue;
         }
-        if (ev.type === 'end') sawEnd = true;
+        if (type === 'end') sawEnd = true;
         lineNo?.set(ev, line);
         batch.push(ev);
         if (batch.length >= BATCH) {

@@ -88,7 +88,7 @@ export async function main(argv: string[]): Promise<void> {
       if (args.format === 'chrome' && !chrome) chrome = new ChromeWriter(src.header, fmt, emit);
     };
     const onEvent = (ev: Event) => {
-      if (ev.type === 'syscall' && only && !only.has(ev.name)) {
+      if (only && ev.type === 'syscall' && !only.has(ev.name)) {
         text?.push(ev);  // still feeds -y and the thread count; not printed
         return;
       }

@@ -28,14 +28,35 @@ export interface TextOptions extends FormatOptions {
   window?: number;
 }
 
-/** An event in the reorder buffer; a syscall's entry and exit points share it. */
-interface Held {
-  ev: Event;
+/** what a point's event is, for the renderer: a syscall, an event that prints a line (signal,
+ * exit, warning), or one that only changes state (spawn, exec) */
+const SYSCALL = 0, PRINTS = 1, STATE = 2;
+
+/**
+ * An event in the reorder buffer; a syscall's entry and exit points share it. What the renderer
+ * asks of every point is copied here once, in one shape: the events themselves come in several
+ * shapes (with or without errno, mem, status...), which made each of those reads a megamorphic
+ * property lookup, several per point.
+ */
+class Held {
   /** a syscall printed as `<unfinished ...>`, its `<... resumed>` line still to come */
-  unfinished: boolean;
+  unfinished = false;
   /** its decoded parts, kept from the unfinished line for the resumed one (not with -y, as
    * descriptor paths may change in between) */
-  parts: CallParts | undefined;
+  parts: CallParts | undefined = undefined;
+  constructor(
+    readonly ev: Event,
+    /** SYSCALL, PRINTS or STATE */
+    readonly kind: number,
+    readonly tid: number,
+    readonly ts: number,
+    /** a syscall that never returned (no duration, or cut short): printed whole at its entry */
+    readonly never: boolean,
+    /** a syscall without a duration */
+    readonly noDur: boolean,
+    /** a syscall that -e lets through (always true for other events) */
+    readonly shown: boolean,
+  ) {}
 }
 
 export class TextRenderer {
@@ -71,11 +92,13 @@ export class TextRenderer {
   push(ev: Event): void {
     const h = this.buffer;
     if (ev.type === 'syscall') {
-      const held: Held = { ev, unfinished: false, parts: undefined };
-      h.push(ev.ts, ev.seq, 0, held);
-      h.push(ev.ts + (ev.dur ?? 0), ev.seq, 1, held);
+      const dur = ev.dur;
+      const held = new Held(ev, SYSCALL, ev.tid, ev.ts, dur === null || ev.status === 'unfinished', dur === null, this.shown(ev));
+      h.push(held.ts, ev.seq, 0, held);
+      h.push(held.ts + (dur ?? 0), ev.seq, 1, held);
     } else if (ev.type !== 'end') {
-      h.push(ev.ts, ev.seq, 1, { ev, unfinished: false, parts: undefined });
+      const kind = ev.type === 'signal' || ev.type === 'exit' || ev.type === 'warning' ? PRINTS : STATE;
+      h.push(ev.ts, ev.seq, 1, new Held(ev, kind, ev.tid, ev.ts, false, false, true));
     }
     if (h.size > this.window) while (h.size > this.window / 2 && h.pop()) this.point(h.topT, h.topK, h.top!);
   }
@@ -139,48 +162,48 @@ export class TextRenderer {
     const c = this.pending;
     if (!c) return;
     this.pending = undefined;
-    const a = c.ev as SyscallEvent;
-    const p = decodeSyscall(a, this.fmt);
+    const p = decodeSyscall(c.ev as SyscallEvent, this.fmt);
     const head = joinArgs(p.args, 0, p.split);
     const sep = p.split < p.args.length && p.split > 0 ? ', ' : '';
-    this.emit(`${this.prefix(a.tid, a.ts)}${p.name}(${head}${sep} <unfinished ...>`);
+    this.emit(`${this.prefix(c.tid, c.ts)}${p.name}(${head}${sep} <unfinished ...>`);
     c.unfinished = true;
     if (!this.fds) c.parts = p;
   }
 
   /** One point taken from the reorder buffer, in time order: its time, kind (0 entry), event. */
   private point(t: number, k: number, held: Held): void {
-    const ev = held.ev;
     if (this.pending && held !== this.pending && this.prints(k, held)) this.closePending();
-    if (ev.type === 'syscall') {
+    if (held.kind === SYSCALL) {
+      const ev = held.ev as SyscallEvent;
       if (k === 0) {
-        if (!this.live.has(ev.tid)) this.live.add(ev.tid);
-        if (!this.shown(ev)) return;
-        if (ev.dur === null || ev.status === 'unfinished') {
+        if (!this.live.has(held.tid)) this.live.add(held.tid);
+        if (!held.shown) return;
+        if (held.never) {
           // never returned: print it whole now
-          this.line(ev, ev.ts);
+          this.line(ev, held.tid, held.ts);
           return;
         }
         this.pending = held;
         return;
       }
-      if (ev.dur === null || ev.status === 'unfinished') return;
+      if (held.never) return;
       if (this.pending === held) {
         this.pending = undefined;
-        this.line(ev, ev.ts);
+        this.line(ev, held.tid, held.ts);
       } else if (held.unfinished) {
         const p = held.parts ?? decodeSyscall(ev, this.fmt);
         held.unfinished = false;
         held.parts = undefined;
         const rest = joinArgs(p.args, p.split, p.args.length);
-        const line = `${this.prefix(ev.tid, t, true)}<... ${p.name} resumed>${rest}) `;
+        const line = `${this.prefix(held.tid, t, true)}<... ${p.name} resumed>${rest}) `;
         this.emit(`${pad(line, 40, this.escapes || p.name.includes('\u001b'))}= ${p.ret}${this.suffix(ev)}`);
         this.fds?.update(ev);
-      } else if (this.shown(ev)) {
-        this.line(ev, ev.ts);
+      } else if (held.shown) {
+        this.line(ev, held.tid, held.ts);
       } else this.fds?.update(ev);
       return;
     }
+    const ev = held.ev;
     this.fds?.update(ev);
     switch (ev.type) {
       case 'spawn':
@@ -207,14 +230,13 @@ export class TextRenderer {
 
   /** whether a point produces a line (only those split a call into unfinished/resumed) */
   private prints(k: number, held: Held): boolean {
-    const ev = held.ev;
-    if (ev.type === 'syscall') return this.shown(ev) && (k === 0 || held.unfinished || ev.dur === null);
-    return ev.type === 'signal' || ev.type === 'exit' || ev.type === 'warning';
+    if (held.kind === SYSCALL) return held.shown && (k === 0 || held.unfinished || held.noDur);
+    return held.kind === PRINTS;
   }
 
-  private line(ev: SyscallEvent, ts: number): void {
+  private line(ev: SyscallEvent, tid: number, ts: number): void {
     const p = decodeSyscall(ev, this.fmt);
-    const line = `${this.prefix(ev.tid, ts)}${p.name}(${joinArgs(p.args, 0, p.args.length)}) `;
+    const line = `${this.prefix(tid, ts)}${p.name}(${joinArgs(p.args, 0, p.args.length)}) `;
     this.emit(`${pad(line, this.opts.column, this.escapes || p.name.includes('\u001b'))}= ${p.ret}${this.suffix(ev)}`);
     this.fds?.update(ev);
   }
@@ -228,7 +250,9 @@ function joinArgs(args: readonly string[], from: number, to: number): string {
   return s;
 }
 
-const SPACES = ' '.repeat(128);
+/** runs of 0..127 spaces, made once (a slice of one long run was a new string per line) */
+const SPACES: string[] = [];
+for (let n = 0; n < 128; n++) SPACES.push(' '.repeat(n));
 
 /**
  * Pads a line to `column` visible characters. `escapes`: whether it may hold colour codes, which
@@ -240,5 +264,5 @@ function pad(line: string, column = 40, escapes = true): string {
   const visible = escapes && line.includes('\u001b') ? line.replace(/\u001b\[[0-9;]*m/g, '').length : line.length;
   if (visible >= column) return line;
   const n = column - visible;
-  return line + (n <= SPACES.length ? SPACES.slice(0, n) : ' '.repeat(n));
+  return line + (n < SPACES.length ? SPACES[n]! : ' '.repeat(n));
 }

@@ -12,7 +12,7 @@ import type { Capture, Event, Int64, SignalEvent, SyscallEvent, ExitEvent } from
 import { captureBytes } from '../events.js';
 import { SIGNATURES, type Signature } from '../signatures.js';
 import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, type ArgSpec } from '../syscalls.js';
-import { bufText, pollRevents, STRUCTS, type StructCtx } from './structs.js';
+import { bufText, pollRevents, STRUCTS, type StructCtx, type StructDecoder } from './structs.js';
 import { enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str } from './values.js';
 
 export interface Paint {
@@ -53,7 +53,11 @@ interface Resolved {
   column: number;
 }
 const resolvedCache = new WeakMap<FormatOptions, Resolved>();
+/** the options last resolved: a renderer passes the same object for every call */
+let lastOptions: FormatOptions | undefined;
+let lastResolved: Resolved | undefined;
 function resolve(o: FormatOptions = {}): Resolved {
+  if (o === lastOptions) return lastResolved!;
   let r = resolvedCache.get(o);
   if (!r) {
     r = {
@@ -66,6 +70,8 @@ function resolve(o: FormatOptions = {}): Resolved {
     };
     resolvedCache.set(o, r);
   }
+  lastOptions = o;
+  lastResolved = r;
   return r;
 }
 
@@ -196,8 +202,8 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
 };
 
 /** Which variant of `rule` this call takes (undefined: the signature as it is). */
-function variantOf(ev: SyscallEvent, rule: VariantRule, memo: Map<number, Variant | undefined>): Variant | undefined {
-  const raw = ev.args[rule.by];
+function variantOf(args: readonly Int64[], rule: VariantRule, memo: Map<number, Variant | undefined>): Variant | undefined {
+  const raw = args[rule.by];
   if (raw === undefined) return rule.default;
   let v = lo32(raw);
   if (rule.mask !== undefined) v = (v & rule.mask) >>> 0;
@@ -212,11 +218,21 @@ function variantOf(ev: SyscallEvent, rule: VariantRule, memo: Map<number, Varian
 
 // ---- one argument ----------------------------------------------------------------------------
 
+/**
+ * One call being decoded. The event's fields are read into it once: events come in several
+ * shapes (with or without errno, mem, status), so each read of them is a megamorphic lookup,
+ * and the printers read args and mem again for every argument.
+ */
 interface Ctx {
   ev: SyscallEvent;
   o: Resolved;
   failed: boolean;
   ret: number;
+  args: Int64[];
+  mem: Capture[] | undefined;
+  /** ev.ret */
+  raw: Int64 | null;
+  errno: string | undefined;
 }
 
 /** flag tables of 64-bit C types; the others are an int and print their low 32 bits */
@@ -245,17 +261,17 @@ function fdText(fd: number, x: Ctx): string {
   return p === undefined ? String(fd) : `${fd}<${p}>`;
 }
 
-function capsOf(ev: SyscallEvent, arg: number, at: 'entry' | 'exit'): Capture[] {
+function capsOf(mem: Capture[] | undefined, arg: number, at: 'entry' | 'exit'): Capture[] {
   const out: Capture[] = [];
-  if (ev.mem) for (const c of ev.mem) if (c.arg === arg && c.at === at) out.push(c);
+  if (mem) for (const c of mem) if (c.arg === arg && c.at === at) out.push(c);
   return out;
 }
 
-function lengthOf(spec: ArgSpec, ev: SyscallEvent, cap: Capture, x: Ctx): number {
+function lengthOf(spec: ArgSpec, cap: Capture, x: Ctx): number {
   const c = spec.capture!;
   switch (c.lenFrom) {
     case LengthFrom.Arg: {
-      const v = ev.args[c.lenArg];
+      const v = x.args[c.lenArg];
       return v === undefined ? cap.len : Number(s64str(v)) * c.scale;
     }
     case LengthFrom.Ret:
@@ -267,8 +283,8 @@ function lengthOf(spec: ArgSpec, ev: SyscallEvent, cap: Capture, x: Ctx): number
   }
 }
 
-function firstCap(ev: SyscallEvent, arg: number, at: 'entry' | 'exit'): Capture | undefined {
-  if (ev.mem) for (const c of ev.mem) if (c.arg === arg && c.at === at) return c;
+function firstCap(mem: Capture[] | undefined, arg: number, at: 'entry' | 'exit'): Capture | undefined {
+  if (mem) for (const c of mem) if (c.arg === arg && c.at === at) return c;
   return undefined;
 }
 
@@ -296,12 +312,17 @@ class Struct implements StructCtx {
   readonly stringSize: number;
   readonly hex: 0 | 1 | 2;
   readonly verbose: boolean;
+  private capList: Capture[] | undefined;
   constructor(
     o: Resolved,
-    readonly caps: readonly Capture[],
+    private readonly mem: Capture[] | undefined,
+    /** the argument and the side whose captures are decoded */
+    private readonly i: number,
+    private readonly at: 'entry' | 'exit',
     readonly ret: number,
     private readonly raw: Int64,
-    readonly entryCaps: readonly Capture[] | undefined,
+    /** whether entryCaps are given (inout, decoded at exit) */
+    private readonly withEntry: boolean,
     readonly args: readonly (number | string)[],
   ) {
     this.stringSize = o.stringSize;
@@ -311,6 +332,32 @@ class Struct implements StructCtx {
   get addr(): string {
     return hex(this.raw);
   }
+  /** the captures, gathered when a decoder asks (most read only the bytes of the first) */
+  get caps(): readonly Capture[] {
+    return (this.capList ??= capsOf(this.mem, this.i, this.at));
+  }
+  get entryCaps(): readonly Capture[] | undefined {
+    return this.withEntry ? capsOf(this.mem, this.i, 'entry') : undefined;
+  }
+}
+
+/**
+ * A capture's bytes for memArg, which only reads them before it returns (they are quoted or
+ * given to a struct decoder, which makes a string of them): decoded into one reused Buffer,
+ * through a view of their length kept per length, instead of a new Buffer for every capture.
+ * Captures too large for it get their own (captureBytes).
+ */
+const SCRATCH = 16384;
+const scratch = Buffer.allocUnsafe(SCRATCH) as Buffer & { base64Write(s: string, offset: number): number; utf8Write(s: string, offset: number): number };
+const views: (Buffer | undefined)[] = [];
+function scratchBytes(c: Capture): Buffer {
+  const d = c.data;
+  if (d === undefined) return captureBytes(c);
+  const base64 = c.enc === 'base64';
+  // at most 3 bytes per 4 base64 digits (rounded up), 3 bytes of UTF-8 per UTF-16 unit
+  if ((base64 ? Math.ceil(d.length / 4) * 3 : d.length * 3) > SCRATCH) return captureBytes(c);
+  const n = base64 ? scratch.base64Write(d, 0) : scratch.utf8Write(d, 0);
+  return (views[n] ??= scratch.subarray(0, n));
 }
 
 /** whether a UTF-16 unit is one of base64's 64 digits (A-Z a-z 0-9 + /) */
@@ -334,9 +381,8 @@ function base64Head(c: Capture, n: number): Buffer | undefined {
 
 /** execve's environment as strace shows it: its address, then the count as a C comment ("23
  * vars"); only the count is recorded. */
-function envpText(ev: SyscallEvent, i: number, addr: Int64): string {
+function envpText(mem: Capture[] | undefined, i: number, addr: Int64): string {
   // nothing read at all (the launching execve, before the tracer reads memory): the address
-  const mem = ev.mem;
   if (!mem?.some((c) => c.at === 'entry')) return hex(addr);
   let n = 0;
   let more = false;
@@ -349,22 +395,22 @@ function envpText(ev: SyscallEvent, i: number, addr: Int64): string {
   return `${hex(addr)} /* ${n}${more ? '+' : ''} vars */`;
 }
 
-function memArg(spec: ArgSpec, i: number, x: Ctx): string {
-  const { ev, o } = x;
-  const addr = ev.args[i] ?? 0;
+function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx): string {
+  const { o, mem } = x;
+  const addr = x.args[i] ?? 0;
   if (isZero(addr)) return 'NULL';
   const dir = spec.dir!;
-  const useExit = dir === 'out' || (dir === 'inout' && !x.failed && ev.ret !== null);
+  const useExit = dir === 'out' || (dir === 'inout' && !x.failed && x.raw !== null);
   // an inout capture whose entry side keeps no bytes (readv's lengths) prints like an out one
   // until the call has returned
   const outOnly = dir === 'out' || (dir === 'inout' && spec.capture!.entryKeep === 0);
-  if (outOnly && (x.failed || ev.ret === null)) return hex(addr);
-  if (spec.type === 'remts' && ev.errno !== 'EINTR') return hex(addr);
-  if (spec.type === 'envp') return envpText(ev, i, addr);
+  if (outOnly && (x.failed || x.raw === null)) return hex(addr);
+  if (spec.type === 'remts' && x.errno !== 'EINTR') return hex(addr);
+  if (spec.type === 'envp') return envpText(mem, i, addr);
   const at = useExit ? 'exit' : 'entry';
-  const first = firstCap(ev, i, at);
+  const first = firstCap(mem, i, at);
   if (!first) return hex(addr);
-  if (first.fault && capsOf(ev, i, at).length === 1) return hex(addr);
+  if (first.fault && capsOf(mem, i, at).length === 1) return hex(addr);
   // plain text: straight from the capture's string (same result as the byte path below)
   switch (spec.type) {
     case 'path': {
@@ -378,7 +424,7 @@ function memArg(spec: ArgSpec, i: number, x: Ctx): string {
       break;
     }
     case 'buf': {
-      const total = lengthOf(spec, ev, first, x);
+      const total = lengthOf(spec, first, x);
       const limit = Math.min(o.stringSize, Math.max(total, 0));
       const h = plainHead(first, limit, o.hex);
       if (h !== undefined) return o.paint.str('"' + h + '"' + (total > h.length ? '...' : ''));
@@ -387,9 +433,7 @@ function memArg(spec: ArgSpec, i: number, x: Ctx): string {
       break;
     }
   }
-  const caps = capsOf(ev, i, at);
-  const bytes = captureBytes(first);
-  const sc = new Struct(o, caps, x.ret, addr, dir === 'inout' && useExit ? capsOf(ev, i, 'entry') : undefined, ev.args);
+  const bytes = scratchBytes(first);
   switch (spec.type) {
     case 'path':
       return o.paint.str(quote(bytes, o) + (first.full !== undefined ? '...' : ''));
@@ -399,7 +443,7 @@ function memArg(spec: ArgSpec, i: number, x: Ctx): string {
     }
     case 'argv': {
       const parts: string[] = [];
-      for (const c of caps) {
+      for (const c of capsOf(mem, i, at)) {
         if (c.more) parts.push('...');
         else if (c.fault) parts.push(ptr(0));
         else {
@@ -417,16 +461,15 @@ function memArg(spec: ArgSpec, i: number, x: Ctx): string {
     }
     case 'buf':
     case 'sockopt': {
-      const total = lengthOf(spec, ev, first, x);
+      const total = lengthOf(spec, first, x);
       if (spec.type === 'sockopt' && bytes.length === 4 && total === 4) return `[${bytes.readInt32LE(0)}]`;
-      return o.paint.str(bufText(bytes, total, sc));
+      return o.paint.str(bufText(bytes, total, o));
     }
     case 'hexbuf':
-      return o.paint.str(bufText(bytes, lengthOf(spec, ev, first, x), { stringSize: o.stringSize, hex: 2 }));
+      return o.paint.str(bufText(bytes, lengthOf(spec, first, x), { stringSize: o.stringSize, hex: 2 }));
   }
-  const dec = STRUCTS[spec.type];
   if (!dec) return hex(addr);
-  return dec(bytes, sc);
+  return dec(bytes, new Struct(o, mem, i, at, x.ret, addr, dir === 'inout' && useExit, x.args));
 }
 
 type Printer = (v: Int64, i: number, x: Ctx) => string;
@@ -439,7 +482,10 @@ function printerFor(type: string): Printer {
   const table = spec.table!;
   if (spec.type === 'flags') return flagsPrinter(table, WIDE.has(table) ? 64 : 32);
   if (spec.type === 'enum') return enumPrinter(table);
-  if (spec.capture) return (_v, i, x) => memArg(spec, i, x);
+  if (spec.capture) {
+    const dec = STRUCTS[spec.type];
+    return (_v, i, x) => memArg(spec, dec, i, x);
+  }
   return (v) => s64str(v);
 }
 
@@ -470,9 +516,9 @@ function errnoText(e: string): string {
 
 function retText(type: string, x: Ctx): string {
   const { ev, o } = x;
-  if (ev.ret === null) return '?';
-  if (ev.errno) return o.paint.err(errnoText(ev.errno));
-  const v = ev.ret;
+  const v = x.raw;
+  if (v === null) return '?';
+  if (x.errno) return o.paint.err(errnoText(x.errno));
   switch (type) {
     case 'hex':
       return hex(v);
@@ -484,11 +530,11 @@ function retText(type: string, x: Ctx): string {
     }
     case 'pollret': {
       if (isZero(v)) return '0 (Timeout)';
-      const c = capsOf(ev, 0, 'exit')[0];
+      const c = firstCap(x.mem, 0, 'exit');
       return c ? `${s64str(v)} (${pollRevents(captureBytes(c))})` : s64str(v);
     }
   }
-  if (type.startsWith('flags:')) return isZero(v) ? '0' : `${hex(v)} (flags ${printFlags(type.slice(6), v)})`;
+  if (type.charCodeAt(0) === 0x66 && type.startsWith('flags:')) return isZero(v) ? '0' : `${hex(v)} (flags ${printFlags(type.slice(6), v)})`;
   return s64str(v);
 }
 
@@ -574,21 +620,24 @@ function retNumber(v: Int64): number {
 /** Decodes a syscall event into its printed parts. */
 export function decodeSyscall(ev: SyscallEvent, opts?: FormatOptions): CallParts {
   const o = resolve(opts);
-  const failed = ev.errno !== undefined;
-  const x: Ctx = { ev, o, failed, ret: ev.ret === null || failed ? -1 : retNumber(ev.ret) };
+  const errno = ev.errno;
+  const raw = ev.ret;
+  const evArgs = ev.args;
+  const failed = errno !== undefined;
+  const x: Ctx = { ev, o, failed, ret: raw === null || failed ? -1 : retNumber(raw), args: evArgs, mem: ev.mem, raw, errno };
   const sp = planOf(ev.name);
   const name = o.paint.name(ev.name);
   if (!sp) {
     // unknown: raw registers, as strace prints syscalls it cannot decode
-    return { name, args: ev.args.map((a) => (isZero(a) ? '0' : hex(a))), split: ev.args.length, ret: retText('hex', x), failed };
+    return { name, args: evArgs.map((a) => (isZero(a) ? '0' : hex(a))), split: evArgs.length, ret: retText('hex', x), failed };
   }
-  const plan = callPlan(sp, sp.rule ? variantOf(ev, sp.rule, sp.memo) : undefined);
+  const plan = callPlan(sp, sp.rule ? variantOf(evArgs, sp.rule, sp.memo) : undefined);
   const args: string[] = [];
   let split = -1;
   for (const ap of plan.args) {
-    if (ap.bits && (lo32(ev.args[ap.bits[0]] ?? 0) & ap.bits[1]) === 0) continue;
+    if (ap.bits && (lo32(evArgs[ap.bits[0]] ?? 0) & ap.bits[1]) === 0) continue;
     if (split < 0 && ap.out) split = args.length;
-    const v = ev.args[ap.a];
+    const v = evArgs[ap.a];
     const text = v === undefined ? '?' : ap.print(v, ap.a, x);
     args.push(ap.label ? `${ap.label}=${text}` : text);
   }
