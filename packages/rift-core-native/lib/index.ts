@@ -13,7 +13,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Event } from '@rift/events/core';
-import { decodeBatch, decodeState, statusToCode, type DecodeState } from './decode.js';
+import { decodeBatch, decodeState, encodeBatch, statusToCode, type DecodeState } from './decode.js';
 import type { NativeMessage, NativeOptions, NativeTracer as NativeTracerT } from './native.js';
 import {
   bindIntercept,
@@ -28,7 +28,7 @@ import {
 
 import { SYSCALLBUF_LIBRARY, SYSCALLBUF_PASSIVE, syscallBufferConfig } from './syscallbuf.js';
 
-export { decodeBatch, decodeState, statusToCode } from './decode.js';
+export { decodeBatch, decodeState, encodeBatch, statusToCode } from './decode.js';
 export * from './intercept.js';
 export { BUFFERED_SYSCALLS, SYSCALLBUF_LIBRARY, SYSCALLBUF_PASSIVE, syscallBufferConfig } from './syscallbuf.js';
 
@@ -174,8 +174,10 @@ export class Trace implements AsyncIterable<Event[]> {
 
   private readonly native: NativeTracerT;
   private readonly state: DecodeState;
-  private queue: Event[][] = [];
-  private waiting: ((v: IteratorResult<Event[]>) => void) | undefined;
+  // batches as the engine sent them, decoded when the consumer takes them (as events, or as
+  // text through lines())
+  private queue: Buffer[] = [];
+  private waiting: { resolve: (batch: Buffer | undefined) => void; reject: (e: Error) => void } | undefined;
   private failed: Error | undefined;
   private finished = false;
   private unacked = 0;
@@ -197,7 +199,7 @@ export class Trace implements AsyncIterable<Event[]> {
       switch (m[0]) {
         case 'batch':
           this.unacked++;
-          this.push(decodeBatch(m[1], this.state));
+          this.push(m[1]);
           break;
         case 'done':
           // expectations answered after the handler's last call
@@ -287,23 +289,44 @@ export class Trace implements AsyncIterable<Event[]> {
     if (!this.finished) this.native.kill();
   }
 
-  private push(events: Event[]): void {
+  private push(batch: Buffer): void {
     if (this.waiting) {
       const w = this.waiting;
       this.waiting = undefined;
-      w({ value: events, done: false });
-    } else this.queue.push(events);
+      w.resolve(batch);
+    } else this.queue.push(batch);
   }
 
   private wake(): void {
     if (!this.waiting) return;
     const w = this.waiting;
     this.waiting = undefined;
-    if (this.failed) w(Promise.reject(this.failed) as never);
-    else w({ value: undefined, done: true });
+    if (this.failed) w.reject(this.failed);
+    else w.resolve(undefined);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Event[]> {
+    return this.batches((b) => decodeBatch(b, this.state));
+  }
+
+  /**
+   * The stream as NDJSON text, a batch at a time: the events iteration gives, through
+   * JSON.stringify, one a line, but made without them (a consumer that only writes the stream
+   * spends most of its time making and stringifying events). Iterate one way or the other.
+   */
+  lines(): AsyncIterable<{ text: string; events: number }> {
+    return { [Symbol.asyncIterator]: () => this.batches((b) => encodeBatch(b, this.state)) };
+  }
+
+  /**
+   * The engine's batches themselves: binary records (src/record_buffer.h) to decode with
+   * decodeBatch or encodeBatch and a state of one's own (decodeState(trace.startNs)).
+   */
+  records(): AsyncIterable<Buffer> {
+    return { [Symbol.asyncIterator]: () => this.batches((b) => b) };
+  }
+
+  private batches<T>(decode: (batch: Buffer) => T): AsyncIterator<T> {
     return {
       next: () => {
         // the consumer is done with everything handed out before: let the engine go on
@@ -312,10 +335,12 @@ export class Trace implements AsyncIterable<Event[]> {
           this.native.ack();
         }
         const b = this.queue.shift();
-        if (b) return Promise.resolve({ value: b, done: false });
+        if (b) return Promise.resolve({ value: decode(b), done: false });
         if (this.failed) return Promise.reject(this.failed);
         if (this.finished) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((res) => (this.waiting = res));
+        return new Promise<Buffer | undefined>((resolve, reject) => (this.waiting = { resolve, reject })).then(
+          (batch): IteratorResult<T> => (batch ? { value: decode(batch), done: false } : { value: undefined, done: true }),
+        );
       },
       return: () => {
         this.kill();

@@ -148,15 +148,23 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
   let events = 0;
   let failure: unknown;
   try {
-    let seq = 0;
-    for await (let batch of trace) {
-      if (only && attaching) {
-        batch = batch.filter((ev) => ev.type !== 'syscall' || only.has(ev.nr));
-        for (const ev of batch) ev.seq = ++seq;
+    if ((only && attaching) || fixed) {
+      // events to change before they are written
+      let seq = 0;
+      for await (let batch of trace) {
+        if (only && attaching) {
+          batch = batch.filter((ev) => ev.type !== 'syscall' || only.has(ev.nr));
+          for (const ev of batch) ev.seq = ++seq;
+        }
+        if (fixed) for (const ev of batch) fixTimes(ev, fixed);
+        events += batch.length;
+        await out.writeLines(batch);
       }
-      if (fixed) for (const ev of batch) fixTimes(ev, fixed);
-      events += batch.length;
-      await out.writeLines(batch);
+    } else {
+      for await (const lines of trace.lines()) {
+        events += lines.events;
+        await out.write(lines.text);
+      }
     }
   } catch (e) {
     failure = e;
