@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Benchmark for rift-record (issue 3), side by side in one run:
 //   dd if=/dev/zero of=/dev/null bs=1 count=10000 untraced, under strace -f (as users run it),
-//   under `taskset -c 0 strace -f` (pinned), under rift-record (every syscall), and under
-//   rift-record -e with one rare syscall (seccomp prefilter); then peak RSS of rift-record
-//   while recording 100k and 1M syscalls.
+//   under `taskset -c 0 strace -f` (pinned), under rift-record (every syscall; with the
+//   syscall buffer, the default, and with --no-syscall-buffer), and under rift-record -e with
+//   one rare syscall (seccomp prefilter); then the load of the speed goal (5,000 rounds of
+//   200 us of CPU work and a cheap syscall) the same ways; then peak RSS of rift-record while
+//   recording 100k and 1M syscalls.
 // Usage: node bench/record.mjs [runs=7]
 import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +35,7 @@ const variants = {
   'strace -f': ['strace', ['-f', '-o', '/dev/null', ...dd]],
   'strace -f (taskset -c 0)': ['taskset', ['-c', '0', 'strace', '-f', '-o', '/dev/null', ...dd]],
   'rift-record (all syscalls)': [RECORD, ['-o', '/dev/null', '--', ...dd]],
+  'rift-record --no-syscall-buffer': [RECORD, ['-o', '/dev/null', '--no-syscall-buffer', '--', ...dd]],
   'rift-record -e chdir (prefilter)': [RECORD, ['-o', '/dev/null', '-e', 'chdir', '--', ...dd]],
 };
 // node's own start-up is part of rift-record's time: measure it to show it separately
@@ -51,13 +54,47 @@ const rift = med['rift-record (all syscalls)'];
 const filt = med['rift-record -e chdir (prefilter)'];
 console.log('');
 console.log(`full recording / strace -f            ${(rift / med['strace -f']).toFixed(2)}x   (target <= 0.25x)`);
+console.log(`  without node start-up                ${((rift - med['node -e 0 (start-up only)']) / med['strace -f']).toFixed(2)}x`);
+console.log(`  ptrace only (--no-syscall-buffer)    ${(med['rift-record --no-syscall-buffer'] / med['strace -f']).toFixed(2)}x`);
 console.log(`full recording / pinned strace -f     ${(rift / med['strace -f (taskset -c 0)']).toFixed(2)}x   (target <= 1.0x)`);
 console.log(`filtered recording / untraced         ${(filt / med.untraced).toFixed(2)}x   (target <= 1.2x; includes node start-up)`);
 const startup = med['node -e 0 (start-up only)'];
 console.log(`filtered minus node start-up / untraced ${((filt - startup) / med.untraced).toFixed(2)}x`);
 
-// Peak RSS of the recorder, for two trace lengths: flat means it does not grow with the trace.
+// The speed goal: a program making about 5,000 cheap syscalls a second, 200 us of CPU work
+// between them, recorded in full with under 10% added time.
 mkdirSync(join(ROOT, 'test', '.build'), { recursive: true });
+const work = join(ROOT, 'test', '.build', 'bench_work');
+if (!existsSync(work) || statSync(work).mtimeMs < statSync(join(ROOT, 'test/fixtures/bench_work.c')).mtimeMs)
+  execFileSync('gcc', ['-O1', '-o', work, join(ROOT, 'test/fixtures/bench_work.c')]);
+const spins = median([1, 2, 3].map(() => Number(execFileSync(work, ['calibrate'], { encoding: 'utf8' }))));
+// The program times its own rounds (no start-up or ending of a tracer in it): the time a tool
+// adds while the program runs.
+const secsFile = join(ROOT, 'test', '.build', `bench_work.${process.pid}.txt`);
+const load = [work, '5000', String(spins), secsFile];
+const loads = {
+  untraced: [load[0], load.slice(1)],
+  'strace -f': ['strace', ['-f', '-o', '/dev/null', ...load]],
+  'strace -f (taskset -c 0)': ['taskset', ['-c', '0', 'strace', '-f', '-o', '/dev/null', ...load]],
+  'rift-record': [RECORD, ['-o', '/dev/null', '--', ...load]],
+  'rift-record --no-syscall-buffer': [RECORD, ['-o', '/dev/null', '--no-syscall-buffer', '--', ...load]],
+};
+const loadRuns = Math.max(3, Math.ceil(runs / 2));
+const loadSamples = Object.fromEntries(Object.keys(loads).map((k) => [k, []]));
+for (let i = 0; i < loadRuns; i++)
+  for (const [name, [cmd, args]] of Object.entries(loads)) {
+    time(cmd, args);
+    loadSamples[name].push(Number(readFileSync(secsFile, 'utf8')) * 1000);
+  }
+rmSync(secsFile, { force: true });
+const loadMed = Object.fromEntries(Object.entries(loadSamples).map(([k, v]) => [k, median(v)]));
+console.log('');
+console.log(`# the speed goal: 5,000 rounds of ~200 us of work (${spins} spins) and a getppid(), as the program times them, median of ${loadRuns}`);
+for (const [k, v] of Object.entries(loadMed))
+  console.log(`${k.padEnd(36)} ${v.toFixed(1).padStart(8)} ms${k === 'untraced' ? '' : `  added ${((v / loadMed.untraced - 1) * 100).toFixed(1)}%`}`);
+console.log('(target: recorded in full with under 10% added time)');
+
+// Peak RSS of the recorder, for two trace lengths: flat means it does not grow with the trace.
 const many = join(ROOT, 'test', '.build', 'record_many');
 if (!existsSync(many) || statSync(many).mtimeMs < statSync(join(ROOT, 'test/fixtures/record_many.c')).mtimeMs)
   execFileSync('gcc', ['-O1', '-o', many, join(ROOT, 'test/fixtures/record_many.c')]);

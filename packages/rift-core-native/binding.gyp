@@ -13,7 +13,7 @@
       "target_name": "rift_syscallbuf",
       "type": "shared_library",
       "sources": ["src/syscallbuf.c"],
-      "cflags": ["-O2", "-Wall", "-fPIC", "-fvisibility=hidden", "-fno-stack-protector"],
+      "cflags": ["-O2", "-Wall", "-fPIC", "-fvisibility=hidden", "-fno-stack-protector", "-mno-red-zone"],
       "ldflags": ["-Wl,-z,now"]
     }
   ]

@@ -52,10 +52,10 @@ static volatile int detached; // registration failed: no tracer, calls run unrec
 // show mmaps of other sizes than a run without the library).
 static pthread_key_t buf_key;
 
-typedef long (*gadget_fn)(long, long, long, long, long, long, long);
-
 // syscall(nr, a0..a5) through one of the two gadgets: the kernel's calling convention puts the
-// number in rax and the fourth argument in r10.
+// number in rax and the fourth argument in r10. The call pushes its return address below the
+// stack pointer, where a leaf function may keep data (the red zone): this file is built with
+// -mno-red-zone.
 static inline long gadget_call(uint64_t at, long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
   long ret;
   register long r10 __asm__("r10") = a3;
@@ -470,31 +470,16 @@ EXPORT int ioctl(int fd, unsigned long req, ...) {
 // open and openat: glibc passes a mode only when the flags need one (O_CREAT, O_TMPFILE)
 #define NEEDS_MODE(f) (((f) & O_CREAT) || ((f) & O_TMPFILE) == O_TMPFILE)
 static int open_mode(int flags, va_list ap) { return NEEDS_MODE(flags) ? va_arg(ap, int) : 0; }
-EXPORT int openat(int dirfd, const char* p, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  int mode = open_mode(flags, ap);
-  va_end(ap);
+// openat(2) of dirfd, or of AT_FDCWD for open(2): what glibc's four entry points make
+#define OPEN_BODY(dirfd)                                             \
+  va_list ap;                                                        \
+  va_start(ap, flags);                                               \
+  int mode = open_mode(flags, ap);                                   \
+  va_end(ap);                                                        \
   return (int)B(SYS_openat, I(dirfd), (long)p, I(flags), I(mode), 0, 0);
-}
-EXPORT int openat64(int dirfd, const char* p, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  int mode = open_mode(flags, ap);
-  va_end(ap);
-  return (int)B(SYS_openat, I(dirfd), (long)p, I(flags), I(mode), 0, 0);
-}
-EXPORT int open(const char* p, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  int mode = open_mode(flags, ap);
-  va_end(ap);
-  return (int)B(SYS_openat, I(AT_FDCWD), (long)p, I(flags), I(mode), 0, 0);
-}
-EXPORT int open64(const char* p, int flags, ...) {
-  va_list ap;
-  va_start(ap, flags);
-  int mode = open_mode(flags, ap);
-  va_end(ap);
-  return (int)B(SYS_openat, I(AT_FDCWD), (long)p, I(flags), I(mode), 0, 0);
-}
+#define OPENAT(fn) EXPORT int fn(int dirfd, const char* p, int flags, ...) { OPEN_BODY(dirfd) }
+#define OPEN(fn) EXPORT int fn(const char* p, int flags, ...) { OPEN_BODY(AT_FDCWD) }
+OPENAT(openat)
+OPENAT(openat64)
+OPEN(open)
+OPEN(open64)
