@@ -313,6 +313,7 @@ class Struct implements StructCtx {
   readonly hex: 0 | 1 | 2;
   readonly verbose: boolean;
   private capList: Capture[] | undefined;
+  private entryList: Capture[] | undefined;
   constructor(
     o: Resolved,
     private readonly mem: Capture[] | undefined,
@@ -337,7 +338,7 @@ class Struct implements StructCtx {
     return (this.capList ??= capsOf(this.mem, this.i, this.at));
   }
   get entryCaps(): readonly Capture[] | undefined {
-    return this.withEntry ? capsOf(this.mem, this.i, 'entry') : undefined;
+    return this.withEntry ? (this.entryList ??= capsOf(this.mem, this.i, 'entry')) : undefined;
   }
 }
 
@@ -625,8 +626,9 @@ export function decodeSyscall(ev: SyscallEvent, opts?: FormatOptions): CallParts
   const evArgs = ev.args;
   const failed = errno !== undefined;
   const x: Ctx = { ev, o, failed, ret: raw === null || failed ? -1 : retNumber(raw), args: evArgs, mem: ev.mem, raw, errno };
-  const sp = planOf(ev.name);
-  const name = o.paint.name(ev.name);
+  const evName = ev.name;
+  const sp = planOf(evName);
+  const name = o.paint.name(evName);
   if (!sp) {
     // unknown: raw registers, as strace prints syscalls it cannot decode
     return { name, args: evArgs.map((a) => (isZero(a) ? '0' : hex(a))), split: evArgs.length, ret: retText('hex', x), failed };
