@@ -117,6 +117,11 @@ void Tracer::flushLocked(std::unique_lock<std::mutex>& lk) {
 
 void Tracer::maybeFlush(bool force) {
   std::unique_lock<std::mutex> lk(mu_);
+  countLocked(lk, force);
+}
+
+// Counts a record just appended to the batch (the lock held) and flushes when the batch is full.
+void Tracer::countLocked(std::unique_lock<std::mutex>& lk, bool force) {
   batchCount_++;
   if (batchCount_ == 1) {
     batchStart_ = now();
@@ -846,28 +851,29 @@ void Tracer::drainBuffer(pid_t tid, ThreadState& st, bool stopped) {
   if (readMemory(tid, st.sbAddr + h.tail, sbScratch_.data(), n) != ssize_t(n)) return;
   const uint8_t* p = sbScratch_.data();
   size_t off = 0;
+  std::unique_lock<std::mutex> lk(mu_);  // one hold for the whole buffer (a flush may wait in it)
   while (off + 8 <= n) {
     uint32_t slot, len;
     memcpy(&slot, p + off, 4);
     memcpy(&len, p + off + 4, 4);
     if (slot == 0) break;  // being written (a signal came in the middle)
     if (slot < 8 + len || off + slot > n || len < kRecordHeader) {
+      lk.unlock();
       warn(tid, "syscall buffer: a malformed record; the rest of the buffer is dropped");
+      lk.lock();
       off = n;
       break;
     }
     if (st.started && !st.quiet) {
-      {
-        std::unique_lock<std::mutex> lk(mu_);
-        size_t at = batch_.size();
-        batch_.insert(batch_.end(), p + off + 8, p + off + 8 + len);
-        memcpy(batch_.data() + at + 8, &tid, 4);
-        memcpy(batch_.data() + at + 12, &st.pid, 4);
-      }
-      maybeFlush(false);
+      size_t at = batch_.size();
+      batch_.insert(batch_.end(), p + off + 8, p + off + 8 + len);
+      memcpy(batch_.data() + at + 8, &tid, 4);
+      memcpy(batch_.data() + at + 12, &st.pid, 4);
+      countLocked(lk, false);
     }
     off += slot;
   }
+  lk.unlock();
   uint64_t tail = h.tail + off;
   if (stopped && tail == h.head && h.busy == 0) {
     uint64_t reset[2] = {RIFT_SB_HEADER_SIZE, RIFT_SB_HEADER_SIZE};  // head, tail
@@ -949,10 +955,13 @@ void Tracer::emitCaptured(pid_t tid, ThreadState& st, uint64_t recordAddr) {
   maybeFlush(false);
 }
 
-// At an execve's seccomp stop (its entry already recorded as the program made it): the new
-// image gets LD_PRELOAD and RIFT_SYSCALLBUF, which the library removes again at start-up. The
-// new environment array and strings go below the stack pointer, which the execve replaces.
-void Tracer::addPreloadEnv(pid_t tid, ThreadState& st, int envArg) {
+// At an execve's entry stop (the call already recorded as the program made it; st.nr and
+// st.args are the call's, any other call is left alone): the new image gets LD_PRELOAD and
+// RIFT_SYSCALLBUF, which the library removes again at start-up. The new environment array and
+// strings go below the stack pointer, which the execve replaces.
+void Tracer::addPreloadEnv(pid_t tid, ThreadState& st) {
+  if (st.nr != SYS_execve && st.nr != SYS_execveat) return;
+  int envArg = st.nr == SYS_execve ? 2 : 3;
   static const std::string kPreload = "LD_PRELOAD=";
   static const std::string kConfig = std::string(RIFT_SB_ENV) + "=";
   uint64_t envp = st.args[envArg];
@@ -1065,8 +1074,7 @@ void Tracer::handleStop(pid_t tid, int status) {
     if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
       if (!st.started && info.entry.nr == SYS_execve) st.started = true;
       onSyscallEntry(tid, st, &info, false);
-      if (sbOn_ && !st.skipped && info.entry.nr == SYS_execve) addPreloadEnv(tid, st, 2);
-      if (sbOn_ && !st.skipped && info.entry.nr == SYS_execveat) addPreloadEnv(tid, st, 3);
+      if (sbOn_ && !st.skipped) addPreloadEnv(tid, st);
     } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
       onSyscallExit(tid, st, info.exit.rval, info.exit.is_error);
     }
@@ -1090,10 +1098,9 @@ void Tracer::handleStop(pid_t tid, int status) {
         if (nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat) drainProcess(tid, st);
         if (!opts_.seccompAll && std::find(opts_.seccompNrs.begin(), opts_.seccompNrs.end(), int(nr)) == opts_.seccompNrs.end()) {
           // stopped at only for the library (bufferStops), drained above: not recorded
-          if (nr == SYS_execve || nr == SYS_execveat) {
-            memcpy(st.args, info.seccomp.args, sizeof st.args);
-            addPreloadEnv(tid, st, nr == SYS_execve ? 2 : 3);
-          }
+          st.nr = nr;
+          memcpy(st.args, info.seccomp.args, sizeof st.args);
+          addPreloadEnv(tid, st);
           resume(tid, st, 0);
           return;
         }
@@ -1104,8 +1111,7 @@ void Tracer::handleStop(pid_t tid, int status) {
         if (!st.started && info.seccomp.nr == SYS_execve) st.started = true;
         onSyscallEntry(tid, st, &info, true);
         // the new image loads the library too (its environment gets the variables back)
-        if (sbOn_ && !st.skipped && info.seccomp.nr == SYS_execve) addPreloadEnv(tid, st, 2);
-        if (sbOn_ && !st.skipped && info.seccomp.nr == SYS_execveat) addPreloadEnv(tid, st, 3);
+        if (sbOn_ && !st.skipped) addPreloadEnv(tid, st);
       }
       if (st.doneAtEntry) {
         st.doneAtEntry = false;

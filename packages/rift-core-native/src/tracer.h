@@ -186,9 +186,10 @@ class Tracer {
   void drainProcess(pid_t tid, ThreadState& st);
   void onBufferMagic(pid_t tid, ThreadState& st, const uint64_t* args);
   void emitCaptured(pid_t tid, ThreadState& st, uint64_t recordAddr);
-  void addPreloadEnv(pid_t tid, ThreadState& st, int envArg);
+  void addPreloadEnv(pid_t tid, ThreadState& st);
   void shareBuffer(pid_t parent, ThreadState& st, pid_t child, int event);
   void maybeFlush(bool force);
+  void countLocked(std::unique_lock<std::mutex>& lk, bool force);
   void flushLocked(std::unique_lock<std::mutex>& lk);
   void flusherMain();
 
