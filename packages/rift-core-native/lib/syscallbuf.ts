@@ -18,7 +18,7 @@ import { CaptureKind, PLAN_ROW, syscallNumber } from '@rift/events/core';
  * checks that against the plan.
  */
 export const BUFFERED_SYSCALLS: readonly string[] = [
-  'read', 'write', 'pread64', 'pwrite64', 'lseek', 'close', 'openat', 'dup', 'dup2', 'dup3',
+  'read', 'write', 'pread64', 'pwrite64', 'lseek', 'close', 'openat', 'newfstatat', 'dup', 'dup2', 'dup3',
   'getpid', 'getppid', 'gettid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getrandom',
   'sched_yield', 'umask', 'chdir', 'fchdir', 'unlink', 'mkdir', 'access', 'readlink',
   'fsync', 'fdatasync', 'ftruncate', 'munmap', 'mprotect', 'madvise', 'ioctl', 'connect', 'sendto',

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -467,6 +468,25 @@ EXPORT int ioctl(int fd, unsigned long req, ...) {
   va_end(ap);
   return (int)B(SYS_ioctl, I(fd), (long)req, arg, 0, 0, 0);
 }
+// the stat family: newfstatat(2), as glibc 2.33 and later make it (fstat of a negative
+// descriptor fails with EBADF before any call)
+static const char empty_path[] = "";
+EXPORT int fstatat(int dirfd, const char* p, struct stat* st, int flags) {
+  return (int)B(SYS_newfstatat, I(dirfd), (long)p, (long)st, I(flags), 0, 0);
+}
+EXPORT int fstatat64(int dirfd, const char* p, struct stat64* st, int flags) { return fstatat(dirfd, p, (struct stat*)st, flags); }
+EXPORT int stat(const char* p, struct stat* st) { return fstatat(AT_FDCWD, p, st, 0); }
+EXPORT int stat64(const char* p, struct stat64* st) { return fstatat(AT_FDCWD, p, (struct stat*)st, 0); }
+EXPORT int lstat(const char* p, struct stat* st) { return fstatat(AT_FDCWD, p, st, AT_SYMLINK_NOFOLLOW); }
+EXPORT int lstat64(const char* p, struct stat64* st) { return fstatat(AT_FDCWD, p, (struct stat*)st, AT_SYMLINK_NOFOLLOW); }
+EXPORT int fstat(int fd, struct stat* st) {
+  if (fd < 0) {
+    errno = EBADF;
+    return -1;
+  }
+  return fstatat(fd, empty_path, st, AT_EMPTY_PATH);
+}
+EXPORT int fstat64(int fd, struct stat64* st) { return fstat(fd, (struct stat*)st); }
 // open and openat: glibc passes a mode only when the flags need one (O_CREAT, O_TMPFILE)
 #define NEEDS_MODE(f) (((f) & O_CREAT) || ((f) & O_TMPFILE) == O_TMPFILE)
 static int open_mode(int flags, va_list ap) { return NEEDS_MODE(flags) ? va_arg(ap, int) : 0; }
