@@ -106,6 +106,9 @@ t.test('a read bigger than the buffer is whole; a refused pointer is a fault', a
   const bad = syscalls(buffered.events, 'write').find((e) => e.errno === 'EFAULT');
   t.ok(bad?.buffered, 'the write of a bad pointer, recorded in process');
   t.equal(bad.mem[0].fault, 'EFAULT', 'its buffer recorded as a fault');
+  const unread = syscalls(buffered.events, 'write').find((e) => e.ret === 8 && e.args[1] === 16);
+  t.ok(unread?.buffered, 'a write of a bad pointer to /dev/null succeeds, recorded in process');
+  t.equal(unread.mem[0].fault, 'EFAULT', 'its buffer a fault too: the library did not read it as if the kernel had');
   const open = syscalls(buffered.events, 'openat').find((e) => mem(e, 1) === known);
   t.equal(open.args[0], 4294967196, 'AT_FDCWD as glibc passes it (int -100, upper half zero)');
   t.ok(open.buffered);

@@ -203,11 +203,10 @@ static void capture_row(struct builder* b, const struct plan_row* r, const long*
     return;
   }
   long n;
-  // The kernel has just written these bytes (an exit buffer as long as the result), or read
-  // them (an entry buffer no longer than the bytes a successful call says it took): they are
-  // there to copy. Anything else is read the safe way.
-  int touched = !is_error && ((r->atExit && r->lenFrom == RIFT_LEN_RET) ||
-                              (!r->atExit && r->lenFrom == RIFT_LEN_ARG && ret >= 0 && (size_t)ret >= want));
+  // The kernel has just written these bytes (an exit buffer as long as the result): they are
+  // there to copy. Anything else is read the safe way: a call's success does not say it read
+  // its input (a write to /dev/null of a bad pointer succeeds).
+  int touched = !is_error && r->atExit && r->lenFrom == RIFT_LEN_RET;
   if (touched) {
     memcpy(dst, (const void*)addr, want);
     n = (long)want;
