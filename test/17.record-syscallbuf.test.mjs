@@ -133,3 +133,19 @@ t.test('-e read: only reads, buffered or not', async (t) => {
   const r2 = record(['true'], ['-e', 'execve']);
   t.notOk(r2.events[0].options.syscallBuffer, 'nothing for the buffer to record: not loaded');
 });
+
+t.test('signals in the middle of records: every call once, none taken half-written', async (t) => {
+  // a timer's SIGALRM lands anywhere, in the middle of a record too (a stop there drains the
+  // buffer), and its handler appends a record of its own on top of the one it interrupted
+  const sig = fixture('syscallbuf_signals');
+  for (let run = 0; run < 2; run++) {
+    const r = record([sig, '20000']);
+    t.equal(r.status, 0);
+    const [, main, handler] = /main=(\d+) handler=(\d+)/.exec(r.stderr).map(Number);
+    const writes = syscalls(r.events, 'write').filter((e) => e.args[0] === 3);
+    t.equal(writes.filter((e) => mem(e, 1) === 'm').length, main, `run ${run}: the main loop's ${main} writes`);
+    t.equal(writes.filter((e) => mem(e, 1) === 'h').length, handler, `run ${run}: the handler's ${handler}`);
+    t.ok(writes.every((e) => e.buffered), 'all recorded in process');
+    t.same(r.events.filter((e) => e.type === 'warning'), [], 'no warning');
+  }
+});

@@ -285,6 +285,10 @@ static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1) {
       __atomic_sub_fetch(&h->busy, 1, __ATOMIC_SEQ_CST);
       goto direct;
     }
+    // the slot's length says "not complete" before the slot is published: the buffer is reused
+    // after each drain, and the old bytes there must not pass for a finished record if the
+    // thread is stopped in the middle of this one
+    __atomic_store_n((uint32_t*)((uint8_t*)h + off), 0, __ATOMIC_SEQ_CST);
   } while (!__atomic_compare_exchange_n(&h->head, &off, off + (uint64_t)need, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
   uint8_t* slot = (uint8_t*)h + off;
   struct builder b = {slot + 8, slot + 8 + RIFT_RECORD_HEADER, 0};
