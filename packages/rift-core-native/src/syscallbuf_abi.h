@@ -34,8 +34,9 @@
 #define RIFT_SB_OP_CAPTURE 4   // arg1 = a record header (no blobs) of a call too big for the
                                // buffer: the tracer captures its memory the ptrace way
 
-// Environment of a program started with the buffer (added by the tracer at each execve, removed
-// by the library at start-up, so the program and the events never see them):
+// Environment of a program started with the buffer (added by the tracer at each execve, after
+// the call was recorded, and removed by the library at start-up, so the program does not see
+// them; a static program, which loads no library, does):
 //   LD_PRELOAD=<path of rift_syscallbuf.so>
 //   RIFT_SYSCALLBUF=<nr>,<nr>,...;<plan rows>   plan rows as in capturePlan(), 9 ints each
 #define RIFT_SB_ENV "RIFT_SYSCALLBUF"
