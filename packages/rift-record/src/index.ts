@@ -49,7 +49,8 @@ export interface RecordOptions {
   cpu?: number | 'auto' | 'none';
   /**
    * record the common calls inside the program, without a ptrace stop (default true; README
-   * "The syscall buffer"). Off by itself where it cannot work: -p, inject, --deterministic.
+   * "The syscall buffer"). Off by itself where it cannot work: -p, inject, --deterministic,
+   * --no-aslr, --no-vdso.
    */
   syscallBuffer?: boolean;
   /** called with the Trace once started (tests, signal handling) */
