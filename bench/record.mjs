@@ -29,13 +29,20 @@ function time(cmd, args) {
   return ms;
 }
 
+/** The command untraced, under strace (as users run it, and pinned), and under rift-record. */
+function underEachTool(cmd, rift = 'rift-record') {
+  return {
+    untraced: [cmd[0], cmd.slice(1)],
+    'strace -f': ['strace', ['-f', '-o', '/dev/null', ...cmd]],
+    'strace -f (taskset -c 0)': ['taskset', ['-c', '0', 'strace', '-f', '-o', '/dev/null', ...cmd]],
+    [rift]: [RECORD, ['-o', '/dev/null', '--', ...cmd]],
+    'rift-record --no-syscall-buffer': [RECORD, ['-o', '/dev/null', '--no-syscall-buffer', '--', ...cmd]],
+  };
+}
+
 const dd = ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=10000'];
 const variants = {
-  untraced: [dd[0], dd.slice(1)],
-  'strace -f': ['strace', ['-f', '-o', '/dev/null', ...dd]],
-  'strace -f (taskset -c 0)': ['taskset', ['-c', '0', 'strace', '-f', '-o', '/dev/null', ...dd]],
-  'rift-record (all syscalls)': [RECORD, ['-o', '/dev/null', '--', ...dd]],
-  'rift-record --no-syscall-buffer': [RECORD, ['-o', '/dev/null', '--no-syscall-buffer', '--', ...dd]],
+  ...underEachTool(dd, 'rift-record (all syscalls)'),
   'rift-record -e chdir (prefilter)': [RECORD, ['-o', '/dev/null', '-e', 'chdir', '--', ...dd]],
 };
 // node's own start-up is part of rift-record's time: measure it to show it separately
@@ -72,13 +79,7 @@ const spins = median([1, 2, 3].map(() => Number(execFileSync(work, ['calibrate']
 // adds while the program runs.
 const secsFile = join(ROOT, 'test', '.build', `bench_work.${process.pid}.txt`);
 const load = [work, '5000', String(spins), secsFile];
-const loads = {
-  untraced: [load[0], load.slice(1)],
-  'strace -f': ['strace', ['-f', '-o', '/dev/null', ...load]],
-  'strace -f (taskset -c 0)': ['taskset', ['-c', '0', 'strace', '-f', '-o', '/dev/null', ...load]],
-  'rift-record': [RECORD, ['-o', '/dev/null', '--', ...load]],
-  'rift-record --no-syscall-buffer': [RECORD, ['-o', '/dev/null', '--no-syscall-buffer', '--', ...load]],
-};
+const loads = underEachTool(load);
 const loadRuns = Math.max(3, Math.ceil(runs / 2));
 const loadSamples = Object.fromEntries(Object.keys(loads).map((k) => [k, []]));
 for (let i = 0; i < loadRuns; i++)
