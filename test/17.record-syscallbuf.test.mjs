@@ -149,3 +149,15 @@ t.test('signals in the middle of records: every call once, none taken half-writt
     t.same(r.events.filter((e) => e.type === 'warning'), [], 'no warning');
   }
 });
+
+t.test('a program that sandboxes itself: the library steps aside, nothing is lost', async (t) => {
+  // its seccomp filter kills the process for process_vm_readv and for the buffer's magic
+  // syscall number: after it, only the program's own calls may be made
+  const r = record([fixture('syscallbuf_sandbox', ['-lpthread']), 'echo from the shell >&2; exit 7']);
+  t.equal(r.status, 7, 'not killed by its own filter, nor the shell it execs');
+  t.match(r.stderr, /from the shell/);
+  t.equal(syscalls(r.events, 'getppid').filter((e) => e.buffered).length, 5, 'the calls before the filter, buffered');
+  const writes = syscalls(r.events, 'write').filter((e) => e.args[0] === 2);
+  t.equal(writes.length, 20, 'the 20 writes after it, from the main thread and a new thread');
+  t.notOk(writes.some((e) => e.buffered), 'all recorded the ptrace way');
+});

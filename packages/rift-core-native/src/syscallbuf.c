@@ -233,7 +233,16 @@ static void put_record_header(uint8_t* p, long nr, const long* a, long ret, int6
   memcpy(p + 24, v, sizeof v);
 }
 
-static long magic(long op, long a1, long a2) { return TRACED(RIFT_SB_MAGIC_NR, op, a1, a2, 0, 0, 0); }
+// The tracer's word on the gadget page (RIFT_SB_OFF_OFFSET): the program sandboxed itself.
+static inline int sandboxed(void) {
+  return enabled && *(volatile uint32_t*)(RIFT_SB_GADGET_PAGE + RIFT_SB_OFF_OFFSET) != 0;
+}
+
+// The magic syscall; never once the program is sandboxed (its filter could kill the process).
+static long magic(long op, long a1, long a2) {
+  if (sandboxed()) return -ENOSYS;
+  return TRACED(RIFT_SB_MAGIC_NR, op, a1, a2, 0, 0, 0);
+}
 
 static struct rift_sb_header* thread_buffer(void) {
   struct rift_sb_header* h = pthread_getspecific(buf_key);
@@ -324,6 +333,7 @@ direct:;
 // A thread's buffer goes with it: drained, then unmapped. The tracer refuses it another, so
 // its last calls (after the key destructors) go to the tracer one by one.
 static void on_thread_exit(void* p) {
+  if (sandboxed()) return;  // the tracer drains it at the thread's exit; it stays mapped
   magic(RIFT_SB_OP_FLUSH, 1, 0);
   UNTRACED(SYS_munmap, p, RIFT_SB_BUFFER_SIZE, 0, 0, 0, 0);
 }
@@ -401,10 +411,11 @@ __attribute__((constructor)) static void rift_syscallbuf_init(void) {
 // ---- the wrappers -------------------------------------------------------------------------
 
 // One buffered call: run it through the gadget, record it, return as libc does (-1 and errno).
-// A call the trace does not want from here (not in the configuration: a -e filter left it out)
-// goes out through libc's syscall(), as the program's libc would have made it.
+// A call the trace does not want from here (not in the configuration: a -e filter left it out),
+// and every call once the program has a seccomp filter of its own, goes out through libc's
+// syscall(), as the program's libc would have made it.
 static long buffered(long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
-  if (!enabled || detached || nr < 0 || nr >= MAX_NR || !is_fast[nr]) return syscall(nr, a0, a1, a2, a3, a4, a5);
+  if (!enabled || detached || sandboxed() || nr < 0 || nr >= MAX_NR || !is_fast[nr]) return syscall(nr, a0, a1, a2, a3, a4, a5);
   long a[6] = {a0, a1, a2, a3, a4, a5};
   int64_t t0 = now_ns();
   long ret = UNTRACED(nr, a0, a1, a2, a3, a4, a5);

@@ -21,6 +21,10 @@
 #define RIFT_SB_GADGET_PAGE 0x52490000ULL
 #define RIFT_SB_UNTRACED_OFFSET 0          // syscall; ret
 #define RIFT_SB_TRACED_OFFSET 4096         // syscall; ret, on the second page
+// A u32 on the first page, set by the tracer when the program installs a seccomp filter of its
+// own: from then on the library makes no call of its own (the program's filter could kill the
+// process for one), and each wrapper goes out through libc's syscall().
+#define RIFT_SB_OFF_OFFSET 64
 
 // The magic syscall: no kernel has this number; the tracer's filter stops at it and the tracer
 // completes it (result 0) without the kernel seeing it. arg0 = operation.

@@ -660,13 +660,15 @@ static const long kOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE
 
 // Syscalls the tracer stops at for the library even when a -e filter does not want them: every
 // execve (the new image gets the library again); with the library recording, its magic
-// syscall, and the calls before which a buffer must be drained: a process's end (what its
-// buffers hold would be lost) and a fork (the child would get a copy of what is not drained).
+// syscall, the calls before which a buffer must be drained: a process's end (what its buffers
+// hold would be lost) and a fork (the child would get a copy of what is not drained), and the
+// calls that install a seccomp filter of the program's own (the library must step aside).
 static std::vector<uint32_t> bufferStops(bool recording) {
   std::vector<uint32_t> nrs = {SYS_execve, SYS_execveat};
   if (recording)
     for (uint32_t nr : {uint32_t(RIFT_SB_MAGIC_NR), uint32_t(SYS_exit), uint32_t(SYS_exit_group), uint32_t(SYS_clone),
-                        uint32_t(SYS_clone3), uint32_t(SYS_fork), uint32_t(SYS_vfork)})
+                        uint32_t(SYS_clone3), uint32_t(SYS_fork), uint32_t(SYS_vfork), uint32_t(SYS_seccomp),
+                        uint32_t(SYS_prctl)})
       nrs.push_back(nr);
   return nrs;
 }
@@ -883,6 +885,24 @@ void Tracer::drainBuffer(pid_t tid, ThreadState& st, bool stopped) {
   }
 }
 
+// seccomp(SECCOMP_SET_MODE_STRICT or _FILTER) and prctl(PR_SET_SECCOMP): a filter of the
+// program's own, which may kill it for any call it does not expect
+static bool installsSeccomp(uint64_t nr, const uint64_t* args) {
+  if (nr == SYS_seccomp) return args[0] == SECCOMP_SET_MODE_STRICT || args[0] == SECCOMP_SET_MODE_FILTER;
+  return nr == SYS_prctl && args[0] == PR_SET_SECCOMP;
+}
+
+// The program sandboxes itself: the library in it makes no call of its own from now on (the
+// word on its gadget page), and no image it execs gets the library (the filter outlives the
+// execve). What its buffers hold is taken now.
+void Tracer::sandbox(pid_t tid, ThreadState& st) {
+  uint32_t off = 1;
+  writeMemory(tid, RIFT_SB_GADGET_PAGE + RIFT_SB_OFF_OFFSET, &off, sizeof off);
+  for (auto& kv : threads_)
+    if (kv.second.pid == st.pid) kv.second.sbSandboxed = true;
+  drainProcess(tid, st);
+}
+
 void Tracer::drainProcess(pid_t tid, ThreadState& st) {
   for (auto& kv : threads_)
     if (kv.first != tid && kv.second.pid == st.pid && kv.second.sbAddr) drainBuffer(kv.first, kv.second, false);
@@ -960,7 +980,7 @@ void Tracer::emitCaptured(pid_t tid, ThreadState& st, uint64_t recordAddr) {
 // RIFT_SYSCALLBUF, which the library removes again at start-up. The new environment array and
 // strings go below the stack pointer, which the execve replaces.
 void Tracer::addPreloadEnv(pid_t tid, ThreadState& st) {
-  if (st.nr != SYS_execve && st.nr != SYS_execveat) return;
+  if ((st.nr != SYS_execve && st.nr != SYS_execveat) || st.sbSandboxed) return;
   int envArg = st.nr == SYS_execve ? 2 : 3;
   static const std::string kPreload = "LD_PRELOAD=";
   static const std::string kConfig = std::string(RIFT_SB_ENV) + "=";
@@ -1022,6 +1042,7 @@ void Tracer::shareBuffer(pid_t parent, ThreadState& st, pid_t child, int event) 
   }
   cs.sbAddr = shares || copies ? st.sbAddr : 0;
   cs.sbShareWith = shares ? parent : 0;
+  cs.sbSandboxed = st.sbSandboxed;  // a filter is inherited, and the gadget page's word with it
 }
 
 // ---- the loop ------------------------------------------------------------------------------
@@ -1096,6 +1117,7 @@ void Tracer::handleStop(pid_t tid, int status) {
         }
         // the other threads' buffers die with the image: take what they hold now
         if (nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat) drainProcess(tid, st);
+        if (sbActive_ && installsSeccomp(nr, reinterpret_cast<const uint64_t*>(info.seccomp.args))) sandbox(tid, st);
         if (!opts_.seccompAll && std::find(opts_.seccompNrs.begin(), opts_.seccompNrs.end(), int(nr)) == opts_.seccompNrs.end()) {
           // stopped at only for the library (bufferStops), drained above: not recorded
           st.nr = nr;

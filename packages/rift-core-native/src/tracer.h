@@ -135,6 +135,7 @@ struct ThreadState {
   pid_t sbShareWith = 0;    // a vfork child: the parent whose memory and TLS it shares
   bool quiet = false;       // the library's own calls: not recorded
   bool sbExiting = false;   // the thread gave its buffer up (it is exiting)
+  bool sbSandboxed = false; // its process installed a seccomp filter of its own: no library
 };
 
 class Tracer {
@@ -184,6 +185,7 @@ class Tracer {
   // syscall buffer
   void drainBuffer(pid_t tid, ThreadState& st, bool stopped);
   void drainProcess(pid_t tid, ThreadState& st);
+  void sandbox(pid_t tid, ThreadState& st);
   void onBufferMagic(pid_t tid, ThreadState& st, const uint64_t* args);
   void emitCaptured(pid_t tid, ThreadState& st, uint64_t recordAddr);
   void addPreloadEnv(pid_t tid, ThreadState& st);
