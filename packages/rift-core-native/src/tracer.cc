@@ -404,6 +404,14 @@ void Tracer::capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureS
   }
 }
 
+// The plan's captures of st's call for one side, entry or exit (those of a failed call only
+// where the plan says so).
+void Tracer::captureSide(pid_t tid, ThreadState& st, RecordWriter& w, bool atExit, int64_t ret, bool isError) {
+  if (st.nr >= opts_.plan.size()) return;
+  for (const auto& c : opts_.plan[st.nr])
+    if (c.atExit == atExit && (!atExit || !isError || c.onError)) capture(tid, st, w, c, ret, atExit);
+}
+
 // ---- syscall stops -------------------------------------------------------------------------
 
 void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, bool seccomp) {
@@ -424,8 +432,7 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
     RecordWriter w(st.entryBlobs);
     // entry captures go to a scratch record; their blobs are copied out on completion
     w.begin(0, 0, 0, 0);
-    for (const auto& c : opts_.plan[st.nr])
-      if (!c.atExit) capture(tid, st, w, c, 0, false);
+    captureSide(tid, st, w, false, 0);
     w.end();
     uint16_t nb;
     memcpy(&nb, st.entryBlobs.data() + 6, 2);
@@ -517,10 +524,7 @@ void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isErro
                     (st.skipped ? SC_SKIPPED : 0);
     w.set(9, flags);
     w.appendBlobs(st.entryBlobs, st.entryBlobCount);
-    if (!st.compat && st.nr < opts_.plan.size()) {
-      for (const auto& c : opts_.plan[st.nr])
-        if (c.atExit && (!isError || c.onError)) capture(tid, st, w, c, rval, true);
-    }
+    if (!st.compat) captureSide(tid, st, w, true, rval, isError);
     w.end();
   }
   maybeFlush(false);
@@ -964,12 +968,8 @@ void Tracer::emitCaptured(pid_t tid, ThreadState& st, uint64_t recordAddr) {
     RecordWriter w(batch_);
     w.begin(REC_SYSCALL, tid, st.pid, ts);
     for (int i = 0; i < 10; i++) w.set(i, v[i]);
-    if (st.nr < opts_.plan.size()) {
-      for (const auto& c : opts_.plan[st.nr])
-        if (!c.atExit) capture(tid, st, w, c, ret, false);
-      for (const auto& c : opts_.plan[st.nr])
-        if (c.atExit && (!isErrorReturn(ret) || c.onError)) capture(tid, st, w, c, ret, true);
-    }
+    captureSide(tid, st, w, false, ret);
+    captureSide(tid, st, w, true, ret, isErrorReturn(ret));
     w.end();
   }
   maybeFlush(false);

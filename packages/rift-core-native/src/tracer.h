@@ -172,6 +172,7 @@ class Tracer {
   void emitUnfinished(pid_t tid, ThreadState& st, int64_t ts);
   void capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureSpec& c, int64_t ret,
                bool atExit);
+  void captureSide(pid_t tid, ThreadState& st, RecordWriter& w, bool atExit, int64_t ret, bool isError = false);
   void emitSpawn(pid_t parent, ThreadState& st, pid_t child, int kind);
   void emitExec(pid_t tid, pid_t oldTid);
   void emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop);
