@@ -131,20 +131,42 @@ static long read_bounded(uint64_t addr, uint8_t* dst, size_t cap, int cstring, i
   return (long)got;
 }
 
-// The most bytes row `r` may add, so a record's room can be reserved before it is written.
-static int64_t row_bound(const struct plan_row* r, const long* a, long ret) {
-  if (r->kind == RIFT_CAPTURE_CSTRING) return 16 + (r->max < 0 ? STRING_CAP : r->max) + 1;
-  int64_t full;
+// A buffer row's length from the plan: the bytes there are, 0..INT32_MAX (as the tracer's
+// lengthOf). `bound`: a length behind a pointer is not read, an upper bound stands for it.
+static int64_t buffer_length(const struct plan_row* r, const long* a, long ret, int bound) {
+  int64_t full = 0;
   switch (r->lenFrom) {
     case RIFT_LEN_FIXED: full = r->max < 0 ? 0 : r->max; break;
     case RIFT_LEN_ARG: full = (int64_t)a[r->lenArg] * r->scale; break;
     case RIFT_LEN_RET: full = (int64_t)ret * r->scale; break;
-    default: full = 8 * 65536; break;  // through a pointer: bounded by max below
+    case RIFT_LEN_ARGPTR_U32: {
+      uint32_t v = 0;
+      if (bound) full = 8 * 65536;
+      else if (a[r->lenArg] && safe_read((uint64_t)a[r->lenArg], &v, 4) == 4) full = (int64_t)v * r->scale;
+      break;
+    }
+    case RIFT_LEN_ARGPTR_U64: {
+      uint64_t v = 0;
+      if (bound) full = 8 * 65536;
+      else if (a[r->lenArg] && safe_read((uint64_t)a[r->lenArg], &v, 8) == 8) full = (int64_t)v;
+      break;
+    }
   }
   if (full < 0) full = 0;
-  if (r->lenFrom != RIFT_LEN_FIXED && r->max >= 0 && full > r->max) full = r->max;
   if (full > 0x7fffffff) full = 0x7fffffff;
-  return 16 + full;
+  return full;
+}
+
+// The bytes of a buffer row kept: a fixed-size struct whole, anything else up to max.
+static size_t kept_length(const struct plan_row* r, int64_t full) {
+  int64_t max = r->lenFrom == RIFT_LEN_FIXED ? -1 : r->max;
+  return (size_t)(max >= 0 && full > max ? max : full);
+}
+
+// The most bytes row `r` may add, so a record's room can be reserved before it is written.
+static int64_t row_bound(const struct plan_row* r, const long* a, long ret) {
+  if (r->kind == RIFT_CAPTURE_CSTRING) return 16 + (r->max < 0 ? STRING_CAP : r->max) + 1;
+  return 16 + (int64_t)kept_length(r, buffer_length(r, a, ret, 1));
 }
 
 static void capture_row(struct builder* b, const struct plan_row* r, const long* a, long ret, int is_error) {
@@ -176,27 +198,8 @@ static void capture_row(struct builder* b, const struct plan_row* r, const long*
     return;
   }
   // a buffer: its length from the plan, bounded by max (a fixed-size struct is whole)
-  int64_t full = 0;
-  switch (r->lenFrom) {
-    case RIFT_LEN_FIXED: full = r->max < 0 ? 0 : r->max; break;
-    case RIFT_LEN_ARG: full = (int64_t)a[r->lenArg] * r->scale; break;
-    case RIFT_LEN_RET: full = (int64_t)ret * r->scale; break;
-    case RIFT_LEN_ARGPTR_U32: {
-      uint32_t v = 0;
-      if (a[r->lenArg] && safe_read((uint64_t)a[r->lenArg], &v, 4) == 4) full = (int64_t)v * r->scale;
-      break;
-    }
-    case RIFT_LEN_ARGPTR_U64: {
-      uint64_t v = 0;
-      if (a[r->lenArg] && safe_read((uint64_t)a[r->lenArg], &v, 8) == 8) full = (int64_t)v;
-      break;
-    }
-  }
-  int64_t max = r->lenFrom == RIFT_LEN_FIXED ? -1 : r->max;
-  if (full < 0) full = 0;
-  if (full > 0x7fffffff) full = 0x7fffffff;
-  size_t want = (size_t)full;
-  if (max >= 0 && (int64_t)want > max) want = (size_t)max;
+  int64_t full = buffer_length(r, a, ret, 0);
+  size_t want = kept_length(r, full);
   if (addr == 0 && full > 0) {
     put_blob_header(hdr, arg, flags | RIFT_BLOB_FAULT, (uint8_t)r->kind, 0, EFAULT, 0);
     b->cur = dst;
