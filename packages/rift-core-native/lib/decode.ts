@@ -41,16 +41,15 @@ interface Blob {
 export interface DecodeState {
   /** next seq to assign */
   seq: number;
-  /** monotonic ns at the trace start (process.hrtime.bigint()) */
-  start: bigint;
-  /** its two 32-bit halves (high signed), which decodeBatch subtracts from each record's */
+  /** the two 32-bit halves (high signed) of the monotonic ns at the trace start, which
+   * decodeBatch subtracts from each record's time */
   startHi: number;
   startLo: number;
 }
 
 /** The state a decode of a trace started at `start` (monotonic ns) begins with. */
 export function decodeState(start: bigint): DecodeState {
-  return { seq: 1, start, startHi: Number(BigInt.asIntN(32, start >> 32n)), startLo: Number(BigInt.asUintN(32, start)) };
+  return { seq: 1, startHi: Number(BigInt.asIntN(32, start >> 32n)), startLo: Number(BigInt.asUintN(32, start)) };
 }
 
 /**

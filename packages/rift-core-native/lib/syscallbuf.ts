@@ -40,8 +40,9 @@ export function syscallBufferConfig(plan: Int32Array, wanted?: readonly number[]
   const rows = new Map<number, number[]>();
   for (let i = 0; i + PLAN_ROW <= plan.length; i += PLAN_ROW) {
     const nr = plan[i]!;
-    const row = Array.from(plan.subarray(i, i + PLAN_ROW));
-    rows.set(nr, [...(rows.get(nr) ?? []), ...row]);
+    let r = rows.get(nr);
+    if (!r) rows.set(nr, (r = []));
+    r.push(...plan.subarray(i, i + PLAN_ROW));
   }
   const nrs: number[] = [];
   const out: number[] = [];
