@@ -13,7 +13,8 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Event } from '@rift/events/core';
-import { decodeBatch, decodeState, encodeBatch, statusToCode, type DecodeState } from './decode.js';
+import { decodeBatch, decodeState, statusToCode, type DecodeState } from './decode.js';
+import { encodeBatch } from './encode.js';
 import type { NativeMessage, NativeOptions, NativeTracer as NativeTracerT } from './native.js';
 import {
   bindIntercept,
@@ -28,7 +29,8 @@ import {
 
 import { SYSCALLBUF_LIBRARY, SYSCALLBUF_PASSIVE, syscallBufferConfig } from './syscallbuf.js';
 
-export { decodeBatch, decodeState, encodeBatch, statusToCode } from './decode.js';
+export { decodeBatch, decodeState, statusToCode } from './decode.js';
+export { encodeBatch } from './encode.js';
 export * from './intercept.js';
 export { BUFFERED_SYSCALLS, SYSCALLBUF_LIBRARY, SYSCALLBUF_PASSIVE, syscallBufferConfig } from './syscallbuf.js';
 
@@ -314,7 +316,7 @@ export class Trace implements AsyncIterable<Event[]> {
    * JSON.stringify, one a line, but made without them (a consumer that only writes the stream
    * spends most of its time making and stringifying events). Iterate one way or the other.
    */
-  lines(): AsyncIterable<{ text: string; events: number }> {
+  lines(): AsyncIterable<{ text: Buffer; events: number }> {
     return { [Symbol.asyncIterator]: () => this.batches((b) => encodeBatch(b, this.state)) };
   }
 

@@ -14,6 +14,7 @@
 #include <system_error>
 #include <thread>
 
+#include "encode.h"
 #include "intercept.h"
 #include "tracer.h"
 
@@ -250,6 +251,42 @@ Napi::Value ReadString(const Napi::CallbackInfo& info) {
     if (size_t(n) < chunk) break;
   }
   return Napi::String::New(env, out);
+}
+
+// The tables encodeRecords names things by, from the TypeScript syscall knowledge (set once).
+rift::EncodeTables encodeTables;
+
+// setEncodeTables(syscallNames, arities, errnoNames, signalNames): arrays indexed by number,
+// '' where there is no name.
+Napi::Value SetEncodeTables(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  rift::EncodeTables t;
+  t.syscallNames = stringArray(info[0], "syscallNames");
+  if (!info[1].IsArray()) throw Napi::TypeError::New(env, "arities must be an array of numbers");
+  Napi::Array a = info[1].As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); i++) t.arities.push_back(uint8_t(a.Get(i).ToNumber().Uint32Value()));
+  t.errnoNames = stringArray(info[2], "errnoNames");
+  t.signalNames = stringArray(info[3], "signalNames");
+  encodeTables = std::move(t);
+  return env.Undefined();
+}
+
+// encodeRecords(batch, state) -> Buffer: the batch's NDJSON text (src/encode.h). state is a
+// decode.ts DecodeState ({seq, startHi, startLo}); its seq moves past the events written.
+Napi::Value EncodeRecords(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsBuffer() || !info[1].IsObject()) throw Napi::TypeError::New(env, "encodeRecords(batch: Buffer, state: DecodeState)");
+  Napi::Buffer<uint8_t> batch = info[0].As<Napi::Buffer<uint8_t>>();
+  Napi::Object state = info[1].As<Napi::Object>();
+  rift::EncodeState st;
+  st.seq = state.Get("seq").ToNumber().Int64Value();
+  st.start = state.Get("startHi").ToNumber().Int64Value() * 4294967296LL + state.Get("startLo").ToNumber().Int64Value();
+  // one text a thread, reused: its room stays; the Buffer is a copy the collector accounts for
+  static thread_local std::string text;
+  text.clear();
+  rift::encodeRecords(encodeTables, batch.Data(), batch.Length(), st, text);
+  state.Set("seq", Napi::Number::New(env, double(st.seq)));
+  return Napi::Buffer<char>::Copy(env, text.data(), text.size());
 }
 
 class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
@@ -549,6 +586,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeTracer", NativeTracer::Init(env));
   exports.Set("readMemory", Napi::Function::New(env, ReadMemory, "readMemory"));
   exports.Set("readString", Napi::Function::New(env, ReadString, "readString"));
+  exports.Set("setEncodeTables", Napi::Function::New(env, SetEncodeTables, "setEncodeTables"));
+  exports.Set("encodeRecords", Napi::Function::New(env, EncodeRecords, "encodeRecords"));
   return exports;
 }
 
