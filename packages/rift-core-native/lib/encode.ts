@@ -15,9 +15,9 @@ interface Encoder {
 }
 const addon = createRequire(import.meta.url)('../build/Release/rift_core.node') as Encoder;
 
-/** The highest signal number (SIGRTMAX on x86-64), and the highest errno a return value carries. */
+/** The highest signal number (SIGRTMAX on x86-64), and a bound above every errno Linux has (133). */
 const SIGRTMAX = 64;
-const MAX_ERRNO = 4095;
+const MAX_ERRNO = 255;
 let tablesSet = false;
 
 /** Hands the engine the names it writes, from the syscall knowledge (once). */
