@@ -109,6 +109,11 @@ t.test('a read bigger than the buffer is whole; a refused pointer is a fault', a
   const unread = syscalls(buffered.events, 'write').find((e) => e.ret === 8 && e.args[1] === 16);
   t.ok(unread?.buffered, 'a write of a bad pointer to /dev/null succeeds, recorded in process');
   t.equal(unread.mem[0].fault, 'EFAULT', 'its buffer a fault too: the library did not read it as if the kernel had');
+  const guard = syscalls(buffered.events, 'mprotect').find((e) => e.args[2] === 0);
+  t.ok(guard?.buffered, 'the program makes a page of its image unreadable');
+  const [hidden, next] = ['0', String(4096)].map((d) => syscalls(buffered.events, 'write').find((e) => e.args[1] === guard.args[0] + Number(d)));
+  t.equal(hidden?.mem[0].fault, 'EFAULT', 'a write from it to /dev/null succeeds, its buffer a fault');
+  t.equal(next?.mem[0].data, '\0'.repeat(8), 'the page after it is still read');
   const open = syscalls(buffered.events, 'openat').find((e) => mem(e, 1) === known);
   t.equal(open.args[0], 4294967196, 'AT_FDCWD as glibc passes it (int -100, upper half zero)');
   t.ok(open.buffered);

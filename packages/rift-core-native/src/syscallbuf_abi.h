@@ -56,9 +56,10 @@ struct rift_sb_header {
   uint64_t tail;   // end of the records the tracer has taken
   uint32_t busy;   // a record is being written (a signal came in the middle): no reset
   uint32_t pad;
+  uint64_t stack_lo, stack_hi;  // the library's own: the thread's stack (the tracer leaves them)
 };
 #define RIFT_SB_HEADER_MAGIC 0x52534231u  // "1BSR"
-#define RIFT_SB_HEADER_SIZE 32
+#define RIFT_SB_HEADER_SIZE 48
 #define RIFT_SB_BUFFER_SIZE (256 * 1024)
 
 // The parts of record_buffer.h's format the library writes (tracer.cc checks they agree).
