@@ -163,15 +163,23 @@ class RecordText {
   int32_t tid() const { return int32_t(u32At(rec_ + 8)); }
   int32_t pid() const { return int32_t(u32At(rec_ + 12)); }
 
-  std::vector<Blob> blobs() const {
-    std::vector<Blob> out;
+  // Calls f with each of the record's blobs, in order.
+  template <class F>
+  void eachBlob(F f) const {
     const uint8_t* p = rec_ + kRecordHeader;
     for (uint16_t i = 0; i < nblobs(); i++) {
       Blob b{p[0], p[1], p[2], u32At(p + 4), u32At(p + 8), u32At(p + 12), p + kBlobHeader};
-      out.push_back(b);
+      f(b);
       p += kBlobHeader + b.len;
     }
-    return out;
+  }
+  // The first blob of argument `arg` (any argument: -1); false when there is none.
+  bool firstBlob(int arg, Blob& out) const {
+    bool found = false;
+    eachBlob([&](const Blob& b) {
+      if (!found && (arg < 0 || b.arg == arg)) out = b, found = true;
+    });
+    return found;
   }
 
   // `{"type":"T","seq":N` and, for most kinds, `,"pid":P,"tid":T,"ts":NS`
@@ -228,11 +236,11 @@ class RecordText {
     if (nblobs()) {
       out_ += ",\"mem\":[";
       bool first = true;
-      for (const Blob& b : blobs()) {
+      eachBlob([&](const Blob& b) {
         if (!first) out_ += ',';
         first = false;
         capture(b);
-      }
+      });
       out_ += ']';
     }
     if (unfinished) out_ += ",\"status\":\"unfinished\"";
@@ -279,22 +287,19 @@ class RecordText {
   }
 
   void exec(int64_t seq) {
-    std::vector<Blob> bs = blobs();
     begin("exec", seq, true);
     ts();
-    const Blob* path = nullptr;
-    for (const Blob& b : bs)
-      if (b.arg == 0 && !path) path = &b;
+    Blob path;
     keyOf("path");
-    text(path);
+    text(firstBlob(0, path) ? &path : nullptr);
     out_ += ",\"argv\":[";
     bool first = true;
-    for (const Blob& b : bs) {
-      if (b.arg != 1) continue;
+    eachBlob([&](const Blob& b) {
+      if (b.arg != 1) return;
       if (!first) out_ += ',';
       first = false;
       text(&b);
-    }
+    });
     out_ += ']';
     int64_t oldTid = v(0);
     if (oldTid && oldTid != tid()) key("oldTid", oldTid);
@@ -323,8 +328,8 @@ class RecordText {
         key("senderUid", v(3));
         if (signo == SIGCHLD_) {
           key("status", v(4));
-          Blob si = blobs()[0];
-          if (si.len >= kSiStime + 8) {
+          Blob si;
+          if (firstBlob(-1, si) && si.len >= kSiStime + 8) {
             key("utime", i64At(si.bytes + kSiUtime));
             key("stime", i64At(si.bytes + kSiStime));
           }
@@ -378,9 +383,9 @@ class RecordText {
     begin("warning", seq, false);
     key("tid", tid());
     ts();
-    std::vector<Blob> bs = blobs();
+    Blob message;
     keyOf("message");
-    text(bs.empty() ? nullptr : &bs[0]);
+    text(firstBlob(-1, message) ? &message : nullptr);
     out_ += "}\n";
   }
 
