@@ -12,8 +12,8 @@
 // Rules of this file: a wrapper makes its call through the gadget and calls nothing that may
 // make another, and reads memory the kernel did not just touch through process_vm_readv, so a
 // bad pointer is recorded as a fault and crashes nothing, unless the memory is known to be
-// mapped and readable (known_readable: the live stack, the brk heap, the images loaded at
-// start-up).
+// mapped and readable (known_readable: the main thread's live stack, the brk heap, the images
+// loaded at start-up).
 #define _GNU_SOURCE
 // node-gyp builds with _FILE_OFFSET_BITS=64, which renames pread to pread64 and so on: this
 // file defines both names itself
