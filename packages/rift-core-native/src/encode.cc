@@ -182,12 +182,12 @@ class RecordText {
     return found;
   }
 
-  // `{"type":"T","seq":N` and, for most kinds, `,"pid":P,"tid":T,"ts":NS`
-  void begin(const char* type, int64_t seq, bool ids) {
+  // `{"type":"T","seq":N` and, for most kinds, `,"pid":P,"tid":T`
+  void begin(const char* type, bool ids) {
     out_ += "{\"type\":\"";
     out_ += type;
     out_ += "\",\"seq\":";
-    putInt(out_, seq);
+    putInt(out_, st_.seq);
     if (ids) {
       key("pid", pid());
       key("tid", tid());
@@ -206,9 +206,9 @@ class RecordText {
   }
   void ts() { key("ts", i64At(rec_ + 16) - st_.start); }
 
-  void syscall(int64_t seq) {
+  void syscall() {
     int64_t nr = v(0), flags = v(9);
-    begin("syscall", seq, true);
+    begin("syscall", true);
     ts();
     key("nr", nr);
     keyOf("name");
@@ -286,8 +286,8 @@ class RecordText {
     out_ += '"';
   }
 
-  void exec(int64_t seq) {
-    begin("exec", seq, true);
+  void exec() {
+    begin("exec", true);
     ts();
     Blob path;
     keyOf("path");
@@ -306,9 +306,9 @@ class RecordText {
     out_ += "}\n";
   }
 
-  void signal(int64_t seq) {
+  void signal() {
     int64_t signo = v(0);
-    begin("signal", seq, true);
+    begin("signal", true);
     ts();
     key("signo", signo);
     keyOf("sig");
@@ -340,8 +340,8 @@ class RecordText {
     out_ += "}\n";
   }
 
-  void exit(int64_t seq) {
-    begin("exit", seq, true);
+  void exit() {
+    begin("exit", true);
     ts();
     if (v(0) >= 0) key("code", v(0));
     else {
@@ -352,8 +352,8 @@ class RecordText {
     out_ += "}\n";
   }
 
-  void end(int64_t seq) {
-    begin("end", seq, false);
+  void end() {
+    begin("end", false);
     ts();
     int64_t reason = v(0), status = v(1);
     if (reason < 0 || reason > 2) reason = 0;  // an unknown reason reads as exit
@@ -368,8 +368,8 @@ class RecordText {
     out_ += "}\n";
   }
 
-  void spawn(int64_t seq) {
-    begin("spawn", seq, true);
+  void spawn() {
+    begin("spawn", true);
     ts();
     key("child", v(0));
     key("childPid", v(1));
@@ -379,8 +379,8 @@ class RecordText {
     out_ += "\"}\n";
   }
 
-  void warning(int64_t seq) {
-    begin("warning", seq, false);
+  void warning() {
+    begin("warning", false);
     key("tid", tid());
     ts();
     Blob message;
@@ -398,27 +398,24 @@ class RecordText {
 
 }  // namespace
 
-size_t encodeRecords(const EncodeTables& tables, const uint8_t* buf, size_t len, EncodeState& st, std::string& out) {
-  size_t events = 0;
+void encodeRecords(const EncodeTables& tables, const uint8_t* buf, size_t len, EncodeState& st, std::string& out) {
   for (size_t off = 0; off + kRecordHeader <= len;) {
     uint32_t reclen = u32At(buf + off);
     if (reclen < kRecordHeader || off + reclen > len) break;  // not a record the engine wrote
     RecordText r(tables, buf + off, st, out);
     off += reclen;
     switch (r.kind()) {
-      case REC_SYSCALL: r.syscall(st.seq); break;
-      case REC_SPAWN: r.spawn(st.seq); break;
-      case REC_EXEC: r.exec(st.seq); break;
-      case REC_SIGNAL: r.signal(st.seq); break;
-      case REC_EXIT: r.exit(st.seq); break;
-      case REC_END: r.end(st.seq); break;
-      case REC_WARNING: r.warning(st.seq); break;
+      case REC_SYSCALL: r.syscall(); break;
+      case REC_SPAWN: r.spawn(); break;
+      case REC_EXEC: r.exec(); break;
+      case REC_SIGNAL: r.signal(); break;
+      case REC_EXIT: r.exit(); break;
+      case REC_END: r.end(); break;
+      case REC_WARNING: r.warning(); break;
       default: continue;  // a kind this version does not know: skipped, no seq taken
     }
     st.seq++;
-    events++;
   }
-  return events;
 }
 
 }  // namespace rift

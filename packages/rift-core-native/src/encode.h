@@ -26,7 +26,7 @@ struct EncodeState {
   int64_t start;  // monotonic ns of the trace start, subtracted from each record's time
 };
 
-// Appends the lines of the records in buf[0, len) to out; returns the number of events.
-size_t encodeRecords(const EncodeTables& tables, const uint8_t* buf, size_t len, EncodeState& st, std::string& out);
+// Appends the lines of the records in buf[0, len) to out; st.seq moves past the events written.
+void encodeRecords(const EncodeTables& tables, const uint8_t* buf, size_t len, EncodeState& st, std::string& out);
 
 }  // namespace rift
