@@ -31,25 +31,28 @@ writeSync(fd, `"}\n${OK}\n`);
 closeSync(fd);
 cases['a line of 100 MB'] = [big, /:2: line longer than/];
 
-for (const tool of ['rift-trace', 'rift-filter']) {
+// rift-trace --threads 2 reads through its decoding threads (parallel.ts), which check lines with
+// the same reader; its messages must be the same
+for (const tool of ['rift-trace', 'rift-filter', 'rift-trace --threads 2']) {
+  const [bin, ...own] = tool.split(' ');
   for (const [label, [path, re]] of Object.entries(cases)) {
     t.test(`${tool}: ${label}`, async (t) => {
-      const args = tool === 'rift-filter' ? ['-e', 'close', path] : [path];
-      const r = run(tool, args);
+      const args = tool === 'rift-filter' ? ['-e', 'close', path] : [...own, path];
+      const r = run(bin, args);
       t.equal(r.status, 2);
       t.match(r.stderr, re);
-      t.match(r.stderr, new RegExp(`^${tool}: ${path.replace(/[/.]/g, '\\$&')}:\\d+: [^\\n]+\\n$`), 'one line, FILE:LINE: reason');
+      t.match(r.stderr, new RegExp(`^${bin}: ${path.replace(/[/.]/g, '\\$&')}:\\d+: [^\\n]+\\n$`), 'one line, FILE:LINE: reason');
       t.notMatch(r.stderr, /\n\s+at /, 'no stack');
     });
   }
   t.test(`${tool}: --lenient skips bad lines and says how many`, async (t) => {
-    const r = run(tool, [...(tool === 'rift-filter' ? ['-e', 'close'] : []), '--lenient', cases['not JSON'][0]]);
+    const r = run(bin, [...(tool === 'rift-filter' ? ['-e', 'close'] : own), '--lenient', cases['not JSON'][0]]);
     t.equal(r.status, 0);
-    t.equal(r.stderr, `${tool}: skipped 1 bad line\n`);
+    t.equal(r.stderr, `${bin}: skipped 1 bad line\n`);
     t.match(r.stdout, /close/);
   });
   t.test(`${tool}: a file that does not exist`, async (t) => {
-    const r = run(tool, [...(tool === 'rift-filter' ? ['-e', 'close'] : []), join(dir, 'none.ndjson')]);
+    const r = run(bin, [...(tool === 'rift-filter' ? ['-e', 'close'] : own), join(dir, 'none.ndjson')]);
     t.equal(r.status, 2);
     t.match(r.stderr, /^rift-\w+: .*none\.ndjson:1: cannot read: no such file\n$/);
   });

@@ -42,11 +42,23 @@ export interface EventSource {
 }
 
 const MiB = 1 << 20;
+/** the longest line read by default */
+export const MAX_LINE = 64 * MiB;
 
 /** Opens a stream v1 file ('-' = stdin) and reads its header. */
 export async function openEvents(path: string, opts: ReadOptions = {}): Promise<EventSource> {
-  if (path === '-') return readEventStream(process.stdin, 'stdin', opts);
-  return readEvents(fileChunks(path) ?? createReadStream(path), path, opts);
+  return readEvents(inputChunks(path), inputName(path), opts);
+}
+
+/** An input's name in messages: the path, or 'stdin' for '-'. */
+export function inputName(path: string): string {
+  return path === '-' ? 'stdin' : path;
+}
+
+/** The bytes of an input ('-' = stdin), in chunks of `size` bytes where it is a regular file. */
+export function inputChunks(path: string, size = CHUNK): AsyncIterable<Buffer> {
+  if (path === '-') return process.stdin;
+  return fileChunks(path, size) ?? createReadStream(path);
 }
 
 const CHUNK = 1 << 16;
@@ -63,7 +75,7 @@ const BATCH = 64;
  * which the main thread waited. undefined for anything else (pipes, devices, a path that cannot
  * be opened), which goes through a read stream as before, errors included.
  */
-function fileChunks(path: string): AsyncIterable<Buffer> | undefined {
+function fileChunks(path: string, size: number): AsyncIterable<Buffer> | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -82,10 +94,10 @@ function fileChunks(path: string): AsyncIterable<Buffer> | undefined {
   const next = async (): Promise<IteratorResult<Buffer>> => {
     if (!open) return { done: true, value: undefined };
     // a new Buffer per chunk: the start of a line that goes on in the next one is kept from it
-    const b = Buffer.allocUnsafe(CHUNK);
+    const b = Buffer.allocUnsafe(size);
     let n: number;
     try {
-      n = readSync(fd, b, 0, CHUNK, null);
+      n = readSync(fd, b, 0, size, null);
     } catch (e) {
       close();
       throw e;
@@ -94,7 +106,7 @@ function fileChunks(path: string): AsyncIterable<Buffer> | undefined {
       close();
       return { done: true, value: undefined };
     }
-    return { done: false, value: n < CHUNK ? b.subarray(0, n) : b };
+    return { done: false, value: n < size ? b.subarray(0, n) : b };
   };
   return { [Symbol.asyncIterator]: () => ({ next }) };
 }
@@ -108,49 +120,31 @@ export async function readEventStream(stream: Readable, name: string, opts: Read
 }
 
 async function readEvents(chunks: AsyncIterable<Buffer>, name: string, opts: ReadOptions): Promise<EventSource> {
-  const maxLine = opts.maxLine ?? 64 * MiB;
+  const maxLine = opts.maxLine ?? MAX_LINE;
   const lenient = opts.lenient ?? false;
-  const ls = new LineSplitter(chunks, name, maxLine);
+  const regions = new Regions(chunks, maxLine);
+  const ls = new Lines(maxLine);
   const lineNo = opts.lineNumbers === false ? undefined : new WeakMap<Event, number>();
   let skipped = 0;
   let sawEnd = false;
 
-  const bad = (line: number, reason: string): void => {
-    if (!lenient) throw new StreamError(name, line, reason);
-    skipped++;
-  };
-  const parse = (text: string, line: number, last: boolean): Line | undefined => {
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch (e) {
-      if (last) bad(line, 'truncated last line (incomplete JSON, no final newline)');
-      else bad(line, `not JSON (${(e as Error).message})`);
-      return undefined;
+  /** Loads regions until a line is ready; false at the end of the stream. */
+  const advance = async (): Promise<boolean> => {
+    for (;;) {
+      if (ls.next()) return true;
+      let r: Region | undefined;
+      try {
+        r = await regions.next();
+      } catch (e) {
+        throw readError(name, ls.line + 1, e);
+      }
+      if (!r) return false;
+      ls.load(r);
     }
-    if (v === null || typeof v !== 'object' || Array.isArray(v) || typeof (v as { type?: unknown }).type !== 'string') {
-      bad(line, 'not an event: expected an object with a "type"');
-      return undefined;
-    }
-    return v as Line;
   };
 
-  // header
-  if (!(await ls.advance())) throw new StreamError(name, 1, 'empty stream: no header line');
-  const { text, line, last, error } = ls;
-  if (error) throw new StreamError(name, line, error);
-  let h: Line | undefined;
-  try {
-    h = JSON.parse(text) as Line;
-  } catch {
-    throw new StreamError(name, line, last ? 'truncated header line' : 'not a rift event stream: the first line is not JSON');
-  }
-  if (!h || h.type !== 'header' || (h as Header).format !== FORMAT)
-    throw new StreamError(name, line, `not a rift event stream: the first line must be a header with "format":"${FORMAT}"`);
-  const header = h as Header;
-  if (header.version !== VERSION)
-    throw new StreamError(name, line, `unsupported stream version ${JSON.stringify(header.version)} (this rift reads version ${VERSION})`);
-
+  const [header, rest] = await readHeaderRegion(regions, ls, name);
+  ls.load(rest);
   const source: EventSource = {
     name,
     header,
@@ -161,27 +155,17 @@ async function readEvents(chunks: AsyncIterable<Buffer>, name: string, opts: Rea
     lineOf: (ev) => lineNo?.get(ev) ?? 0,
     async *batches() {
       let batch: Event[] = [];
-      // The lines of a chunk are taken synchronously (ls.next()); only a new chunk is awaited.
+      // The lines of a region are taken synchronously (ls.next()); only a new region is awaited.
       // A promise per line (an async generator of lines) cost more than parsing the line.
-      while (ls.next() || (await ls.advance())) {
-        const { line } = ls;
-        if (ls.error !== undefined) {
-          bad(line, ls.error);
-          source.skipped = skipped;
+      while (ls.next() || (await advance())) {
+        const ev = lineEvent(ls);
+        if (typeof ev === 'string') {
+          if (!lenient) throw new StreamError(name, ls.line, ev);
+          source.skipped = ++skipped;
           continue;
         }
-        const ev = parse(ls.text, line, ls.last);
-        source.skipped = skipped;
-        if (!ev) continue;
-        // read once: lines come in several shapes, so each read of a field is a slow lookup
-        const type = ev.type;
-        if (type === 'header') {
-          bad(line, 'a second header line (concatenated streams?)');
-          source.skipped = skipped;
-          continue;
-        }
-        if (type === 'end') sawEnd = true;
-        lineNo?.set(ev, line);
+        if (ev.type === 'end') sawEnd = true;
+        lineNo?.set(ev, ls.line);
         batch.push(ev);
         if (batch.length >= BATCH) {
           yield batch;
@@ -195,133 +179,134 @@ async function readEvents(chunks: AsyncIterable<Buffer>, name: string, opts: Rea
 }
 
 /**
- * Splits a byte stream into lines. The current line is held in fields (text, line, last,
- * error) rather than returned as an object: next() moves to the next line of the chunk in hand,
- * synchronously; advance() awaits chunks until there is a line (false at the end).
- *
- * The complete lines of a chunk are checked for UTF-8 and decoded together, one call each (valid
- * UTF-8 splits at '\n' into valid lines), then cut out of that string; only when the check fails
- * are the lines of that chunk checked one by one, to name the bad one. A line that spans chunks
- * is gathered in `pending`, bounded by maxLine.
+ * Reads the header, the first line of the first region, through `ls`; returns it with the rest
+ * of that region (for `ls`, or for another thread). A StreamError when there is no header.
  */
-class LineSplitter {
-  /** number of the current line (1-based) */
-  line = 0;
-  text = '';
-  /** the current line is the last one and had no final newline */
-  last = false;
-  /** why the current line cannot be parsed (empty, not UTF-8, too long) */
-  error: string | undefined;
+export async function readHeaderRegion(regions: Regions, ls: Lines, name: string): Promise<[Header, Region]> {
+  let first: Region | undefined;
+  try {
+    first = await regions.next();
+  } catch (e) {
+    throw readError(name, 1, e);
+  }
+  const empty = () => new StreamError(name, 1, 'empty stream: no header line');
+  if (!first) throw empty();
+  const { bytes, last } = first;
+  // a line too long comes first, as the header: ls reports it
+  const nl = first.tooLong ? -1 : bytes.indexOf(10);
+  const end = first.tooLong ? 0 : nl < 0 ? bytes.length : nl + 1;
+  ls.load({ bytes: bytes.subarray(0, end), tooLong: first.tooLong, last: last && end === bytes.length });
+  if (!ls.next()) throw empty();
+  return [readHeader(ls, name), { bytes: bytes.subarray(end), tooLong: false, last }];
+}
 
+/** A failed read of the input as a StreamError at `line` (the line it would have been). */
+export function readError(name: string, line: number, e: unknown): StreamError {
+  const err = e as NodeJS.ErrnoException;
+  return new StreamError(name, line, `cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
+}
+
+/** The header from the current line of `ls` (the first of the stream); a StreamError if it is none. */
+function readHeader(ls: Lines, name: string): Header {
+  const { text, line, last, error } = ls;
+  if (error) throw new StreamError(name, line, error);
+  let h: Line | undefined;
+  try {
+    h = JSON.parse(text) as Line;
+  } catch {
+    throw new StreamError(name, line, last ? 'truncated header line' : 'not a rift event stream: the first line is not JSON');
+  }
+  if (!h || h.type !== 'header' || (h as Header).format !== FORMAT)
+    throw new StreamError(name, line, `not a rift event stream: the first line must be a header with "format":"${FORMAT}"`);
+  const header = h as Header;
+  if (header.version !== VERSION)
+    throw new StreamError(name, line, `unsupported stream version ${JSON.stringify(header.version)} (this rift reads version ${VERSION})`);
+  return header;
+}
+
+/** The current line of `ls` (one after the header) as an event, or the reason it is not one. */
+export function lineEvent(ls: Lines): Event | string {
+  if (ls.error !== undefined) return ls.error;
+  let v: unknown;
+  try {
+    v = JSON.parse(ls.text);
+  } catch (e) {
+    return ls.last ? 'truncated last line (incomplete JSON, no final newline)' : `not JSON (${(e as Error).message})`;
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'not an event: expected an object with a "type"';
+  // read once: lines come in several shapes, so each read of a field is a slow lookup
+  const type = (v as { type?: unknown }).type;
+  if (typeof type !== 'string') return 'not an event: expected an object with a "type"';
+  if (type === 'header') return 'a second header line (concatenated streams?)';
+  return v as Event;
+}
+
+/**
+ * A piece of a byte stream made of whole lines, as Regions cuts it: what one Lines.load() takes.
+ * Regions can be handed to other threads, which number their lines from 1 again.
+ */
+export interface Region {
+  /** lines, each ending in '\n', but for the stream's last line when it has none (see last) */
+  bytes: Buffer;
+  /** the region starts with a line longer than maxLine, whose bytes were dropped */
+  tooLong: boolean;
+  /** the stream ends here: the bytes after the last '\n' are its last line, without a newline */
+  last: boolean;
+}
+
+/**
+ * Cuts a byte stream into regions of whole lines, about a chunk each. A line that spans chunks
+ * is gathered (bounded by maxLine) and goes with the next chunk's lines; read errors are thrown
+ * as they come (the caller knows the line number).
+ */
+export class Regions {
   private readonly it: AsyncIterator<Buffer>;
   private done = false;
-  /** complete lines of the current chunk as one decoded string, and where the next one starts */
-  private str = '';
-  private strPos = 0;
-  /** or, when that region is not valid UTF-8, the region as bytes (lines checked one by one) */
-  private bytes: Buffer | undefined;
-  private bytesPos = 0;
   private pending: Buffer[] = [];
   private pendingLen = 0;
   private tooLong = false;
 
   constructor(
     chunks: AsyncIterable<Buffer>,
-    private readonly name: string,
     private readonly maxLine: number,
   ) {
     this.it = chunks[Symbol.asyncIterator]();
   }
 
-  /** The next line of the chunk in hand; false when it has none left (then call advance()). */
-  next(): boolean {
-    const s = this.str;
-    while (this.strPos < s.length) {
-      const start = this.strPos;
-      const nl = s.indexOf('\n', start);  // the region ends with '\n': always found
-      this.strPos = nl + 1;
-      this.line++;
-      // empty, or a lone '\r' (CRLF streams)
-      if (nl === start || (nl === start + 1 && s.charCodeAt(start) === 13)) {
-        this.set('', false, 'empty line');
-        return true;
-      }
-      this.set(s.slice(start, nl), false, undefined);
-      return true;
-    }
-    const b = this.bytes;
-    if (b) {
-      if (this.bytesPos < b.length) {
-        const nl = b.indexOf(10, this.bytesPos);
-        const line = b.subarray(this.bytesPos, nl);
-        this.bytesPos = nl + 1;
-        this.emit(line, false);
-        return true;
-      }
-      this.bytes = undefined;
-    }
-    return false;
-  }
-
-  /** Reads chunks until a line is ready; false at the end of the stream. */
-  async advance(): Promise<boolean> {
-    for (;;) {
-      if (this.next()) return true;
-      if (this.done) return false;
-      let r: IteratorResult<Buffer>;
-      try {
-        r = await this.it.next();
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        throw new StreamError(this.name, this.line + 1, `cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
-      }
+  /** The next region; undefined at the end of the stream. */
+  async next(): Promise<Region | undefined> {
+    while (!this.done) {
+      const r = await this.it.next();
       if (r.done) {
         this.done = true;
         // a last line without a final newline
-        if (this.tooLong) return this.lineTooLong(true);
-        if (this.pendingLen) {
-          const buf = Buffer.concat(this.pending);
-          this.pending = [];
-          this.pendingLen = 0;
-          return this.emit(buf, true);
-        }
-        return false;
+        if (this.tooLong || this.pendingLen) return this.take(Buffer.concat(this.pending), true);
+        return undefined;
       }
-      if (this.chunk(r.value)) return true;
+      const chunk = r.value;
+      const lastNl = chunk.lastIndexOf(10);
+      if (lastNl < 0) {
+        this.hold(chunk);
+        continue;
+      }
+      let whole = chunk.subarray(0, lastNl + 1);
+      // the line dropped for being too long ends at the chunk's first newline
+      if (this.tooLong) whole = whole.subarray(whole.indexOf(10) + 1);
+      else if (this.pendingLen) whole = Buffer.concat([...this.pending, whole]);
+      const region = this.take(whole, false);
+      if (lastNl + 1 < chunk.length) this.hold(chunk.subarray(lastNl + 1));
+      return region;
     }
+    return undefined;
   }
 
-  /** Takes a chunk; true when that already made a line current (one that began in an earlier chunk). */
-  private chunk(chunk: Buffer): boolean {
-    let start = 0;
-    let ready = false;
-    if (this.pendingLen || this.tooLong) {
-      const nl = chunk.indexOf(10);
-      if (nl < 0) {
-        this.hold(chunk);
-        return false;
-      }
-      const head = chunk.subarray(0, nl);
-      if (this.tooLong) ready = this.lineTooLong(false);
-      else ready = this.emit(this.pendingLen ? Buffer.concat([...this.pending, head]) : head, false);
-      this.pending = [];
-      this.pendingLen = 0;
-      start = nl + 1;
-    }
-    const lastNl = chunk.lastIndexOf(10);
-    if (lastNl >= start) {
-      const region = chunk.subarray(start, lastNl + 1);
-      if (isUtf8(region)) {
-        this.str = region.toString('utf8');
-        this.strPos = 0;
-      } else {
-        this.bytes = region;
-        this.bytesPos = 0;
-      }
-      start = lastNl + 1;
-    }
-    if (start < chunk.length) this.hold(chunk.subarray(start));
-    return ready;
+  /** The region of `bytes`, after a too-long line if one is pending; the held part is reset. */
+  private take(bytes: Buffer, last: boolean): Region {
+    const region = { bytes, tooLong: this.tooLong, last };
+    this.tooLong = false;
+    this.pending = [];
+    this.pendingLen = 0;
+    return region;
   }
 
   /** Keeps the start of a line that goes on in the next chunk. */
@@ -335,19 +320,92 @@ class LineSplitter {
       this.pendingLen = 0;
     }
   }
+}
+
+/**
+ * The lines of regions, one at a time. The current line is held in fields (text, line, last,
+ * error) rather than returned as an object: next() moves to the next line of the region loaded.
+ *
+ * A region's complete lines are checked for UTF-8 and decoded together, one call each (valid
+ * UTF-8 splits at '\n' into valid lines), then cut out of that string; only when the check fails
+ * are its lines checked one by one, to name the bad one.
+ */
+export class Lines {
+  /** number of the current line (1-based, counted across the regions loaded) */
+  line = 0;
+  text = '';
+  /** the current line is the last one and had no final newline */
+  last = false;
+  /** why the current line cannot be parsed (empty, not UTF-8, too long) */
+  error: string | undefined;
+
+  /** complete lines of the region as one decoded string, and where the next one starts */
+  private str = '';
+  private strPos = 0;
+  /** or, when they are not valid UTF-8, as bytes (lines checked one by one) */
+  private bytes: Buffer | undefined;
+  private bytesPos = 0;
+  /** the stream's last line, without a newline */
+  private tail: Buffer | undefined;
+  /** a too-long line comes first; and whether it is the stream's last */
+  private tooLong = false;
+  private tooLongLast = false;
+
+  constructor(private readonly maxLine: number) {}
+
+  /** Takes a region: its lines come next. */
+  load(r: Region): void {
+    const b = r.bytes;
+    const end = r.last ? b.lastIndexOf(10) + 1 : b.length;
+    this.tail = end < b.length ? b.subarray(end) : undefined;
+    this.tooLong = r.tooLong;
+    this.tooLongLast = r.last && b.length === 0;
+    const whole = b.subarray(0, end);
+    this.str = '';
+    this.strPos = 0;
+    this.bytes = undefined;
+    if (isUtf8(whole)) this.str = whole.toString('utf8');
+    else {
+      this.bytes = whole;
+      this.bytesPos = 0;
+    }
+  }
+
+  /** The next line of the region; false when it has none left. */
+  next(): boolean {
+    if (this.tooLong) {
+      this.tooLong = false;
+      this.line++;
+      this.set('', this.tooLongLast, `line longer than ${Math.round(this.maxLine / MiB)} MiB`);
+      return true;
+    }
+    const s = this.str;
+    if (this.strPos < s.length) {
+      const start = this.strPos;
+      const nl = s.indexOf('\n', start);  // the string ends with '\n': always found
+      this.strPos = nl + 1;
+      this.line++;
+      // empty, or a lone '\r' (CRLF streams)
+      if (nl === start || (nl === start + 1 && s.charCodeAt(start) === 13)) this.set('', false, 'empty line');
+      else this.set(s.slice(start, nl), false, undefined);
+      return true;
+    }
+    const b = this.bytes;
+    if (b && this.bytesPos < b.length) {
+      const nl = b.indexOf(10, this.bytesPos);
+      const line = b.subarray(this.bytesPos, nl);
+      this.bytesPos = nl + 1;
+      return this.emit(line, false);
+    }
+    const tail = this.tail;
+    this.tail = undefined;
+    return tail !== undefined && this.emit(tail, true);
+  }
 
   private set(text: string, last: boolean, error: string | undefined): void {
     this.text = text;
     this.last = last;
     this.error = error;
-  }
-
-  /** Makes the line whose bytes were dropped for being too long the current one, as an error. */
-  private lineTooLong(last: boolean): true {
-    this.tooLong = false;
-    this.line++;
-    this.set('', last, `line longer than ${Math.round(this.maxLine / MiB)} MiB`);
-    return true;
   }
 
   /** Makes `buf` the current line (numbering it); false when it is no line at all (an empty end). */

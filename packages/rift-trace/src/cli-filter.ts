@@ -73,8 +73,8 @@ export async function main(argv: string[]): Promise<void> {
     const skipped = await readInputs(
       pos,
       args.lenient,
-      (src) => {
-        if (!wroteHeader) batch.line(JSON.stringify(src.header satisfies Line));
+      (header) => {
+        if (!wroteHeader) batch.line(JSON.stringify(header satisfies Line));
         wroteHeader = true;
       },
       (ev) => {

@@ -1,9 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { createWriteStream, openSync } from 'node:fs';
 import { defineCli, parseArgs } from '@rift/cli';
-import { LineOutput, readEventStream, selectNames, type EventSource, type Event } from '@rift/events';
-import { paintFor, readInputs, runCli, UsageError } from './common.js';
-import { TextRenderer } from './text.js';
+import { LineOutput, MAX_LINE, readEventStream, selectNames, type Event, type Header } from '@rift/events';
+import { readInputs, runCli, UsageError } from './common.js';
+import { colourLevel, paintOf } from './paint.js';
+import { DecodePool, defaultThreads } from './parallel.js';
+import { readBlock, type DecodedBlock } from './decoded.js';
+import { lineLayout, TextRenderer, type TextOptions } from './text.js';
 import { TextBatch } from './batch.js';
 import { Summary, SORT_KEYS, type SortKey } from './summary.js';
 import { ChromeWriter } from './chrome.js';
@@ -47,6 +50,7 @@ export const SPEC = defineCli({
     format: { type: 'string', default: 'text', choices: ['text', 'chrome'], describe: 'text (strace-like) or chrome (Chrome Trace Event JSON for Perfetto UI)' },
     f: { alias: 'follow-forks', type: 'boolean', describe: 'children are always followed; with -o, every line starts with its pid as strace -f -o does' },
     lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
+    threads: { type: 'number', describe: 'threads that parse and decode the text (0: none, all on one thread); default: one per CPU up to 4, for files of 8 MiB or more; not with -y, -c, -C or --format chrome' },
   },
 });
 
@@ -65,27 +69,28 @@ export async function main(argv: string[]): Promise<void> {
     for (const p of pids) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`-p: bad pid '${p}'`);
     if (!Number.isInteger(args.s) || args.s < 0) throw new UsageError(`-s: expected a size in bytes, got '${args.s}'`);
     if (args.json && !args.c && !args.C) throw new UsageError('--json goes with -c');
+    if (args.threads !== undefined && !(Number.isInteger(args.threads) && args.threads >= 0 && args.threads <= 64)) throw new UsageError(`--threads: expected 0 to 64, got '${args.threads}'`);
     const only = args.e ? selectNames(args.e.replace(/^trace=/, '')) : undefined;
 
     // output: a file, else stdout (stderr while tracing a command, as strace does)
     const toStream = args.o === undefined || args.o === '-' ? (launching ? process.stderr : process.stdout) : undefined;
     const out = toStream ? new LineOutput(toStream) : new LineOutput(createWriteStream('', { fd: openSync(args.o!, 'w', 0o600) }));
-    const paint = toStream ? paintFor(!!(toStream as NodeJS.WriteStream).isTTY) : undefined;
-    const fmt = { stringSize: args.s, hex: Math.min(args.x, 2) as 0 | 1 | 2, verbose: args.v, paint };
+    const colour = toStream ? colourLevel(!!(toStream as NodeJS.WriteStream).isTTY) : 0;
+    const fmt = { stringSize: args.s, hex: Math.min(args.x, 2) as 0 | 1 | 2, verbose: args.v, paint: paintOf(colour) };
 
     const batch = new TextBatch();
     const emit = (s: string) => batch.add(s);
-    const emitLine = (s: string) => batch.line(s);
     const flush = () => batch.flush(out);
 
     const summary = args.c || args.C ? new Summary() : undefined;
     const textOn = !args.c && args.format === 'text';
     let text: TextRenderer | undefined;
     let chrome: ChromeWriter | undefined;
-    const onHeader = (src: EventSource) => {
+    const textOpts: TextOptions = { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, only, alwaysPid: !!args.f && !toStream };
+    const onHeader = (header: Header) => {
       text?.finish();
-      if (textOn) text = new TextRenderer(src.header, { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, only, alwaysPid: !!args.f && !toStream }, emitLine);
-      if (args.format === 'chrome' && !chrome) chrome = new ChromeWriter(src.header, fmt, emit);
+      if (textOn) text = new TextRenderer(header, textOpts, batch);
+      if (args.format === 'chrome' && !chrome) chrome = new ChromeWriter(header, fmt, emit);
     };
     const onEvent = (ev: Event) => {
       if (only && ev.type === 'syscall' && !only.has(ev.name)) {
@@ -112,7 +117,7 @@ export async function main(argv: string[]): Promise<void> {
       });
       const src = await Promise.race([readEventStream(pt, 'rift-record', { lenient: args.lenient, lineNumbers: false }), rec.then(() => undefined)]);
       if (src) {
-        onHeader(src);
+        onHeader(src.header);
         for await (const batch of src.batches()) {
           for (const ev of batch) {
             const r = onEvent(ev);
@@ -124,7 +129,18 @@ export async function main(argv: string[]): Promise<void> {
       }
       exitCode = (await rec).exitCode;
     } else {
-      skipped = await readInputs(files, args.lenient, onHeader, onEvent, () => out.closed);
+      // the text alone, without -y, can be parsed and decoded on other threads (parallel.ts)
+      const threads = textOn && !summary && !args.y ? (args.threads ?? defaultThreads()) : 0;
+      const pool = threads ? new DecodePool(threads, { stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(textOpts), maxLine: MAX_LINE, lenient: args.lenient }, args.threads !== undefined) : undefined;
+      const onBlock = (b: DecodedBlock) => {
+        readBlock(b, text!);
+        if (batch.ready) return flush();
+      };
+      try {
+        skipped = await readInputs(files, args.lenient, onHeader, onEvent, () => out.closed, pool && { pool, onBlock });
+      } finally {
+        await pool?.close();
+      }
     }
     text?.finish();
     chrome?.finish();

@@ -1,7 +1,8 @@
 /** What rift-trace and rift-filter share: inputs, errors, exit codes, colour. */
-import { Chalk } from 'chalk';
-import { openEvents, StreamError, SelectError, type Event, type EventSource, type Paint } from '@rift/events';
+import { openEvents, StreamError, SelectError, type Event, type Header } from '@rift/events';
 import { CliUsageError } from '@rift/cli';
+import type { DecodedBlock } from './decoded.js';
+import type { DecodePool } from './parallel.js';
 
 export class UsageError extends Error {}
 
@@ -9,14 +10,21 @@ export class UsageError extends Error {}
 export async function readInputs(
   files: readonly string[],
   lenient: boolean,
-  onHeader: (src: EventSource) => void | Promise<void>,
+  onHeader: (header: Header) => void,
   onEvent: (ev: Event) => void | Promise<void>,
   stopped: () => boolean,
+  /** inputs it wants are read through these decoding threads instead, handing onBlock their blocks */
+  decoded?: { pool: DecodePool; onBlock: (b: DecodedBlock) => void | Promise<void> },
 ): Promise<number> {
   let skipped = 0;
   for (const f of files.length ? files : ['-']) {
+    if (decoded?.pool.wants(f)) {
+      skipped += await decoded.pool.read(f, onHeader, decoded.onBlock, stopped);
+      if (stopped()) return skipped;
+      continue;
+    }
     const src = await openEvents(f, { lenient, lineNumbers: false });  // lineOf is never asked
-    await onHeader(src);
+    onHeader(src.header);
     for await (const batch of src.batches()) {
       for (const ev of batch) {
         const r = onEvent(ev);
@@ -52,18 +60,4 @@ export async function runCli(tool: string, body: () => Promise<number | void>): 
     }
   }
   process.exitCode = code;
-}
-
-/**
- * Colour for a stream: only on a TTY; NO_COLOR (any value) turns it off, FORCE_COLOR turns it on
- * (FORCE_COLOR=0 off) whatever the output is.
- */
-export function paintFor(isTTY: boolean, env: NodeJS.ProcessEnv = process.env): Partial<Paint> | undefined {
-  let level = 0;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') level = 0;
-  else if (env.FORCE_COLOR !== undefined) level = env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false' ? 0 : Math.min(3, Math.max(1, Number(env.FORCE_COLOR) || 1));
-  else if (isTTY) level = 1;
-  if (!level) return undefined;
-  const c = new Chalk({ level: level as 1 | 2 | 3 });
-  return { name: (s) => c.bold(s), str: (s) => c.green(s), err: (s) => c.red(s) };
 }

@@ -4,4 +4,4 @@ export { Summary, SORT_KEYS, type SortKey, type SummaryRow } from './summary.js'
 export { ChromeWriter } from './chrome.js';
 export { FdTracker } from './fds.js';
 export { eventFilter, parseDuration, type FilterOptions } from './filter.js';
-export { paintFor } from './common.js';
+export { paintFor } from './paint.js';

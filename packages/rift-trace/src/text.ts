@@ -7,7 +7,9 @@
  * time order through a bounded reorder buffer: memory stays flat, and a call that blocked longer
  * than the buffer holds is printed whole where it returned.
  */
-import { decodeSyscall, formatEvent, type CallParts, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
+import { decodeSyscall, formatEvent, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
+import { blockText, callHead, durationText, callText, padding, visibleWidth, writeBlockLine, type BlockCall, type BlockSink, type CallText, type LineLayout } from './decoded.js';
+import type { TextBatch } from './batch.js';
 import { FdTracker } from './fds.js';
 import { Reorder } from './reorder.js';
 
@@ -28,6 +30,11 @@ export interface TextOptions extends FormatOptions {
   window?: number;
 }
 
+/** How the lines of calls are laid out under these options (the same on decoding threads). */
+export function lineLayout(opts: TextOptions): LineLayout {
+  return { column: opts.column ?? 40, escapes: !!opts.paint || !!opts.fdPaths, durations: !!opts.durations };
+}
+
 /** what a point's event is, for the renderer: a syscall, an event that prints a line (signal,
  * exit, warning), or one that only changes state (spawn, exec) */
 const SYSCALL = 0, PRINTS = 1, STATE = 2;
@@ -41,25 +48,28 @@ const SYSCALL = 0, PRINTS = 1, STATE = 2;
 class Held {
   /** a syscall printed as `<unfinished ...>`, its `<... resumed>` line still to come */
   unfinished = false;
-  /** its decoded parts, kept from the unfinished line for the resumed one (not with -y, as
-   * descriptor paths may change in between) */
-  parts: CallParts | undefined = undefined;
   constructor(
-    readonly ev: Event,
+    /** the event; undefined for a syscall decoded elsewhere (pushCall) */
+    readonly ev: Event | undefined,
     /** SYSCALL, PRINTS or STATE */
     readonly kind: number,
     readonly tid: number,
     readonly ts: number,
+    /** a syscall's duration in ns; NaN when it has none */
+    readonly dur: number,
     /** a syscall that never returned (no duration, or cut short): printed whole at its entry */
     readonly never: boolean,
-    /** a syscall without a duration */
-    readonly noDur: boolean,
     /** a syscall that -e lets through (always true for other events) */
     readonly shown: boolean,
+    /** a syscall's text, kept from the unfinished line for the resumed one (not with -y, as
+     * descriptor paths may change in between) */
+    public text: CallText | undefined,
+    /** a syscall decoded elsewhere: its line in a block */
+    readonly call: BlockCall | undefined,
   ) {}
 }
 
-export class TextRenderer {
+export class TextRenderer implements BlockSink {
   private buffer = new Reorder<Held>();
   /** a call whose entry came last: printed whole if nothing prints before its exit */
   private pending: Held | undefined;
@@ -74,32 +84,45 @@ export class TextRenderer {
   private readonly fds?: FdTracker;
   private readonly fmt: FormatOptions;
   private readonly window: number;
-  /** whether argument texts can hold escape sequences (colour, -y paths), which pad() skips */
-  private readonly escapes: boolean;
+  private readonly layout: LineLayout;
 
   constructor(
     header: Header,
     private readonly opts: TextOptions,
-    private readonly emit: (line: string) => void,
+    private readonly out: TextBatch,
   ) {
     this.startMs = Date.parse(header.start) || 0;
     if (opts.fdPaths) this.fds = new FdTracker({ hex: opts.hex ?? 0 });
     this.fmt = { ...opts, fds: this.fds };
     this.window = opts.window ?? 4096;
-    this.escapes = !!opts.paint || !!opts.fdPaths;
+    this.layout = lineLayout(opts);
   }
 
   push(ev: Event): void {
-    const h = this.buffer;
     if (ev.type === 'syscall') {
-      const dur = ev.dur;
-      const held = new Held(ev, SYSCALL, ev.tid, ev.ts, dur === null || ev.status === 'unfinished', dur === null, this.shown(ev));
-      h.push(held.ts, ev.seq, 0, held);
-      h.push(held.ts + (dur ?? 0), ev.seq, 1, held);
+      const dur = ev.dur ?? NaN;
+      this.hold(ev.seq, new Held(ev, SYSCALL, ev.tid, ev.ts, dur, dur !== dur || ev.status === 'unfinished', this.shown(ev), undefined, undefined));
     } else if (ev.type !== 'end') {
       const kind = ev.type === 'signal' || ev.type === 'exit' || ev.type === 'warning' ? PRINTS : STATE;
-      h.push(ev.ts, ev.seq, 1, new Held(ev, kind, ev.tid, ev.ts, false, false, true));
+      this.hold(ev.seq, new Held(ev, kind, ev.tid, ev.ts, NaN, false, true, undefined, undefined));
     }
+  }
+
+  /**
+   * A syscall decoded elsewhere (see decoded.ts): its numbers, whether it was cut short, and its
+   * line, undefined when -e does not show it. Not with -y, which decodes in time order here.
+   */
+  pushCall(seq: number, ts: number, dur: number, tid: number, cutShort: boolean, call: BlockCall | undefined): void {
+    this.hold(seq, new Held(undefined, SYSCALL, tid, ts, dur, dur !== dur || cutShort, call !== undefined, undefined, call));
+  }
+
+  /** Puts an event's points in the reorder buffer (a syscall's entry and exit, others' instant). */
+  private hold(seq: number, held: Held): void {
+    const h = this.buffer;
+    if (held.kind === SYSCALL) {
+      h.push(held.ts, seq, 0, held);
+      h.push(held.dur === held.dur ? held.ts + held.dur : held.ts, seq, 1, held);
+    } else h.push(held.ts, seq, 1, held);
     if (h.size > this.window) while (h.size > this.window / 2 && h.pop()) this.point(h.topT, h.topK, h.top!);
   }
 
@@ -149,9 +172,18 @@ export class TextRenderer {
     return this.opts.timestamps === 2 ? `${hms}.${us}` : hms;
   }
 
-  private suffix(ev: SyscallEvent): string {
-    if (!this.opts.durations || ev.dur === null) return '';
-    return ` <${(ev.dur / 1e9).toFixed(6)}>`;
+  private suffix(held: Held): string {
+    return this.layout.durations ? durationText(held.dur) : '';
+  }
+
+  /** A syscall's text: the one kept, else from its block, else decoded now. */
+  private callText(held: Held): CallText {
+    return held.text ?? (held.call ? blockText(held.call) : callText(decodeSyscall(held.ev as SyscallEvent, this.fmt)));
+  }
+
+  /** Tells -y's descriptor tracker what a printed or skipped syscall did. */
+  private track(held: Held): void {
+    if (this.fds) this.fds.update(held.ev!);
   }
 
   private shown(ev: SyscallEvent): boolean {
@@ -162,25 +194,22 @@ export class TextRenderer {
     const c = this.pending;
     if (!c) return;
     this.pending = undefined;
-    const p = decodeSyscall(c.ev as SyscallEvent, this.fmt);
-    const head = joinArgs(p.args, 0, p.split);
-    const sep = p.split < p.args.length && p.split > 0 ? ', ' : '';
-    this.emit(`${this.prefix(c.tid, c.ts)}${p.name}(${head}${sep} <unfinished ...>`);
+    const p = this.callText(c);
+    this.out.line(`${this.prefix(c.tid, c.ts)}${p.name}(${p.head}${p.sep} <unfinished ...>`);
     c.unfinished = true;
-    if (!this.fds) c.parts = p;
+    c.text = this.fds ? undefined : p;
   }
 
   /** One point taken from the reorder buffer, in time order: its time, kind (0 entry), event. */
   private point(t: number, k: number, held: Held): void {
     if (this.pending && held !== this.pending && this.prints(k, held)) this.closePending();
     if (held.kind === SYSCALL) {
-      const ev = held.ev as SyscallEvent;
       if (k === 0) {
         if (!this.live.has(held.tid)) this.live.add(held.tid);
         if (!held.shown) return;
         if (held.never) {
           // never returned: print it whole now
-          this.line(ev, held.tid, held.ts);
+          this.line(held);
           return;
         }
         this.pending = held;
@@ -189,21 +218,20 @@ export class TextRenderer {
       if (held.never) return;
       if (this.pending === held) {
         this.pending = undefined;
-        this.line(ev, held.tid, held.ts);
+        this.line(held);
       } else if (held.unfinished) {
-        const p = held.parts ?? decodeSyscall(ev, this.fmt);
+        const p = this.callText(held);
         held.unfinished = false;
-        held.parts = undefined;
-        const rest = joinArgs(p.args, p.split, p.args.length);
-        const line = `${this.prefix(held.tid, t, true)}<... ${p.name} resumed>${rest}) `;
-        this.emit(`${pad(line, 40, this.escapes || p.name.includes('\u001b'))}= ${p.ret}${this.suffix(ev)}`);
-        this.fds?.update(ev);
+        held.text = undefined;
+        const line = `${this.prefix(held.tid, t, true)}<... ${p.name} resumed>${p.rest}) `;
+        this.out.line(`${line}${padding(visibleWidth(line, this.layout.escapes || p.name.includes('\u001b')), 40)}= ${p.ret}${this.suffix(held)}`);
+        this.track(held);
       } else if (held.shown) {
-        this.line(ev, held.tid, held.ts);
-      } else this.fds?.update(ev);
+        this.line(held);
+      } else this.track(held);
       return;
     }
-    const ev = held.ev;
+    const ev = held.ev!;
     this.fds?.update(ev);
     switch (ev.type) {
       case 'spawn':
@@ -215,54 +243,35 @@ export class TextRenderer {
         return;
       case 'exit': {
         const text = formatEvent(ev, this.fmt)!;
-        this.emit(this.prefix(ev.tid, ev.ts) + text);
+        this.out.line(this.prefix(ev.tid, ev.ts) + text);
         this.live.delete(ev.tid);
         return;
       }
       case 'signal':
-        this.emit(this.prefix(ev.tid, ev.ts) + formatEvent(ev, this.fmt)!);
+        this.out.line(this.prefix(ev.tid, ev.ts) + formatEvent(ev, this.fmt)!);
         return;
       case 'warning':
-        this.emit(`rift-trace: warning: ${ev.message}`);
+        this.out.line(`rift-trace: warning: ${ev.message}`);
         return;
     }
   }
 
   /** whether a point produces a line (only those split a call into unfinished/resumed) */
   private prints(k: number, held: Held): boolean {
-    if (held.kind === SYSCALL) return held.shown && (k === 0 || held.unfinished || held.noDur);
+    if (held.kind === SYSCALL) return held.shown && (k === 0 || held.unfinished || held.dur !== held.dur);
     return held.kind === PRINTS;
   }
 
-  private line(ev: SyscallEvent, tid: number, ts: number): void {
-    const p = decodeSyscall(ev, this.fmt);
-    const line = `${this.prefix(tid, ts)}${p.name}(${joinArgs(p.args, 0, p.args.length)}) `;
-    this.emit(`${pad(line, this.opts.column, this.escapes || p.name.includes('\u001b'))}= ${p.ret}${this.suffix(ev)}`);
-    this.fds?.update(ev);
+  /** A syscall printed whole. */
+  private line(held: Held): void {
+    const prefix = this.prefix(held.tid, held.ts);
+    if (held.call) {
+      writeBlockLine(this.out, held.call, prefix, this.layout.column);
+      return;
+    }
+    const p = this.callText(held);
+    const head = prefix + callHead(p);
+    this.out.line(`${head}${padding(visibleWidth(head, this.layout.escapes || p.name.includes('\u001b')), this.layout.column)}= ${p.ret}${this.suffix(held)}`);
+    this.track(held);
   }
-}
-
-/** args[from..to) joined with ', ' (for these few short strings a loop beats slice + join) */
-function joinArgs(args: readonly string[], from: number, to: number): string {
-  if (from >= to) return '';
-  let s = args[from]!;
-  for (let i = from + 1; i < to; i++) s = s + ', ' + args[i]!;
-  return s;
-}
-
-/** runs of 0..127 spaces, made once (a slice of one long run was a new string per line) */
-const SPACES: string[] = [];
-for (let n = 0; n < 128; n++) SPACES.push(' '.repeat(n));
-
-/**
- * Pads a line to `column` visible characters. `escapes`: whether it may hold colour codes, which
- * take no room on the screen; searching the line for them otherwise would flatten the string
- * just built from its parts, for nothing.
- */
-function pad(line: string, column = 40, escapes = true): string {
-  // eslint-disable-next-line no-control-regex
-  const visible = escapes && line.includes('\u001b') ? line.replace(/\u001b\[[0-9;]*m/g, '').length : line.length;
-  if (visible >= column) return line;
-  const n = column - visible;
-  return line + (n < SPACES.length ? SPACES[n]! : ' '.repeat(n));
 }

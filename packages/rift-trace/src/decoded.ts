@@ -1,0 +1,244 @@
+/**
+ * A call's text, and syscalls decoded away from the renderer (on worker threads: parallel.ts).
+ *
+ * Those travel to the renderer as a DecodedBlock: each call's numbers in one Float64Array, and
+ * its whole line, as printed without a prefix, in one byte buffer. The renderer prints most
+ * lines by handing those bytes on (consecutive lines as one range, see TextBatch.bytes): the
+ * lines are made once, on the thread that decoded them. Sending the texts as strings cost more:
+ * a string made of pieces is flattened to be sent, then cut up and joined again into lines.
+ */
+import type { CallParts, Event, SyscallEvent } from '@rift/events';
+import type { TextBatch, Utf8Writer } from './batch.js';
+
+/**
+ * A call's text in the pieces its lines are made of: `name(head, rest) = ret` printed whole,
+ * `name(head, <unfinished ...>` and `<... name resumed>rest) = ret` when split. `head` is what
+ * is known at entry, `rest` what the call wrote; `sep` joins them (', ' when both are there).
+ */
+export interface CallText {
+  name: string;
+  head: string;
+  sep: string;
+  rest: string;
+  ret: string;
+}
+
+export function callText(p: CallParts): CallText {
+  const { args, split } = p;
+  return { name: p.name, head: joinArgs(args, 0, split), sep: split > 0 && split < args.length ? ', ' : '', rest: joinArgs(args, split, args.length), ret: p.ret };
+}
+
+/** args[from..to) joined with ', ' (for these few short strings a loop beats slice + join) */
+function joinArgs(args: readonly string[], from: number, to: number): string {
+  if (from >= to) return '';
+  let s = args[from]!;
+  for (let i = from + 1; i < to; i++) s = s + ', ' + args[i]!;
+  return s;
+}
+
+/** A whole call as printed before its return: `name(head, rest) `. */
+export function callHead(t: CallText): string {
+  return `${t.name}(${t.head}${t.sep}${t.rest}) `;
+}
+
+/** -T: ` <seconds>` for a duration in ns (NaN: none). */
+export function durationText(dur: number): string {
+  return dur === dur ? ` <${(dur / 1e9).toFixed(6)}>` : '';
+}
+
+/**
+ * The width of `s` on the screen. `escapes`: whether it may hold colour codes, which take no
+ * room; searching for them otherwise would flatten a string just built from its parts, for nothing.
+ */
+export function visibleWidth(s: string, escapes: boolean): number {
+  // eslint-disable-next-line no-control-regex
+  return escapes && s.includes('\u001b') ? s.replace(/\u001b\[[0-9;]*m/g, '').length : s.length;
+}
+
+/** runs of 0..127 spaces, made once (a slice of one long run was a new string per line) */
+const SPACES: string[] = [];
+for (let n = 0; n < 128; n++) SPACES.push(' '.repeat(n));
+
+/** The spaces that take text `width` wide to `column` (none when it is there already). */
+export function padding(width: number, column: number): string {
+  const n = column - width;
+  return n <= 0 ? '' : n < SPACES.length ? SPACES[n]! : ' '.repeat(n);
+}
+
+export interface DecodedBlock {
+  /** records: CALL seq ts dur tid flags, then where the line's parts end (LINE_PARTS) and its
+   * head's width; or OTHER */
+  nums: Float64Array;
+  /** each shown call's line: `name(head, rest) `, padding, `= ret`, -T's suffix, '\n' */
+  bytes: Buffer;
+  /** the events that are not syscalls, one per OTHER */
+  others: Event[];
+}
+
+const CALL = 0, OTHER = 1;
+/** flags: the call was cut short (status unfinished), -e shows it, its head and rest need ', ' */
+const CUT_SHORT = 1, SHOWN = 2, SEP = 4;
+/**
+ * A call's record keeps, from its start, byte offsets into `bytes`: where the line starts, where
+ * its name, head, `name(...) ` and padding end, where `= ret` ends (before the -T suffix) and
+ * where the line does (after its newline); then the width of `name(...) `.
+ */
+const START = 6, NAME_END = 7, HEAD_END = 8, CALL_END = 9, RET_START = 10, RET_END = 11, END = 12, WIDTH = 13;
+const CALL_SLOTS = 14;
+
+/** How lines are laid out: the options of the renderer that prints them. */
+export interface LineLayout {
+  /** the column `= ret` is aligned to */
+  column: number;
+  /** colour: texts may hold escape codes */
+  escapes: boolean;
+  /** -T */
+  durations: boolean;
+}
+
+/** Gathers a block: calls with their text (undefined for a call -e does not show), other events. */
+export class BlockWriter {
+  private nums = new Float64Array(4096);
+  private n = 0;
+  private bytes = alloc(1 << 18);
+  private off = 0;
+  private others: Event[] = [];
+
+  constructor(private readonly layout: LineLayout) {}
+
+  call(ev: SyscallEvent, t: CallText | undefined): void {
+    const a = this.room(CALL_SLOTS), i = this.n;
+    const dur = ev.dur ?? NaN;
+    a[i] = CALL;
+    a[i + 1] = ev.seq;
+    a[i + 2] = ev.ts;
+    a[i + 3] = dur;
+    a[i + 4] = ev.tid;
+    a[i + 5] = (ev.status === 'unfinished' ? CUT_SHORT : 0) | (t ? SHOWN : 0) | (t?.sep ? SEP : 0);
+    this.n = i + CALL_SLOTS;
+    if (!t) return;
+    const { column, escapes, durations } = this.layout;
+    const head = callHead(t);
+    const width = visibleWidth(head, escapes || t.name.includes('\u001b'));
+    const pad = padding(width, column);
+    const line = head + pad + '= ' + t.ret + (durations ? durationText(dur) : '') + '\n';
+    const start = this.off;
+    const bytes = this.text(line);
+    const ascii = bytes === line.length;
+    a[i + START] = start;
+    a[i + NAME_END] = start + byteAt(line, t.name.length, ascii);
+    a[i + HEAD_END] = start + byteAt(line, t.name.length + 1 + t.head.length, ascii);
+    a[i + CALL_END] = start + byteAt(line, head.length, ascii);
+    a[i + RET_START] = start + byteAt(line, head.length + pad.length, ascii);
+    a[i + RET_END] = start + byteAt(line, head.length + pad.length + 2 + t.ret.length, ascii);
+    a[i + END] = start + bytes;
+    a[i + WIDTH] = width;
+  }
+
+  other(ev: Event): void {
+    this.room(1)[this.n++] = OTHER;
+    this.others.push(ev);
+  }
+
+  finish(): DecodedBlock {
+    const b = { nums: this.nums.slice(0, this.n), bytes: this.bytes.subarray(0, this.off), others: this.others };
+    this.n = 0;
+    this.bytes = alloc(this.bytes.length);
+    this.off = 0;
+    this.others = [];
+    return b;
+  }
+
+  /** Appends `s`; returns its length in bytes. */
+  private text(s: string): number {
+    if (this.off + s.length * 3 > this.bytes.length) {
+      const b = alloc(Math.max(this.bytes.length * 2, this.off + s.length * 3));
+      this.bytes.copy(b, 0, 0, this.off);
+      this.bytes = b;
+    }
+    const n = this.bytes.utf8Write(s, this.off);
+    this.off += n;
+    return n;
+  }
+
+  /** The numbers' array, with room for `k` more. */
+  private room(k: number): Float64Array {
+    if (this.n + k > this.nums.length) {
+      const a = new Float64Array(this.nums.length * 2);
+      a.set(this.nums);
+      this.nums = a;
+    }
+    return this.nums;
+  }
+}
+
+type Utf8Buffer = Buffer & Utf8Writer;
+
+/** A Buffer of its own memory (large enough never to come from the shared pool), to be sent. */
+function alloc(size: number): Utf8Buffer {
+  return Buffer.allocUnsafeSlow(size) as Utf8Buffer;
+}
+
+/** The byte offset of character `c` of `line`: the same when the line is ASCII (as quoted strings are). */
+function byteAt(line: string, c: number, ascii: boolean): number {
+  return ascii ? c : Buffer.byteLength(line.slice(0, c));
+}
+
+/** A shown call of a block, as the renderer holds it: the block and where its record starts. */
+export interface BlockCall {
+  block: DecodedBlock;
+  at: number;
+}
+
+/** What takes a block's contents: the text renderer. */
+export interface BlockSink {
+  /** a syscall: dur NaN when it has none; call undefined when -e does not show it */
+  pushCall(seq: number, ts: number, dur: number, tid: number, cutShort: boolean, call: BlockCall | undefined): void;
+  push(ev: Event): void;
+}
+
+/** Hands a block's calls and events to `sink`, in the order they were written. */
+export function readBlock(b: DecodedBlock, sink: BlockSink): void {
+  const n = b.nums;
+  let others = 0;
+  for (let i = 0; i < n.length; ) {
+    if (n[i] === OTHER) {
+      sink.push(b.others[others++]!);
+      i++;
+      continue;
+    }
+    const flags = n[i + 5]!;
+    sink.pushCall(n[i + 1]!, n[i + 2]!, n[i + 3]!, n[i + 4]!, (flags & CUT_SHORT) !== 0, flags & SHOWN ? { block: b, at: i } : undefined);
+    i += CALL_SLOTS;
+  }
+}
+
+/**
+ * Writes a block call's line after `prefix`: its bytes as they are without one, else padded again
+ * to `column` after the prefix.
+ */
+export function writeBlockLine(out: TextBatch, c: BlockCall, prefix: string, column: number): void {
+  const n = c.block.nums, i = c.at, b = c.block.bytes;
+  if (!prefix) {
+    out.bytes(b, n[i + START]!, n[i + END]!);
+    return;
+  }
+  out.add(prefix);
+  out.bytes(b, n[i + START]!, n[i + CALL_END]!);
+  out.add(padding(prefix.length + n[i + WIDTH]!, column));
+  out.bytes(b, n[i + RET_START]!, n[i + END]!);
+}
+
+/** A block call's text again, in its pieces (for the lines of a call split by another's). */
+export function blockText(c: BlockCall): CallText {
+  const n = c.block.nums, i = c.at, b = c.block.bytes;
+  const nameEnd = n[i + NAME_END]!, headEnd = n[i + HEAD_END]!;
+  const sep = n[i + 5]! & SEP ? ', ' : '';
+  return {
+    name: b.toString('utf8', n[i + START]!, nameEnd),
+    head: b.toString('utf8', nameEnd + 1, headEnd),
+    sep,
+    rest: b.toString('utf8', headEnd + sep.length, n[i + CALL_END]! - 2),  // without ') '
+    ret: b.toString('utf8', n[i + RET_START]! + 2, n[i + RET_END]!),  // without '= '
+  };
+}

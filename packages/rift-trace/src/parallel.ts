@@ -1,0 +1,188 @@
+/**
+ * rift-trace's text with its parsing and decoding on worker threads.
+ *
+ * Reading and JSON.parse take about two thirds of rift-trace's time on a large file, decoding
+ * most of the rest; neither depends on what came before in the stream (but for -y, whose
+ * descriptor paths are tracked in time order, and which stays on one thread). So the main thread
+ * cuts the input into regions of whole lines, threads parse, check and decode them
+ * (decode-worker.ts), and the main thread takes their DecodedBlocks back in input order into the
+ * text renderer, which reorders and prints as ever. The output is byte for byte the same.
+ *
+ * Memory stays flat: at most two regions per thread are in flight.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { statSync } from 'node:fs';
+import { inputChunks, inputName, Lines, readError, readHeaderRegion, Regions, StreamError, type Header, type Region } from '@rift/events';
+import type { DecodedBlock, LineLayout } from './decoded.js';
+
+/** What every decoding thread is set up with. */
+export interface DecodeSetup {
+  stringSize: number;
+  hex: 0 | 1 | 2;
+  verbose: boolean;
+  /** colour level (paint.ts) */
+  colour: number;
+  /** -e: the syscall names shown; others are not decoded */
+  only?: string[];
+  layout: LineLayout;
+  maxLine: number;
+  lenient: boolean;
+}
+
+/** A region sent to a thread (its bytes transferred). */
+export interface RegionJob {
+  bytes: ArrayBuffer;
+  tooLong: boolean;
+  last: boolean;
+}
+
+/** A thread's answer: the block, lines read, lines skipped (lenient), or the first bad line. */
+export interface RegionResult {
+  block: DecodedBlock;
+  lines: number;
+  skipped: number;
+  error?: { line: number; reason: string };
+}
+
+/** bytes per region: a few hundred events, so that a message's fixed cost is spread thin */
+const REGION = 1 << 18;
+/** regions in flight per thread: enough that a thread has the next while the main thread is busy */
+const DEPTH = 4;
+/** files smaller than this are read on the main thread: starting threads costs more than they save */
+const SMALL_FILE = 8 << 20;
+
+/** Decoding threads for the default (`--threads` not given): one per CPU, up to 4; none on one CPU. */
+export function defaultThreads(): number {
+  const n = availableParallelism();
+  return n < 2 ? 0 : Math.min(n, 4);
+}
+
+export class DecodePool {
+  private readonly workers: Worker[] = [];
+  /** each thread's answers still to come, in the order its regions were sent */
+  private readonly waiting: { resolve: (r: RegionResult) => void; reject: (e: Error) => void }[][] = [];
+  private turn = 0;
+  private failure: Error | undefined;
+
+  /**
+   * `threads` decoding threads, started when the first input is read. `always`: every input goes
+   * through them; else only regular files of 8 MiB or more.
+   */
+  constructor(
+    private readonly threads: number,
+    private readonly setup: DecodeSetup,
+    private readonly always: boolean,
+  ) {}
+
+  private start(): void {
+    if (this.workers.length) return;
+    const url = new URL('./decode-worker.js', import.meta.url);
+    for (let i = 0; i < this.threads; i++) {
+      const w = new Worker(url, { workerData: this.setup });
+      const queue: (typeof this.waiting)[number] = [];
+      w.on('message', (r: RegionResult) => {
+        const b = r.block.bytes;  // a Uint8Array once sent: a Buffer again, over the same memory
+        r.block.bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+        queue.shift()?.resolve(r);
+      });
+      w.on('error', (e) => this.fail(e));
+      w.on('exit', (code) => this.fail(new Error(`a decoding thread exited (${code})`)));
+      this.workers.push(w);
+      this.waiting.push(queue);
+    }
+  }
+
+  /** Whether `path` is worth decoding on the threads. */
+  wants(path: string): boolean {
+    if (this.always) return true;
+    try {
+      const st = statSync(path);
+      return st.isFile() && st.size >= SMALL_FILE;
+    } catch {
+      return false;  // the main thread's reader reports it
+    }
+  }
+
+  /**
+   * Reads one input through the threads: calls onHeader with its header, then onBlock with each
+   * region's block in input order. Returns the bad lines skipped (lenient); a bad line otherwise
+   * is a StreamError at its line, after the blocks before it. Stops early when `stopped()`.
+   */
+  async read(
+    path: string,
+    onHeader: (h: Header) => void,
+    onBlock: (b: DecodedBlock) => void | Promise<void>,
+    stopped: () => boolean,
+  ): Promise<number> {
+    this.start();
+    const name = inputName(path);
+    const regions = new Regions(inputChunks(path, REGION), this.setup.maxLine);
+    const [header, rest] = await readHeaderRegion(regions, new Lines(this.setup.maxLine), name);
+    onHeader(header);
+    /** answers in input order; a read error takes its place in that order */
+    const queue: Promise<RegionResult | { readFailure: unknown }>[] = [this.decode(rest)];
+    let more = true;
+    const fill = async () => {
+      while (more && queue.length < DEPTH * this.workers.length) {
+        try {
+          const r = await regions.next();
+          if (r) queue.push(this.decode(r));
+          else more = false;
+        } catch (e) {
+          more = false;
+          queue.push(Promise.resolve({ readFailure: e }));
+        }
+      }
+    };
+    let line = 1;  // lines before the next region: the header
+    let skipped = 0;
+    await fill();
+    while (queue.length) {
+      const r = await queue.shift()!;
+      if ('readFailure' in r) throw readError(name, line + 1, r.readFailure);
+      await onBlock(r.block);
+      if (r.error) throw new StreamError(name, line + r.error.line, r.error.reason);
+      line += r.lines;
+      skipped += r.skipped;
+      if (stopped()) break;
+      await fill();
+    }
+    return skipped;
+  }
+
+  /** Stops the threads. */
+  async close(): Promise<void> {
+    this.failure ??= new Error('closed');
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private decode(r: Region): Promise<RegionResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    // the region's memory goes to the thread: as it is when the region owns all of it (a line
+    // that spanned chunks was joined to the next one's lines, the usual case), else a copy
+    const owned = r.bytes.byteOffset === 0 && r.bytes.byteLength === r.bytes.buffer.byteLength;
+    const bytes = (owned ? r.bytes : ownCopy(r.bytes)).buffer as ArrayBuffer;
+    const i = this.turn++ % this.workers.length;
+    const job: RegionJob = { bytes, tooLong: r.tooLong, last: r.last };
+    const answer = new Promise<RegionResult>((resolve, reject) => {
+      this.waiting[i]!.push({ resolve, reject });
+      this.workers[i]!.postMessage(job, [bytes]);
+    });
+    answer.catch(() => {});  // a failure is thrown where the answer is awaited, in order
+    return answer;
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    for (const q of this.waiting) for (const p of q.splice(0)) p.reject(e);
+  }
+}
+
+/** A copy of `b` in memory of its own (Buffer.from may take it from the shared pool). */
+function ownCopy(b: Buffer): Buffer {
+  const c = Buffer.allocUnsafeSlow(b.length);
+  b.copy(c);
+  return c;
+}
