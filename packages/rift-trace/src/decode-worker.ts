@@ -4,7 +4,7 @@
  * DecodedBlock. Lines are numbered from 1 in each region; the pool adds where the region began.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeSyscall, lineEvent, Lines, type FormatOptions } from '@rift/events';
+import { decodeSyscall, lineEvent, Lines, type Event, type FormatOptions } from '@rift/events';
 import { BlockWriter, callText } from './decoded.js';
 import { paintOf } from './paint.js';
 import type { DecodeSetup, RegionJob, RegionResult } from './parallel.js';
@@ -18,19 +18,29 @@ const out = new BlockWriter(setup.layout);
 port.on('message', (job: RegionJob) => {
   const ls = new Lines(setup.maxLine);
   ls.load({ bytes: Buffer.from(job.bytes), tooLong: job.tooLong, last: job.last });
+  const events: Event[] = [];
   let skipped = 0;
   let error: RegionResult['error'];
   while (ls.next()) {
     const ev = lineEvent(ls);
-    if (typeof ev === 'string') {
-      if (!setup.lenient) {
-        error = { line: ls.line, reason: ev };
-        break;
-      }
-      skipped++;
-      continue;
+    if (typeof ev !== 'string') events.push(ev);
+    else if (setup.lenient) skipped++;
+    else {
+      error = { line: ls.line, reason: ev };
+      break;
     }
-    if (ev.type === 'syscall') out.call(ev, !only || only.has(ev.name) ? callText(decodeSyscall(ev, fmt)) : undefined);
+  }
+  // Lines start with their pid prefix when the region's calls come from several threads: as the
+  // renderer prints them while several live, most often (it prints the others again)
+  let tid = -1, prefixed = setup.layout.alwaysPid;
+  for (let k = 0; k < events.length && !prefixed; k++) {
+    const ev = events[k]!;
+    if (ev.type !== 'syscall') continue;
+    if (tid >= 0 && ev.tid !== tid) prefixed = true;
+    tid = ev.tid;
+  }
+  for (const ev of events) {
+    if (ev.type === 'syscall') out.call(ev, !only || only.has(ev.name) ? callText(decodeSyscall(ev, fmt)) : undefined, prefixed);
     else out.other(ev);
   }
   const block = out.finish();

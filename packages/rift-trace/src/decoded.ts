@@ -65,26 +65,35 @@ export function padding(width: number, column: number): string {
   return n <= 0 ? '' : n < SPACES.length ? SPACES[n]! : ' '.repeat(n);
 }
 
+/** The `[pid  1234] ` before a line of another thread's (`1234  ` with -f -o: every line). */
+export function pidText(tid: number, alwaysPid: boolean): string {
+  return alwaysPid ? `${String(tid).padEnd(5)} ` : `[pid ${String(tid).padStart(5)}] `;
+}
+
 export interface DecodedBlock {
-  /** records: CALL seq ts dur tid flags, then where the line's parts end (LINE_PARTS) and its
-   * head's width; or OTHER */
+  /** records: CALL seq ts dur tid flags, then where the parts of its line end and its head's
+   * width (see START); or OTHER */
   nums: Float64Array;
-  /** each shown call's line: `name(head, rest) `, padding, `= ret`, -T's suffix, '\n' */
+  /** each shown call's line: its pid prefix or none, `name(head, rest) `, padding, `= ret`,
+   * -T's suffix, '\n' */
   bytes: Buffer;
   /** the events that are not syscalls, one per OTHER */
   others: Event[];
 }
 
 const CALL = 0, OTHER = 1;
-/** flags: the call was cut short (status unfinished), -e shows it, its head and rest need ', ' */
-const CUT_SHORT = 1, SHOWN = 2, SEP = 4;
+/**
+ * flags: the call was cut short (status unfinished), -e shows it, its head and rest need ', ',
+ * its line starts with its pid prefix
+ */
+const CUT_SHORT = 1, SHOWN = 2, SEP = 4, PREFIXED = 8;
 /**
  * A call's record keeps, from its start, byte offsets into `bytes`: where the line starts, where
- * its name, head, `name(...) ` and padding end, where `= ret` ends (before the -T suffix) and
- * where the line does (after its newline); then the width of `name(...) `.
+ * its pid prefix (if any), name, head, `name(...) ` and padding end, where `= ret` ends (before the
+ * -T suffix) and where the line does (after its newline); then the width of `name(...) `.
  */
-const START = 6, NAME_END = 7, HEAD_END = 8, CALL_END = 9, RET_START = 10, RET_END = 11, END = 12, WIDTH = 13;
-const CALL_SLOTS = 14;
+const START = 6, CALL_START = 7, NAME_END = 8, HEAD_END = 9, CALL_END = 10, RET_START = 11, RET_END = 12, END = 13, WIDTH = 14;
+const CALL_SLOTS = 15;
 
 /** How lines are laid out: the options of the renderer that prints them. */
 export interface LineLayout {
@@ -94,6 +103,8 @@ export interface LineLayout {
   escapes: boolean;
   /** -T */
   durations: boolean;
+  /** -f -o: every line starts with its pid */
+  alwaysPid: boolean;
 }
 
 /** Gathers a block: calls with their text (undefined for a call -e does not show), other events. */
@@ -104,9 +115,16 @@ export class BlockWriter {
   private off = 0;
   private others: Event[] = [];
 
+  private pidTexts = new Map<number, string>();
+
   constructor(private readonly layout: LineLayout) {}
 
-  call(ev: SyscallEvent, t: CallText | undefined): void {
+  /**
+   * A call, and its text unless -e does not show it. `prefixed`: its line starts with its pid
+   * prefix, as the renderer prints it while several threads live (the renderer pads and prints
+   * lines again whose prefix turns out otherwise).
+   */
+  call(ev: SyscallEvent, t: CallText | undefined, prefixed: boolean): void {
     const a = this.room(CALL_SLOTS), i = this.n;
     const dur = ev.dur ?? NaN;
     a[i] = CALL;
@@ -114,25 +132,34 @@ export class BlockWriter {
     a[i + 2] = ev.ts;
     a[i + 3] = dur;
     a[i + 4] = ev.tid;
-    a[i + 5] = (ev.status === 'unfinished' ? CUT_SHORT : 0) | (t ? SHOWN : 0) | (t?.sep ? SEP : 0);
+    a[i + 5] = (ev.status === 'unfinished' ? CUT_SHORT : 0) | (t ? SHOWN : 0) | (t?.sep ? SEP : 0) | (prefixed ? PREFIXED : 0);
     this.n = i + CALL_SLOTS;
     if (!t) return;
     const { column, escapes, durations } = this.layout;
+    const prefix = prefixed ? this.pidText(ev.tid) : '';
     const head = callHead(t);
     const width = visibleWidth(head, escapes || t.name.includes('\u001b'));
-    const pad = padding(width, column);
-    const line = head + pad + '= ' + t.ret + (durations ? durationText(dur) : '') + '\n';
+    const pad = padding(prefix.length + width, column);
+    const line = prefix + head + pad + '= ' + t.ret + (durations ? durationText(dur) : '') + '\n';
     const start = this.off;
     const bytes = this.text(line);
     const ascii = bytes === line.length;
+    const p = prefix.length, h = p + head.length;
     a[i + START] = start;
-    a[i + NAME_END] = start + byteAt(line, t.name.length, ascii);
-    a[i + HEAD_END] = start + byteAt(line, t.name.length + 1 + t.head.length, ascii);
-    a[i + CALL_END] = start + byteAt(line, head.length, ascii);
-    a[i + RET_START] = start + byteAt(line, head.length + pad.length, ascii);
-    a[i + RET_END] = start + byteAt(line, head.length + pad.length + 2 + t.ret.length, ascii);
+    a[i + CALL_START] = start + p;  // a prefix is ASCII
+    a[i + NAME_END] = start + byteAt(line, p + t.name.length, ascii);
+    a[i + HEAD_END] = start + byteAt(line, p + t.name.length + 1 + t.head.length, ascii);
+    a[i + CALL_END] = start + byteAt(line, h, ascii);
+    a[i + RET_START] = start + byteAt(line, h + pad.length, ascii);
+    a[i + RET_END] = start + byteAt(line, h + pad.length + 2 + t.ret.length, ascii);
     a[i + END] = start + bytes;
     a[i + WIDTH] = width;
+  }
+
+  private pidText(tid: number): string {
+    let s = this.pidTexts.get(tid);
+    if (s === undefined) this.pidTexts.set(tid, (s = pidText(tid, this.layout.alwaysPid)));
+    return s;
   }
 
   other(ev: Event): void {
@@ -214,17 +241,18 @@ export function readBlock(b: DecodedBlock, sink: BlockSink): void {
 }
 
 /**
- * Writes a block call's line after `prefix`: its bytes as they are without one, else padded again
- * to `column` after the prefix.
+ * Writes a block call's line after `prefix`, which is either none or `pid`, the call's pid
+ * prefix (else timestamps come first): its bytes as they are when they start with that prefix,
+ * else the call's bytes after `prefix`, padded again to `column`.
  */
-export function writeBlockLine(out: TextBatch, c: BlockCall, prefix: string, column: number): void {
+export function writeBlockLine(out: TextBatch, c: BlockCall, prefix: string, pid: string, column: number): void {
   const n = c.block.nums, i = c.at, b = c.block.bytes;
-  if (!prefix) {
+  if (prefix === (n[i + 5]! & PREFIXED ? pid : '')) {
     out.bytes(b, n[i + START]!, n[i + END]!);
     return;
   }
   out.add(prefix);
-  out.bytes(b, n[i + START]!, n[i + CALL_END]!);
+  out.bytes(b, n[i + CALL_START]!, n[i + CALL_END]!);
   out.add(padding(prefix.length + n[i + WIDTH]!, column));
   out.bytes(b, n[i + RET_START]!, n[i + END]!);
 }
@@ -235,7 +263,7 @@ export function blockText(c: BlockCall): CallText {
   const nameEnd = n[i + NAME_END]!, headEnd = n[i + HEAD_END]!;
   const sep = n[i + 5]! & SEP ? ', ' : '';
   return {
-    name: b.toString('utf8', n[i + START]!, nameEnd),
+    name: b.toString('utf8', n[i + CALL_START]!, nameEnd),
     head: b.toString('utf8', nameEnd + 1, headEnd),
     sep,
     rest: b.toString('utf8', headEnd + sep.length, n[i + CALL_END]! - 2),  // without ') '

@@ -8,7 +8,7 @@
  * than the buffer holds is printed whole where it returned.
  */
 import { decodeSyscall, formatEvent, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
-import { blockText, callHead, durationText, callText, padding, visibleWidth, writeBlockLine, type BlockCall, type BlockSink, type CallText, type LineLayout } from './decoded.js';
+import { blockText, callHead, durationText, pidText, callText, padding, visibleWidth, writeBlockLine, type BlockCall, type BlockSink, type CallText, type LineLayout } from './decoded.js';
 import type { TextBatch } from './batch.js';
 import { FdTracker } from './fds.js';
 import { Reorder } from './reorder.js';
@@ -32,7 +32,7 @@ export interface TextOptions extends FormatOptions {
 
 /** How the lines of calls are laid out under these options (the same on decoding threads). */
 export function lineLayout(opts: TextOptions): LineLayout {
-  return { column: opts.column ?? 40, escapes: !!opts.paint || !!opts.fdPaths, durations: !!opts.durations };
+  return { column: opts.column ?? 40, escapes: !!opts.paint || !!opts.fdPaths, durations: !!opts.durations, alwaysPid: !!opts.alwaysPid };
 }
 
 /** what a point's event is, for the renderer: a syscall, an event that prints a line (signal,
@@ -136,7 +136,7 @@ export class TextRenderer implements BlockSink {
   private pidText(tid: number): string {
     let s = this.pidTexts.get(tid);
     if (s === undefined) {
-      s = this.opts.alwaysPid ? `${String(tid).padEnd(5)} ` : `[pid ${String(tid).padStart(5)}] `;
+      s = pidText(tid, !!this.opts.alwaysPid);
       this.pidTexts.set(tid, s);
     }
     return s;
@@ -266,7 +266,7 @@ export class TextRenderer implements BlockSink {
   private line(held: Held): void {
     const prefix = this.prefix(held.tid, held.ts);
     if (held.call) {
-      writeBlockLine(this.out, held.call, prefix, this.layout.column);
+      writeBlockLine(this.out, held.call, prefix, this.pidText(held.tid), this.layout.column);
       return;
     }
     const p = this.callText(held);
