@@ -80,7 +80,10 @@ const commands = [
   ...(haveJq ? [["jq -c 'select(.name==\"read\")'", 'jq', ['-c', 'select(.name=="read")', file]]] : []),
   ['rift-filter read', BIN('rift-filter'), ['read', file]],
   ['rift-filter --syscalls-only %file', BIN('rift-filter'), ['--syscalls-only', '%file', file]],
+  // parsed and decoded on worker threads (the default for a file this size on 2 CPUs or more),
+  // then on the main thread alone
   ['rift-trace (text)', BIN('rift-trace'), [file]],
+  ['rift-trace --threads 0 (text)', BIN('rift-trace'), ['--threads', '0', file]],
   ['rift-trace -c', BIN('rift-trace'), ['-c', file]],
 ];
 // Rounds: each command once per round, the shortest time of each counts, the largest peak RSS

@@ -37,7 +37,7 @@ function joinArgs(args: readonly string[], from: number, to: number): string {
 }
 
 /** A whole call as printed before its return: `name(head, rest) `. */
-export function callHead(t: CallText): string {
+function callHead(t: CallText): string {
   return `${t.name}(${t.head}${t.sep}${t.rest}) `;
 }
 
@@ -63,6 +63,25 @@ for (let n = 0; n < 128; n++) SPACES.push(' '.repeat(n));
 export function padding(width: number, column: number): string {
   const n = column - width;
   return n <= 0 ? '' : n < SPACES.length ? SPACES[n]! : ' '.repeat(n);
+}
+
+/**
+ * Where the parts of the line wholeLine made last end, in characters: its prefix and
+ * `name(args) `, its padding, and `= ret`; and the width of `name(args) ` on the screen. One
+ * object, rewritten by each call, so that the decoding threads allocate nothing for it.
+ */
+export const lineParts = { head: 0, pad: 0, ret: 0, width: 0 };
+
+/** A call's whole line after `prefix`: `name(args) `, padded to the column, `= ret` and -T's suffix. */
+export function wholeLine(prefix: string, t: CallText, dur: number, layout: LineLayout): string {
+  const head = callHead(t);
+  const width = visibleWidth(head, layout.escapes || t.name.includes('\u001b'));
+  const pad = padding(prefix.length + width, layout.column);
+  lineParts.head = prefix.length + head.length;
+  lineParts.pad = lineParts.head + pad.length;
+  lineParts.ret = lineParts.pad + 2 + t.ret.length;
+  lineParts.width = width;
+  return prefix + head + pad + '= ' + t.ret + (layout.durations ? durationText(dur) : '');
 }
 
 /** The `[pid  1234] ` before a line of another thread's (`1234  ` with -f -o: every line). */
@@ -135,25 +154,21 @@ export class BlockWriter {
     a[i + 5] = (ev.status === 'unfinished' ? CUT_SHORT : 0) | (t ? SHOWN : 0) | (t?.sep ? SEP : 0) | (prefixed ? PREFIXED : 0);
     this.n = i + CALL_SLOTS;
     if (!t) return;
-    const { column, escapes, durations } = this.layout;
     const prefix = prefixed ? this.pidText(ev.tid) : '';
-    const head = callHead(t);
-    const width = visibleWidth(head, escapes || t.name.includes('\u001b'));
-    const pad = padding(prefix.length + width, column);
-    const line = prefix + head + pad + '= ' + t.ret + (durations ? durationText(dur) : '') + '\n';
+    const line = wholeLine(prefix, t, dur, this.layout);
     const start = this.off;
     const bytes = this.text(line);
     const ascii = bytes === line.length;
-    const p = prefix.length, h = p + head.length;
+    const p = prefix.length;
     a[i + START] = start;
     a[i + CALL_START] = start + p;  // a prefix is ASCII
     a[i + NAME_END] = start + byteAt(line, p + t.name.length, ascii);
     a[i + HEAD_END] = start + byteAt(line, p + t.name.length + 1 + t.head.length, ascii);
-    a[i + CALL_END] = start + byteAt(line, h, ascii);
-    a[i + RET_START] = start + byteAt(line, h + pad.length, ascii);
-    a[i + RET_END] = start + byteAt(line, h + pad.length + 2 + t.ret.length, ascii);
-    a[i + END] = start + bytes;
-    a[i + WIDTH] = width;
+    a[i + CALL_END] = start + byteAt(line, lineParts.head, ascii);
+    a[i + RET_START] = start + byteAt(line, lineParts.pad, ascii);
+    a[i + RET_END] = start + byteAt(line, lineParts.ret, ascii);
+    a[i + END] = start + bytes + 1;  // after the newline
+    a[i + WIDTH] = lineParts.width;
   }
 
   private pidText(tid: number): string {
@@ -176,15 +191,16 @@ export class BlockWriter {
     return b;
   }
 
-  /** Appends `s`; returns its length in bytes. */
+  /** Appends `s` and a newline; returns the length of `s` in bytes. */
   private text(s: string): number {
-    if (this.off + s.length * 3 > this.bytes.length) {
-      const b = alloc(Math.max(this.bytes.length * 2, this.off + s.length * 3));
+    if (this.off + s.length * 3 + 1 > this.bytes.length) {
+      const b = alloc(Math.max(this.bytes.length * 2, this.off + s.length * 3 + 1));
       this.bytes.copy(b, 0, 0, this.off);
       this.bytes = b;
     }
     const n = this.bytes.utf8Write(s, this.off);
     this.off += n;
+    this.bytes[this.off++] = 10;
     return n;
   }
 

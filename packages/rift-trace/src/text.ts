@@ -8,7 +8,7 @@
  * than the buffer holds is printed whole where it returned.
  */
 import { decodeSyscall, formatEvent, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
-import { blockText, callHead, durationText, pidText, callText, padding, visibleWidth, writeBlockLine, type BlockCall, type BlockSink, type CallText, type LineLayout } from './decoded.js';
+import { blockText, callText, durationText, padding, pidText, visibleWidth, wholeLine, writeBlockLine, type BlockCall, type BlockSink, type CallText, type LineLayout } from './decoded.js';
 import type { TextBatch } from './batch.js';
 import { FdTracker } from './fds.js';
 import { Reorder } from './reorder.js';
@@ -269,9 +269,7 @@ export class TextRenderer implements BlockSink {
       writeBlockLine(this.out, held.call, prefix, this.pidText(held.tid), this.layout.column);
       return;
     }
-    const p = this.callText(held);
-    const head = prefix + callHead(p);
-    this.out.line(`${head}${padding(visibleWidth(head, this.layout.escapes || p.name.includes('\u001b')), this.layout.column)}= ${p.ret}${this.suffix(held)}`);
+    this.out.line(wholeLine(prefix, this.callText(held), held.dur, this.layout));
     this.track(held);
   }
 }
