@@ -1,6 +1,7 @@
 // rift-trace --threads N: lines parsed and decoded on N threads are the same bytes as on one
 // (--threads 0), for real recordings under the options that change a line, across regions of the
-// input (256 KiB each), for bad input, --lenient, stdin, several files and a closed pipe.
+// input (256 KiB each), for bad input, --lenient, stdin, several files and a closed pipe; and
+// rift-filter --threads N writes the same stream as on one thread.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -125,8 +126,26 @@ t.test('a closed pipe ends quietly, the threads stopped', async (t) => {
   t.match(r.stdout, /^execve\(/);
 });
 
+t.test('rift-filter: the same stream on 2 threads as on one', async (t) => {
+  const filter = (threads, args) => run('rift-filter', ['--threads', String(threads), ...args]);
+  for (const [label, file] of Object.entries(big)) {
+    for (const args of [['read,openat'], ['--syscalls-only', '%file'], ['!%memory', '--failed'], ['--min-dur', '5us']]) {
+      const one = filter(0, [...args, file]);
+      const two = filter(2, [...args, file]);
+      t.equal(two.status, 0);
+      t.ok(one.stdout.split('\n').length > 10, `${label}, ${args.join(' ')}: lines kept`);
+      t.ok(one.stdout === two.stdout, `${label}, ${args.join(' ')}: identical`);
+    }
+  }
+  const r = spawnSync('sh', ['-c', `"${BIN('rift-filter')}" --threads 2 read "${big.python3}" | head -1`], { encoding: 'utf8', timeout: 60000 });
+  t.equal(r.status, 0, 'a closed pipe ends quietly');
+  t.match(r.stdout, /^\{"type":"header"/);
+});
+
 t.test('--threads takes 0 to 64', async (t) => {
-  const r = trace(-1, [big.threads]);
-  t.equal(r.status, 2);
-  t.match(r.stderr, /^rift-trace: --threads: expected 0 to 64, got '-1'\n$/);
+  for (const bin of ['rift-trace', 'rift-filter']) {
+    const r = run(bin, ['--threads', '-1', big.threads]);
+    t.equal(r.status, 2);
+    t.match(r.stderr, new RegExp(`^${bin}: --threads: expected 0 to 64, got '-1'\n$`));
+  }
 });

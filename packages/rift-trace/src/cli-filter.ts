@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { defineCli, parseArgs } from '@rift/cli';
-import { openOutput, type Line } from '@rift/events';
+import { MAX_LINE, openOutput, type Line } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
-import { eventFilter, FilterUsageError, parseDuration } from './filter.js';
+import { eventFilter, FilterUsageError, parseDuration, type FilterOptions } from './filter.js';
 import { TextBatch } from './batch.js';
+import { checkThreads, DecodePool, defaultThreads, THREADS_HELP } from './parallel.js';
+import type { DecodedBlock } from './decoded.js';
 
 const EPILOGUE = `Examples:
   rift-filter read,openat < t.ndjson                 only read and openat (plus life-cycle events)
@@ -37,6 +39,7 @@ export const SPEC = defineCli({
     'syscalls-only': { type: 'boolean', default: false, describe: 'drop life-cycle events (spawn, exec, signal, exit, warning)' },
     o: { alias: 'output', type: 'string', describe: 'write to FILE (mode 0600) instead of stdout' },
     lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
+    threads: { type: 'number', describe: THREADS_HELP },
   },
 });
 
@@ -52,9 +55,11 @@ export async function main(argv: string[]): Promise<void> {
     const pidList = list(args.pid);
     const tidList = list(args.tid);
     for (const p of [...(pidList ?? []), ...(tidList ?? [])]) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`bad pid or tid '${p}'`);
+    checkThreads(args.threads);
     let keep: ReturnType<typeof eventFilter>;
+    let filter: FilterOptions;
     try {
-      keep = eventFilter({
+      filter = {
         select,
         pids: pidList,
         tids: tidList,
@@ -62,7 +67,8 @@ export async function main(argv: string[]): Promise<void> {
         successful: args.successful,
         minDur: args['min-dur'] !== undefined ? parseDuration(args['min-dur']) : undefined,
         syscallsOnly: args['syscalls-only'],
-      });
+      };
+      keep = eventFilter(filter);
     } catch (e) {
       if (e instanceof FilterUsageError) throw new UsageError(e.message);
       throw e;
@@ -70,20 +76,34 @@ export async function main(argv: string[]): Promise<void> {
     const out = openOutput(args.o);
     let wroteHeader = false;
     const batch = new TextBatch();
-    const skipped = await readInputs(
-      pos,
-      args.lenient,
-      (header) => {
-        if (!wroteHeader) batch.line(JSON.stringify(header satisfies Line));
-        wroteHeader = true;
-      },
-      (ev) => {
-        if (!keep(ev)) return;
-        batch.line(JSON.stringify(ev));
-        if (batch.ready) return batch.flush(out);
-      },
-      () => out.closed,
-    );
+    // the selection is made line by line, so threads can make it (parallel.ts): they send the
+    // lines kept, which go out as they are
+    const threads = args.threads ?? defaultThreads();
+    const pool = threads ? new DecodePool(threads, { task: 'filter', filter, maxLine: MAX_LINE, lenient: args.lenient }, args.threads !== undefined) : undefined;
+    const onBlock = (b: DecodedBlock) => {
+      batch.bytes(b.bytes, 0, b.bytes.length);
+      if (batch.ready) return batch.flush(out);
+    };
+    let skipped: number;
+    try {
+      skipped = await readInputs(
+        pos,
+        args.lenient,
+        (header) => {
+          if (!wroteHeader) batch.line(JSON.stringify(header satisfies Line));
+          wroteHeader = true;
+        },
+        (ev) => {
+          if (!keep(ev)) return;
+          batch.line(JSON.stringify(ev));
+          if (batch.ready) return batch.flush(out);
+        },
+        () => out.closed,
+        pool && { pool, onBlock },
+      );
+    } finally {
+      await pool?.close();
+    }
     await batch.flush(out);
     await out.end();
     if (skipped) process.stderr.write(`rift-filter: skipped ${skipped} bad line${skipped === 1 ? '' : 's'}\n`);

@@ -4,7 +4,7 @@ import { defineCli, parseArgs } from '@rift/cli';
 import { LineOutput, MAX_LINE, readEventStream, selectNames, type Event, type Header } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
 import { colourLevel, paintOf } from './paint.js';
-import { DecodePool, defaultThreads } from './parallel.js';
+import { checkThreads, DecodePool, defaultThreads, THREADS_HELP } from './parallel.js';
 import { readBlock, type DecodedBlock } from './decoded.js';
 import { lineLayout, TextRenderer, type TextOptions } from './text.js';
 import { TextBatch } from './batch.js';
@@ -50,7 +50,7 @@ export const SPEC = defineCli({
     format: { type: 'string', default: 'text', choices: ['text', 'chrome'], describe: 'text (strace-like) or chrome (Chrome Trace Event JSON for Perfetto UI)' },
     f: { alias: 'follow-forks', type: 'boolean', describe: 'children are always followed; with -o, every line starts with its pid as strace -f -o does' },
     lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
-    threads: { type: 'number', describe: 'threads that parse and decode the text (0: none, all on one thread); default: one per CPU up to 4, for files of 8 MiB or more; not with -y, -c, -C or --format chrome' },
+    threads: { type: 'number', describe: THREADS_HELP + '; not with -y, -c, -C or --format chrome' },
   },
 });
 
@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<void> {
     for (const p of pids) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`-p: bad pid '${p}'`);
     if (!Number.isInteger(args.s) || args.s < 0) throw new UsageError(`-s: expected a size in bytes, got '${args.s}'`);
     if (args.json && !args.c && !args.C) throw new UsageError('--json goes with -c');
-    if (args.threads !== undefined && !(Number.isInteger(args.threads) && args.threads >= 0 && args.threads <= 64)) throw new UsageError(`--threads: expected 0 to 64, got '${args.threads}'`);
+    checkThreads(args.threads);
     const only = args.e ? selectNames(args.e.replace(/^trace=/, '')) : undefined;
 
     // output: a file, else stdout (stderr while tracing a command, as strace does)
@@ -131,7 +131,7 @@ export async function main(argv: string[]): Promise<void> {
     } else {
       // the text alone, without -y, can be parsed and decoded on other threads (parallel.ts)
       const threads = textOn && !summary && !args.y ? (args.threads ?? defaultThreads()) : 0;
-      const pool = threads ? new DecodePool(threads, { stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(textOpts), maxLine: MAX_LINE, lenient: args.lenient }, args.threads !== undefined) : undefined;
+      const pool = threads ? new DecodePool(threads, { task: 'text', stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(textOpts), maxLine: MAX_LINE, lenient: args.lenient }, args.threads !== undefined) : undefined;
       const onBlock = (b: DecodedBlock) => {
         readBlock(b, text!);
         if (batch.ready) return flush();

@@ -1,19 +1,48 @@
 /**
- * A decoding thread of DecodePool (parallel.ts): takes regions of a stream (whole lines), parses
- * and checks each line as the one reader does, decodes the syscalls, and answers with a
- * DecodedBlock. Lines are numbered from 1 in each region; the pool adds where the region began.
+ * A thread of DecodePool (parallel.ts): takes regions of a stream (whole lines), parses and checks
+ * each line as the one reader does, and answers with a DecodedBlock: for rift-trace the syscalls
+ * decoded into lines, for rift-filter the lines kept. Lines are numbered from 1 in each region;
+ * the pool adds where the region began.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeSyscall, lineEvent, Lines, type Event, type FormatOptions } from '@rift/events';
+import { decodeSyscall, lineEvent, Lines, type Event } from '@rift/events';
 import { BlockWriter, callText } from './decoded.js';
+import { eventFilter } from './filter.js';
 import { paintOf } from './paint.js';
-import type { DecodeSetup, RegionJob, RegionResult } from './parallel.js';
+import type { DecodeSetup, RegionJob, RegionResult, TextSetup } from './parallel.js';
 
 const setup = workerData as DecodeSetup;
-const fmt: FormatOptions = { stringSize: setup.stringSize, hex: setup.hex, verbose: setup.verbose, paint: paintOf(setup.colour) };
-const only = setup.only ? new Set(setup.only) : undefined;
 const port = parentPort!;
-const out = new BlockWriter(setup.layout);
+const out = new BlockWriter(setup.task === 'text' ? setup.layout : undefined);
+const task: (events: Event[]) => void = setup.task === 'text' ? textTask(setup) : filterTask(eventFilter(setup.filter));
+
+/** rift-trace: each syscall decoded into its line, other events as they are. */
+function textTask(t: TextSetup): (events: Event[]) => void {
+  const fmt = { stringSize: t.stringSize, hex: t.hex, verbose: t.verbose, paint: paintOf(t.colour) };
+  const only = t.only ? new Set(t.only) : undefined;
+  return (events) => {
+    // Lines start with their pid prefix when the region's calls come from several threads: as
+    // the renderer prints them while several live, most often (it prints the others again)
+    let tid = -1, prefixed = t.layout.alwaysPid;
+    for (let k = 0; k < events.length && !prefixed; k++) {
+      const ev = events[k]!;
+      if (ev.type !== 'syscall') continue;
+      if (tid >= 0 && ev.tid !== tid) prefixed = true;
+      tid = ev.tid;
+    }
+    for (const ev of events) {
+      if (ev.type === 'syscall') out.call(ev, !only || only.has(ev.name) ? callText(decodeSyscall(ev, fmt)) : undefined, prefixed);
+      else out.other(ev);
+    }
+  };
+}
+
+/** rift-filter: the lines of the events kept, as JSON.stringify writes them (as rift-filter does). */
+function filterTask(keep: (ev: Event) => boolean): (events: Event[]) => void {
+  return (events) => {
+    for (const ev of events) if (keep(ev)) out.line(JSON.stringify(ev));
+  };
+}
 
 port.on('message', (job: RegionJob) => {
   const ls = new Lines(setup.maxLine);
@@ -30,19 +59,7 @@ port.on('message', (job: RegionJob) => {
       break;
     }
   }
-  // Lines start with their pid prefix when the region's calls come from several threads: as the
-  // renderer prints them while several live, most often (it prints the others again)
-  let tid = -1, prefixed = setup.layout.alwaysPid;
-  for (let k = 0; k < events.length && !prefixed; k++) {
-    const ev = events[k]!;
-    if (ev.type !== 'syscall') continue;
-    if (tid >= 0 && ev.tid !== tid) prefixed = true;
-    tid = ev.tid;
-  }
-  for (const ev of events) {
-    if (ev.type === 'syscall') out.call(ev, !only || only.has(ev.name) ? callText(decodeSyscall(ev, fmt)) : undefined, prefixed);
-    else out.other(ev);
-  }
+  task(events);
   const block = out.finish();
   const result: RegionResult = { block, lines: ls.line, skipped, error };
   port.postMessage(result, [block.nums.buffer as ArrayBuffer, block.bytes.buffer as ArrayBuffer]);

@@ -136,7 +136,8 @@ export class BlockWriter {
 
   private pidTexts = new Map<number, string>();
 
-  constructor(private readonly layout: LineLayout) {}
+  /** `layout`: how calls' lines are laid out (none for a writer of line() alone) */
+  constructor(private readonly layout?: LineLayout) {}
 
   /**
    * A call, and its text unless -e does not show it. `prefixed`: its line starts with its pid
@@ -155,7 +156,7 @@ export class BlockWriter {
     this.n = i + CALL_SLOTS;
     if (!t) return;
     const prefix = prefixed ? this.pidText(ev.tid) : '';
-    const line = wholeLine(prefix, t, dur, this.layout);
+    const line = wholeLine(prefix, t, dur, this.layout!);
     const start = this.off;
     const bytes = this.text(line);
     const ascii = bytes === line.length;
@@ -173,8 +174,13 @@ export class BlockWriter {
 
   private pidText(tid: number): string {
     let s = this.pidTexts.get(tid);
-    if (s === undefined) this.pidTexts.set(tid, (s = pidText(tid, this.layout.alwaysPid)));
+    if (s === undefined) this.pidTexts.set(tid, (s = pidText(tid, this.layout!.alwaysPid)));
     return s;
+  }
+
+  /** A line of text that is no call's (rift-filter's output): in the bytes, without a record. */
+  line(s: string): void {
+    this.text(s);
   }
 
   other(ev: Event): void {

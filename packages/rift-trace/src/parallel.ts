@@ -1,5 +1,5 @@
 /**
- * rift-trace's text with its parsing and decoding on worker threads.
+ * rift-trace's text, and rift-filter's output, made on worker threads.
  *
  * Reading and JSON.parse take about two thirds of rift-trace's time on a large file, decoding
  * most of the rest; neither depends on what came before in the stream (but for -y, whose
@@ -7,6 +7,8 @@
  * cuts the input into regions of whole lines, threads parse, check and decode them
  * (decode-worker.ts), and the main thread takes their DecodedBlocks back in input order into the
  * text renderer, which reorders and prints as ever. The output is byte for byte the same.
+ * rift-filter's work (parse, select, write the lines kept) is the same kind: its threads answer
+ * with the kept lines, which the main thread writes in order.
  *
  * Memory stays flat: at most two regions per thread are in flight.
  */
@@ -15,9 +17,18 @@ import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { inputChunks, inputName, Lines, readError, readHeaderRegion, Regions, StreamError, type Header, type Region } from '@rift/events';
 import type { DecodedBlock, LineLayout } from './decoded.js';
+import type { FilterOptions } from './filter.js';
+import { UsageError } from './common.js';
 
-/** What every decoding thread is set up with. */
-export interface DecodeSetup {
+/** What every thread is set up with: rift-trace's text, or rift-filter's selection. */
+export type DecodeSetup = (TextSetup | { task: 'filter'; filter: FilterOptions }) & {
+  maxLine: number;
+  lenient: boolean;
+};
+
+/** How rift-trace's threads decode and lay out lines. */
+export interface TextSetup {
+  task: 'text';
   stringSize: number;
   hex: 0 | 1 | 2;
   verbose: boolean;
@@ -26,8 +37,6 @@ export interface DecodeSetup {
   /** -e: the syscall names shown; others are not decoded */
   only?: string[];
   layout: LineLayout;
-  maxLine: number;
-  lenient: boolean;
 }
 
 /** A region sent to a thread (its bytes transferred). */
@@ -51,6 +60,14 @@ const REGION = 1 << 18;
 const DEPTH = 4;
 /** files smaller than this are read on the main thread: starting threads costs more than they save */
 const SMALL_FILE = 8 << 20;
+
+/** --threads, in the help of the bins that take it */
+export const THREADS_HELP = 'threads that parse the input and make the output (0: none, all on the main thread); default: one per CPU up to 4, for files of 8 MiB or more';
+
+/** A UsageError unless --threads is absent or 0 to 64. */
+export function checkThreads(n: number | undefined): void {
+  if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n <= 64)) throw new UsageError(`--threads: expected 0 to 64, got '${n}'`);
+}
 
 /** Decoding threads for the default (`--threads` not given): one per CPU, up to 4; none on one CPU. */
 export function defaultThreads(): number {
