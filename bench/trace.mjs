@@ -78,10 +78,11 @@ const haveJq = spawnSync('jq', ['--version']).status === 0;
 if (!haveJq) console.log('jq is not installed (apt-get install -y jq): no ratios');
 const commands = [
   ...(haveJq ? [["jq -c 'select(.name==\"read\")'", 'jq', ['-c', 'select(.name=="read")', file]]] : []),
+  // on worker threads (the default for a file this size on 2 CPUs or more), and for the text and
+  // %file also on the main thread alone (--threads 0)
   ['rift-filter read', BIN('rift-filter'), ['read', file]],
   ['rift-filter --syscalls-only %file', BIN('rift-filter'), ['--syscalls-only', '%file', file]],
-  // parsed and decoded on worker threads (the default for a file this size on 2 CPUs or more),
-  // then on the main thread alone
+  ['rift-filter --threads 0 ... %file', BIN('rift-filter'), ['--threads', '0', '--syscalls-only', '%file', file]],
   ['rift-trace (text)', BIN('rift-trace'), [file]],
   ['rift-trace --threads 0 (text)', BIN('rift-trace'), ['--threads', '0', file]],
   ['rift-trace -c', BIN('rift-trace'), ['-c', file]],
