@@ -252,6 +252,9 @@ export interface Region {
   tooLong: boolean;
   /** the stream ends here: the bytes after the last '\n' are its last line, without a newline */
   last: boolean;
+  /** `bytes` is all of a Buffer that Regions made (not from the shared pool), which nothing else
+   * refers to: its memory can be handed to another thread as it is */
+  owned?: boolean;
 }
 
 /**
@@ -280,7 +283,7 @@ export class Regions {
       if (r.done) {
         this.done = true;
         // a last line without a final newline
-        if (this.tooLong || this.pendingLen) return this.take(Buffer.concat(this.pending), true);
+        if (this.tooLong || this.pendingLen) return this.take(this.joined([]), true);
         return undefined;
       }
       const chunk = r.value;
@@ -292,7 +295,7 @@ export class Regions {
       let whole = chunk.subarray(0, lastNl + 1);
       // the line dropped for being too long ends at the chunk's first newline
       if (this.tooLong) whole = whole.subarray(whole.indexOf(10) + 1);
-      else if (this.pendingLen) whole = Buffer.concat([...this.pending, whole]);
+      else if (this.pendingLen) whole = this.joined([whole]);
       const region = this.take(whole, false);
       if (lastNl + 1 < chunk.length) this.hold(chunk.subarray(lastNl + 1));
       return region;
@@ -300,9 +303,18 @@ export class Regions {
     return undefined;
   }
 
+  /** What is held and then `more`, in a Buffer of its own. */
+  private joined(more: Buffer[]): Buffer {
+    const parts = [...this.pending, ...more];
+    const b = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0));
+    let off = 0;
+    for (const p of parts) off += p.copy(b, off);
+    return b;
+  }
+
   /** The region of `bytes`, after a too-long line if one is pending; the held part is reset. */
   private take(bytes: Buffer, last: boolean): Region {
-    const region = { bytes, tooLong: this.tooLong, last };
+    const region = { bytes, tooLong: this.tooLong, last, owned: this.pendingLen > 0 };
     this.tooLong = false;
     this.pending = [];
     this.pendingLen = 0;

@@ -176,10 +176,9 @@ export class DecodePool {
 
   private decode(r: Region): Promise<RegionResult> {
     if (this.failure) return Promise.reject(this.failure);
-    // the region's memory goes to the thread: as it is when the region owns all of it (a line
-    // that spanned chunks was joined to the next one's lines, the usual case), else a copy
-    const owned = r.bytes.byteOffset === 0 && r.bytes.byteLength === r.bytes.buffer.byteLength;
-    const bytes = (owned ? r.bytes : ownCopy(r.bytes)).buffer as ArrayBuffer;
+    // the region's memory goes to the thread: as it is when Regions made it (a line that spanned
+    // chunks joined to the next one's lines, the usual case), else a copy
+    const bytes = (r.owned ? r.bytes : ownCopy(r.bytes)).buffer as ArrayBuffer;
     const i = this.turn++ % this.workers.length;
     const job: RegionJob = { bytes, tooLong: r.tooLong, last: r.last };
     const answer = new Promise<RegionResult>((resolve, reject) => {
