@@ -2,9 +2,10 @@
  * A call's text, and syscalls decoded away from the renderer (on worker threads: parallel.ts).
  *
  * Those travel to the renderer as a DecodedBlock: each call's numbers in one Float64Array, and
- * its whole line, as printed without a prefix, in one byte buffer. The renderer prints most
- * lines by handing those bytes on (consecutive lines as one range, see TextBatch.bytes): the
- * lines are made once, on the thread that decoded them. Sending the texts as strings cost more:
+ * its whole line as it will most likely be printed (with its pid prefix when the region's calls
+ * come from several threads) in one byte buffer. The renderer prints most lines by handing those
+ * bytes on (consecutive lines as one range, see TextBatch.bytes): the lines are made once, on the
+ * thread that decoded them. Sending the texts as strings cost more:
  * a string made of pieces is flattened to be sent, then cut up and joined again into lines.
  */
 import type { CallParts, Event, SyscallEvent } from '@rift/events';
@@ -130,7 +131,7 @@ export interface LineLayout {
 export class BlockWriter {
   private nums = new Float64Array(4096);
   private n = 0;
-  private bytes = alloc(1 << 18);
+  private bytes = alloc(BLOCK_BYTES);
   private off = 0;
   private others: Event[] = [];
 
@@ -191,7 +192,7 @@ export class BlockWriter {
   finish(): DecodedBlock {
     const b = { nums: this.nums.slice(0, this.n), bytes: this.bytes.subarray(0, this.off), others: this.others };
     this.n = 0;
-    this.bytes = alloc(this.bytes.length);
+    this.bytes = alloc(BLOCK_BYTES);  // not the size a long line grew the last one to
     this.off = 0;
     this.others = [];
     return b;
@@ -222,6 +223,8 @@ export class BlockWriter {
 }
 
 type Utf8Buffer = Buffer & Utf8Writer;
+/** bytes a block starts with: more than a region's lines usually take */
+const BLOCK_BYTES = 1 << 17;
 
 /** A Buffer of its own memory (large enough never to come from the shared pool), to be sent. */
 function alloc(size: number): Utf8Buffer {

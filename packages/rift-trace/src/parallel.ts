@@ -54,10 +54,14 @@ export interface RegionResult {
   error?: { line: number; reason: string };
 }
 
-/** bytes per region: a few hundred events, so that a message's fixed cost is spread thin */
-const REGION = 1 << 18;
+/**
+ * bytes per region: a couple of hundred events, so that a message's fixed cost is spread thin,
+ * and few enough that a region, its events and its lines stay in a core's cache (256 KiB regions
+ * took 7% more CPU time and 70 MB more memory; 32 KiB, 12% more time)
+ */
+const REGION = 1 << 16;
 /** regions in flight per thread: enough that a thread has the next while the main thread is busy */
-const DEPTH = 4;
+const DEPTH = 8;
 /** files smaller than this are read on the main thread: starting threads costs more than they save */
 const SMALL_FILE = 8 << 20;
 
