@@ -4,7 +4,7 @@ import { MAX_LINE, openOutput, type Line } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
 import { eventFilter, FilterUsageError, parseDuration, type FilterOptions } from './filter.js';
 import { TextBatch } from './batch.js';
-import { checkThreads, DecodePool, defaultThreads, THREADS_HELP } from './parallel.js';
+import { checkThreads, RegionPool, defaultThreads, THREADS_HELP } from './parallel.js';
 import type { DecodedBlock } from './decoded.js';
 
 const EPILOGUE = `Examples:
@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
     // the selection is made line by line, so threads can make it (parallel.ts): they send the
     // lines kept, which go out as they are
     const threads = args.threads ?? defaultThreads();
-    const pool = threads ? new DecodePool(threads, { task: 'filter', filter, maxLine: MAX_LINE, lenient: args.lenient }, args.threads !== undefined) : undefined;
+    const pool = threads ? new RegionPool(threads, { task: 'filter', filter, maxLine: MAX_LINE, lenient: args.lenient }, args.threads !== undefined) : undefined;
     const onBlock = (b: DecodedBlock) => {
       batch.bytes(b.bytes, 0, b.bytes.length);
       if (batch.ready) return batch.flush(out);

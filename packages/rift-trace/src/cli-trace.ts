@@ -4,7 +4,7 @@ import { defineCli, parseArgs } from '@rift/cli';
 import { LineOutput, MAX_LINE, readEventStream, selectNames, type Event, type Header } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
 import { colourLevel, paintOf } from './paint.js';
-import { checkThreads, DecodePool, defaultThreads, THREADS_HELP } from './parallel.js';
+import { checkThreads, RegionPool, defaultThreads, THREADS_HELP } from './parallel.js';
 import { readBlock, type DecodedBlock } from './decoded.js';
 import { lineLayout, TextRenderer, type TextOptions } from './text.js';
 import { TextBatch } from './batch.js';
@@ -131,7 +131,7 @@ export async function main(argv: string[]): Promise<void> {
     } else {
       // the text alone, without -y, can be parsed and decoded on other threads (parallel.ts)
       const threads = textOn && !summary && !args.y ? (args.threads ?? defaultThreads()) : 0;
-      const pool = threads ? new DecodePool(threads, { task: 'text', stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(textOpts), maxLine: MAX_LINE, lenient: args.lenient }, args.threads !== undefined) : undefined;
+      const pool = threads ? new RegionPool(threads, { task: 'text', stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(textOpts), maxLine: MAX_LINE, lenient: args.lenient }, args.threads !== undefined) : undefined;
       const onBlock = (b: DecodedBlock) => {
         readBlock(b, text!);
         if (batch.ready) return flush();

@@ -2,7 +2,7 @@
 import { openEvents, StreamError, SelectError, type Event, type Header } from '@rift/events';
 import { CliUsageError } from '@rift/cli';
 import type { DecodedBlock } from './decoded.js';
-import type { DecodePool } from './parallel.js';
+import type { RegionPool } from './parallel.js';
 
 export class UsageError extends Error {}
 
@@ -13,8 +13,8 @@ export async function readInputs(
   onHeader: (header: Header) => void,
   onEvent: (ev: Event) => void | Promise<void>,
   stopped: () => boolean,
-  /** inputs it wants are read through these decoding threads instead, handing onBlock their blocks */
-  decoded?: { pool: DecodePool; onBlock: (b: DecodedBlock) => void | Promise<void> },
+  /** inputs it wants are read through these threads instead, handing onBlock their blocks */
+  decoded?: { pool: RegionPool; onBlock: (b: DecodedBlock) => void | Promise<void> },
 ): Promise<number> {
   let skipped = 0;
   for (const f of files.length ? files : ['-']) {

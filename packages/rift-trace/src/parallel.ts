@@ -5,7 +5,7 @@
  * most of the rest; neither depends on what came before in the stream (but for -y, whose
  * descriptor paths are tracked in time order, and which stays on one thread). So the main thread
  * cuts the input into regions of whole lines, threads parse, check and decode them
- * (decode-worker.ts), and the main thread takes their DecodedBlocks back in input order into the
+ * (region-worker.ts), and the main thread takes their DecodedBlocks back in input order into the
  * text renderer, which reorders and prints as ever. The output is byte for byte the same.
  * rift-filter's work (parse, select, write the lines kept) is the same kind: its threads answer
  * with the kept lines, which the main thread writes in order.
@@ -21,7 +21,7 @@ import type { FilterOptions } from './filter.js';
 import { UsageError } from './common.js';
 
 /** What every thread is set up with: rift-trace's text, or rift-filter's selection. */
-export type DecodeSetup = (TextSetup | { task: 'filter'; filter: FilterOptions }) & {
+export type PoolSetup = (TextSetup | { task: 'filter'; filter: FilterOptions }) & {
   maxLine: number;
   lenient: boolean;
 };
@@ -79,7 +79,8 @@ export function defaultThreads(): number {
   return n < 2 ? 0 : Math.min(n, 4);
 }
 
-export class DecodePool {
+/** Threads that turn regions of an input into blocks of output, in input order (see the top of the file). */
+export class RegionPool {
   private readonly workers: Worker[] = [];
   /** each thread's answers still to come, in the order its regions were sent */
   private readonly waiting: { resolve: (r: RegionResult) => void; reject: (e: Error) => void }[][] = [];
@@ -87,18 +88,18 @@ export class DecodePool {
   private failure: Error | undefined;
 
   /**
-   * `threads` decoding threads, started when the first input is read. `always`: every input goes
+   * `threads` threads, started when the first input is read. `always`: every input goes
    * through them; else only regular files of 8 MiB or more.
    */
   constructor(
     private readonly threads: number,
-    private readonly setup: DecodeSetup,
+    private readonly setup: PoolSetup,
     private readonly always: boolean,
   ) {}
 
   private start(): void {
     if (this.workers.length) return;
-    const url = new URL('./decode-worker.js', import.meta.url);
+    const url = new URL('./region-worker.js', import.meta.url);
     for (let i = 0; i < this.threads; i++) {
       const w = new Worker(url, { workerData: this.setup });
       const queue: (typeof this.waiting)[number] = [];
@@ -108,7 +109,7 @@ export class DecodePool {
         queue.shift()?.resolve(r);
       });
       w.on('error', (e) => this.fail(e));
-      w.on('exit', (code) => this.fail(new Error(`a decoding thread exited (${code})`)));
+      w.on('exit', (code) => this.fail(new Error(`a thread of the pool exited (${code})`)));
       this.workers.push(w);
       this.waiting.push(queue);
     }

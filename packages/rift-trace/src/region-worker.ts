@@ -1,5 +1,5 @@
 /**
- * A thread of DecodePool (parallel.ts): takes regions of a stream (whole lines), parses and checks
+ * A thread of RegionPool (parallel.ts): takes regions of a stream (whole lines), parses and checks
  * each line as the one reader does, and answers with a DecodedBlock: for rift-trace the syscalls
  * decoded into lines, for rift-filter the lines kept. Lines are numbered from 1 in each region;
  * the pool adds where the region began.
@@ -9,9 +9,9 @@ import { decodeSyscall, lineEvent, Lines, type Event } from '@rift/events';
 import { BlockWriter, callText } from './decoded.js';
 import { eventFilter } from './filter.js';
 import { paintOf } from './paint.js';
-import type { DecodeSetup, RegionJob, RegionResult, TextSetup } from './parallel.js';
+import type { PoolSetup, RegionJob, RegionResult, TextSetup } from './parallel.js';
 
-const setup = workerData as DecodeSetup;
+const setup = workerData as PoolSetup;
 const port = parentPort!;
 const out = new BlockWriter(setup.task === 'text' ? setup.layout : undefined);
 const task: (events: Event[]) => void = setup.task === 'text' ? textTask(setup) : filterTask(eventFilter(setup.filter));
