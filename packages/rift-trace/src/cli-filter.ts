@@ -4,7 +4,7 @@ import { MAX_LINE, openOutput, type Line } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
 import { eventFilter, FilterUsageError, parseDuration, type FilterOptions } from './filter.js';
 import { TextBatch } from './batch.js';
-import { checkThreads, RegionPool, defaultThreads, THREADS_HELP } from './parallel.js';
+import { checkThreads, threadPool, THREADS_HELP } from './parallel.js';
 import type { DecodedBlock } from './decoded.js';
 
 const EPILOGUE = `Examples:
@@ -78,32 +78,26 @@ export async function main(argv: string[]): Promise<void> {
     const batch = new TextBatch();
     // the selection is made line by line, so threads can make it (parallel.ts): they send the
     // lines kept, which go out as they are
-    const threads = args.threads ?? defaultThreads();
-    const pool = threads ? new RegionPool(threads, { task: 'filter', filter, maxLine: MAX_LINE, lenient: args.lenient }, args.threads !== undefined) : undefined;
+    const pool = threadPool(args.threads, { task: 'filter', filter, maxLine: MAX_LINE, lenient: args.lenient });
     const onBlock = (b: DecodedBlock) => {
       batch.bytes(b.bytes, 0, b.bytes.length);
       if (batch.ready) return batch.flush(out);
     };
-    let skipped: number;
-    try {
-      skipped = await readInputs(
-        pos,
-        args.lenient,
-        (header) => {
-          if (!wroteHeader) batch.line(JSON.stringify(header satisfies Line));
-          wroteHeader = true;
-        },
-        (ev) => {
-          if (!keep(ev)) return;
-          batch.line(JSON.stringify(ev));
-          if (batch.ready) return batch.flush(out);
-        },
-        () => out.closed,
-        pool && { pool, onBlock },
-      );
-    } finally {
-      await pool?.close();
-    }
+    const skipped = await readInputs(
+      pos,
+      args.lenient,
+      (header) => {
+        if (!wroteHeader) batch.line(JSON.stringify(header satisfies Line));
+        wroteHeader = true;
+      },
+      (ev) => {
+        if (!keep(ev)) return;
+        batch.line(JSON.stringify(ev));
+        if (batch.ready) return batch.flush(out);
+      },
+      () => out.closed,
+      { pool, onBlock },
+    );
     await batch.flush(out);
     await out.end();
     if (skipped) process.stderr.write(`rift-filter: skipped ${skipped} bad line${skipped === 1 ? '' : 's'}\n`);

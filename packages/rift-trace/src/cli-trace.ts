@@ -4,7 +4,7 @@ import { defineCli, parseArgs } from '@rift/cli';
 import { LineOutput, MAX_LINE, readEventStream, selectNames, type Event, type Header } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
 import { colourLevel, paintOf } from './paint.js';
-import { checkThreads, RegionPool, defaultThreads, THREADS_HELP } from './parallel.js';
+import { checkThreads, threadPool, THREADS_HELP } from './parallel.js';
 import { readBlock, type DecodedBlock } from './decoded.js';
 import { lineLayout, TextRenderer, type TextOptions } from './text.js';
 import { TextBatch } from './batch.js';
@@ -130,17 +130,12 @@ export async function main(argv: string[]): Promise<void> {
       exitCode = (await rec).exitCode;
     } else {
       // the text alone, without -y, can be parsed and decoded on other threads (parallel.ts)
-      const threads = textOn && !summary && !args.y ? (args.threads ?? defaultThreads()) : 0;
-      const pool = threads ? new RegionPool(threads, { task: 'text', stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(textOpts), maxLine: MAX_LINE, lenient: args.lenient }, args.threads !== undefined) : undefined;
+      const pool = textOn && !summary && !args.y ? threadPool(args.threads, { task: 'text', stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(textOpts), maxLine: MAX_LINE, lenient: args.lenient }) : undefined;
       const onBlock = (b: DecodedBlock) => {
         readBlock(b, text!);
         if (batch.ready) return flush();
       };
-      try {
-        skipped = await readInputs(files, args.lenient, onHeader, onEvent, () => out.closed, pool && { pool, onBlock });
-      } finally {
-        await pool?.close();
-      }
+      skipped = await readInputs(files, args.lenient, onHeader, onEvent, () => out.closed, { pool, onBlock });
     }
     text?.finish();
     chrome?.finish();

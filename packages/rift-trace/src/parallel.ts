@@ -73,10 +73,19 @@ export function checkThreads(n: number | undefined): void {
   if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n <= 64)) throw new UsageError(`--threads: expected 0 to 64, got '${n}'`);
 }
 
-/** Decoding threads for the default (`--threads` not given): one per CPU, up to 4; none on one CPU. */
-export function defaultThreads(): number {
+/** Threads for the default (`--threads` not given): one per CPU, up to 4; none on one CPU. */
+function defaultThreads(): number {
   const n = availableParallelism();
   return n < 2 ? 0 : Math.min(n, 4);
+}
+
+/**
+ * The pool for --threads `threads` (undefined: not given, the default for files of 8 MiB or
+ * more; a number: for every input), or none when that comes to no threads.
+ */
+export function threadPool(threads: number | undefined, setup: PoolSetup): RegionPool | undefined {
+  const n = threads ?? defaultThreads();
+  return n ? new RegionPool(n, setup, threads !== undefined) : undefined;
 }
 
 /** Threads that turn regions of an input into blocks of output, in input order (see the top of the file). */
