@@ -43,6 +43,23 @@ export class CliUsageError extends Error {
   override name = 'CliUsageError';
 }
 
+/**
+ * Trouble the user can act on (a bad flag value, a file that cannot be opened, a command that
+ * cannot be run): runCli prints it as one line, `tool: message`, and exits with exitCode (2
+ * unless said otherwise). Internal errors are for bugs only.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+    /** follow with "Try 'tool --help'." */
+    readonly hint = false,
+  ) {
+    super(message);
+  }
+}
+
 /** What yargs-parser is told, as yargs 18 tells it (yargs-factory's parse step). */
 function parserOptions(spec: CliSpec): Parser.Options {
   const alias: Record<string, string[]> = { h: ['help'] };
@@ -59,7 +76,7 @@ function parserOptions(spec: CliSpec): Parser.Options {
     if (o.array) array.push(key);
     if (o.type === 'boolean') boolean.push(key);
     else if (o.type === 'string') string.push(key);
-    else if (o.type === 'number') number.push(key);
+    else if (o.type === 'number') string.push(key);  // converted by settle(), which names bad text
     else if (o.type === 'count') count.push(key);
     if (o.default !== undefined) defaults[key] = o.default;
   }
@@ -108,11 +125,45 @@ function needsYargs(spec: CliSpec, parsed: Parser.DetailedArguments): boolean {
 /**
  * Parses `argv` (the bin's own arguments, before any `--`). Returns the arguments, or
  * undefined when help or the version was printed. Throws CliUsageError with yargs's message.
+ *
+ * Every option means something when repeated: an `array` option collects every value (the
+ * bin splits comma lists, as strace's -e), any other option takes its last value (`-s 10 -s
+ * 20` is 20). A `number` option whose value is not a number is a usage error naming the flag
+ * and the text given, not NaN.
  */
 export async function parseArgs<O extends OptionTable>(spec: CliSpec<O>, argv: string[]): Promise<ParsedArgs<O> | undefined> {
   const parsed = Parser.detailed(argv, parserOptions(spec));
-  if (!needsYargs(spec, parsed)) return parsed.argv as unknown as ParsedArgs<O>;
-  return viaYargs(spec, argv);
+  const args = needsYargs(spec, parsed) ? await viaYargs(spec, argv) : (parsed.argv as unknown as ParsedArgs<O>);
+  return args && settle(spec, args);
+}
+
+/** The flag as a user types it: -s, --string-size. */
+function flagOf(key: string): string {
+  return key.length === 1 ? `-${key}` : `--${key}`;
+}
+
+/** Repeated scalars to their last value, numbers checked (parseArgs); every alias key alike. */
+function settle<O extends OptionTable>(spec: CliSpec<O>, args: ParsedArgs<O>): ParsedArgs<O> {
+  const a = args as Record<string, unknown>;
+  for (const [key, o] of Object.entries(spec.options)) {
+    let v = a[key];
+    if (v === undefined) continue;
+    if (!o.array && Array.isArray(v)) v = v[v.length - 1];
+    if (o.type === 'number') {
+      const check = (x: unknown): number => {
+        const n = typeof x === 'number' ? x : Number(String(x).trim() === '' ? NaN : x);
+        if (!Number.isFinite(n)) throw new CliUsageError(`${flagOf(key)}: expected a number, got '${String(x)}'`);
+        return n;
+      };
+      v = Array.isArray(v) ? v.map(check) : check(v);
+    }
+    for (const k of [key, ...([] as string[]).concat((o.alias as string | string[] | undefined) ?? [])]) {
+      a[k] = v;
+      const camel = k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+      if (camel in a) a[camel] = v;
+    }
+  }
+  return args;
 }
 
 /** The same definitions through yargs itself: help, version and error messages. */
@@ -136,4 +187,63 @@ export async function viaYargs<O extends OptionTable>(spec: CliSpec<O>, argv: st
     .parseAsync();
   if (args.help || args.version) return undefined;
   return args as unknown as ParsedArgs<O>;
+}
+
+/** Error codes of a path the user named that cannot be opened or made: theirs to fix, not a bug. */
+const PATH_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS', 'ELOOP', 'ENAMETOOLONG', 'EEXIST', 'ENOSPC', 'EBUSY', 'ETXTBSY']);
+
+export interface RunCliOptions {
+  /** more error classes to report as one line with exit 2 (bad input: StreamError, ...) */
+  userErrors?: (abstract new (...args: never[]) => Error)[];
+  /** exit code of an internal error (default 1) */
+  internalExit?: number;
+}
+
+/**
+ * Runs a bin's body and turns what it throws into one line on stderr and an exit code: usage
+ * errors and bad input exit 2 (or the UsageError's own code), a path that cannot be opened
+ * says which and why (exit 2), a reader that went away (EPIPE) ends quietly, anything else is
+ * an internal error (exit 1). Never a stack trace. The exit code stands even when stderr
+ * itself is a closed pipe.
+ */
+export async function runCli(tool: string, body: () => Promise<number | void>, o: RunCliOptions = {}): Promise<void> {
+  // a closed stderr must not turn a usage error (exit 2) into an uncaught EPIPE (exit 1)
+  process.stderr.on('error', () => {});
+  let code = 0;
+  try {
+    code = (await body()) ?? 0;
+  } catch (e) {
+    const say = (msg: string): void => {
+      process.stderr.write(`${tool}: ${msg.trim().replace(/\s*\n\s*/g, ' ')}\n`);
+    };
+    const err = e as NodeJS.ErrnoException;
+    if (e instanceof CliUsageError) {
+      say(e.message);
+      if (/Unknown argument|Not enough|Missing|Invalid values/.test(e.message)) process.stderr.write(`Try '${tool} --help'.\n`);
+      code = 2;
+    } else if (e instanceof UsageError) {
+      say(e.message);
+      if (e.hint) process.stderr.write(`Try '${tool} --help'.\n`);
+      code = e.exitCode;
+    } else if (o.userErrors?.some((c) => e instanceof c)) {
+      say(err.message);
+      code = 2;
+    } else if (err?.code === 'EPIPE') {
+      code = 0;  // the reader went away (| head): not our trouble
+    } else if (err?.code && err.path && PATH_ERRORS.has(err.code)) {
+      say(`${err.path}: ${pathErrorText(err)}`);
+      code = 2;
+    } else {
+      say(`internal error: ${err?.message ?? String(e)}`);
+      code = o.internalExit ?? 1;
+    }
+  }
+  process.exitCode = code;
+}
+
+/** "No such file or directory" from "ENOENT: no such file or directory, open '/x'". */
+function pathErrorText(err: NodeJS.ErrnoException): string {
+  const m = /^[A-Z]+: ([^,]+)/.exec(err.message);
+  const text = m ? m[1]! : err.code!;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants as osConstants } from 'node:os';
 import type { Event } from '@rift/events/core';
 import { decodeBatch, decodeState, statusToCode, type DecodeState } from './decode.js';
 import { encodeBatch } from './encode.js';
@@ -102,24 +102,34 @@ export interface AttachOptions extends CommonOptions {
 export interface TraceResult {
   /** wait status of the launched command (0 for attach) */
   status: number;
-  /** the command's exit code as a shell reports it (128+signal when killed) */
+  /** the command's exit code as a shell reports it (128+signal when killed; 127 not found, 126 not run) */
   exitCode: number;
+  /** the launched command could not be run: its execve (or the set-up before it) failed */
+  execError?: { code: string; message: string };
 }
 
 /** Finds an executable as execvp would: a name with a slash is taken as is, else PATH. */
 export function resolveCommand(name: string, path = process.env.PATH ?? '/usr/bin:/bin'): string {
   const candidates = name.includes('/') ? [name] : path.split(delimiter).map((d) => join(d || '.', name));
+  let denied = false;  // found, but not executable: as a shell, 126 rather than 127
   for (const c of candidates) {
     try {
-      if (statSync(c).isFile()) {
-        accessSync(c, constants.X_OK);
-        return c;
+      if (!statSync(c).isFile()) {
+        denied = true;  // a directory
+        continue;
       }
     } catch {
-      /* next */
+      continue;
+    }
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      denied = true;
     }
   }
-  throw new TraceError(`${name}: command not found`, 'ENOENT');
+  if (denied) throw new TraceError(`${name}: Permission denied`, 'EACCES');
+  throw new TraceError(name.includes('/') ? `${name}: No such file or directory` : `${name}: command not found`, 'ENOENT');
 }
 
 // Fields 3.. of /proc/PID/stat (index 0 = field 3, the state); undefined when the process is
@@ -162,8 +172,16 @@ function allowedCpus(): number[] {
   return Array.from({ length: availableParallelism() }, (_, i) => i);
 }
 
+const errnoName = (n: number): string => Object.entries(osConstants.errno).find(([, v]) => v === n)?.[0] ?? `E${n}`;
+
+/** A CPU asked for by number must be one this process may run on (else pinning fails silently). */
+function checkCpu(cpu: CommonOptions['cpu'], allowed: number[]): void {
+  if (typeof cpu !== 'number' || allowed.includes(cpu)) return;
+  throw new TraceError(`cpu ${cpu}: not a CPU this process may run on (${allowed.join(', ')})`, 'EINVAL');
+}
+
 export class Trace implements AsyncIterable<Event[]> {
-  /** the launched command's pid (launch mode) */
+  /** the launched command's pid (launch mode), known when launch() returns; undefined for attach */
   readonly pid: number | undefined;
   /** settles when the engine has finished and every batch was delivered */
   readonly done: Promise<TraceResult>;
@@ -203,13 +221,15 @@ export class Trace implements AsyncIterable<Event[]> {
           this.unacked++;
           this.push(m[1]);
           break;
-        case 'done':
+        case 'done': {
           // expectations answered after the handler's last call
           if (intercept) deliverConsumed(intercept, this.native);
           this.finished = true;
-          resolveDone({ status: m[1], exitCode: statusToCode(m[1]) ?? 0 });
+          const execError = m[2] ? { code: errnoName(m[2]), message: m[3] } : undefined;
+          resolveDone({ status: m[1], exitCode: statusToCode(m[1]) ?? 0, ...(execError ? { execError } : {}) });
           this.wake();
           break;
+        }
         case 'error': {
           const e = m[1];
           let msg = e.message;
@@ -223,8 +243,8 @@ export class Trace implements AsyncIterable<Event[]> {
         }
       }
     });
-    this.native.start();
-    this.pid = opts.argv ? this.native.childPid() : undefined;
+    this.native.start();  // returns once a launched child is forked
+    this.pid = opts.argv ? this.native.childPid() || undefined : undefined;
   }
 
   static launch(o: LaunchOptions): Trace {
@@ -234,6 +254,7 @@ export class Trace implements AsyncIterable<Event[]> {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${v}`);
     const cpus = allowedCpus();
+    checkCpu(o.cpu, cpus);
     const cpu = o.cpu === 'none' ? -1 : typeof o.cpu === 'number' ? o.cpu : cpus.length > 1 ? cpus[cpus.length - 1]! : -1;
     const det = o.deterministic ? nativeDeterministic(o.deterministic) : undefined;
     const buffered = o.syscallBuffer === 'passive'
@@ -272,6 +293,7 @@ export class Trace implements AsyncIterable<Event[]> {
       if (parentOf(p) === process.pid)
         throw new TraceError(`attach to ${p}: it is a child of this process (child_process); attach to a process this one did not spawn, or use Trace.launch`, 'ECHILD');
     }
+    checkCpu(o.cpu, allowedCpus());
     const cpu = o.cpu === 'none' ? -1 : typeof o.cpu === 'number' ? o.cpu : (lastCpuOf(o.pids[0]!) ?? -1);
     return new Trace({ ...common(o), pids: o.pids, cpu, pinChild: false }, o.intercept);
   }
@@ -284,6 +306,19 @@ export class Trace implements AsyncIterable<Event[]> {
   /** Voids every expectation handed to the engine (intercept `then`): the handler's plans changed. */
   dropExpectations(): void {
     if (!this.finished) this.native.dropExpectations();
+  }
+
+  /**
+   * Sends a signal to the launched command (its first process), as a shell or strace passes
+   * one on. Never reaches another process: the engine holds a pidfd of the child, so a child
+   * already gone (even reaped, its pid reused) is answered false, and there is no pid <= 0 to
+   * get wrong. False for attach, which has no launched command.
+   */
+  signal(sig: NodeJS.Signals | number): boolean {
+    const n = typeof sig === 'number' ? sig : osConstants.signals[sig];
+    if (!Number.isInteger(n) || n <= 0) throw new TypeError(`signal: unknown signal ${String(sig)}`);
+    if (this.pid === undefined) return false;
+    return this.native.signal(n) === 0;
   }
 
   /** Kill launched processes (attached ones are detached instead). */

@@ -42,7 +42,8 @@ export interface NativeInjectRule {
 }
 export type NativeMessage =
   | ['batch', Buffer]
-  | ['done', number]
+  /** wait status of the launched command; errno of its failed execve (0: it ran) and its text */
+  | ['done', number, number, string]
   | ['error', Error & { code: string; errno: number }];
 export declare class NativeTracer {
   constructor(opts: NativeOptions, onMessage: (...m: NativeMessage) => void);
@@ -67,7 +68,10 @@ export declare class NativeTracer {
   takeConsumed(): number[];
   /** voids every queued expectation */
   dropExpectations(): void;
+  /** the launched child's pid, valid once start() has returned (0 for attach) */
   childPid(): number;
+  /** signals the launched child through its pidfd; 0 or an errno (ESRCH: gone) */
+  signal(sig: number): number;
 }
 export declare function readMemory(tid: number, addr: bigint, len: number): Buffer | null;
 export declare function readString(tid: number, addr: bigint, max: number): string | null;

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -300,7 +301,8 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
                         InstanceMethod("reply", &NativeTracer::Reply),
                         InstanceMethod("takeConsumed", &NativeTracer::TakeConsumed),
                         InstanceMethod("dropExpectations", &NativeTracer::DropExpectations),
-                        InstanceMethod("childPid", &NativeTracer::ChildPid)});
+                        InstanceMethod("childPid", &NativeTracer::ChildPid),
+                        InstanceMethod("signal", &NativeTracer::Signal)});
   }
 
   // new NativeTracer(options, onMessage(kind, payload, status))
@@ -464,7 +466,8 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
         }
         case Message::Done:
           static_cast<NativeTracer*>(m->owner)->finish();
-          cb.Call({Napi::String::New(env, "done"), Napi::Number::New(env, m->status)});
+          cb.Call({Napi::String::New(env, "done"), Napi::Number::New(env, m->status), Napi::Number::New(env, m->err),
+                   Napi::String::New(env, m->err ? strerror(m->err) : "")});
           break;
         case Message::Error:
           static_cast<NativeTracer*>(m->owner)->finish();
@@ -483,7 +486,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
       Message* last;
       try {
         int status = tracer_->run();
-        last = new Message{Message::Done, {}, status, 0, {}, nullptr};
+        last = new Message{Message::Done, {}, status, tracer_->execErrno(), {}, nullptr};
       } catch (const std::system_error& e) {
         last = new Message{Message::Error, {}, 0, e.code().value(), e.what(), nullptr};
         // system_error::what() appends the message; keep only the operation name
@@ -498,6 +501,9 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
       post(last);
       tsfn_.Release();
     });
+    // the child's pid is known when start() returns: the ptrace thread forks it (ptrace
+    // belongs to the thread that attached) and hands it over here, a fork's time later
+    tracer_->waitLaunched();
     return info.Env().Undefined();
   }
 
@@ -562,6 +568,14 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
   }
   Napi::Value ChildPid(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), tracer_->childPid());
+  }
+  // signal(sig): 0, or the errno (ESRCH once the launched child is gone)
+  Napi::Value Signal(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsNumber()) throw Napi::TypeError::New(env, "signal(sig: number)");
+    int sig = info[0].As<Napi::Number>().Int32Value();
+    if (sig <= 0 || sig >= NSIG) throw Napi::RangeError::New(env, "signal: bad signal number");
+    return Napi::Number::New(env, tracer_->signalChild(sig));
   }
 
  public:

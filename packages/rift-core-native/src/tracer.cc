@@ -64,7 +64,31 @@ Tracer::Tracer(TracerOptions opts, BatchHandler onBatch)
   resumeOp_ = opts_.useSeccomp ? PTRACE_CONT : PTRACE_SYSCALL;
 }
 
-Tracer::~Tracer() {}
+Tracer::~Tracer() {
+  if (pidfd_ >= 0) close(pidfd_);
+}
+
+void Tracer::settleLaunch() {
+  {
+    std::lock_guard<std::mutex> lk(launchMu_);
+    launchSettled_ = true;
+  }
+  launchCv_.notify_all();
+}
+
+void Tracer::waitLaunched() {
+  std::unique_lock<std::mutex> lk(launchMu_);
+  launchCv_.wait(lk, [&] { return launchSettled_; });
+}
+
+int Tracer::signalChild(int sig) {
+  std::lock_guard<std::mutex> lk(launchMu_);
+  if (pidfd_ < 0) return launched_ ? ENOSYS : ESRCH;
+  // the pidfd stays open until the Tracer is destroyed, so its number cannot name another
+  // process's pidfd; once the child is reaped the kernel answers ESRCH
+  if (syscall(SYS_pidfd_send_signal, pidfd_, sig, nullptr, 0) < 0) return errno;
+  return 0;
+}
 
 int64_t Tracer::now() const {
   struct timespec ts;
@@ -768,12 +792,17 @@ void Tracer::launch() {
     }
     ssize_t w = write(err[1], &e, sizeof e);
     (void)w;
-    _exit(127);
+    _exit(e == ENOENT ? 127 : 126);  // as a shell reports it: not found, or found but not run
   }
   close(go[0]);
   close(err[1]);
-  child_ = pid;
-  launched_ = true;
+  {
+    std::lock_guard<std::mutex> lk(launchMu_);
+    child_ = pid;
+    launched_ = true;
+    pidfd_ = int(syscall(SYS_pidfd_open, pid, 0));  // -1 on kernels before 5.3: signalChild refuses
+  }
+  settleLaunch();
   long opts = kOptions | PTRACE_O_EXITKILL | (opts_.useSeccomp ? PTRACE_O_TRACESECCOMP : 0);
   if (xptrace(PTRACE_SEIZE, pid, 0L, opts) < 0) {
     int e = errno;
@@ -1063,8 +1092,15 @@ void Tracer::handleStop(pid_t tid, int status) {
     if (it != threads_.end()) {
       if (tid == child_ && !it->second.started && errPipe_ >= 0) {
         int e = 0;
-        if (read(errPipe_, &e, sizeof e) == sizeof e && e)
+        if (read(errPipe_, &e, sizeof e) == sizeof e && e) {
           warn(tid, std::string("cannot run the command: ") + strerror(e));
+          if (!execErrno_) execErrno_ = e;
+        }
+        if (it->second.execFailed) {
+          // its exit is recorded, as strace shows it; the calls after the failed execve are not
+          it->second.started = true;
+          it->second.inSyscall = false;
+        }
       }
       emitExit(tid, it->second, status);
       threads_.erase(it);
@@ -1093,11 +1129,21 @@ void Tracer::handleStop(pid_t tid, int status) {
     long n = xptrace(PTRACE_GET_SYSCALL_INFO, tid, long(sizeof info), long(reinterpret_cast<uintptr_t>(&info)));
     if (n <= 0) { resume(tid, st, 0); return; }
     if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-      if (!st.started && info.entry.nr == SYS_execve) st.started = true;
+      if (!st.started && !st.execFailed && info.entry.nr == SYS_execve) st.started = st.launchExec = true;
       onSyscallEntry(tid, st, &info, false);
       if (sbOn_ && !st.skipped) addPreloadEnv(tid, st);
     } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
       onSyscallExit(tid, st, info.exit.rval, info.exit.is_error);
+      if (st.launchExec) {
+        // The launching execve failed: it is in the stream, as the program's call; what the
+        // child does next (report the errno to the tracer, _exit) is rift's, not the program's.
+        st.launchExec = false;
+        if (info.exit.is_error) {
+          st.started = false;
+          st.execFailed = true;
+          execErrno_ = int(-info.exit.rval);
+        }
+      }
     }
     resume(tid, st, st.pendingSignal);
     st.pendingSignal = 0;
@@ -1130,7 +1176,7 @@ void Tracer::handleStop(pid_t tid, int status) {
       if (n > 0 && info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
         // as at a syscall stop: the launching execve is the first call recorded, its strings
         // read at entry
-        if (!st.started && info.seccomp.nr == SYS_execve) st.started = true;
+        if (!st.started && !st.execFailed && info.seccomp.nr == SYS_execve) st.started = st.launchExec = true;
         onSyscallEntry(tid, st, &info, true);
         // the new image loads the library too (its environment gets the variables back)
         if (sbOn_ && !st.skipped) addPreloadEnv(tid, st);
@@ -1295,10 +1341,14 @@ int Tracer::run() {
   int reason = 0;
   try {
     if (opts_.pids.empty()) launch();
-    else attach();
+    else {
+      settleLaunch();
+      attach();
+    }
     loop();
     reason = detaching_ ? 1 : killRequested_ ? 2 : 0;
   } catch (...) {
+    settleLaunch();  // launch() failed before the fork: waitLaunched must not wait for ever
     for (auto& kv : threads_) {
       if (launched_) kill(kv.first, SIGKILL);
       else xptrace(PTRACE_DETACH, kv.first, 0L, 0L);

@@ -117,6 +117,8 @@ struct ThreadState {
   pid_t pid = 0;            // thread group id
   bool inSyscall = false;
   bool started = true;      // false for a launched child until its execve
+  bool launchExec = false;  // inside the launched child's first execve (a failure un-starts it)
+  bool execFailed = false;  // that execve failed: only the child's exit is recorded after it
   bool seccompEntry = false;
   bool skipped = false;
   bool injected = false;
@@ -153,6 +155,13 @@ class Tracer {
   void ack();  // JS consumed a batch
 
   pid_t childPid() const { return child_; }
+  // Blocks until launch() has forked the child (childPid() valid) or failed; at once for attach.
+  void waitLaunched();
+  // Sends sig to the launched child through its pidfd: never another process, even once the
+  // child is reaped and its pid reused. 0, or an errno (ESRCH: gone; ENOSYS: no pidfd here).
+  int signalChild(int sig);
+  // errno of the launched command's failed execve (or of its set-up before it), else 0
+  int execErrno() const { return execErrno_; }
   void setInterceptor(Interceptor* i) { interceptor_ = i; }
   // memory helpers usable from an interceptor (on the ptrace thread)
   ssize_t readMemory(pid_t tid, uint64_t addr, void* buf, size_t len);
@@ -163,6 +172,7 @@ class Tracer {
 
  private:
   void launch();
+  void settleLaunch();
   void attach();
   void seize(pid_t tid, bool interrupt);
   void loop();
@@ -219,6 +229,12 @@ class Tracer {
   std::atomic<bool> killRequested_{false};
   bool detaching_ = false;
   int errPipe_ = -1;
+  int execErrno_ = 0;
+  // launch hand-off to the JS thread (waitLaunched) and the child's pidfd (signalChild)
+  std::mutex launchMu_;
+  std::condition_variable launchCv_;
+  bool launchSettled_ = false;
+  int pidfd_ = -1;
   bool sbOn_ = false;                 // every image gets the library
   bool sbActive_ = false;             // and it records
   std::vector<uint8_t> sbScratch_;    // a drained buffer's bytes

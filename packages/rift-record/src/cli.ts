@@ -1,4 +1,4 @@
-import { CliUsageError, defineCli, parseArgs } from '@rift/cli';
+import { defineCli, parseArgs, runCli } from '@rift/cli';
 import { record, UsageError, type RecordOptions } from './index.js';
 import type { Trace } from '@rift/core-native';
 
@@ -11,8 +11,9 @@ const HELP_EPILOGUE = `Examples:
   rift-record -p 1234 -o t.ndjson         attach to pid 1234 and its threads; Ctrl-C detaches
   rift-record -- cmd | jq 'select(.name=="openat") | .mem[0].data'
 
-Exit status: the traced command's own (128+N when killed by signal N); 2 for bad arguments or
-a pid that does not exist; 1 for internal errors. The event format is documented in README.md.`;
+Exit status: the traced command's own (128+N when killed by signal N; 127 when it is not found,
+126 when it cannot be run); 2 for bad arguments or a pid that does not exist; 1 for internal
+errors. The event format is documented in README.md.`;
 
 export const SPEC = defineCli({
   name: 'rift-record',
@@ -22,7 +23,7 @@ export const SPEC = defineCli({
   options: {
     o: { alias: 'output', type: 'string', describe: 'write events to FILE (mode 0600) instead of stdout' },
     p: { alias: 'pid', type: 'number', array: true, describe: 'attach to PID (repeatable); all its threads' },
-    e: { alias: 'filter', type: 'string', array: true, describe: 'record only these syscalls: names, %classes, /regex/, !negation (seccomp prefilter); or inject=SET:error=E|retval=N[:signal=S][:delay_enter=US][:delay_exit=US][:when=FIRST..LAST+STEP] to inject a fault (strace syntax, repeatable)' },
+    e: { alias: 'filter', type: 'string', array: true, describe: 'record only these syscalls: names, %classes, /regex/, !negation (seccomp prefilter; trace= accepted; repeatable, the sets add up); or inject=SET:error=E|retval=N[:signal=S][:delay_enter=US][:delay_exit=US][:when=FIRST..LAST+STEP] to inject a fault (strace syntax, repeatable)' },
     s: { alias: 'string-size', type: 'number', default: 256, describe: 'bytes kept of strings and written buffers' },
     data: { type: 'boolean', default: true, describe: 'capture content buffers (read data...) whole; --no-data bounds them by -s' },
     'fixed-ts': { type: 'boolean', default: false, describe: 'timestamps from 0 with a fixed step (stable golden files)' },
@@ -37,14 +38,13 @@ export const SPEC = defineCli({
 });
 
 export async function main(argv: string[]): Promise<void> {
-  const dashdash = argv.indexOf('--');
-  const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
-  let exitCode = 0;
-  try {
+  await runCli('rift-record', async () => {
+    const dashdash = argv.indexOf('--');
+    const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
     const args = await parseArgs(SPEC, own);
-    if (!args) return;  // help or version printed
+    if (!args) return 0;  // help or version printed
     const command = dashdash >= 0 ? argv.slice(dashdash + 1) : (args._ as (string | number)[]).map(String);
-    const cpu = args.cpu === 'auto' || args.cpu === 'none' ? args.cpu : Number(args.cpu);
+    const cpu = args.cpu === 'auto' || args.cpu === 'none' ? args.cpu : /^\d+$/.test(args.cpu) ? Number(args.cpu) : NaN;
     if (typeof cpu === 'number' && !Number.isInteger(cpu)) throw new UsageError(`--cpu: expected N, auto or none, got '${args.cpu}'`);
     if (!Number.isInteger(args.s) || args.s < 0) throw new UsageError(`-s: expected a size in bytes, got '${args.s}'`);
     const es = (args.e as string[] | undefined) ?? [];
@@ -52,6 +52,7 @@ export async function main(argv: string[]): Promise<void> {
     const filters = es.filter((e) => !isInject(e));
     const injects = es.filter(isInject);
     if (!Number.isInteger(args.seed) || args.seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got '${args.seed}'`);
+    for (const p of args.p ?? []) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`-p: expected a process id, got '${p}'`);
     const opts: RecordOptions = {
       command: command.length ? command : undefined,
       pids: args.p as number[] | undefined,
@@ -70,20 +71,11 @@ export async function main(argv: string[]): Promise<void> {
       syscallBuffer: args['syscall-buffer'],
       onStart: (t) => handleSignals(t, !command.length),
     };
-    for (const p of opts.pids ?? []) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`-p: bad pid '${p}'`);
     const r = await record(opts);
-    exitCode = r.exitCode;
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof CliUsageError) {
-      process.stderr.write(`rift-record: ${e.message}\n`);
-      if (/nothing to trace|Unknown argument|not both/.test(e.message)) process.stderr.write(`Try 'rift-record --help'.\n`);
-      exitCode = 2;
-    } else {
-      process.stderr.write(`rift-record: internal error: ${(e as Error).message}\n`);
-      exitCode = 1;
-    }
-  }
-  process.exitCode = exitCode;
+    // as a shell reports it, after the stream: the call itself is in the recording
+    if (r.execError) process.stderr.write(`rift-record: ${command[0]}: ${r.execError.message}\n`);
+    return r.exitCode;
+  });
 }
 
 /**
@@ -100,13 +92,8 @@ function handleSignals(t: Trace, attached: boolean): void {
     }
     interrupts++;
     if (sig === 'SIGINT' && interrupts === 1 && process.stdin.isTTY) return;
-    if (t.pid) {
-      try {
-        process.kill(t.pid, sig);
-      } catch {
-        /* already gone */
-      }
-    }
+    // through the engine's pidfd: only ever the launched command, never a pid of our making
+    t.signal(sig);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

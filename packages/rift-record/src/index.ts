@@ -3,6 +3,7 @@
  * The bin (bin/rift-record.js) only parses arguments and calls record().
  */
 import { openSync, closeSync } from 'node:fs';
+import { UsageError as CliUsageError } from '@rift/cli';
 import { release } from 'node:os';
 import { InjectSpecError, parseInjectSpec, Trace, TraceError, type InjectRule } from '@rift/core-native';
 import {
@@ -63,11 +64,12 @@ export interface RecordResult {
   events: number;
   /** the reader went away (EPIPE) before the end */
   closed: boolean;
+  /** the command could not be run: its execve failed (the failed call is in the stream) */
+  execError?: { code: string; message: string };
 }
 
-export class UsageError extends Error {
-  readonly exitCode = 2;
-}
+/** Bad options, or a command that cannot be run (exitCode 127 not found, 126 not executable). */
+export class UsageError extends CliUsageError {}
 
 const FIXED_START = '2000-01-01T00:00:00.000Z';
 
@@ -78,7 +80,8 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
   let only: Set<number> | undefined;
   if (o.filter?.length) {
     try {
-      only = selectSyscalls(o.filter.join(','));
+      // strace's -e trace=SET, and several -e adding up
+      only = selectSyscalls(o.filter.map((f) => f.replace(/^trace=/, '')).join(','));
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
@@ -114,7 +117,7 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
       : Trace.attach({ ...common, pids: o.pids! });
   } catch (e) {
     if (ownFd !== undefined) closeSync(ownFd);
-    if (e instanceof TraceError) throw new UsageError(e.message);
+    if (e instanceof TraceError) throw new UsageError(e.message, e.code === 'ENOENT' ? 127 : e.code === 'EACCES' ? 126 : 2);
     throw e;
   }
   // ownFd stays open until the end: the child is forked on the engine's thread, later
@@ -177,8 +180,8 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
     if (failure instanceof TraceError && (failure.code === 'ESRCH' || failure.code === 'EPERM')) throw new UsageError(failure.message);
     throw failure;
   }
-  const { exitCode } = await trace.done;
-  return { exitCode: o.command?.length ? exitCode : 0, events, closed: out.closed };
+  const { exitCode, execError } = await trace.done;
+  return { exitCode: o.command?.length ? exitCode : 0, events, closed: out.closed, ...(execError ? { execError } : {}) };
 }
 
 /** --fixed-ts: event n happens at n*step ns and syscalls last step/2, so golden files are stable. */
