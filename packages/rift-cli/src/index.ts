@@ -89,7 +89,8 @@ function parserOptions(spec: CliSpec): Parser.Options {
     count,
     default: defaults,
     narg,
-    configuration: { 'parse-positional-numbers': false, 'populate--': true, ...spec.parserConfiguration },
+    // as yargs: an array option takes one value a time (-e a -e b), never the words after it
+    configuration: { 'parse-positional-numbers': false, 'populate--': true, 'greedy-arrays': false, ...spec.parserConfiguration },
   };
 }
 

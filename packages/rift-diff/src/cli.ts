@@ -1,8 +1,6 @@
-import { CliUsageError, defineCli, parseArgs } from '@rift/cli';
+import { defineCli, parseArgs, runCli, UsageError } from '@rift/cli';
 import { SelectError, StreamError } from '@rift/events';
 import { diffFiles, FIELDS, FIELD_NAMES, FieldError, ignoredFields, renderJson, renderText } from './index.js';
-
-class UsageError extends Error {}
 
 const fieldHelp = FIELD_NAMES.map((f) => `  ${f.padEnd(9)} ${FIELDS[f].ignored ? 'ignored ' : 'compared'}  ${FIELDS[f].about}`).join('\n');
 
@@ -33,9 +31,9 @@ export const SPEC = defineCli({
   wrap: 110,
   options: {
     U: { alias: 'unified', type: 'number', default: 3, describe: 'events of context around the first divergence' },
-    e: { alias: 'syscalls', type: 'string', describe: 'compare only these syscalls: names, %classes, /regex/, !negation' },
-    ignore: { type: 'string', requiresArg: true, describe: 'do not compare FIELD (see Fields; repeatable, comma lists)' },
-    compare: { type: 'string', requiresArg: true, describe: 'compare FIELD although ignored by default (repeatable)' },
+    e: { alias: 'syscalls', type: 'string', array: true, describe: 'compare only these syscalls: names, %classes, /regex/, !negation (repeatable, the sets add up)' },
+    ignore: { type: 'string', array: true, requiresArg: true, describe: 'do not compare FIELD (see Fields; repeatable, comma lists)' },
+    compare: { type: 'string', array: true, requiresArg: true, describe: 'compare FIELD although ignored by default (repeatable)' },
     json: { type: 'boolean', default: false, describe: 'one JSON object: summary, first divergence with context' },
     q: { alias: 'brief', type: 'boolean', default: false, describe: 'report only whether they differ; stop at the first difference' },
     s: { alias: 'report-identical', type: 'boolean', default: false, describe: 'say so when the recordings are the same' },
@@ -47,22 +45,19 @@ export const SPEC = defineCli({
 
 export async function main(argv: string[]): Promise<void> {
   const stdoutTTY = process.stdout.isTTY === true;
-  let exitCode = 2;
-  try {
+  // exit 1 says "different": an internal error must not look like an answer
+  await runCli('rift-diff', async () => {
     const args = await parseArgs(SPEC, argv);
-    if (!args) {  // help or version printed
-      exitCode = 0;
-      return;
-    }
+    if (!args) return 0;  // help or version printed
     ignoredFields(list(args.ignore), list(args.compare));  // unknown fields first: --ignore may have eaten a file name
     const files = (args._ as (string | number)[]).map(String);
-    if (files.length !== 2) throw new UsageError(files.length < 2 ? 'two recordings to compare are needed: rift-diff A B' : `too many arguments: ${files.slice(2).join(' ')}`);
-    if (files[0] === '-' && files[1] === '-') throw new UsageError('only one of A and B can be stdin');
-    if (!Number.isInteger(args.U) || args.U < 0) throw new UsageError(`-U: expected a number of events, got '${args.U}'`);
-    if (!Number.isInteger(args.window) || args.window < 2) throw new UsageError(`--window: expected a number of events (at least 2), got '${args.window}'`);
+    if (files.length !== 2) throw new UsageError(files.length < 2 ? 'two recordings to compare are needed: rift-diff A B' : `too many arguments: ${files.slice(2).join(' ')}`, 2, true);
+    if (files[0] === '-' && files[1] === '-') throw new UsageError('only one of A and B can be stdin', 2, true);
+    if (!Number.isInteger(args.U) || args.U < 0) throw new UsageError(`-U: expected a number of events, got '${args.U}'`, 2, true);
+    if (!Number.isInteger(args.window) || args.window < 2) throw new UsageError(`--window: expected a number of events (at least 2), got '${args.window}'`, 2, true);
     const r = await diffFiles(files[0]!, files[1]!, {
       context: args.U,
-      syscalls: args.e,
+      syscalls: args.e?.length ? args.e.join(',') : undefined,
       ignore: list(args.ignore),
       compare: list(args.compare),
       window: args.window,
@@ -75,23 +70,11 @@ export async function main(argv: string[]): Promise<void> {
     else if (args.q) text = r.same ? '' : `${r.a.file} and ${r.b.file} differ\n`;
     else text = renderText(r, { color });
     if (r.same && args.s && !args.json) text = `${r.a.file} and ${r.b.file} are the same (${r.a.compared} events compared)\n`;
-    exitCode = r.same ? 0 : 1;
+    const exitCode = r.same ? 0 : 1;
     process.exitCode = exitCode;
     await write(text);
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof CliUsageError || e instanceof FieldError || e instanceof SelectError) {
-      process.stderr.write(`rift-diff: ${e.message}\n`);
-      if (e instanceof UsageError || e instanceof CliUsageError) process.stderr.write(`Try 'rift-diff --help'.\n`);
-    } else if (e instanceof StreamError) {
-      process.stderr.write(`rift-diff: ${e.message}\n`);
-    } else if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
-      exitCode = 0;  // the reader went away (| head): not our trouble
-    } else {
-      process.stderr.write(`rift-diff: internal error: ${(e as Error).stack ?? e}\n`);
-    }
-  } finally {
-    process.exitCode = exitCode;
-  }
+    return exitCode;
+  }, { userErrors: [FieldError, SelectError, StreamError], internalExit: 2 });
 }
 
 function list(v: unknown): string[] | undefined {

@@ -30,9 +30,9 @@ export const SPEC = defineCli({
   usage: 'Usage: rift-filter [options] [EXPR] [FILE...]\n\nKeep only some events of a rift event stream (FILE, or stdin), writing a stream v1.',
   epilogue: EPILOGUE,
   options: {
-    e: { alias: 'trace', type: 'string', describe: 'the selection EXPR (instead of the first argument)' },
-    pid: { type: 'number', describe: 'only events of these processes (repeatable)' },
-    tid: { type: 'number', describe: 'only events of these threads (repeatable)' },
+    e: { alias: 'trace', type: 'string', array: true, describe: 'the selection EXPR (instead of the first argument; repeatable: the union)' },
+    pid: { type: 'number', array: true, describe: 'only events of these processes (repeatable)' },
+    tid: { type: 'number', array: true, describe: 'only events of these threads (repeatable)' },
     failed: { alias: 'Z', type: 'boolean', default: false, describe: 'only syscalls that failed' },
     successful: { alias: 'z', type: 'boolean', default: false, describe: 'only syscalls that succeeded' },
     'min-dur': { type: 'string', describe: 'only syscalls that took at least DUR' },
@@ -48,7 +48,9 @@ export async function main(argv: string[]): Promise<void> {
     const args = await parseArgs(SPEC, argv);
     if (!args) return 0;  // help or version printed
     const pos = (args._ as (string | number)[]).map(String);
-    let select = args.e;
+    // every -e (trace= accepted, as rift-trace's): the union of their selections
+    const es = ((args.e as (string | number)[] | undefined) ?? []).map((e) => String(e).replace(/^trace=/, ''));
+    let select = es.length ? es.join(',') : undefined;
     if (select === undefined && pos.length && !(pos[0] !== '-' && existsSync(pos[0]!))) select = pos.shift();
     if (select === '-') throw new UsageError("'-' is not a selection; give EXPR first, or -e");
     const list = (v: number | number[] | undefined) => (v === undefined ? undefined : ([] as number[]).concat(v));

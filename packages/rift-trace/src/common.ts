@@ -1,6 +1,6 @@
 /** What rift-trace and rift-filter share: inputs, errors, exit codes, colour. */
 import { openEvents, StreamError, SelectError, type Event, type Header } from '@rift/events';
-import { CliUsageError } from '@rift/cli';
+import { runCli as runCliShared } from '@rift/cli';
 import type { DecodedBlock } from './decoded.js';
 import type { RegionPool } from './parallel.js';
 
@@ -45,27 +45,7 @@ export async function readInputs(
   }
 }
 
-/**
- * Runs a CLI body: usage errors and stream errors print one line `tool: ...` and exit 2; anything
- * else is an internal error (exit 1). No stack traces.
- */
-export async function runCli(tool: string, body: () => Promise<number | void>): Promise<void> {
-  let code = 0;
-  try {
-    code = (await body()) ?? 0;
-  } catch (e) {
-    if (e instanceof StreamError || e instanceof UsageError || e instanceof CliUsageError || e instanceof SelectError) {
-      process.stderr.write(`${tool}: ${e.message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
-      if (!(e instanceof StreamError) && /Unknown argument|Not enough|Missing/.test(e.message)) process.stderr.write(`Try '${tool} --help'.\n`);
-      code = 2;
-    } else {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === 'EPIPE') code = 0;
-      else {
-        process.stderr.write(`${tool}: internal error: ${err.message}\n`);
-        code = 1;
-      }
-    }
-  }
-  process.exitCode = code;
+/** Runs a CLI body (@rift/cli runCli): bad input, usage and selection errors are one line, exit 2. */
+export function runCli(tool: string, body: () => Promise<number | void>): Promise<void> {
+  return runCliShared(tool, body, { userErrors: [StreamError, UsageError, SelectError] });
 }
