@@ -1,7 +1,7 @@
-import { CliUsageError, defineCli, parseArgs } from '@rift/cli';
+import { defineCli, parseArgs, runCli, UsageError } from '@rift/cli';
 import { StreamError } from '@rift/events';
 import type { Trace } from '@rift/core-native';
-import { EXIT_DESYNC, LookaheadError, replay, UsageError, type OnDesync } from './index.js';
+import { EXIT_DESYNC, LookaheadError, replay, UsageError as ReplayUsageError, type OnDesync, type ReplayControl } from './index.js';
 
 const HELP_EPILOGUE = `Examples:
   rift-record -o t.ndjson -- cat f && rm f
@@ -30,8 +30,8 @@ export const SPEC = defineCli({
   options: {
     o: { alias: 'output', type: 'string', describe: "write replay's own event stream to FILE ('-' = stdout)" },
     'on-desync': { choices: ['stop', 'warn', 'live'], default: 'stop', describe: 'when the program departs from the recording: stop it (exit 3), warn and go on, or let it run on for real' },
-    inject: { type: 'string', describe: 'also inject these syscalls from the recording (NAME,... repeatable)' },
-    passthru: { type: 'string', describe: 'run these syscalls for real, still matched (NAME,... repeatable)' },
+    inject: { type: 'string', array: true, describe: 'also inject these syscalls from the recording (NAME,... repeatable)' },
+    passthru: { type: 'string', array: true, describe: 'run these syscalls for real, still matched (NAME,... repeatable)' },
     'no-aslr': { type: 'boolean', default: false, describe: 'run the command with address space randomisation off' },
     progress: { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal)' },
     'max-lookahead': { type: 'number', default: 500000, describe: 'recorded events held for threads that lag behind, at most' },
@@ -39,53 +39,45 @@ export const SPEC = defineCli({
 });
 
 export async function main(argv: string[]): Promise<void> {
-  const dashdash = argv.indexOf('--');
-  const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
-  let exitCode = 0;
-  try {
+  await runCli('rift-replay', async () => {
+    const dashdash = argv.indexOf('--');
+    const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
     const args = await parseArgs(SPEC, own);
-    if (!args) return;  // help or version printed
+    if (!args) return 0;  // help or version printed
     const pos = (args._ as (string | number)[]).map(String);
     let trace: string | undefined;
     let command: string[];
     if (dashdash >= 0) {
-      if (pos.length !== 1) throw new UsageError(pos.length ? `one trace file before --, got ${pos.length}` : 'no trace file given');
+      if (pos.length !== 1) throw new UsageError(pos.length ? `one trace file before --, got ${pos.length}` : 'no trace file given', 2, true);
       trace = pos[0];
       command = argv.slice(dashdash + 1);
     } else {
       [trace, ...command] = pos;
     }
-    if (!trace) throw new UsageError('no trace file given');
-    if (!command.length) throw new UsageError('nothing to replay: give the command after --');
+    if (!trace) throw new UsageError('no trace file given', 2, true);
+    if (!command.length) throw new UsageError('nothing to replay: give the command after --', 2, true);
     const max = args['max-lookahead'];
     if (!Number.isInteger(max) || max < 1) throw new UsageError(`--max-lookahead: expected a count, got '${max}'`);
-    const r = await replay({
-      trace,
-      command,
-      onDesync: args['on-desync'] as OnDesync,
-      inject: splitList(args.inject),
-      passthru: splitList(args.passthru),
-      output: args.o,
-      noAslr: args['no-aslr'],
-      progress: args.progress,
-      maxBuffered: max,
-      onStart: handleSignals,
-    });
-    exitCode = r.exitCode;
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof CliUsageError || e instanceof StreamError) {
-      process.stderr.write(`rift-replay: ${e.message}\n`);
-      if (!(e instanceof StreamError) && /no trace|nothing to replay|Unknown argument|Invalid values/.test(e.message)) process.stderr.write(`Try 'rift-replay --help'.\n`);
-      exitCode = 2;
-    } else if (e instanceof LookaheadError) {
-      process.stderr.write(`rift-replay: ${e.message}\n`);
-      exitCode = 1;
-    } else {
-      process.stderr.write(`rift-replay: internal error: ${(e as Error)?.stack ?? e}\n`);
-      exitCode = 1;
+    try {
+      const r = await replay({
+        trace,
+        command,
+        onDesync: args['on-desync'] as OnDesync,
+        inject: splitList(args.inject),
+        passthru: splitList(args.passthru),
+        output: args.o,
+        noAslr: args['no-aslr'],
+        progress: args.progress,
+        maxBuffered: max,
+        onStart: handleSignals,
+      });
+      return r.exitCode;
+    } catch (e) {
+      // more lookahead than allowed: the user's limit, said in one line (exit 1)
+      if (e instanceof LookaheadError) throw new UsageError(e.message, 1);
+      throw e;
     }
-  }
-  process.exitCode = exitCode;
+  }, { userErrors: [StreamError, ReplayUsageError] });
 }
 
 function splitList(v: string | string[] | undefined): string[] | undefined {
@@ -93,13 +85,17 @@ function splitList(v: string | string[] | undefined): string[] | undefined {
   return ([] as string[]).concat(v).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-/** SIGTERM/SIGHUP and a second Ctrl-C end the replayed program; it never stays stopped. */
-function handleSignals(t: Trace): void {
+/**
+ * SIGTERM/SIGHUP and Ctrl-C end the replayed program (killed, never left stopped); rift-replay
+ * then exits 128+signal with a one-line note. On a terminal the first Ctrl-C reached the
+ * program too (its process group): it is left to end of it, a second one kills it.
+ */
+function handleSignals(t: Trace, control: ReplayControl): void {
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
-    if (sig === 'SIGINT' && interrupts === 1 && process.stdin.isTTY) return;  // the program got it too
-    t.kill();
+    const tty = sig === 'SIGINT' && interrupts === 1 && process.stdin.isTTY;
+    control.interrupt(sig, { kill: !tty });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

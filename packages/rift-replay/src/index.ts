@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import { createReadStream, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { release } from 'node:os';
+import { constants as osConstants, release } from 'node:os';
 import { resolveCommand, Trace, TraceError, type LaunchOptions } from '@rift/core-native';
 import {
   capturePlan,
@@ -73,7 +73,20 @@ export interface ReplayOptions {
    * is a round trip). Default LOOKAHEAD.
    */
   lookahead?: number;
-  onStart?: (t: Trace) => void;
+  /** called once the program runs: `control.interrupt` ends the replay on a signal (the bin's SIGINT/SIGTERM/SIGHUP) */
+  onStart?: (t: Trace, control: ReplayControl) => void;
+}
+
+/** What a caller can do to a running replay (ReplayOptions.onStart). */
+export interface ReplayControl {
+  /**
+   * The user interrupted the replay with `sig`. With `kill` (the default) every process of the
+   * replay is killed at once; without, the program got the signal itself (a terminal's Ctrl-C
+   * reaches its whole process group) and is left to end of it. Either way, if the program does
+   * not then finish as recorded, replay ends with 128+signal and a one-line note
+   * (`interrupted`), not a desync report: what follows a signal is not in the recording.
+   */
+  interrupt(sig: NodeJS.Signals, opts?: { kill?: boolean }): void;
 }
 
 /** Default lookahead: long enough to amortise a round trip, short enough to hold little. */
@@ -90,6 +103,8 @@ export interface ReplayResult {
   stats: Replayer['stats'];
   /** recorded syscalls not replayed (the program ended first) */
   leftover: number;
+  /** the signal the replay was interrupted by (ReplayControl.interrupt), when that ended it */
+  interrupted?: NodeJS.Signals;
 }
 
 /** The interception options Trace.launch takes (rift-core-native lib/intercept.ts). */
@@ -143,7 +158,12 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     }
   }
   const desyncs: Desync[] = [];
+  // set by control.interrupt: a desync after it is the signal's doing, not reported as one
+  let interrupted: NodeJS.Signals | undefined;
+  let interruptKilled = false;
+  let desyncsAtInterrupt = 0;
   const report = (d: Desync) => {
+    if (interrupted) return;
     clearProgress();
     log(formatDesync(d, src.name));
   };
@@ -270,7 +290,18 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     if (e instanceof TraceError) throw new UsageError(e.message);
     throw e;
   }
-  o.onStart?.(trace);
+  const started = trace;
+  o.onStart?.(trace, {
+    interrupt(sig, opts) {
+      const kill = opts?.kill ?? true;
+      if (!interrupted) desyncsAtInterrupt = desyncs.length;
+      if (!interrupted || (kill && !interruptKilled)) interrupted = sig;
+      if (!kill || interruptKilled) return;
+      interruptKilled = true;
+      replayer.killed = true;  // a thread stopped at a call now gets a kill verdict
+      started.kill();
+    },
+  });
   out?.onClose(() => trace.kill());
 
   // progress on a terminal
@@ -347,6 +378,14 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     }
   }
 
+  // interrupted: killed, or the program did not go on as recorded after the signal reached it
+  if (interrupted && (interruptKilled || desyncs.length > desyncsAtInterrupt)) {
+    const last = cursor.recent.at(-1);
+    const at = last ? `event ${last.seq} (${src.name}:${cursor.lineOf(last)}) of ${scan.lines - 1}` : `its first event (of ${scan.lines - 1})`;
+    log(`rift-replay: interrupted (${interrupted}); the program was ${interruptKilled ? 'stopped' : 'ended by it'} at ${at}\n`);
+    const signo = osConstants.signals[interrupted] ?? 2;
+    return { exitCode: 128 + signo, programExitCode: done.exitCode, desyncs, live: liveMsg, stats: replayer.stats, leftover, interrupted };
+  }
   const stopped = replayer.killed && desyncs.length > 0;
   const exitCode = stopped || (desyncs.length > 0 && onDesync === 'stop') ? EXIT_DESYNC : done.exitCode;
   if (stopped) log(`rift-replay: stopped the program (exit ${EXIT_DESYNC}); --on-desync=warn or =live let it run on\n`);
