@@ -1,7 +1,9 @@
 import { PassThrough } from 'node:stream';
-import { createWriteStream, openSync } from 'node:fs';
+import { createWriteStream, fstatSync, openSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { defineCli, parseArgs } from '@rift/cli';
-import { LineOutput, MAX_LINE, readEventStream, selectNames, type Event, type Header } from '@rift/events';
+import { LineOutput, MAX_LINE, selectNames, type Event, type Header } from '@rift/events';
+import type { Trace } from '@rift/core-native';
 import { readInputs, runCli, UsageError } from './common.js';
 import { colourLevel, paintOf } from './paint.js';
 import { checkThreads, threadPool, THREADS_HELP } from './parallel.js';
@@ -10,6 +12,8 @@ import { lineLayout, TextRenderer, type TextOptions } from './text.js';
 import { TextBatch } from './batch.js';
 import { Summary, SORT_KEYS, type SortKey } from './summary.js';
 import { ChromeWriter } from './chrome.js';
+import { LiveHold, readLive } from './live.js';
+import { PerThreadText } from './split.js';
 
 const EPILOGUE = `Examples:
   rift-trace t.ndjson                      print a recorded stream as strace would
@@ -20,10 +24,14 @@ const EPILOGUE = `Examples:
   rift-trace -c -S calls t.ndjson          a summary table like strace -c, sorted by calls
   rift-trace -c --json t.ndjson            the same as JSON
   rift-trace --format chrome -o run.json t.ndjson   a timeline for https://ui.perfetto.dev
+  rift-trace -ff -o out -- make            each thread's calls in a file of its own, out.PID
+  rift-trace -e inject=openat:error=ENOENT:when=2 -- cat a b   the 2nd openat fails (strace syntax)
 
 Input is stream v1 (see README.md). Bad input is an error 'FILE:LINE: reason' (exit 2);
 --lenient skips bad lines and says how many. When a command is given, its exit status is
-rift-trace's. Colour only on a terminal; NO_COLOR and FORCE_COLOR are honoured.`;
+rift-trace's; Ctrl-C, SIGTERM and SIGHUP are passed on to it (the first Ctrl-C on a terminal
+reached it already) and its lines are printed until it exits. With -p they detach: the
+processes run on, untraced. Colour only on a terminal; NO_COLOR and FORCE_COLOR are honoured.`;
 
 export const SPEC = defineCli({
   name: 'rift-trace',
@@ -35,7 +43,7 @@ export const SPEC = defineCli({
   options: {
     o: { alias: 'output', type: 'string', describe: 'write to FILE instead of stdout (stderr when tracing a command)' },
     p: { alias: 'pid', type: 'number', array: true, describe: 'attach to PID and trace it (repeatable)' },
-    e: { alias: 'trace', type: 'string', describe: 'print only these syscalls: names, %classes, /regex/, !negation (trace= accepted)' },
+    e: { alias: 'trace', type: 'string', array: true, describe: 'print only these syscalls: names, %classes, /regex/, !negation (trace= accepted; repeatable: the union); with a command, also inject=SET:error=E|retval=N[:signal=S][:delay_enter=US][:delay_exit=US][:when=W] and fault=SET:... (strace syntax)' },
     s: { alias: 'string-limit', type: 'number', default: 32, describe: 'bytes of strings and buffers to print' },
     x: { type: 'count', describe: 'hex-escape non-ASCII strings; -xx: every byte' },
     v: { alias: 'no-abbrev', type: 'boolean', default: false, describe: 'print structures whole (stat, getdents64, uname, ...)' },
@@ -48,104 +56,242 @@ export const SPEC = defineCli({
     S: { alias: 'summary-sort-by', type: 'string', default: 'time', choices: SORT_KEYS as string[], describe: 'sort the summary by' },
     json: { type: 'boolean', default: false, describe: 'with -c: the summary as JSON' },
     format: { type: 'string', default: 'text', choices: ['text', 'chrome'], describe: 'text (strace-like) or chrome (Chrome Trace Event JSON for Perfetto UI)' },
-    f: { alias: 'follow-forks', type: 'boolean', describe: 'children are always followed; with -o, every line starts with its pid as strace -f -o does' },
+    f: { alias: 'follow-forks', type: 'count', describe: 'children are always followed; with -o, every line starts with its pid as strace -f -o does; -ff -o PREFIX: each thread in a file of its own, PREFIX.PID' },
     lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
     threads: { type: 'number', describe: THREADS_HELP + '; not with -y, -c, -C or --format chrome' },
   },
 });
 
+/** The last of an option given more than once (a list when repeated, unless @rift/cli keeps the last). */
+function last<T>(v: T | T[]): T {
+  return Array.isArray(v) ? v[v.length - 1]! : v;
+}
+
+/** -e values that are fault injection (passed to the recorder), not a display filter */
+const isInject = (e: string) => /^(inject|fault)=/.test(e);
+
 export async function main(argv: string[]): Promise<void> {
-  await runCli('rift-trace', async () => {
-    const dashdash = argv.indexOf('--');
-    const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
-    const command = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
-    const args = await parseArgs(SPEC, own);
-    if (!args) return 0;  // help or version printed
-    const files = (args._ as (string | number)[]).map(String);
-    const pids = (args.p as number[] | undefined) ?? [];
-    const launching = command.length > 0 || pids.length > 0;
-    if (launching && files.length) throw new UsageError('give input files or a command (after --), not both');
-    if (dashdash >= 0 && !command.length) throw new UsageError('nothing to trace after --');
-    for (const p of pids) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`-p: bad pid '${p}'`);
-    if (!Number.isInteger(args.s) || args.s < 0) throw new UsageError(`-s: expected a size in bytes, got '${args.s}'`);
-    if (args.json && !args.c && !args.C) throw new UsageError('--json goes with -c');
-    checkThreads(args.threads);
-    const only = args.e ? selectNames(args.e.replace(/^trace=/, '')) : undefined;
+  let signals: SignalHandling | undefined;
+  try {
+    await runCli('rift-trace', async () => {
+      const dashdash = argv.indexOf('--');
+      const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+      const command = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
+      const args = await parseArgs(SPEC, own);
+      if (!args) return 0;  // help or version printed
+      const files = (args._ as (string | number)[]).map(String);
+      const pids = (args.p as number[] | undefined) ?? [];
+      const launching = command.length > 0 || pids.length > 0;
+      const o = last(args.o as string | string[] | undefined);
+      const stringSize = last(args.s as number | number[]);
+      const sortBy = last(args.S as string | string[]) as SortKey;
+      const format = last(args.format as string | string[]);
+      if (launching && files.length) throw new UsageError('give input files or a command (after --), not both');
+      if (dashdash >= 0 && !command.length) throw new UsageError('nothing to trace after --');
+      for (const p of pids) if (!Number.isInteger(p) || p <= 0) throw new UsageError(`-p: bad pid '${p}'`);
+      if (!Number.isInteger(stringSize) || stringSize < 0) throw new UsageError(`-s: expected a size in bytes, got '${stringSize}'`);
+      if (args.json && !args.c && !args.C) throw new UsageError('--json goes with -c');
+      checkThreads(args.threads);
+      // -e: a display filter (the union of every -e), and inject=/fault= rules for the recorder
+      const es = ((args.e as (string | number)[] | undefined) ?? []).map(String);
+      const injects = es.filter(isInject);
+      const shows = es.filter((e) => !isInject(e)).map((e) => e.replace(/^trace=/, ''));
+      if (injects.length && !launching) throw new UsageError(`-e ${injects[0]!.replace(/=.*/, '=')}: fault injection needs a command to trace (after --) or -p, not a recorded stream`);
+      const only = shows.length ? selectNames(shows.join(',')) : undefined;
+      // -ff -o PREFIX: a file per thread (without -o, -ff is -f, as strace's)
+      const toFile = o !== undefined && o !== '-';
+      const perThread = args.f >= 2 && toFile ? o : undefined;
+      if (perThread !== undefined && (args.c || args.C)) throw new UsageError('-c/-C and -ff -o are mutually exclusive (as in strace)');
+      if (perThread !== undefined && format !== 'text') throw new UsageError('-ff -o writes text; not with --format chrome');
 
-    // output: a file, else stdout (stderr while tracing a command, as strace does)
-    const toStream = args.o === undefined || args.o === '-' ? (launching ? process.stderr : process.stdout) : undefined;
-    const out = toStream ? new LineOutput(toStream) : new LineOutput(createWriteStream('', { fd: openSync(args.o!, 'w', 0o600) }));
-    const colour = toStream ? colourLevel(!!(toStream as NodeJS.WriteStream).isTTY) : 0;
-    const fmt = { stringSize: args.s, hex: Math.min(args.x, 2) as 0 | 1 | 2, verbose: args.v, paint: paintOf(colour) };
+      // output: a file, else stdout (stderr while tracing a command, as strace does)
+      const toStream = !toFile ? (launching ? process.stderr : process.stdout) : undefined;
+      const out = perThread !== undefined ? undefined : toStream ? new LineOutput(toStream) : new LineOutput(createWriteStream('', { fd: openSync(o!, 'w', 0o600) }));
+      const colour = toStream ? colourLevel(!!(toStream as NodeJS.WriteStream).isTTY) : 0;
+      const fmt = { stringSize, hex: Math.min(args.x, 2) as 0 | 1 | 2, verbose: args.v, paint: paintOf(colour) };
+      const closed = () => out?.closed ?? false;
 
-    const batch = new TextBatch();
-    const emit = (s: string) => batch.add(s);
-    const flush = () => batch.flush(out);
+      const batch = new TextBatch();
+      const emit = (s: string) => batch.add(s);
+      const split = perThread !== undefined ? new PerThreadText(perThread, { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, only }) : undefined;
+      const flush = async () => {
+        if (out) await batch.flush(out);
+        if (split) await split.flush();
+      };
 
-    const summary = args.c || args.C ? new Summary() : undefined;
-    const textOn = !args.c && args.format === 'text';
-    let text: TextRenderer | undefined;
-    let chrome: ChromeWriter | undefined;
-    const textOpts: TextOptions = { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, only, alwaysPid: !!args.f && !toStream };
-    const onHeader = (header: Header) => {
-      text?.finish();
-      if (textOn) text = new TextRenderer(header, textOpts, batch);
-      if (args.format === 'chrome' && !chrome) chrome = new ChromeWriter(header, fmt, emit);
-    };
-    const onEvent = (ev: Event) => {
-      if (only && ev.type === 'syscall' && !only.has(ev.name)) {
-        text?.push(ev);  // still feeds -y and the thread count; not printed
-        return;
-      }
-      text?.push(ev);
-      chrome?.add(ev);
-      summary?.add(ev);
-      if (batch.ready) return flush();
-    };
+      const summary = args.c || args.C ? new Summary() : undefined;
+      const textOn = !args.c && format === 'text' && !split;
+      let text: TextRenderer | undefined;
+      let chrome: ChromeWriter | undefined;
+      const textOpts: TextOptions = { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, only, alwaysPid: !!args.f && !toStream };
+      const onHeader = (header: Header) => {
+        text?.finish();
+        split?.setHeader(header);
+        if (textOn) text = new TextRenderer(header, textOpts, batch);
+        if (format === 'chrome' && !chrome) chrome = new ChromeWriter(header, fmt, emit);
+      };
+      const onEvent = (ev: Event): void | Promise<void> => {
+        if (split) return split.push(ev);
+        if (only && ev.type === 'syscall' && !only.has(ev.name)) {
+          text?.push(ev);  // still feeds -y and the thread count; not printed
+          return;
+        }
+        text?.push(ev);
+        chrome?.add(ev);
+        summary?.add(ev);
+        if (batch.ready) return flush();
+      };
 
-    let skipped = 0;
-    let exitCode = 0;
-    if (launching) {
-      const pt = new PassThrough({ highWaterMark: 1 << 20 });
-      const sink = new LineOutput(pt);
-      // loaded only to trace a command: the ptrace engine and its native addon are not needed to read a file
-      const { record, UsageError: RecordUsageError } = await import('@rift/record');
-      const rec = record({ command: command.length ? command : undefined, pids: pids.length ? pids : undefined, sink, stringSize: Math.max(256, args.s), filter: args.e && !args.y ? [args.e.replace(/^trace=/, '')] : undefined, syscallBuffer: false }).catch((e: unknown) => {
-        pt.end();
-        if (e instanceof RecordUsageError) throw new UsageError((e as Error).message);
-        throw e;
-      });
-      const src = await Promise.race([readEventStream(pt, 'rift-record', { lenient: args.lenient, lineNumbers: false }), rec.then(() => undefined)]);
-      if (src) {
-        onHeader(src.header);
-        for await (const batch of src.batches()) {
-          for (const ev of batch) {
+      // a stream read as it is written: lines held HOLD_MS at most (live.ts)
+      const hold = new LiveHold();
+      const live = {
+        header: onHeader,
+        events: async (evs: Event[]) => {
+          for (const ev of evs) {
+            hold.saw(ev);
             const r = onEvent(ev);
             if (r) await r;
           }
+          hold.mark();
+        },
+        tick: async () => {
+          const t = hold.due();
+          if (t >= 0) {
+            text?.release(t);
+            split?.release(t);
+          }
           await flush();
-          if (out.closed) break;
-        }
-      }
-      exitCode = (await rec).exitCode;
-    } else {
-      // the text alone, without -y, can be parsed and decoded on other threads (parallel.ts)
-      const pool = textOn && !summary && !args.y ? threadPool(args.threads, { task: 'text', stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(textOpts), maxLine: MAX_LINE, lenient: args.lenient }) : undefined;
-      const onBlock = (b: DecodedBlock) => {
-        readBlock(b, text!);
-        if (batch.ready) return flush();
+        },
+        stopped: closed,
       };
-      skipped = await readInputs(files, args.lenient, onHeader, onEvent, () => out.closed, { pool, onBlock });
-    }
-    text?.finish();
-    chrome?.finish();
-    if (summary) {
-      if (args.C && textOn) emit('\n');
-      emit(args.json ? summary.json(args.S as SortKey) : summary.table(args.S as SortKey));
-    }
-    await flush();
-    await out.end();
-    if (skipped) process.stderr.write(`rift-trace: skipped ${skipped} bad line${skipped === 1 ? '' : 's'}\n`);
-    return exitCode;
-  });
+
+      let skipped = 0;
+      let exitCode = 0;
+      if (launching) {
+        const pt = new PassThrough({ highWaterMark: 1 << 20 });
+        const sink = new LineOutput(pt);
+        signals = new SignalHandling(pids.length > 0);
+        // loaded only to trace a command: the ptrace engine and its native addon are not needed to read a file
+        const { record, UsageError: RecordUsageError } = await import('@rift/record');
+        const rec = record({
+          command: command.length ? command : undefined,
+          pids: pids.length ? pids : undefined,
+          sink,
+          stringSize: Math.max(256, stringSize),
+          filter: shows.length && !args.y ? shows : undefined,
+          inject: injects.length ? injects : undefined,
+          syscallBuffer: false,
+          onStart: (t) => signals!.start(t, pids),
+        }).catch((e: unknown) => {
+          pt.end();
+          if (e instanceof RecordUsageError) throw new UsageError((e as Error).message);
+          throw e;
+        });
+        let readFailure: unknown;
+        try {
+          skipped = await readLive(pt, 'rift-record', args.lenient, live);
+        } catch (e) {
+          readFailure = e;
+        }
+        // reading stopped early (the output went away, or bad input): the recording stops too
+        if (!pt.readableEnded) pt.destroy();
+        const r = await rec;  // its own failure comes first
+        if (readFailure) throw readFailure;
+        exitCode = r.exitCode;
+        if (signals.detachedBy) exitCode = 128 + (osConstants.signals[signals.detachedBy] ?? 0);
+      } else if ((!files.length || (files.length === 1 && files[0] === '-')) && streaming(0) && !(args.threads !== undefined && args.threads > 0)) {
+        skipped = await readLive(process.stdin, 'stdin', args.lenient, live);
+      } else {
+        // the text alone, without -y, can be parsed and decoded on other threads (parallel.ts)
+        const pool = (textOn || split) && !summary && !args.y ? threadPool(args.threads, { task: 'text', stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(split ? { ...textOpts, alwaysPid: false } : textOpts), maxLine: MAX_LINE, lenient: args.lenient }) : undefined;
+        const onBlock = (b: DecodedBlock) => {
+          if (split) {
+            readBlock(b, split);
+            return split.flush();
+          }
+          readBlock(b, text!);
+          if (batch.ready) return flush();
+        };
+        skipped = await readInputs(files, args.lenient, onHeader, onEvent, closed, { pool, onBlock });
+      }
+      const liveTids = text?.liveTids;
+      text?.finish();
+      chrome?.finish();
+      if (summary) {
+        if (args.C && textOn) emit('\n');
+        emit(args.json ? summary.json(sortBy) : summary.table(sortBy));
+      }
+      await flush();
+      await out?.end();
+      await split?.end();
+      if (signals?.detachedBy) {
+        // strace's closing lines: the processes let go of
+        const tids = new Set([...pids, ...(liveTids ?? [])]);
+        process.stderr.write([...tids].sort((a, b) => a - b).map((t) => `rift-trace: Process ${t} detached\n`).join(''));
+      }
+      if (skipped) process.stderr.write(`rift-trace: skipped ${skipped} bad line${skipped === 1 ? '' : 's'}\n`);
+      return exitCode;
+    });
+  } finally {
+    signals?.stop();
+  }
 }
+
+/** Whether fd is a pipe, socket or terminal: a stream read as it is written (not a regular file). */
+function streaming(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isFIFO() || st.isSocket() || st.isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Ctrl-C, SIGTERM and SIGHUP while tracing. A launched command gets them passed on (but the first
+ * SIGINT when stdin is a terminal: the command got that one from the terminal itself), and its
+ * lines are printed until it exits; attached processes are detached (they run on, untraced) and
+ * rift-trace exits 128+N as strace does. Handlers are in place before the trace starts: a signal
+ * that comes first is acted on when it does.
+ */
+class SignalHandling {
+  /** -p: the signal that detached */
+  detachedBy: NodeJS.Signals | undefined;
+  private trace: Trace | undefined;
+  private early: NodeJS.Signals[] = [];
+  private interrupts = 0;
+  private readonly handler = (sig: NodeJS.Signals) => this.on(sig);
+
+  constructor(private readonly attached: boolean) {
+    for (const s of SIGNALS) process.on(s, this.handler);
+  }
+
+  start(t: Trace, pids: readonly number[]): void {
+    this.trace = t;
+    // as strace says it, on stderr
+    if (this.attached) process.stderr.write(pids.map((p) => `rift-trace: Process ${p} attached\n`).join(''));
+    for (const s of this.early.splice(0)) this.on(s);
+  }
+
+  stop(): void {
+    for (const s of SIGNALS) process.off(s, this.handler);
+  }
+
+  private on(sig: NodeJS.Signals): void {
+    const t = this.trace;
+    if (!t) {
+      this.early.push(sig);
+      return;
+    }
+    if (this.attached) {
+      this.detachedBy ??= sig;
+      t.detach();
+      return;
+    }
+    this.interrupts++;
+    if (sig === 'SIGINT' && this.interrupts === 1 && process.stdin.isTTY) return;
+    t.signal(sig);  // false when the command is gone already
+  }
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -8,7 +8,7 @@
  * thread that decoded them. Sending the texts as strings cost more:
  * a string made of pieces is flattened to be sent, then cut up and joined again into lines.
  */
-import type { CallParts, Event, SyscallEvent } from '@rift/events';
+import { decodeSyscall, selectNames, type CallParts, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
 import type { TextBatch, Utf8Writer } from './batch.js';
 
 /**
@@ -27,6 +27,41 @@ export interface CallText {
 export function callText(p: CallParts): CallText {
   const { args, split } = p;
   return { name: p.name, head: joinArgs(args, 0, split), sep: split > 0 && split < args.length ? ', ' : '', rest: joinArgs(args, split, args.length), ret: p.ret };
+}
+
+/**
+ * A syscall's text, with strace's marks of fault injection after its return value: ` (INJECTED)`
+ * when its result was supplied (error= or retval=: the kernel did not run it, `skipped`), and
+ * ` (DELAYED)` when `delayed` (delayCalls of the header) holds its name.
+ */
+export function syscallText(ev: SyscallEvent, fmt: FormatOptions, delayed: ReadonlySet<string> | undefined): CallText {
+  const t = callText(decodeSyscall(ev, fmt));
+  if (ev.injected) {
+    if (ev.skipped) t.ret += ' (INJECTED)';
+    if (delayed?.has(ev.name)) t.ret += ' (DELAYED)';
+  }
+  return t;
+}
+
+/**
+ * The syscalls a recording's inject rules delay (delay_enter=, delay_exit=): strace marks those
+ * calls ` (DELAYED)`. The stream marks any call a rule changed as `injected`, a delay included,
+ * and the header keeps the rules (one per syscall). undefined when none.
+ */
+export function delayCalls(header: Header): Set<string> | undefined {
+  const rules = header.options?.inject;
+  if (!Array.isArray(rules)) return undefined;
+  let out: Set<string> | undefined;
+  for (const r of rules) {
+    const m = typeof r === 'string' ? /^(?:inject|fault)=([^:]*):(.*)$/.exec(r) : null;
+    if (!m || !/(^|:)delay_(enter|exit)=/.test(m[2]!)) continue;
+    try {
+      for (const n of selectNames(m[1]!)) (out ??= new Set()).add(n);
+    } catch {
+      /* a set this rift does not know: no mark */
+    }
+  }
+  return out;
 }
 
 /** args[from..to) joined with ', ' (for these few short strings a loop beats slice + join) */

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { inputChunks, inputName, Lines, readError, readHeaderRegion, Regions, StreamError, type Header, type Region } from '@rift/events';
-import type { DecodedBlock, LineLayout } from './decoded.js';
+import { delayCalls, type DecodedBlock, type LineLayout } from './decoded.js';
 import type { FilterOptions } from './filter.js';
 import { UsageError } from './common.js';
 
@@ -44,6 +44,8 @@ export interface RegionJob {
   bytes: ArrayBuffer;
   tooLong: boolean;
   last: boolean;
+  /** the syscalls the input's inject rules delay: marked (DELAYED) (decoded.ts delayCalls) */
+  delayed?: string[];
 }
 
 /** A thread's answer: the block, lines read, lines skipped (lenient), or the first bad line. */
@@ -95,6 +97,8 @@ export class RegionPool {
   private readonly waiting: { resolve: (r: RegionResult) => void; reject: (e: Error) => void }[][] = [];
   private turn = 0;
   private failure: Error | undefined;
+  /** the syscalls the input being read delays, sent with each of its regions */
+  private delayed: string[] | undefined;
 
   /**
    * `threads` threads, started when the first input is read. `always`: every input goes
@@ -151,6 +155,8 @@ export class RegionPool {
     const regions = new Regions(inputChunks(path, REGION), this.setup.maxLine);
     const [header, rest] = await readHeaderRegion(regions, new Lines(this.setup.maxLine), name);
     onHeader(header);
+    const d = delayCalls(header);
+    this.delayed = d && [...d];
     /** answers in input order; a read error takes its place in that order */
     const queue: Promise<RegionResult | { readFailure: unknown }>[] = [this.decode(rest)];
     let more = true;
@@ -194,7 +200,7 @@ export class RegionPool {
     // chunks joined to the next one's lines, the usual case), else a copy
     const bytes = (r.owned ? r.bytes : ownCopy(r.bytes)).buffer as ArrayBuffer;
     const i = this.turn++ % this.workers.length;
-    const job: RegionJob = { bytes, tooLong: r.tooLong, last: r.last };
+    const job: RegionJob = { bytes, tooLong: r.tooLong, last: r.last, delayed: this.delayed };
     const answer = new Promise<RegionResult>((resolve, reject) => {
       this.waiting[i]!.push({ resolve, reject });
       this.workers[i]!.postMessage(job, [bytes]);

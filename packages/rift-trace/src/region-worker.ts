@@ -5,8 +5,8 @@
  * the pool adds where the region began.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeSyscall, lineEvent, Lines, type Event } from '@rift/events';
-import { BlockWriter, callText } from './decoded.js';
+import { lineEvent, Lines, type Event } from '@rift/events';
+import { BlockWriter, syscallText } from './decoded.js';
 import { eventFilter } from './filter.js';
 import { paintOf } from './paint.js';
 import type { PoolSetup, RegionJob, RegionResult, TextSetup } from './parallel.js';
@@ -14,6 +14,8 @@ import type { PoolSetup, RegionJob, RegionResult, TextSetup } from './parallel.j
 const setup = workerData as PoolSetup;
 const port = parentPort!;
 const out = new BlockWriter(setup.task === 'text' ? setup.layout : undefined);
+/** the syscalls the input's inject rules delay (RegionJob.delayed) */
+let delayed: Set<string> | undefined;
 const task: (events: Event[]) => void = setup.task === 'text' ? textTask(setup) : filterTask(eventFilter(setup.filter));
 
 /** rift-trace: each syscall decoded into its line, other events as they are. */
@@ -31,7 +33,7 @@ function textTask(t: TextSetup): (events: Event[]) => void {
       tid = ev.tid;
     }
     for (const ev of events) {
-      if (ev.type === 'syscall') out.call(ev, !only || only.has(ev.name) ? callText(decodeSyscall(ev, fmt)) : undefined, prefixed);
+      if (ev.type === 'syscall') out.call(ev, !only || only.has(ev.name) ? syscallText(ev, fmt, delayed) : undefined, prefixed);
       else out.other(ev);
     }
   };
@@ -45,6 +47,7 @@ function filterTask(keep: (ev: Event) => boolean): (events: Event[]) => void {
 }
 
 port.on('message', (job: RegionJob) => {
+  delayed = job.delayed ? new Set(job.delayed) : undefined;
   const ls = new Lines(setup.maxLine);
   ls.load({ bytes: Buffer.from(job.bytes), tooLong: job.tooLong, last: job.last });
   const events: Event[] = [];

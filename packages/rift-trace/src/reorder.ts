@@ -38,8 +38,8 @@ export class Reorder<P> {
     if (!this.runs[k]!.append(t, seq, k, id)) this.heap.push(t, seq, k, id);
   }
 
-  /** Takes the least point into topT, topK and top; false when there is none. */
-  pop(): boolean {
+  /** Takes the least point into topT, topK and top; false when there is none (or it is later than `limit`). */
+  pop(limit = Infinity): boolean {
     const r0 = this.runs[0]!, r1 = this.runs[1]!, h = this.heap;
     // the least head: 0, 1 a run, 2 the heap
     let from = -1;
@@ -64,7 +64,7 @@ export class Reorder<P> {
       t = h.topT();
       k = h.topK();
     }
-    if (from < 0) return false;
+    if (from < 0 || t > limit) return false;
     const id = from === 2 ? h.pop() : this.runs[from]!.shift();
     this.topT = t;
     this.topK = k;

@@ -7,8 +7,8 @@
  * time order through a bounded reorder buffer: memory stays flat, and a call that blocked longer
  * than the buffer holds is printed whole where it returned.
  */
-import { decodeSyscall, formatEvent, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
-import { blockText, callText, durationText, padding, pidText, visibleWidth, wholeLine, writeBlockLine, type BlockCall, type BlockSink, type CallText, type LineLayout } from './decoded.js';
+import { formatEvent, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
+import { blockText, delayCalls, durationText, syscallText, padding, pidText, visibleWidth, wholeLine, writeBlockLine, type BlockCall, type BlockSink, type CallText, type LineLayout } from './decoded.js';
 import type { TextBatch } from './batch.js';
 import { FdTracker } from './fds.js';
 import { Reorder } from './reorder.js';
@@ -24,6 +24,8 @@ export interface TextOptions extends FormatOptions {
   fdPaths?: boolean;
   /** prefix every line with its tid as strace -f -o does ("123  "), not only when several live */
   alwaysPid?: boolean;
+  /** one thread's lines in a file of their own (-ff -o): never a pid prefix */
+  ownFile?: boolean;
   /** only these syscall names are printed (others still feed -y and the thread count) */
   only?: ReadonlySet<string>;
   /** points held for reordering (default 4096) */
@@ -48,6 +50,8 @@ const SYSCALL = 0, PRINTS = 1, STATE = 2;
 class Held {
   /** a syscall printed as `<unfinished ...>`, its `<... resumed>` line still to come */
   unfinished = false;
+  /** a call in progress when rift detached (-p, then Ctrl-C): printed `name(args <detached ...>` */
+  detached = false;
   constructor(
     /** the event; undefined for a syscall decoded elsewhere (pushCall) */
     readonly ev: Event | undefined,
@@ -85,6 +89,10 @@ export class TextRenderer implements BlockSink {
   private readonly fmt: FormatOptions;
   private readonly window: number;
   private readonly layout: LineLayout;
+  /** syscalls whose inject rule delays them: marked (DELAYED) */
+  private readonly delayed: ReadonlySet<string> | undefined;
+  /** the calls cut short that came last: in progress when the stream ended */
+  private lastCut: Held[] = [];
 
   constructor(
     header: Header,
@@ -96,13 +104,21 @@ export class TextRenderer implements BlockSink {
     this.fmt = { ...opts, fds: this.fds };
     this.window = opts.window ?? 4096;
     this.layout = lineLayout(opts);
+    this.delayed = delayCalls(header);
   }
 
   push(ev: Event): void {
     if (ev.type === 'syscall') {
       const dur = ev.dur ?? NaN;
-      this.hold(ev.seq, new Held(ev, SYSCALL, ev.tid, ev.ts, dur, dur !== dur || ev.status === 'unfinished', this.shown(ev), undefined, undefined));
-    } else if (ev.type !== 'end') {
+      const held = new Held(ev, SYSCALL, ev.tid, ev.ts, dur, dur !== dur || ev.status === 'unfinished', this.shown(ev), undefined, undefined);
+      this.cut(held, ev.status === 'unfinished');
+      this.hold(ev.seq, held);
+    } else if (ev.type === 'end') {
+      // rift let go of the threads: the calls they were in print as strace's `<detached ...>`
+      if (ev.reason === 'detach') for (const h of this.lastCut) h.detached = true;
+      this.lastCut = [];
+    } else {
+      if (this.lastCut.length) this.lastCut = [];
       const kind = ev.type === 'signal' || ev.type === 'exit' || ev.type === 'warning' ? PRINTS : STATE;
       this.hold(ev.seq, new Held(ev, kind, ev.tid, ev.ts, NaN, false, true, undefined, undefined));
     }
@@ -113,7 +129,15 @@ export class TextRenderer implements BlockSink {
    * line, undefined when -e does not show it. Not with -y, which decodes in time order here.
    */
   pushCall(seq: number, ts: number, dur: number, tid: number, cutShort: boolean, call: BlockCall | undefined): void {
-    this.hold(seq, new Held(undefined, SYSCALL, tid, ts, dur, dur !== dur || cutShort, call !== undefined, undefined, call));
+    const held = new Held(undefined, SYSCALL, tid, ts, dur, dur !== dur || cutShort, call !== undefined, undefined, call);
+    this.cut(held, cutShort);
+    this.hold(seq, held);
+  }
+
+  /** Keeps the run of calls cut short that came last (see push's 'end'). */
+  private cut(held: Held, cutShort: boolean): void {
+    if (cutShort) this.lastCut.push(held);
+    else if (this.lastCut.length) this.lastCut = [];
   }
 
   /** Puts an event's points in the reorder buffer (a syscall's entry and exit, others' instant). */
@@ -124,6 +148,20 @@ export class TextRenderer implements BlockSink {
       h.push(held.dur === held.dur ? held.ts + held.dur : held.ts, seq, 1, held);
     } else h.push(held.ts, seq, 1, held);
     if (h.size > this.window) while (h.size > this.window / 2 && h.pop()) this.point(h.topT, h.topK, h.top!);
+  }
+
+  /**
+   * Prints the points up to time `t` (ns since the start): what a live trace has held long
+   * enough for calls that began earlier to arrive (they come when they return).
+   */
+  release(t: number): void {
+    const h = this.buffer;
+    while (h.pop(t)) this.point(h.topT, h.topK, h.top!);
+  }
+
+  /** The threads alive at this point of the stream: seen, and no exit seen. */
+  get liveTids(): ReadonlySet<number> {
+    return this.live;
   }
 
   /** Prints what is left (end of stream). */
@@ -144,7 +182,7 @@ export class TextRenderer implements BlockSink {
 
   private prefix(tid: number, ts: number, resumed = false): string {
     let s = '';
-    if (this.opts.alwaysPid || this.live.size > 1 || resumed) s = this.pidText(tid);
+    if ((this.opts.alwaysPid || this.live.size > 1 || resumed) && !this.opts.ownFile) s = this.pidText(tid);
     const o = this.opts;
     if (o.relative) {
       const d = this.lastTs === undefined ? 0 : Math.max(0, ts - this.lastTs);
@@ -178,7 +216,7 @@ export class TextRenderer implements BlockSink {
 
   /** A syscall's text: the one kept, else from its block, else decoded now. */
   private callText(held: Held): CallText {
-    return held.text ?? (held.call ? blockText(held.call) : callText(decodeSyscall(held.ev as SyscallEvent, this.fmt)));
+    return held.text ?? (held.call ? blockText(held.call) : syscallText(held.ev as SyscallEvent, this.fmt, this.delayed));
   }
 
   /** Tells -y's descriptor tracker what a printed or skipped syscall did. */
@@ -265,6 +303,11 @@ export class TextRenderer implements BlockSink {
   /** A syscall printed whole. */
   private line(held: Held): void {
     const prefix = this.prefix(held.tid, held.ts);
+    if (held.detached) {
+      const p = this.callText(held);
+      this.out.line(`${prefix}${p.name}(${p.head}${p.sep} <detached ...>`);
+      return;
+    }
     if (held.call) {
       writeBlockLine(this.out, held.call, prefix, this.pidText(held.tid), this.layout.column);
       return;
