@@ -24,19 +24,20 @@ const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * In a new PID namespace: a canary, then rift-replay of `which` in the background; once the
- * replayed shell runs (and a moment more), the signals are sent to rift-replay alone. Prints
+ * replayed shell runs (and a moment more), the signals are sent to rift-replay alone (`group`:
+ * to its process group, made by setsid, which the replayed program is in too). Prints
  * rc=, the canary's state, and every process left in the namespace.
  */
-function interrupt(which, cmd, signals) {
+function interrupt(which, cmd, signals, group = false) {
   const script = `
 cd ${q(dir)}
 sleep 60 & canary=$!
-${q(BIN('rift-replay'))} ${q(recs[which].file)} -- ${cmd.map(q).join(' ')} >out.${which} 2>err.${which} </dev/null &
+${group ? 'setsid ' : ''}${q(BIN('rift-replay'))} ${q(recs[which].file)} -- ${cmd.map(q).join(' ')} >out.${which} 2>err.${which} </dev/null &
 rp=$!
 # the replayed shell is the only process whose command line starts so (rift-replay's starts with node)
 n=0; until pgrep -f ${q(`^${cmd[0]} -c ${cmd[2].slice(0, 4)}`)} >/dev/null; do n=$((n+1)); [ $n -gt 500 ] && { echo never-started; break; }; sleep 0.02; done
 sleep 0.4
-for s in ${signals.join(' ')}; do kill -$s $rp; sleep 0.02; done
+for s in ${signals.join(' ')}; do kill -$s ${group ? '-' : ''}$rp; sleep 0.02; done
 wait $rp; echo rc=$?
 kill -0 $canary 2>/dev/null && echo canary=alive
 sleep 0.2
@@ -49,13 +50,13 @@ kill $canary
   return { out: r.stdout, err, status: r.status, stderr: r.stderr };
 }
 
-function check(t, r, sig, code) {
+function check(t, r, sig, code, how = 'stopped') {
   t.notMatch(r.out, /never-started/, 'the replayed program started');
   t.match(r.out, new RegExp(`^rc=${code}$`, 'm'), `exit ${code}\n${r.out}\n${r.err}`);
   const lines = r.err.split('\n').filter(Boolean);
   const notes = lines.filter((l) => l.startsWith('rift-replay: interrupted'));
   t.equal(notes.length, 1, 'one note');
-  t.match(notes[0] ?? '', new RegExp(`^rift-replay: interrupted \\(${sig}\\); the program was stopped at event \\d+ \\(.*t\\.ndjson:\\d+\\) of \\d+$`));
+  t.match(notes[0] ?? '', new RegExp(`^rift-replay: interrupted \\(${sig}\\); the program was ${how} at event \\d+ \\(.*t\\.ndjson:\\d+\\) of \\d+$`));
   t.equal(lines.length, 1, `nothing else on stderr: ${r.err}`);
   t.notMatch(r.err, /desync|internal error|\n\s+at /, 'no desync report, no stack trace');
   t.match(r.out, /^canary=alive$/m, 'the canary beside rift-replay is alive');
@@ -89,4 +90,8 @@ t.test('not interrupted, the same replays run to their end', async (t) => {
     t.equal(r.stdout, recs[k].stdout, `${k}: what it printed when recorded`);
     t.notMatch(r.stderr, /interrupted/);
   }
+});
+
+t.test('SIGHUP to the whole process group (a hang-up): the program may die of it first; exit 129 all the same', async (t) => {
+  check(t, interrupt('sleepy', SLEEPY, ['HUP'], true), 'SIGHUP', 129, '(stopped|ended by it)');
 });

@@ -100,7 +100,7 @@ function handleSignals(t: Trace, control: ReplayControl): void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
-  t.done
+  control.ended
     .finally(() => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -87,6 +87,8 @@ export interface ReplayControl {
    * (`interrupted`), not a desync report: what follows a signal is not in the recording.
    */
   interrupt(sig: NodeJS.Signals, opts?: { kill?: boolean }): void;
+  /** settles when replay() returns or throws (signal handlers can go then) */
+  readonly ended: Promise<void>;
 }
 
 /** Default lookahead: long enough to amortise a round trip, short enough to hold little. */
@@ -118,6 +120,19 @@ interface InterceptOptions {
 }
 
 export async function replay(o: ReplayOptions): Promise<ReplayResult> {
+  let end!: () => void;
+  const ended = new Promise<void>((res) => (end = res));
+  try {
+    return await run(o, ended);
+  } finally {
+    end();
+  }
+}
+
+/** Signals that reach a whole process group from a terminal (Ctrl-C, hang-up) or a supervisor. */
+const GROUP_SIGNALS = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']);
+
+async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult> {
   const log = o.log ?? ((t: string) => process.stderr.write(t));
   if (!o.command.length) throw new UsageError('nothing to replay: give the command after --');
   if (o.trace === '-') throw new UsageError('the trace must be a file (replay reads it twice), not stdin');
@@ -291,9 +306,12 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     throw e;
   }
   const started = trace;
+  let programDone = false;
+  trace.done.then(() => (programDone = true), () => {});
   o.onStart?.(trace, {
+    ended,
     interrupt(sig, opts) {
-      const kill = opts?.kill ?? true;
+      const kill = (opts?.kill ?? true) && !programDone;  // it may have got the signal too, and be gone
       if (!interrupted) desyncsAtInterrupt = desyncs.length;
       if (!interrupted || (kill && !interruptKilled)) interrupted = sig;
       if (!kill || interruptKilled) return;
@@ -354,6 +372,12 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   if (replayer.error) throw replayer.error;  // StreamError (exit 2), LookaheadError (exit 1)
   if (failure) throw failure;
 
+  // killed by a signal sent to its whole process group (a terminal's Ctrl-C or hang-up, a
+  // supervisor): rift-replay got it too, and the handler may not have run yet
+  const sig = done.status & 0x7f;
+  if (!interrupted && sig && (done.status & 0xff) !== 0x7f && GROUP_SIGNALS.has(signalName(sig)))
+    await new Promise((res) => setTimeout(res, 20));
+
   // recorded calls the program never made (it ended first)
   let leftover = 0;
   if (!replayer.killed && !replayer.live) {
@@ -390,6 +414,10 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   const exitCode = stopped || (desyncs.length > 0 && onDesync === 'stop') ? EXIT_DESYNC : done.exitCode;
   if (stopped) log(`rift-replay: stopped the program (exit ${EXIT_DESYNC}); --on-desync=warn or =live let it run on\n`);
   return { exitCode, programExitCode: done.exitCode, desyncs, live: liveMsg, stats: replayer.stats, leftover };
+}
+
+function signalName(n: number): string {
+  return Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0] ?? '';
 }
 
 /** Pins this process's main thread (and the threads it starts later) to its last allowed CPU. */
