@@ -74,7 +74,9 @@ export async function main(argv: string[]): Promise<void> {
     const r = await record(opts);
     // as a shell reports it, after the stream: the call itself is in the recording
     if (r.execError) process.stderr.write(`rift-record: ${command[0]}: ${r.execError.message}\n`);
-    return r.exitCode;
+    // the reader went away (| head): rift-record ended the recording (and killed what it
+    // launched), so the command's status says nothing; end quietly, as ndjson tools do
+    return r.closed ? 0 : r.exitCode;
   });
 }
 
