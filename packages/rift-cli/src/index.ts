@@ -134,8 +134,8 @@ function needsYargs(spec: CliSpec, parsed: Parser.DetailedArguments): boolean {
  */
 export async function parseArgs<O extends OptionTable>(spec: CliSpec<O>, argv: string[]): Promise<ParsedArgs<O> | undefined> {
   const parsed = Parser.detailed(argv, parserOptions(spec));
-  const args = needsYargs(spec, parsed) ? await viaYargs(spec, argv) : (parsed.argv as unknown as ParsedArgs<O>);
-  return args && settle(spec, args);
+  if (needsYargs(spec, parsed)) return viaYargs(spec, argv);
+  return settle(spec, parsed.argv as unknown as ParsedArgs<O>);
 }
 
 /** The flag as a user types it: -s, --string-size. */
@@ -172,7 +172,7 @@ export async function viaYargs<O extends OptionTable>(spec: CliSpec<O>, argv: st
   const { default: yargs } = await import('yargs');
   const args = await yargs(argv)
     .scriptName(spec.name)
-    .parserConfiguration(spec.parserConfiguration ?? {})
+    .parserConfiguration({ 'greedy-arrays': false, ...spec.parserConfiguration })
     .usage(spec.usage)
     .options(spec.options)
     .strictOptions()
@@ -187,7 +187,7 @@ export async function viaYargs<O extends OptionTable>(spec: CliSpec<O>, argv: st
     })
     .parseAsync();
   if (args.help || args.version) return undefined;
-  return args as unknown as ParsedArgs<O>;
+  return settle(spec, args as unknown as ParsedArgs<O>);
 }
 
 /** Error codes of a path the user named that cannot be opened or made: theirs to fix, not a bug. */

@@ -19,7 +19,6 @@ const SAMPLES = [
   [RECORD, ['--fixed-ts', '--cpu', 'none', '--seed', '7', '--deterministic']],
   [RECORD, ['--no-vdso', '--no-aslr', '--tracee-stdout', 'out.txt', '--string-size=9']],
   [RECORD, ['-e', 'inject=openat:error=ENOENT:when=3', '-e', '!futex']],
-  [RECORD, ['-s', 'many']],
   [RECORD, []],
   [REPLAY, ['t.ndjson', '--on-desync=warn', '--inject', 'read,openat', '--passthru', 'stat', '--no-aslr']],
   [REPLAY, ['-o', '-', '--max-lookahead', '10', '--progress', 't.ndjson']],
@@ -40,6 +39,20 @@ for (const [spec, argv] of SAMPLES) {
     for (const [k, v] of Object.entries(clean(full))) if (Number.isNaN(v)) t.ok(Number.isNaN(quick[k]), `${k} is NaN in both`);
   });
 }
+
+t.test('a number option given text is a usage error naming it, either way', async (t) => {
+  await t.rejects(parseArgs(RECORD, ['-s', 'many']), new CliUsageError("-s: expected a number, got 'many'"));
+  await t.rejects(viaYargs(RECORD, ['-s', 'many']), CliUsageError);
+});
+
+t.test('repeated options: arrays collect, scalars take the last value', async (t) => {
+  const a = await parseArgs(RECORD, ['-s', '10', '-s', '20', '-o', 'a', '-o', 'b', '-e', 'read', 'ls', '-e', 'openat']);
+  t.equal(a.s, 20);
+  t.equal(a['string-size'], 20, 'aliases too');
+  t.equal(a.o, 'b');
+  t.same(a.e, ['read', 'openat']);
+  t.same(a._, ['ls'], 'an array option takes one value, not the words after it');
+});
 
 t.test("rift-trace's --no-abbrev is strace's -v, not a negation", async (t) => {
   t.equal((await parseArgs(TRACE, ['--no-abbrev', 'f'])).v, true);
