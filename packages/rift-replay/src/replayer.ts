@@ -94,6 +94,21 @@ const PATH_CALLS = new Set(
     .filter(([, s]) => s.args.some((a) => a === 'path'))
     .map(([n]) => n),
 );
+/**
+ * Calls that move data inside the kernel, from the descriptor at `from` to the one at `to`,
+ * with optional loff_t pointers (`offs`; `fromOff` the source's): the kernel adds the count
+ * moved to each non-NULL one, and moves a descriptor's position only when it has none.
+ * rift-record captures no bytes for them (nor the offsets behind their pointers): from a
+ * descriptor whose file is gone (a ghost) they cannot be redone, and answering them from the
+ * recording writes nothing. Replay says so (once per source descriptor), and keeps the
+ * offsets as the kernel would have left them.
+ */
+const TRANSFERS: Readonly<Record<string, { from: number; to: number; offs: number[]; fromOff?: number }>> = {
+  copy_file_range: { from: 0, to: 2, offs: [1, 3], fromOff: 1 },
+  sendfile: { from: 1, to: 0, offs: [2], fromOff: 2 },
+  splice: { from: 0, to: 2, offs: [1, 3], fromOff: 1 },
+  tee: { from: 0, to: 1, offs: [] },
+};
 /** Syscalls that create a descriptor from another one (a ghost stays a ghost). */
 const DUPS = new Set(['dup', 'dup2', 'dup3']);
 
@@ -196,14 +211,25 @@ export class Replayer {
 
   private touchesGhost(call: LiveCall): boolean {
     const g = this.ghosts.get(call.pid);
-    if (!g?.size) return false;
+    if (!g?.size && !this.starved.size) return false;
     const sig = signatureOf(call.name);
     if (!sig) return false;
     return sig.args.some((a, i) => {
       const t = parseArgSpec(a).type;
-      return (t === 'fd' || t === 'dirfd') && g.has(fdOf(call.args[i]));
+      if (t !== 'fd' && t !== 'dirfd') return false;
+      const fd = fdOf(call.args[i]);
+      if (g?.has(fd)) return true;
+      if (!this.starved.size) return false;
+      const ino = pipeInode(call.pid, fd);
+      return ino !== undefined && this.starved.has(ino);
     });
   }
+
+  /**
+   * Pipes that a transfer from a ghost should have filled (see lostTransfer): calls on them
+   * are answered from the recording too, as on a ghost, or their readers would wait for good.
+   */
+  private readonly starved = new Set<string>();
 
   // ---- entry -----------------------------------------------------------------------------
 
@@ -305,6 +331,16 @@ export class Replayer {
       this.pending.set(call.tid, { ev, kind: 'pipe', spawner });
       return { action: 'run' };  // onExit puts the recorded result in place
     }
+    const tr = TRANSFERS[ev.name];
+    if (tr && value > 0n) {
+      if (ghost) this.lostTransfer(call, ev, value);
+      writes = writes.concat(offsetWrites(call, tr.offs, value));
+      // the source's position would have moved as an injected read's does not
+      if (tr.fromOff === undefined || (call.args[tr.fromOff] ?? 0n) === 0n) {
+        const k = lagKey(call.pid, call.args[tr.from]);
+        this.lag.set(k, (this.lag.get(k) ?? 0n) + value);
+      }
+    }
     if (ghost && value >= 0n) {
       const g = this.ghostSet(call.pid);
       if (ev.name === 'close') g.delete(fdOf(call.args[0]));
@@ -314,6 +350,31 @@ export class Replayer {
     this.stats.injected++;
     this.pending.set(call.tid, { ev, kind: 'inject', spawner });
     return this.ahead(call, { action: 'return', value, writes });
+  }
+
+  /** A transfer from a ghost answered from the recording: its bytes are not written. */
+  private readonly lostWarned = new Set<string>();
+  private lostTransfer(call: LiveCall, ev: SyscallEvent, n: bigint): void {
+    const { from, to } = TRANSFERS[ev.name]!;
+    const src = fdOf(call.args[from]);
+    const dst = fdOf(call.args[to]);
+    const srcPipe = pipeInode(call.pid, src);
+    const starvedSrc = srcPipe !== undefined && this.starved.has(srcPipe);
+    if (!this.ghosts.get(call.pid)?.has(src) && !starvedSrc) return;
+    const dstPipe = pipeInode(call.pid, dst);
+    if (dstPipe !== undefined && !this.starved.has(dstPipe)) {
+      this.starved.add(dstPipe);
+      this.dropPlans();  // calls planned ahead on it would wait for the bytes
+    }
+    const k = `${call.pid}:${src}`;
+    if (this.lostWarned.has(k)) return;
+    this.lostWarned.add(k);
+    this.opts.warn?.(
+      `event ${ev.seq}: ${ev.name} moved ${n} bytes inside the kernel from fd ${src}, ${starvedSrc ? 'a pipe that did not get its own bytes' : 'whose file is gone'}, to fd ${dst}; ` +
+        `the recording does not hold them (rift-record does not capture data moved by copy_file_range, sendfile, splice or tee), ` +
+        `so fd ${dst} does not get them (nor what later such calls from fd ${src} move)` +
+        (dstPipe !== undefined ? `; calls on that pipe are answered from the recording` : ''),
+    );
   }
 
   // ---- calls answered ahead ----------------------------------------------------------------
@@ -327,7 +388,7 @@ export class Replayer {
     const max = this.opts.lookahead ?? 0;
     const rt = this.tids.get(call.tid);
     if (!max || !v || v.action === 'kill' || v.action === 'error' || this.live || this.killed || rt === undefined) return v;
-    if (this.ghosts.get(call.pid)?.size) return v;
+    if (this.ghosts.get(call.pid)?.size || this.starved.size) return v;
     const plan: Planned[] = [];
     const then: Expectation[] = [];
     const n = this.cursor.readAhead(rt, max);
@@ -616,6 +677,21 @@ export class Replayer {
     this.killed = true;
     return { action: 'kill' };
   }
+}
+
+/** The loff_t values at the non-NULL pointers `offs` of a call, advanced by `n`, as the kernel leaves them. */
+function offsetWrites(call: LiveCall, offs: number[], n: bigint): Write[] {
+  const out: Write[] = [];
+  for (const i of offs) {
+    const addr = call.args[i] ?? 0n;
+    if (addr === 0n) continue;
+    const b = call.readBytes(addr, 8);
+    if (!b || b.length < 8) continue;  // the kernel would have failed with EFAULT: the recording says what it did
+    const v = Buffer.alloc(8);
+    v.writeBigInt64LE(BigInt.asIntN(64, b.readBigInt64LE(0) + n));
+    out.push({ addr, data: v });
+  }
+  return out;
 }
 
 function describe(m: Mismatch): string {
