@@ -229,7 +229,7 @@ void InterceptChain::apply(Tracer& t, const SyscallView& v, JsReply& r, EntryDec
       break;
     }
     case JsReply::Kill:
-      kill(v.pid, SIGKILL);
+      killTracee(v.pid, v.tid);
       d.skip = true;
       break;
   }

@@ -68,6 +68,13 @@ Tracer::~Tracer() {
   if (pidfd_ >= 0) close(pidfd_);
 }
 
+// SIGKILL to a traced thread's process. tgkill names both ids, and the thread is one we have
+// not reaped (a tracee's exit waits for its tracer), so neither id can be another process's;
+// no pid <= 0 ever reaches the kernel.
+void killTracee(pid_t tgid, pid_t tid) {
+  if (tgid > 0 && tid > 0) syscall(SYS_tgkill, tgid, tid, SIGKILL);
+}
+
 void Tracer::settleLaunch() {
   {
     std::lock_guard<std::mutex> lk(launchMu_);
@@ -1305,7 +1312,7 @@ void Tracer::loop() {
     }
     if (killRequested_ && !killed) {
       killed = true;
-      for (auto& kv : threads_) if (launched_) kill(kv.second.pid, SIGKILL);
+      for (auto& kv : threads_) if (launched_) killTracee(kv.second.pid, kv.first);
       if (!launched_) { detachRequested_ = true; continue; }
     }
     int status;
@@ -1350,7 +1357,7 @@ int Tracer::run() {
   } catch (...) {
     settleLaunch();  // launch() failed before the fork: waitLaunched must not wait for ever
     for (auto& kv : threads_) {
-      if (launched_) kill(kv.first, SIGKILL);
+      if (launched_) killTracee(kv.second.pid, kv.first);
       else xptrace(PTRACE_DETACH, kv.first, 0L, 0L);
     }
     {

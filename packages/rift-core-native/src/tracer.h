@@ -140,6 +140,9 @@ struct ThreadState {
   bool sbSandboxed = false; // its process installed a seccomp filter of its own: no library
 };
 
+// SIGKILL to a tracee (a thread the caller traces and has not reaped), by tgkill
+void killTracee(pid_t tgid, pid_t tid);
+
 class Tracer {
  public:
   Tracer(TracerOptions opts, BatchHandler onBatch);
