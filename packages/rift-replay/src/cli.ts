@@ -19,7 +19,8 @@ runs for real. --inject/--passthru move syscalls between the two (names, %classe
 
 Exit status: the program's own (128+N when killed by signal N); ${EXIT_DESYNC} when it departed from
 its recording (desync; with --on-desync=stop, the default); 2 for bad arguments or a bad trace
-(FILE:LINE on stderr); 1 for internal errors.`;
+(FILE:LINE on stderr); 1 for internal errors; 128+N when rift-replay itself gets signal N
+(Ctrl-C 130, SIGTERM 143, SIGHUP 129: the program is killed, one line says where it was).`;
 
 export const SPEC = defineCli({
   name: 'rift-replay',
