@@ -810,7 +810,8 @@ void Tracer::launch() {
     pidfd_ = int(syscall(SYS_pidfd_open, pid, 0));  // -1 on kernels before 5.3: signalChild refuses
   }
   settleLaunch();
-  long opts = kOptions | PTRACE_O_EXITKILL | (opts_.useSeccomp ? PTRACE_O_TRACESECCOMP : 0);
+  long opts = kOptions | PTRACE_O_EXITKILL | (opts_.useSeccomp ? PTRACE_O_TRACESECCOMP : 0) |
+              (sbOn_ ? PTRACE_O_TRACEEXIT : 0);  // a dying thread's buffer is drained
   if (xptrace(PTRACE_SEIZE, pid, 0L, opts) < 0) {
     int e = errno;
     kill(pid, SIGKILL);
@@ -958,6 +959,7 @@ void Tracer::onBufferMagic(pid_t tid, ThreadState& st, const uint64_t* args) {
         break;
       }
       st.sbAddr = args[1];
+      st.sbRegistered = true;
       if (st.sbShareWith) {
         // a vfork child's buffer is its parent's too (one TLS): the parent writes to it later
         auto parent = threads_.find(st.sbShareWith);
@@ -1076,7 +1078,9 @@ void Tracer::shareBuffer(pid_t parent, ThreadState& st, pid_t child, int event) 
     shares = (flags & CLONE_VM) && !(flags & CLONE_SETTLS);
     copies = !(flags & CLONE_VM);
   }
-  cs.sbAddr = shares || copies ? st.sbAddr : 0;
+  // A new thread's first stops can come before its creator's clone event: if it registered a
+  // buffer meanwhile, that buffer is its own (clearing it here lost every call in it).
+  if (!cs.sbRegistered) cs.sbAddr = shares || copies ? st.sbAddr : 0;
   cs.sbShareWith = shares ? parent : 0;
   cs.sbSandboxed = st.sbSandboxed;  // a filter is inherited, and the gadget page's word with it
 }
@@ -1124,7 +1128,9 @@ void Tracer::handleStop(pid_t tid, int status) {
   int sig = WSTOPSIG(status);
   int event = status >> 16;
   if (detaching_) {
-    // Detach at whatever stop comes first; a signal about to be delivered goes with it.
+    // Detach at whatever stop comes first; a signal about to be delivered goes with it. What
+    // the thread's buffer holds was made while traced: it is taken first.
+    drainBuffer(tid, st, true);
     bool signalStop = sig != (SIGTRAP | 0x80) && event == 0 && sig != SIGTRAP;
     xptrace(PTRACE_DETACH, tid, 0L, signalStop ? long(sig) : 0L);
     threads_.erase(tid);
@@ -1230,7 +1236,7 @@ void Tracer::handleStop(pid_t tid, int status) {
           if (kv.second.pid == s.pid) {
             kv.second.sbAddr = 0;
             kv.second.sbShareWith = 0;
-            kv.second.quiet = kv.second.sbExiting = false;
+            kv.second.quiet = kv.second.sbExiting = kv.second.sbRegistered = false;
           }
       }
       if (tid == child_ && errPipe_ >= 0) { close(errPipe_); errPipe_ = -1; }
@@ -1240,6 +1246,13 @@ void Tracer::handleStop(pid_t tid, int status) {
       resume(tid, s, 0);
       return;
     }
+    case PTRACE_EVENT_EXIT:
+      // The thread is on its way out, for whatever reason (a fatal signal, another thread's
+      // exit_group or execve, a return from main): its memory is still there, its buffer is
+      // taken now (asked for only with the syscall buffer)
+      drainBuffer(tid, st, true);
+      resume(tid, st, 0);
+      return;
     case PTRACE_EVENT_STOP: {
       if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
         drainBuffer(tid, st, true);

@@ -138,6 +138,8 @@ struct ThreadState {
   bool quiet = false;       // the library's own calls: not recorded
   bool sbExiting = false;   // the thread gave its buffer up (it is exiting)
   bool sbSandboxed = false; // its process installed a seccomp filter of its own: no library
+  bool sbRegistered = false; // the thread registered a buffer of its own (its creator's clone
+                             // event, which may come later, must not overwrite it)
 };
 
 // SIGKILL to a tracee (a thread the caller traces and has not reaped), by tgkill
