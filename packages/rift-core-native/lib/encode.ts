@@ -15,9 +15,12 @@ interface Encoder {
 }
 const addon = createRequire(import.meta.url)('../build/Release/rift_core.node') as Encoder;
 
-/** The highest signal number (SIGRTMAX on x86-64), and a bound above every errno Linux has (133). */
+/**
+ * The highest signal number (SIGRTMAX on x86-64), and a bound above every errno the kernel
+ * returns, its internal ERESTART* codes included (512-519: a call a signal interrupted)
+ */
 const SIGRTMAX = 64;
-const MAX_ERRNO = 255;
+const MAX_ERRNO = 1023;
 let tablesSet = false;
 
 /** Hands the engine the names it writes, from the syscall knowledge (once). */

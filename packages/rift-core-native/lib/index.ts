@@ -15,7 +15,7 @@ import { availableParallelism, constants as osConstants } from 'node:os';
 import type { Event } from '@rift/events/core';
 import { decodeBatch, decodeState, statusToCode, type DecodeState } from './decode.js';
 import { encodeBatch } from './encode.js';
-import type { NativeMessage, NativeOptions, NativeTracer as NativeTracerT } from './native.js';
+import type { NativeMessage, NativeOptions, NativeTracer as NativeTracerT, writeFd as nativeWriteFd } from './native.js';
 import {
   bindIntercept,
   deliverConsumed,
@@ -35,8 +35,19 @@ export * from './intercept.js';
 export { BUFFERED_SYSCALLS, SYSCALLBUF_LIBRARY, SYSCALLBUF_PASSIVE, syscallBufferConfig } from './syscallbuf.js';
 
 const require = createRequire(import.meta.url);
-const addon = require('../build/Release/rift_core.node') as { NativeTracer: typeof NativeTracerT } & MemoryReaders;
+const addon = require('../build/Release/rift_core.node') as { NativeTracer: typeof NativeTracerT; writeFd: typeof nativeWriteFd } & MemoryReaders;
 const { NativeTracer } = addon;
+
+/**
+ * Writes `data` to the open file behind descriptor `fd` of process `pid`, which this process
+ * traces, as a write of the process's own would: through a copy of its descriptor
+ * (pidfd_getfd, Linux 5.6), so without `offset` the file position it shares advances; with
+ * one, at that offset (pwrite). A pipe is grown to take the bytes and never waited on for more
+ * than 5 s. Returns the count written, or -errno when nothing could be (ESRCH, EBADF, EPIPE...).
+ */
+export function writeFd(pid: number, fd: number, data: Buffer, offset?: bigint): number {
+  return addon.writeFd(pid, fd, data, offset ?? -1n);
+}
 
 /** An error from the engine, with the errno code (EPERM, ESRCH, ENOENT...). */
 export class TraceError extends Error {
@@ -93,6 +104,12 @@ export interface LaunchOptions extends CommonOptions {
    * same calls). Default false.
    */
   syscallBuffer?: boolean | 'passive';
+  /**
+   * keep the calls the loader makes to load the syscall buffer's library (open, read, fstat,
+   * mmap, mprotect, close of rift_syscallbuf.so in each image), marked `rift: true`; by
+   * default they are left out of the stream, as the program did not make them
+   */
+  riftCalls?: boolean;
 }
 
 export interface AttachOptions extends CommonOptions {
@@ -276,6 +293,7 @@ export class Trace implements AsyncIterable<Event[]> {
         noVdso: (o.noVdso ?? false) || det !== undefined,
         deterministic: det,
         syscallBuffer: buffered !== undefined && library ? { library, config: buffered } : undefined,
+        riftCalls: o.riftCalls ?? false,
         cpu,
         pinChild: true,
       },

@@ -13,6 +13,8 @@ export interface NativeOptions {
   pinChild?: boolean;
   noAslr?: boolean;
   noVdso?: boolean;
+  /** keep the loader's calls that load the syscall buffer's library, marked rift: true */
+  riftCalls?: boolean;
   inject?: NativeInjectRule[];
   /** the syscall buffer: the library to preload and its RIFT_SYSCALLBUF configuration */
   syscallBuffer?: { library: string; config: string };
@@ -75,3 +77,5 @@ export declare class NativeTracer {
 }
 export declare function readMemory(tid: number, addr: bigint, len: number): Buffer | null;
 export declare function readString(tid: number, addr: bigint, max: number): string | null;
+/** bytes written to descriptor fd of process pid (at offset, or its shared position when < 0), or -errno */
+export declare function writeFd(pid: number, fd: number, data: Buffer, offset: bigint): number;

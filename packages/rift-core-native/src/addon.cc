@@ -5,8 +5,13 @@
 #include <uv.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -254,6 +259,81 @@ Napi::Value ReadString(const Napi::CallbackInfo& info) {
   return Napi::String::New(env, out);
 }
 
+// writeFd(pid, fd, data: Buffer, offset: bigint): the bytes written, or -errno when none could
+// be. Writes `data` to the open file behind descriptor `fd` of process `pid` (a tracee of ours:
+// a tracer may take its descriptors with pidfd_getfd) as a write of the process's own would:
+// through a copy of the descriptor, so that without an offset (offset < 0) the write advances
+// the position the process shares with it; pwrite at `offset` otherwise. A pipe is written
+// through a description of our own that does not block (opened again via /proc/self/fd), made
+// big enough for the bytes first (F_SETPIPE_SZ): its reader may be a tracee that cannot read
+// while this thread decides. If it still fills, the wait for room is 5 s at most and the count
+// written by then is returned. A socket is written the same way (MSG_DONTWAIT).
+Napi::Value WriteFd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBuffer())
+    throw Napi::TypeError::New(env, "writeFd(pid, fd, data: Buffer, offset: bigint)");
+  pid_t pid = info[0].As<Napi::Number>().Int32Value();
+  int fd = info[1].As<Napi::Number>().Int32Value();
+  Napi::Buffer<char> data = info[2].As<Napi::Buffer<char>>();
+  int64_t offset = info.Length() > 3 && !info[3].IsUndefined() ? i64Of(info[3], "offset") : -1;
+  if (pid <= 0 || fd < 0) return Napi::Number::New(env, -EINVAL);
+  int pidfd = int(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) return Napi::Number::New(env, -errno);
+  int local = int(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
+  int err = errno;
+  close(pidfd);
+  if (local < 0) return Napi::Number::New(env, -err);
+  struct stat sb;
+  if (fstat(local, &sb) != 0) {
+    err = errno;
+    close(local);
+    return Napi::Number::New(env, -err);
+  }
+  const char* p = data.Data();
+  size_t len = data.Length(), done = 0;
+  bool isPipe = S_ISFIFO(sb.st_mode), isSock = S_ISSOCK(sb.st_mode);
+  int wfd = local;
+  if (isPipe) {
+    int queued = 0;
+    int size = fcntl(local, F_GETPIPE_SZ);
+    if (size > 0 && ioctl(local, FIONREAD, &queued) == 0 && size_t(size - queued) < len)
+      fcntl(local, F_SETPIPE_SZ, int(std::min<size_t>(size_t(queued) + len, 1u << 30)));
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", local);
+    wfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (wfd < 0) {
+      err = errno == ENXIO ? EPIPE : errno;  // no reader left
+      close(local);
+      return Napi::Number::New(env, -err);
+    }
+  }
+  err = 0;
+  int waitedMs = 0;
+  while (done < len) {
+    ssize_t n;
+    if (isSock) n = send(wfd, p + done, len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+    else if (offset >= 0) n = pwrite(wfd, p + done, len - done, off_t(offset + int64_t(done)));
+    else n = write(wfd, p + done, len - done);
+    if (n > 0) {
+      done += size_t(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && (isPipe || isSock) && waitedMs < 5000) {
+      struct pollfd pf = {wfd, POLLOUT, 0};
+      poll(&pf, 1, 100);
+      waitedMs += 100;
+      continue;
+    }
+    err = n < 0 ? errno : EIO;
+    break;
+  }
+  if (wfd != local) close(wfd);
+  close(local);
+  if (done == 0 && err) return Napi::Number::New(env, -err);
+  return Napi::Number::New(env, double(done));
+}
+
 // The tables encodeRecords names things by, from the TypeScript syscall knowledge (set once).
 rift::EncodeTables encodeTables;
 
@@ -370,6 +450,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     opts.pinChild = boolOpt(o, "pinChild", true);
     opts.noAslr = boolOpt(o, "noAslr", false);
     opts.noVdso = boolOpt(o, "noVdso", false);
+    opts.riftCalls = boolOpt(o, "riftCalls", false);
     setupIntercept(env, o, opts);
     // With a JS handler every handled call is a round trip to the JS thread, which is cheapest
     // on the tracer's own CPU: only a trace without one keeps the JS thread away from it.
@@ -600,6 +681,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeTracer", NativeTracer::Init(env));
   exports.Set("readMemory", Napi::Function::New(env, ReadMemory, "readMemory"));
   exports.Set("readString", Napi::Function::New(env, ReadString, "readString"));
+  exports.Set("writeFd", Napi::Function::New(env, WriteFd, "writeFd"));
   exports.Set("setEncodeTables", Napi::Function::New(env, SetEncodeTables, "setEncodeTables"));
   exports.Set("encodeRecords", Napi::Function::New(env, EncodeRecords, "encodeRecords"));
   return exports;

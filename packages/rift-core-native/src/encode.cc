@@ -249,6 +249,7 @@ class RecordText {
     if (flags & SC_SKIPPED) out_ += ",\"skipped\":true";
     if (flags & SC_COMPAT) out_ += ",\"compat\":true";
     if (flags & SC_BUFFERED) out_ += ",\"buffered\":true";
+    if (flags & SC_RIFT) out_ += ",\"rift\":true";
     out_ += "}\n";
   }
 

@@ -13,8 +13,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -352,12 +354,110 @@ static void captureString(Tracer& t, pid_t tid, RecordWriter& w, uint8_t arg, ui
   w.blobCommit(flags, uint32_t(n), uint32_t(n));
 }
 
+// The file offset descriptor `fd` of thread `tid` is at (`pos:` of /proc/TID/fdinfo/FD), or -1.
+static int64_t filePosition(pid_t tid, int fd) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", int(tid), fd);
+  int f = open(path, O_RDONLY | O_CLOEXEC);
+  if (f < 0) return -1;
+  char buf[256];
+  ssize_t n = read(f, buf, sizeof buf - 1);
+  close(f);
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  long long pos = -1;
+  if (strncmp(buf, "pos:", 4) != 0 || sscanf(buf + 4, "%lld", &pos) != 1) return -1;
+  return int64_t(pos);
+}
+
+// A descriptor of ours for the open file behind descriptor `fd` of thread `tid` (process
+// `pid`): a copy of it (pidfd_getfd, which a tracer may take), or, when that fails (no pidfd
+// here, or the thread group leader is gone), the file opened again through /proc. -errno when
+// neither works.
+static int traceeFile(pid_t pid, pid_t tid, int fd) {
+  int err = ENOSYS;
+#if defined(SYS_pidfd_open) && defined(SYS_pidfd_getfd)
+  int pidfd = int(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd >= 0) {
+    int local = int(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
+    err = errno;
+    close(pidfd);
+    if (local >= 0) return local;
+  }
+#endif
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/fd/%d", int(tid), fd);
+  int local = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  return local >= 0 ? local : -(errno ? errno : err);
+}
+
+// The bytes a call that moves data inside the kernel (copy_file_range, sendfile, splice) took
+// from the regular file behind descriptor `fd`, read back from that file at the call's exit:
+// `ret` bytes from where it started, which is the loff_t behind `offPtr` minus ret when the
+// call had one (the kernel advanced it), else the file position minus ret. pread leaves the
+// position alone. `max` bounds the bytes kept (-1: whole). A pipe's or a socket's bytes are
+// gone once moved: nothing is captured for those (nor for any file that is not regular).
+static void captureFdData(Tracer& t, pid_t tid, pid_t pid, RecordWriter& w, uint8_t arg, uint8_t flags,
+                          int fd, uint64_t offPtr, int64_t ret, int64_t max) {
+  if (ret <= 0) return;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/fd/%d", int(tid), fd);
+  struct stat sb;
+  if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return;
+  const uint8_t kind = uint8_t(CaptureKind::FdData);
+  uint32_t full = uint32_t(std::min<int64_t>(ret, 0x7fffffff));
+  int64_t start;
+  if (offPtr) {
+    int64_t v = 0;
+    if (t.readMemory(tid, offPtr, &v, 8) != 8) {
+      w.blob(arg, flags | BLOB_FAULT, kind, 0, EFAULT, nullptr, 0);
+      return;
+    }
+    start = v - ret;
+  } else {
+    start = filePosition(tid, fd) - ret;
+  }
+  if (start < 0) {
+    w.blob(arg, flags | BLOB_FAULT, kind, 0, EINVAL, nullptr, 0);
+    return;
+  }
+  int local = traceeFile(pid, tid, fd);
+  if (local < 0) {
+    w.blob(arg, flags | BLOB_FAULT, kind, 0, uint32_t(-local), nullptr, 0);
+    return;
+  }
+  size_t want = full;
+  if (max >= 0 && int64_t(want) > max) want = size_t(max);
+  uint8_t* dst = w.blobReserve(arg, flags, kind, 0, uint32_t(want));
+  size_t got = 0;
+  int err = 0;
+  while (got < want) {
+    ssize_t n = pread(local, dst + got, want - got, off_t(start + int64_t(got)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) err = errno;
+    if (n <= 0) break;
+    got += size_t(n);
+  }
+  close(local);
+  if (err && got == 0) {
+    w.blobCommit(flags | BLOB_FAULT, uint32_t(err), 0);
+    return;
+  }
+  // fewer bytes than moved: the file shrank since (or -s bounds them, --no-data)
+  w.blobCommit(got < full ? flags | BLOB_TRUNCATED : flags, full, uint32_t(got));
+}
+
 void Tracer::capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureSpec& c,
                      int64_t ret, bool atExit) {
   uint8_t flags = atExit ? BLOB_EXIT : 0;
   uint8_t arg = uint8_t(c.arg);
   uint64_t addr = st.args[c.arg];
   switch (c.kind) {
+    case CaptureKind::FdData:
+      // nothing moved when the call was skipped (replay answered it)
+      if (atExit && !st.skipped)
+        captureFdData(*this, tid, st.pid ? st.pid : tid, w, arg, flags, int(int32_t(addr)), st.args[c.lenArg], ret, c.max);
+      break;
     case CaptureKind::CString:
       captureString(*this, tid, w, arg, flags, 0, addr, c.max);
       break;
@@ -459,6 +559,8 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
   st.entryBlobs.clear();
   st.entryBlobCount = 0;
   if (!st.started) return;
+  st.riftsOwn = sbOn_ && !st.compat && loadsLibrary(tid, st);
+  if (st.riftsOwn && !opts_.riftCalls) return;  // not recorded: no captures, no interceptor
   if (!st.compat && st.nr < opts_.plan.size()) {
     RecordWriter w(st.entryBlobs);
     // entry captures go to a scratch record; their blobs are copied out on completion
@@ -469,7 +571,7 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
     memcpy(&nb, st.entryBlobs.data() + 6, 2);
     st.entryBlobCount = nb;
   }
-  if (interceptor_) {
+  if (interceptor_ && !st.riftsOwn) {
     SyscallView v{tid, st.pid, st.nr, {}, 0};
     memcpy(v.args, st.args, sizeof v.args);
     EntryDecision d = interceptor_->onEntry(*this, v);
@@ -529,7 +631,13 @@ void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isErro
   }
   st.inSyscall = false;
   if (!st.started || st.quiet) return;
-  if (interceptor_) {
+  bool riftsOwn = st.riftsOwn && !resumed;
+  st.riftsOwn = false;
+  if (riftsOwn) {
+    loadedLibrary(st, rval, isError);
+    if (!opts_.riftCalls) return;
+  }
+  if (interceptor_ && !riftsOwn) {
     SyscallView v{tid, st.pid, st.nr, {}, rval};
     memcpy(v.args, st.args, sizeof v.args);
     ExitDecision d = interceptor_->onExit(*this, v, st.skipped);
@@ -552,13 +660,74 @@ void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isErro
     w.set(8, resumed ? -1 : ts - st.entryTs);
     int64_t flags = (resumed ? SC_RESUMED : 0) | (st.seccompEntry ? SC_SECCOMP : 0) |
                     (st.injected ? SC_INJECTED : 0) | (st.compat ? SC_COMPAT : 0) |
-                    (st.skipped ? SC_SKIPPED : 0);
+                    (st.skipped ? SC_SKIPPED : 0) | (riftsOwn ? SC_RIFT : 0);
     w.set(9, flags);
     w.appendBlobs(st.entryBlobs, st.entryBlobCount);
     if (!st.compat) captureSide(tid, st, w, true, rval, isError);
     w.end();
   }
   maybeFlush(false);
+}
+
+// Whether the call starting now is the loader's work for the syscall buffer's library in a
+// new image (LibraryLoad): the open of the library's path, then calls on that descriptor until
+// its close, and maps and protections inside the range the library was mapped at. Decided at
+// entry, so that an interceptor (a replay) never sees the call either.
+bool Tracer::loadsLibrary(pid_t tid, ThreadState& st) {
+  auto it = libraryLoads_.find(st.pid);
+  if (it == libraryLoads_.end()) return false;
+  LibraryLoad& l = it->second;
+  const uint64_t* a = st.args;
+  auto inRange = [&](uint64_t addr) { return l.hi && addr >= l.lo && addr < l.hi; };
+  switch (st.nr) {
+    case SYS_open:
+    case SYS_openat: {
+      if (!l.expected) return false;
+      uint64_t pathAddr = st.nr == SYS_openat ? a[1] : a[0];
+      std::string path(opts_.sbLibrary.size() + 1, '\0');
+      if (readMemory(tid, pathAddr, &path[0], path.size()) != ssize_t(path.size())) return false;
+      return path.compare(0, opts_.sbLibrary.size(), opts_.sbLibrary) == 0 && path.back() == '\0';
+    }
+    case SYS_read:
+    case SYS_pread64:
+    case SYS_fstat:
+    case SYS_newfstatat:
+    case SYS_close:
+      return l.fd >= 0 && int(a[0]) == l.fd;
+    case SYS_mmap:
+      if (l.fd >= 0 && !(a[3] & MAP_ANONYMOUS) && int(a[4]) == l.fd) return true;
+      return (a[3] & MAP_FIXED) && inRange(a[0]);  // its .bss
+    case SYS_mprotect:
+    case SYS_munmap:
+      return inRange(a[0]);  // the gaps between segments, RELRO after relocation
+    default:
+      return false;
+  }
+}
+
+// The loader's call for the library (loadsLibrary) completed: what it tells about the load.
+void Tracer::loadedLibrary(ThreadState& st, int64_t rval, bool isError) {
+  auto it = libraryLoads_.find(st.pid);
+  if (it == libraryLoads_.end()) return;
+  LibraryLoad& l = it->second;
+  switch (st.nr) {
+    case SYS_open:
+    case SYS_openat:
+      l.expected = false;
+      if (!isError) l.fd = int(rval);
+      break;
+    case SYS_close:
+      l.fd = -1;
+      break;
+    case SYS_mmap:
+      if (!l.hi && !isError && int(st.args[4]) == l.fd) {  // the first: the whole library's room
+        l.lo = uint64_t(rval);
+        l.hi = l.lo + st.args[1];
+      }
+      break;
+    default:
+      break;
+  }
 }
 
 void Tracer::emitUnfinished(pid_t tid, ThreadState& st, int64_t ts) {
@@ -1231,7 +1400,10 @@ void Tracer::handleStop(pid_t tid, int status) {
       ThreadState& s = state(tid);
       if (!s.started) s.started = true;
       if (sbOn_) {
-        // a new image: its library registers new buffers
+        // a new image: its loader loads the library (unless the process sandboxed itself,
+        // when the image does not get it)
+        libraryLoads_[s.pid] = LibraryLoad{!s.sbSandboxed};
+        // and its library registers new buffers
         for (auto& kv : threads_)
           if (kv.second.pid == s.pid) {
             kv.second.sbAddr = 0;

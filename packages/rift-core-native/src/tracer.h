@@ -19,7 +19,10 @@
 
 namespace rift {
 
-enum class CaptureKind : int32_t { CString = 0, Buffer = 1, IoVec = 2, StringArray = 3, MsgHdr = 4 };
+// FdData: not memory but the bytes a call moved inside the kernel from the regular file behind
+// descriptor argument `arg` (copy_file_range, sendfile, splice), read back from it at exit;
+// `lenArg` is the argument holding the source's loff_t pointer (see Tracer::capture).
+enum class CaptureKind : int32_t { CString = 0, Buffer = 1, IoVec = 2, StringArray = 3, MsgHdr = 4, FdData = 5 };
 enum class LengthFrom : int32_t { Fixed = 0, Arg = 1, Ret = 2, ArgPtrU32 = 3, ArgPtrU64 = 4 };
 
 struct CaptureSpec {
@@ -57,6 +60,8 @@ struct TracerOptions {
   // library is loaded and records nothing (a replay of a recording made with it).
   std::string sbLibrary;
   std::string sbConfig;
+  bool riftCalls = false;       // keep the loader's calls that load the library (SC_RIFT); by
+                                // default they are left out: the program did not make them
   int cpu = -1;                 // pin the ptrace thread (and a launched child) to this CPU
   bool pinChild = true;
   size_t batchEvents = 512;
@@ -138,12 +143,22 @@ struct ThreadState {
   bool quiet = false;       // the library's own calls: not recorded
   bool sbExiting = false;   // the thread gave its buffer up (it is exiting)
   bool sbSandboxed = false; // its process installed a seccomp filter of its own: no library
+  bool riftsOwn = false;     // the call in progress is the loader's for rift's library
   bool sbRegistered = false; // the thread registered a buffer of its own (its creator's clone
                              // event, which may come later, must not overwrite it)
 };
 
 // SIGKILL to a tracee (a thread the caller traces and has not reaped), by tgkill
 void killTracee(pid_t tgid, pid_t tid);
+
+// What the loader of one process has done so far to load the syscall buffer's library, so
+// that its calls for it (open, read the ELF header, fstat, mmap the segments, mprotect, close)
+// are told apart from the program's.
+struct LibraryLoad {
+  bool expected = false;  // an image that gets the library started, not yet opened
+  int fd = -1;            // the library's descriptor while the loader has it open
+  uint64_t lo = 0, hi = 0;  // the library's address range (its first mapping reserves it)
+};
 
 class Tracer {
  public:
@@ -192,6 +207,8 @@ class Tracer {
   void emitExec(pid_t tid, pid_t oldTid);
   void emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop);
   void emitExit(pid_t tid, ThreadState& st, int status);
+  bool loadsLibrary(pid_t tid, ThreadState& st);
+  void loadedLibrary(ThreadState& st, int64_t rval, bool isError);
   void emitEnd(int reason, int status);
   void warn(pid_t tid, const std::string& msg);
   ThreadState& state(pid_t tid);
@@ -243,6 +260,7 @@ class Tracer {
   bool sbOn_ = false;                 // every image gets the library
   bool sbActive_ = false;             // and it records
   std::vector<uint8_t> sbScratch_;    // a drained buffer's bytes
+  std::unordered_map<pid_t, LibraryLoad> libraryLoads_;  // by process
 };
 
 }  // namespace rift

@@ -89,6 +89,11 @@ export interface SyscallEvent extends EventBase {
   compat?: true;
   /** recorded inside the program by the syscall buffer, without a ptrace stop */
   buffered?: true;
+  /**
+   * made for rift, not by the program: the loader loading the syscall buffer's library. Only
+   * in recordings made with `rift-record --rift-calls`; left out otherwise
+   */
+  rift?: true;
 }
 
 export interface SpawnEvent extends EventBase {

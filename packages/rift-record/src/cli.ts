@@ -33,6 +33,7 @@ export const SPEC = defineCli({
     deterministic: { type: 'boolean', default: false, describe: 'fixed clock, seeded getrandom, fixed ids, uname, sysinfo; stat times zeroed; ASLR and vDSO off (see README)' },
     seed: { type: 'number', default: 0, describe: 'seed of --deterministic random bytes' },
     cpu: { type: 'string', default: 'auto', describe: "CPU for the tracer and a launched command: N, 'auto' or 'none'" },
+    'rift-calls': { type: 'boolean', default: false, describe: "keep the loader's calls that load the syscall buffer's library, marked \"rift\":true (left out by default: the program did not make them)" },
     'syscall-buffer': { type: 'boolean', default: true, describe: '--no-syscall-buffer: stop at every call (ptrace only) instead of recording read, write, close... inside the program' },
   },
 });
@@ -69,6 +70,7 @@ export async function main(argv: string[]): Promise<void> {
       noAslr: !args.aslr,
       cpu,
       syscallBuffer: args['syscall-buffer'],
+      riftCalls: args['rift-calls'],
       onStart: (t) => handleSignals(t, !command.length),
     };
     const r = await record(opts);

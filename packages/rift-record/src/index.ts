@@ -54,6 +54,8 @@ export interface RecordOptions {
    * --no-aslr, --no-vdso.
    */
   syscallBuffer?: boolean;
+  /** --rift-calls: keep the loader's calls for the syscall buffer's library, marked rift: true */
+  riftCalls?: boolean;
   /** called with the Trace once started (tests, signal handling) */
   onStart?: (t: Trace) => void;
 }
@@ -113,7 +115,8 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
   try {
     trace = o.command?.length
       ? Trace.launch({ ...common, command: o.command, env: o.env, cwd: o.cwd, stdio: [0, stdoutFd, 2], noAslr: o.noAslr, noVdso: o.noVdso,
-          deterministic: o.deterministic ? { seed: o.seed ?? 0 } : undefined, syscallBuffer: o.syscallBuffer ?? true })
+          deterministic: o.deterministic ? { seed: o.seed ?? 0 } : undefined, syscallBuffer: o.syscallBuffer ?? true,
+          riftCalls: o.riftCalls })
       : Trace.attach({ ...common, pids: o.pids! });
   } catch (e) {
     if (ownFd !== undefined) closeSync(ownFd);
@@ -146,6 +149,7 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
       ...(o.deterministic ? { deterministic: { seed: o.seed ?? 0 } } : {}),
       ...(o.noVdso || o.deterministic ? { noVdso: true } : {}),
       ...(trace.syscallBuffer ? { syscallBuffer: true } : {}),
+      ...(trace.syscallBuffer && o.riftCalls ? { riftCalls: true } : {}),
     },
   };
   await out.writeLines([header]);
