@@ -36,7 +36,9 @@ function libraryLoad(events) {
     const fd = open.get(e.tid);
     if (e.name === 'openat' && /rift_syscallbuf\.so$/.test(mem(e, 1) ?? '') && e.ret >= 0) open.set(e.tid, e.ret);
     else if (fd === undefined || big64(e.args[e.name === 'mmap' ? 4 : 0]) !== big64(fd)) {
-      if (e.name !== 'mprotect' || !mapped.some(([lo, hi]) => big64(e.args[0]) >= lo && big64(e.args[0]) < hi)) continue;
+      // a protection, or a fixed map (its .bss), inside the library's range
+      const inside = mapped.some(([lo, hi]) => big64(e.args[0]) >= lo && big64(e.args[0]) < hi);
+      if (!inside || !(e.name === 'mprotect' || (e.name === 'mmap' && (Number(e.args[3]) & 0x10)))) continue;
     } else if (e.name === 'close') open.delete(e.tid);
     else if (e.name === 'mmap') mapped.push([big64(e.ret), big64(e.ret) + big64(e.args[1])]);
     out.add(e);
@@ -119,11 +121,18 @@ t.test('a read bigger than the buffer is whole; a refused pointer is a fault', a
   t.ok(open.buffered);
 });
 
-t.test('the library is loaded by each image, and nothing else of it shows', async (t) => {
-  const load = [...libraryLoad(buffered.events)];
+t.test('the library is loaded by each image, and nothing of it shows', async (t) => {
+  t.same(libraryLoad(buffered.events).size, 0, "the loader's calls for the library are left out");
+  t.notOk(buffered.events.some((e) => e.rift), 'nothing marked rift');
+  // --rift-calls shows them, marked, and only them
+  const shown = record([prog, known, big], ['--rift-calls']);
+  t.equal(shown.events[0].options.riftCalls, true, 'the header says so');
+  const load = [...libraryLoad(shown.events)];
   const opens = load.filter((e) => e.name === 'openat');
   t.equal(opens.length, 2, 'opened by the loader of the program and of the spawned shell');
   t.ok(load.some((e) => e.name === 'mmap') && load.some((e) => e.name === 'close'), 'mapped and closed');
+  t.ok(load.every((e) => e.rift), 'each marked rift: true');
+  t.same(shown.events.filter((e) => e.rift).map((e) => e.seq), load.map((e) => e.seq), 'and nothing else is');
   t.same(libraryLoad(ptraced.events).size, 0, 'not loaded with --no-syscall-buffer');
   t.notOk(syscalls(buffered.events).some((e) => e.nr === 0x7269), 'the magic syscall is never recorded');
   t.notOk(syscalls(buffered.events).some((e) => e.name === 'mmap' && big64(e.args[0]) === 0x52490000n), 'nor the gadget pages');
@@ -165,4 +174,26 @@ t.test('a program that sandboxes itself: the library steps aside, nothing is los
   const writes = syscalls(r.events, 'write').filter((e) => e.args[0] === 2);
   t.equal(writes.length, 20, 'the 20 writes after it, from the main thread and a new thread');
   t.notOk(writes.some((e) => e.buffered), 'all recorded the ptrace way');
+});
+
+t.test('a program that does not play by the rules: its buffer is hostile input', async (t) => {
+  const hostile = fixture('syscallbuf_hostile');
+  const after = (r) => syscalls(r.events, 'openat').filter((e) => /\/rift-hostile\/after-/.test(mem(e, 1) ?? '')).length;
+  // a call the buffer does not handle, made from the library's untraced page, stops as any other
+  const g = record([hostile, 'gadget']);
+  t.equal(g.status, 0);
+  t.equal(syscalls(g.events, 'getcwd').length, 1, 'getcwd made from the gadget page is recorded');
+  t.equal(after(g), 10);
+  for (const mode of ['records', 'header', 'garbage']) {
+    for (let run = 0; run < 3; run++) {
+      const r = record([hostile, mode]);
+      t.equal(r.status, 0, `${mode}: the program runs to its end (no crash, no hang)`);
+      t.match(r.stdout, /damaged/, `${mode}: it found its buffer and damaged it`);
+      const warnings = r.events.filter((e) => e.type === 'warning');
+      t.equal(warnings.length, 1, `${mode}: one warning`);
+      t.match(warnings[0]?.message, /syscall buffer: .* recorded the ptrace way from now on/);
+      t.equal(after(r), 10, `${mode}: every call after the damage is recorded`);
+      t.ok(r.events.at(-1).type === 'end', 'the stream ends as usual');
+    }
+  }
 });

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <cstring>
 #include <system_error>
 #include <thread>
@@ -55,10 +56,15 @@ static std::system_error sysErr(int err, const std::string& what) {
   return std::system_error(err, std::generic_category(), what);
 }
 
+static std::vector<uint32_t> configNumbers(const std::string& config);
+
 Tracer::Tracer(TracerOptions opts, BatchHandler onBatch)
     : opts_(std::move(opts)), onBatch_(std::move(onBatch)) {
   sbOn_ = !opts_.sbLibrary.empty() && opts_.pids.empty();
   sbActive_ = sbOn_ && !opts_.sbConfig.empty();
+  bufferedNrs_.assign(1024, false);
+  for (uint32_t nr : configNumbers(opts_.sbConfig))
+    if (nr < bufferedNrs_.size()) bufferedNrs_[nr] = true;
   if (sbActive_ && !opts_.useSeccomp) {
     opts_.useSeccomp = true;
     opts_.seccompAll = true;  // every call stops but those the library records
@@ -877,40 +883,89 @@ static std::vector<uint32_t> bufferStops(bool recording) {
   return nrs;
 }
 
+// Appends a test of the accumulator (a syscall number) against `set`: a number in it returns
+// `action`; any other falls through to the instruction after the block. A balanced tree of
+// comparisons (about log2 n of them, where a chain of JEQs costs n on every call that misses);
+// its long jumps are JA, whose offset has 32 bits where a conditional jump's has 8.
+static void appendSetTest(std::vector<struct sock_filter>& f, std::vector<uint32_t> set, uint32_t action) {
+  std::sort(set.begin(), set.end());
+  set.erase(std::unique(set.begin(), set.end()), set.end());
+  std::function<std::vector<struct sock_filter>(size_t, size_t)> block = [&](size_t lo, size_t hi) {
+    std::vector<struct sock_filter> b;
+    if (hi - lo <= 4) {
+      for (size_t i = lo; i < hi; i++) {
+        b.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, set[i], 0, 1));
+        b.push_back(BPF_STMT(BPF_RET | BPF_K, action));
+      }
+      return b;
+    }
+    size_t mid = lo + (hi - lo) / 2;
+    auto left = block(lo, mid), right = block(mid, hi);
+    b.push_back(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, set[mid], 0, 1));   // >= : the JA to right
+    b.push_back(BPF_STMT(BPF_JMP | BPF_JA, uint32_t(left.size() + 1)));  // over left and its JA
+    b.insert(b.end(), left.begin(), left.end());
+    b.push_back(BPF_STMT(BPF_JMP | BPF_JA, uint32_t(right.size())));     // left missed: to the end
+    b.insert(b.end(), right.begin(), right.end());
+    return b;
+  };
+  auto b = block(0, set.size());
+  f.insert(f.end(), b.begin(), b.end());
+}
+
+// The syscall numbers of a syscall-buffer configuration ("<nr>,<nr>,...;<plan rows>").
+static std::vector<uint32_t> configNumbers(const std::string& config) {
+  std::vector<uint32_t> out;
+  size_t end = config.find(';');
+  std::string list = config.substr(0, end);
+  for (size_t at = 0; at < list.size();) {
+    size_t comma = list.find(',', at);
+    if (comma == std::string::npos) comma = list.size();
+    if (comma > at) out.push_back(uint32_t(strtoul(list.c_str() + at, nullptr, 10)));
+    at = comma + 1;
+  }
+  return out;
+}
+
+// Calls the library itself makes through its untraced gadget (syscallbuf.c's UNTRACED): its
+// buffers, its stack bounds and the direct memory copies' fallback.
+static const uint32_t kLibraryOwnCalls[] = {SYS_mmap, SYS_munmap, SYS_brk, SYS_getpid, SYS_gettid, SYS_prlimit64,
+                                            SYS_process_vm_readv};
+
 // seccomp-bpf program: SECCOMP_RET_TRACE for the wanted numbers (all of them with `all`),
-// ALLOW for the rest. With the syscall buffer, calls from its untraced gadget page run without
-// a stop and its magic syscall always stops.
-static std::vector<struct sock_filter> buildFilter(const std::vector<int>& nrs, bool all, bool buffer, bool execs) {
+// ALLOW for the rest. With the syscall buffer, the calls it records (`buffered`) and its own
+// run without a stop when made from its untraced gadget page; any other call from that page
+// (a program jumping there to hide an execve or a connect) is judged as if made elsewhere. Its
+// magic syscall always stops.
+static std::vector<struct sock_filter> buildFilter(const std::vector<int>& nrs, bool all, bool buffer,
+                                                   const std::vector<uint32_t>& buffered, bool execs) {
   std::vector<struct sock_filter> f;
   f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
   f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
   f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));  // foreign ABI: always stop
   if (buffer) {
-    // calls from the library's gadget page run without a stop
+    std::vector<uint32_t> allowed(buffered);
+    allowed.insert(allowed.end(), std::begin(kLibraryOwnCalls), std::end(kLibraryOwnCalls));
+    std::vector<struct sock_filter> fromGadget;
+    fromGadget.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+    appendSetTest(fromGadget, allowed, SECCOMP_RET_ALLOW);
     f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4));
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(RIFT_SB_GADGET_PAGE >> 32), 0, 4));
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(RIFT_SB_GADGET_PAGE >> 32), 0, 1));
+    f.push_back(BPF_STMT(BPF_JMP | BPF_JA, 1));
+    f.push_back(BPF_STMT(BPF_JMP | BPF_JA, uint32_t(4 + fromGadget.size())));  // not the page
     f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)));
     f.push_back(BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xfffff000u));
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(RIFT_SB_GADGET_PAGE), 0, 1));
-    f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(RIFT_SB_GADGET_PAGE), 1, 0));
+    f.push_back(BPF_STMT(BPF_JMP | BPF_JA, uint32_t(fromGadget.size())));  // not the page
+    f.insert(f.end(), fromGadget.begin(), fromGadget.end());
   }
-  if (buffer || execs) {
-    // calls the library needs stops at, wanted or not (bufferStops)
-    f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-    for (uint32_t nr : bufferStops(buffer)) {
-      f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1));
-      f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
-    }
-  }
+  f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+  // calls the library needs stops at, wanted or not (bufferStops)
+  if (buffer || execs) appendSetTest(f, bufferStops(buffer), SECCOMP_RET_TRACE);
   if (all) {
     f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
     return f;
   }
-  f.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-  for (int nr : nrs) {
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, uint32_t(nr), 0, 1));
-    f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
-  }
+  appendSetTest(f, std::vector<uint32_t>(nrs.begin(), nrs.end()), SECCOMP_RET_TRACE);
   f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
   return f;
 }
@@ -924,7 +979,7 @@ void Tracer::launch() {
   const char* exePath = opts_.exe.empty() ? argv[0] : opts_.exe.c_str();
   for (auto& e : opts_.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
-  auto filter = buildFilter(opts_.seccompNrs, opts_.seccompAll, sbActive_, sbOn_);
+  auto filter = buildFilter(opts_.seccompNrs, opts_.seccompAll, sbActive_, configNumbers(opts_.sbConfig), sbOn_);
   struct sock_fprog prog = {uint16_t(filter.size()), filter.data()};
   int go[2], err[2];
   if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) throw sysErr(errno, "pipe");
@@ -1057,7 +1112,12 @@ void Tracer::drainBuffer(pid_t tid, ThreadState& st, bool stopped) {
     st.sbAddr = 0;  // unmapped (the thread's exit) or not a buffer: nothing more to take
     return;
   }
-  if (h.head > h.size || h.tail < RIFT_SB_HEADER_SIZE || h.head <= h.tail) return;
+  // The buffer is the program's memory: every field is checked before it is used
+  if (h.size != RIFT_SB_BUFFER_SIZE || h.head > h.size || h.tail < RIFT_SB_HEADER_SIZE || h.tail > h.head) {
+    distrustBuffer(tid, st, "a corrupt header");
+    return;
+  }
+  if (h.head == h.tail) return;
   size_t n = size_t(h.head - h.tail);
   sbScratch_.resize(n);
   if (readMemory(tid, st.sbAddr + h.tail, sbScratch_.data(), n) != ssize_t(n)) return;
@@ -1069,12 +1129,10 @@ void Tracer::drainBuffer(pid_t tid, ThreadState& st, bool stopped) {
     memcpy(&slot, p + off, 4);
     memcpy(&len, p + off + 4, 4);
     if (slot == 0) break;  // being written (a signal came in the middle)
-    if (slot < 8 + len || off + slot > n || len < kRecordHeader) {
+    if (slot < 8 + len || off + slot > n || !validBufferedRecord(p + off + 8, len)) {
       lk.unlock();
-      warn(tid, "syscall buffer: a malformed record; the rest of the buffer is dropped");
-      lk.lock();
-      off = n;
-      break;
+      distrustBuffer(tid, st, "a malformed record");
+      return;
     }
     if (st.started && !st.quiet) {
       size_t at = batch_.size();
@@ -1093,6 +1151,47 @@ void Tracer::drainBuffer(pid_t tid, ThreadState& st, bool stopped) {
   } else if (off) {
     writeMemory(tid, st.sbAddr + offsetof(rift_sb_header, tail), &tail, sizeof tail);
   }
+}
+
+// Whether `len` bytes from the program's buffer are a record the library could have written:
+// a syscall record of a call it buffers, flagged as buffered only, whose blobs lie inside it.
+// The encoders walk what passes without further checks.
+bool Tracer::validBufferedRecord(const uint8_t* rec, uint32_t len) const {
+  if (len < kRecordHeader) return false;
+  uint32_t recLen;
+  uint16_t kind, nblobs;
+  int64_t nr, flags;
+  memcpy(&recLen, rec, 4);
+  memcpy(&kind, rec + 4, 2);
+  memcpy(&nblobs, rec + 6, 2);
+  memcpy(&nr, rec + 24, 8);
+  memcpy(&flags, rec + 24 + 8 * 9, 8);
+  if (recLen != len || kind != REC_SYSCALL || flags != SC_BUFFERED) return false;
+  if (nr < 0 || size_t(nr) >= bufferedNrs_.size() || !bufferedNrs_[size_t(nr)]) return false;
+  size_t at = kRecordHeader;
+  for (uint16_t i = 0; i < nblobs; i++) {
+    if (at + kBlobHeader > len) return false;
+    uint32_t blobLen;
+    memcpy(&blobLen, rec + at + 12, 4);
+    if (rec[at] > 5 || blobLen > len - at - kBlobHeader) return false;
+    at += kBlobHeader + blobLen;
+  }
+  return at == len;
+}
+
+// The program wrote over its buffer (a bug, or on purpose): nothing more is taken from any
+// buffer of its process, and its wrappers are told to make every call the ptrace way (the
+// word on the gadget page that a sandboxed program gets), so that what it does next is still
+// recorded. A warning says so in the stream.
+void Tracer::distrustBuffer(pid_t tid, ThreadState& st, const char* what) {
+  warn(tid, std::string("syscall buffer: ") + what + " in the program's buffer; its calls are recorded the ptrace way from now on");
+  uint32_t off = 1;
+  writeMemory(tid, RIFT_SB_GADGET_PAGE + RIFT_SB_OFF_OFFSET, &off, sizeof off);
+  for (auto& kv : threads_)
+    if (kv.second.pid == st.pid) {
+      kv.second.sbAddr = 0;
+      kv.second.sbSandboxed = true;
+    }
 }
 
 // seccomp(SECCOMP_SET_MODE_STRICT or _FILTER) and prctl(PR_SET_SECCOMP): a filter of the
@@ -1166,6 +1265,11 @@ void Tracer::emitCaptured(pid_t tid, ThreadState& st, uint64_t recordAddr) {
   int64_t v[10], ts;
   memcpy(&ts, rec + 16, 8);
   memcpy(v, rec + 24, sizeof v);
+  // the program's memory again: a call the library buffers, and only the flags it sets
+  if (v[0] < 0 || size_t(v[0]) >= bufferedNrs_.size() || !bufferedNrs_[size_t(v[0])] || v[9] != SC_BUFFERED) {
+    distrustBuffer(tid, st, "a malformed capture request");
+    return;
+  }
   st.nr = uint64_t(v[0]);
   for (int i = 0; i < 6; i++) st.args[i] = uint64_t(v[1 + i]);
   int64_t ret = v[7];

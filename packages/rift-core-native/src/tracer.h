@@ -220,6 +220,8 @@ class Tracer {
   void drainProcess(pid_t tid, ThreadState& st);
   void sandbox(pid_t tid, ThreadState& st);
   void onBufferMagic(pid_t tid, ThreadState& st, const uint64_t* args);
+  bool validBufferedRecord(const uint8_t* rec, uint32_t len) const;
+  void distrustBuffer(pid_t tid, ThreadState& st, const char* what);
   void emitCaptured(pid_t tid, ThreadState& st, uint64_t recordAddr);
   void addPreloadEnv(pid_t tid, ThreadState& st);
   void shareBuffer(pid_t parent, ThreadState& st, pid_t child, int event);
@@ -261,6 +263,7 @@ class Tracer {
   bool sbActive_ = false;             // and it records
   std::vector<uint8_t> sbScratch_;    // a drained buffer's bytes
   std::unordered_map<pid_t, LibraryLoad> libraryLoads_;  // by process
+  std::vector<bool> bufferedNrs_;     // the calls the library records (its configuration)
 };
 
 }  // namespace rift
