@@ -642,6 +642,11 @@ void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isErro
   if (riftsOwn) {
     loadedLibrary(st, rval, isError);
     if (!opts_.riftCalls) return;
+  } else if (sbOn_ && !isError && (st.nr == SYS_openat || st.nr == SYS_open)) {
+    // Under a prefilter the loader's close of the library may not stop: a descriptor the
+    // program opens with the library's number means the library's is closed
+    auto it = libraryLoads_.find(st.pid);
+    if (it != libraryLoads_.end() && it->second.fd == int(rval)) it->second.fd = -1;
   }
   if (interceptor_ && !riftsOwn) {
     SyscallView v{tid, st.pid, st.nr, {}, rval};
