@@ -20,7 +20,9 @@
  * `ret` is the return value's type (default 'int'; also 'hex', 'fd', 'mode', 'flags:TABLE',
  * 'pollret'); `content` marks syscalls whose output
  * buffers are the program's input (captured whole so replay can reproduce them); `classes`
- * are strace's trace classes (%file, %desc, ...).
+ * are strace's trace classes (%file, %desc, ...). `moves` marks calls that move bytes inside
+ * the kernel from a file (copy_file_range, sendfile, splice): at exit the bytes moved are read
+ * back from that file and kept as a capture of its descriptor argument (see Signature.moves).
  */
 
 export interface Signature {
@@ -28,6 +30,15 @@ export interface Signature {
   ret?: string;
   classes?: readonly string[];
   content?: boolean;
+  /**
+   * The call moves bytes inside the kernel from the descriptor in argument `from`: at exit the
+   * `ret` bytes it moved are read back from that file, from where the call started (the value
+   * behind the loff_t pointer in argument `off` minus ret when it is not NULL, which the kernel
+   * advanced; else the file position minus ret), and recorded as an exit capture of argument
+   * `from`. Regular files only: a pipe's or a socket's bytes cannot be read again. Kept whole
+   * like content data unless --no-data.
+   */
+  moves?: { from: number; off: number };
 }
 
 /** Element sizes for capture types, in bytes (x86-64). 'buf' and unlisted types are bytes. */
@@ -168,10 +179,15 @@ export const SIGNATURES: Table = {
   ftruncate: { args: ['fd', 'off'], classes: D },
   fallocate: { args: ['fd', 'flags:fallocate', 'off', 'off'], classes: D },
   fadvise64: { args: ['fd', 'off', 'size', 'enum:fadvise'], classes: D },
-  sendfile: { args: ['fd', 'fd', 'ptr', 'size'], ret: 'size', classes: ND },
-  splice: { args: ['fd', 'ptr', 'fd', 'ptr', 'size', 'flags:splice'], ret: 'size', classes: D },
+  // data moved inside the kernel: the bytes a call took from a regular file are read back from
+  // it at exit (`moves`); the loff_t offsets are read at entry, as strace prints them (strace
+  // shows sendfile's as `[5] => [1005]`, its value at entry and at exit)
+  sendfile: { args: ['fd', 'fd', 'in:u64(=1)', 'size'], ret: 'size', classes: ND, moves: { from: 1, off: 2 } },
+  splice: { args: ['fd', 'in:u64(=1)', 'fd', 'in:u64(=1)', 'size', 'flags:splice'], ret: 'size', classes: D, moves: { from: 0, off: 1 } },
+  // tee's source is a pipe, whose bytes cannot be read again
   tee: { args: ['fd', 'fd', 'size', 'flags:splice'], ret: 'size', classes: D },
-  copy_file_range: { args: ['fd', 'ptr', 'fd', 'ptr', 'size', 'uint'], ret: 'size', classes: D },
+  vmsplice: { args: ['fd', 'in:iov(2)', 'ulong', 'flags:splice'], ret: 'size', classes: D },
+  copy_file_range: { args: ['fd', 'in:u64(=1)', 'fd', 'in:u64(=1)', 'size', 'uint'], ret: 'size', classes: D, moves: { from: 0, off: 1 } },
   getxattr: { args: ['path', 'str', 'out:xattr(ret)', 'size'], ret: 'size', classes: F },
   lgetxattr: { args: ['path', 'str', 'out:xattr(ret)', 'size'], ret: 'size', classes: F },
   fgetxattr: { args: ['fd', 'str', 'out:xattr(ret)', 'size'], ret: 'size', classes: D },

@@ -54,8 +54,11 @@ export function signalNumber(name: string): number | undefined {
 
 // ---- argument specs ------------------------------------------------------------------------
 
-/** How the native core reads memory for an argument (numbers shared with src/tracer.h). */
-export const CaptureKind = { CString: 0, Buffer: 1, IoVec: 2, StringArray: 3, MsgHdr: 4 } as const;
+/**
+ * How the native core reads what an argument refers to (numbers shared with src/tracer.h):
+ * memory at a pointer, or (FdData) the bytes a call moved from the file behind a descriptor.
+ */
+export const CaptureKind = { CString: 0, Buffer: 1, IoVec: 2, StringArray: 3, MsgHdr: 4, FdData: 5 } as const;
 export const LengthFrom = { Fixed: 0, Arg: 1, Ret: 2, ArgPtrU32: 3, ArgPtrU64: 4 } as const;
 
 export interface ArgSpec {
@@ -144,6 +147,11 @@ export const PLAN_ROW = 9;
 /**
  * The capture plan the native core follows: which memory to read for which syscall number.
  * Engine-neutral: any engine that reads tracee memory can follow the same rows.
+ *
+ * A `moves` row of a signature (copy_file_range, sendfile, splice) is one FdData row: at exit,
+ * `ret` bytes (LengthFrom.Ret) of the regular file behind descriptor argument `arg`, from the
+ * offset the call started at: the loff_t behind the pointer in argument `lenArg` minus ret
+ * when it is not NULL, else the file position minus ret. `max` bounds them as content data.
  */
 export function capturePlan(opts: PlanOptions = {}): Int32Array {
   const size = opts.stringSize ?? 256;
@@ -167,6 +175,7 @@ export function capturePlan(opts: PlanOptions = {}): Int32Array {
       if (spec.dir === 'in' || spec.dir === 'inout') push(false);
       if (spec.dir === 'out' || spec.dir === 'inout') push(true);
     });
+    if (sig.moves) rows.push(nr, sig.moves.from, 1, CaptureKind.FdData, LengthFrom.Ret, sig.moves.off, data ? -1 : size, 0, 1);
   }
   return Int32Array.from(rows);
 }

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { createReadStream, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { constants as osConstants, release } from 'node:os';
-import { resolveCommand, Trace, TraceError, type LaunchOptions } from '@rift/core-native';
+import { resolveCommand, Trace, TraceError, writeFd, type LaunchOptions } from '@rift/core-native';
 import {
   capturePlan,
   FORMAT,
@@ -237,6 +237,8 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
       clearProgress();
       log(`rift-replay: ${why}\n`);
     },
+    writeFd,
+    keepMoved: o.sink !== undefined || o.output !== undefined,
     warn: (msg) => {
       clearProgress();
       log(`rift-replay: warning: ${msg}\n`);
@@ -356,7 +358,10 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   let failure: unknown;
   try {
     for await (const batch of trace) {
-      if (out) await out.writeLines(batch);
+      if (out) {
+        for (const ev of batch) replayer.fillMoved(ev);
+        await out.writeLines(batch);
+      }
       if (replayer.killed) trace.kill();  // a desync stop: every process of the replay goes
     }
   } catch (e) {

@@ -8,8 +8,11 @@
  *   free      never matched against the trace (its count depends on scheduling): run for real.
  *
  * `content: true` rows of @rift/events' SIGNATURES are injected, plus the pure queries listed
- * in QUERIES (no side effect, output captured whole by rift-record). Everything else is
- * passthru. `--inject NAME,...` and `--passthru NAME,...` move rows between the two.
+ * in QUERIES (no side effect, output captured whole by rift-record), plus the calls that move
+ * data inside the kernel from a file whose bytes rift-record keeps (`moves` rows:
+ * copy_file_range, sendfile, splice; their bytes are written to the destination for real, and
+ * one whose bytes the recording lacks runs). Everything else is passthru. `--inject NAME,...`
+ * and `--passthru NAME,...` move rows between the two.
  */
 import { SIGNATURES, parseArgSpec, selectNames, SelectError } from '@rift/events';
 
@@ -64,7 +67,7 @@ export class Policy {
   private readonly inject = new Set<string>();
 
   constructor(overrides: { inject?: string[]; passthru?: string[] } = {}) {
-    for (const [name, sig] of Object.entries(SIGNATURES)) if (sig.content) this.inject.add(name);
+    for (const [name, sig] of Object.entries(SIGNATURES)) if (sig.content || sig.moves) this.inject.add(name);
     for (const q of QUERIES) this.inject.add(q);
     for (const n of expand(overrides.inject, '--inject')) {
       if (ALWAYS_PASSTHRU.includes(n)) throw new SelectError(`--inject: ${n} always runs for real (replay needs it)`);

@@ -11,7 +11,7 @@
  * each other (see the README for what that absorbs).
  */
 import { accessSync, constants, readFileSync, readlinkSync, realpathSync } from 'node:fs';
-import { captureBytes, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type SpawnEvent, type SyscallEvent } from '@rift/events';
+import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SpawnEvent, type SyscallEvent } from '@rift/events';
 import { compareCall, entryCaptures, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
 import { LookaheadError, TraceCursor } from './cursor.js';
 import { FD_CREATORS, PIPE_CREATORS, PIPE_READS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
@@ -67,6 +67,15 @@ export interface ReplayerOptions {
   lookahead?: number;
   /** voids what was handed to the engine (the plans no longer hold) */
   dropExpectations?: () => void;
+  /**
+   * Writes bytes to descriptor `fd` of replayed process `pid` as that process would (at
+   * `offset`, or at the position it shares when offset < 0): the count written, or -errno.
+   * What a call that moved data inside the kernel wrote, from the recording (rift-core-native's
+   * writeFd). Without it such calls run for real.
+   */
+  writeFd?: (pid: number, fd: number, data: Buffer, offset: bigint) => number;
+  /** replay writes a stream of its own: keep the bytes such calls wrote for it (fillMoved) */
+  keepMoved?: boolean;
 }
 
 /** A recorded call handed to the engine ahead; its bookkeeping is done when it is used. */
@@ -96,19 +105,44 @@ const PATH_CALLS = new Set(
 );
 /**
  * Calls that move data inside the kernel, from the descriptor at `from` to the one at `to`,
- * with optional loff_t pointers (`offs`; `fromOff` the source's): the kernel adds the count
- * moved to each non-NULL one, and moves a descriptor's position only when it has none.
- * rift-record captures no bytes for them (nor the offsets behind their pointers): from a
- * descriptor whose file is gone (a ghost) they cannot be redone, and answering them from the
- * recording writes nothing. Replay says so (once per source descriptor), and keeps the
- * offsets as the kernel would have left them.
+ * with optional loff_t pointers (`offs`; `fromOff` the source's, `toOff` the destination's):
+ * the kernel adds the count moved to each non-NULL one, and moves a descriptor's position only
+ * when it has none.
+ *
+ * rift-record keeps the bytes such a call took from a regular file (an exit capture of the
+ * `from` argument, SIGNATURES' `moves`). Those calls are answered from the recording as reads
+ * are, whether the file is there or not: the call is skipped, the recorded bytes are written
+ * to the destination for real (at *off_out, or at its position, which advances), the
+ * program sees the recorded count and its offsets advanced. The bytes taken from a pipe or a
+ * socket (and tee's, whose source is a pipe) are not recorded: those calls run for real, and
+ * from a descriptor whose file is gone (a ghost) they cannot be redone; answering them from
+ * the recording writes nothing. Replay says so (once per source descriptor).
  */
-const TRANSFERS: Readonly<Record<string, { from: number; to: number; offs: number[]; fromOff?: number }>> = {
-  copy_file_range: { from: 0, to: 2, offs: [1, 3], fromOff: 1 },
+const TRANSFERS: Readonly<Record<string, { from: number; to: number; offs: number[]; fromOff?: number; toOff?: number }>> = {
+  copy_file_range: { from: 0, to: 2, offs: [1, 3], fromOff: 1, toOff: 3 },
   sendfile: { from: 1, to: 0, offs: [2], fromOff: 2 },
-  splice: { from: 0, to: 2, offs: [1, 3], fromOff: 1 },
+  splice: { from: 0, to: 2, offs: [1, 3], fromOff: 1, toOff: 3 },
   tee: { from: 0, to: 1, offs: [] },
 };
+
+/** Whether a recorded transfer moved bytes (a positive count). */
+function moved(ev: SyscallEvent): boolean {
+  return ev.ret !== null && int64(ev.ret) > 0n;
+}
+
+/**
+ * The bytes a recorded transfer moved, when the recording holds them whole (taken from a
+ * regular file; not cut by --no-data, not shortened by a file that shrank before they were
+ * read back).
+ */
+function movedBytes(ev: SyscallEvent): Buffer | undefined {
+  const tr = TRANSFERS[ev.name];
+  if (!tr || !moved(ev)) return undefined;
+  const c = ev.mem?.find((m) => m.arg === tr.from && m.at === 'exit' && m.index === undefined);
+  if (!c || c.fault || !complete(c)) return undefined;
+  const b = captureBytes(c);
+  return BigInt(b.length) === int64(ev.ret!) ? b : undefined;
+}
 /** Syscalls that create a descriptor from another one (a ghost stays a ghost). */
 const DUPS = new Set(['dup', 'dup2', 'dup3']);
 
@@ -333,7 +367,9 @@ export class Replayer {
     }
     const tr = TRANSFERS[ev.name];
     if (tr && value > 0n) {
-      if (ghost) this.lostTransfer(call, ev, value);
+      const bytes = this.opts.writeFd ? movedBytes(ev) : undefined;
+      if (bytes) this.putMoved(call, ev, bytes);
+      else if (ghost) this.lostTransfer(call, ev, value);
       writes = writes.concat(offsetWrites(call, tr.offs, value));
       // the source's position would have moved as an injected read's does not
       if (tr.fromOff === undefined || (call.args[tr.fromOff] ?? 0n) === 0n) {
@@ -350,6 +386,64 @@ export class Replayer {
     this.stats.injected++;
     this.pending.set(call.tid, { ev, kind: 'inject', spawner });
     return this.ahead(call, { action: 'return', value, writes });
+  }
+
+  /**
+   * A transfer answered from the recording that holds its bytes: they go to the destination
+   * for real, as the kernel would have put them there (at *off_out when the call has one, else
+   * at the position the program's descriptor shares, which moves on). A destination that
+   * cannot take them is reported once per descriptor; the program still sees the recorded count.
+   */
+  private readonly putWarned = new Set<string>();
+  private putMoved(call: LiveCall, ev: SyscallEvent, bytes: Buffer): void {
+    const tr = TRANSFERS[ev.name]!;
+    const dst = fdOf(call.args[tr.to]);
+    let why: string | undefined;
+    let at = -1n;
+    const offPtr = tr.toOff === undefined ? 0n : call.args[tr.toOff] ?? 0n;
+    if (this.ghosts.get(call.pid)?.has(dst)) why = 'its file could not be opened in this replay';
+    else if (offPtr !== 0n) {
+      const b = call.readBytes(offPtr, 8);
+      if (b && b.length === 8) at = b.readBigInt64LE(0);
+      else why = 'its offset pointer cannot be read';
+    }
+    if (!why) {
+      const n = this.opts.writeFd!(call.pid, dst, bytes, at);
+      if (n < 0) why = `${errnoName(-n)} (${errnoMessage(-n)})`;
+      else if (n < bytes.length) why = `only ${n} of them were taken`;
+      else {
+        if (this.opts.keepMoved) {
+          const c = ev.mem!.find((m) => m.arg === tr.from && m.at === 'exit' && m.index === undefined)!;
+          let q = this.movedOut.get(call.tid);
+          if (!q) this.movedOut.set(call.tid, (q = []));
+          q.push({ name: ev.name, ret: int64(ev.ret!), cap: c });
+        }
+        return;
+      }
+    }
+    const k = `${call.pid}:${dst}`;
+    if (this.putWarned.has(k)) return;
+    this.putWarned.add(k);
+    this.opts.warn?.(`event ${ev.seq}: ${ev.name} moved ${bytes.length} bytes inside the kernel to fd ${dst}; writing them there from the recording failed: ${why}`);
+  }
+
+  /** per replayed tid: the recorded captures of the transfers whose bytes replay wrote, in order */
+  private readonly movedOut = new Map<number, { name: string; ret: bigint; cap: Capture }[]>();
+
+  /**
+   * Replay's own stream (-o): the engine records a transfer replay answered without the bytes
+   * it moved (it did not run; nothing is read back). They are the recorded ones, which replay
+   * wrote to the destination: this puts the recorded capture in the event, as in the recording.
+   */
+  fillMoved(ev: Event): void {
+    if (ev.type !== 'syscall' || !ev.skipped || !TRANSFERS[ev.name] || ev.ret === null) return;
+    const q = this.movedOut.get(ev.tid);
+    if (!q) return;
+    const ret = int64(ev.ret);
+    let m: { name: string; ret: bigint; cap: Capture } | undefined;
+    while ((m = q.shift()) && (m.name !== ev.name || m.ret !== ret));
+    if (!q.length) this.movedOut.delete(ev.tid);
+    if (m) (ev.mem ??= []).push(m.cap);
   }
 
   /** A transfer from a ghost answered from the recording: its bytes are not written. */
@@ -371,7 +465,7 @@ export class Replayer {
     this.lostWarned.add(k);
     this.opts.warn?.(
       `event ${ev.seq}: ${ev.name} moved ${n} bytes inside the kernel from fd ${src}, ${starvedSrc ? 'a pipe that did not get its own bytes' : 'whose file is gone'}, to fd ${dst}; ` +
-        `the recording does not hold them (rift-record does not capture data moved by copy_file_range, sendfile, splice or tee), ` +
+        `the recording does not hold them (rift-record keeps only what such calls take from a regular file, whole unless --no-data), ` +
         `so fd ${dst} does not get them (nor what later such calls from fd ${src} move)` +
         (dstPipe !== undefined ? `; calls on that pipe are answered from the recording` : ''),
     );
@@ -410,6 +504,7 @@ export class Replayer {
     if (ev.ret === null || ev === this.cursor.rootExec || (ev.errno && RESTART_ERRNOS.has(ev.errno))) return undefined;
     if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name) || PIPE_CREATORS.includes(ev.name)) return undefined;
     if (this.innerPipes.size && PIPE_READS.includes(ev.name)) return undefined;  // may be a pipe's: decide() tells
+    if (TRANSFERS[ev.name] && moved(ev) && this.fromRecording(ev)) return undefined;  // decide() writes its bytes
     const action = this.opts.policy.action(ev.name);
     const nr = syscallNumber(ev.name);
     const sig = signatureOf(ev.name);
@@ -442,7 +537,10 @@ export class Replayer {
    */
   private fromRecording(ev: SyscallEvent): boolean {
     const failedPath = ev.errno !== undefined && !RESTART_ERRNOS.has(ev.errno) && PATH_CALLS.has(ev.name);
-    return this.opts.policy.action(ev.name) === 'inject' || failedPath;
+    const inject = this.opts.policy.action(ev.name) === 'inject';
+    // a transfer whose bytes are not in the recording (from a pipe) runs for real
+    if (inject && TRANSFERS[ev.name] && moved(ev)) return !!this.opts.writeFd && movedBytes(ev) !== undefined;
+    return inject || failedPath;
   }
 
   /** An injected read leaves the kernel's file offset behind the program's: remember by how much. */
