@@ -56,7 +56,7 @@ function matches(expected, actual) {
 }
 
 const blocks = sessions();
-t.ok(blocks.length >= 4, 'the README has example sessions');
+t.ok(blocks.length >= 6, 'the README has example sessions');
 
 // the C program the rift-diff example records (README: "./prog")
 const prog = fixture('diff_prog');

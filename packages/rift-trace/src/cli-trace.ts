@@ -172,7 +172,7 @@ export async function main(argv: string[]): Promise<void> {
         const sink = new LineOutput(pt);
         signals = new SignalHandling(pids.length > 0);
         // loaded only to trace a command: the ptrace engine and its native addon are not needed to read a file
-        const { record, UsageError: RecordUsageError } = await import('@rift/record');
+        const { record } = await import('@rift/record');
         const rec = record({
           command: command.length ? command : undefined,
           pids: pids.length ? pids : undefined,
@@ -184,8 +184,7 @@ export async function main(argv: string[]): Promise<void> {
           onStart: (t) => signals!.start(t, pids),
         }).catch((e: unknown) => {
           pt.end();
-          if (e instanceof RecordUsageError) throw new UsageError((e as Error).message);
-          throw e;
+          throw e;  // a usage error of rift-record's keeps its exit code (127: command not found)
         });
         let readFailure: unknown;
         try {

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Tracing on long workloads (issue 15), where Node's start-up is under 5% of the run, side by
+// side in one run, interleaved, median of N:
+//   full recording:     dd if=/dev/zero of=/dev/null bs=1 count=2000000   (4M calls)
+//                       untraced, rift-record, rift-record --no-syscall-buffer, strace -f pinned
+//   filtered recording: the same with count=10000000 (20M calls), -e openat
+//                       untraced, rift-record -e openat, strace -f --seccomp-bpf -e trace=openat
+// Usage: node bench/longrun.mjs [runs=3] [scale=1]   (scale divides the counts, for a quick look)
+import { spawnSync } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RECORD = join(ROOT, 'node_modules', '.bin', 'rift-record');
+const runs = Number(process.argv[2] ?? 3);
+const scale = Number(process.argv[3] ?? 1);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function time(cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+  return ms;
+}
+
+function bench(title, variants, base) {
+  console.log(`# ${title}: median of ${runs} runs, interleaved`);
+  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) for (const [name, [cmd, args]] of Object.entries(variants)) samples[name].push(time(cmd, args));
+  const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  for (const [k, v] of Object.entries(med)) console.log(`${k.padEnd(44)} ${(v / 1000).toFixed(2).padStart(7)} s  ${(v / med[base]).toFixed(2)}x ${base}`);
+  console.log('');
+  return med;
+}
+
+const dd = (count) => ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${Math.round(count / scale)}`];
+const full = dd(2_000_000);
+bench(`full recording, ${full.join(' ')}`, {
+  untraced: [full[0], full.slice(1)],
+  'rift-record': [RECORD, ['-o', '/dev/null', '--', ...full]],
+  'rift-record --no-syscall-buffer': [RECORD, ['-o', '/dev/null', '--no-syscall-buffer', '--', ...full]],
+  'taskset -c 0 strace -f': ['taskset', ['-c', '0', 'strace', '-f', '-o', '/dev/null', ...full]],
+}, 'untraced');
+
+const many = dd(10_000_000);
+const med = bench(`filtered recording (openat), ${many.join(' ')}`, {
+  untraced: [many[0], many.slice(1)],
+  'rift-record -e openat': [RECORD, ['-o', '/dev/null', '-e', 'openat', '--', ...many]],
+  'strace -f --seccomp-bpf -e trace=openat': ['strace', ['-f', '--seccomp-bpf', '-e', 'trace=openat', '-o', '/dev/null', ...many]],
+}, 'untraced');
+console.log(`rift-record -e openat / strace --seccomp-bpf: ${(med['rift-record -e openat'] / med['strace -f --seccomp-bpf -e trace=openat']).toFixed(2)}x (target <= 1.0x; untraced target <= 1.1x)`);
