@@ -6,7 +6,7 @@ const HELP_EPILOGUE = `Examples:
   rift-record -- ls -l                    record ls; events on stdout, ls's output on stderr
   rift-record -o t.ndjson -- make         record to a file (created mode 0600)
   rift-record -e %file,read -- python3 x.py   only file syscalls and read (seccomp prefilter)
-  rift-record -e inject=openat:error=ENOENT:when=3 -- cat a b c   the 3rd openat fails with ENOENT
+  LC_ALL=C rift-record -e inject=openat:error=ENOENT:when=4 -- cat a b c   the 4th openat (b) fails
   rift-record --deterministic -o /dev/null -- bash -c 'echo $RANDOM; date'   same output every run
   rift-record -p 1234 -o t.ndjson         attach to pid 1234 and its threads; Ctrl-C detaches
   rift-record -- cmd | jq 'select(.name=="openat") | .mem[0].data'
