@@ -60,6 +60,7 @@ function withoutLoaderAllocations(file) {
   const events = parse(readFileSync(file, 'utf8'));
   const loading = new Map();  // tid -> { cacheFd, cacheAt } while its image is being loaded
   const kept = events.filter((e) => {
+    if (e.vdso) return false;  // time reads the vDSO answered: only the syscall buffer sees them
     if (e.type === 'exec') loading.set(e.tid, {});
     if (e.type !== 'syscall' || !loading.has(e.tid)) return true;
     const l = loading.get(e.tid);

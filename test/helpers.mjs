@@ -47,9 +47,9 @@ export function record(cmd, extra = [], opts = {}) {
   return { ...r, events, file };
 }
 
-/** Syscall events of a stream, optionally by name. */
+/** Syscall events of a stream, optionally by name (time reads the vDSO answered are not syscalls). */
 export function syscalls(events, name) {
-  return events.filter((e) => e.type === 'syscall' && (!name || e.name === name));
+  return events.filter((e) => e.type === 'syscall' && !e.vdso && (!name || e.name === name));
 }
 
 /** String of a capture for argument `arg`. */

@@ -22,6 +22,8 @@ export const BUFFERED_SYSCALLS: readonly string[] = [
   'getpid', 'getppid', 'gettid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getrandom',
   'sched_yield', 'umask', 'chdir', 'fchdir', 'unlink', 'mkdir', 'access', 'readlink',
   'fsync', 'fdatasync', 'ftruncate', 'munmap', 'mprotect', 'madvise', 'ioctl', 'connect', 'sendto',
+  // time reads the vDSO answers: recorded flagged vdso (no syscall), so that a replay has them
+  'clock_gettime', 'gettimeofday', 'time',
 ];
 
 /** RIFT_SYSCALLBUF of a passive library: loaded, recording nothing (replay). */

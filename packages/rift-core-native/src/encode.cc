@@ -250,6 +250,7 @@ class RecordText {
     if (flags & SC_COMPAT) out_ += ",\"compat\":true";
     if (flags & SC_BUFFERED) out_ += ",\"buffered\":true";
     if (flags & SC_RIFT) out_ += ",\"rift\":true";
+    if (flags & SC_VDSO) out_ += ",\"vdso\":true";
     out_ += "}\n";
   }
 

@@ -27,6 +27,8 @@ constexpr int64_t SC_INJECTED = 8;    // return value, arguments or memory chang
 constexpr int64_t SC_COMPAT = 16;     // not an x86_64 native syscall (int 0x80 / x32)
 constexpr int64_t SC_SKIPPED = 32;    // the kernel did not run it (neutralised at entry)
 constexpr int64_t SC_BUFFERED = 64;   // recorded in process by the syscall buffer (no stop)
+constexpr int64_t SC_VDSO = 256;      // a time read the vDSO answered in process (syscall
+                                      // buffer): not a syscall; kept for replay
 constexpr int64_t SC_RIFT = 128;      // made for rift, not by the program (the loader loading
                                       // the syscall buffer's library); kept only when asked
 

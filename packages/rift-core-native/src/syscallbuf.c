@@ -18,6 +18,7 @@
 // node-gyp builds with _FILE_OFFSET_BITS=64, which renames pread to pread64 and so on: this
 // file defines both names itself
 #undef _FILE_OFFSET_BITS
+#include <dlfcn.h>
 #include <errno.h>
 #include <link.h>
 #include <sys/resource.h>
@@ -77,9 +78,20 @@ static inline long gadget_call(uint64_t at, long nr, long a0, long a1, long a2, 
 #define TRACED(nr, a0, a1, a2, a3, a4, a5) \
   gadget_call(RIFT_SB_GADGET_PAGE + RIFT_SB_TRACED_OFFSET, nr, (long)(a0), (long)(a1), (long)(a2), (long)(a3), (long)(a4), (long)(a5))
 
+// libc's own time functions (the vDSO behind them), for the library's timestamps and for its
+// wrappers of the same names below; found once, at start-up or at a wrapper's first call.
+static int (*real_clock_gettime)(clockid_t, struct timespec*);
+static int (*real_gettimeofday)(struct timeval*, void*);
+static time_t (*real_time)(time_t*);
+static void find_time_functions(void) {
+  if (!real_clock_gettime) real_clock_gettime = (int (*)(clockid_t, struct timespec*))dlsym(RTLD_NEXT, "clock_gettime");
+  if (!real_gettimeofday) real_gettimeofday = (int (*)(struct timeval*, void*))dlsym(RTLD_NEXT, "gettimeofday");
+  if (!real_time) real_time = (time_t(*)(time_t*))dlsym(RTLD_NEXT, "time");
+}
+
 static inline int64_t now_ns(void) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);  // vDSO: the buffer is off when the vDSO is hidden
+  real_clock_gettime(CLOCK_MONOTONIC, &ts);  // vDSO: the buffer is off when the vDSO is hidden
   return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -317,12 +329,12 @@ static void capture_row(struct builder* b, const struct plan_row* r, const long*
   b->cur = dst + n;
 }
 
-static void put_record_header(uint8_t* p, long nr, const long* a, long ret, int64_t t0, int64_t t1) {
+static void put_record_header(uint8_t* p, long nr, const long* a, long ret, int64_t t0, int64_t t1, int64_t flags) {
   uint16_t kind = RIFT_REC_SYSCALL;
   memcpy(p + 4, &kind, 2);
   memset(p + 8, 0, 8);  // tid, pid: filled in by the tracer
   memcpy(p + 16, &t0, 8);
-  int64_t v[10] = {nr, a[0], a[1], a[2], a[3], a[4], a[5], ret, t1 - t0, RIFT_SC_BUFFERED};
+  int64_t v[10] = {nr, a[0], a[1], a[2], a[3], a[4], a[5], ret, t1 - t0, flags};
   memcpy(p + 24, v, sizeof v);
 }
 
@@ -363,7 +375,7 @@ static struct rift_sb_header* thread_buffer(void) {
 // signal handler's own call may land in the middle and append after it), the length written
 // last. A record too big for the buffer goes to the tracer through the magic syscall, which
 // captures it the ptrace way.
-static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1) {
+static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1, int64_t flags) {
   struct rift_sb_header* h = thread_buffer();
   int is_error = ret < 0 && ret >= -4095;
   int64_t need = 8 + RIFT_RECORD_HEADER;
@@ -395,7 +407,7 @@ static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1) {
   } while (!__atomic_compare_exchange_n(&h->head, &off, off + (uint64_t)need, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
   uint8_t* slot = (uint8_t*)h + off;
   struct builder b = {slot + 8, slot + 8 + RIFT_RECORD_HEADER, 0};
-  put_record_header(b.start, nr, a, ret, t0, t1);
+  put_record_header(b.start, nr, a, ret, t0, t1, flags);
   for (int i = 0; i < nrows[nr]; i++) {
     const struct plan_row* r = &plan[nr][i];
     if (!r->atExit) capture_row(&b, r, a, ret, is_error);
@@ -420,7 +432,7 @@ static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1) {
 direct:;
   if (detached) return;
   uint8_t rec[RIFT_RECORD_HEADER];
-  put_record_header(rec, nr, a, ret, t0, t1);
+  put_record_header(rec, nr, a, ret, t0, t1, flags);
   if (magic(RIFT_SB_OP_CAPTURE, (long)rec, 0) != 0) detached = 1;
 }
 
@@ -478,9 +490,15 @@ static void clean_environment(void) {
   else unsetenv("LD_PRELOAD");
 }
 
+// A replay (an empty configuration: the library loaded passive): the program's time reads
+// through the wrappers below go to the kernel, where the replay answers them from the recording.
+static int passive;
+
 __attribute__((constructor)) static void rift_syscallbuf_init(void) {
+  find_time_functions();
   const char* cfg = getenv(RIFT_SB_ENV);
   if (!cfg) return;
+  passive = !*cfg;
   int ok = parse_config(cfg) == 0;
   clean_environment();
   if (!ok || nfast == 0) return;
@@ -516,7 +534,7 @@ static long buffered(long nr, long a0, long a1, long a2, long a3, long a4, long 
   long ret = UNTRACED(nr, a0, a1, a2, a3, a4, a5);
   int64_t t1 = now_ns();
   int saved = errno;
-  record(nr, a, ret, t0, t1);
+  record(nr, a, ret, t0, t1, RIFT_SC_BUFFERED);
   if (ret < 0 && ret >= -4095) {
     errno = (int)-ret;
     return -1;
@@ -618,3 +636,50 @@ OPENAT(openat)
 OPENAT(openat64)
 OPEN(open)
 OPEN(open64)
+
+// ---- time ---------------------------------------------------------------------------------
+//
+// clock_gettime, gettimeofday and time make no syscall: the vDSO answers them in the process,
+// so neither engine would see them and a replay could not give the program its recorded time.
+// The wrappers below let libc's vDSO answer as usual and record the answer, flagged vdso (no
+// kernel entry: readers that show syscalls, as strace, leave them out). In a replay they ask
+// the kernel instead, and the replay answers with the recorded value. Calls libc makes to its
+// own clock inside other functions are not seen (they are not interposed).
+static inline int recording(long nr) { return enabled && !detached && !sandboxed() && is_fast[nr]; }
+
+static void record_time(long nr, long a0, long a1, long ret, int64_t t0) {
+  long a[6] = {a0, a1, 0, 0, 0, 0};
+  int saved = errno;
+  record(nr, a, ret, t0, now_ns(), RIFT_SC_BUFFERED | RIFT_SC_VDSO);
+  errno = saved;
+}
+
+EXPORT int clock_gettime(clockid_t id, struct timespec* ts) {
+  if (passive) return (int)syscall(SYS_clock_gettime, id, ts);
+  if (!real_clock_gettime) find_time_functions();
+  if (!recording(SYS_clock_gettime)) return real_clock_gettime(id, ts);
+  int64_t t0 = now_ns();
+  int r = real_clock_gettime(id, ts);
+  record_time(SYS_clock_gettime, I(id), (long)ts, r == 0 ? 0 : -errno, t0);
+  return r;
+}
+
+EXPORT int gettimeofday(struct timeval* tv, void* tz) {
+  if (passive) return (int)syscall(SYS_gettimeofday, tv, tz);
+  if (!real_gettimeofday) find_time_functions();
+  if (!recording(SYS_gettimeofday)) return real_gettimeofday(tv, tz);
+  int64_t t0 = now_ns();
+  int r = real_gettimeofday(tv, tz);
+  record_time(SYS_gettimeofday, (long)tv, (long)tz, r == 0 ? 0 : -errno, t0);
+  return r;
+}
+
+EXPORT time_t time(time_t* t) {
+  if (passive) return (time_t)syscall(SYS_time, t);
+  if (!real_time) find_time_functions();
+  if (!recording(SYS_time)) return real_time(t);
+  int64_t t0 = now_ns();
+  time_t r = real_time(t);
+  record_time(SYS_time, (long)t, 0, (long)r, t0);
+  return r;
+}

@@ -66,6 +66,7 @@ struct rift_sb_header {
 #define RIFT_RECORD_HEADER 104
 #define RIFT_REC_SYSCALL 1
 #define RIFT_SC_BUFFERED 64  // syscall record flag: recorded in process by the syscall buffer
+#define RIFT_SC_VDSO 256     // with it: a time read the vDSO answered (no syscall was made)
 #define RIFT_BLOB_EXIT 1
 #define RIFT_BLOB_FAULT 2
 #define RIFT_BLOB_TRUNCATED 4

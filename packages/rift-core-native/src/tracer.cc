@@ -1171,8 +1171,10 @@ bool Tracer::validBufferedRecord(const uint8_t* rec, uint32_t len) const {
   memcpy(&nblobs, rec + 6, 2);
   memcpy(&nr, rec + 24, 8);
   memcpy(&flags, rec + 24 + 8 * 9, 8);
-  if (recLen != len || kind != REC_SYSCALL || flags != SC_BUFFERED) return false;
   if (nr < 0 || size_t(nr) >= bufferedNrs_.size() || !bufferedNrs_[size_t(nr)]) return false;
+  bool timeRead = nr == SYS_clock_gettime || nr == SYS_gettimeofday || nr == SYS_time;
+  if (recLen != len || kind != REC_SYSCALL || !(flags == SC_BUFFERED || (timeRead && flags == (SC_BUFFERED | SC_VDSO))))
+    return false;
   size_t at = kRecordHeader;
   for (uint16_t i = 0; i < nblobs; i++) {
     if (at + kBlobHeader > len) return false;

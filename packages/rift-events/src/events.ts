@@ -94,6 +94,12 @@ export interface SyscallEvent extends EventBase {
    * in recordings made with `rift-record --rift-calls`; left out otherwise
    */
   rift?: true;
+  /**
+   * a time read (clock_gettime, gettimeofday, time) the vDSO answered inside the program: no
+   * syscall was made. Recorded by the syscall buffer so that a replay gives the program its
+   * recorded time; rift-trace leaves these out, as strace never sees them
+   */
+  vdso?: true;
 }
 
 export interface SpawnEvent extends EventBase {

@@ -4,13 +4,14 @@
  * The bin (bin/rift-replay.js) only parses arguments and calls replay().
  */
 import { basename } from 'node:path';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { constants as osConstants, release } from 'node:os';
 import { resolveCommand, Trace, TraceError, writeFd, type LaunchOptions } from '@rift/core-native';
 import {
   capturePlan,
   FORMAT,
+  inputChunks,
   openEvents,
   readEventStream,
   SelectError,
@@ -149,6 +150,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   try {
     scan = await scanTrace(o.trace);
   } catch (e) {
+    if (e instanceof StreamError) throw e;
     const err = e as NodeJS.ErrnoException;
     throw new StreamError(o.trace, 1, `cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
   }
@@ -158,7 +160,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   const src =
     cutLine === undefined || scan.complete === 0
       ? await openEvents(o.trace)
-      : await readEventStream(createReadStream(o.trace, { end: scan.complete - 1 }), o.trace);
+      : await readEventStream(inputChunks(o.trace, undefined, scan.complete), o.trace);
   const skip = new Set(FREE);
   const cursor = new TraceCursor(src, { skip, maxBuffered: o.maxBuffered });
   cursor.cutLine = cutLine;
@@ -220,7 +222,9 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   // it, so replay keeps it on to stay in step, and time read through it is live.
   const recordedNoVdso = src.header.options?.noVdso === true || src.header.options?.deterministic !== undefined;
   const noVdso = o.vdso === undefined ? recordedNoVdso : !o.vdso;
-  if (!noVdso && o.vdso === undefined)
+  // With the syscall buffer, the program's own time reads through libc were recorded ("vdso"
+  // events) and are replayed: the passive library asks the kernel, and the replay answers.
+  if (!noVdso && o.vdso === undefined && src.header.options?.syscallBuffer !== true)
     log(`rift-replay: note: ${src.name} was recorded with the vDSO: time read through it is not replayed (record with --no-vdso)\n`);
 
   let liveMsg: string | undefined;

@@ -40,6 +40,7 @@ export class ChromeWriter {
   add(ev: Event): void {
     switch (ev.type) {
       case 'syscall': {
+        if (ev.vdso) return;  // a vDSO time read: no syscall
         this.names(ev.pid, ev.tid);
         const p = decodeSyscall(ev, this.fmt);
         const args: Record<string, unknown> = { call: `${p.name}(${p.args.join(', ')})`, ret: p.ret };

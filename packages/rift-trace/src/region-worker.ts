@@ -33,7 +33,7 @@ function textTask(t: TextSetup): (events: Event[]) => void {
       tid = ev.tid;
     }
     for (const ev of events) {
-      if (ev.type === 'syscall') out.call(ev, !only || only.has(ev.name) ? syscallText(ev, fmt, delayed) : undefined, prefixed);
+      if (ev.type === 'syscall') out.call(ev, !ev.vdso && (!only || only.has(ev.name)) ? syscallText(ev, fmt, delayed) : undefined, prefixed);
       else out.other(ev);
     }
   };

@@ -30,7 +30,7 @@ export class Summary {
   private rows = new Map<string, Row>();
 
   add(ev: Event): void {
-    if (ev.type !== 'syscall' || ev.ret === null) return;
+    if (ev.type !== 'syscall' || ev.ret === null || ev.vdso) return;  // a vDSO time read: no syscall
     let r = this.rows.get(ev.name);
     if (!r) {
       r = { name: ev.name, calls: 0, errors: 0, ns: 0, order: this.rows.size };

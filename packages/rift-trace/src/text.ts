@@ -225,7 +225,8 @@ export class TextRenderer implements BlockSink {
   }
 
   private shown(ev: SyscallEvent): boolean {
-    return !this.opts.only || this.opts.only.has(ev.name);
+    // a time read the vDSO answered is not a syscall: strace never sees it
+    return !ev.vdso && (!this.opts.only || this.opts.only.has(ev.name));
   }
 
   private closePending(): void {
