@@ -6,24 +6,14 @@
 //   filtered recording: the same with count=10000000 (20M calls), -e openat
 //                       untraced, rift-record -e openat, strace -f --seccomp-bpf -e trace=openat
 // Usage: node bench/longrun.mjs [runs=3] [scale=1]   (scale divides the counts, for a quick look)
-import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, time } from './timing.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RECORD = join(ROOT, 'node_modules', '.bin', 'rift-record');
 const runs = Number(process.argv[2] ?? 3);
 const scale = Number(process.argv[3] ?? 1);
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function time(cmd, args) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
-  return ms;
-}
 
 function bench(title, variants, base) {
   console.log(`# ${title}: median of ${runs} runs, interleaved`);
