@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { defineCli, parseArgs } from '@rift/cli';
 import { MAX_LINE, openOutput, type Line } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
-import { eventFilter, FilterUsageError, parseDuration, type FilterOptions } from './filter.js';
+import { eventFilter, FilterUsageError, parseDuration, PathSelect, type FilterOptions } from './filter.js';
 import { TextBatch } from './batch.js';
 import { checkThreads, threadPool, THREADS_HELP } from './parallel.js';
 import type { DecodedBlock } from './decoded.js';
@@ -37,6 +37,7 @@ export const SPEC = defineCli({
     successful: { alias: 'z', type: 'boolean', default: false, describe: 'only syscalls that succeeded' },
     'min-dur': { type: 'string', describe: 'only syscalls that took at least DUR' },
     'syscalls-only': { type: 'boolean', default: false, describe: 'drop life-cycle events (spawn, exec, signal, exit, warning)' },
+    P: { alias: 'trace-path', type: 'string', array: true, describe: "only syscalls that name PATH, in a path argument or through a descriptor that refers to it (strace's -P; repeatable)" },
     o: { alias: 'output', type: 'string', describe: 'write to FILE (mode 0600) instead of stdout' },
     lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
     threads: { type: 'number', describe: THREADS_HELP },
@@ -71,6 +72,13 @@ export async function main(argv: string[]): Promise<void> {
         syscallsOnly: args['syscalls-only'],
       };
       keep = eventFilter(filter);
+      const paths = ((args.P as (string | number)[] | undefined) ?? []).map(String);
+      if (paths.length) {
+        // -P follows descriptors through every call, the ones it drops too
+        const byPath = new PathSelect(paths);
+        const rest = keep;
+        keep = (ev) => byPath.keep(ev) && rest(ev);
+      }
     } catch (e) {
       if (e instanceof FilterUsageError) throw new UsageError(e.message);
       throw e;
@@ -80,7 +88,7 @@ export async function main(argv: string[]): Promise<void> {
     const batch = new TextBatch();
     // the selection is made line by line, so threads can make it (parallel.ts): they send the
     // lines kept, which go out as they are
-    const pool = threadPool(args.threads, { task: 'filter', filter, maxLine: MAX_LINE, lenient: args.lenient });
+    const pool = args.P ? undefined : threadPool(args.threads, { task: 'filter', filter, maxLine: MAX_LINE, lenient: args.lenient });
     const onBlock = (b: DecodedBlock) => {
       batch.bytes(b.bytes, 0, b.bytes.length);
       if (batch.ready) return batch.flush(out);

@@ -2,9 +2,10 @@ import { PassThrough } from 'node:stream';
 import { createWriteStream, fstatSync, openSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { defineCli, parseArgs } from '@rift/cli';
-import { LineOutput, MAX_LINE, selectNames, type Event, type Header } from '@rift/events';
+import { inputChunks, LineOutput, MAX_LINE, selectNames, type Event, type Header } from '@rift/events';
 import type { Trace } from '@rift/core-native';
 import { readInputs, runCli, UsageError } from './common.js';
+import { FilterUsageError, PathSelect, signalSet, syscallSet } from './filter.js';
 import { colourLevel, paintOf } from './paint.js';
 import { checkThreads, threadPool, THREADS_HELP } from './parallel.js';
 import { readBlock, type DecodedBlock } from './decoded.js';
@@ -43,7 +44,7 @@ export const SPEC = defineCli({
   options: {
     o: { alias: 'output', type: 'string', describe: 'write to FILE instead of stdout (stderr when tracing a command)' },
     p: { alias: 'pid', type: 'number', array: true, describe: 'attach to PID and trace it (repeatable)' },
-    e: { alias: 'trace', type: 'string', array: true, describe: 'print only these syscalls: names, %classes, /regex/, !negation (trace= accepted; repeatable: the union); with a command, also inject=SET:error=E|retval=N[:signal=S][:delay_enter=US][:delay_exit=US][:when=W] and fault=SET:... (strace syntax)' },
+    e: { alias: 'trace', type: 'string', array: true, describe: 'print only these syscalls: names, %classes, /regex/, !negation (trace= accepted; repeatable: the union); signal=SET (the signals whose lines print), abbrev=SET, verbose=SET, raw=SET (syscalls whose structures are abbreviated / decoded / left undecoded), read=FDS, write=FDS (hex dumps of the data read from / written to these descriptors); with a command, also inject=SET:error=E|retval=N[:signal=S][:delay_enter=US][:delay_exit=US][:when=W] and fault=SET:... (strace syntax)' },
     s: { alias: 'string-limit', type: 'number', default: 32, describe: 'bytes of strings and buffers to print' },
     x: { type: 'count', describe: 'hex-escape non-ASCII strings; -xx: every byte' },
     v: { alias: 'no-abbrev', type: 'boolean', default: false, describe: 'print structures whole (stat, getdents64, uname, ...)' },
@@ -57,6 +58,12 @@ export const SPEC = defineCli({
     json: { type: 'boolean', default: false, describe: 'with -c: the summary as JSON' },
     format: { type: 'string', default: 'text', choices: ['text', 'chrome'], describe: 'text (strace-like) or chrome (Chrome Trace Event JSON for Perfetto UI)' },
     f: { alias: 'follow-forks', type: 'count', describe: 'children are always followed; with -o, every line starts with its pid as strace -f -o does; -ff -o PREFIX: each thread in a file of its own, PREFIX.PID' },
+    a: { alias: 'columns', type: 'number', default: 40, describe: 'align return values to column N (0: no padding)' },
+    q: { alias: 'quiet', type: 'count', describe: '-qq: no +++ exited/killed +++ lines' },
+    X: { alias: 'const-print-style', type: 'string', choices: ['raw', 'abbrev', 'verbose'], describe: 'flags and constants as names (abbrev), numbers (raw) or both (verbose)' },
+    z: { alias: 'successful-only', type: 'boolean', default: false, describe: 'print only calls that succeeded' },
+    Z: { alias: 'failed-only', type: 'boolean', default: false, describe: 'print only calls that failed' },
+    P: { alias: 'trace-path', type: 'string', array: true, describe: 'print only calls that name PATH (a path argument, or a descriptor that refers to it)' },
     lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
     threads: { type: 'number', describe: THREADS_HELP + '; not with -y, -c, -C or --format chrome' },
   },
@@ -95,7 +102,35 @@ export async function main(argv: string[]): Promise<void> {
       // -e: a display filter (the union of every -e), and inject=/fault= rules for the recorder
       const es = ((args.e as (string | number)[] | undefined) ?? []).map(String);
       const injects = es.filter(isInject);
-      const shows = es.filter((e) => !isInject(e)).map((e) => e.replace(/^trace=/, ''));
+      // strace's other qualifiers: -e signal=, abbrev=, verbose=, raw=, read=, write=
+      const quals = new Map<string, string>();
+      const rest = es.filter((e) => {
+        const m = /^(signals?|abbrev|verbose|raw|read|reads|write|writes|quiet|silent|silence)=(.*)$/.exec(e);
+        if (m) quals.set(m[1]!.replace(/s$/, '').replace(/^(silent|silence)$/, 'quiet'), m[2]!);
+        return !m;
+      });
+      const shows = rest.filter((e) => !isInject(e)).map((e) => e.replace(/^trace=/, ''));
+      let display: Pick<TextOptions, 'signals' | 'abbrev' | 'deref' | 'raw' | 'dumpRead' | 'dumpWrite'> = {};
+      try {
+        const fdList = (v: string | undefined) => (v === undefined ? undefined : new Set(v === 'all' ? [] : v.split(',').map(Number)));
+        display = {
+          signals: quals.has('signal') ? signalSet(quals.get('signal')!) : undefined,
+          abbrev: quals.has('abbrev') ? syscallSet(quals.get('abbrev')!) : undefined,
+          deref: quals.has('verbose') ? syscallSet(quals.get('verbose')!) : undefined,
+          raw: quals.has('raw') ? syscallSet(quals.get('raw')!) : undefined,
+          dumpRead: fdList(quals.get('read')),
+          dumpWrite: fdList(quals.get('write')),
+        };
+      } catch (e) {
+        if (e instanceof FilterUsageError || (e as Error).name === 'SelectError') throw new UsageError((e as Error).message);
+        throw e;
+      }
+      const paths = ((args.P as (string | number)[] | undefined) ?? []).map(String);
+      const byPath = paths.length ? new PathSelect(paths) : undefined;
+      const column = last(args.a as number | number[]);
+      if (!Number.isInteger(column) || column < 0) throw new UsageError(`-a: expected a column, got '${column}'`);
+      const style = ({ raw: 1, abbrev: 0, verbose: 2 } as Record<string, 0 | 1 | 2>)[last(args.X as string | string[] | undefined) ?? 'abbrev']!;
+      const quiet = args.q as number;
       if (injects.length && !launching) throw new UsageError(`-e ${injects[0]!.replace(/=.*/, '=')}: fault injection needs a command to trace (after --) or -p, not a recorded stream`);
       const only = shows.length ? selectNames(shows.join(',')) : undefined;
       // -ff -o PREFIX: a file per thread (without -o, -ff is -f, as strace's)
@@ -108,7 +143,7 @@ export async function main(argv: string[]): Promise<void> {
       const toStream = !toFile ? (launching ? process.stderr : process.stdout) : undefined;
       const out = perThread !== undefined ? undefined : toStream ? new LineOutput(toStream) : new LineOutput(createWriteStream('', { fd: openSync(o!, 'w', 0o600) }));
       const colour = toStream ? colourLevel(!!(toStream as NodeJS.WriteStream).isTTY) : 0;
-      const fmt = { stringSize, hex: Math.min(args.x, 2) as 0 | 1 | 2, verbose: args.v, paint: paintOf(colour) };
+      const fmt = { stringSize, hex: Math.min(args.x, 2) as 0 | 1 | 2, verbose: args.v, paint: paintOf(colour), column, style, ...display };
       const closed = () => out?.closed ?? false;
 
       const batch = new TextBatch();
@@ -123,7 +158,7 @@ export async function main(argv: string[]): Promise<void> {
       const textOn = !args.c && format === 'text' && !split;
       let text: TextRenderer | undefined;
       let chrome: ChromeWriter | undefined;
-      const textOpts: TextOptions = { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, only, alwaysPid: !!args.f && !toStream };
+      const textOpts: TextOptions = { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, only, alwaysPid: !!args.f && !toStream, noExit: quiet >= 2, outcome: args.z ? 'ok' : args.Z ? 'failed' : undefined };
       const onHeader = (header: Header) => {
         text?.finish();
         split?.setHeader(header);
@@ -132,6 +167,10 @@ export async function main(argv: string[]): Promise<void> {
       };
       const onEvent = (ev: Event): void | Promise<void> => {
         if (split) return split.push(ev);
+        if (byPath && !byPath.keep(ev)) {
+          text?.push(ev, true);  // still feeds -y and the thread count; not printed
+          return;
+        }
         if (only && ev.type === 'syscall' && !only.has(ev.name)) {
           text?.push(ev);  // still feeds -y and the thread count; not printed
           return;
@@ -199,10 +238,10 @@ export async function main(argv: string[]): Promise<void> {
         exitCode = r.exitCode;
         if (signals.detachedBy) exitCode = 128 + (osConstants.signals[signals.detachedBy] ?? 0);
       } else if ((!files.length || (files.length === 1 && files[0] === '-')) && streaming(0) && !(args.threads !== undefined && args.threads > 0)) {
-        skipped = await readLive(process.stdin, 'stdin', args.lenient, live);
+        skipped = await readLive(inputChunks('-'), 'stdin', args.lenient, live);  // gzip too
       } else {
         // the text alone, without -y, can be parsed and decoded on other threads (parallel.ts)
-        const pool = (textOn || split) && !summary && !args.y ? threadPool(args.threads, { task: 'text', stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(split ? { ...textOpts, alwaysPid: false } : textOpts), maxLine: MAX_LINE, lenient: args.lenient }) : undefined;
+        const pool = (textOn || split) && !summary && !args.y && !byPath && !display.dumpRead && !display.dumpWrite && !display.signals && !display.abbrev && !display.deref && !display.raw && style === 0 && !args.z && !args.Z && quiet < 2 ? threadPool(args.threads, { task: 'text', stringSize: fmt.stringSize, hex: fmt.hex, verbose: fmt.verbose, colour, only: only && [...only], layout: lineLayout(split ? { ...textOpts, alwaysPid: false } : textOpts), maxLine: MAX_LINE, lenient: args.lenient }) : undefined;
         const onBlock = (b: DecodedBlock) => {
           if (split) {
             readBlock(b, split);

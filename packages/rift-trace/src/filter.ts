@@ -2,7 +2,8 @@
  * rift-filter as a library: a predicate over events built from options. The output of a filter
  * is a stream v1 of its own: the header always, life-cycle events unless syscallsOnly.
  */
-import { selectNames, type Event } from '@rift/events';
+import { captureBytes, selectNames, signalNumber, signatureOf, type Event, type SyscallEvent } from '@rift/events';
+import { FdTracker } from './fds.js';
 
 export interface FilterOptions {
   /** selection expression: names, %classes, /regex/, !negation */
@@ -44,4 +45,82 @@ export function eventFilter(o: FilterOptions): (ev: Event) => boolean {
     if (minDur !== undefined && (ev.dur === null || ev.dur < minDur)) return false;
     return true;
   };
+}
+
+// ---- strace's -P PATH, -e signal=, and the syscall sets of -e abbrev=/verbose=/raw= ----------
+
+/**
+ * strace's -P PATH (--trace-path): the calls that name one of the paths, in a path argument or
+ * through a descriptor argument that refers to it. Descriptors are tracked from the stream (as
+ * -y tracks them), so every event must pass through keep(), the calls it drops included.
+ */
+export class PathSelect {
+  private readonly fds = new FdTracker();
+  constructor(private readonly paths: readonly string[]) {}
+
+  private named(p: string | undefined): boolean {
+    if (p === undefined) return false;
+    for (const want of this.paths) if (p === want || p.endsWith('/' + want.replace(/^\.\//, '')) || want.endsWith('/' + p)) return true;
+    return false;
+  }
+
+  /** Whether a syscall names one of the paths (other events: true). */
+  keep(ev: Event): boolean {
+    let hit = ev.type !== 'syscall';
+    if (ev.type === 'syscall') {
+      const sig = signatureOf(ev.name);
+      if (sig) {
+        for (let i = 0; i < sig.args.length && !hit; i++) {
+          const t = sig.args[i]!;
+          if (t === 'path') hit = this.named(cString(ev, i));
+          else if (t === 'fd' || t === 'dirfd') hit = this.named(this.fds.path(ev.pid, Number(ev.args[i] ?? -1) | 0));
+        }
+      }
+    }
+    this.fds.update(ev);
+    if (!hit && ev.type === 'syscall' && !ev.errno && ev.ret !== null) {
+      // a call that opened one of the paths: the descriptor it returned
+      const sig = signatureOf(ev.name);
+      if (sig?.ret === 'fd') hit = this.named(this.fds.path(ev.pid, Number(ev.ret)));
+    }
+    return hit;
+  }
+}
+
+function cString(ev: SyscallEvent, arg: number): string | undefined {
+  const c = ev.mem?.find((m) => m.arg === arg && m.at === 'entry' && !m.fault);
+  if (!c) return undefined;
+  const b = captureBytes(c);
+  const nul = b.indexOf(0);
+  return b.toString('latin1', 0, nul < 0 ? b.length : nul);
+}
+
+/** strace's sets of syscalls in -e abbrev=, verbose=, raw= (all, none, names, classes, !negation). */
+export function syscallSet(expr: string): Set<string> {
+  const t = expr.trim();
+  if (t === 'none' || t === '') return new Set();
+  return selectNames(t);
+}
+
+/** -e signal=SET: the signal numbers whose deliveries print (all, none, names with or without SIG, numbers, !). */
+export function signalSet(expr: string): Set<number> {
+  const all = Array.from({ length: 64 }, (_, i) => i + 1);
+  let terms = expr.split(',').map((s) => s.trim()).filter(Boolean);
+  let neg = false;
+  if (terms[0]?.startsWith('!')) {
+    neg = true;
+    terms = terms.map((s) => s.replace(/^!/, ''));
+  }
+  const out = new Set<number>();
+  for (const s of terms) {
+    if (s === 'all') all.forEach((n) => out.add(n));
+    else if (s === 'none') continue;
+    else if (/^\d+$/.test(s)) out.add(Number(s));
+    else {
+      const n = signalNumber(s);
+      if (n === undefined) throw new FilterUsageError(`invalid signal '${s}'`);
+      out.add(n);
+    }
+  }
+  return neg ? new Set(all.filter((n) => !out.has(n))) : out;
 }

@@ -7,7 +7,7 @@
  * time order through a bounded reorder buffer: memory stays flat, and a call that blocked longer
  * than the buffer holds is printed whole where it returned.
  */
-import { formatEvent, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
+import { captureBytes, formatEvent, type Capture, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
 import { blockText, delayCalls, durationText, syscallText, padding, pidText, visibleWidth, wholeLine, writeBlockLine, type BlockCall, type BlockSink, type CallText, type LineLayout } from './decoded.js';
 import type { TextBatch } from './batch.js';
 import { FdTracker } from './fds.js';
@@ -30,11 +30,48 @@ export interface TextOptions extends FormatOptions {
   only?: ReadonlySet<string>;
   /** points held for reordering (default 4096) */
   window?: number;
+  /** -e signal=: the signals whose lines print (default all) */
+  signals?: ReadonlySet<number>;
+  /** -e read=FDS / -e write=FDS: hex dumps of the data read from / written to these (empty: all) */
+  dumpRead?: ReadonlySet<number>;
+  dumpWrite?: ReadonlySet<number>;
+  /** -qq: no `+++ exited with N +++` / `+++ killed by` lines */
+  noExit?: boolean;
+  /** -z: only calls that succeeded; -Z: only calls that failed */
+  outcome?: 'ok' | 'failed';
 }
 
 /** How the lines of calls are laid out under these options (the same on decoding threads). */
 export function lineLayout(opts: TextOptions): LineLayout {
   return { column: opts.column ?? 40, escapes: !!opts.paint || !!opts.fdPaths, durations: !!opts.durations, alwaysPid: !!opts.alwaysPid };
+}
+
+/** The calls whose data -e read= / -e write= dump: the descriptor is argument 0, the data argument 1. */
+const DUMPS: Readonly<Record<string, 'read' | 'write'>> = {
+  read: 'read', pread64: 'read', readv: 'read', preadv: 'read', preadv2: 'read', recvfrom: 'read',
+  write: 'write', pwrite64: 'write', writev: 'write', pwritev: 'write', pwritev2: 'write', sendto: 'write',
+};
+
+/** strace's hex dump: ` | 00000  68 65 6c 6c 6f 0a ...  hello.  |`, 16 bytes a line. */
+export function hexDump(b: Uint8Array): string[] {
+  const out: string[] = [];
+  for (let o = 0; o < b.length; o += 16) {
+    let hexs = '';
+    let chars = '';
+    for (let i = 0; i < 16; i++) {
+      if (i === 8) hexs += ' ';
+      if (o + i < b.length) {
+        const c = b[o + i]!;
+        hexs += (c < 16 ? '0' : '') + c.toString(16) + ' ';
+        chars += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
+      } else {
+        hexs += '   ';
+        chars += ' ';
+      }
+    }
+    out.push(` | ${o.toString(16).padStart(5, '0')}  ${hexs} ${chars} |`);
+  }
+  return out;
 }
 
 /** what a point's event is, for the renderer: a syscall, an event that prints a line (signal,
@@ -107,10 +144,11 @@ export class TextRenderer implements BlockSink {
     this.delayed = delayCalls(header);
   }
 
-  push(ev: Event): void {
+  /** An event; `hidden`: a syscall that is not printed (it still feeds -y and the thread count). */
+  push(ev: Event, hidden = false): void {
     if (ev.type === 'syscall') {
       const dur = ev.dur ?? NaN;
-      const held = new Held(ev, SYSCALL, ev.tid, ev.ts, dur, dur !== dur || ev.status === 'unfinished', this.shown(ev), undefined, undefined);
+      const held = new Held(ev, SYSCALL, ev.tid, ev.ts, dur, dur !== dur || ev.status === 'unfinished', !hidden && this.shown(ev), undefined, undefined);
       this.cut(held, ev.status === 'unfinished');
       this.hold(ev.seq, held);
     } else if (ev.type === 'end') {
@@ -225,8 +263,33 @@ export class TextRenderer implements BlockSink {
   }
 
   private shown(ev: SyscallEvent): boolean {
+    if (this.opts.outcome && (this.opts.outcome === 'ok') !== (ev.errno === undefined && ev.ret !== null)) return false;
     // a time read the vDSO answered is not a syscall: strace never sees it
     return !ev.vdso && (!this.opts.only || this.opts.only.has(ev.name));
+  }
+
+  /** -e read= / -e write=: the data of a call on one of those descriptors, as strace dumps it. */
+  private dump(ev: Event | undefined): void {
+    if (!ev || ev.type !== 'syscall' || ev.errno !== undefined || ev.ret === null) return;
+    const dir = DUMPS[ev.name];
+    if (!dir) return;
+    const fds = dir === 'read' ? this.opts.dumpRead : this.opts.dumpWrite;
+    if (!fds || (fds.size && !fds.has(Number(ev.args[0]) | 0))) return;
+    const n = Number(ev.ret);
+    const caps = (ev.mem ?? []).filter((c) => c.arg === 1 && c.at === (dir === 'read' ? 'exit' : 'entry') && !c.fault);
+    if (caps.length === 1 && caps[0]!.index === undefined) {
+      for (const l of hexDump(captureBytes(caps[0]!).subarray(0, n))) this.out.line(l);
+      return;
+    }
+    // iovecs: each buffer with its number, the bytes moved at most
+    let left = n;
+    caps.forEach((c: Capture, i) => {
+      const b = captureBytes(c).subarray(0, left);
+      if (!b.length) return;
+      left -= b.length;
+      this.out.line(` * ${b.length} bytes in buffer ${i}`);
+      for (const l of hexDump(b)) this.out.line(l);
+    });
   }
 
   private closePending(): void {
@@ -263,8 +326,9 @@ export class TextRenderer implements BlockSink {
         held.unfinished = false;
         held.text = undefined;
         const line = `${this.prefix(held.tid, t, true)}<... ${p.name} resumed>${p.rest}) `;
-        this.out.line(`${line}${padding(visibleWidth(line, this.layout.escapes || p.name.includes('\u001b')), 40)}= ${p.ret}${this.suffix(held)}`);
+        this.out.line(`${line}${padding(visibleWidth(line, this.layout.escapes || p.name.includes('\u001b')), this.layout.column)}= ${p.ret}${this.suffix(held)}`);
         this.track(held);
+        if (this.opts.dumpRead || this.opts.dumpWrite) this.dump(held.ev);
       } else if (held.shown) {
         this.line(held);
       } else this.track(held);
@@ -281,12 +345,12 @@ export class TextRenderer implements BlockSink {
         this.live.add(ev.tid);
         return;
       case 'exit': {
-        const text = formatEvent(ev, this.fmt)!;
-        this.out.line(this.prefix(ev.tid, ev.ts) + text);
+        if (!this.opts.noExit) this.out.line(this.prefix(ev.tid, ev.ts) + formatEvent(ev, this.fmt)!);
         this.live.delete(ev.tid);
         return;
       }
       case 'signal':
+        if (this.opts.signals && !this.opts.signals.has(ev.signo)) return;
         this.out.line(this.prefix(ev.tid, ev.ts) + formatEvent(ev, this.fmt)!);
         return;
       case 'warning':
@@ -315,5 +379,6 @@ export class TextRenderer implements BlockSink {
     }
     this.out.line(wholeLine(prefix, this.callText(held), held.dur, this.layout));
     this.track(held);
+    if (this.opts.dumpRead || this.opts.dumpWrite) this.dump(held.ev);
   }
 }

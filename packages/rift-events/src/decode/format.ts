@@ -12,8 +12,8 @@ import type { Capture, Event, Int64, SignalEvent, SyscallEvent, ExitEvent } from
 import { captureBytes } from '../events.js';
 import { SIGNATURES, type Signature } from '../signatures.js';
 import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, type ArgSpec } from '../syscalls.js';
-import { bufText, pollRevents, STRUCTS, type StructCtx, type StructDecoder } from './structs.js';
-import { enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str } from './values.js';
+import { bufText, fileMode, makedev, pollRevents, STRUCTS, type StructCtx, type StructDecoder } from './structs.js';
+import { ABBREV, enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str, type XlatStyle } from './values.js';
 
 export interface Paint {
   name(s: string): string;
@@ -42,6 +42,14 @@ export interface FormatOptions {
   paint?: Partial<Paint>;
   /** column the " = ret" is aligned to, as strace's default 40; 0 = no padding */
   column?: number;
+  /** -X raw|abbrev|verbose: flags and enums as names (0), numbers (1), numbers and names (2) */
+  style?: XlatStyle;
+  /** -e abbrev=SET: the syscalls whose structures are abbreviated (default all; -v: none) */
+  abbrev?: ReadonlySet<string>;
+  /** -e verbose=SET: the syscalls whose structures are decoded (default all; others: addresses) */
+  deref?: ReadonlySet<string>;
+  /** -e raw=SET: the syscalls printed undecoded (arguments and return value in hex) */
+  raw?: ReadonlySet<string>;
 }
 
 interface Resolved {
@@ -51,6 +59,10 @@ interface Resolved {
   fds?: FdPaths;
   paint: Paint;
   column: number;
+  style: XlatStyle;
+  abbrev?: ReadonlySet<string>;
+  deref?: ReadonlySet<string>;
+  raw?: ReadonlySet<string>;
 }
 const resolvedCache = new WeakMap<FormatOptions, Resolved>();
 /** the options last resolved: a renderer passes the same object for every call */
@@ -67,6 +79,10 @@ function resolve(o: FormatOptions = {}): Resolved {
       fds: o.fds,
       paint: { ...PLAIN, ...o.paint },
       column: o.column ?? 40,
+      style: o.style ?? ABBREV,
+      abbrev: o.abbrev,
+      deref: o.deref,
+      raw: o.raw,
     };
     resolvedCache.set(o, r);
   }
@@ -113,6 +129,11 @@ const sockopt = (level: string): Variant => ({ args: { 2: `enum:${level}` } });
 export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   open: { by: 1, mask: 0o20000100, cases: { 0: { show: [0, 1] } } },
   openat: { by: 2, mask: 0o20000100, cases: { 0: { show: [0, 1, 2] } } },
+  // the actions that take no buffer print alone; the others with the buffer and its length
+  syslog: { by: 0, cases: { 0: { show: [0] }, 1: { show: [0] }, 5: { show: [0] }, 6: { show: [0] }, 7: { show: [0] }, 9: { show: [0] }, 10: { show: [0] } } },
+  // the device number only for character and block devices
+  mknod: { by: 1, mask: 0o170000, cases: { [0o20000]: {}, [0o60000]: {} }, default: { show: [0, 1] } },
+  mknodat: { by: 2, mask: 0o170000, cases: { [0o20000]: {}, [0o60000]: {} }, default: { show: [0, 1, 2] } },
   fcntl: {
     by: 1,
     table: 'fcntl',
@@ -233,6 +254,12 @@ interface Ctx {
   /** ev.ret */
   raw: Int64 | null;
   errno: string | undefined;
+  /** structures whole (-v, or -e abbrev= without this call) */
+  verbose: boolean;
+  /** structures decoded (-e verbose= with this call) */
+  deref: boolean;
+  /** -X */
+  style: XlatStyle;
 }
 
 /** flag tables of 64-bit C types; the others are an int and print their low 32 bits */
@@ -253,8 +280,23 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   uid: (v) => String(int32(v) === -1 ? -1 : lo32(v)),
   gid: (v) => String(int32(v) === -1 ? -1 : lo32(v)),
   signo: (v) => signalName(int32(v)),
-  mode: (v) => octal(lo32(v)),
+  // mode_t as the kernel reads it: an umode_t, 16 bits
+  mode: (v) => octal(lo32(v) & 0xffff),
+  // a mode with its file type (mknod): S_IFCHR|0600, the number alone when the type is unknown
+  smode: (v, x) => symbolicMode(lo32(v) & 0xffff, x.style),
+  dev: (v) => makedev(BigInt(u64str(v))),
+  // the kernel's 32-bit dev_t of mknod and ustat
+  dev32: (v) => makedev(BigInt(lo32(v))),
 };
+
+/** mknod's mode as strace prints it in each -X style. */
+function symbolicMode(m: number, style: XlatStyle): string {
+  const type = m & 0o170000;
+  const known = type === 0 || enumName('file_type', type) !== undefined;
+  if (!known || style === 1) return octal(m);
+  const text = fileMode(m);
+  return style === 2 ? `${octal(m)} /* ${text} */` : text;
+}
 
 function fdText(fd: number, x: Ctx): string {
   const p = x.o.fds && fd >= 0 ? x.o.fds.path(x.ev.pid, fd) : undefined;
@@ -316,6 +358,7 @@ class Struct implements StructCtx {
   private entryList: Capture[] | undefined;
   constructor(
     o: Resolved,
+    verbose: boolean,
     private readonly mem: Capture[] | undefined,
     /** the argument and the side whose captures are decoded */
     private readonly i: number,
@@ -328,8 +371,10 @@ class Struct implements StructCtx {
   ) {
     this.stringSize = o.stringSize;
     this.hex = o.hex;
-    this.verbose = o.verbose;
+    this.verbose = verbose;
+    this.style = o.style;
   }
+  readonly style: XlatStyle;
   get addr(): string {
     return hex(this.raw);
   }
@@ -412,6 +457,9 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   const first = firstCap(mem, i, at);
   if (!first) return hex(addr);
   if (first.fault && capsOf(mem, i, at).length === 1) return hex(addr);
+  // a C string that ran into memory that cannot be read (the capture stops at the end of a page,
+  // without its NUL, and the kernel said EFAULT): strace prints the address
+  if ((spec.type === 'path' || spec.type === 'str') && x.errno === 'EFAULT' && first.full === undefined && runsOffPage(addr, first.len)) return hex(addr);
   // plain text: straight from the capture's string (same result as the byte path below)
   switch (spec.type) {
     case 'path': {
@@ -470,7 +518,13 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
       return o.paint.str(bufText(bytes, lengthOf(spec, first, x), { stringSize: o.stringSize, hex: 2 }));
   }
   if (!dec) return hex(addr);
-  return dec(bytes, new Struct(o, mem, i, at, x.ret, addr, dir === 'inout' && useExit, x.args));
+  return dec(bytes, new Struct(o, x.verbose, mem, i, at, x.ret, addr, dir === 'inout' && useExit, x.args));
+}
+
+/** Whether `len` bytes from `addr` end at a page boundary. */
+function runsOffPage(addr: Int64, len: number): boolean {
+  const a = typeof addr === 'number' ? addr : Number(BigInt(addr) & 0xfffffn);
+  return (a + len) % 4096 === 0;
 }
 
 type Printer = (v: Int64, i: number, x: Ctx) => string;
@@ -481,8 +535,14 @@ function printerFor(type: string): Printer {
   if (s) return (v, _i, x) => s(v, x);
   const spec = parseArgSpec(type);
   const table = spec.table!;
-  if (spec.type === 'flags') return flagsPrinter(table, WIDE.has(table) ? 64 : 32);
-  if (spec.type === 'enum') return enumPrinter(table);
+  if (spec.type === 'flags') {
+    const f = flagsPrinter(table, WIDE.has(table) ? 64 : 32);
+    return (v, _i, x) => f(v, x.style);
+  }
+  if (spec.type === 'enum') {
+    const e = enumPrinter(table);
+    return (v, _i, x) => e(v, x.style);
+  }
   if (spec.capture) {
     const dec = STRUCTS[spec.type];
     return (_v, i, x) => memArg(spec, dec, i, x);
@@ -625,11 +685,13 @@ export function decodeSyscall(ev: SyscallEvent, opts?: FormatOptions): CallParts
   const raw = ev.ret;
   const evArgs = ev.args;
   const failed = errno !== undefined;
-  const x: Ctx = { ev, o, failed, ret: raw === null || failed ? -1 : retNumber(raw), args: evArgs, mem: ev.mem, raw, errno };
   const evName = ev.name;
+  const verbose = o.verbose || (o.abbrev !== undefined && !o.abbrev.has(evName));
+  const deref = o.deref === undefined || o.deref.has(evName);
+  const x: Ctx = { ev, o, failed, ret: raw === null || failed ? -1 : retNumber(raw), args: evArgs, mem: ev.mem, raw, errno, verbose, deref, style: o.style };
   const sp = planOf(evName);
   const name = o.paint.name(evName);
-  if (!sp) {
+  if (!sp || (o.raw !== undefined && o.raw.has(evName))) {
     // unknown: raw registers, as strace prints syscalls it cannot decode
     return { name, args: evArgs.map((a) => (isZero(a) ? '0' : hex(a))), split: evArgs.length, ret: retText('hex', x), failed };
   }

@@ -64,20 +64,28 @@ function fileModeText(mode: number): string {
 }
 
 /** makedev(0x88, 0x3) from a Linux dev_t. */
-function makedev(dev: bigint): string {
+export function makedev(dev: bigint): string {
   const major = Number(((dev >> 32n) & 0xfffff000n) | ((dev >> 8n) & 0xfffn));
   const minor = Number(((dev >> 12n) & 0xffffff00n) | (dev & 0xffn));
   const h = (n: number) => (n ? '0x' + n.toString(16) : '0');
   return `makedev(${h(major)}, ${h(minor)})`;
 }
 
-function isoTime(sec: number | bigint, nsec: number): string {
+/**
+ * strace's comment after a time in seconds: ` /* 2026-12-06T14:25:42.000000123+0000 *\/`, the
+ * fraction (`part`, `width` digits) only when not 0; nothing for 0 seconds and 0, for a fraction
+ * above `max`, or a time no calendar date holds.
+ */
+export function timeComment(sec: number | bigint, part: number | bigint = 0, width = 9, max = 999999999): string {
+  if ((Number(sec) === 0 && Number(part) === 0) || Number(part) > max || Number(part) < 0) return '';
   const ms = Number(sec) * 1000;
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return '';
   const d = new Date(ms);
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return ` /* ${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}T${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(nsec, 9)}+0000 */`;
+  const p = (n: number | bigint, w = 2) => String(n).padStart(w, '0');
+  const frac = Number(part) ? `.${p(part, width)}` : '';
+  return ` /* ${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}T${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${frac}+0000 */`;
 }
+const isoTime = (sec: number | bigint, nsec: number) => timeComment(sec, nsec);
 
 function stat(b: Buffer, c: StructCtx): string {
   if (b.length < 144) return c.addr;
@@ -125,11 +133,11 @@ function statfs(b: Buffer, c: StructCtx): string {
 
 function timespec(b: Buffer, c: StructCtx, at = 0): string {
   if (b.length < at + 16) return c.addr;
-  return `{tv_sec=${str(i64n(b, at))}, tv_nsec=${str(i64n(b, at + 8))}}`;
+  return `{tv_sec=${str(i64n(b, at))}, tv_nsec=${str(u64n(b, at + 8))}}`;
 }
 function timeval(b: Buffer, c: StructCtx, at = 0): string {
   if (b.length < at + 16) return c.addr;
-  return `{tv_sec=${str(i64n(b, at))}, tv_usec=${str(i64n(b, at + 8))}}`;
+  return `{tv_sec=${str(i64n(b, at))}, tv_usec=${str(u64n(b, at + 8))}}`;
 }
 
 function rlim(v: bigint): string {
@@ -522,7 +530,21 @@ function siginfo(b: Buffer, c: StructCtx): string {
 
 function schedParam(b: Buffer, c: StructCtx): string {
   if (b.length < 4) return c.addr;
-  return `[{sched_priority=${b.readInt32LE(0)}}]`;
+  return `{sched_priority=${b.readInt32LE(0)}}`;
+}
+
+/** utime's struct utimbuf: two time_t, each with its date */
+function utimbuf(b: Buffer, c: StructCtx): string {
+  if (b.length < 16) return c.addr;
+  const a = i64n(b, 0), m = i64n(b, 8);
+  return `{actime=${str(a)}${timeComment(a)}, modtime=${str(m)}${timeComment(m)}}`;
+}
+
+/** utimes' and futimesat's two struct timevals */
+function timeval2(b: Buffer, c: StructCtx): string {
+  if (b.length < 32) return c.addr;
+  const one = (o: number) => `${timeval(b, c, o)}${timeComment(i64n(b, o), u64n(b, o + 8), 6, 999999)}`;
+  return `[${one(0)}, ${one(16)}]`;
 }
 
 function capHeader(b: Buffer, c: StructCtx): string {
@@ -592,6 +614,8 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   tms,
   siginfo,
   sched_param: schedParam,
+  utimbuf,
+  timeval2,
   cap_user_header: capHeader,
   pathbuf,
   xattr,

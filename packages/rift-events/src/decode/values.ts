@@ -94,6 +94,27 @@ interface Prepared {
   field?: Prepared;
   /** flag texts of values below 2^32 already printed (programs pass the same few sets) */
   memo: Map<number, string>;
+  /** the comment an unknown value gets, as strace's "X_???" (empty: none) */
+  dflt: string;
+}
+
+/**
+ * How flags and enums print, as strace's -X: 0 abbrev (names), 1 raw (numbers), 2 verbose
+ * (numbers with the names in a comment).
+ */
+export type XlatStyle = 0 | 1 | 2;
+export const ABBREV = 0, RAW = 1, VERBOSE = 2;
+
+/** strace's "X_???" for a table: the prefix its names share, up to its last '_'. */
+function defaultComment(t: Xlat): string {
+  if (t.dflt !== undefined) return t.dflt;
+  const names = t.values.map(([n]) => n).filter((n) => /^[A-Z_][A-Z0-9_]*$/.test(n));
+  if (!names.length) return '';
+  let pre = names[0]!;
+  for (const n of names) while (!n.startsWith(pre)) pre = pre.slice(0, -1);
+  const cut = pre.lastIndexOf('_');
+  if (cut <= 0) return '';
+  return pre.slice(0, cut + 1) + '???';
 }
 const prepared = new Map<string, Prepared>();
 function prep(name: string): Prepared {
@@ -110,7 +131,7 @@ function prep(name: string): Prepared {
     }
     const numEntries: Array<[string, number]> = [];
     for (const [n, v] of entries) if (v > 0n && v < 0x100000000n) numEntries.push([n, Number(v)]);
-    p = { t, names, numNames, entries, numEntries, memo: new Map() };
+    p = { t, names, numNames, entries, numEntries, memo: new Map(), dflt: defaultComment(t) };
     prepared.set(name, p);
   }
   return p;
@@ -122,46 +143,71 @@ export function enumName(name: string, v: number | bigint): string | undefined {
   return prep(name).names.get(BigInt(v));
 }
 
-/** An enum argument: its name, else the number (hex for tables marked hex). */
-export function printEnum(name: string, raw: Int64 | bigint, width: 32 | 64 = 32): string {
-  return enumText(prep(name), raw, width);
+/** An enum argument: its name, else the number with strace's "X_???" comment. */
+export function printEnum(name: string, raw: Int64 | bigint, width: 32 | 64 = 32, style: XlatStyle = ABBREV): string {
+  return enumText(prep(name), raw, width, style);
 }
 
-function enumText(p: Prepared, raw: Int64 | bigint, width: 32 | 64): string {
+/** A number as an enum table prints its values: decimal for tables so marked, else hex. */
+function enumNum(t: Xlat, v: number | bigint): string {
+  if (t.dec || (t.signed && v < 0)) return String(v);
+  return v === 0 || v === 0n ? '0' : '0x' + v.toString(16);
+}
+
+function enumText(p: Prepared, raw: Int64 | bigint, width: 32 | 64, style: XlatStyle = ABBREV): string {
   const t = p.t;
+  if (t.verboseAlways && style === ABBREV) style = VERBOSE;
+  let v: number | bigint;
+  let n: string | undefined;
   if (typeof raw === 'number' && Number.isSafeInteger(raw) && (width === 32 || t.signed || raw >= 0)) {
     // the same as below with numbers: int32 / low 32 bits / the value itself
-    const v = width === 32 ? (t.signed ? raw | 0 : raw >>> 0) : raw;
-    const n = p.numNames.get(v);
-    if (n !== undefined) return n;
-    if (t.hex) return v < 0 ? String(v) : '0x' + v.toString(16);
-    return String(v);
+    v = width === 32 ? (t.signed ? raw | 0 : raw >>> 0) : raw;
+    n = p.numNames.get(v);
+  } else {
+    if (t.signed) v = BigInt(typeof raw === 'bigint' ? raw : width === 32 ? int32(raw as Int64) : BigInt(s64str(raw as Int64)));
+    else v = width === 32 ? BigInt(typeof raw === 'bigint' ? Number(raw & 0xffffffffn) : lo32(raw)) : typeof raw === 'bigint' ? raw : u64(raw);
+    n = p.names.get(v);
   }
-  let v: bigint;
-  if (t.signed) v = BigInt(typeof raw === 'bigint' ? raw : width === 32 ? int32(raw as Int64) : BigInt(s64str(raw as Int64)));
-  else v = width === 32 ? BigInt(typeof raw === 'bigint' ? Number(raw & 0xffffffffn) : lo32(raw)) : typeof raw === 'bigint' ? raw : u64(raw);
-  const n = p.names.get(v);
-  if (n !== undefined) return n;
-  if (t.hex) return v < 0n ? v.toString() : '0x' + v.toString(16);
-  return v.toString();
+  if (n !== undefined) {
+    if (style === ABBREV) return n;
+    if (style === RAW) return enumNum(t, v);
+    return `${enumNum(t, v)} /* ${n} */`;
+  }
+  if (style === RAW || !p.dflt) return enumNum(t, v);
+  return `${enumNum(t, v)} /* ${p.dflt} */`;
 }
 
 /** A flag-set argument: NAME|NAME|0xrest, walking the table in order. */
-export function printFlags(name: string, raw: Int64 | bigint, width: 32 | 64 = 64): string {
-  return flags(prep(name), raw, width);
+export function printFlags(name: string, raw: Int64 | bigint, width: 32 | 64 = 64, style: XlatStyle = ABBREV): string {
+  return styled(prep(name), raw, width, style);
 }
 
 /**
  * printFlags / printEnum for one table and width, as a function that looks the table up on its
  * first call only (the signature printers call these once per argument of every call).
  */
-export function flagsPrinter(name: string, width: 32 | 64): (raw: Int64) => string {
+export function flagsPrinter(name: string, width: 32 | 64): (raw: Int64, style: XlatStyle) => string {
   let p: Prepared | undefined;
-  return (raw) => flags((p ??= prep(name)), raw, width);
+  return (raw, style) => (style === ABBREV ? flags((p ??= prep(name)), raw, width) : styled((p ??= prep(name)), raw, width, style));
 }
-export function enumPrinter(name: string): (raw: Int64) => string {
+export function enumPrinter(name: string, width: 32 | 64 = 32): (raw: Int64, style: XlatStyle) => string {
   let p: Prepared | undefined;
-  return (raw) => enumText((p ??= prep(name)), raw, 32);
+  return (raw, style) => enumText((p ??= prep(name)), raw, width, style);
+}
+
+/**
+ * A flag set in a style: -X raw prints the number, -X verbose the number and the names in a
+ * comment (a set of unknown bits only, or 0 without a name, as the number alone).
+ */
+function styled(p: Prepared, raw: Int64 | bigint, width: 32 | 64, style: XlatStyle): string {
+  const text = flags(p, raw, width);
+  if (style === ABBREV) return text;
+  let v = typeof raw === 'bigint' ? (raw < 0n ? raw + (1n << 64n) : raw) : u64(raw);
+  if (width === 32) v &= 0xffffffffn;
+  const num = v === 0n ? '0' : '0x' + v.toString(16);
+  if (style === RAW) return num;
+  if (text === num || text.startsWith(num + ' /*') || (v === 0n && text === '0')) return text;
+  return `${num} /* ${text} */`;
 }
 
 function flags(p: Prepared, raw: Int64 | bigint, width: 32 | 64): string {
@@ -191,7 +237,10 @@ function flags(p: Prepared, raw: Int64 | bigint, width: 32 | 64): string {
     }
   }
   if (low) parts.push(low);
-  if (v !== 0n) parts.push('0x' + v.toString(16));
+  if (v !== 0n) {
+    if (!parts.length && p.dflt) return `0x${v.toString(16)} /* ${p.dflt} */`;
+    parts.push('0x' + v.toString(16));
+  }
   if (!parts.length) return t.zero ?? '0';
   return parts.join('|');
 }
@@ -234,7 +283,10 @@ function flags32Text(p: Prepared, v: number): string {
     }
   }
   if (low) out = out ? out + '|' + low : low;
-  if (v !== 0) out = (out ? out + '|0x' : '0x') + hexDigits(v);
+  if (v !== 0) {
+    if (!out && p.dflt) return '0x' + hexDigits(v) + ' /* ' + p.dflt + ' */';
+    out = (out ? out + '|0x' : '0x') + hexDigits(v);
+  }
   return out || (t.zero ?? '0');
 }
 

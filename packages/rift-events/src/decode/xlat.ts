@@ -16,8 +16,14 @@ export interface Xlat {
   values: ReadonlyArray<readonly [string, number | bigint]>;
   /** name printed for 0 (flags), if any */
   zero?: string;
-  /** enum printed as hex when unknown */
+  /** enum printed as hex when unknown (the default now; kept for the tables that say so) */
   hex?: boolean;
+  /** enum whose numbers print in decimal */
+  dec?: boolean;
+  /** printed as -X verbose prints it whatever the style (number, then the name in a comment) */
+  verboseAlways?: boolean;
+  /** the comment after an unknown value ("RLIMIT_???"); default: the names' common prefix + "???"; '' for none */
+  dflt?: string;
   /** a sub-field printed first as an enum: mask and table */
   field?: { mask: number; table: string; always?: boolean };
   /** low bits printed last: mask and how ('signal') */
@@ -344,6 +350,75 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   membarrier: E([['MEMBARRIER_CMD_QUERY', 0], ['MEMBARRIER_CMD_GLOBAL', 1], ['MEMBARRIER_CMD_GLOBAL_EXPEDITED', 2], ['MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED', 4],
     ['MEMBARRIER_CMD_PRIVATE_EXPEDITED', 8], ['MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED', 16]]),
   personality: E([['PER_LINUX', 0], ['PER_LINUX32', 8], ['ADDR_NO_RANDOMIZE|PER_LINUX', 0x40000], ['QUERY', 0xffffffff]], { hex: true }),
+  // ---- the rest of the syscall table's arguments ----
+  swap: F([['SWAP_FLAG_PREFER', 0x8000], ['SWAP_FLAG_DISCARD', 0x10000], ['SWAP_FLAG_DISCARD_ONCE', 0x20000], ['SWAP_FLAG_DISCARD_PAGES', 0x40000]], { zero: '0' }),
+  sync_file_range: F([['SYNC_FILE_RANGE_WAIT_BEFORE', 1], ['SYNC_FILE_RANGE_WRITE', 2], ['SYNC_FILE_RANGE_WAIT_AFTER', 4]], { zero: '0' }),
+  fan_class: E([['FAN_CLASS_NOTIF', 0], ['FAN_CLASS_CONTENT', 4], ['FAN_CLASS_PRE_CONTENT', 8]]),
+  fan_init: F([
+    ['FAN_CLOEXEC', 1], ['FAN_NONBLOCK', 2], ['FAN_UNLIMITED_QUEUE', 0x10], ['FAN_UNLIMITED_MARKS', 0x20], ['FAN_ENABLE_AUDIT', 0x40],
+    ['FAN_REPORT_PIDFD', 0x80], ['FAN_REPORT_TID', 0x100], ['FAN_REPORT_FID', 0x200], ['FAN_REPORT_DIR_FID', 0x400], ['FAN_REPORT_NAME', 0x800], ['FAN_REPORT_TARGET_FID', 0x1000],
+  ], { field: { mask: 0xc, table: 'fan_class', always: true } }),
+  fan_mark: F([
+    ['FAN_MARK_ADD', 1], ['FAN_MARK_REMOVE', 2], ['FAN_MARK_DONT_FOLLOW', 4], ['FAN_MARK_ONLYDIR', 8], ['FAN_MARK_MOUNT', 0x10], ['FAN_MARK_IGNORED_MASK', 0x20],
+    ['FAN_MARK_IGNORED_SURV_MODIFY', 0x40], ['FAN_MARK_FLUSH', 0x80], ['FAN_MARK_FILESYSTEM', 0x100], ['FAN_MARK_EVICTABLE', 0x200], ['FAN_MARK_IGNORE', 0x400],
+  ], { zero: '0' }),
+  fan_event: F([
+    ['FAN_ACCESS', 1], ['FAN_MODIFY', 2], ['FAN_ATTRIB', 4], ['FAN_CLOSE_WRITE', 8], ['FAN_CLOSE_NOWRITE', 0x10], ['FAN_OPEN', 0x20], ['FAN_MOVED_FROM', 0x40],
+    ['FAN_MOVED_TO', 0x80], ['FAN_CREATE', 0x100], ['FAN_DELETE', 0x200], ['FAN_DELETE_SELF', 0x400], ['FAN_MOVE_SELF', 0x800], ['FAN_OPEN_EXEC', 0x1000],
+    ['FAN_Q_OVERFLOW', 0x4000], ['FAN_FS_ERROR', 0x8000], ['FAN_OPEN_PERM', 0x10000], ['FAN_ACCESS_PERM', 0x20000], ['FAN_OPEN_EXEC_PERM', 0x40000],
+    ['FAN_ONDIR', 0x40000000], ['FAN_EVENT_ON_CHILD', 0x8000000],
+  ], { zero: '0' }),
+  open_tree: F([['OPEN_TREE_CLONE', 1], ['OPEN_TREE_CLOEXEC', 0o2000000], ['AT_SYMLINK_NOFOLLOW', 0x100], ['AT_NO_AUTOMOUNT', 0x800], ['AT_EMPTY_PATH', 0x1000], ['AT_RECURSIVE', 0x8000]], { zero: '0' }),
+  move_mount: F([
+    ['MOVE_MOUNT_F_SYMLINKS', 1], ['MOVE_MOUNT_F_AUTOMOUNTS', 2], ['MOVE_MOUNT_F_EMPTY_PATH', 4], ['MOVE_MOUNT_T_SYMLINKS', 0x10], ['MOVE_MOUNT_T_AUTOMOUNTS', 0x20],
+    ['MOVE_MOUNT_T_EMPTY_PATH', 0x40], ['MOVE_MOUNT_SET_GROUP', 0x100], ['MOVE_MOUNT_BENEATH', 0x200],
+  ], { zero: '0' }),
+  fsopen: F([['FSOPEN_CLOEXEC', 1]], { zero: '0' }),
+  fsmount: F([['FSMOUNT_CLOEXEC', 1]], { zero: '0' }),
+  fspick: F([['FSPICK_CLOEXEC', 1], ['FSPICK_SYMLINK_NOFOLLOW', 2], ['FSPICK_NO_AUTOMOUNT', 4], ['FSPICK_EMPTY_PATH', 8]], { zero: '0' }),
+  fsconfig: E(seq(['FSCONFIG_SET_FLAG', 'FSCONFIG_SET_STRING', 'FSCONFIG_SET_BINARY', 'FSCONFIG_SET_PATH', 'FSCONFIG_SET_PATH_EMPTY', 'FSCONFIG_SET_FD', 'FSCONFIG_CMD_CREATE', 'FSCONFIG_CMD_RECONFIGURE', 'FSCONFIG_CMD_CREATE_EXCL'])),
+  mount_attr_atime: E([['MOUNT_ATTR_RELATIME', 0], ['MOUNT_ATTR_NOATIME', 0x10], ['MOUNT_ATTR_STRICTATIME', 0x20]]),
+  mount_attr: F([
+    ['MOUNT_ATTR_RDONLY', 1], ['MOUNT_ATTR_NOSUID', 2], ['MOUNT_ATTR_NODEV', 4], ['MOUNT_ATTR_NOEXEC', 8], ['MOUNT_ATTR_NODIRATIME', 0x80],
+    ['MOUNT_ATTR_IDMAP', 0x100000], ['MOUNT_ATTR_NOSYMFOLLOW', 0x200000],
+  ], { field: { mask: 0x70, table: 'mount_attr_atime', always: true } }),
+  mpol_mode: E(seq(['MPOL_DEFAULT', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_LOCAL', 'MPOL_PREFERRED_MANY', 'MPOL_WEIGHTED_INTERLEAVE'])),
+  mbind: F([['MPOL_MF_STRICT', 1], ['MPOL_MF_MOVE', 2], ['MPOL_MF_MOVE_ALL', 4]], { zero: '0' }),
+  get_mempolicy: F([['MPOL_F_NODE', 1], ['MPOL_F_ADDR', 2], ['MPOL_F_MEMS_ALLOWED', 4]], { zero: '0' }),
+  move_pages: F([['MPOL_MF_MOVE', 2], ['MPOL_MF_MOVE_ALL', 4]], { zero: '0' }),
+  pkey_access: F([['PKEY_DISABLE_ACCESS', 1], ['PKEY_DISABLE_WRITE', 2]], { zero: '0' }),
+  memfd_secret: F([['FD_CLOEXEC', 1]], { zero: '0' }),
+  kcmp: E(seq(['KCMP_FILE', 'KCMP_VM', 'KCMP_FILES', 'KCMP_FS', 'KCMP_SIGHAND', 'KCMP_IO', 'KCMP_SYSVSEM', 'KCMP_EPOLL_TFD'])),
+  ioprio_who: E([['IOPRIO_WHO_PROCESS', 1], ['IOPRIO_WHO_PGRP', 2], ['IOPRIO_WHO_USER', 3]]),
+  perf_event_open: F([['PERF_FLAG_FD_NO_GROUP', 1], ['PERF_FLAG_FD_OUTPUT', 2], ['PERF_FLAG_PID_CGROUP', 4], ['PERF_FLAG_FD_CLOEXEC', 8]], { zero: '0' }),
+  uffd: F([['UFFD_USER_MODE_ONLY', 1], ['O_NONBLOCK', 0o4000], ['O_CLOEXEC', 0o2000000]], { zero: '0' }),
+  bpf_cmd: E(seq(['BPF_MAP_CREATE', 'BPF_MAP_LOOKUP_ELEM', 'BPF_MAP_UPDATE_ELEM', 'BPF_MAP_DELETE_ELEM', 'BPF_MAP_GET_NEXT_KEY', 'BPF_PROG_LOAD', 'BPF_OBJ_PIN',
+    'BPF_OBJ_GET', 'BPF_PROG_ATTACH', 'BPF_PROG_DETACH', 'BPF_PROG_TEST_RUN', 'BPF_PROG_GET_NEXT_ID', 'BPF_MAP_GET_NEXT_ID', 'BPF_PROG_GET_FD_BY_ID',
+    'BPF_MAP_GET_FD_BY_ID', 'BPF_OBJ_GET_INFO_BY_FD', 'BPF_PROG_QUERY', 'BPF_RAW_TRACEPOINT_OPEN', 'BPF_BTF_LOAD', 'BPF_BTF_GET_FD_BY_ID', 'BPF_TASK_FD_QUERY',
+    'BPF_MAP_LOOKUP_AND_DELETE_ELEM', 'BPF_MAP_FREEZE', 'BPF_BTF_GET_NEXT_ID', 'BPF_MAP_LOOKUP_BATCH', 'BPF_MAP_LOOKUP_AND_DELETE_BATCH', 'BPF_MAP_UPDATE_BATCH',
+    'BPF_MAP_DELETE_BATCH', 'BPF_LINK_CREATE', 'BPF_LINK_UPDATE', 'BPF_LINK_GET_FD_BY_ID', 'BPF_LINK_GET_NEXT_ID', 'BPF_ENABLE_STATS', 'BPF_ITER_CREATE',
+    'BPF_LINK_DETACH', 'BPF_PROG_BIND_MAP', 'BPF_TOKEN_CREATE'])),
+  landlock_create: F([['LANDLOCK_CREATE_RULESET_VERSION', 1], ['LANDLOCK_CREATE_RULESET_ERRATA', 2]], { zero: '0' }),
+  landlock_rule: E([['LANDLOCK_RULE_PATH_BENEATH', 1], ['LANDLOCK_RULE_NET_PORT', 2]]),
+  syslog: E(seq(['SYSLOG_ACTION_CLOSE', 'SYSLOG_ACTION_OPEN', 'SYSLOG_ACTION_READ', 'SYSLOG_ACTION_READ_ALL', 'SYSLOG_ACTION_READ_CLEAR', 'SYSLOG_ACTION_CLEAR',
+    'SYSLOG_ACTION_CONSOLE_OFF', 'SYSLOG_ACTION_CONSOLE_ON', 'SYSLOG_ACTION_CONSOLE_LEVEL', 'SYSLOG_ACTION_SIZE_UNREAD', 'SYSLOG_ACTION_SIZE_BUFFER']), { dec: true, signed: true, verboseAlways: true }),
+  reboot_magic: E([['LINUX_REBOOT_MAGIC1', 0xfee1dead]]),
+  reboot_magic2: E([['LINUX_REBOOT_MAGIC2', 672274793], ['LINUX_REBOOT_MAGIC2A', 85072278], ['LINUX_REBOOT_MAGIC2B', 369367448], ['LINUX_REBOOT_MAGIC2C', 537993216]]),
+  reboot_cmd: E([['LINUX_REBOOT_CMD_RESTART', 0x01234567], ['LINUX_REBOOT_CMD_HALT', 0xcdef0123], ['LINUX_REBOOT_CMD_CAD_ON', 0x89abcdef], ['LINUX_REBOOT_CMD_CAD_OFF', 0],
+    ['LINUX_REBOOT_CMD_POWER_OFF', 0x4321fedc], ['LINUX_REBOOT_CMD_RESTART2', 0xa1b2c3d4], ['LINUX_REBOOT_CMD_SW_SUSPEND', 0xd000fce2], ['LINUX_REBOOT_CMD_KEXEC', 0x45584543]]),
+  module_init: F([['MODULE_INIT_IGNORE_MODVERSIONS', 1], ['MODULE_INIT_IGNORE_VERMAGIC', 2], ['MODULE_INIT_COMPRESSED_FILE', 4]], { zero: '0' }),
+  delete_module: F([['O_NONBLOCK', 0o4000], ['O_TRUNC', 0o1000]], { zero: '0' }),
+  kexec_load: F([['KEXEC_ON_CRASH', 1], ['KEXEC_PRESERVE_CONTEXT', 2], ['KEXEC_UPDATE_ELFCOREHDR', 4], ['KEXEC_CRASH_HOTPLUG_SUPPORT', 8]], { zero: 'KEXEC_ARCH_DEFAULT' }),
+  kexec_file_load: F([['KEXEC_FILE_UNLOAD', 1], ['KEXEC_FILE_ON_CRASH', 2], ['KEXEC_FILE_NO_INITRAMFS', 4], ['KEXEC_FILE_DEBUG', 8]], { zero: '0' }),
+  keyctl: E(seq(['KEYCTL_GET_KEYRING_ID', 'KEYCTL_JOIN_SESSION_KEYRING', 'KEYCTL_UPDATE', 'KEYCTL_REVOKE', 'KEYCTL_CHOWN', 'KEYCTL_SETPERM', 'KEYCTL_DESCRIBE',
+    'KEYCTL_CLEAR', 'KEYCTL_LINK', 'KEYCTL_UNLINK', 'KEYCTL_SEARCH', 'KEYCTL_READ', 'KEYCTL_INSTANTIATE', 'KEYCTL_NEGATE', 'KEYCTL_SET_REQKEY_KEYRING',
+    'KEYCTL_SET_TIMEOUT', 'KEYCTL_ASSUME_AUTHORITY', 'KEYCTL_GET_SECURITY', 'KEYCTL_SESSION_TO_PARENT', 'KEYCTL_REJECT', 'KEYCTL_INSTANTIATE_IOV',
+    'KEYCTL_INVALIDATE', 'KEYCTL_GET_PERSISTENT', 'KEYCTL_DH_COMPUTE', 'KEYCTL_PKEY_QUERY', 'KEYCTL_PKEY_ENCRYPT', 'KEYCTL_PKEY_DECRYPT', 'KEYCTL_PKEY_SIGN',
+    'KEYCTL_PKEY_VERIFY', 'KEYCTL_RESTRICT_KEYRING', 'KEYCTL_MOVE', 'KEYCTL_CAPABILITIES', 'KEYCTL_WATCH_KEY'])),
+  uring_enter: F([['IORING_ENTER_GETEVENTS', 1], ['IORING_ENTER_SQ_WAKEUP', 2], ['IORING_ENTER_SQ_WAIT', 4], ['IORING_ENTER_EXT_ARG', 8], ['IORING_ENTER_REGISTERED_RING', 0x10]], { zero: '0' }),
+  uring_register: E(seq(['IORING_REGISTER_BUFFERS', 'IORING_UNREGISTER_BUFFERS', 'IORING_REGISTER_FILES', 'IORING_UNREGISTER_FILES', 'IORING_REGISTER_EVENTFD',
+    'IORING_UNREGISTER_EVENTFD', 'IORING_REGISTER_FILES_UPDATE', 'IORING_REGISTER_EVENTFD_ASYNC', 'IORING_REGISTER_PROBE', 'IORING_REGISTER_PERSONALITY',
+    'IORING_UNREGISTER_PERSONALITY', 'IORING_REGISTER_RESTRICTIONS', 'IORING_REGISTER_ENABLE_RINGS'])),
 };
 
 /** Looks a table up; throws on a name the signatures use but no table defines (a bug). */
