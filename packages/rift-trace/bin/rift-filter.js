@@ -1,4 +1,14 @@
 #!/usr/bin/env node
 // rift-filter: argument parsing only; the work is in src/filter.ts.
-import { main } from "../dist/cli-filter.js";
-main(process.argv.slice(2));
+// It runs dist/bundle/rift-filter.cjs, the same program in one file (made by scripts/bundle.mjs
+// at build time), while that is fresh: Node starts it faster than dist/cli-filter.js and the
+// files it imports. This bin and the bundle are CommonJS (bin/package.json): Node then does not
+// start its ES module loader (some 5 ms).
+'use strict';
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const loader = join(__dirname, '..', 'dist', 'bundle', 'load.cjs');
+const bundled = existsSync(loader) ? require(loader).load('rift-filter') : undefined;
+if (bundled) bundled.main(process.argv.slice(2));
+else import('../dist/cli-filter.js').then(({ main }) => main(process.argv.slice(2)));
