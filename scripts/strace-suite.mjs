@@ -12,7 +12,8 @@
 //   cd tests/NAME.dir
 //   ../NAME > /dev/null                                   (exit 77: the test is skipped)
 //   rift-record [-e inject=...] -o t -- ../NAME > exp     (the program prints what strace must)
-//   rift-filter [-P PATH] [-z|-Z] NAMES < t | rift-trace [display options] - > log
+//   rift-filter [-P PATH] [-z|-Z] [--tid TID] NAMES < t | rift-trace [display options] - > log
+//                                                    (--tid: the first thread, unless the test has -f)
 //   sed -n "$QUIRK" log | diff exp -
 //
 // NAMES is the test's -e trace= (default: the test's name). It prints the pass ratio and, for
@@ -246,8 +247,12 @@ function script(t) {
     if (t.traceExpr === undefined) args.unshift('-e', `trace=${t.name}`);
     run = `strace -o log ${args.map(shq).join(' ')} ${prog} > exp`;
   } else {
+    // strace follows children only with -f; rift records them all: without -f, the first thread's
+    // events alone (rift-filter --tid), as strace would have seen them
+    const follow = t.trace.includes('-f');
     run = `${shq(BIN('rift-record'))} ${t.record.map(shq).join(' ')} -o t -- ${prog} > exp || exit 98
-${shq(BIN('rift-filter'))} ${[...t.filter, '-e', names].map(shq).join(' ')} < t > tf || exit 97
+${follow ? '' : `TID=$(grep -m1 -o '"tid":[0-9]*' t | cut -d: -f2)`}
+${shq(BIN('rift-filter'))} ${[...t.filter, ...(follow ? [] : ['--tid', '$TID']), '-e', names].map((w) => (w === '$TID' ? '"$TID"' : shq(w))).join(' ')} < t > tf || exit 97
 ${shq(BIN('rift-trace'))} ${t.trace.map(shq).join(' ')} - < tf > log || exit 96`;
   }
   return `{

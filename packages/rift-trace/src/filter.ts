@@ -38,6 +38,8 @@ export function eventFilter(o: FilterOptions): (ev: Event) => boolean {
     if (ev.type === 'warning') return !o.syscallsOnly;
     if (pids && !pids.has(ev.pid)) return false;
     if (tids && !tids.has(ev.tid)) return false;
+    // a child that is not kept is not announced either (as strace without -f never sees it)
+    if (ev.type === 'spawn' && ((pids && !pids.has(ev.childPid)) || (tids && !tids.has(ev.child)))) return false;
     if (ev.type !== 'syscall') return !o.syscallsOnly;
     if (names && !names.has(ev.name)) return false;
     if (o.failed && ev.errno === undefined) return false;

@@ -314,7 +314,12 @@ function lengthOf(spec: ArgSpec, cap: Capture, x: Ctx): number {
   switch (c.lenFrom) {
     case LengthFrom.Arg: {
       const v = x.args[c.lenArg];
-      return v === undefined ? cap.len : Number(s64str(v)) * c.scale;
+      if (v === undefined) return cap.len;
+      // a 32-bit length (socklen_t, an int count) is the register's low half
+      const t = SIGNATURES[x.ev.name]?.args[c.lenArg];
+      if (t === 'uint') return lo32(v) * c.scale;
+      if (t === 'int') return int32(v) * c.scale;
+      return Number(s64str(v)) * c.scale;
     }
     case LengthFrom.Ret:
       return x.ret * c.scale;
@@ -473,7 +478,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
       break;
     }
     case 'buf': {
-      const total = lengthOf(spec, first, x);
+      const total = bufTotal(spec, first, i, x);
       const limit = Math.min(o.stringSize, Math.max(total, 0));
       const h = plainHead(first, limit, o.hex);
       if (h !== undefined) return o.paint.str('"' + h + '"' + (total > h.length ? '...' : ''));
@@ -509,9 +514,15 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
       return o.paint.str(`[${parts.join(', ')}]`);
     }
     case 'buf':
+      return o.paint.str(bufText(bytes, bufTotal(spec, first, i, x), o));
     case 'sockopt': {
+      // an int option as strace prints it: [N] from 4 bytes or more, the bytes in hex when
+      // fewer, the address when none
       const total = lengthOf(spec, first, x);
-      if (spec.type === 'sockopt' && bytes.length === 4 && total === 4) return `[${bytes.readInt32LE(0)}]`;
+      if (total <= 0 || bytes.length === 0) return hex(addr);
+      if (bytes.length >= 4 && total >= 4) return `[${bytes.readInt32LE(0)}]`;
+      if (bytes.length === 4 && total === 4) return `[${bytes.readInt32LE(0)}]`;
+      if (total < 4) return o.paint.str(bufText(bytes, total, { stringSize: o.stringSize, hex: 2 }));
       return o.paint.str(bufText(bytes, total, o));
     }
     case 'hexbuf':
@@ -519,6 +530,20 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   }
   if (!dec) return hex(addr);
   return dec(bytes, new Struct(o, x.verbose, mem, i, at, x.ret, addr, dir === 'inout' && useExit, x.args));
+}
+
+/**
+ * How many bytes a buffer argument holds: its length, and for one the call filled (its length is
+ * the return value) no more than the size the program gave, the argument after it (recvfrom with
+ * MSG_TRUNC returns the datagram's whole length).
+ */
+function bufTotal(spec: ArgSpec, first: Capture, i: number, x: Ctx): number {
+  const total = lengthOf(spec, first, x);
+  if (spec.capture!.lenFrom !== LengthFrom.Ret) return total;
+  const size = x.args[i + 1];
+  if (size === undefined) return total;
+  const n = Number(u64str(size));
+  return n < total ? n : total;
 }
 
 /** Whether `len` bytes from `addr` end at a page boundary. */

@@ -249,9 +249,11 @@ const SHORT_SIGNALS: string[] = [];
 function shortSignal(s: number): string {
   return (SHORT_SIGNALS[s] ??= signalName(s).replace(/^SIG/, ''));
 }
+/** A sigset argument whose size is the call's sigsetsize: strace decodes it only when that is the
+ * kernel's 8 bytes, else prints the address. */
 function sigset(b: Buffer, c: StructCtx): string {
-  if (!b.length) return c.addr;
-  return sigsetText(b, b.length);
+  if (b.length !== 8) return c.addr;
+  return sigsetText(b, 8);
 }
 
 function sigaction(b: Buffer, c: StructCtx): string {
@@ -314,9 +316,10 @@ function intPtr(b: Buffer, c: StructCtx): string {
   }
   return `[${v}]`;
 }
+/** a loff_t behind a pointer (splice, copy_file_range, sendfile): signed */
 function u64Ptr(b: Buffer, c: StructCtx): string {
   if (b.length < 8) return c.addr;
-  return `[${b.readBigUInt64LE(0)}]`;
+  return `[${b.readBigInt64LE(0)}]`;
 }
 function timeT(b: Buffer, c: StructCtx): string {
   if (b.length < 8) return c.addr;

@@ -212,7 +212,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     ['POLLRDBAND', 0x80], ['POLLWRNORM', 0x100], ['POLLWRBAND', 0x200], ['POLLMSG', 0x400], ['POLLREMOVE', 0x1000], ['POLLRDHUP', 0x2000],
   ], { zero: '0' }),
   getrandom: F([['GRND_NONBLOCK', 1], ['GRND_RANDOM', 2], ['GRND_INSECURE', 4]], { zero: '0' }),
-  inotify_init: F([['IN_CLOEXEC', 0o2000000], ['IN_NONBLOCK', 0o4000]], { zero: '0' }),
+  inotify_init: F([['IN_NONBLOCK', 0o4000], ['IN_CLOEXEC', 0o2000000]], { zero: '0' }),
   inotify_mask: F([
     ['IN_ACCESS', 1], ['IN_MODIFY', 2], ['IN_ATTRIB', 4], ['IN_CLOSE_WRITE', 8], ['IN_CLOSE_NOWRITE', 0x10], ['IN_OPEN', 0x20],
     ['IN_MOVED_FROM', 0x40], ['IN_MOVED_TO', 0x80], ['IN_CREATE', 0x100], ['IN_DELETE', 0x200], ['IN_DELETE_SELF', 0x400], ['IN_MOVE_SELF', 0x800],
