@@ -8,8 +8,8 @@ import { calls, normalise, straceText, riftTraceRun } from './20.trace-helpers.m
 const bin = fixture('decode_edges');
 
 /** the fixture's own calls: from its chdir("/nonexistent-rift-dir") to its exit */
-function section(text) {
-  const lines = calls(text).map((c) => normalise(c.text));
+function section(text, raw = false) {
+  const lines = calls(text).map((c) => (raw ? c.text : normalise(c.text)));
   const from = lines.findIndex((l) => l.startsWith('chdir("/nonexistent-rift-dir")'));
   const to = lines.findIndex((l) => l.startsWith('exit_group('));
   return lines.slice(from, to);
@@ -18,9 +18,11 @@ function section(text) {
 t.test('odd values, unknown bits, bad pointers: the lines strace prints', async (t) => {
   const cwd = tmp();
   const s = section(straceText([bin], { cwd }));
-  const r = section(riftTraceRun([bin], { cwd }).text);
-  t.ok(s.length >= 25, `strace printed ${s.length} lines`);
+  const text = riftTraceRun([bin], { cwd }).text;
+  const r = section(text);
+  t.ok(s.length >= 20, `strace printed ${s.length} lines`);
   t.same(r, s);
+  const raw = section(text, true).map((l) => l.replace(/0x7f[0-9a-f]{6,}/g, 'ADDR'));
   // the conventions each line holds, spelled out (these hold whatever strace's version)
   const want = [
     'creat("/nonexistent-rift-dir/x", 000) = -1 ENOENT (No such file or directory)',
@@ -36,7 +38,7 @@ t.test('odd values, unknown bits, bad pointers: the lines strace prints', async 
     'sched_rr_get_interval(0, NULL) = -1 EFAULT (Bad address)',
     'getcpu(NULL, NULL, NULL) = 0',
   ];
-  for (const w of want) t.ok(r.includes(w), w);
+  for (const w of want) t.ok(raw.includes(w), w);
 });
 
 t.test('-X raw and -X verbose print the same calls as strace -X', async (t) => {
