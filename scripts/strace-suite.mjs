@@ -261,12 +261,25 @@ ${run}
 } ${redir}`;
 }
 
+/** A sed basic regular expression as a JavaScript one: ( ) { } + ? | are literal unless escaped. */
+function breToJs(bre) {
+  let out = '';
+  for (let i = 0; i < bre.length; i++) {
+    const c = bre[i];
+    if (c === '\\' && i + 1 < bre.length) {
+      const n = bre[++i];
+      out += '()|{}+?'.includes(n) ? n : n === '/' ? '/' : '\\' + n;
+    } else out += '()|{}+?'.includes(c) ? '\\' + c : c;
+  }
+  return out;
+}
+
 function sedLines(text, sed) {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   if (sed === 'p') return lines;
   const test = sed.literal !== undefined ? (l) => l.includes(sed.literal) : (() => {
-    const re = new RegExp(sed.regex.replace(/\\\//g, '/'));
+    const re = new RegExp(breToJs(sed.regex));
     return (l) => re.test(l);
   })();
   const at = lines.findIndex(test);

@@ -7,7 +7,7 @@
  * time order through a bounded reorder buffer: memory stays flat, and a call that blocked longer
  * than the buffer holds is printed whole where it returned.
  */
-import { captureBytes, formatEvent, type Capture, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
+import { captureBytes, formatEvent, int32, type Capture, type Event, type FormatOptions, type Header, type SyscallEvent } from '@rift/events';
 import { blockText, delayCalls, durationText, syscallText, padding, pidText, visibleWidth, wholeLine, writeBlockLine, type BlockCall, type BlockSink, type CallText, type LineLayout } from './decoded.js';
 import type { TextBatch } from './batch.js';
 import { FdTracker } from './fds.js';
@@ -274,7 +274,7 @@ export class TextRenderer implements BlockSink {
     const dir = DUMPS[ev.name];
     if (!dir) return;
     const fds = dir === 'read' ? this.opts.dumpRead : this.opts.dumpWrite;
-    if (!fds || (fds.size && !fds.has(Number(ev.args[0]) | 0))) return;
+    if (!fds || (fds.size && !fds.has(int32(ev.args[0] ?? -1)))) return;
     const n = Number(ev.ret);
     const caps = (ev.mem ?? []).filter((c) => c.arg === 1 && c.at === (dir === 'read' ? 'exit' : 'entry') && !c.fault);
     if (caps.length === 1 && caps[0]!.index === undefined) {

@@ -319,6 +319,7 @@ function lengthOf(spec: ArgSpec, cap: Capture, x: Ctx): number {
       const t = SIGNATURES[x.ev.name]?.args[c.lenArg];
       if (t === 'uint') return lo32(v) * c.scale;
       if (t === 'int') return int32(v) * c.scale;
+      if (t === 'size') return Number(u64str(v)) * c.scale;
       return Number(s64str(v)) * c.scale;
     }
     case LengthFrom.Ret:
@@ -387,6 +388,11 @@ class Struct implements StructCtx {
   get caps(): readonly Capture[] {
     return (this.capList ??= capsOf(this.mem, this.i, this.at));
   }
+  other(arg: number, at: 'entry' | 'exit'): Buffer | undefined {
+    const c = firstCap(this.mem, arg, at);
+    return c && !c.fault ? captureBytes(c) : undefined;
+  }
+  lenPtrArg?: number;
   get entryCaps(): readonly Capture[] | undefined {
     return this.withEntry ? (this.entryList ??= capsOf(this.mem, this.i, 'entry')) : undefined;
   }
@@ -463,8 +469,9 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   if (!first) return hex(addr);
   if (first.fault && capsOf(mem, i, at).length === 1) return hex(addr);
   // a C string that ran into memory that cannot be read (the capture stops at the end of a page,
-  // without its NUL, and the kernel said EFAULT): strace prints the address
-  if ((spec.type === 'path' || spec.type === 'str') && x.errno === 'EFAULT' && first.full === undefined && runsOffPage(addr, first.len)) return hex(addr);
+  // without its NUL): strace prints the address. (One whose NUL is the next page's first byte
+  // reads the same: rare enough.)
+  if ((spec.type === 'path' || (spec.type === 'str' && first.len <= o.stringSize)) && first.full === undefined && first.len > 0 && runsOffPage(addr, first.len)) return hex(addr);
   // plain text: straight from the capture's string (same result as the byte path below)
   switch (spec.type) {
     case 'path': {
@@ -480,6 +487,8 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
     case 'buf': {
       const total = bufTotal(spec, first, i, x);
       const limit = Math.min(o.stringSize, Math.max(total, 0));
+      // fewer bytes than would print could be read: strace prints the address
+      if (first.len < limit && (first.full === undefined || first.full > first.len)) return hex(addr);
       const h = plainHead(first, limit, o.hex);
       if (h !== undefined) return o.paint.str('"' + h + '"' + (total > h.length ? '...' : ''));
       const b = base64Head(first, limit);
@@ -529,7 +538,10 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
       return o.paint.str(bufText(bytes, lengthOf(spec, first, x), { stringSize: o.stringSize, hex: 2 }));
   }
   if (!dec) return hex(addr);
-  return dec(bytes, new Struct(o, x.verbose, mem, i, at, x.ret, addr, dir === 'inout' && useExit, x.args));
+  if (!x.deref) return hex(addr);
+  const st = new Struct(o, x.verbose, mem, i, at, x.ret, addr, dir === 'inout' && useExit, x.args);
+  if (spec.capture!.lenFrom === LengthFrom.ArgPtrU32) st.lenPtrArg = spec.capture!.lenArg;
+  return dec(bytes, st);
 }
 
 /**

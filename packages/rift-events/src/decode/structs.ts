@@ -21,6 +21,10 @@ export interface StructCtx extends StringStyle {
   addr: string;
   /** entry-side captures of the same argument (inout types) */
   entryCaps?: readonly Capture[];
+  /** the bytes the call captured of another argument at a side (undefined: none, or a fault) */
+  other(arg: number, at: 'entry' | 'exit'): Buffer | undefined;
+  /** for a buffer whose length is behind a pointer argument (socklen_t *): that argument */
+  lenPtrArg?: number;
   /** raw arguments */
   args: readonly (number | string)[];
 }
@@ -321,6 +325,11 @@ function u64Ptr(b: Buffer, c: StructCtx): string {
   if (b.length < 8) return c.addr;
   return `[${b.readBigInt64LE(0)}]`;
 }
+/** a kernel address written by the call (io_setup's aio context) */
+function hexPtr(b: Buffer, c: StructCtx): string {
+  if (b.length < 8) return c.addr;
+  return `[${hex(b.readBigUInt64LE(0))}]`;
+}
 function timeT(b: Buffer, c: StructCtx): string {
   if (b.length < 8) return c.addr;
   return `[${b.readBigInt64LE(0)}]`;
@@ -386,6 +395,15 @@ export function sockaddrText(b: Buffer, c: StringStyle): string {
   return `{${f}, sa_data=${quote(b.subarray(2), c)}}`;
 }
 function sockaddr(b: Buffer, c: StructCtx): string {
+  // an address the call wrote (accept, getsockname, recvfrom): no more than the length the
+  // program gave at entry, which the kernel may have raised at exit
+  if (c.lenPtrArg !== undefined && c.caps[0]?.at === 'exit') {
+    const e = c.other(c.lenPtrArg, 'entry');
+    if (e && e.length >= 4) {
+      const n = e.readUInt32LE(0);
+      if (n < b.length) b = b.subarray(0, n);
+    }
+  }
   return sockaddrText(b, c);
 }
 
@@ -605,6 +623,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   u32: u32Arr,
   u64: u64Ptr,
   time_t: timeT,
+  hexptr: hexPtr,
   wstatus,
   sockaddr,
   iov,

@@ -63,7 +63,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     ['STATX_ATTR_COMPRESSED', 0x4], ['STATX_ATTR_IMMUTABLE', 0x10], ['STATX_ATTR_APPEND', 0x20], ['STATX_ATTR_NODUMP', 0x40],
     ['STATX_ATTR_ENCRYPTED', 0x800], ['STATX_ATTR_AUTOMOUNT', 0x1000], ['STATX_ATTR_MOUNT_ROOT', 0x2000], ['STATX_ATTR_VERITY', 0x100000], ['STATX_ATTR_DAX', 0x200000],
   ], { zero: '0' }),
-  access: F([['R_OK', 4], ['W_OK', 2], ['X_OK', 1]], { zero: 'F_OK' }),
+  access: F([['R_OK', 4], ['W_OK', 2], ['X_OK', 1]], { zero: 'F_OK', dflt: '?_OK' }),
   seek: E(seq(['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE'])),
   rename: F([['RENAME_NOREPLACE', 1], ['RENAME_EXCHANGE', 2], ['RENAME_WHITEOUT', 4]], { zero: '0' }),
   close_range: F([['CLOSE_RANGE_UNSHARE', 2], ['CLOSE_RANGE_CLOEXEC', 4]], { zero: '0' }),
@@ -351,6 +351,8 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     ['MEMBARRIER_CMD_PRIVATE_EXPEDITED', 8], ['MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED', 16]]),
   personality: E([['PER_LINUX', 0], ['PER_LINUX32', 8], ['ADDR_NO_RANDOMIZE|PER_LINUX', 0x40000], ['QUERY', 0xffffffff]], { hex: true }),
   // ---- the rest of the syscall table's arguments ----
+  keyspec: E([['KEY_SPEC_THREAD_KEYRING', -1], ['KEY_SPEC_PROCESS_KEYRING', -2], ['KEY_SPEC_SESSION_KEYRING', -3], ['KEY_SPEC_USER_KEYRING', -4],
+    ['KEY_SPEC_USER_SESSION_KEYRING', -5], ['KEY_SPEC_GROUP_KEYRING', -6], ['KEY_SPEC_REQKEY_AUTH_KEY', -7], ['KEY_SPEC_REQUESTOR_KEYRING', -8]], { signed: true, dec: true, dflt: '' }),
   swap: F([['SWAP_FLAG_PREFER', 0x8000], ['SWAP_FLAG_DISCARD', 0x10000], ['SWAP_FLAG_DISCARD_ONCE', 0x20000], ['SWAP_FLAG_DISCARD_PAGES', 0x40000]], { zero: '0' }),
   sync_file_range: F([['SYNC_FILE_RANGE_WAIT_BEFORE', 1], ['SYNC_FILE_RANGE_WRITE', 2], ['SYNC_FILE_RANGE_WAIT_AFTER', 4]], { zero: '0' }),
   fan_class: E([['FAN_CLASS_NOTIF', 0], ['FAN_CLASS_CONTENT', 4], ['FAN_CLASS_PRE_CONTENT', 8]]),
