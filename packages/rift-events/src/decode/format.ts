@@ -12,7 +12,7 @@ import type { Capture, Event, Int64, SignalEvent, SyscallEvent, ExitEvent } from
 import { captureBytes } from '../events.js';
 import { SIGNATURES, type Signature } from '../signatures.js';
 import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, type ArgSpec } from '../syscalls.js';
-import { bufText, fileMode, makedev, pollRevents, STRUCTS, type StructCtx, type StructDecoder } from './structs.js';
+import { bufText, fileMode, makedev, pollRevents, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
 import { ABBREV, enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str, type XlatStyle } from './values.js';
 
 export interface Paint {
@@ -462,7 +462,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   // until the call has returned
   const outOnly = dir === 'out' || (dir === 'inout' && spec.capture!.entryKeep === 0);
   if (outOnly && (x.failed || x.raw === null)) return hex(addr);
-  if (spec.type === 'remts' && x.errno !== 'EINTR') return hex(addr);
+  if (spec.type === 'remts' && x.errno !== 'EINTR' && x.errno !== 'ERESTART_RESTARTBLOCK') return hex(addr);
   if (spec.type === 'envp') return envpText(mem, i, addr);
   const at = useExit ? 'exit' : 'entry';
   const first = firstCap(mem, i, at);
@@ -626,6 +626,13 @@ function retText(type: string, x: Ctx): string {
       const p = o.fds?.opened?.(ev);
       return p === undefined ? s64str(v) : `${s64str(v)}<${p}>`;
     }
+    case 'selret':
+      return isZero(v) ? '0 (Timeout)' : s64str(v);
+    case 'time': {
+      // the time with its date, as strace: 1796567142 (2026-12-06T14:25:42+0000)
+      const c = timeComment(Number(s64str(v)));
+      return c ? `${u64str(v)} (${c.slice(4, -3)})` : u64str(v);
+    }
     case 'pollret': {
       if (isZero(v)) return '0 (Timeout)';
       const c = firstCap(x.mem, 0, 'exit');
@@ -769,7 +776,8 @@ export function formatSignal(ev: SignalEvent): string {
   else f.push(`si_code=${printEnum('si_code', code)}`);
   if (ev.errno) f.push(`si_errno=${ev.errno}`);
   if (ev.addr !== undefined && (ev.signo === 11 || ev.signo === 7 || ev.signo === 4 || ev.signo === 8)) f.push(`si_addr=${ptr(ev.addr)}`);
-  else {
+  else if (code !== 0x80) {
+    // SI_KERNEL: the kernel sent it, no sender to name
     if (ev.senderPid !== undefined) f.push(`si_pid=${ev.senderPid}`);
     if (ev.senderUid !== undefined) f.push(`si_uid=${ev.senderUid}`);
     if (ev.signo === 17 && ev.status !== undefined) {

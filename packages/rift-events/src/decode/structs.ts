@@ -332,7 +332,16 @@ function hexPtr(b: Buffer, c: StructCtx): string {
 }
 function timeT(b: Buffer, c: StructCtx): string {
   if (b.length < 8) return c.addr;
-  return `[${b.readBigInt64LE(0)}]`;
+  const t = i64n(b, 0);
+  return `[${str(t)}${timeComment(t)}]`;
+}
+
+/** a CPU set: the numbers of the CPUs in it, [0 1] */
+function cpuset(b: Buffer, c: StructCtx): string {
+  if (!b.length && c.caps[0]?.fault) return c.addr;
+  const out: number[] = [];
+  for (let i = 0; i < b.length; i++) for (let k = 0; k < 8; k++) if ((b[i]! >> k) & 1) out.push(i * 8 + k);
+  return `[${out.join(' ')}]`;
 }
 
 /** wait status: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}] */
@@ -624,6 +633,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   u64: u64Ptr,
   time_t: timeT,
   hexptr: hexPtr,
+  cpuset,
   wstatus,
   sockaddr,
   iov,
