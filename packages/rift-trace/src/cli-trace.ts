@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { createWriteStream, fstatSync, openSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { defineCli, parseArgs } from '@rift/cli';
+import { completion, defineCli, parseArgs } from '@rift/cli';
 import { inputChunks, LineOutput, MAX_LINE, selectNames, type Event, type Header } from '@rift/events';
 import type { Trace } from '@rift/core-native';
 import { readInputs, runCli, UsageError } from './common.js';
@@ -39,6 +39,8 @@ export const SPEC = defineCli({
   version: '0.1.0',
   usage: 'Usage: rift-trace [options] [FILE...]\n       rift-trace [options] -- cmd [args...]\n       rift-trace [options] -p PID\n\nPrint system calls as strace does, from a rift event stream (FILE, or - for stdin) or by\nrecording a command.',
   epilogue: EPILOGUE,
+  // shell completion (--completion): what each value is
+  complete: { values: { o: 'file', p: 'pid', e: 'syscalls', P: 'file' }, positional: 'trace' },
   // strace's --no-abbrev is an option of its own, not "not --abbrev" (which yargs rejected)
   parserConfiguration: { 'boolean-negation': false },
   options: {
@@ -78,11 +80,13 @@ function last<T>(v: T | T[]): T {
 const isInject = (e: string) => /^(inject|fault)=/.test(e);
 
 export async function main(argv: string[]): Promise<void> {
+  if (await completion(SPEC, argv)) return;  // --completion, and the shell asking for words
   let signals: SignalHandling | undefined;
   try {
     await runCli('rift-trace', async () => {
       const dashdash = argv.indexOf('--');
-      const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+      // strace's attached forms: -Xraw, -etrace=open (the parser would read them as flags)
+      const own = (dashdash >= 0 ? argv.slice(0, dashdash) : argv).flatMap((a) => (/^-[Xe][^-]/.test(a) ? [a.slice(0, 2), a.slice(2)] : [a]));
       const command = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
       const args = await parseArgs(SPEC, own);
       if (!args) return 0;  // help or version printed

@@ -466,6 +466,8 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   if (spec.type === 'envp') return envpText(mem, i, addr);
   const at = useExit ? 'exit' : 'entry';
   const first = firstCap(mem, i, at);
+  // an array the call filled with none (getgroups returning 0)
+  if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.Ret && x.ret === 0) return '[]';
   if (!first) return hex(addr);
   if (first.fault && capsOf(mem, i, at).length === 1) return hex(addr);
   // a C string that ran into memory that cannot be read (the capture stops at the end of a page,

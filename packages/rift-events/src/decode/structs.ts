@@ -598,6 +598,7 @@ function xattr(b: Buffer, c: StructCtx): string {
 }
 
 function u32Arr(b: Buffer, c: StructCtx): string {
+  if (b.length === 0 && c.ret === 0 && c.caps[0]?.at === 'exit' && !c.caps[0].fault) return '[]';
   if (b.length < 4) return c.addr;
   const out: number[] = [];
   for (let o = 0; o + 4 <= b.length && out.length < 32; o += 4) out.push(b.readUInt32LE(o));

@@ -383,7 +383,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   mount_attr: F([
     ['MOUNT_ATTR_RDONLY', 1], ['MOUNT_ATTR_NOSUID', 2], ['MOUNT_ATTR_NODEV', 4], ['MOUNT_ATTR_NOEXEC', 8], ['MOUNT_ATTR_NODIRATIME', 0x80],
     ['MOUNT_ATTR_IDMAP', 0x100000], ['MOUNT_ATTR_NOSYMFOLLOW', 0x200000],
-  ], { field: { mask: 0x70, table: 'mount_attr_atime', always: true } }),
+  ], { field: { mask: 0x70, table: 'mount_attr_atime' }, zero: '0' }),
   mpol_mode: E(seq(['MPOL_DEFAULT', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_LOCAL', 'MPOL_PREFERRED_MANY', 'MPOL_WEIGHTED_INTERLEAVE'])),
   mbind: F([['MPOL_MF_STRICT', 1], ['MPOL_MF_MOVE', 2], ['MPOL_MF_MOVE_ALL', 4]], { zero: '0' }),
   get_mempolicy: F([['MPOL_F_NODE', 1], ['MPOL_F_ADDR', 2], ['MPOL_F_MEMS_ALLOWED', 4]], { zero: '0' }),
