@@ -12,7 +12,7 @@
 //   cd tests/NAME.dir
 //   ../NAME > /dev/null                                   (exit 77: the test is skipped)
 //   rift-record [-e inject=...] -o t -- ../NAME > exp     (the program prints what strace must)
-//   rift-filter [-P PATH] [-z|-Z] [--tid TID] NAMES < t | rift-trace [display options] - > log
+//   rift-filter [-P PATH] [-z|-Z] [--tid TID] NAMES < t | rift-trace [display options] -o log -
 //                                                    (--tid: the first thread, unless the test has -f)
 //   sed -n "$QUIRK" log | diff exp -
 //
@@ -253,7 +253,7 @@ function script(t) {
     run = `${shq(BIN('rift-record'))} ${t.record.map(shq).join(' ')} -o t -- ${prog} > exp || exit 98
 ${follow ? '' : `TID=$(grep -m1 -o '"tid":[0-9]*' t | cut -d: -f2)`}
 ${shq(BIN('rift-filter'))} ${[...t.filter, ...(follow ? [] : ['--tid', '$TID']), '-e', names].map((w) => (w === '$TID' ? '"$TID"' : shq(w))).join(' ')} < t > tf || exit 97
-${shq(BIN('rift-trace'))} ${t.trace.map(shq).join(' ')} - < tf > log || exit 96`;
+${shq(BIN('rift-trace'))} ${t.trace.map(shq).join(' ')} -o log - < tf || exit 96`;
   }
   return `{
 ${prog} > /dev/null || exit $?

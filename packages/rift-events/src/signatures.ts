@@ -440,7 +440,7 @@ export const SIGNATURES: Table = {
   bpf: { args: ['enum:bpf_cmd', 'ptr', 'uint'], classes: D },
   landlock_create_ruleset: { args: ['ptr', 'size', 'flags:landlock_create'], ret: 'fd', classes: D },
   landlock_add_rule: { args: ['fd', 'enum:landlock_rule', 'ptr', 'uint'], classes: D },
-  landlock_restrict_self: { args: ['fd', 'uint'], classes: D },
+  landlock_restrict_self: { args: ['fd', 'hex32'], classes: D },
   // system
   syslog: { args: ['enum:syslog', 'ptr', 'int'] },
   _sysctl: { args: ['ptr'] },

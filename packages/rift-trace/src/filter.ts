@@ -74,7 +74,7 @@ export class PathSelect {
       if (sig) {
         for (let i = 0; i < sig.args.length && !hit; i++) {
           const t = sig.args[i]!;
-          if (t === 'path') hit = this.named(cString(ev, i));
+          if (t === 'path') hit = this.named(cString(ev, i, ev.args[i]));
           else if (t === 'fd' || t === 'dirfd') hit = this.named(this.fds.path(ev.pid, Number(ev.args[i] ?? -1) | 0));
         }
       }
@@ -89,9 +89,11 @@ export class PathSelect {
   }
 }
 
-function cString(ev: SyscallEvent, arg: number): string | undefined {
+function cString(ev: SyscallEvent, arg: number, addr?: number | string): string | undefined {
   const c = ev.mem?.find((m) => m.arg === arg && m.at === 'entry' && !m.fault);
   if (!c) return undefined;
+  // a string that ran off a readable page has no end: it names nothing (as decode prints it)
+  if (typeof addr === 'number' && c.full === undefined && c.len > 0 && (addr + c.len) % 4096 === 0) return undefined;
   const b = captureBytes(c);
   const nul = b.indexOf(0);
   return b.toString('latin1', 0, nul < 0 ? b.length : nul);

@@ -275,6 +275,8 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   size: (v) => u64str(v),
   off: (v) => s64str(v),
   hex: (v) => (isZero(v) ? '0' : hex(v)),
+  // a 32-bit flags word without a table: its low half in hex
+  hex32: (v) => (lo32(v) === 0 ? '0' : hex(lo32(v))),
   ptr: (v) => ptr(v),
   pid: (v) => String(int32(v)),
   uid: (v) => String(int32(v) === -1 ? -1 : lo32(v)),
