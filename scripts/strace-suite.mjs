@@ -118,7 +118,8 @@ const shq = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`
  */
 function plan(name, args) {
   const p = { name, record: [], filter: [], trace: [], strace: [], redirect: [], traceExpr: undefined, sed: 'p', progArgs: [], skip: undefined };
-  const ws = words(args);
+  // the generated script's own variable: the test's name
+  const ws = words(args.replace(/\$\{NAME\}|\$NAME\b/g, name));
   const take = (i) => ws[i + 1];
   for (let i = 0; i < ws.length; i++) {
     let w = ws[i];

@@ -131,6 +131,8 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   openat: { by: 2, mask: 0o20000100, cases: { 0: { show: [0, 1, 2] } } },
   // the actions that take no buffer print alone; the others with the buffer and its length
   syslog: { by: 0, cases: { 0: { show: [0] }, 1: { show: [0] }, 5: { show: [0] }, 6: { show: [0] }, 7: { show: [0] }, 9: { show: [0] }, 10: { show: [0] } } },
+  // the mode and attributes only when it creates
+  mq_open: { by: 1, mask: 0o100, cases: { 0: { show: [0, 1] } } },
   // the device number only for character and block devices
   mknod: { by: 1, mask: 0o170000, cases: { [0o20000]: {}, [0o60000]: {} }, default: { show: [0, 1] } },
   mknodat: { by: 2, mask: 0o170000, cases: { [0o20000]: {}, [0o60000]: {} }, default: { show: [0, 1, 2] } },

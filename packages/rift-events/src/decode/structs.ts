@@ -336,6 +336,14 @@ function timeT(b: Buffer, c: StructCtx): string {
   return `[${str(t)}${timeComment(t)}]`;
 }
 
+/** struct mq_attr: mq_flags as open flags (O_NONBLOCK), the counts signed */
+function mqAttr(b: Buffer, c: StructCtx): string {
+  if (b.length < 64) return c.addr;
+  const fl = b.readBigUInt64LE(0);
+  const flags = fl === 0n ? '0' : fl === 0o4000n ? 'O_NONBLOCK' : hex(fl);
+  return `{mq_flags=${flags}, mq_maxmsg=${str(i64n(b, 8))}, mq_msgsize=${str(i64n(b, 16))}, mq_curmsgs=${str(i64n(b, 24))}}`;
+}
+
 /** a CPU set: the numbers of the CPUs in it, [0 1] */
 function cpuset(b: Buffer, c: StructCtx): string {
   if (!b.length && c.caps[0]?.fault) return c.addr;
@@ -634,6 +642,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   u64: u64Ptr,
   time_t: timeT,
   hexptr: hexPtr,
+  mq_attr: mqAttr,
   cpuset,
   wstatus,
   sockaddr,

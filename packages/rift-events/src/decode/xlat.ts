@@ -38,9 +38,9 @@ const seq = (names: string[], from = 0): Array<[string, number]> => names.map((n
 
 const O_FLAGS: Array<[string, number]> = [
   ['O_CREAT', 0o100], ['O_EXCL', 0o200], ['O_NOCTTY', 0o400], ['O_TRUNC', 0o1000], ['O_APPEND', 0o2000],
-  ['O_NONBLOCK', 0o4000], ['O_SYNC', 0o4010000], ['O_DSYNC', 0o10000], ['O_DIRECT', 0o40000], ['O_LARGEFILE', 0o100000],
+  ['O_NONBLOCK', 0o4000], ['O_SYNC', 0o4010000], ['__O_SYNC', 0o4000000], ['O_DSYNC', 0o10000], ['O_DIRECT', 0o40000], ['O_LARGEFILE', 0o100000],
   ['O_NOFOLLOW', 0o400000], ['O_NOATIME', 0o1000000], ['O_CLOEXEC', 0o2000000], ['O_PATH', 0o10000000],
-  ['O_TMPFILE', 0o20200000], ['O_DIRECTORY', 0o200000], ['FASYNC', 0o20000],
+  ['O_TMPFILE', 0o20200000], ['__O_TMPFILE', 0o20000000], ['O_DIRECTORY', 0o200000], ['O_EMPTYPATH', 0x4000000], ['FASYNC', 0o20000],
 ];
 
 export const XLAT: Readonly<Record<string, Xlat>> = {
@@ -389,7 +389,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   get_mempolicy: F([['MPOL_F_NODE', 1], ['MPOL_F_ADDR', 2], ['MPOL_F_MEMS_ALLOWED', 4]], { zero: '0' }),
   move_pages: F([['MPOL_MF_MOVE', 2], ['MPOL_MF_MOVE_ALL', 4]], { zero: '0' }),
   pkey_access: F([['PKEY_DISABLE_ACCESS', 1], ['PKEY_DISABLE_WRITE', 2]], { zero: '0' }),
-  memfd_secret: F([['FD_CLOEXEC', 1]], { zero: '0' }),
+  memfd_secret: F([['O_CLOEXEC', 0o2000000]], { zero: '0', dflt: '' }),
   kcmp: E(seq(['KCMP_FILE', 'KCMP_VM', 'KCMP_FILES', 'KCMP_FS', 'KCMP_SIGHAND', 'KCMP_IO', 'KCMP_SYSVSEM', 'KCMP_EPOLL_TFD'])),
   ioprio_who: E([['IOPRIO_WHO_PROCESS', 1], ['IOPRIO_WHO_PGRP', 2], ['IOPRIO_WHO_USER', 3]]),
   perf_event_open: F([['PERF_FLAG_FD_NO_GROUP', 1], ['PERF_FLAG_FD_OUTPUT', 2], ['PERF_FLAG_PID_CGROUP', 4], ['PERF_FLAG_FD_CLOEXEC', 8]], { zero: '0' }),
