@@ -13,7 +13,7 @@ import { captureBytes } from '../events.js';
 import { SIGNATURES, type Signature } from '../signatures.js';
 import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, type ArgSpec } from '../syscalls.js';
 import { bufText, fileMode, makedev, pollRevents, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
-import { ABBREV, enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str, type XlatStyle } from './values.js';
+import { ABBREV, setCallStyle, enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str, type XlatStyle } from './values.js';
 
 export interface Paint {
   name(s: string): string;
@@ -269,7 +269,7 @@ const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap']);
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
-  dirfd: (v, x) => (int32(v) === -100 ? 'AT_FDCWD' : fdText(int32(v), x)),
+  dirfd: (v, x) => (int32(v) === -100 ? (x.style === 0 ? 'AT_FDCWD' : x.style === 1 ? '-100' : '-100 /* AT_FDCWD */') : fdText(int32(v), x)),
   int: (v) => String(int32(v)),
   uint: (v) => String(lo32(v)),
   long: (v) => s64str(v),
@@ -297,9 +297,8 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
 function symbolicMode(m: number, style: XlatStyle): string {
   const type = m & 0o170000;
   const known = type === 0 || enumName('file_type', type) !== undefined;
-  if (!known || style === 1) return octal(m);
-  const text = fileMode(m);
-  return style === 2 ? `${octal(m)} /* ${text} */` : text;
+  // fileMode prints in the call's -X style
+  return known && style !== 1 ? fileMode(m) : octal(m);
 }
 
 function fdText(fd: number, x: Ctx): string {
@@ -741,6 +740,7 @@ export function decodeSyscall(ev: SyscallEvent, opts?: FormatOptions): CallParts
   const x: Ctx = { ev, o, failed, ret: raw === null || failed ? -1 : retNumber(raw), args: evArgs, mem: ev.mem, raw, errno, verbose, deref, style: o.style };
   const sp = planOf(evName);
   const name = o.paint.name(evName);
+  setCallStyle(o.style);
   if (!sp || (o.raw !== undefined && o.raw.has(evName))) {
     // unknown: raw registers, as strace prints syscalls it cannot decode
     return { name, args: evArgs.map((a) => (isZero(a) ? '0' : hex(a))), split: evArgs.length, ret: retText('hex', x), failed };

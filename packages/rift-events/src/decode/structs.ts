@@ -6,7 +6,7 @@
 import type { Capture } from '../events.js';
 import { captureBytes } from '../events.js';
 import { errnoName } from '../syscalls.js';
-import { enumName, hex, octal, printEnum, printFlags, ptr, quote, signalName, type StringStyle } from './values.js';
+import { ABBREV, enumName, getCallStyle, hex, octal, printEnum, printFlags, ptr, quote, signalName, styledText, type StringStyle } from './values.js';
 
 export interface StructCtx extends StringStyle {
   /** -s */
@@ -51,6 +51,7 @@ const str = (v: number | bigint) => String(v);
 const fileModes = new Map<number, string>();
 /** File mode: S_IFREG|S_ISUID|0755 (each mode's text made once: a trace has few). */
 export function fileMode(mode: number): string {
+  if (getCallStyle() !== ABBREV) return styledText(octal(mode), fileModeText(mode));
   let s = fileModes.get(mode);
   if (s === undefined) {
     s = fileModeText(mode);
@@ -72,7 +73,7 @@ export function makedev(dev: bigint): string {
   const major = Number(((dev >> 32n) & 0xfffff000n) | ((dev >> 8n) & 0xfffn));
   const minor = Number(((dev >> 12n) & 0xffffff00n) | (dev & 0xffn));
   const h = (n: number) => (n ? '0x' + n.toString(16) : '0');
-  return `makedev(${h(major)}, ${h(minor)})`;
+  return styledText(dev ? '0x' + dev.toString(16) : '0', `makedev(${h(major)}, ${h(minor)})`);
 }
 
 /**
@@ -510,7 +511,8 @@ function dirents(b: Buffer, c: StructCtx): string {
 }
 
 function openHow(b: Buffer, c: StructCtx): string {
-  if (b.length < 24) return c.addr;
+  // openat2's size argument says how much of it there is: less than the struct, its address
+  if (b.length < 24 || Number(c.args[3] ?? 24) < 24) return c.addr;
   const flags = b.readBigUInt64LE(0);
   const create = (flags & 0o20000100n) !== 0n;
   return `{flags=${printFlags('open', flags)}${create ? `, mode=${octal(Number(b.readBigUInt64LE(8)))}` : ''}, resolve=${printFlags('resolve', b.readBigUInt64LE(16))}}`;

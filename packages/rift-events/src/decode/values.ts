@@ -105,6 +105,20 @@ interface Prepared {
 export type XlatStyle = 0 | 1 | 2;
 export const ABBREV = 0, RAW = 1, VERBOSE = 2;
 
+/** The style of the call being decoded: what printFlags/printEnum use when not told (the struct
+ * decoders' fields). Set by the formatter for each call. */
+let callStyle: XlatStyle = ABBREV;
+export function setCallStyle(s: XlatStyle): void {
+  callStyle = s;
+}
+export function getCallStyle(): XlatStyle {
+  return callStyle;
+}
+/** A value printed as -X says: `text` (abbrev), `num` (raw), or `num /* text *\/` (verbose). */
+export function styledText(num: string, text: string): string {
+  return callStyle === ABBREV ? text : callStyle === RAW ? num : `${num} /* ${text} */`;
+}
+
 /** strace's "X_???" for a table: the prefix its names share, up to its last '_'. */
 function defaultComment(t: Xlat): string {
   if (t.dflt !== undefined) return t.dflt;
@@ -144,7 +158,7 @@ export function enumName(name: string, v: number | bigint): string | undefined {
 }
 
 /** An enum argument: its name, else the number with strace's "X_???" comment. */
-export function printEnum(name: string, raw: Int64 | bigint, width: 32 | 64 = 32, style: XlatStyle = ABBREV): string {
+export function printEnum(name: string, raw: Int64 | bigint, width: 32 | 64 = 32, style: XlatStyle = callStyle): string {
   return enumText(prep(name), raw, width, style);
 }
 
@@ -178,7 +192,7 @@ function enumText(p: Prepared, raw: Int64 | bigint, width: 32 | 64, style: XlatS
 }
 
 /** A flag-set argument: NAME|NAME|0xrest, walking the table in order. */
-export function printFlags(name: string, raw: Int64 | bigint, width: 32 | 64 = 64, style: XlatStyle = ABBREV): string {
+export function printFlags(name: string, raw: Int64 | bigint, width: 32 | 64 = 64, style: XlatStyle = callStyle): string {
   return styled(prep(name), raw, width, style);
 }
 
