@@ -1,7 +1,8 @@
 /**
  * Syscall signatures: one row per syscall, as data (strace's syscall entry tables are the model).
  *
- * An argument is a type name, optionally with a capture:
+ * An argument is a type name, optionally with a capture ('skip': a register the call takes but
+ * strace does not print, as preadv's high half of the offset):
  *   'fd' 'dirfd' 'int' 'uint' 'long' 'ulong' 'hex' 'ptr' 'size' 'off' 'pid' 'uid' 'gid'
  *   'signo' 'mode' 'flags:TABLE' (OR of flag names) 'enum:TABLE' (one name)
  *   'path'                      C string read at entry, up to PATH_MAX
@@ -111,12 +112,12 @@ export const SIGNATURES: Table = {
   write: { args: ['fd', 'in:buf(2)', 'size'], ret: 'size', classes: D },
   pread64: { args: ['fd', 'out:buf(ret)', 'size', 'off'], ret: 'size', classes: D, content: true },
   pwrite64: { args: ['fd', 'in:buf(2)', 'size', 'off'], ret: 'size', classes: D },
-  readv: { args: ['fd', 'inout:iov(2)', 'int'], ret: 'size', classes: D, content: true },
-  writev: { args: ['fd', 'in:iov(2)', 'int'], ret: 'size', classes: D },
-  preadv: { args: ['fd', 'inout:iov(2)', 'int', 'off'], ret: 'size', classes: D, content: true },
-  pwritev: { args: ['fd', 'in:iov(2)', 'int', 'off'], ret: 'size', classes: D },
-  preadv2: { args: ['fd', 'inout:iov(2)', 'int', 'off', 'flags:rwf'], ret: 'size', classes: D, content: true },
-  pwritev2: { args: ['fd', 'in:iov(2)', 'int', 'off', 'flags:rwf'], ret: 'size', classes: D },
+  readv: { args: ['fd', 'inout:iov(2)', 'ulong'], ret: 'size', classes: D, content: true },
+  writev: { args: ['fd', 'in:iov(2)', 'ulong'], ret: 'size', classes: D },
+  preadv: { args: ['fd', 'inout:iov(2)', 'ulong', 'off', 'skip'], ret: 'size', classes: D, content: true },
+  pwritev: { args: ['fd', 'in:iov(2)', 'ulong', 'off', 'skip'], ret: 'size', classes: D },
+  preadv2: { args: ['fd', 'inout:iov(2)', 'ulong', 'off', 'skip', 'flags:rwf'], ret: 'size', classes: D, content: true },
+  pwritev2: { args: ['fd', 'in:iov(2)', 'ulong', 'off', 'skip', 'flags:rwf'], ret: 'size', classes: D },
   open: { args: ['path', 'flags:open', 'mode'], ret: 'fd', classes: FD },
   openat: { args: ['dirfd', 'path', 'flags:open', 'mode'], ret: 'fd', classes: FD },
   openat2: { args: ['dirfd', 'path', 'in:open_how(=1)', 'size'], ret: 'fd', classes: FD },
@@ -413,12 +414,12 @@ export const SIGNATURES: Table = {
   set_mempolicy_home_node: { args: ['ptr', 'size', 'ulong', 'ulong'], classes: M },
   migrate_pages: { args: ['pid', 'ulong', 'ptr', 'ptr'], classes: M },
   move_pages: { args: ['pid', 'ulong', 'ptr', 'ptr', 'ptr', 'flags:move_pages'], classes: M },
-  pkey_mprotect: { args: ['ptr', 'size', 'flags:mmap_prot', 'int'], classes: M },
+  pkey_mprotect: { args: ['ptr', 'size', 'flags:pkey_prot', 'int'], classes: M },
   pkey_alloc: { args: ['hex', 'flags:pkey_access'] },
   pkey_free: { args: ['int'] },
   memfd_secret: { args: ['flags:memfd_secret'], ret: 'fd', classes: D },
   process_madvise: { args: ['fd', 'ptr', 'size', 'enum:madvise', 'uint'], classes: D },
-  process_mrelease: { args: ['fd', 'uint'], classes: D },
+  process_mrelease: { args: ['fd', 'hex32'], classes: D },
   modify_ldt: { args: ['int', 'ptr', 'ulong'] },
   set_thread_area: { args: ['ptr'] },
   get_thread_area: { args: ['ptr'] },
@@ -433,7 +434,7 @@ export const SIGNATURES: Table = {
   ioprio_get: { args: ['enum:ioprio_who', 'int'] },
   process_vm_readv: { args: ['pid', 'ptr', 'ulong', 'ptr', 'ulong', 'ulong'] },
   process_vm_writev: { args: ['pid', 'ptr', 'ulong', 'ptr', 'ulong', 'ulong'] },
-  pidfd_getfd: { args: ['fd', 'int', 'uint'], ret: 'fd', classes: D },
+  pidfd_getfd: { args: ['fd', 'int', 'hex32'], ret: 'fd', classes: D },
   restart_syscall: { args: [] },
   vhangup: { args: [] },
   perf_event_open: { args: ['ptr', 'pid', 'int', 'fd', 'flags:perf_event_open'], ret: 'fd', classes: D },
@@ -447,7 +448,7 @@ export const SIGNATURES: Table = {
   _sysctl: { args: ['ptr'] },
   adjtimex: { args: ['ptr'], classes: CL },
   clock_adjtime: { args: ['enum:clock', 'ptr'], classes: CL },
-  reboot: { args: ['enum:reboot_magic', 'enum:reboot_magic2', 'enum:reboot_cmd', 'ptr'] },
+  reboot: { args: ['enum:reboot_magic', 'enum:reboot_magic2', 'enum:reboot_cmd', 'str'] },
   iopl: { args: ['int'] },
   ioperm: { args: ['hex', 'hex', 'int'] },
   create_module: { args: ['str', 'size'] },

@@ -133,6 +133,8 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   syslog: { by: 0, cases: { 0: { show: [0] }, 1: { show: [0] }, 5: { show: [0] }, 6: { show: [0] }, 7: { show: [0] }, 9: { show: [0] }, 10: { show: [0] } } },
   // the mode and attributes only when it creates
   mq_open: { by: 1, mask: 0o100, cases: { 0: { show: [0, 1] } } },
+  // the argument string only for LINUX_REBOOT_CMD_RESTART2
+  reboot: { by: 2, table: 'reboot_cmd', cases: { LINUX_REBOOT_CMD_RESTART2: {} }, default: { show: [0, 1, 2] } },
   // the device number only for character and block devices
   mknod: { by: 1, mask: 0o170000, cases: { [0o20000]: {}, [0o60000]: {} }, default: { show: [0, 1] } },
   mknodat: { by: 2, mask: 0o170000, cases: { [0o20000]: {}, [0o60000]: {} }, default: { show: [0, 1, 2] } },
@@ -265,7 +267,7 @@ interface Ctx {
 }
 
 /** flag tables of 64-bit C types; the others are an int and print their low 32 bits */
-const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap']);
+const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot']);
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
@@ -283,7 +285,12 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   pid: (v) => String(int32(v)),
   uid: (v) => String(int32(v) === -1 ? -1 : lo32(v)),
   gid: (v) => String(int32(v) === -1 ? -1 : lo32(v)),
-  signo: (v) => signalName(int32(v)),
+  signo: (v, x) => {
+    const n = int32(v);
+    const name = signalName(n);
+    if (x.style === 0 || name === String(n)) return name;
+    return x.style === 1 ? String(n) : `${n} /* ${name} */`;
+  },
   // mode_t as the kernel reads it: an umode_t, 16 bits
   mode: (v) => octal(lo32(v) & 0xffff),
   // a mode with its file type (mknod): S_IFCHR|0600, the number alone when the type is unknown
@@ -469,6 +476,8 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   if (spec.type === 'envp') return envpText(mem, i, addr);
   const at = useExit ? 'exit' : 'entry';
   const first = firstCap(mem, i, at);
+  // an iovec array of no elements
+  if (!first && spec.type === 'iov' && isZero(x.args[spec.capture!.lenArg] ?? 1)) return '[]';
   // an array the call filled with none (getgroups returning 0)
   if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.Ret && x.ret === 0) return '[]';
   if (!first) return hex(addr);
@@ -476,7 +485,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   // a C string that ran into memory that cannot be read (the capture stops at the end of a page,
   // without its NUL): strace prints the address. (One whose NUL is the next page's first byte
   // reads the same: rare enough.)
-  if ((spec.type === 'path' || (spec.type === 'str' && first.len <= o.stringSize)) && first.full === undefined && first.len > 0 && runsOffPage(addr, first.len)) return hex(addr);
+  if ((spec.type === 'path' || (spec.type === 'str' && first.len < o.stringSize)) && first.full === undefined && first.len > 0 && runsOffPage(addr, first.len)) return hex(addr);
   // plain text: straight from the capture's string (same result as the byte path below)
   switch (spec.type) {
     case 'path': {
@@ -711,7 +720,7 @@ function callPlan(sp: SyscallPlan, variant: Variant | undefined): CallPlan {
   for (const s of show) {
     const sh = typeof s === 'number' ? { a: s } : s;
     const t = types[sh.a];
-    if (t === undefined) continue;
+    if (t === undefined || t === 'skip') continue;
     let print = printers.get(t);
     if (!print) printers.set(t, (print = printerFor(t)));
     args.push({ a: sh.a, label: sh.label, bits: sh.bits, out: t.startsWith('out:') || t.startsWith('inout:'), print });

@@ -432,7 +432,7 @@ export function bufText(b: Buffer, total: number, c: StringStyle & { stringSize:
 }
 
 function iovecs(caps: readonly Capture[], c: StructCtx, base: number): string {
-  let budget = c.stringSize;
+  const budget = c.stringSize;
   const out: string[] = [];
   for (const cap of caps) {
     if (cap.index === undefined || cap.index < base) continue;
@@ -441,13 +441,22 @@ function iovecs(caps: readonly Capture[], c: StructCtx, base: number): string {
       break;
     }
     if (cap.fault) {
-      out.push(`{iov_base=?, iov_len=?}`);
+      // the element that could not be read: where it is, and nothing after it (readv, writev:
+      // the array is argument 1)
+      const at = base === 0 ? BigInt(c.args[1] ?? 0) + 16n * BigInt(cap.index) : undefined;
+      out.push(at === undefined ? `{iov_base=?, iov_len=?}` : `... /* ${hex(at)} */`);
+      if (at !== undefined) break;
       continue;
+    }
+    // strace prints at most -s elements of an array (all with -v)
+    if (!c.verbose && out.length >= c.stringSize) {
+      out.push('...');
+      break;
     }
     const bytes = captureBytes(cap);
     const total = cap.full ?? cap.len;
+    // -s bounds each buffer, as strace prints them
     const n = Math.min(bytes.length, Math.max(budget, 0));
-    budget -= n;
     // at exit a capture holds the bytes transferred; the length the program passed is the
     // entry side's (readv), else the same
     const before = c.entryCaps?.find((e) => e.index === cap.index && !e.fault);
