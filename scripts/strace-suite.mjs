@@ -150,7 +150,7 @@ function plan(name, args) {
     } else if (w.startsWith('-e')) q = w.slice(2);
     else if (/^--(trace|signal|inject|fault|abbrev|verbose|raw|read|write|status)=/.test(w)) q = w.slice(2);
     if (q !== undefined) {
-      const m = /^(\w+)=(.*)$/.exec(q);
+      const m = /^([\w-]+)=(.*)$/.exec(q);
       const key = m ? m[1] : 'trace';
       const val = m ? m[2] : q;
       switch (key) {

@@ -543,6 +543,8 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
       // fewer, the address when none
       const total = lengthOf(spec, first, x);
       if (total <= 0 || bytes.length === 0) return hex(addr);
+      // an option the program passes shorter than an int: strace prints its address
+      if (spec.dir === 'in' && total < 4) return hex(addr);
       if (bytes.length >= 4 && total >= 4) return `[${bytes.readInt32LE(0)}]`;
       if (bytes.length === 4 && total === 4) return `[${bytes.readInt32LE(0)}]`;
       if (total < 4) return o.paint.str(bufText(bytes, total, { stringSize: o.stringSize, hex: 2 }));
@@ -654,6 +656,12 @@ function retText(type: string, x: Ctx): string {
     }
   }
   if (type.charCodeAt(0) === 0x66 && type.startsWith('flags:')) return isZero(v) ? '0' : `${hex(v)} (flags ${printFlags(type.slice(6), v)})`;
+  // a value with its name after it: 14 (SIGALRM), 0 (SCHED_OTHER)
+  if (type === 'signo') return `${s64str(v)} (${signalName(int32(v))})`;
+  if (type.startsWith('enum:')) {
+    const n = enumName(type.slice(5), int32(v));
+    return n === undefined ? s64str(v) : `${s64str(v)} (${n})`;
+  }
   return s64str(v);
 }
 

@@ -321,10 +321,16 @@ function intPtr(b: Buffer, c: StructCtx): string {
   }
   return `[${v}]`;
 }
-/** a loff_t behind a pointer (splice, copy_file_range, sendfile): signed */
-function u64Ptr(b: Buffer, c: StructCtx): string {
+/** a 64-bit value behind a pointer, [N]; one the call changed (sendfile's offset) [before => after] */
+function u64Ptr(b: Buffer, c: StructCtx, signed = false): string {
   if (b.length < 8) return c.addr;
-  return `[${b.readBigInt64LE(0)}]`;
+  const read = (x: Buffer) => (signed ? x.readBigInt64LE(0) : x.readBigUInt64LE(0));
+  const before = c.entryCaps?.[0];
+  if (before && !before.fault) {
+    const e = captureBytes(before);
+    if (e.length >= 8 && read(e) !== read(b)) return `[${read(e)} => ${read(b)}]`;
+  }
+  return `[${read(b)}]`;
 }
 /** a kernel address written by the call (io_setup's aio context) */
 function hexPtr(b: Buffer, c: StructCtx): string {
@@ -365,7 +371,8 @@ export function waitStatus(s: number): string {
   return `{WIFSIGNALED(s) && WTERMSIG(s) == ${signalName(sig)}${s & 0x80 ? ' && WCOREDUMP(s)' : ''}}`;
 }
 function wstatus(b: Buffer, c: StructCtx): string {
-  if (b.length < 4) return c.addr;
+  // no child changed state (WNOHANG): nothing was written there
+  if (b.length < 4 || c.ret === 0) return c.addr;
   return `[${waitStatus(b.readInt32LE(0))}]`;
 }
 
@@ -650,7 +657,9 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   // it as a number instead; this row is the signature's own type)
   ioctl_arg: (_b, c) => c.addr,
   u32: u32Arr,
-  u64: u64Ptr,
+  u64: (b, c) => u64Ptr(b, c),
+  // a loff_t (splice, copy_file_range): signed
+  loff: (b, c) => u64Ptr(b, c, true),
   time_t: timeT,
   hexptr: hexPtr,
   mq_attr: mqAttr,

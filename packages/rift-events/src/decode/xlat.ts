@@ -352,6 +352,8 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     ['MEMBARRIER_CMD_PRIVATE_EXPEDITED', 8], ['MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED', 16]]),
   personality: E([['PER_LINUX', 0], ['PER_LINUX32', 8], ['ADDR_NO_RANDOMIZE|PER_LINUX', 0x40000], ['QUERY', 0xffffffff]], { hex: true }),
   // ---- the rest of the syscall table's arguments ----
+  setns: F([['CLONE_NEWTIME', 0x80], ['CLONE_NEWNS', 0x20000], ['CLONE_NEWCGROUP', 0x2000000], ['CLONE_NEWUTS', 0x4000000], ['CLONE_NEWIPC', 0x8000000],
+    ['CLONE_NEWUSER', 0x10000000], ['CLONE_NEWPID', 0x20000000], ['CLONE_NEWNET', 0x40000000]], { zero: '0', dflt: 'CLONE_NEW???' }),
   keyspec: E([['KEY_SPEC_THREAD_KEYRING', -1], ['KEY_SPEC_PROCESS_KEYRING', -2], ['KEY_SPEC_SESSION_KEYRING', -3], ['KEY_SPEC_USER_KEYRING', -4],
     ['KEY_SPEC_USER_SESSION_KEYRING', -5], ['KEY_SPEC_GROUP_KEYRING', -6], ['KEY_SPEC_REQKEY_AUTH_KEY', -7], ['KEY_SPEC_REQUESTOR_KEYRING', -8]], { signed: true, dec: true, dflt: '' }),
   swap: F([['SWAP_FLAG_PREFER', 0x8000], ['SWAP_FLAG_DISCARD', 0x10000], ['SWAP_FLAG_DISCARD_ONCE', 0x20000], ['SWAP_FLAG_DISCARD_PAGES', 0x40000]], { zero: '0' }),
