@@ -396,7 +396,7 @@ export const SIGNATURES: Table = {
   sync_file_range: { args: ['fd', 'off', 'off', 'flags:sync_file_range'], classes: D },
   inotify_init: { args: [], ret: 'fd', classes: D },
   fanotify_init: { args: ['flags:fan_init', 'flags:open'], ret: 'fd', classes: D },
-  fanotify_mark: { args: ['fd', 'flags:fan_mark', 'flags:fan_event', 'dirfd', 'path'], classes: FD },
+  fanotify_mark: { args: ['fd', 'flags:fan_mark', 'flags:fan_event', 'fanfd', 'path'], classes: FD },
   name_to_handle_at: { args: ['dirfd', 'path', 'ptr', 'ptr', 'flags:at'], classes: FD },
   open_by_handle_at: { args: ['fd', 'ptr', 'flags:open'], ret: 'fd', classes: D },
   open_tree: { args: ['dirfd', 'path', 'flags:open_tree'], ret: 'fd', classes: FD },

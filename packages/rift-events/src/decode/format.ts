@@ -267,7 +267,7 @@ interface Ctx {
 }
 
 /** flag tables of 64-bit C types; the others are an int and print their low 32 bits */
-const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot']);
+const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event']);
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
@@ -279,6 +279,8 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   size: (v) => u64str(v),
   off: (v) => s64str(v),
   hex: (v) => (isZero(v) ? '0' : hex(v)),
+  // fanotify_mark's directory: AT_FDCWD, FAN_NOFD (-1) or a descriptor
+  fanfd: (v, x) => (int32(v) === -1 ? 'FAN_NOFD' : SCALAR.dirfd!(v, x)),
   // a 32-bit flags word without a table: its low half in hex
   hex32: (v) => (lo32(v) === 0 ? '0' : hex(lo32(v))),
   ptr: (v) => ptr(v),
@@ -485,10 +487,12 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   // a C string that ran into memory that cannot be read (the capture stops at the end of a page,
   // without its NUL): strace prints the address. (One whose NUL is the next page's first byte
   // reads the same: rare enough.)
-  if ((spec.type === 'path' || (spec.type === 'str' && first.len < o.stringSize)) && first.full === undefined && first.len > 0 && runsOffPage(addr, first.len)) return hex(addr);
+  if (((spec.type === 'path' && first.len < 4096) || (spec.type === 'str' && first.len < o.stringSize)) && first.full === undefined && first.len > 0 && runsOffPage(addr, first.len)) return hex(addr);
   // plain text: straight from the capture's string (same result as the byte path below)
   switch (spec.type) {
     case 'path': {
+      // strace reads a path into PATH_MAX bytes, its NUL included: a longer one prints 4095 and "..."
+      if (first.len >= 4096) break;
       const h = plainHead(first, Infinity, o.hex);
       if (h !== undefined) return o.paint.str('"' + h + '"' + (first.full !== undefined ? '...' : ''));
       break;
@@ -513,6 +517,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   const bytes = scratchBytes(first);
   switch (spec.type) {
     case 'path':
+      if (bytes.length >= 4096) return o.paint.str(quote(bytes.subarray(0, 4095), o) + '...');
       return o.paint.str(quote(bytes, o) + (first.full !== undefined ? '...' : ''));
     case 'str': {
       const n = Math.min(bytes.length, o.stringSize);
