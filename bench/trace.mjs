@@ -57,7 +57,13 @@ for (let i = 0; i < N - 2; i++) {
 buf += JSON.stringify({ type: 'end', seq: N - 1, ts: ts + 1, reason: 'exit', exitCode: 0 }) + '\n';
 out.end(buf);
 await new Promise((r) => out.on('finish', r));
+// the same events gzipped as rift-record -o FILE.gz writes them (the writer: @rift/events openOutput)
+const gz = `${file}.gz`;
+const t0 = process.hrtime.bigint();
+spawnSync(BIN('rift-filter'), ['-e', '/./', '-o', gz, file], { stdio: 'ignore' });
+const gzSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 console.log(`input: ${N} events, ${(statSync(file).size / 1e6).toFixed(0)} MB (${KEEP ? file : 'deleted at the end; --keep keeps it'})${RUNS > 1 ? `, best of ${RUNS} interleaved rounds` : ''}`);
+console.log(`gzip: ${(statSync(gz).size / 1e6).toFixed(1)} MB, ${(statSync(file).size / statSync(gz).size).toFixed(1)}x smaller (written by rift-filter -o FILE.gz in ${gzSeconds.toFixed(2)} s)`);
 
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 function measureOnce(label, cmd, args) {
@@ -86,6 +92,11 @@ const commands = [
   ['rift-trace (text)', BIN('rift-trace'), [file]],
   ['rift-trace --threads 0 (text)', BIN('rift-trace'), ['--threads', '0', file]],
   ['rift-trace -c', BIN('rift-trace'), ['-c', file]],
+  // the same file gzipped (decompressed on libuv's thread pool while the main thread parses)
+  ['rift-filter read (.gz)', BIN('rift-filter'), ['read', gz]],
+  ['rift-trace (text, .gz)', BIN('rift-trace'), [gz]],
+  ['rift-trace --threads 0 (text, .gz)', BIN('rift-trace'), ['--threads', '0', gz]],
+  ['rift-trace -c (.gz)', BIN('rift-trace'), ['-c', gz]],
 ];
 // Rounds: each command once per round, the shortest time of each counts, the largest peak RSS
 // is shown. Interleaved rather than N runs of one command then N of the next: on a machine

@@ -10,6 +10,10 @@
  */
 import Parser from 'yargs-parser';
 import type { InferredOptionTypes, Options } from 'yargs';
+import type { CompletionSpec } from './completion.js';
+
+export { completion, complete, type CompletionKind, type CompletionSpec } from './completion.js';
+export { manMarkdown, readmeSection, type ManOptions } from './man.js';
 
 /** A bin's options, by key, as yargs defines them. */
 export type OptionTable = Record<string, Options>;
@@ -28,6 +32,8 @@ export interface CliSpec<O extends OptionTable = OptionTable> {
   parserConfiguration?: Record<string, boolean>;
   /** help text width at most (default 100) */
   wrap?: number;
+  /** what shell completion offers for option values and positional arguments (completion.ts) */
+  complete?: CompletionSpec;
 }
 
 /** Parsed arguments: each option's value by its key, typed from its definition; `_` the positional ones. */
@@ -175,6 +181,8 @@ export async function viaYargs<O extends OptionTable>(spec: CliSpec<O>, argv: st
     .parserConfiguration({ 'greedy-arrays': false, ...spec.parserConfiguration })
     .usage(spec.usage)
     .options(spec.options)
+    // handled before parsing, by each bin's completion hook (completion.ts); listed for --help
+    .option('completion', { type: 'string', describe: 'print a shell completion script: bash, zsh or fish (default: from $SHELL); eval "$(' + spec.name + ' --completion)"' })
     .strictOptions()
     .help('h')
     .alias('h', 'help')

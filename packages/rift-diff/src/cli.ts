@@ -1,4 +1,4 @@
-import { defineCli, parseArgs, runCli, UsageError } from '@rift/cli';
+import { completion, defineCli, parseArgs, runCli, UsageError } from '@rift/cli';
 import { SelectError, StreamError } from '@rift/events';
 import { diffFiles, FIELDS, FIELD_NAMES, FieldError, ignoredFields, renderJson, renderText } from './index.js';
 
@@ -29,6 +29,8 @@ export const SPEC = defineCli({
   usage: 'Usage: rift-diff [options] A B\n\nWhere two recordings (stream v1) diverge. A or B may be - for stdin.',
   epilogue: HELP_EPILOGUE,
   wrap: 110,
+  // shell completion (--completion): what each value is
+  complete: { values: { e: 'syscalls', ignore: FIELD_NAMES, compare: FIELD_NAMES }, positional: 'trace' },
   options: {
     U: { alias: 'unified', type: 'number', default: 3, describe: 'events of context around the first divergence' },
     e: { alias: 'syscalls', type: 'string', array: true, describe: 'compare only these syscalls: names, %classes, /regex/, !negation (repeatable, the sets add up)' },
@@ -44,6 +46,7 @@ export const SPEC = defineCli({
 });
 
 export async function main(argv: string[]): Promise<void> {
+  if (await completion(SPEC, argv)) return;  // --completion, and the shell asking for words
   const stdoutTTY = process.stdout.isTTY === true;
   // exit 1 says "different": an internal error must not look like an answer
   await runCli('rift-diff', async () => {

@@ -1,6 +1,8 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { FORMAT, VERSION, type Event, type Header, type Line } from './events.js';
 
 /** A problem with an input stream, located at FILE:LINE. CLIs print `message` and exit 2. */
@@ -55,10 +57,217 @@ export function inputName(path: string): string {
   return path === '-' ? 'stdin' : path;
 }
 
-/** The bytes of an input ('-' = stdin), in chunks of `size` bytes where it is a regular file. */
-export function inputChunks(path: string, size = CHUNK): AsyncIterable<Buffer> {
-  if (path === '-') return process.stdin;
-  return fileChunks(path, size) ?? createReadStream(path);
+/**
+ * The bytes of an input ('-' = stdin), in chunks of `size` bytes where it is a regular file.
+ * Gzip is decompressed, known by its magic bytes whatever the name (a file, stdin, a pipe); see
+ * gunzipped() for a stream that ends early or is damaged. `end`: only the first `end` bytes
+ * (of the decompressed stream).
+ */
+export function inputChunks(path: string, size = CHUNK, end?: number): AsyncIterable<Buffer> {
+  const chunks = path === '-' ? sniffed(process.stdin, size) : fileChunks(path, size) ?? sniffed(createReadStream(path), size);
+  return end === undefined ? chunks : upTo(chunks, end);
+}
+
+/** A problem of the input's bytes themselves (damaged gzip, another compression): its message is the reason. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+const BZIP2_MAGIC = [0x42, 0x5a, 0x68];
+const startsWith = (b: Uint8Array, magic: number[]) => b.length >= magic.length && magic.every((m, i) => b[i] === m);
+
+/**
+ * What the first bytes of an input say it is: 'gzip', plain text (undefined), or a reason it
+ * cannot be read (another compression). Text of a stream v1 starts with '{'.
+ */
+function compression(head: Uint8Array): 'gzip' | string | undefined {
+  if (startsWith(head, GZIP_MAGIC)) return 'gzip';
+  const other = startsWith(head, ZSTD_MAGIC) ? ['zstd', 'zstd -dc'] : startsWith(head, XZ_MAGIC) ? ['xz', 'xz -dc'] : startsWith(head, BZIP2_MAGIC) && head[3]! >= 0x31 && head[3]! <= 0x39 ? ['bzip2', 'bzip2 -dc'] : undefined;
+  return other && `compressed with ${other[0]}, which rift does not read (it reads gzip): decompress it first (${other[1]} FILE > FILE.ndjson, or into a pipe)`;
+}
+
+/** A byte stream, decompressed when it turns out to be gzip (decided on its first bytes). */
+async function* sniffed(raw: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  const it = raw[Symbol.asyncIterator]();
+  let head: Buffer | undefined;
+  // enough bytes to tell (a pipe may hand them over one at a time)
+  while (!head || head.length < XZ_MAGIC.length) {
+    const r = await it.next();
+    if (r.done) break;
+    head = head ? Buffer.concat([head, r.value]) : r.value;
+  }
+  if (!head) return;
+  const kind = compression(head);
+  if (kind === 'gzip') {
+    yield* gunzipped((async function* () {
+      yield head;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    })(), size);
+    return;
+  }
+  if (kind) throw new InputError(kind);
+  yield head;
+  for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+}
+
+/**
+ * Gzip decompressed (on libuv's thread pool, while the caller parses), in chunks of at most
+ * `size` bytes. Concatenated gzip members are one stream, as gzip -d makes them.
+ *
+ * A stream that ends before its trailer (a recording whose writer was killed, a copy cut short)
+ * is taken as a recording cut there: its whole lines, and the bytes of an unfinished last line
+ * after them are left out (rift-record flushes at whole lines, so what it wrote before SIGKILL
+ * comes back whole). Damaged data (a bad block, a bad CRC) is an InputError, 'corrupt gzip
+ * stream: ...', once the lines before it have been read.
+ */
+async function* gunzipped(raw: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  // Not the stream's own async iterator: an error destroys a stream and what it still held is
+  // dropped, so the last lines before a cut would be lost. Every chunk zlib makes is taken at
+  // once ('data') into `out`, and the compressed bytes go in while `out` holds less than AHEAD:
+  // zlib decompresses the next piece on the thread pool while the caller parses the last.
+  const AHEAD = 4 * size;
+  const gz = createGunzip({ chunkSize: size });
+  const out: Buffer[] = [];
+  let outBytes = 0;
+  let ended = false;
+  let failure: NodeJS.ErrnoException | undefined;
+  let stop = false;
+  let wakeReader: (() => void) | undefined;
+  let wakePump: (() => void) | undefined;
+  const pokeReader = () => {
+    const w = wakeReader;
+    wakeReader = undefined;
+    w?.();
+  };
+  const pokePump = () => {
+    const w = wakePump;
+    wakePump = undefined;
+    w?.();
+  };
+  const fail = (e: unknown) => {
+    failure ??= e as NodeJS.ErrnoException;
+    ended = true;
+    pokeReader();
+  };
+  gz.on('data', (c: Buffer) => {
+    out.push(c);
+    outBytes += c.length;
+    pokeReader();
+  });
+  gz.on('error', fail);
+  gz.on('end', () => {
+    ended = true;
+    pokeReader();
+  });
+  void (async () => {
+    try {
+      for await (const c of raw) {
+        if (stop || failure) return;
+        await new Promise<void>((resolve) => gz.write(c, () => resolve()));
+        while (outBytes > AHEAD && !stop && !failure) await new Promise<void>((resolve) => (wakePump = resolve));
+      }
+      if (!stop && !failure) gz.end();
+    } catch (e) {
+      fail(e);  // the input's own read error
+    }
+  })();
+  // the bytes after the last newline seen, held until it is known whether the stream ends well
+  let held: Buffer[] = [];
+  try {
+    for (;;) {
+      const c = out.shift();
+      if (!c) {
+        if (ended) break;
+        await new Promise<void>((resolve) => (wakeReader = resolve));
+        continue;
+      }
+      outBytes -= c.length;
+      if (outBytes <= AHEAD) pokePump();
+      const nl = c.lastIndexOf(10);
+      if (nl < 0) {
+        held.push(c);
+        continue;
+      }
+      for (const h of held) yield h;
+      held = [];
+      if (nl + 1 === c.length) yield c;
+      else {
+        yield c.subarray(0, nl + 1);
+        held.push(c.subarray(nl + 1));
+      }
+    }
+  } finally {
+    stop = true;
+    pokePump();
+    gz.destroy();
+  }
+  if (failure) {
+    if (failure.code === 'Z_BUF_ERROR') return;  // ended before its trailer: a cut recording
+    if (typeof failure.code === 'string' && failure.code.startsWith('Z_')) throw new InputError(`corrupt gzip stream: ${failure.message}`);
+    throw failure;  // the file's own read error
+  }
+  for (const h of held) yield h;
+}
+
+/** An input file's bytes read into the caller's buffer, as FileHandle.read does it. */
+export interface InputBytes {
+  /** bytes read into buf at offset, at most length; 0 at the end */
+  read(buf: Buffer, offset: number, length: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A file's bytes (decompressed when it is gzip) into buffers the caller keeps: what a quick scan
+ * over a trace reads (rift-replay's), without a new Buffer per chunk for a plain file.
+ */
+export async function openInputBytes(path: string): Promise<InputBytes> {
+  const fh = await open(path, 'r');
+  let kind: string | undefined;
+  try {
+    const head = Buffer.alloc(XZ_MAGIC.length);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    kind = compression(head.subarray(0, bytesRead));
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+  if (kind === undefined) return { read: async (buf, offset, length) => (await fh.read(buf, offset, length, null)).bytesRead, close: () => fh.close() };
+  await fh.close();
+  if (kind !== 'gzip') throw new InputError(kind);
+  const it = inputChunks(path)[Symbol.asyncIterator]();
+  let rest: Buffer | undefined;
+  return {
+    async read(buf, offset, length) {
+      if (!rest?.length) {
+        const r = await it.next();
+        if (r.done) return 0;
+        rest = r.value;
+      }
+      const n = rest.copy(buf, offset, 0, Math.min(length, rest.length));
+      rest = rest.subarray(n);
+      return n;
+    },
+    close: async () => {
+      await it.return?.();
+    },
+  };
+}
+
+/** The first `end` bytes of `chunks`. */
+async function* upTo(chunks: AsyncIterable<Buffer>, end: number): AsyncGenerator<Buffer> {
+  let left = end;
+  if (left <= 0) return;
+  for await (const c of chunks) {
+    if (c.length >= left) {
+      yield c.subarray(0, left);
+      return;
+    }
+    left -= c.length;
+    yield c;
+  }
 }
 
 const CHUNK = 1 << 16;
@@ -77,12 +286,16 @@ const BATCH = 64;
  */
 function fileChunks(path: string, size: number): AsyncIterable<Buffer> | undefined {
   let fd: number;
+  let head: Buffer;
   try {
     fd = openSync(path, 'r');
     if (!fstatSync(fd).isFile()) {
       closeSync(fd);
       return undefined;
     }
+    // gzip, or another compression? (pread: the position stays at 0)
+    head = Buffer.alloc(XZ_MAGIC.length);
+    head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
   } catch {
     return undefined;
   }
@@ -108,14 +321,23 @@ function fileChunks(path: string, size: number): AsyncIterable<Buffer> | undefin
     }
     return { done: false, value: n < size ? b.subarray(0, n) : b };
   };
-  return { [Symbol.asyncIterator]: () => ({ next }) };
+  const chunks = { [Symbol.asyncIterator]: () => ({ next }) };
+  const kind = compression(head);
+  if (kind === 'gzip') return gunzipped(chunks, size);
+  if (kind) {
+    close();
+    return (async function* (): AsyncGenerator<Buffer> {
+      throw new InputError(kind);
+    })();
+  }
+  return chunks;
 }
 
 /**
  * Reads stream v1 from any byte stream. Lines are split on '\n', checked for UTF-8 and parsed;
  * the header must come first. Memory stays bounded by the longest line and one batch.
  */
-export async function readEventStream(stream: Readable, name: string, opts: ReadOptions = {}): Promise<EventSource> {
+export async function readEventStream(stream: Readable | AsyncIterable<Buffer>, name: string, opts: ReadOptions = {}): Promise<EventSource> {
   return readEvents(stream as AsyncIterable<Buffer>, name, opts);
 }
 
@@ -202,6 +424,7 @@ export async function readHeaderRegion(regions: Regions, ls: Lines, name: string
 
 /** A failed read of the input as a StreamError at `line` (the line it would have been). */
 export function readError(name: string, line: number, e: unknown): StreamError {
+  if (e instanceof InputError) return new StreamError(name, line, e.message);
   const err = e as NodeJS.ErrnoException;
   return new StreamError(name, line, `cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
 }

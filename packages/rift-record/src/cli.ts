@@ -1,4 +1,4 @@
-import { defineCli, parseArgs, runCli } from '@rift/cli';
+import { completion, defineCli, parseArgs, runCli } from '@rift/cli';
 import { record, UsageError, type RecordOptions } from './index.js';
 import type { Trace } from '@rift/core-native';
 
@@ -20,8 +20,10 @@ export const SPEC = defineCli({
   version: '0.1.0',
   usage: 'Usage: rift-record [options] [--] cmd [args...]\n       rift-record [options] -p PID [-p PID...]\n\nRecord system calls as an NDJSON event stream (stream v1).',
   epilogue: HELP_EPILOGUE,
+  // shell completion (--completion): what each value is
+  complete: { values: { o: 'file', p: 'pid', e: 'syscalls', 'tracee-stdout': 'file', cpu: ['auto', 'none'] }, positional: 'command' },
   options: {
-    o: { alias: 'output', type: 'string', describe: 'write events to FILE (mode 0600) instead of stdout' },
+    o: { alias: 'output', type: 'string', describe: 'write events to FILE (mode 0600; gzip when it ends in .gz) instead of stdout' },
     p: { alias: 'pid', type: 'number', array: true, describe: 'attach to PID (repeatable); all its threads' },
     e: { alias: 'filter', type: 'string', array: true, describe: 'record only these syscalls: names, %classes, /regex/, !negation (seccomp prefilter; trace= accepted; repeatable, the sets add up); or inject=SET:error=E|retval=N[:signal=S][:delay_enter=US][:delay_exit=US][:when=FIRST..LAST+STEP] to inject a fault (strace syntax, repeatable)' },
     s: { alias: 'string-size', type: 'number', default: 256, describe: 'bytes kept of strings and written buffers' },
@@ -39,6 +41,7 @@ export const SPEC = defineCli({
 });
 
 export async function main(argv: string[]): Promise<void> {
+  if (await completion(SPEC, argv)) return;  // --completion, and the shell asking for words
   await runCli('rift-record', async () => {
     const dashdash = argv.indexOf('--');
     const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;

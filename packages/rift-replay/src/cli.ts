@@ -1,4 +1,4 @@
-import { defineCli, parseArgs, runCli, UsageError } from '@rift/cli';
+import { completion, defineCli, parseArgs, runCli, UsageError } from '@rift/cli';
 import { StreamError } from '@rift/events';
 import type { Trace } from '@rift/core-native';
 import { EXIT_DESYNC, LookaheadError, replay, UsageError as ReplayUsageError, type OnDesync, type ReplayControl } from './index.js';
@@ -27,9 +27,11 @@ export const SPEC = defineCli({
   version: '0.1.0',
   usage: 'Usage: rift-replay [options] TRACE -- cmd [args...]\n\nRerun a program on its recorded inputs (a stream v1 trace from rift-record); stop where it departs.',
   epilogue: HELP_EPILOGUE,
+  // shell completion (--completion): what each value is
+  complete: { values: { o: 'file', inject: 'syscalls', passthru: 'syscalls' }, positional: 'trace' },
   parserConfiguration: { 'boolean-negation': false },  // --no-aslr is an option, not "not --aslr"
   options: {
-    o: { alias: 'output', type: 'string', describe: "write replay's own event stream to FILE ('-' = stdout)" },
+    o: { alias: 'output', type: 'string', describe: "write replay's own event stream to FILE ('-' = stdout; gzip when it ends in .gz)" },
     'on-desync': { choices: ['stop', 'warn', 'live'], default: 'stop', describe: 'when the program departs from the recording: stop it (exit 3), warn and go on, or let it run on for real' },
     inject: { type: 'string', array: true, describe: 'also inject these syscalls from the recording (NAME,... repeatable)' },
     passthru: { type: 'string', array: true, describe: 'run these syscalls for real, still matched (NAME,... repeatable)' },
@@ -40,6 +42,7 @@ export const SPEC = defineCli({
 });
 
 export async function main(argv: string[]): Promise<void> {
+  if (await completion(SPEC, argv)) return;  // --completion, and the shell asking for words
   await runCli('rift-replay', async () => {
     const dashdash = argv.indexOf('--');
     const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;

@@ -5,7 +5,7 @@
  * buffer, reused for every chunk (a fresh buffer per chunk left tens of MB of garbage behind
  * on a long trace before the collector ran).
  */
-import { open } from 'node:fs/promises';
+import { openInputBytes, readError } from '@rift/events';
 
 export interface ScanResult {
   syscalls: Set<number>;
@@ -33,10 +33,15 @@ export async function scanTrace(path: string): Promise<ScanResult> {
   const buf = Buffer.allocUnsafe(CARRY + CHUNK);
   let carry = 0;  // bytes at the start of buf from the previous chunk
   let lastByte = 10;
-  const fh = await open(path, 'r');
+  const input = await openInputBytes(path);  // gzip decompressed
   try {
     for (;;) {
-      const { bytesRead } = await fh.read(buf, carry, CHUNK, null);
+      let bytesRead: number;
+      try {
+        bytesRead = await input.read(buf, carry, CHUNK);
+      } catch (e) {
+        throw readError(path, lines + 1, e);  // a damaged gzip stream: where
+      }
       if (bytesRead === 0) break;
       const chunk = buf.subarray(carry, carry + bytesRead);
       lastByte = chunk[bytesRead - 1]!;
@@ -79,7 +84,7 @@ export async function scanTrace(path: string): Promise<ScanResult> {
       text.copy(buf, 0, text.length - carry);
     }
   } finally {
-    await fh.close();
+    await input.close();
   }
   if (bytes && lastByte !== 10) lines++;
   return { syscalls, lines, bytes, complete, tail: Buffer.concat(tail).toString('utf8') };

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { defineCli, parseArgs } from '@rift/cli';
+import { completion, defineCli, parseArgs } from '@rift/cli';
 import { MAX_LINE, openOutput, type Line } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
 import { eventFilter, FilterUsageError, parseDuration, PathSelect, type FilterOptions } from './filter.js';
@@ -29,6 +29,8 @@ export const SPEC = defineCli({
   version: '0.1.0',
   usage: 'Usage: rift-filter [options] [EXPR] [FILE...]\n\nKeep only some events of a rift event stream (FILE, or stdin), writing a stream v1.',
   epilogue: EPILOGUE,
+  // shell completion (--completion): what each value is
+  complete: { values: { e: 'syscalls', o: 'file', pid: 'pid', tid: 'pid', P: 'file' }, positional: 'syscalls-or-trace' },
   options: {
     e: { alias: 'trace', type: 'string', array: true, describe: 'the selection EXPR (instead of the first argument; repeatable: the union)' },
     pid: { type: 'number', array: true, describe: 'only events of these processes (repeatable)' },
@@ -38,13 +40,14 @@ export const SPEC = defineCli({
     'min-dur': { type: 'string', describe: 'only syscalls that took at least DUR' },
     'syscalls-only': { type: 'boolean', default: false, describe: 'drop life-cycle events (spawn, exec, signal, exit, warning)' },
     P: { alias: 'trace-path', type: 'string', array: true, describe: "only syscalls that name PATH, in a path argument or through a descriptor that refers to it (strace's -P; repeatable)" },
-    o: { alias: 'output', type: 'string', describe: 'write to FILE (mode 0600) instead of stdout' },
+    o: { alias: 'output', type: 'string', describe: 'write to FILE (mode 0600; gzip when it ends in .gz) instead of stdout' },
     lenient: { type: 'boolean', default: false, describe: 'skip bad input lines, report how many at the end' },
     threads: { type: 'number', describe: THREADS_HELP },
   },
 });
 
 export async function main(argv: string[]): Promise<void> {
+  if (await completion(SPEC, argv)) return;  // --completion, and the shell asking for words
   await runCli('rift-filter', async () => {
     const args = await parseArgs(SPEC, argv);
     if (!args) return 0;  // help or version printed
