@@ -279,6 +279,8 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   size: (v) => u64str(v),
   off: (v) => s64str(v),
   hex: (v) => (isZero(v) ? '0' : hex(v)),
+  // an I/O priority: IOPRIO_PRIO_VALUE(class, data) (decimal in -X raw, the macro in a comment with -X verbose)
+  ioprio: (v, x) => ioprioText(lo32(v) | 0, x.style),
   // fanotify_mark's directory: AT_FDCWD, FAN_NOFD (-1) or a descriptor
   fanfd: (v, x) => (int32(v) === -1 ? 'FAN_NOFD' : SCALAR.dirfd!(v, x)),
   // a 32-bit flags word without a table: its low half in hex
@@ -301,6 +303,15 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   // the kernel's 32-bit dev_t of mknod and ustat
   dev32: (v) => makedev(BigInt(lo32(v))),
 };
+
+/** An I/O priority as strace prints it: class << 13 | data. */
+function ioprioText(v: number, style: XlatStyle): string {
+  if (style === 1) return String(v);
+  const cls = (v >>> 13) & 0x7ffff;
+  const data = v & 0x1fff;
+  const inner = `IOPRIO_PRIO_VALUE(${printEnum('ioprio_class', cls, 32, style)}, ${data})`;
+  return style === 2 ? `${v} /* ${inner} */` : inner;
+}
 
 /** mknod's mode as strace prints it in each -X style. */
 function symbolicMode(m: number, style: XlatStyle): string {
@@ -661,6 +672,11 @@ function retText(type: string, x: Ctx): string {
     }
   }
   if (type.charCodeAt(0) === 0x66 && type.startsWith('flags:')) return isZero(v) ? '0' : `${hex(v)} (flags ${printFlags(type.slice(6), v)})`;
+  if (type === 'ioprio') {
+    if (x.o.style === 1) return s64str(v);
+    const p = int32(v);
+    return `${s64str(v)} (IOPRIO_PRIO_VALUE(${printEnum('ioprio_class', (p >>> 13) & 0x7ffff, 32, x.o.style)}, ${p & 0x1fff}))`;
+  }
   // a value with its name after it: 14 (SIGALRM), 0 (SCHED_OTHER)
   if (type === 'signo') return `${s64str(v)} (${signalName(int32(v))})`;
   if (type.startsWith('enum:')) {

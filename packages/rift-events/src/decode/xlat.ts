@@ -399,6 +399,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   memfd_secret: F([['O_CLOEXEC', 0o2000000]], { zero: '0', dflt: '' }),
   kcmp: E(seq(['KCMP_FILE', 'KCMP_VM', 'KCMP_FILES', 'KCMP_FS', 'KCMP_SIGHAND', 'KCMP_IO', 'KCMP_SYSVSEM', 'KCMP_EPOLL_TFD'])),
   ioprio_who: E([['IOPRIO_WHO_PROCESS', 1], ['IOPRIO_WHO_PGRP', 2], ['IOPRIO_WHO_USER', 3]]),
+  ioprio_class: E(seq(['IOPRIO_CLASS_NONE', 'IOPRIO_CLASS_RT', 'IOPRIO_CLASS_BE', 'IOPRIO_CLASS_IDLE'])),
   perf_event_open: F([['PERF_FLAG_FD_NO_GROUP', 1], ['PERF_FLAG_FD_OUTPUT', 2], ['PERF_FLAG_PID_CGROUP', 4], ['PERF_FLAG_FD_CLOEXEC', 8]], { zero: '0' }),
   uffd: F([['UFFD_USER_MODE_ONLY', 1], ['O_NONBLOCK', 0o4000], ['O_CLOEXEC', 0o2000000]], { zero: '0' }),
   bpf_cmd: E(seq(['BPF_MAP_CREATE', 'BPF_MAP_LOOKUP_ELEM', 'BPF_MAP_UPDATE_ELEM', 'BPF_MAP_DELETE_ELEM', 'BPF_MAP_GET_NEXT_KEY', 'BPF_PROG_LOAD', 'BPF_OBJ_PIN',
