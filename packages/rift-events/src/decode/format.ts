@@ -125,6 +125,11 @@ const IOCTL_NOARG: Variant = { show: [0, 1] };
 /** ioctls whose third argument points to what the call fills in (captured at exit) */
 const ioctlOut = (type: string): Variant => ({ args: { 2: `out:${type}` } });
 const sockopt = (level: string): Variant => ({ args: { 2: `enum:${level}` } });
+/** each socket option level's table of option names */
+const SOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
+  SOL_SOCKET: sockopt('so'), SOL_TCP: sockopt('tcp_opt'), SOL_IP: sockopt('ip_opt'), SOL_IPV6: sockopt('ipv6_opt'),
+  SOL_RAW: sockopt('raw_opt'), SOL_PACKET: sockopt('packet_opt'), SOL_NETLINK: sockopt('netlink_opt'), SOL_TIPC: sockopt('tipc_opt'),
+};
 
 export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   open: { by: 1, mask: 0o20000100, cases: { 0: { show: [0, 1] } } },
@@ -207,12 +212,12 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   setsockopt: {
     by: 1,
     table: 'sockopt_level',
-    cases: { SOL_SOCKET: sockopt('so'), SOL_TCP: sockopt('tcp_opt'), SOL_IP: sockopt('ip_opt'), SOL_IPV6: sockopt('ipv6_opt') },
+    cases: SOCKOPT_LEVELS,
   },
   getsockopt: {
     by: 1,
     table: 'sockopt_level',
-    cases: { SOL_SOCKET: sockopt('so'), SOL_TCP: sockopt('tcp_opt'), SOL_IP: sockopt('ip_opt'), SOL_IPV6: sockopt('ipv6_opt') },
+    cases: SOCKOPT_LEVELS,
   },
   prctl: {
     by: 0,
@@ -557,7 +562,14 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
     case 'sockopt': {
       // an int option as strace prints it: [N] from 4 bytes or more, the bytes in hex when
       // fewer, the address when none
-      const total = lengthOf(spec, first, x);
+      // socklen_t read as an int: a negative length is no buffer
+      let total = lengthOf(spec, first, x) | 0;
+      if (spec.capture!.lenFrom === LengthFrom.ArgPtrU32) {
+        const l = firstCap(mem, spec.capture!.lenArg, 'exit') ?? firstCap(mem, spec.capture!.lenArg, 'entry');
+        const lb = l && !l.fault ? captureBytes(l) : undefined;
+        if (lb && lb.length >= 4) total = Math.min(total, lb.readInt32LE(0));
+      }
+      if (spec.dir === 'in' && total === 0) return o.paint.str('""');
       if (total <= 0 || bytes.length === 0) return hex(addr);
       // an option the program passes shorter than an int: strace prints its address
       if (spec.dir === 'in' && total < 4) return hex(addr);
