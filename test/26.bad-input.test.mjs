@@ -20,6 +20,10 @@ const cases = {
   'unknown version': [file('d', H.replace('"version":1', '"version":9') + '\n'), /:1: unsupported stream version 9/],
   'not UTF-8': [file('e', Buffer.concat([Buffer.from(`${H}\n`), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(`${OK}\n`)])), /:2: bytes that are not valid UTF-8/],
   'empty file': [file('f', ''), /:1: empty stream/],
+  // well-formed JSON, a value the schema does not allow (test 26b tries them all)
+  'a value of the wrong type': [file('h', `${H}\n${OK}\n${OK.replace('"ret":0', '"ret":"abc"')}\n`), /:3: field "ret": expected an integer or null, got "abc"$/m],
+  'a 70-bit number': [file('i', `${H}\n${OK.replace('"args":[3]', '"args":[1180591620717411303424]')}\n`), /:2: field "args\[0\]": expected an integer/],
+  'an unknown field in a capture': [file('j', `${H}\n${OK.replace('"dur":10', '"dur":10,"mem":[{"arg":0,"at":"entry","len":0,"size":4}]')}\n`), /:2: field "mem\[0\]\.size": not a field of a capture/],
 };
 // a line of 100 MB
 const big = join(dir, 'g');
@@ -58,3 +62,16 @@ for (const tool of ['rift-trace', 'rift-filter', 'rift-trace --threads 2', 'rift
     t.match(r.stderr, /^rift-\w+: .*none\.ndjson:1: cannot read: no such file\n$/);
   });
 }
+
+// rift-diff and rift-replay read with the same reader: the same line
+t.test('rift-diff and rift-replay: a bad value is FILE:LINE naming the field, exit 2', async (t) => {
+  const [bad] = cases['a value of the wrong type'];
+  const good = file('k', `${H}\n${OK}\n${OK}\n`);
+  const diff = run('rift-diff', [good, bad]);
+  t.equal(diff.status, 2);
+  t.equal(diff.stderr, `rift-diff: ${bad}:3: field "ret": expected an integer or null, got "abc"\n`);
+  const replay = run('rift-replay', [bad, '--', 'true']);
+  t.equal(replay.status, 2);
+  t.match(replay.stderr, new RegExp(`^rift-replay: ${bad.replace(/[/.]/g, '\\$&')}:3: field "ret": expected an integer or null, got "abc"$`, 'm'));
+  t.notMatch(replay.stderr, /internal error|\n\s+at /);
+});

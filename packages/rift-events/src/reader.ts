@@ -4,6 +4,9 @@ import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { FORMAT, VERSION, type Event, type Header, type Line } from './events.js';
+import { checkEvent, checkHeader } from './validate.js';
+
+export { checkEvent, checkHeader, EVENT_TYPES } from './validate.js';
 
 /** A problem with an input stream, located at FILE:LINE. CLIs print `message` and exit 2. */
 export class StreamError extends Error {
@@ -442,12 +445,19 @@ function readHeader(ls: Lines, name: string): Header {
   if (!h || h.type !== 'header' || (h as Header).format !== FORMAT)
     throw new StreamError(name, line, `not a rift event stream: the first line must be a header with "format":"${FORMAT}"`);
   const header = h as Header;
+  if (header.version === undefined) throw new StreamError(name, line, `field "version": missing (this rift reads version ${VERSION})`);
   if (header.version !== VERSION)
     throw new StreamError(name, line, `unsupported stream version ${JSON.stringify(header.version)} (this rift reads version ${VERSION})`);
+  const bad = checkHeader(h as unknown as Record<string, unknown>);
+  if (bad !== undefined) throw new StreamError(name, line, bad);
   return header;
 }
 
-/** The current line of `ls` (one after the header) as an event, or the reason it is not one. */
+/**
+ * The current line of `ls` (one after the header) as an event, or the reason it is not one: not
+ * JSON, not an event, or a field whose value the schema does not allow (validate.ts). Every
+ * reader of events comes here, on the main thread or on a worker, so all check the same.
+ */
 export function lineEvent(ls: Lines): Event | string {
   if (ls.error !== undefined) return ls.error;
   let v: unknown;
@@ -459,8 +469,9 @@ export function lineEvent(ls: Lines): Event | string {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'not an event: expected an object with a "type"';
   // read once: lines come in several shapes, so each read of a field is a slow lookup
   const type = (v as { type?: unknown }).type;
-  if (typeof type !== 'string') return 'not an event: expected an object with a "type"';
-  if (type === 'header') return 'a second header line (concatenated streams?)';
+  // (checkEvent names the types for a "type" that is not one of them, a string or not)
+  const bad = type === undefined ? 'field "type": missing' : checkEvent(v as Record<string, unknown>, type);
+  if (bad !== undefined) return bad;
   return v as Event;
 }
 

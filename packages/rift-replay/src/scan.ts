@@ -19,6 +19,13 @@ export interface ScanResult {
 
 const KEY = Buffer.from('"nr":');
 
+/**
+ * Syscall numbers are below this (as rift-core-native's interception takes them). A number the
+ * scan finds that is not one, which no call can have, is left out: the reader says what is wrong
+ * with it when it reaches the line, or replay finds the call missing (a desync).
+ */
+const MAX_NR = 1024;
+
 const CHUNK = 1 << 20;
 /** Longest text kept from one chunk for the next: a key and its number cut by the boundary. */
 const CARRY = 32;
@@ -65,16 +72,22 @@ export async function scanTrace(path: string): Promise<ScanResult> {
       let i = text.indexOf(KEY);
       let last = 0;
       while (i >= 0) {
-        let j = i + KEY.length;
+        const start = i + KEY.length;
+        let j = start;
         let n = 0;
-        let digits = 0;
         while (j < text.length && text[j]! >= 48 && text[j]! <= 57) {
           n = n * 10 + (text[j]! - 48);
           j++;
-          digits++;
+        }
+        // anything a JSON number may hold after its digits: 1.0, 3e2 (not written by rift-record)
+        let odd = false;
+        while (j < text.length && (text[j] === 46 || text[j] === 101 || text[j] === 69 || text[j] === 43 || text[j] === 45 || (text[j]! >= 48 && text[j]! <= 57))) {
+          odd = true;
+          j++;
         }
         if (j >= text.length) break;  // the number may continue in the next chunk
-        if (digits) syscalls.add(n);
+        if (odd) n = Number(text.toString('latin1', start, j));
+        if (j > start && Number.isInteger(n) && n >= 0 && n < MAX_NR) syscalls.add(n);
         last = j;
         i = text.indexOf(KEY, j);
       }
