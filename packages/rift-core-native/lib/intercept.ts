@@ -66,15 +66,31 @@ export type EntryVerdict =
       exit?: boolean;
       /** the thread's next calls, answered by the engine while they match (see Expectation) */
       then?: Expectation[];
+      /** signals delivered to the thread after this call (see `holdSignals`) */
+      deliver?: number[];
     }
-  /** skip it: the tracee sees `value` (negative = -errno) and these memory writes */
-  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[]; then?: Expectation[] }
+  /**
+   * skip it: the tracee sees `value` (negative = -errno) and these memory writes. With
+   * `restartable`, `value` is a kernel restart code (-ERESTARTSYS, -ERESTARTNOINTR,
+   * -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK) that the kernel acts on as for a call a signal
+   * interrupted: a signal delivered then (`deliver`) restarts the call (SA_RESTART) or makes it
+   * fail with EINTR
+   */
+  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[]; then?: Expectation[]; deliver?: number[]; restartable?: boolean }
+  /**
+   * not now: skip the call and have the thread make it again, as the kernel restarts a call
+   * (onEntry sees it again). `sleepUs`: the thread first sleeps that long in its place, so that
+   * a thread kept waiting does not spin through the tracer. `deliver`: signals it gets before
+   * it makes the call again (their handlers run first)
+   */
+  | { action: 'restart'; sleepUs?: number; deliver?: number[] }
   /** skip it: it fails with this errno (name or number) */
   | { action: 'error'; errno: string | number }
   /** SIGKILL the process */
   | { action: 'kill' };
 
-export type ExitVerdict = { value?: bigint | number; writes?: MemoryWrite[] } | undefined;
+/** At the exit of a call that ran: its result, memory writes, and signals the thread gets right after it (see holdSignals). */
+export type ExitVerdict = { value?: bigint | number; writes?: MemoryWrite[]; deliver?: number[] } | undefined;
 
 export interface InterceptOptions {
   /** syscall numbers sent to the handler; others run untouched (and stay out of a seccomp filter's way) */
@@ -91,6 +107,15 @@ export interface InterceptOptions {
    * the next handler call, and when the trace ends, for everything answered since.
    */
   onConsumed?(tid: number, count: number): void;
+  /**
+   * Signals held back: kept blocked in every traced thread (from its first handled call on, and
+   * again after each rt_sigprocmask and rt_sigreturn, and in the temporary masks of
+   * rt_sigsuspend, ppoll, pselect6, epoll_pwait and epoll_pwait2), so that their live instances
+   * wait, pending, until a verdict `deliver`s them where the handler wants them. List
+   * rt_sigprocmask and rt_sigreturn in `syscalls` so that their exits are seen. A program then
+   * reads its own mask with them set (a handler may inject the mask it expects).
+   */
+  holdSignals?: number[];
 }
 
 /** A native fault-injection rule (strace's -e inject=). */
@@ -325,6 +350,21 @@ function expectationsOf(list: Expectation[] | undefined): Buffer | undefined {
   return out;
 }
 
+/** Signal numbers -> the kernel's mask (bit n-1 for signal n). */
+function signalMask(sigs: number[] | undefined, what: string): bigint {
+  if (sigs === undefined) return 0n;
+  if (!Array.isArray(sigs)) throw new TypeError(`${what}: expected an array of signal numbers`);
+  let m = 0n;
+  for (const s of sigs) {
+    if (!Number.isInteger(s) || s < 1 || s > 64) throw new TypeError(`${what}: bad signal number ${String(s)}`);
+    m |= 1n << BigInt(s - 1);
+  }
+  return m;
+}
+
+/** The bridge's control function (src/intercept.cc JsBridge::control). */
+type Control = (op: number, ...args: unknown[]) => void;
+
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof (v as PromiseLike<unknown> | undefined)?.then === 'function';
 }
@@ -346,12 +386,24 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
   if (o.onExit !== undefined && typeof o.onExit !== 'function') throw new TypeError('intercept: onExit must be a function');
   const timeoutMs = o.timeoutMs ?? 5000;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new TypeError('intercept: timeoutMs must be a positive integer');
+  const held = signalMask(o.holdSignals, 'intercept.holdSignals');
+  // handed over with the first call (src/intercept.cc)
+  let control: Control | undefined;
+  const extras = (id: number, deliver: number[] | undefined, flags: number, sleepUs: number): void => {
+    if (!control) throw new Error('intercept: the engine gave no control function; delivering signals and restarting calls are not available');
+    control(0, id, signalMask(deliver, 'deliver'), flags, sleepUs);
+  };
 
   return {
     syscalls: [...new Set(o.syscalls)],
     exit: o.onExit !== undefined,
     timeoutMs,
-    call: (id, phase, tid, pid, nr, args, ret) => {
+    // ctl: the bridge's control function, with the first call (not in native.d.ts's type: optional)
+    call: (id: number, phase: 0 | 1, tid: number, pid: number, nr: number, args: bigint[], ret: bigint, ctl?: unknown) => {
+      if (ctl && !control) {
+        control = ctl as Control;
+        if (held) control(1, held);
+      }
       if (o.onConsumed) deliverConsumed(o, native());
       const name = syscallName(nr);
       const call: SyscallCall = {
@@ -386,7 +438,12 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
             const x = v as ExitVerdict;
             if (x === undefined || x === null) n.reply(id, 0);
             else if (typeof x !== 'object') throw new TypeError(`bad exit verdict ${String(x)}`);
-            else n.reply(id, 0, undefined, x.value === undefined ? undefined : BigInt.asIntN(64, toU64(x.value, 'value')), writesOf(x.writes));
+            else {
+              const val = x.value === undefined ? undefined : BigInt.asIntN(64, toU64(x.value, 'value'));
+              const w = writesOf(x.writes);
+              if (x.deliver?.length) extras(id, x.deliver, 0, 0);
+              n.reply(id, 0, undefined, val, w);
+            }
             answered = true;
             return;
           }
@@ -394,8 +451,23 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
           if (x === undefined || x === null) n.reply(id, 0);
           else if (x.action === 'run') {
             if (x.args !== undefined && (!Array.isArray(x.args) || x.args.length > 6)) throw new TypeError('run: args must be an array of at most 6');
-            n.reply(id, 0, x.args?.map((a, i) => (a === undefined ? undefined : toU64(a, `args[${i}]`))), undefined, writesOf(x.writes), undefined, x.exit === false, expectationsOf(x.then));
-          } else if (x.action === 'return') n.reply(id, 1, undefined, BigInt.asIntN(64, toU64(x.value, 'value')), writesOf(x.writes), undefined, undefined, expectationsOf(x.then));
+            const a = x.args?.map((a, i) => (a === undefined ? undefined : toU64(a, `args[${i}]`)));
+            const w = writesOf(x.writes);
+            const t = expectationsOf(x.then);
+            if (x.deliver?.length) extras(id, x.deliver, 0, 0);
+            n.reply(id, 0, a, undefined, w, undefined, x.exit === false, t);
+          } else if (x.action === 'return') {
+            const val = BigInt.asIntN(64, toU64(x.value, 'value'));
+            const w = writesOf(x.writes);
+            const t = expectationsOf(x.then);
+            if (x.deliver?.length || x.restartable) extras(id, x.deliver, x.restartable ? 2 : 0, 0);
+            n.reply(id, 1, undefined, val, w, undefined, undefined, t);
+          } else if (x.action === 'restart') {
+            const us = x.sleepUs ?? 0;
+            if (!Number.isInteger(us) || us < 0 || us > 10_000_000) throw new TypeError('restart: sleepUs must be an integer 0..10000000');
+            extras(id, x.deliver, 1, us);
+            n.reply(id, 0, undefined, undefined, undefined, undefined, true);
+          }
           else if (x.action === 'error') n.reply(id, 1, undefined, -BigInt(errnoOf(x.errno, 'error')));
           else if (x.action === 'kill') n.reply(id, 2);
           else throw new TypeError(`bad verdict ${JSON.stringify(x)}`);

@@ -1,9 +1,16 @@
 #include "intercept.h"
 
+#include <fcntl.h>
+#include <linux/ptrace.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 
 namespace rift {
 
@@ -40,6 +47,7 @@ bool JsBridge::ask(bool exit, const SyscallView& v, JsReply& out, std::string& w
   uint64_t id = nextId_++;
   waiting_ = id;
   answered_ = false;
+  extrasId_ = 0;
   lk.unlock();
   auto* req = new Request{this, id, exit, v};
   napi_status s = tsfn_.NonBlockingCall(req, [](Napi::Env env, Napi::Function fn, Request* r) {
@@ -50,10 +58,23 @@ bool JsBridge::ask(bool exit, const SyscallView& v, JsReply& out, std::string& w
     }
     Napi::Array args = Napi::Array::New(env, 6);
     for (uint32_t i = 0; i < 6; i++) args.Set(i, Napi::BigInt::New(env, r->v.args[i]));
+    std::vector<napi_value> argv = {Napi::Number::New(env, double(r->id)), Napi::Number::New(env, r->exit ? 1 : 0),
+                                    Napi::Number::New(env, r->v.tid), Napi::Number::New(env, r->v.pid),
+                                    Napi::Number::New(env, double(r->v.nr)), args, Napi::BigInt::New(env, r->v.ret)};
+    if (!r->bridge->controlSent_) {
+      // the control function, once: JS keeps it (it outlives nothing: a bridge gone makes it a no-op)
+      r->bridge->controlSent_ = true;
+      std::weak_ptr<JsBridge> w = r->bridge->weak_from_this();
+      argv.push_back(Napi::Function::New(
+          env,
+          [w](const Napi::CallbackInfo& info) -> Napi::Value {
+            auto b = w.lock();
+            return b ? b->control(info) : info.Env().Undefined();
+          },
+          "control"));
+    }
     try {
-      fn.Call({Napi::Number::New(env, double(r->id)), Napi::Number::New(env, r->exit ? 1 : 0),
-               Napi::Number::New(env, r->v.tid), Napi::Number::New(env, r->v.pid),
-               Napi::Number::New(env, double(r->v.nr)), args, Napi::BigInt::New(env, r->v.ret)});
+      fn.Call(argv);
     } catch (const Napi::Error& e) {
       JsReply rep;
       rep.warning = std::string("intercept: ") + e.Message() + "; the syscall ran unchanged";
@@ -80,9 +101,47 @@ bool JsBridge::ask(bool exit, const SyscallView& v, JsReply& out, std::string& w
 void JsBridge::reply(uint64_t id, JsReply r) {
   std::lock_guard<std::mutex> lk(mu_);
   if (id != waiting_ || answered_) return;  // too late: the call already went on
+  if (extrasId_ == id) {
+    r.extra = extras_;
+    extrasId_ = 0;
+  }
   answer_ = std::move(r);
   answered_ = true;
   cv_.notify_all();
+}
+
+void JsBridge::setExtras(uint64_t id, const VerdictExtras& x) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (id != waiting_ || answered_) return;
+  extrasId_ = id;
+  extras_ = x;
+}
+
+// control(0, id, deliver: bigint, flags: 1 restart | 2 restartable, sleepUs): extras for the
+// verdict of call id, before reply(id). control(1, mask: bigint): the signals held back.
+Napi::Value JsBridge::control(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto u64 = [&](size_t i) -> uint64_t {
+    if (!info[i].IsBigInt()) throw Napi::TypeError::New(env, "control: expected a bigint");
+    bool lossless;
+    return info[i].As<Napi::BigInt>().Uint64Value(&lossless);
+  };
+  int op = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : -1;
+  if (op == 0) {
+    VerdictExtras x;
+    uint64_t id = uint64_t(info[1].As<Napi::Number>().Int64Value());
+    x.deliver = u64(2);
+    int flags = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : 0;
+    x.restart = flags & 1;
+    x.restartable = flags & 2;
+    x.sleepUs = info[4].IsNumber() ? uint32_t(std::max<int64_t>(0, info[4].As<Napi::Number>().Int64Value())) : 0;
+    setExtras(id, x);
+  } else if (op == 1) {
+    setHoldMask(u64(1));
+  } else {
+    throw Napi::TypeError::New(env, "control: unknown operation");
+  }
+  return env.Undefined();
 }
 
 void JsBridge::cancel() {
@@ -124,14 +183,159 @@ std::vector<int> InterceptChain::numbers() const {
   return out;
 }
 
+static long xptrace(long req, pid_t pid, uint64_t addr, void* data) {
+  return syscall(SYS_ptrace, req, pid, addr, data);
+}
+static bool getRegs(pid_t tid, struct user_regs_struct& r) { return xptrace(PTRACE_GETREGS, tid, 0, &r) == 0; }
+static void setRegs(pid_t tid, struct user_regs_struct& r) { xptrace(PTRACE_SETREGS, tid, 0, &r); }
+static bool getMask(pid_t tid, uint64_t& m) { return xptrace(PTRACE_GETSIGMASK, tid, 8, &m) == 0; }
+static void setMask(pid_t tid, uint64_t m) { xptrace(PTRACE_SETSIGMASK, tid, 8, &m); }
+
+// Signals pending for a thread, its own and its process's (SigPnd | ShdPnd of /proc/TID/status).
+static uint64_t pendingSignals(pid_t tid) {
+  char path[64], buf[4096];
+  snprintf(path, sizeof path, "/proc/%d/status", int(tid));
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  uint64_t out = 0;
+  for (const char* key : {"\nSigPnd:", "\nShdPnd:"}) {
+    const char* p = strstr(buf, key);
+    if (p) out |= strtoull(p + strlen(key), nullptr, 16);
+  }
+  return out;
+}
+
+// A place below a stopped thread's stack pointer, past the red zone, for a few bytes the
+// kernel reads during the call (a signal mask, a timespec); 0 when the registers are gone.
+static uint64_t scratch(pid_t tid) {
+  struct user_regs_struct r;
+  if (!getRegs(tid, r)) return 0;
+  return (r.rsp - 512) & ~uint64_t(15);
+}
+
+static constexpr uint64_t bit(int sig) { return 1ull << (sig - 1); }
+// what can never be held back or blocked
+static constexpr uint64_t kUnblockable = bit(SIGKILL) | bit(SIGSTOP);
+
 static void sleepUs(int64_t us) {
   struct timespec ts = {time_t(us / 1000000), long(us % 1000000) * 1000};
   while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
 }
 
+void InterceptChain::holdSignals(const SyscallView& v, uint64_t mask) {
+  if (masked_.count(v.tid)) return;
+  uint64_t cur;
+  if (!getMask(v.tid, cur)) return;
+  if ((cur & mask) != mask) setMask(v.tid, cur | mask);
+  masked_.insert(v.tid);
+}
+
+// The calls that wait with a temporary signal mask: the held signals are added to it (except
+// those this verdict delivers), so that they do not end the wait at a point of their own.
+void InterceptChain::tempMask(Tracer& t, const SyscallView& v, uint64_t mask, EntryDecision& d) {
+  int arg;
+  bool indirect = false;  // pselect6: the argument points at { sigset_t *ss; size_t len }
+  switch (v.nr) {
+    case SYS_rt_sigsuspend: arg = 0; break;
+    case SYS_ppoll: arg = 3; break;
+    case SYS_epoll_pwait: arg = 4; break;
+#ifdef SYS_epoll_pwait2
+    case SYS_epoll_pwait2: arg = 4; break;
+#endif
+    case SYS_pselect6: arg = 5; indirect = true; break;
+    default: return;
+  }
+  uint64_t base = d.setArgs ? d.args[arg] : v.args[arg];
+  if (base == 0) return;
+  uint64_t ptrs[2] = {base, 8};
+  if (indirect && (t.readMemory(v.tid, base, ptrs, 16) != 16 || ptrs[0] == 0)) return;
+  uint64_t set;
+  if (t.readMemory(v.tid, ptrs[0], &set, 8) != 8) return;
+  uint64_t want = set | (mask & ~kUnblockable);
+  if (want == set) return;
+  uint64_t at = scratch(v.tid);
+  if (!at) return;
+  // pselect6: the new struct at `at`, the set after it; others: the set at `at`
+  uint64_t setAt = indirect ? at + 16 : at;
+  if (t.writeMemory(v.tid, setAt, &want, 8) != 8) return;
+  if (indirect) {
+    uint64_t s2[2] = {setAt, ptrs[1]};
+    if (t.writeMemory(v.tid, at, s2, 16) != 16) return;
+  }
+  if (!d.setArgs) {
+    d.setArgs = true;
+    memcpy(d.args, v.args, sizeof d.args);
+  }
+  Fix& f = fixes_[v.tid];
+  f.args = true;
+  memcpy(f.saved, v.args, sizeof f.saved);
+  d.args[arg] = at;
+}
+
+// Signals the thread gets on its way back to user mode: unblocked for it, and queued to it
+// unless one is pending already (the live one that was held back, or one sent meanwhile).
+void InterceptChain::deliver(const SyscallView& v, uint64_t sigs) {
+  uint64_t cur;
+  if (getMask(v.tid, cur)) setMask(v.tid, cur & ~sigs);
+  masked_.erase(v.tid);
+  uint64_t pend = pendingSignals(v.tid);
+  for (int sig = 1; sig <= 64; sig++)
+    if ((sigs & bit(sig)) && !(pend & bit(sig))) syscall(SYS_tgkill, v.pid, v.tid, sig);
+}
+
+void InterceptChain::extras(Tracer& t, const SyscallView& v, const VerdictExtras& x, EntryDecision& d) {
+  if (x.deliver) deliver(v, x.deliver);
+  if (x.restart) {
+    struct user_regs_struct r;
+    if (!getRegs(v.tid, r)) return;
+    r.rip -= 2;  // the syscall instruction again, as the kernel restarts a call
+    pending_.erase(v.tid);
+    uint64_t at = x.sleepUs ? scratch(v.tid) : 0;
+    struct timespec ts = {time_t(x.sleepUs / 1000000), long(x.sleepUs % 1000000) * 1000};
+    if (at && t.writeMemory(v.tid, at, &ts, sizeof ts) == ssize_t(sizeof ts)) {
+      // sleep in the call's place; the exit stop puts the call back
+      r.orig_rax = SYS_nanosleep;
+      r.rdi = at;
+      r.rsi = 0;
+      setRegs(v.tid, r);
+      d.skip = false;
+      d.setArgs = false;
+      Fix& f = fixes_[v.tid];
+      f.restart = true;
+      memcpy(f.saved, v.args, sizeof f.saved);
+      f.ret = int64_t(v.nr);
+      return;
+    }
+    setRegs(v.tid, r);
+    d.skip = true;
+    d.setArgs = false;
+    d.setRet = true;
+    d.ret = int64_t(v.nr);  // rax: the number, for the instruction made again
+    d.exitWork = false;
+    Pending& p = pending_[v.tid];
+    p.kind = Pending::JsSkip;
+    p.js = JsReply{};
+    p.js.value = int64_t(v.nr);
+    return;
+  }
+  if (x.restartable && d.skip) {
+    d.exitWork = true;  // the exit stop puts the number back
+    Fix& f = fixes_[v.tid];
+    f.restartable = true;
+    f.ret = d.ret;
+  }
+}
+
 EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
   EntryDecision d;
   if (!pending_.empty()) pending_.erase(v.tid);  // a call that never returned (exit_group...)
+  if (!fixes_.empty()) fixes_.erase(v.tid);
+  uint64_t held = js_ ? js_->holdMask() : 0;
+  if (held) holdSignals(v, held);
   if (rules_ && rules_->wants(v.nr)) {
     NativeAction a;
     if (rules_->onEntry(t, v, a)) {
@@ -167,6 +371,7 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
           for (auto& w : e.argWrites) e.reply.writes.emplace_back(v.args[w.first], std::move(w.second));
           js_->noteConsumed(v.tid);
           apply(t, v, e.reply, d);
+          if (held && !d.skip) tempMask(t, v, held, d);
           return d;
         }
         expected_.erase(it);  // the thread went elsewhere: the handler decides, and plans anew
@@ -186,7 +391,10 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
       expected_[v.tid] = std::deque<Expectation>(std::make_move_iterator(r.then.begin()), std::make_move_iterator(r.then.end()));
       r.then.clear();
     }
+    VerdictExtras x = r.extra;
     apply(t, v, r, d);
+    if (held && !d.skip && !x.restart) tempMask(t, v, held & ~x.deliver, d);
+    if (x.deliver || x.restart || x.restartable) extras(t, v, x, d);
   }
   return d;
 }
@@ -237,7 +445,44 @@ void InterceptChain::apply(Tracer& t, const SyscallView& v, JsReply& r, EntryDec
 
 ExitDecision InterceptChain::onExit(Tracer& t, const SyscallView& v, bool skipped) {
   ExitDecision d;
-  (void)skipped;
+  uint64_t held = js_ ? js_->holdMask() : 0;
+  // the thread's mask was set anew (by the program, or from a signal frame); not when the call
+  // did not run (skipped, or made again: a signal delivered now must stay unblocked)
+  bool remask = held && !skipped && (v.nr == SYS_rt_sigprocmask || v.nr == SYS_rt_sigreturn);
+  if (remask && !fixes_.empty()) {
+    auto it = fixes_.find(v.tid);
+    if (it != fixes_.end() && it->second.restart) remask = false;
+  }
+  if (remask) {
+    masked_.erase(v.tid);
+    holdSignals(v, held);
+  }
+  if (!fixes_.empty()) {
+    auto it = fixes_.find(v.tid);
+    if (it != fixes_.end()) {
+      Fix f = it->second;
+      fixes_.erase(it);
+      struct user_regs_struct r;
+      if ((f.args || f.restart || f.restartable) && getRegs(v.tid, r)) {
+        if (f.args || f.restart) {
+          r.rdi = f.saved[0]; r.rsi = f.saved[1]; r.rdx = f.saved[2];
+          r.r10 = f.saved[3]; r.r8 = f.saved[4]; r.r9 = f.saved[5];
+        }
+        if (f.restart) r.rax = uint64_t(f.ret);
+        if (f.restartable) {
+          r.orig_rax = v.nr;
+          r.rax = uint64_t(f.ret);
+        }
+        setRegs(v.tid, r);
+      }
+      if (f.restart) {
+        pending_.erase(v.tid);
+        d.setRet = true;
+        d.ret = f.ret;
+        return d;
+      }
+    }
+  }
   if (pending_.empty()) return d;
   auto it = pending_.find(v.tid);
   if (it == pending_.end()) return d;
@@ -278,6 +523,7 @@ ExitDecision InterceptChain::onExit(Tracer& t, const SyscallView& v, bool skippe
         d.ret = r.value;
       }
       d.writes = std::move(r.writes);
+      if (r.extra.deliver) deliver(v, r.extra.deliver);
       break;
     }
   }
@@ -292,6 +538,8 @@ void InterceptChain::onExec(Tracer& t, pid_t tid) {
 void InterceptChain::onGone(pid_t tid) {
   expected_.erase(tid);  // the tid may come back as another thread
   pending_.erase(tid);
+  fixes_.erase(tid);
+  masked_.erase(tid);
 }
 
 void InterceptChain::cancel() {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <unordered_set>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,26 @@ namespace rift {
 
 struct Expectation;
 
+// What a verdict can ask beyond the addon's reply(): set from JS through the bridge's control
+// function (lib/intercept.ts) before reply(). For replay: signals delivered where they were
+// recorded, and a thread made to wait for its turn.
+struct VerdictExtras {
+  // Signals (bit sig-1) delivered to the thread at this stop: unblocked for it (see holdMask)
+  // and queued to it unless one is pending already, so it gets them on its way back to user
+  // mode (after the call, or before it is made again with `restart`).
+  uint64_t deliver = 0;
+  // Skip the call and have the thread make it again, as the kernel restarts a call
+  // (ERESTARTNOINTR: the instruction pointer back over the syscall instruction, rax = nr).
+  // With sleepUs the thread first sleeps that long in the call's place (a nanosleep), so that
+  // a thread waiting for its turn does not spin through the tracer.
+  bool restart = false;
+  uint32_t sleepUs = 0;
+  // A skipped call answered with a kernel restart code (-ERESTARTSYS...): the syscall number is
+  // put back at the exit stop so the kernel's own rules apply when a signal is delivered then
+  // (restart it with SA_RESTART, else -EINTR), as for the recorded call a signal interrupted.
+  bool restartable = false;
+};
+
 // A JS verdict, converted on the JS thread.
 struct JsReply {
   enum Action { Run = 0, Return = 1, Kill = 2 } action = Run;
@@ -31,6 +52,7 @@ struct JsReply {
   bool noExit = false;  // Run: no exit round trip for this call
   // Verdicts decided ahead for the calls this thread makes next (see Expectation).
   std::vector<Expectation> then;
+  VerdictExtras extra;
 };
 
 // A verdict decided ahead of time. A handler that knows what a thread will do next (replay
@@ -56,7 +78,7 @@ struct Expectation {
 };
 
 // The ptrace thread asks, the JS thread answers. One question at a time (one ptrace thread).
-class JsBridge {
+class JsBridge : public std::enable_shared_from_this<JsBridge> {
  public:
   JsBridge(Napi::Env env, Napi::Function call, const std::vector<int>& nrs, bool exit, int timeoutMs);
   bool wants(uint64_t nr) const { return nr < kMaxNr && nrs_[nr]; }
@@ -76,8 +98,19 @@ class JsBridge {
   // From the JS thread: every queued expectation is void (the handler's state changed).
   void dropExpectations() { drop_.store(true); }
   bool dropRequested() { return drop_.load(std::memory_order_relaxed) && drop_.exchange(false); }
+  // From the JS thread (the control function handed to JS with the first call): extras for the
+  // verdict of call `id`, which reply(id) carries; and the signals held back in every thread.
+  void setExtras(uint64_t id, const VerdictExtras& x);
+  void setHoldMask(uint64_t m) { holdMask_.store(m); }
+  uint64_t holdMask() const { return holdMask_.load(std::memory_order_relaxed); }
 
  private:
+  // on the JS thread: the control function (made once, handed over with the first call)
+  Napi::Value control(const Napi::CallbackInfo& info);
+  bool controlSent_ = false;
+  std::atomic<uint64_t> holdMask_{0};
+  uint64_t extrasId_ = 0;
+  VerdictExtras extras_;
   std::atomic<bool> drop_{false};
   std::mutex consumedMu_;
   std::vector<std::pair<pid_t, uint32_t>> consumed_;
@@ -114,6 +147,23 @@ class InterceptChain : public Interceptor {
   };
   void apply(Tracer& t, const SyscallView& v, JsReply& r, EntryDecision& d);
   bool matches(Tracer& t, const SyscallView& v, const Expectation& e);
+  // Signals held back (JsBridge::holdMask): blocked in every thread but where a verdict
+  // delivers them. Kept blocked at each stop, after the calls that change a thread's mask
+  // (rt_sigprocmask, rt_sigreturn), and in the temporary masks of the calls that take one.
+  void holdSignals(const SyscallView& v, uint64_t mask);
+  void tempMask(Tracer& t, const SyscallView& v, uint64_t mask, EntryDecision& d);
+  void extras(Tracer& t, const SyscallView& v, const VerdictExtras& x, EntryDecision& d);
+  void deliver(const SyscallView& v, uint64_t sigs);
+  // Per thread, what the exit stop must undo or finish (extras, temporary masks).
+  struct Fix {
+    bool args = false;          // put these argument registers back (a rewritten mask pointer)
+    uint64_t saved[6] = {0};
+    bool restart = false;       // a call slept in place of: back to the call, rax = nr
+    bool restartable = false;   // orig_rax = nr, so the kernel's restart rules apply
+    int64_t ret = 0;
+  };
+  std::unordered_map<pid_t, Fix> fixes_;
+  std::unordered_set<pid_t> masked_;  // threads whose mask holds the held signals
   std::unique_ptr<NativeRules> rules_;
   std::shared_ptr<JsBridge> js_;
   std::unordered_map<pid_t, Pending> pending_;

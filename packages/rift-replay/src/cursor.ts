@@ -7,7 +7,7 @@
  * by how far thread schedules drift apart, not by the trace length. `maxBuffered` caps it:
  * beyond that, replay gives up with a clear message rather than grow without limit.
  */
-import { StreamError, type EndEvent, type Event, type ExecEvent, type EventSource, type SpawnEvent, type SyscallEvent } from '@rift/events';
+import { StreamError, type EndEvent, type Event, type ExecEvent, type EventSource, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
 
 export class LookaheadError extends Error {}
 
@@ -29,6 +29,15 @@ class Queue<T> {
   }
   at(i: number): T | undefined {
     return this.items[this.head + i];
+  }
+  last(): T | undefined {
+    return this.length ? this.items[this.items.length - 1] : undefined;
+  }
+  /** Puts v before the queued items (not yet taken) for which `after(item)` holds, from the back. */
+  insertBefore(v: T, after: (item: T) => boolean): void {
+    let j = this.items.length;
+    while (j > this.head && after(this.items[j - 1]!)) j--;
+    this.items.splice(j, 0, v);
   }
   shift(): T | undefined {
     const v = this.items[this.head];
@@ -59,6 +68,14 @@ export class TraceCursor {
   private readonly skip: ReadonlySet<string>;
   private readonly maxBuffered: number;
   private buffered = 0;
+  /** process ids the recording has (its processes and the children they spawned) */
+  private readonly recordedPids = new Set<number>();
+  /** signals delivered to a thread since its last queued syscall (group-stops left out) */
+  private readonly sigsPending = new Map<number, SignalEvent[]>();
+  /** the signals a thread got just before a syscall: after its previous one */
+  private readonly sigsBefore = new WeakMap<SyscallEvent, SignalEvent[]>();
+  /** the signals a thread got after its last syscall (a fatal one, say) */
+  private readonly sigsAfter = new Map<number, SignalEvent[]>();
   /** spawn events in file order, per recorded parent tid (claimed ones removed) */
   private readonly spawns: SpawnEvent[] = [];
   /** the first recorded tid of the trace (the launched command) */
@@ -146,6 +163,7 @@ export class TraceCursor {
     switch (ev.type) {
       case 'syscall': {
         if (this.rootTid === undefined) this.rootTid = ev.tid;
+        this.recordedPids.add(ev.pid);
         if (!this.rootStarted && ev.tid === this.rootTid) {
           this.rootStarted = true;
           // kept in the queue: engines that show the launching execve match it, others skip it
@@ -154,12 +172,35 @@ export class TraceCursor {
         if (ev.status === 'resumed' || this.skip.has(ev.name)) return true;
         let q = this.queues.get(ev.tid);
         if (!q) this.queues.set(ev.tid, (q = new Queue()));
-        q.push(ev);
+        // A call the syscall buffer recorded in the program reaches the stream when the tracer
+        // drains the buffer: a forked child's first buffered calls can come after a call of its
+        // that stopped the tracer later (its buffer not yet known when that stop was handled).
+        // The thread's order is its calls' entry times.
+        const prev = ev.buffered ? q.last() : undefined;
+        if (prev && prev.ts > ev.ts) q.insertBefore(ev, (x) => x.ts > ev.ts);
+        else q.push(ev);
         this.buffered++;
+        if (this.sigsPending.size) {
+          const sp = this.sigsPending.get(ev.tid);
+          // (a buffered call that began before the signal and whose record was written after
+          // its handler returned: the signal came as it returned, it goes before the signal)
+          if (sp && !(ev.buffered && ev.ts < sp[0]!.ts)) {
+            this.sigsBefore.set(ev, sp);
+            this.sigsPending.delete(ev.tid);
+          }
+        }
         return true;
       }
+      case 'signal':
+        if (!ev.stop) {
+          const sp = this.sigsPending.get(ev.tid);
+          if (sp) sp.push(ev);
+          else this.sigsPending.set(ev.tid, [ev]);
+        }
+        return true;
       case 'spawn':
         this.spawns.push(ev);
+        this.recordedPids.add(ev.childPid);
         return true;
       case 'exec':
         if (this.rootTid === undefined) {
@@ -167,9 +208,15 @@ export class TraceCursor {
           this.firstExec = ev;
         }
         return true;
-      case 'exit':
+      case 'exit': {
         this.exited.add(ev.tid);
+        const sp = this.sigsPending.get(ev.tid);
+        if (sp) {
+          this.sigsAfter.set(ev.tid, sp);
+          this.sigsPending.delete(ev.tid);
+        }
         return true;
+      }
       case 'end':
         this.end = ev;
         return true;
@@ -207,6 +254,31 @@ export class TraceCursor {
       const r = this.peekBuffered(tid);
       if (r !== MORE) return r;
     }
+  }
+
+  /**
+   * The signals recorded just before `ev` in its thread (delivered after the thread's previous
+   * syscall; in order). The list is the cursor's own: a caller removes those it delivered.
+   */
+  signalsBefore(ev: SyscallEvent): SignalEvent[] | undefined {
+    const l = this.sigsBefore.get(ev);
+    return l?.length ? l : undefined;
+  }
+
+  /** Whether everything of a thread's recording has been read (its exit, or the end of the trace). */
+  finished(tid: number): boolean {
+    return this.exited.has(tid) || this.ended;
+  }
+
+  /** Whether the recording has a process with this id (among the events read so far). */
+  isRecordedPid(pid: number): boolean {
+    return this.recordedPids.has(pid);
+  }
+
+  /** The signals recorded after a thread's last syscall (known once its exit is read). */
+  signalsAfter(tid: number): SignalEvent[] | undefined {
+    const l = this.sigsAfter.get(tid);
+    return l?.length ? l : undefined;
   }
 
   /** The i-th pending event of `tid` (0 = next), when buffered. */

@@ -4,7 +4,7 @@
  * The bin (bin/rift-replay.js) only parses arguments and calls replay().
  */
 import { basename } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { constants as osConstants, release } from 'node:os';
 import { resolveCommand, Trace, TraceError, writeFd, type LaunchOptions } from '@rift/core-native';
@@ -74,6 +74,18 @@ export interface ReplayOptions {
    * is a round trip). Default LOOKAHEAD.
    */
   lookahead?: number;
+  /**
+   * replay signals where they were recorded (default true): their live instances are held back
+   * by the engine and delivered at the recorded points. false: signals arrive when they come
+   */
+  signals?: boolean;
+  /**
+   * give the replayed processes and threads their recorded ids where the kernel allows it
+   * (default true): root only, through /proc/sys/kernel/ns_last_pid, as CRIU restores pids.
+   * A program that prints or formats its pid (bash's $$, the length of a pid string on its heap)
+   * then does what it did when recorded
+   */
+  recordedPids?: boolean;
   /** called once the program runs: `control.interrupt` ends the replay on a signal (the bin's SIGINT/SIGTERM/SIGHUP) */
   onStart?: (t: Trace, control: ReplayControl) => void;
 }
@@ -113,6 +125,7 @@ export interface ReplayResult {
 /** The interception options Trace.launch takes (rift-core-native lib/intercept.ts). */
 interface InterceptOptions {
   syscalls: number[];
+  holdSignals?: number[];
   onEntry(call: LiveCall): unknown;
   onExit?(call: LiveCall, ret: bigint): unknown;
   timeoutMs?: number;
@@ -212,7 +225,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
     report(d);
     if (onDesync === 'stop') {
       log(`rift-replay: not started (exit ${EXIT_DESYNC}); --on-desync=live runs it anyway\n`);
-      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0 }, leftover: 0 };
+      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0 }, leftover: 0 };
     }
     if (onDesync === 'live') startLive = true;
   }
@@ -227,8 +240,17 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   if (!noVdso && o.vdso === undefined && src.header.options?.syscallBuffer !== true)
     log(`rift-replay: note: ${src.name} was recorded with the vDSO: time read through it is not replayed (record with --no-vdso)\n`);
 
+  // Signals replayed where they were recorded: those the recording shows delivered, but for
+  // the ones that happen by themselves at the same instruction (faults) and those that cannot
+  // be held back (SIGKILL, SIGSTOP) or that stop and continue the program (job control).
+  const held = new Set(o.signals === false ? [] : [...scan.signals].filter((n) => !UNHELD_SIGNALS.has(n)));
+
+  const pidAsk = o.recordedPids === false ? undefined : pidRequester();
+
   let liveMsg: string | undefined;
   const replayer = new Replayer(cursor, {
+    signals: held,
+    nextPid: pidAsk?.next,
     policy,
     onDesync,
     inTrace: scan.syscalls,
@@ -260,6 +282,11 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   for (const n of SPAWNERS) nrs.add(syscallNumber(n)!);
   nrs.add(syscallNumber('lseek')!);  // offsets behind injected reads are fixed up
   for (const n of FREE) nrs.delete(syscallNumber(n)!);
+  if (held.size) {
+    // the engine keeps held signals blocked again after these (their exits must be seen)
+    nrs.add(syscallNumber('rt_sigprocmask')!);
+    nrs.add(syscallNumber('rt_sigreturn')!);
+  }
 
   // the program's stdout must not mix into replay's own stream on stdout
   const toStdout = !o.sink && o.output === '-';
@@ -268,6 +295,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
 
   const intercept: InterceptOptions = {
     syscalls: [...nrs].sort((a, b) => a - b),
+    holdSignals: held.size ? [...held] : undefined,
     onEntry: (call) => replayer.onEntry(call),
     onExit: (call, ret) => replayer.onExit(call, ret),
     onConsumed: (tid, n) => {
@@ -288,6 +316,8 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   // thread on the same CPU (the last one allowed, as the engine's 'auto' picks).
   const cpu = o.cpu ?? pinnedCpu();
   let trace: Trace | undefined;
+  // the engine starts two threads of its own before it forks the command
+  if (pidAsk && cursor.rootTid !== undefined) pidAsk.next(cursor.rootTid, 2);
   try {
     trace = Trace.launch({
       cpu,
@@ -364,7 +394,8 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
     for await (const batch of trace) {
       if (out) {
         for (const ev of batch) replayer.fillMoved(ev);
-        await out.writeLines(batch);
+        // calls answered `restart` did not happen: the thread made them again
+        await out.writeLines(replayer.hasRestarts ? batch.filter((ev) => !replayer.isRestartEvent(ev)) : batch);
       }
       if (replayer.killed) trace.kill();  // a desync stop: every process of the replay goes
     }
@@ -423,6 +454,40 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   const exitCode = stopped || (desyncs.length > 0 && onDesync === 'stop') ? EXIT_DESYNC : done.exitCode;
   if (stopped) log(`rift-replay: stopped the program (exit ${EXIT_DESYNC}); --on-desync=warn or =live let it run on\n`);
   return { exitCode, programExitCode: done.exitCode, desyncs, live: liveMsg, stats: replayer.stats, leftover };
+}
+
+/**
+ * Signals not held back: faults raised by an instruction (SIGILL, SIGTRAP, SIGBUS, SIGFPE,
+ * SIGSEGV, SIGSYS) recur by themselves where they were recorded; SIGKILL and SIGSTOP cannot be
+ * blocked; job control (SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU) stops and continues the program.
+ */
+const UNHELD_SIGNALS: ReadonlySet<number> = new Set([4, 5, 7, 8, 9, 11, 18, 19, 20, 21, 22, 31]);
+
+/**
+ * Asking the kernel for the next pid: /proc/sys/kernel/ns_last_pid holds the last pid given out
+ * in this PID namespace; the next fork or clone gets the one after it when it is free. Writable
+ * by root only (CAP_SYS_ADMIN over the namespace); undefined when it is not writable. Best
+ * effort: another process of the system may fork in between, and a pid in use is not taken.
+ */
+function pidRequester(): { next: (pid: number, before?: number) => boolean } | undefined {
+  let fd: number;
+  try {
+    fd = openSync('/proc/sys/kernel/ns_last_pid', 'w');
+  } catch {
+    return undefined;
+  }
+  return {
+    next(pid: number, before = 0): boolean {
+      if (!Number.isInteger(pid) || pid - before <= 1) return false;
+      for (let p = pid - before; p <= pid; p++) if (existsSync(`/proc/${p}`)) return false;
+      try {
+        writeSync(fd, String(pid - before - 1), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
 }
 
 function signalName(n: number): string {

@@ -21,17 +21,22 @@ export const QUERIES: readonly string[] = [
   'stat', 'lstat', 'fstat', 'newfstatat', 'statx', 'statfs', 'fstatfs',
   'access', 'faccessat', 'faccessat2', 'readlink', 'readlinkat', 'getcwd', 'getdents64',
   'uname', 'sysinfo',
+  // the signals pending: the engine holds some back for replay that were not pending when recorded
+  'rt_sigpending',
 ];
 
 /**
  * Calls whose number and order depend on scheduling or on where things landed: thread
- * scheduling (lock contention, spinning); for rt_sigreturn, when a signal arrived (signals are
- * not replayed, so a handler runs wherever the signal lands this time); for munmap, where ASLR
- * put a mapping (a thread's malloc arena is mapped at twice its size and trimmed to an aligned
- * block by zero, one or two munmaps of lengths that follow the address). Never matched, always
- * run for real. A recorded one is skipped over, not compared.
+ * scheduling (lock contention, spinning); for rt_sigreturn, when a signal arrived (a handler
+ * may make no call of its own); for munmap, where ASLR put a mapping (a thread's malloc arena
+ * is mapped at twice its size and trimmed to an aligned block by zero, one or two munmaps of
+ * lengths that follow the address); for brk, where the heap began (ASLR) and at which
+ * instruction between two calls a signal handler ran when recorded (its allocations, before or
+ * after the program's, move the moment the heap must grow). Never matched, always run for
+ * real. A recorded one is skipped over, not compared. (Anonymous mmaps of no given address,
+ * malloc's large blocks and arenas, are matched loosely for the same reasons: see Replayer.)
  */
-export const FREE: readonly string[] = ['futex', 'sched_yield', 'restart_syscall', 'membarrier', 'rt_sigreturn', 'munmap'];
+export const FREE: readonly string[] = ['futex', 'sched_yield', 'restart_syscall', 'membarrier', 'rt_sigreturn', 'munmap', 'brk'];
 
 /** Calls that create processes or threads: watched (at exit) to map replayed tids to recorded ones. */
 export const SPAWNERS: readonly string[] = ['clone', 'clone3', 'fork', 'vfork'];

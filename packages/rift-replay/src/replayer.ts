@@ -10,8 +10,8 @@
  * Each replayed thread walks its own recorded calls in order; threads are not ordered against
  * each other (see the README for what that absorbs).
  */
-import { accessSync, constants, readFileSync, readlinkSync, realpathSync } from 'node:fs';
-import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SpawnEvent, type SyscallEvent } from '@rift/events';
+import { accessSync, constants, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
 import { compareCall, entryCaptures, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
 import { LookaheadError, TraceCursor } from './cursor.js';
 import { FD_CREATORS, PIPE_CREATORS, PIPE_READS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
@@ -31,10 +31,11 @@ export interface Expectation {
 export type EntryVerdict =
   | undefined
   | RunVerdict
-  | { action: 'return'; value: bigint | number; writes?: Write[]; then?: Expectation[] }
+  | { action: 'return'; value: bigint | number; writes?: Write[]; then?: Expectation[]; deliver?: number[]; restartable?: boolean }
+  | { action: 'restart'; sleepUs?: number; deliver?: number[] }
   | { action: 'error'; errno: string | number }
   | { action: 'kill' };
-export type ExitVerdict = { value?: bigint | number; writes?: Write[] } | undefined;
+export type ExitVerdict = { value?: bigint | number; writes?: Write[]; deliver?: number[] } | undefined;
 
 export interface Desync {
   /** recorded event (undefined: the program went on after its recording ended) */
@@ -76,6 +77,27 @@ export interface ReplayerOptions {
   writeFd?: (pid: number, fd: number, data: Buffer, offset: bigint) => number;
   /** replay writes a stream of its own: keep the bytes such calls wrote for it (fillMoved) */
   keepMoved?: boolean;
+  /**
+   * Signals replayed where they were recorded (the engine holds their live instances back:
+   * InterceptOptions.holdSignals). Empty: signals are not replayed.
+   */
+  signals?: ReadonlySet<number>;
+  /** a thread's signal state (default: /proc/TID/status) */
+  signalState?: (tid: number, pid: number) => SignalState | undefined;
+  /** longest wait, ms, for a signal another replayed process sends (a child's SIGCHLD) before it is delivered anyway */
+  signalWaitMs?: number;
+  /**
+   * Asks the kernel to give the next process or thread this id (the one recorded), when it
+   * can (recordedPids); false when it cannot.
+   */
+  nextPid?: (pid: number) => boolean;
+}
+
+/** Pending (the thread's and its process's), caught and ignored signals, as masks (bit n-1 for signal n). */
+export interface SignalState {
+  pending: bigint;
+  caught: bigint;
+  ignored: bigint;
 }
 
 /** A recorded call handed to the engine ahead; its bookkeeping is done when it is used. */
@@ -90,12 +112,18 @@ interface Planned {
 interface Pending {
   ev?: SyscallEvent;
   /** run: for real; inject: skipped, answered at entry; pipe: run for real, answered at exit */
-  kind: 'inject' | 'run' | 'pipe';
+  kind: 'inject' | 'run' | 'pipe' | 'wait';
   spawner: boolean;
+  /** a signal recorded right after this call: delivered at its exit (onExit) */
+  signalAfter?: boolean;
+  /** wait: the replayed child it reaps */
+  child?: number;
 }
 
 const RESTART_ERRNOS = new Set(['ERESTARTSYS', 'ERESTARTNOINTR', 'ERESTARTNOHAND', 'ERESTART_RESTARTBLOCK']);
 const RESYNC_WINDOW = 32;
+/** Recorded calls of a thread read ahead before a signal recorded at its head is delivered. */
+const SIGNAL_LOOKAROUND = 12;
 
 /** Syscalls with a path argument: a recorded failure is returned without running them. */
 const PATH_CALLS = new Set(
@@ -160,27 +188,80 @@ export class Replayer {
   liveReason: string | undefined;
   killed = false;
   readonly desyncs: Desync[] = [];
-  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0 };
+  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0 };
   /** per replayed tid: the calls handed to the engine, in order, not yet reported used */
   private readonly planned = new Map<number, Planned[]>();
+  /** signals replayed where they were recorded */
+  private readonly held: ReadonlySet<number>;
+  /**
+   * per replayed tid: calls answered `restart` (the engine records each, skipped, with the
+   * syscall number as its result; replay's own stream leaves them out: isRestartEvent)
+   */
+  private readonly restarts = new Map<number, number[]>();
+  /** per replayed tid: when it started waiting for a signal to arrive (ms) */
+  private readonly sigWait = new Map<number, number>();
 
   constructor(
     readonly cursor: TraceCursor,
     readonly opts: ReplayerOptions,
-  ) {}
+  ) {
+    this.held = opts.signals ?? new Set();
+  }
 
   // ---- threads ---------------------------------------------------------------------------
 
   private mapTid(tid: number, rtid: number, rpid: number, pid: number): void {
     this.tids.set(tid, rtid);
     this.claimed.add(rtid);
-    if (!this.pids.has(pid)) this.pids.set(pid, rpid);
+    if (!this.pids.has(pid) || tid === pid) this.pids.set(pid, rpid);
+    if (tid === pid) this.livePid.set(rpid, pid);
+    this.born.set(tid, startTime(pid, tid));
+  }
+  /**
+   * when each mapped thread started (/proc's starttime): a tid the kernel gives out again (the
+   * process it named is gone; replay asks for recorded ids, so it happens) is a new thread
+   */
+  private readonly born = new Map<number, string | undefined>();
+  /** recorded process id -> the replayed process that stands for it */
+  private readonly livePid = new Map<number, number>();
+  /** recorded threads whose exit or exit_group was matched */
+  private readonly gone = new Set<number>();
+
+  /**
+   * A thread (exit) or every thread of its process (exit_group) makes its last call: its tid
+   * is free from now on, and may come back as another thread (replay asks the kernel for the
+   * recorded ids, so it does).
+   */
+  private exiting(tid: number, pid: number, group: boolean): void {
+    // (born stays: a parent's fork that returns after its child ended must not map the dead
+    // child's tid anew, to the next recorded child)
+    const rt = this.tids.get(tid);
+    if (rt !== undefined) this.gone.add(rt);
+    this.tids.delete(tid);
+    if (!group) return;
+    for (const t of listTasks(pid)) if (t !== tid && this.tids.has(t)) {
+      this.gone.add(this.tids.get(t)!);
+      this.tids.delete(t);
+    }
+  }
+
+  /** Whether the thread now behind `tid` is not the one mapped under that tid. */
+  private reused(tid: number, pid: number): boolean {
+    const b = this.born.get(tid);
+    if (b === undefined) return false;
+    const now = startTime(pid, tid);
+    return now !== undefined && now !== b;  // (gone: not another thread yet)
   }
 
   /** The recorded tid of a replayed thread, or undefined when the recording has no such thread. */
   private recordedTid(call: LiveCall): number | undefined | Promise<number | undefined> {
     const known = this.tids.get(call.tid);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      // a thread whose recording is over: a call from its tid may be a new thread's
+      if (!this.gone.has(known) || !this.reused(call.tid, call.pid)) return known;
+      this.tids.delete(call.tid);
+      this.born.delete(call.tid);
+    }
     if (!this.rootSeen) {
       this.rootSeen = true;
       const root = this.cursor.rootTid;
@@ -214,7 +295,7 @@ export class Replayer {
   private async onSpawned(call: LiveCall, child: number): Promise<void> {
     const rparent = this.tids.get(call.tid);
     const isThread = this.isThreadClone(call);
-    if (!this.tids.has(child) && rparent !== undefined) {
+    if ((!this.born.has(child) || this.reused(child, isThread ? call.pid : child)) && rparent !== undefined) {
       const s = await this.cursor.claimSpawn((x) => x.tid === rparent && !this.claimed.has(x.child));
       if (s) this.mapTid(child, s.child, s.childPid, isThread ? call.pid : child);
     }
@@ -268,6 +349,18 @@ export class Replayer {
   // ---- entry -----------------------------------------------------------------------------
 
   onEntry(call: LiveCall): EntryVerdict | Promise<EntryVerdict> {
+    if (DEBUG) {
+      const v = this.onEntry1(call);
+      const show = (x: EntryVerdict) => debug(`entry ${call.tid} ${call.name} -> ${x ? x.action : 'run'}${x && 'deliver' in x && x.deliver ? ` deliver ${x.deliver}` : ''}${x && 'then' in x && x.then ? ` then ${x.then.length}` : ''} [head ${this.lastHead}]`);
+      if (v instanceof Promise) return v.then((x) => (show(x), x));
+      show(v);
+      return v;
+    }
+    return this.onEntry1(call);
+  }
+  private lastHead = '';
+
+  private onEntry1(call: LiveCall): EntryVerdict | Promise<EntryVerdict> {
     // the engine asks only when the thread's queue is used up or the call differs from it;
     // either way what is left of it is void
     if (this.planned.size) this.planned.delete(call.tid);
@@ -311,11 +404,30 @@ export class Replayer {
       return this.fail(e);
     }
     if (head instanceof Promise) return head.then((h) => this.matchHead(call, rt, h, spawner), (e) => this.fail(e));
+    if (head && this.held.size && this.cursor.signalsBefore(head) && !this.lookedAround.has(head)) {
+      // A call the syscall buffer recorded in the program that a signal interrupted on its way
+      // back (the syscall done, its record not yet written) is written after the handler
+      // returns, and drained at the thread's next stop: read that far, so that the cursor puts
+      // it back before the signal (by its entry time) before the signal is delivered.
+      this.lookedAround.add(head);
+      return this.cursor.ensure(rt, SIGNAL_LOOKAROUND).then(() => this.entryFor(call, rt, spawner), (e) => this.fail(e));
+    }
     return this.matchHead(call, rt, head, spawner);
   }
+  private readonly lookedAround = new WeakSet<SyscallEvent>();
 
   private matchHead(call: LiveCall, rt: number, ev: SyscallEvent | undefined, spawner: boolean): EntryVerdict | Promise<EntryVerdict> {
     if (this.live) return undefined;
+    if (DEBUG) this.lastHead = ev ? `${ev.seq} ${ev.name}${this.cursor.signalsBefore(ev) ? ' +sig' : ''}` : 'none';
+    if (this.held.size) {
+      // signals recorded before this call (after the thread's previous one), or after its last
+      const due = ev ? this.cursor.signalsBefore(ev) : this.cursor.signalsAfter(rt);
+      if (due) {
+        const v = this.deliverDue(call, due);
+        if (v) return v;
+      }
+      if (ev?.errno && RESTART_ERRNOS.has(ev.errno) && !compareCall(ev, call)) return this.interrupted(call, rt, ev, spawner);
+    }
     if (!ev) {
       if (this.cursor.ended && this.cursor.truncated) {
         this.goLive(`the trace ends at event ${this.cursor.lastSeq} (${this.cursor.src.name}:${this.cursor.lastLine}) without an end event (a recording cut short): replay went live from event ${this.cursor.lastSeq}`);
@@ -331,20 +443,280 @@ export class Replayer {
       if (next instanceof Promise) return next.then((h) => this.matchHead(call, rt, h, spawner), (e) => this.fail(e));
       return this.matchHead(call, rt, next, spawner);
     }
+    if (this.held.size && !this.lookedAround.has(ev)) {
+      // Signals recorded after this call come with its verdict: the next event must be read,
+      // and when a signal follows, a few more (a late record of the syscall buffer: see
+      // entryFor). What was read may put an event before this one: peek again.
+      let n = this.cursor.readAhead(rt, 2);
+      const nx = this.cursor.pending(rt, 1);
+      const want = nx && this.cursor.signalsBefore(nx) ? SIGNAL_LOOKAROUND : 2;
+      if (want > n) n = this.cursor.readAhead(rt, want);
+      if (n < want && !this.cursor.finished(rt)) {
+        this.lookedAround.add(ev);
+        return this.cursor.ensure(rt, want).then(() => this.entryFor(call, rt, spawner), (e) => this.fail(e));
+      }
+      if (this.cursor.pending(rt, 0) !== ev) return this.entryFor(call, rt, spawner);
+    }
     const m = compareCall(ev, call);
+    if (m && (isLooseMmap(call.name, call.args) || isLooseMmap(ev.name, ev.args.map((a) => BigInt.asUintN(64, int64(a)))))) return this.loose(call, rt, ev, spawner);
     if (m) return this.desync(call, rt, ev, undefined, spawner, m);
     this.cursor.take(rt);
+    if (ev.name === 'exit_group' || ev.name === 'exit') this.exiting(call.tid, call.pid, ev.name === 'exit_group');
     return this.decide(call, ev, spawner);
   }
 
-  private decide(call: LiveCall, ev: SyscallEvent, spawner: boolean): EntryVerdict {
+  /**
+   * An anonymous mapping at no given address (malloc's large blocks, its arenas, Python's object
+   * arenas) where the recording has another call, or the other way round: when the program
+   * asks for memory depends on where earlier blocks landed (ASLR) and on where a signal handler
+   * ran between two calls when recorded. The live one runs unmatched; recorded ones the program
+   * does not make now are passed over.
+   */
+  private loose(call: LiveCall, rt: number, ev: SyscallEvent, spawner: boolean): EntryVerdict | Promise<EntryVerdict> {
+    if (isLooseMmap(call.name, call.args)) {
+      this.stats.free++;
+      return this.runs(call, undefined, undefined);
+    }
+    this.cursor.take(rt);
+    const next = this.cursor.peek(rt);
+    if (next instanceof Promise) return next.then((h) => this.matchHead(call, rt, h, spawner), (e) => this.fail(e));
+    return this.matchHead(call, rt, next, spawner);
+  }
+
+  // ---- signals -----------------------------------------------------------------------------
+
+  /**
+   * Signals recorded at this point of the thread (before the call it is about to make): the
+   * first that must reach the program is delivered now, before the call, which the thread then
+   * makes again (its handler runs first, as when recorded). One per restart: the next is seen
+   * at the call made again, as the kernel would deliver it after the first one's frame is set.
+   * Signals that need no delivery are dropped from the list: synchronous faults (they happen by
+   * themselves), those the program ignores. A signal that another replayed process causes
+   * (a child's SIGCHLD, a kill) is waited for, so that its handler finds what it found when
+   * recorded (the child gone); past signalWaitMs it is delivered anyway.
+   */
+  private deliverDue(call: LiveCall, due: SignalEvent[]): EntryVerdict | undefined {
+    while (due.length) {
+      const sig = due[0]!;
+      const st = this.signalState(call);
+      const bit = 1n << BigInt(sig.signo - 1);
+      if (!this.held.has(sig.signo) || (st && !(st.pending & bit) && ((st.ignored & bit) || (!(st.caught & bit) && DEFAULT_IGNORED.has(sig.signo))))) {
+        due.shift();
+        continue;
+      }
+      if (st && !(st.pending & bit) && this.causedInReplay(sig)) {
+        const since = this.sigWait.get(call.tid);
+        const now = Date.now();
+        if (since === undefined) this.sigWait.set(call.tid, now);
+        if (now - (since ?? now) < (this.opts.signalWaitMs ?? 5000)) {
+          const waited = now - (since ?? now);
+          return this.restart(call, { action: 'restart', sleepUs: waited < 2 ? 50 : waited < 20 ? 200 : 1000 });
+        }
+        this.opts.warn?.(`event ${sig.seq}: ${sig.sig} was not sent in this replay within ${this.opts.signalWaitMs ?? 5000} ms; delivered as recorded anyway`);
+      }
+      this.sigWait.delete(call.tid);
+      due.shift();
+      this.stats.signals++;
+      return this.restart(call, { action: 'restart', deliver: [sig.signo] });
+    }
+    return undefined;
+  }
+
+  /** A restart verdict, counted so that the engine's record of the call made again is left out of replay's stream. */
+  private restart(call: LiveCall, v: { action: 'restart'; sleepUs?: number; deliver?: number[] }): EntryVerdict {
+    const q = this.restarts.get(call.tid);
+    if (q) q.push(call.nr);
+    else this.restarts.set(call.tid, [call.nr]);
+    this.pending.delete(call.tid);
+    return v;
+  }
+
+  /**
+   * Replay's own stream (-o): whether `ev` is the engine's record of a call answered `restart`
+   * (it did not happen; the thread made it again). Each is recognised once, in order.
+   */
+  get hasRestarts(): boolean {
+    return this.restarts.size > 0;
+  }
+  isRestartEvent(ev: Event): boolean {
+    if (ev.type !== 'syscall' || !this.restarts.size) return false;
+    const q = this.restarts.get(ev.tid);
+    if (!q || q[0] !== ev.nr || ev.ret === null || int64(ev.ret) !== BigInt(ev.nr)) return false;
+    q.shift();
+    if (!q.length) this.restarts.delete(ev.tid);
+    return true;
+  }
+
+  /**
+   * Whether a recorded signal must be waited for: a child's SIGCHLD (CLD_EXITED, CLD_KILLED,
+   * CLD_DUMPED) while the replayed child has not ended yet, so that the handler finds it gone,
+   * as when recorded. Once the child is gone its SIGCHLD was sent (the live one may have merged
+   * with another one pending, as the kernel keeps one of each): not waited for.
+   */
+  private causedInReplay(sig: SignalEvent): boolean {
+    if (sig.signo !== SIGCHLD || sig.senderPid === undefined || sig.senderPid <= 0) return false;
+    if (!(sig.code === 1 || sig.code === 2 || sig.code === 3)) return false;
+    const live = this.livePid.get(sig.senderPid);
+    return live !== undefined && running(live);
+  }
+
+  private signalState(call: LiveCall): SignalState | undefined {
+    return (this.opts.signalState ?? procSignalState)(call.tid, call.pid);
+  }
+
+  /**
+   * A recorded call a signal interrupted (ERESTARTSYS...): when the signal is one replay
+   * delivers, the call is skipped with that restart code and the signal delivered then, so the
+   * kernel applies its own rules (restart the call under SA_RESTART, else EINTR), as when
+   * recorded. Otherwise (a group-stop, a signal not replayed) the interruption is passed over:
+   * the call is matched to the recorded one that followed it.
+   */
+  private interrupted(call: LiveCall, rt: number, ev: SyscallEvent, spawner: boolean): EntryVerdict | Promise<EntryVerdict> {
+    this.cursor.readAhead(rt, 2);
+    const next = this.cursor.pending(rt, 1);
+    const due = next ? this.cursor.signalsBefore(next) : this.cursor.signalsAfter(rt);
+    let deliver: number | undefined;
+    if (due) {
+      while (due.length && deliver === undefined) {
+        const sig = due[0]!;
+        const st = this.signalState(call);
+        const bit = 1n << BigInt(sig.signo - 1);
+        if (!this.held.has(sig.signo) || (st && !(st.pending & bit) && ((st.ignored & bit) || (!(st.caught & bit) && DEFAULT_IGNORED.has(sig.signo))))) {
+          due.shift();
+          continue;
+        }
+        if (st && !(st.pending & bit) && this.causedInReplay(sig)) {
+          const since = this.sigWait.get(call.tid);
+          const now = Date.now();
+          if (since === undefined) this.sigWait.set(call.tid, now);
+          if (now - (since ?? now) < (this.opts.signalWaitMs ?? 5000)) return this.restart(call, { action: 'restart', sleepUs: 200 });
+        }
+        this.sigWait.delete(call.tid);
+        due.shift();
+        deliver = sig.signo;
+      }
+    }
+    this.cursor.take(rt);
     this.stats.matched++;
+    if (deliver === undefined) {
+      // passed over: the call stands for the one made after the interruption
+      const n = this.cursor.peek(rt);
+      if (n instanceof Promise) return n.then((h) => this.matchHead(call, rt, h, spawner), (e) => this.fail(e));
+      return this.matchHead(call, rt, n, spawner);
+    }
+    this.stats.signals++;
+    this.stats.injected++;
+    this.pending.set(call.tid, { ev, kind: 'inject', spawner });
+    return { action: 'return', value: int64(ev.ret!), restartable: true, deliver: [deliver] };
+  }
+
+  /**
+   * The verdict for a matched call, and a signal recorded right after it: delivered as the
+   * call returns (at once for a call answered from the recording, at its exit for one that
+   * runs), so that the program's next instructions find the handler's work done, as when
+   * recorded. A signal another replayed process must send first and that has not come yet is
+   * left for the thread's next call (deliverDue), which waits for it.
+   */
+  private decide(call: LiveCall, ev: SyscallEvent, spawner: boolean): EntryVerdict {
+    const v = this.decideCall(call, ev, spawner);
+    if (!this.held.size || this.killed || this.live) return v;
+    const rt = this.tids.get(call.tid);
+    if (rt === undefined) return v;
+    const after = this.dueAfter(call, rt);
+    if (!after) return v;
+    if (v?.action === 'return') {
+      if (after.wait) return v;
+      after.list.shift();
+      this.stats.signals++;
+      return { ...v, deliver: [after.sig.signo] };
+    }
+    if (v !== undefined && v.action !== 'run') return v;
+    let p = this.pending.get(call.tid);
+    if (!p) this.pending.set(call.tid, (p = { ev, kind: 'run', spawner }));
+    p.signalAfter = true;
+    if (v?.exit === false) {
+      const { exit: _, ...rest } = v;
+      return rest;
+    }
+    return v;
+  }
+
+  /**
+   * A wait for a child (wait4, waitid) reaps what it reaped when recorded: the recorded child,
+   * waited for by name (the replayed process that stands for it; without WNOHANG, since it had
+   * exited when recorded: it will), its recorded status given back; a wait that found nothing
+   * (WNOHANG) or failed is answered from the recording without running. Which children had
+   * exited at a given moment is scheduling; which ones the program reaped where, and what it
+   * then did (a SIGCHLD handler's loop), is not.
+   */
+  private waitAsRecorded(call: LiveCall, ev: SyscallEvent): EntryVerdict | undefined {
+    const ret = int64(ev.ret!);
+    if (ev.errno && RESTART_ERRNOS.has(ev.errno)) return undefined;
+    let child = 0;
+    if (ev.name === 'wait4') child = ret > 0n ? Number(ret) : 0;
+    else if (ret === 0n) {
+      const info = ev.mem?.find((m) => m.arg === 2 && m.at === 'exit');
+      const b = info && !info.fault ? captureBytes(info) : undefined;
+      child = b && b.length >= 20 ? b.readInt32LE(16) : 0;  // si_pid
+    }
+    if (child <= 0) {
+      // nothing reaped: not run (it would reap a child that had not exited when recorded)
+      let writes: Write[] = [];
+      try {
+        writes = outputWrites(ev, call);
+      } catch {
+        /* the recorded result alone */
+      }
+      this.stats.injected++;
+      this.pending.set(call.tid, { ev, kind: 'inject', spawner: false });
+      return { action: 'return', value: ret, writes };
+    }
+    const live = this.livePid.get(child) ?? child;
+    const WNOHANG = 1n;
+    const args: (bigint | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+    if (ev.name === 'wait4') {
+      args[0] = BigInt(live);
+      args[2] = (call.args[2] ?? 0n) & ~WNOHANG;
+    } else {
+      args[0] = 1n;  // P_PID
+      args[1] = BigInt(live);
+      args[3] = (call.args[3] ?? 0n) & ~WNOHANG;
+    }
+    this.stats.ran++;
+    this.pending.set(call.tid, { ev, kind: 'wait', spawner: false, child: live });
+    return { action: 'run', args };
+  }
+
+  /** The first signal recorded right after the thread's last matched call that replay delivers (those it does not are dropped). */
+  private dueAfter(call: LiveCall, rt: number): { list: SignalEvent[]; sig: SignalEvent; wait: boolean } | undefined {
+    const next = this.cursor.pending(rt, 0);
+    const list = next ? this.cursor.signalsBefore(next) : this.cursor.finished(rt) ? this.cursor.signalsAfter(rt) : undefined;
+    while (list?.length) {
+      const sig = list[0]!;
+      const st = this.signalState(call);
+      const bit = 1n << BigInt(sig.signo - 1);
+      if (!this.held.has(sig.signo) || (st && !(st.pending & bit) && ((st.ignored & bit) || (!(st.caught & bit) && DEFAULT_IGNORED.has(sig.signo))))) {
+        list.shift();
+        continue;
+      }
+      return { list, sig, wait: !!st && !(st.pending & bit) && this.causedInReplay(sig) };
+    }
+    return undefined;
+  }
+
+  private decideCall(call: LiveCall, ev: SyscallEvent, spawner: boolean): EntryVerdict {
+    this.stats.matched++;
+    if ((ev.name === 'wait4' || ev.name === 'waitid') && ev.ret !== null && this.opts.policy.action(ev.name) === 'passthru') {
+      const w = this.waitAsRecorded(call, ev);
+      if (w) return w;
+    }
+    if (spawner && this.opts.nextPid && ev.ret !== null && int64(ev.ret) > 0n) this.opts.nextPid(Number(int64(ev.ret)));
     const ghost = this.touchesGhost(call);
     const inject = this.fromRecording(ev) || ghost;
     if (!inject || ev.ret === null) {
       this.stats.ran++;
       // onExit has work only for these (see there); other calls skip the exit round trip
-      const atExit = spawner || FD_CREATORS.includes(ev.name) || PIPE_CREATORS.includes(ev.name) || (ev.ret !== null && RECORDED_RESULT.includes(ev.name));
+      const atExit = spawner || FD_CREATORS.includes(ev.name) || PIPE_CREATORS.includes(ev.name) || (ev.ret !== null && RECORDED_RESULT.includes(ev.name)) || (this.held.size > 0 && ev.name === 'rt_sigprocmask' && !!oldSetOf(ev));
       const p = atExit ? { ev, kind: 'run' as const, spawner } : undefined;
       if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) return this.ahead(call, this.runs(call, p, this.standIn(call)));
       return this.ahead(call, this.runs(call, p, ev.name === 'lseek' ? this.seekFix(call) : undefined));
@@ -360,7 +732,8 @@ export class Replayer {
       return undefined;
     }
     const value = int64(ev.ret);
-    if (!ghost && this.innerPipes.size && PIPE_READS.includes(ev.name) && this.isInnerPipe(call.pid, call.args[0] ?? 0n)) {
+    // (a recorded failure, EINTR say, is answered at once: run for real it could wait for good)
+    if (!ghost && value >= 0n && this.innerPipes.size && PIPE_READS.includes(ev.name) && this.isInnerPipe(call.pid, call.args[0] ?? 0n)) {
       this.stats.injected++;
       this.pending.set(call.tid, { ev, kind: 'pipe', spawner });
       return { action: 'run' };  // onExit puts the recorded result in place
@@ -489,6 +862,11 @@ export class Replayer {
     for (let i = 0; i < n; i++) {
       const ev = this.cursor.pending(rt, i);
       if (!ev) break;
+      if (this.held.size) {
+        // a call followed by a signal is decided in onEntry (the signal goes with its verdict)
+        const nx = this.cursor.pending(rt, i + 1);
+        if (nx ? this.cursor.signalsBefore(nx) : !this.cursor.finished(rt) || this.cursor.signalsAfter(rt)) break;
+      }
       const e = this.expectation(ev);
       if (!e) break;
       then.push(e);
@@ -502,6 +880,7 @@ export class Replayer {
   /** The engine's form of a recorded call it can answer alone, or undefined. */
   private expectation(ev: SyscallEvent): Expectation | undefined {
     if (ev.ret === null || ev === this.cursor.rootExec || (ev.errno && RESTART_ERRNOS.has(ev.errno))) return undefined;
+    if (this.held.size && (this.cursor.signalsBefore(ev) || (ev.name === 'rt_sigprocmask' && oldSetOf(ev)))) return undefined;  // decide() delivers / writes the mask
     if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name) || PIPE_CREATORS.includes(ev.name)) return undefined;
     if (this.innerPipes.size && PIPE_READS.includes(ev.name)) return undefined;  // may be a pipe's: decide() tells
     if (TRANSFERS[ev.name] && moved(ev) && this.fromRecording(ev)) return undefined;  // decide() writes its bytes
@@ -554,12 +933,14 @@ export class Replayer {
 
   /** The engine answered `count` planned calls of `tid`: the bookkeeping decide() would have done. */
   onConsumed(tid: number, count: number): void {
+    if (DEBUG) debug(`consumed ${tid} ${count}`);
     const plan = this.planned.get(tid);
     for (let k = 0; k < count; k++) {
       const p = plan?.shift();
       if (!p) throw new Error(`replay: the engine used ${count} planned calls of thread ${tid}, more than were handed over`);
       const ev = this.cursor.take(p.rt);
       if (ev !== p.ev) throw new Error(`replay: planned call ${p.ev.seq} of thread ${p.rt} is not the next one recorded`);
+      if (ev.name === 'exit_group' || ev.name === 'exit') this.exiting(tid, p.pid, ev.name === 'exit_group');
       this.stats.matched++;
       this.stats.ahead++;
       if (p.injected) {
@@ -655,9 +1036,43 @@ export class Replayer {
 
   onExit(call: LiveCall, ret: bigint): ExitVerdict | Promise<ExitVerdict> {
     const p = this.pending.get(call.tid);
+    if (DEBUG) debug(`exit ${call.tid} ${call.name} = ${ret}${p?.signalAfter ? ' (signal after)' : ''}`);
+    const v = this.exitFor(call, ret);
+    if (!p?.signalAfter || this.killed || this.live) return v;
+    const rt = this.tids.get(call.tid);
+    const after = rt === undefined ? undefined : this.dueAfter(call, rt);
+    if (!after || after.wait) return v;  // not come yet: the next call waits for it
+    after.list.shift();
+    this.stats.signals++;
+    const add = (x: ExitVerdict): ExitVerdict => ({ ...(x ?? {}), deliver: [after.sig.signo] });
+    return v instanceof Promise ? v.then(add) : add(v);
+  }
+
+  private exitFor(call: LiveCall, ret: bigint): ExitVerdict | Promise<ExitVerdict> {
+    const p = this.pending.get(call.tid);
     this.pending.delete(call.tid);
     if (!p) return undefined;
     if (ret >= 0n && this.lag.size && FD_CREATORS.includes(call.name)) this.lag.delete(lagKey(call.pid, ret));
+    if (p.kind === 'wait' && p.ev) {
+      // the child reaped for real; the program sees the recorded status and usage, and the pid
+      // of the child as it knows it (its fork's result: the replayed one)
+      const child = BigInt(p.child ?? 0);
+      let writes: Write[] = [];
+      try {
+        writes = outputWrites(p.ev, call);
+      } catch {
+        /* the status alone */
+      }
+      if (call.name === 'waitid') {
+        for (const w of writes)
+          if (w.addr === call.args[2] && w.data.length >= 20) {
+            w.data = Buffer.from(w.data);
+            w.data.writeInt32LE(Number(child), 16);  // si_pid
+          }
+        return { value: 0n, writes };
+      }
+      return { value: child, writes };
+    }
     if (p.kind === 'pipe' && p.ev) {
       try {
         return { value: int64(p.ev.ret!), writes: outputWrites(p.ev, call) };
@@ -668,6 +1083,12 @@ export class Replayer {
       }
     }
     if (p.kind === 'run' && PIPE_CREATORS.includes(call.name) && ret === 0n) this.notePipe(call);
+    if (p.kind === 'run' && p.ev?.name === 'rt_sigprocmask' && ret === 0n) {
+      // the engine holds signals blocked that the program did not block: it sees the mask it had when recorded
+      const old = oldSetOf(p.ev);
+      const addr = call.args[2] ?? 0n;
+      if (old && addr !== 0n) return { writes: [{ addr, data: old }] };
+    }
     let out: ExitVerdict;
     if (p.kind === 'run' && p.ev && p.ev.ret !== null && FD_CREATORS.includes(p.ev.name)) {
       const want = int64(p.ev.ret);
@@ -844,6 +1265,77 @@ function pipeInode(pid: number, fd: number): string | undefined {
   try {
     const m = /^pipe:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
     return m?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+const SIGCHLD = 17;
+/** mmap(NULL, len, prot, MAP_PRIVATE|MAP_ANONYMOUS..., -1, 0): memory asked for, not a file or an address */
+function isLooseMmap(name: string, args: bigint[]): boolean {
+  if (name !== 'mmap') return false;
+  const flags = args[3] ?? 0n;
+  const MAP_SHARED = 1n, MAP_FIXED = 0x10n, MAP_ANONYMOUS = 0x20n;
+  return (args[0] ?? 0n) === 0n && (flags & MAP_ANONYMOUS) !== 0n && (flags & (MAP_FIXED | MAP_SHARED)) === 0n;
+}
+
+/** RIFT_REPLAY_DEBUG=1: every decision on stderr */
+const DEBUG = !!process.env.RIFT_REPLAY_DEBUG;
+function debug(s: string): void {
+  process.stderr.write(`rift-replay: debug: ${s}\n`);
+}
+
+/** The old signal mask a recorded rt_sigprocmask returned (its exit capture), or undefined. */
+function oldSetOf(ev: SyscallEvent): Buffer | undefined {
+  if (ev.ret === null || int64(ev.ret) !== 0n || !ev.args[2] || int64(ev.args[2]) === 0n) return undefined;
+  const c = ev.mem?.find((m) => m.arg === 2 && m.at === 'exit');
+  if (!c || c.fault || !complete(c)) return undefined;
+  const b = captureBytes(c);
+  return b.length ? b : undefined;
+}
+/** Signals whose default action is to do nothing (SIGCHLD, SIGCONT, SIGURG, SIGWINCH). */
+const DEFAULT_IGNORED: ReadonlySet<number> = new Set([17, 18, 23, 28]);
+
+function mask(status: string, key: string): bigint {
+  const m = new RegExp(`\\n${key}:\\s*([0-9a-f]+)`).exec(status);
+  return m ? BigInt('0x' + m[1]) : 0n;
+}
+
+/** A thread's signal state from /proc (undefined when it is gone). */
+export function procSignalState(tid: number, pid: number): SignalState | undefined {
+  try {
+    const t = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    return { pending: mask(t, 'SigPnd') | mask(t, 'ShdPnd'), caught: mask(t, 'SigCgt'), ignored: mask(t, 'SigIgn') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process exists and has not ended (not a zombie). */
+function running(pid: number): boolean {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = st[st.lastIndexOf(')') + 2];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** The thread ids of a process (empty when it is gone). */
+function listTasks(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A thread's start time (field 22 of /proc/PID/task/TID/stat), undefined when it is gone. */
+function startTime(pid: number, tid: number): string | undefined {
+  try {
+    const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return st.slice(st.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
     return undefined;
   }

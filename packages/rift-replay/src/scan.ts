@@ -9,6 +9,8 @@ import { openInputBytes, readError } from '@rift/events';
 
 export interface ScanResult {
   syscalls: Set<number>;
+  /** signal numbers of the trace's signal events (delivered or group-stops) */
+  signals: Set<number>;
   lines: number;
   bytes: number;
   /** bytes up to and including the last newline */
@@ -18,6 +20,7 @@ export interface ScanResult {
 }
 
 const KEY = Buffer.from('"nr":');
+const SIGKEY = Buffer.from('"signo":');
 
 /**
  * Syscall numbers are below this (as rift-core-native's interception takes them). A number the
@@ -32,6 +35,7 @@ const CARRY = 32;
 
 export async function scanTrace(path: string): Promise<ScanResult> {
   const syscalls = new Set<number>();
+  const signals = new Set<number>();
   let lines = 0;
   let bytes = 0;
   let complete = 0;
@@ -69,6 +73,14 @@ export async function scanTrace(path: string): Promise<ScanResult> {
         tailBytes += bytesRead;
       }
       const text = buf.subarray(0, carry + bytesRead);
+      // signal events are few: a plain search (a key cut by the chunk boundary is found whole in
+      // the next chunk: at least the last 16 bytes are carried over)
+      for (let k = text.indexOf(SIGKEY); k >= 0; k = text.indexOf(SIGKEY, k + 1)) {
+        let j = k + SIGKEY.length;
+        let n = 0;
+        while (j < text.length && text[j]! >= 48 && text[j]! <= 57) n = n * 10 + (text[j++]! - 48);
+        if (j < text.length && n > 0 && n <= 64) signals.add(n);
+      }
       let i = text.indexOf(KEY);
       let last = 0;
       while (i >= 0) {
@@ -92,7 +104,8 @@ export async function scanTrace(path: string): Promise<ScanResult> {
         i = text.indexOf(KEY, j);
       }
       // keep the unfinished key (or the last few bytes, which may hold the start of one)
-      const from = i >= 0 ? i : Math.max(last, text.length - KEY.length);
+      // (at least 16 bytes: a `"signo":NN` cut by the boundary is found whole next time)
+      const from = Math.max(0, Math.min(i >= 0 ? i : Math.max(last, text.length - KEY.length), text.length - 16));
       carry = Math.min(text.length - from, CARRY);
       text.copy(buf, 0, text.length - carry);
     }
@@ -100,5 +113,5 @@ export async function scanTrace(path: string): Promise<ScanResult> {
     await input.close();
   }
   if (bytes && lastByte !== 10) lines++;
-  return { syscalls, lines, bytes, complete, tail: Buffer.concat(tail).toString('utf8') };
+  return { syscalls, signals, lines, bytes, complete, tail: Buffer.concat(tail).toString('utf8') };
 }

@@ -1,0 +1,92 @@
+// Signals replayed where they were recorded: the live SIGCHLD of a child that ended at another
+// moment, a timer's SIGALRM, SIGPIPE are held back by the engine and delivered after the call
+// they followed when recorded (a call they interrupted gets the kernel's own restart rules).
+// Every replay runs in its own PID namespace (unshare -pf): replay signals its tracees.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, fixture, parse, record, run, tmp } from './helpers.mjs';
+
+const dir = tmp();
+const data = join(dir, 'data.txt');
+writeFileSync(data, Array.from({ length: 60 }, (_, i) => `${i}\n`).join(''));
+
+/** rift-replay ARGS in a new PID namespace. */
+function replayNs(args, opts = {}) {
+  const r = spawnSync('unshare', ['-pf', '--mount-proc', BIN('rift-replay'), ...args], { encoding: 'utf8', timeout: 60000, cwd: dir, ...opts });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const signals = (events) => events.filter((e) => e.type === 'signal' && !e.stop).map((e) => e.sig);
+
+t.test('SIGCHLD handler: children reaped after the same read each time', async (t) => {
+  const bin = fixture('replay_signals');
+  const rec = record([bin, 'chld', '4', data], [], { cwd: dir });
+  t.equal(rec.status, 0, rec.stderr);
+  t.match(rec.stdout, /^(child 1\d reaped after read \d+\n){4}$/);
+  t.ok(signals(rec.events).includes('SIGCHLD'));
+  for (let i = 0; i < 3; i++) {
+    const r = replayNs([rec.file, '--', bin, 'chld', '4', data]);
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, rec.stdout, `replay ${i + 1}: the recorded reaping points`);
+    t.equal(r.stderr, '', 'nothing on stderr');
+  }
+});
+
+t.test('SIGALRM interrupts a read (EINTR), then ticks between reads (SA_RESTART)', async (t) => {
+  const bin = fixture('replay_signals');
+  const rec = record([bin, 'alrm', data], [], { cwd: dir });
+  t.equal(rec.status, 0, rec.stderr);
+  t.match(rec.stdout, /^read: -1 Interrupted system call, alarms 1\n\d+ ticks after reads:/);
+  for (let i = 0; i < 3; i++) {
+    const r = replayNs([rec.file, '--', bin, 'alrm', data]);
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, rec.stdout, `replay ${i + 1}: EINTR, and the same ticks after the same reads`);
+  }
+});
+
+t.test('SIGPIPE from a write to a pipe without reader', async (t) => {
+  const bin = fixture('replay_signals');
+  const rec = record([bin, 'pipe'], [], { cwd: dir });
+  t.equal(rec.stdout, 'write: -1 Broken pipe, SIGPIPE 1\n');
+  const out = join(dir, 'pipe.ndjson');
+  const r = replayNs(['-o', out, rec.file, '--', bin, 'pipe']);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, rec.stdout);
+  t.same(signals(parse(readFileSync(out, 'utf8'))), signals(rec.events), 'the same signals in replay\'s stream');
+});
+
+t.test('bash running commands: its SIGCHLD handler runs where it ran', async (t) => {
+  const f = join(dir, 'f');
+  writeFileSync(f, 'a\nb\nc\n');
+  const cmd = ['bash', '-c', 'ls >/dev/null; cat f; x=$(date +%N); wc -l < f; for i in 1 2 3; do echo $i | cat; done'];
+  const rec = record(cmd, [], { cwd: dir });
+  t.equal(rec.status, 0, rec.stderr);
+  t.ok(signals(rec.events).filter((s) => s === 'SIGCHLD').length >= 4, 'SIGCHLDs recorded');
+  writeFileSync(f, 'changed\n');
+  for (let i = 0; i < 3; i++) {
+    const out = join(dir, `bash${i}.ndjson`);
+    const r = replayNs(['-o', out, rec.file, '--', ...cmd]);
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, rec.stdout, `replay ${i + 1}: the recorded output`);
+    const ev = parse(readFileSync(out, 'utf8'));
+    t.same(signals(ev), signals(rec.events), 'as many signals, in order');
+    // calls made again after a delivery are left out of replay's stream
+    const d = run('rift-diff', ['-q', '--ignore', 'retval', rec.file, out]);
+    t.not(d.stderr, /error/i);
+  }
+});
+
+t.test('a shell loop forking cat 60 times', async (t) => {
+  writeFileSync(join(dir, 'g'), 'some bytes\n');
+  const cmd = ['sh', '-c', 'i=0; while [ $i -lt 60 ]; do cat g; i=$((i+1)); done'];
+  const rec = record(cmd, [], { cwd: dir, env: { ...process.env, PWD: dir } });
+  t.equal(rec.status, 0, rec.stderr);
+  writeFileSync(join(dir, 'g'), 'other\n');
+  for (let i = 0; i < 2; i++) {
+    const r = replayNs([rec.file, '--', ...cmd], { env: { ...process.env, PWD: dir } });
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, rec.stdout, `replay ${i + 1}`);
+  }
+});
