@@ -35,6 +35,8 @@ t.test('rift-record -o FILE.gz: gzip, mode 0600; every reader reads it as the pl
   t.equal(lines.at(-1).type, 'end', 'the trailer was written: a whole recording');
   t.ok(lines.some((e) => e.name === 'read' && e.mem?.some((m) => m.data === 'hello\n')), 'what cat read');
 
+  // the command's exit status, as with a plain file
+  t.equal(run('rift-record', ['-o', join(dir, 'x.ndjson.gz'), '--', 'sh', '-c', 'exit 7']).status, 7, 'exit status of the command');
   for (const args of [[], ['-c'], ['-y', '-T'], ['--threads', '2'], ['--format', 'chrome']]) {
     const a = run('rift-trace', [...args, plain]);
     const b = run('rift-trace', [...args, gz]);

@@ -12,6 +12,8 @@ import type { Line } from './events.js';
  */
 export class LineOutput {
   closed = false;
+  /** end() was called: the stream's own 'close' after it is not a reader going away */
+  protected ending = false;
   private readonly stream: Writable;
   private onClosed: (() => void)[] = [];
 
@@ -24,7 +26,9 @@ export class LineOutput {
       }
       throw e;
     });
-    stream.on('close', () => this.markClosed());
+    stream.on('close', () => {
+      if (!this.ending) this.markClosed();
+    });
   }
 
   private markClosed(): void {
@@ -55,6 +59,7 @@ export class LineOutput {
   }
 
   async end(): Promise<void> {
+    this.ending = true;
     if (this.closed || this.stream === process.stdout || this.stream === process.stderr) {
       if (!this.closed && this.stream.writableNeedDrain) await once(this.stream, 'drain').catch(() => {});
       return;
@@ -111,6 +116,7 @@ export class GzipLineOutput extends LineOutput {
   }
 
   override async end(): Promise<void> {
+    this.ending = true;
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushTimer = undefined;
     if (this.closed && this.gz.destroyed) return;
