@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Start-up of each bin (issue 15), side by side with `node -e 0`: each bin on a tiny input, as
 // dist/ runs it file by file (what the bins did before the bundles: "dist/") and as the bin runs
-// it now (node_modules/.bin: its bundle while that is fresh, "bin"). Runs are interleaved, all
-// variants one after another in each round, and the median of each is shown with its ratio to
-// `node -e 0` (target: rift-record -o /dev/null -- /bin/true at most 1.3x).
+// it now (node_modules/.bin: its bundle while that is fresh, "bin"), both started as a user starts
+// them (#!/usr/bin/env node). Runs are interleaved, all variants one after another in each
+// round; the median and the minimum of each are shown with their ratios to `node -e 0`'s
+// (target: rift-record -o /dev/null -- /bin/true at most 1.3x).
 // NODE_EXTRA_CA_CERTS is left out of the commands' environment: where it is set (as on these
 // VMs) Node 20 reads and parses that many certificates at every start, some 50 ms more for each
 // command, `node -e 0` too, which would hide rift's own time. --keep-env keeps it.
@@ -37,7 +38,7 @@ function unbundled(tool) {
   const [pkg, entry] = TOOLS[tool];
   const file = join(tmp, `${tool}.mjs`);
   const url = pathToFileURL(join(ROOT, 'packages', pkg, entry)).href;
-  writeFileSync(file, `import { main } from ${JSON.stringify(url)};\nmain(process.argv.slice(2));\n`);
+  writeFileSync(file, `#!/usr/bin/env node\nimport { main } from ${JSON.stringify(url)};\nmain(process.argv.slice(2));\n`, { mode: 0o755 });
   return file;
 }
 
@@ -61,7 +62,7 @@ const ARGS = {
 const rows = [['node -e 0', ['node', ['-e', '0']], undefined]];
 for (const [tool, args] of Object.entries(ARGS)) {
   const shown = `${tool} ${args.map((a) => a.replace(tmp + '/', '')).join(' ')}`.replaceAll('.ndjson', '');
-  rows.push([shown, [join(BIN, tool), args], ['node', [unbundled(tool), ...args]]]);
+  rows.push([shown, [join(BIN, tool), args], [unbundled(tool), args]]);
 }
 
 function time([cmd, args]) {
