@@ -108,6 +108,8 @@ export interface Variant {
   show?: readonly (number | Shown)[];
   /** return value type */
   ret?: string;
+  /** a second choice, by another argument (a socket option's name within its level) */
+  then?: VariantRule;
 }
 export interface VariantRule {
   /** the deciding argument */
@@ -129,6 +131,17 @@ const sockopt = (level: string): Variant => ({ args: { 2: `enum:${level}` } });
 const SOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   SOL_SOCKET: sockopt('so'), SOL_TCP: sockopt('tcp_opt'), SOL_IP: sockopt('ip_opt'), SOL_IPV6: sockopt('ipv6_opt'),
   SOL_RAW: sockopt('raw_opt'), SOL_PACKET: sockopt('packet_opt'), SOL_NETLINK: sockopt('netlink_opt'), SOL_TIPC: sockopt('tipc_opt'),
+};
+/** getsockopt: the same, and the options whose value strace decodes as more than an int */
+const value = (type: string): Variant => ({ args: { 3: `out:${type}(*4)` } });
+const SETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
+  ...SOCKOPT_LEVELS,
+  SOL_SOCKET: { ...sockopt('so'), then: { by: 2, table: 'so', cases: { SO_LINGER: { args: { 3: 'in:linger(4)' } } } } },
+};
+const GETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
+  ...SOCKOPT_LEVELS,
+  SOL_SOCKET: { ...sockopt('so'), then: { by: 2, table: 'so', cases: { SO_ERROR: value('sockerr'), SO_PEERCRED: value('ucred'), SO_LINGER: value('linger') } } },
+  SOL_IP: { ...sockopt('ip_opt'), then: { by: 2, table: 'ip_opt', cases: { IP_PROTOCOL: value('ipproto_int') } } },
 };
 
 export const VARIANTS: Readonly<Record<string, VariantRule>> = {
@@ -212,12 +225,12 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   setsockopt: {
     by: 1,
     table: 'sockopt_level',
-    cases: SOCKOPT_LEVELS,
+    cases: SETSOCKOPT_LEVELS,
   },
   getsockopt: {
     by: 1,
     table: 'sockopt_level',
-    cases: SOCKOPT_LEVELS,
+    cases: GETSOCKOPT_LEVELS,
   },
   prctl: {
     by: 0,
@@ -230,6 +243,22 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
     },
   },
 };
+
+/** A variant refined by its `then` rule: the two merged, each pair merged once. */
+const refinedMemo = new WeakMap<VariantRule, Map<number, Variant | undefined>>();
+const mergedMemo = new WeakMap<Variant, Map<Variant, Variant>>();
+function refine(v: Variant, args: readonly Int64[]): Variant {
+  const rule = v.then!;
+  let memo = refinedMemo.get(rule);
+  if (!memo) refinedMemo.set(rule, (memo = new Map()));
+  const sub = variantOf(args, rule, memo);
+  if (!sub) return v;
+  let byV = mergedMemo.get(v);
+  if (!byV) mergedMemo.set(v, (byV = new Map()));
+  let m = byV.get(sub);
+  if (!m) byV.set(sub, (m = { args: { ...v.args, ...sub.args }, show: sub.show ?? v.show, ret: sub.ret ?? v.ret }));
+  return m;
+}
 
 /** Which variant of `rule` this call takes (undefined: the signature as it is). */
 function variantOf(args: readonly Int64[], rule: VariantRule, memo: Map<number, Variant | undefined>): Variant | undefined {
@@ -795,7 +824,9 @@ export function decodeSyscall(ev: SyscallEvent, opts?: FormatOptions): CallParts
     // unknown: raw registers, as strace prints syscalls it cannot decode
     return { name, args: evArgs.map((a) => (isZero(a) ? '0' : hex(a))), split: evArgs.length, ret: retText('hex', x), failed };
   }
-  const plan = callPlan(sp, sp.rule ? variantOf(evArgs, sp.rule, sp.memo) : undefined);
+  let variant = sp.rule ? variantOf(evArgs, sp.rule, sp.memo) : undefined;
+  if (variant?.then) variant = refine(variant, evArgs);
+  const plan = callPlan(sp, variant);
   const args: string[] = [];
   let split = -1;
   for (const ap of plan.args) {

@@ -351,6 +351,35 @@ function mqAttr(b: Buffer, c: StructCtx): string {
   return `{mq_flags=${flags}, mq_maxmsg=${str(i64n(b, 8))}, mq_msgsize=${str(i64n(b, 16))}, mq_curmsgs=${str(i64n(b, 24))}}`;
 }
 
+/** socket option values strace decodes (getsockopt): by the length the call returned */
+function optLen(b: Buffer, c: StructCtx): number {
+  // setsockopt: the length argument (an int); getsockopt: what *optlen says at exit
+  if (c.lenPtrArg === undefined) return Math.min(b.length, Number(BigInt.asIntN(32, BigInt(c.args[4] ?? b.length))));
+  const l = c.other(c.lenPtrArg, 'exit');
+  return l && l.length >= 4 ? Math.min(b.length, l.readInt32LE(0)) : b.length;
+}
+function optInt(b: Buffer, c: StructCtx, f: (v: number) => string): string {
+  const n = optLen(b, c);
+  if (n <= 0) return c.addr;
+  if (n < 4) return quote(b.subarray(0, n), { hex: 2 });
+  return `[${f(b.readInt32LE(0))}]`;
+}
+const sockerr = (b: Buffer, c: StructCtx) => optInt(b, c, (v) => (v ? errnoName(v) : '0'));
+const socktype = (b: Buffer, c: StructCtx) => optInt(b, c, (v) => printEnum('socket_kind', v));
+const ipprotoInt = (b: Buffer, c: StructCtx) => optInt(b, c, (v) => printEnum('ipproto', v));
+function ucred(b: Buffer, c: StructCtx): string {
+  const n = optLen(b, c);
+  if (n <= 0) return c.addr;
+  // a short one: the fields it holds, the one cut short in hex
+  const f = (o: number, name: string, v: () => number) => (n >= o + 4 ? `${name}=${v()}` : n > o ? `${name}=${quote(b.subarray(o, n), { hex: 2 })}` : '');
+  return `{${[f(0, 'pid', () => b.readInt32LE(0)), f(4, 'uid', () => b.readUInt32LE(4)), f(8, 'gid', () => b.readUInt32LE(8))].filter(Boolean).join(', ')}}`;
+}
+function linger(b: Buffer, c: StructCtx): string {
+  const n = optLen(b, c);
+  if (n < 8) return n <= 0 ? c.addr : quote(b.subarray(0, n), c);
+  return `{l_onoff=${b.readInt32LE(0)}, l_linger=${b.readInt32LE(4)}}`;
+}
+
 /** a CPU set: the numbers of the CPUs in it, [0 1] */
 function cpuset(b: Buffer, c: StructCtx): string {
   if (!b.length && c.caps[0]?.fault) return c.addr;
@@ -662,6 +691,11 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   loff: (b, c) => u64Ptr(b, c, true),
   time_t: timeT,
   hexptr: hexPtr,
+  sockerr,
+  socktype,
+  ipproto_int: ipprotoInt,
+  ucred,
+  linger,
   mq_attr: mqAttr,
   cpuset,
   wstatus,
