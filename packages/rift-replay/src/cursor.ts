@@ -7,9 +7,21 @@
  * by how far thread schedules drift apart, not by the trace length. `maxBuffered` caps it:
  * beyond that, replay gives up with a clear message rather than grow without limit.
  */
-import { StreamError, type EndEvent, type Event, type ExecEvent, type EventSource, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
+import { signatureOf, StreamError, type EndEvent, type Event, type ExecEvent, type EventSource, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
 
 export class LookaheadError extends Error {}
+
+const arities = new Map<string, number>();
+/** The arguments syscall `name` takes (its signature's); 0 for a name rift does not know. */
+function arity(name: string): number {
+  let n = arities.get(name);
+  if (n === undefined) {
+    const args = signatureOf(name)?.args;
+    n = Array.isArray(args) ? args.length : 0;  // (a name like "constructor" is no signature)
+    if (n) arities.set(name, n);
+  }
+  return n;
+}
 
 /** peekBuffered's answer when the next batch must be read first. */
 const MORE = Symbol('more');
@@ -170,6 +182,13 @@ export class TraceCursor {
           if ((ev.name === 'execve' || ev.name === 'execveat') && ev.ret !== null && Number(ev.ret) === 0) this.rootExec = ev;
         }
         if (ev.status === 'resumed' || this.skip.has(ev.name)) return true;
+        // Replay reads as many registers as the call takes. rift-record writes them all; a
+        // stream the schema allows may have fewer (made elsewhere, or by a rift whose signature
+        // of the call took fewer): the missing ones are taken as 0.
+        if (ev.args.length < 6 && !ev.compat) {
+          const n = arity(ev.name);
+          if (ev.args.length < n) ev.args = [...ev.args, ...new Array<number>(n - ev.args.length).fill(0)];
+        }
         let q = this.queues.get(ev.tid);
         if (!q) this.queues.set(ev.tid, (q = new Queue()));
         // A call the syscall buffer recorded in the program reaches the stream when the tracer
