@@ -24,7 +24,7 @@ import {
   openOutput,
 } from '@rift/events';
 import { TraceCursor, LookaheadError } from './cursor.js';
-import { FREE, Policy, SPAWNERS } from './policy.js';
+import { FREE, FREE_ORDERED, Policy, SPAWNERS } from './policy.js';
 import { Replayer, type Desync, type OnDesync } from './replayer.js';
 import { scanTrace } from './scan.js';
 import { formatRecorded, type LiveCall } from './compare.js';
@@ -79,6 +79,11 @@ export interface ReplayOptions {
    * by the engine and delivered at the recorded points. false: signals arrive when they come
    */
   signals?: boolean;
+  /**
+   * threads of a process take turns in the recorded order of their calls (default true; futex
+   * calls are then matched too). false: each thread walks its own calls, in any interleaving
+   */
+  order?: boolean;
   /**
    * give the replayed processes and threads their recorded ids where the kernel allows it
    * (default true): root only, through /proc/sys/kernel/ns_last_pid, as CRIU restores pids.
@@ -152,7 +157,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   if (o.trace === '-') throw new UsageError('the trace must be a file (replay reads it twice), not stdin');
   let policy: Policy;
   try {
-    policy = new Policy({ inject: o.inject, passthru: o.passthru });
+    policy = new Policy({ inject: o.inject, passthru: o.passthru, free: o.order === false ? FREE : FREE_ORDERED });
   } catch (e) {
     if (e instanceof SelectError) throw new UsageError(e.message);
     throw e;
@@ -174,7 +179,8 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
     cutLine === undefined || scan.complete === 0
       ? await openEvents(o.trace)
       : await readEventStream(inputChunks(o.trace, undefined, scan.complete), o.trace);
-  const skip = new Set(FREE);
+  const free = o.order === false ? FREE : FREE_ORDERED;
+  const skip = new Set(free);
   const cursor = new TraceCursor(src, { skip, maxBuffered: o.maxBuffered });
   cursor.cutLine = cutLine;
   await cursor.start();
@@ -225,7 +231,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
     report(d);
     if (onDesync === 'stop') {
       log(`rift-replay: not started (exit ${EXIT_DESYNC}); --on-desync=live runs it anyway\n`);
-      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0 }, leftover: 0 };
+      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0 }, leftover: 0 };
     }
     if (onDesync === 'live') startLive = true;
   }
@@ -251,6 +257,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   const replayer = new Replayer(cursor, {
     signals: held,
     nextPid: pidAsk?.next,
+    order: o.order !== false,
     policy,
     onDesync,
     inTrace: scan.syscalls,
@@ -281,7 +288,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   for (const nr of scan.syscalls) nrs.add(nr);
   for (const n of SPAWNERS) nrs.add(syscallNumber(n)!);
   nrs.add(syscallNumber('lseek')!);  // offsets behind injected reads are fixed up
-  for (const n of FREE) nrs.delete(syscallNumber(n)!);
+  for (const n of free) nrs.delete(syscallNumber(n)!);
   if (held.size) {
     // the engine keeps held signals blocked again after these (their exits must be seen)
     nrs.add(syscallNumber('rt_sigprocmask')!);

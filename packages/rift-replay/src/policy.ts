@@ -37,6 +37,11 @@ export const QUERIES: readonly string[] = [
  * malloc's large blocks and arenas, are matched loosely for the same reasons: see Replayer.)
  */
 export const FREE: readonly string[] = ['futex', 'sched_yield', 'restart_syscall', 'membarrier', 'rt_sigreturn', 'munmap', 'brk'];
+/**
+ * FREE when a process's threads take their turns in the recorded order: futex waits and wakes
+ * then come where they came, so they are matched (and ordered) like any call.
+ */
+export const FREE_ORDERED: readonly string[] = FREE.filter((n) => n !== 'futex');
 
 /** Calls that create processes or threads: watched (at exit) to map replayed tids to recorded ones. */
 export const SPAWNERS: readonly string[] = ['clone', 'clone3', 'fork', 'vfork'];
@@ -71,7 +76,11 @@ export type Action = 'inject' | 'passthru' | 'free';
 export class Policy {
   private readonly inject = new Set<string>();
 
-  constructor(overrides: { inject?: string[]; passthru?: string[] } = {}) {
+  /** the calls never matched (FREE, or fewer: futex when threads take turns) */
+  readonly free: readonly string[];
+
+  constructor(overrides: { inject?: string[]; passthru?: string[]; free?: readonly string[] } = {}) {
+    this.free = overrides.free ?? FREE;
     for (const [name, sig] of Object.entries(SIGNATURES)) if (sig.content || sig.moves) this.inject.add(name);
     for (const q of QUERIES) this.inject.add(q);
     for (const n of expand(overrides.inject, '--inject')) {
@@ -83,7 +92,7 @@ export class Policy {
   }
 
   action(name: string): Action {
-    if (FREE.includes(name)) return 'free';
+    if (this.free.includes(name)) return 'free';
     return this.inject.has(name) ? 'inject' : 'passthru';
   }
 

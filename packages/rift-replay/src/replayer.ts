@@ -10,7 +10,7 @@
  * Each replayed thread walks its own recorded calls in order; threads are not ordered against
  * each other (see the README for what that absorbs).
  */
-import { accessSync, constants, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
 import { compareCall, entryCaptures, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
 import { LookaheadError, TraceCursor } from './cursor.js';
@@ -20,7 +20,7 @@ import { argWrites, complete, outputWrites, ScatterError, type Write } from './s
 export type OnDesync = 'stop' | 'warn' | 'live';
 
 /** The interception API's verdicts (rift-core-native lib/intercept.ts). */
-export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; exit?: boolean; then?: Expectation[] };
+export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; writes?: Write[]; exit?: boolean; then?: Expectation[]; deliver?: number[] };
 /** A call answered ahead by the engine (rift-core-native's Expectation). */
 export interface Expectation {
   nr: number;
@@ -91,6 +91,14 @@ export interface ReplayerOptions {
    * can (recordedPids); false when it cannot.
    */
   nextPid?: (pid: number) => boolean;
+  /**
+   * Threads of a process take turns in the recorded order of their calls (default true): a
+   * thread whose next call began later, when recorded, than another thread's next call waits
+   * at it (made again after a short sleep) until that one is made.
+   */
+  order?: boolean;
+  /** longest wait for a turn, ms (then the thread goes on, and a thread that really departs is a desync as usual) */
+  turnWaitMs?: number;
 }
 
 /** Pending (the thread's and its process's), caught and ignored signals, as masks (bit n-1 for signal n). */
@@ -118,6 +126,10 @@ interface Pending {
   signalAfter?: boolean;
   /** wait: the replayed child it reaps */
   child?: number;
+  /** run: the result the program gets at exit (the recorded one) */
+  value?: bigint;
+  /** run: memory put back at exit (a timespec replay changed) */
+  restore?: Write;
 }
 
 const RESTART_ERRNOS = new Set(['ERESTARTSYS', 'ERESTARTNOINTR', 'ERESTARTNOHAND', 'ERESTART_RESTARTBLOCK']);
@@ -188,7 +200,7 @@ export class Replayer {
   liveReason: string | undefined;
   killed = false;
   readonly desyncs: Desync[] = [];
-  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0 };
+  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0 };
   /** per replayed tid: the calls handed to the engine, in order, not yet reported used */
   private readonly planned = new Map<number, Planned[]>();
   /** signals replayed where they were recorded */
@@ -216,12 +228,22 @@ export class Replayer {
     if (!this.pids.has(pid) || tid === pid) this.pids.set(pid, rpid);
     if (tid === pid) this.livePid.set(rpid, pid);
     this.born.set(tid, startTime(pid, tid));
+    this.mappedAt.set(tid, ++this.mapSeq);
+    let peers = this.threadsOf.get(pid);
+    if (!peers) this.threadsOf.set(pid, (peers = new Set()));
+    peers.add(tid);
   }
+  /** replayed pid -> its mapped threads (those not known to have ended) */
+  private readonly threadsOf = new Map<number, Set<number>>();
   /**
    * when each mapped thread started (/proc's starttime): a tid the kernel gives out again (the
    * process it named is gone; replay asks for recorded ids, so it happens) is a new thread
    */
   private readonly born = new Map<number, string | undefined>();
+  /** when (mapSeq) each tid was last mapped, and when each thread last entered a clone/fork/vfork */
+  private readonly mappedAt = new Map<number, number>();
+  private readonly spawnedAt = new Map<number, number>();
+  private mapSeq = 0;
   /** recorded process id -> the replayed process that stands for it */
   private readonly livePid = new Map<number, number>();
   /** recorded threads whose exit or exit_group was matched */
@@ -238,11 +260,14 @@ export class Replayer {
     const rt = this.tids.get(tid);
     if (rt !== undefined) this.gone.add(rt);
     this.tids.delete(tid);
+    this.threadsOf.get(pid)?.delete(tid);
+    this.waiting.delete(tid);
     if (!group) return;
     for (const t of listTasks(pid)) if (t !== tid && this.tids.has(t)) {
       this.gone.add(this.tids.get(t)!);
       this.tids.delete(t);
     }
+    this.threadsOf.delete(pid);
   }
 
   /** Whether the thread now behind `tid` is not the one mapped under that tid. */
@@ -295,7 +320,10 @@ export class Replayer {
   private async onSpawned(call: LiveCall, child: number): Promise<void> {
     const rparent = this.tids.get(call.tid);
     const isThread = this.isThreadClone(call);
-    if ((!this.born.has(child) || this.reused(child, isThread ? call.pid : child)) && rparent !== undefined) {
+    // mapped since the call began (its first call came first: a vfork child's always does):
+    // this child, even if it has ended since and its tid names another process already
+    const fresh = (this.mappedAt.get(child) ?? -1) > (this.spawnedAt.get(call.tid) ?? Infinity);
+    if (!fresh && (!this.born.has(child) || this.reused(child, isThread ? call.pid : child)) && rparent !== undefined) {
       const s = await this.cursor.claimSpawn((x) => x.tid === rparent && !this.claimed.has(x.child));
       if (s) this.mapTid(child, s.child, s.childPid, isThread ? call.pid : child);
     }
@@ -361,6 +389,7 @@ export class Replayer {
   private lastHead = '';
 
   private onEntry1(call: LiveCall): EntryVerdict | Promise<EntryVerdict> {
+    if (call.name === 'clone' || call.name === 'clone3' || call.name === 'fork' || call.name === 'vfork') this.spawnedAt.set(call.tid, this.mapSeq);
     // the engine asks only when the thread's queue is used up or the call differs from it;
     // either way what is left of it is void
     if (this.planned.size) this.planned.delete(call.tid);
@@ -458,7 +487,12 @@ export class Replayer {
       if (this.cursor.pending(rt, 0) !== ev) return this.entryFor(call, rt, spawner);
     }
     const m = compareCall(ev, call);
-    if (m && (isLooseMmap(call.name, call.args) || isLooseMmap(ev.name, ev.args.map((a) => BigInt.asUintN(64, int64(a)))))) return this.loose(call, rt, ev, spawner);
+    // (before the turn: a call matched loosely is not ordered)
+    if (m && (this.isLoose(call.name, call.args) || this.isLoose(ev.name, ev.args.map((a) => BigInt.asUintN(64, int64(a)))))) return this.loose(call, rt, ev, spawner);
+    if (this.order) {
+      const t = this.turn(call, rt, ev, spawner);
+      if (t !== null) return t;
+    }
     if (m) return this.desync(call, rt, ev, undefined, spawner, m);
     this.cursor.take(rt);
     if (ev.name === 'exit_group' || ev.name === 'exit') this.exiting(call.tid, call.pid, ev.name === 'exit_group');
@@ -473,14 +507,123 @@ export class Replayer {
    * does not make now are passed over.
    */
   private loose(call: LiveCall, rt: number, ev: SyscallEvent, spawner: boolean): EntryVerdict | Promise<EntryVerdict> {
-    if (isLooseMmap(call.name, call.args)) {
+    if (this.isLoose(call.name, call.args)) {
       this.stats.free++;
+      if (call.name === 'futex') return this.looseFutex(call);
+      if (call.name === 'clock_gettime') return this.looseClock(call);
       return this.runs(call, undefined, undefined);
     }
     this.cursor.take(rt);
     const next = this.cursor.peek(rt);
     if (next instanceof Promise) return next.then((h) => this.matchHead(call, rt, h, spawner), (e) => this.fail(e));
     return this.matchHead(call, rt, next, spawner);
+  }
+
+  /**
+   * Calls matched loosely: anonymous mappings (above), and when threads take turns the calls a
+   * thread makes as often as it loops waiting for another one, which the turns cannot fix when
+   * the threads met in user space first (a lock taken without a call, a condition variable's
+   * word changed a moment earlier or later): futex, and the clock reads around a timed wait.
+   */
+  private isLoose(name: string, args: bigint[]): boolean {
+    if (name === 'futex' || name === 'clock_gettime') return this.order && this.opts.policy.action('futex') === 'passthru';
+    // a malloc heap made read-write (a thread's new arena, a heap that grows): whether a thread
+    // makes a new arena or takes one a thread that ended gave back is which one got there first
+    if (name === 'mprotect') return (args[2] ?? 0n) === 3n;
+    return isLooseMmap(name, args);
+  }
+
+  /** A futex the recording does not have here: run for real, a deadline in the recording's time moved 1 ms into the live clock's future. */
+  private looseFutex(call: LiveCall): EntryVerdict {
+    const op = Number((call.args[1] ?? 0n) & 0xffffffffn);
+    const FUTEX_WAIT_BITSET = 9, FUTEX_CLOCK_REALTIME = 256;
+    const ts = call.args[3] ?? 0n;
+    if ((op & 127) !== FUTEX_WAIT_BITSET || ts === 0n) return this.runs(call, undefined, undefined);
+    const old = call.readBytes(ts, 16);
+    if (!old || old.length < 16) return this.runs(call, undefined, undefined);
+    const ns = 1_000_000n + (op & FUTEX_CLOCK_REALTIME ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint());
+    const b = Buffer.alloc(16);
+    b.writeBigInt64LE(ns / 1_000_000_000n, 0);
+    b.writeBigInt64LE(ns % 1_000_000_000n, 8);
+    const p: Pending = { kind: 'run', spawner: false, restore: { addr: ts, data: Buffer.from(old) } };
+    this.pending.set(call.tid, p);
+    return { action: 'run', writes: [{ addr: ts, data: b }] };
+  }
+
+  /** A clock read the recording does not have here: the last time this process was given on that clock (its clocks never go back). */
+  private looseClock(call: LiveCall): EntryVerdict {
+    const last = this.lastClock.get(`${call.pid}:${call.args[0] ?? 0n}`);
+    const addr = call.args[1] ?? 0n;
+    if (!last || addr === 0n) return this.runs(call, undefined, undefined);
+    this.pending.set(call.tid, { kind: 'inject', spawner: false });
+    return { action: 'return', value: 0, writes: [{ addr, data: last }] };
+  }
+  /** `pid:clock` -> the last timespec a clock_gettime of that process was answered with */
+  private readonly lastClock = new Map<string, Buffer>();
+
+  // ---- turns -------------------------------------------------------------------------------
+
+  private get order(): boolean {
+    return this.opts.order !== false;
+  }
+
+  /** per replayed tid: since when (ms) and how many times it waited for its turn */
+  private readonly waiting = new Map<number, { since: number; n: number }>();
+
+  /**
+   * The earliest recorded entry time of the next call of the process's other threads (the
+   * thread that has it), or undefined when none is known without reading on; a Promise when
+   * the trace must be read further to know.
+   */
+  private frontier(call: LiveCall, sync: boolean): { ts: number; tid: number } | undefined | Promise<void> {
+    const peers = this.threadsOf.get(call.pid);
+    if (!peers || peers.size < 2) return undefined;
+    let best: { ts: number; tid: number } | undefined;
+    for (const tid of peers) {
+      if (tid === call.tid) continue;
+      const ru = this.tids.get(tid);
+      if (ru === undefined || this.gone.has(ru)) continue;
+      let h = this.cursor.pending(ru, 0);
+      if (!h && !this.cursor.finished(ru)) {
+        this.cursor.readAhead(ru, 1);
+        h = this.cursor.pending(ru, 0);
+        if (!h && !this.cursor.finished(ru) && !sync) return this.cursor.ensure(ru, 1);
+      }
+      if (h && (!best || h.ts < best.ts)) best = { ts: h.ts, tid };
+    }
+    return best;
+  }
+
+  /**
+   * Threads take turns as recorded: a call that began, when recorded, after the next call of
+   * another thread of the process waits until that one is made (restart: the thread sleeps a
+   * little in the call's place and makes it again). Calls ordered so, the futex waits, the hand-
+   * offs of a lock (Python's GIL), clock reads and reads of a shared pipe come in the recorded
+   * order. A wait that lasts (the other thread is held up by something the recording does not
+   * order: a lock taken in user space) ends after turnWaitMs, or sooner when that thread sleeps
+   * in an unordered call; the thread goes on, and a thread that really departs is a desync.
+   */
+  private turn(call: LiveCall, rt: number, ev: SyscallEvent, spawner: boolean): EntryVerdict | Promise<EntryVerdict> | null {
+    const f = this.frontier(call, false);
+    if (f instanceof Promise) return f.then(() => this.entryFor(call, rt, spawner), (e) => this.fail(e));
+    if (!f || ev.ts <= f.ts) {
+      this.waiting.delete(call.tid);
+      return null;
+    }
+    const now = Date.now();
+    let w = this.waiting.get(call.tid);
+    if (!w) this.waiting.set(call.tid, (w = { since: now, n: 0 }));
+    const waited = now - w.since;
+    const limit = this.opts.turnWaitMs ?? 1000;
+    if (waited >= limit || (waited >= 20 && sleepsUnordered(call.pid, f.tid))) {
+      this.waiting.delete(call.tid);
+      this.stats.turnsGivenUp++;
+      return null;
+    }
+    w.n++;
+    this.stats.held++;
+    // 20 us at first (the other thread is often about to make its call), up to 1 ms
+    return this.restart(call, { action: 'restart', sleepUs: Math.min(1000, 20 << Math.min(w.n, 6)) });
   }
 
   // ---- signals -----------------------------------------------------------------------------
@@ -687,6 +830,45 @@ export class Replayer {
     return { action: 'run', args };
   }
 
+  /**
+   * futex, when threads take turns (its calls are then matched). A wait that timed out, found
+   * the word changed (EAGAIN) or was interrupted is answered from the recording without
+   * waiting: its deadline is in the recording's time (the clocks the program read are the
+   * recorded ones), long past now, so run for real it would time out at once as often as the
+   * program loops. A wait that was woken runs for real, its deadline moved 2 s into the live
+   * clock's future (the other thread's wake comes in its turn), and gets the recorded result
+   * (its timespec is put back at exit). Wakes and other operations run for real.
+   */
+  private futexAsRecorded(call: LiveCall, ev: SyscallEvent): EntryVerdict {
+    const op = Number((call.args[1] ?? 0n) & 0xffffffffn);
+    const cmd = op & 127;
+    const FUTEX_WAIT = 0, FUTEX_WAIT_BITSET = 9, FUTEX_CLOCK_REALTIME = 256;
+    const ret = int64(ev.ret!);
+    if (cmd !== FUTEX_WAIT && cmd !== FUTEX_WAIT_BITSET) {
+      this.stats.ran++;
+      return this.runs(call, undefined, undefined);
+    }
+    if (ret !== 0n) {
+      this.stats.injected++;
+      this.pending.set(call.tid, { ev, kind: 'inject', spawner: false });
+      return { action: 'return', value: ret };
+    }
+    this.stats.ran++;
+    const p: Pending = { ev, kind: 'run', spawner: false, value: 0n };
+    this.pending.set(call.tid, p);
+    const ts = call.args[3] ?? 0n;
+    if (ts === 0n) return { action: 'run' };
+    const old = call.readBytes(ts, 16);
+    if (!old || old.length < 16) return { action: 'run' };
+    const b = Buffer.alloc(16);
+    let ns = 2_000_000_000n;  // FUTEX_WAIT: relative
+    if (cmd === FUTEX_WAIT_BITSET) ns += op & FUTEX_CLOCK_REALTIME ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
+    b.writeBigInt64LE(ns / 1_000_000_000n, 0);
+    b.writeBigInt64LE(ns % 1_000_000_000n, 8);
+    p.restore = { addr: ts, data: Buffer.from(old) };
+    return { action: 'run', writes: [{ addr: ts, data: b }] };
+  }
+
   /** The first signal recorded right after the thread's last matched call that replay delivers (those it does not are dropped). */
   private dueAfter(call: LiveCall, rt: number): { list: SignalEvent[]; sig: SignalEvent; wait: boolean } | undefined {
     const next = this.cursor.pending(rt, 0);
@@ -710,6 +892,7 @@ export class Replayer {
       const w = this.waitAsRecorded(call, ev);
       if (w) return w;
     }
+    if (ev.name === 'futex' && ev.ret !== null && this.opts.policy.action('futex') === 'passthru') return this.futexAsRecorded(call, ev);
     if (spawner && this.opts.nextPid && ev.ret !== null && int64(ev.ret) > 0n) this.opts.nextPid(Number(int64(ev.ret)));
     const ghost = this.touchesGhost(call);
     const inject = this.fromRecording(ev) || ghost;
@@ -758,6 +941,7 @@ export class Replayer {
     this.addReadLag(call.pid, call.args[0], ev);
     this.stats.injected++;
     this.pending.set(call.tid, { ev, kind: 'inject', spawner });
+    if (ev.name === 'clock_gettime' && writes.length === 1 && this.order) this.lastClock.set(`${call.pid}:${call.args[0] ?? 0n}`, writes[0]!.data);
     return this.ahead(call, { action: 'return', value, writes });
   }
 
@@ -859,9 +1043,12 @@ export class Replayer {
     const plan: Planned[] = [];
     const then: Expectation[] = [];
     const n = this.cursor.readAhead(rt, max);
+    // calls past another thread's next one are not this thread's to make yet (turn)
+    const f = this.order ? this.frontier(call, true) : undefined;
+    const limit = f && !(f instanceof Promise) ? f.ts : Infinity;
     for (let i = 0; i < n; i++) {
       const ev = this.cursor.pending(rt, i);
-      if (!ev) break;
+      if (!ev || ev.ts > limit) break;
       if (this.held.size) {
         // a call followed by a signal is decided in onEntry (the signal goes with its verdict)
         const nx = this.cursor.pending(rt, i + 1);
@@ -881,6 +1068,7 @@ export class Replayer {
   private expectation(ev: SyscallEvent): Expectation | undefined {
     if (ev.ret === null || ev === this.cursor.rootExec || (ev.errno && RESTART_ERRNOS.has(ev.errno))) return undefined;
     if (this.held.size && (this.cursor.signalsBefore(ev) || (ev.name === 'rt_sigprocmask' && oldSetOf(ev)))) return undefined;  // decide() delivers / writes the mask
+    if (ev.name === 'futex' || ev.name === 'wait4' || ev.name === 'waitid') return undefined;  // decided as recorded (futexAsRecorded, waitAsRecorded)
     if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name) || PIPE_CREATORS.includes(ev.name)) return undefined;
     if (this.innerPipes.size && PIPE_READS.includes(ev.name)) return undefined;  // may be a pipe's: decide() tells
     if (TRANSFERS[ev.name] && moved(ev) && this.fromRecording(ev)) return undefined;  // decide() writes its bytes
@@ -946,6 +1134,10 @@ export class Replayer {
       if (p.injected) {
         this.stats.injected++;
         this.addReadLag(p.pid, int64(p.ev.args[0]!), p.ev);
+        if (p.ev.name === 'clock_gettime' && this.order) {
+          const c = p.ev.mem?.find((m) => m.arg === 1 && m.at === 'exit');
+          if (c && !c.fault) this.lastClock.set(`${p.pid}:${BigInt.asUintN(64, int64(p.ev.args[0]!))}`, captureBytes(c));
+        }
       } else this.stats.ran++;
     }
     if (plan && !plan.length) this.planned.delete(tid);
@@ -1053,7 +1245,9 @@ export class Replayer {
     this.pending.delete(call.tid);
     if (!p) return undefined;
     if (ret >= 0n && this.lag.size && FD_CREATORS.includes(call.name)) this.lag.delete(lagKey(call.pid, ret));
+    if (p.kind === 'run' && p.value !== undefined) return { value: p.value, writes: p.restore ? [p.restore] : undefined };
     if (p.kind === 'wait' && p.ev) {
+      if (DEBUG) debug(`wait ${call.tid}: reaped ${ret}, replayed child ${p.child}, recorded ${p.ev.ret}`);
       // the child reaped for real; the program sees the recorded status and usage, and the pid
       // of the child as it knows it (its fork's result: the replayed one)
       const child = BigInt(p.child ?? 0);
@@ -1281,8 +1475,11 @@ function isLooseMmap(name: string, args: bigint[]): boolean {
 
 /** RIFT_REPLAY_DEBUG=1: every decision on stderr */
 const DEBUG = !!process.env.RIFT_REPLAY_DEBUG;
+/** RIFT_REPLAY_DEBUG=/a/path: to that file (appended) instead */
+const DEBUG_FILE = process.env.RIFT_REPLAY_DEBUG?.startsWith('/') ? process.env.RIFT_REPLAY_DEBUG : undefined;
 function debug(s: string): void {
-  process.stderr.write(`rift-replay: debug: ${s}\n`);
+  if (DEBUG_FILE) appendFileSync(DEBUG_FILE, `${process.pid}: ${s}\n`);
+  else process.stderr.write(`rift-replay: debug: ${s}\n`);
 }
 
 /** The old signal mask a recorded rt_sigprocmask returned (its exit capture), or undefined. */
@@ -1321,6 +1518,21 @@ function running(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Whether a thread sleeps in a call replay does not order (a futex: a lock or a condition
+ * another thread holds), as /proc/PID/task/TID/syscall shows (the number, when it is blocked in one).
+ */
+function sleepsUnordered(pid: number, tid: number): boolean {
+  try {
+    const nr = Number(readFileSync(`/proc/${pid}/task/${tid}/syscall`, 'utf8').split(' ')[0]);
+    return UNORDERED_NRS.has(nr);
+  } catch {
+    return false;
+  }
+}
+/** futex, sched_yield, restart_syscall, membarrier (the FREE calls that block) */
+const UNORDERED_NRS: ReadonlySet<number> = new Set([202, 24, 219, 324]);
 
 /** The thread ids of a process (empty when it is gone). */
 function listTasks(pid: number): number[] {
