@@ -21,7 +21,8 @@ export function syscallNumber(name: string): number | undefined {
 }
 
 export function signatureOf(name: string): Signature | undefined {
-  return SIGNATURES[name];
+  // own keys only: a stream's name "constructor" or "__proto__" is no signature
+  return Object.hasOwn(SIGNATURES, name) ? SIGNATURES[name] : undefined;
 }
 
 const errnoByNum = new Map(ERRNO_TABLE.map(([n, name, msg]) => [n, { name, msg }]));

@@ -271,7 +271,7 @@ export class TextRenderer implements BlockSink {
   /** -e read= / -e write=: the data of a call on one of those descriptors, as strace dumps it. */
   private dump(ev: Event | undefined): void {
     if (!ev || ev.type !== 'syscall' || ev.errno !== undefined || ev.ret === null) return;
-    const dir = DUMPS[ev.name];
+    const dir = Object.hasOwn(DUMPS, ev.name) ? DUMPS[ev.name] : undefined;
     if (!dir) return;
     const fds = dir === 'read' ? this.opts.dumpRead : this.opts.dumpWrite;
     if (!fds || (fds.size && !fds.has(int32(ev.args[0] ?? -1)))) return;

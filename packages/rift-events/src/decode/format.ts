@@ -11,7 +11,7 @@
 import type { Capture, Event, Int64, SignalEvent, SyscallEvent, ExitEvent } from '../events.js';
 import { captureBytes } from '../events.js';
 import { SIGNATURES, type Signature } from '../signatures.js';
-import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, type ArgSpec } from '../syscalls.js';
+import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, signatureOf, type ArgSpec } from '../syscalls.js';
 import { bufText, fileMode, makedev, pollRevents, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
 import { ABBREV, setCallStyle, enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str, type XlatStyle } from './values.js';
 
@@ -773,8 +773,8 @@ const printers = new Map<string, Printer>();
 function planOf(name: string): SyscallPlan | null {
   let p = plans.get(name);
   if (p === undefined) {
-    const sig = SIGNATURES[name];
-    p = sig ? { sig, rule: VARIANTS[name], variants: new Map(), memo: new Map() } : null;
+    const sig = signatureOf(name);  // own keys only ("constructor" is a name a stream may hold)
+    p = sig ? { sig, rule: Object.hasOwn(VARIANTS, name) ? VARIANTS[name] : undefined, variants: new Map(), memo: new Map() } : null;
     plans.set(name, p);
   }
   return p;
