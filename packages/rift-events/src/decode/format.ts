@@ -373,7 +373,7 @@ function lengthOf(spec: ArgSpec, cap: Capture, x: Ctx): number {
       const v = x.args[c.lenArg];
       if (v === undefined) return cap.len;
       // a 32-bit length (socklen_t, an int count) is the register's low half
-      const t = SIGNATURES[x.ev.name]?.args[c.lenArg];
+      const t = signatureOf(x.ev.name)?.args[c.lenArg];
       if (t === 'uint') return lo32(v) * c.scale;
       if (t === 'int') return int32(v) * c.scale;
       if (t === 'size') return Number(u64str(v)) * c.scale;
