@@ -151,6 +151,8 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   syslog: { by: 0, cases: { 0: { show: [0] }, 1: { show: [0] }, 5: { show: [0] }, 6: { show: [0] }, 7: { show: [0] }, 9: { show: [0] }, 10: { show: [0] } } },
   // the mode and attributes only when it creates
   mq_open: { by: 1, mask: 0o100, cases: { 0: { show: [0, 1] } } },
+  // kcmp's indices are descriptors for KCMP_FILE
+  kcmp: { by: 2, table: 'kcmp', cases: { KCMP_FILE: { args: { 3: 'int', 4: 'int' } } } },
   // the argument string only for LINUX_REBOOT_CMD_RESTART2
   reboot: { by: 2, table: 'reboot_cmd', cases: { LINUX_REBOOT_CMD_RESTART2: {} }, default: { show: [0, 1, 2] } },
   // the device number only for character and block devices
@@ -301,7 +303,7 @@ interface Ctx {
 }
 
 /** flag tables of 64-bit C types; the others are an int and print their low 32 bits */
-const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event']);
+const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load']);
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
@@ -316,7 +318,8 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   // an I/O priority: IOPRIO_PRIO_VALUE(class, data) (decimal in -X raw, the macro in a comment with -X verbose)
   ioprio: (v, x) => ioprioText(lo32(v) | 0, x.style),
   // fanotify_mark's directory: AT_FDCWD, FAN_NOFD (-1) or a descriptor
-  fanfd: (v, x) => (int32(v) === -1 ? 'FAN_NOFD' : SCALAR.dirfd!(v, x)),
+  fanfd: (v, x) => (int32(v) === -1 ? (x.style === 0 ? 'FAN_NOFD' : x.style === 1 ? '-1' : '-1 /* FAN_NOFD */') : SCALAR.dirfd!(v, x)),
+  u64: (v) => u64str(v),
   // a 32-bit flags word without a table: its low half in hex
   hex32: (v) => (lo32(v) === 0 ? '0' : hex(lo32(v))),
   ptr: (v) => ptr(v),

@@ -380,6 +380,26 @@ function linger(b: Buffer, c: StructCtx): string {
   return `{l_onoff=${b.readInt32LE(0)}, l_linger=${b.readInt32LE(4)}}`;
 }
 
+/** get_mempolicy's mode: [MPOL_DEFAULT] */
+function mpolInt(b: Buffer, c: StructCtx): string {
+  if (b.length < 4) return c.addr;
+  return `[${printFlags('mpol', b.readUInt32LE(0), 32)}]`;
+}
+
+/** getdents' old struct linux_dirent (d_type in its last byte): counted, or whole with -v */
+function direntsOld(b: Buffer, c: StructCtx): string {
+  const out: string[] = [];
+  for (let o = 0; o + 18 <= b.length;) {
+    const rl = b.readUInt16LE(o + 16);
+    if (rl < 19 || o + rl > b.length) break;
+    out.push(`{d_ino=${b.readBigUInt64LE(o)}, d_off=${b.readBigInt64LE(o + 8)}, d_reclen=${rl}, d_name=${quote(cstr(b, o + 18, rl - 19), c)}, ` +
+      `d_type=${printEnum('dirent_type', b[o + rl - 1]!)}}`);
+    o += rl;
+  }
+  if (!c.verbose) return `${c.addr} /* ${out.length} entries */`;
+  return `[${out.join(', ')}]`;
+}
+
 /** a CPU set: the numbers of the CPUs in it, [0 1] */
 function cpuset(b: Buffer, c: StructCtx): string {
   if (!b.length && c.caps[0]?.fault) return c.addr;
@@ -572,7 +592,7 @@ function cloneArgs(b: Buffer, c: StructCtx): string {
   if (flags & 0x1200000n) parts.push(`child_tid=${ptr(q(16))}`);
   if (flags & 0x100000n) parts.push(`parent_tid=${ptr(q(24))}`);
   const sig = Number(q(32));
-  parts.push(`exit_signal=${sig ? signalName(sig) : 0}`, `stack=${ptr(q(40))}`, `stack_size=${hex(q(48))}`);
+  parts.push(`exit_signal=${sig ? signalName(sig) : 0}`, `stack=${ptr(q(40))}`, `stack_size=${q(48) ? hex(q(48)) : '0'}`);
   if (flags & 0x80000n) parts.push(`tls=${ptr(q(56))}`);
   return `{${parts.join(', ')}}`;
 }
@@ -691,6 +711,8 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   loff: (b, c) => u64Ptr(b, c, true),
   time_t: timeT,
   hexptr: hexPtr,
+  mpol_int: mpolInt,
+  dirents_old: direntsOld,
   sockerr,
   socktype,
   ipproto_int: ipprotoInt,

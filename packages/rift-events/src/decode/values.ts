@@ -279,6 +279,10 @@ function flags32Text(p: Prepared, v: number): string {
   if (t.field) {
     const m = t.field.mask;
     const f = (v & m) >>> 0;
+    if (t.fieldWhole && enumName(t.field.table, f) === undefined) {
+      const d = (p.field ??= prep(t.field.table)).dflt;
+      return '0x' + hexDigits(v) + (d ? ' /* ' + d + ' */' : '');
+    }
     if (f !== 0 || t.field.always) out = enumText((p.field ??= prep(t.field.table)), f, 64);
     v = (v & ~m) >>> 0;
   }

@@ -26,6 +26,8 @@ export interface Xlat {
   dflt?: string;
   /** a sub-field printed first as an enum: mask and table */
   field?: { mask: number; table: string; always?: boolean };
+  /** an unknown sub-field makes the whole value unknown: `0xffff1fff /* MPOL_??? *\/` */
+  fieldWhole?: boolean;
   /** low bits printed last: mask and how ('signal') */
   low?: { mask: number; as: 'signal' };
   /** the value is a signed int (enum): negative values print as numbers */
@@ -234,6 +236,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     ['MS_DIRSYNC', 128], ['MS_NOSYMFOLLOW', 256], ['MS_NOATIME', 1024], ['MS_NODIRATIME', 2048], ['MS_BIND', 4096], ['MS_MOVE', 8192],
     ['MS_REC', 16384], ['MS_SILENT', 32768], ['MS_POSIXACL', 1 << 16], ['MS_UNBINDABLE', 1 << 17], ['MS_PRIVATE', 1 << 18], ['MS_SLAVE', 1 << 19],
     ['MS_SHARED', 1 << 20], ['MS_RELATIME', 1 << 21], ['MS_KERNMOUNT', 1 << 22], ['MS_I_VERSION', 1 << 23], ['MS_STRICTATIME', 1 << 24], ['MS_LAZYTIME', 1 << 25],
+    ['MS_SUBMOUNT', 1 << 26], ['MS_NOREMOTELOCK', 1 << 27], ['MS_NOSEC', 1 << 28], ['MS_BORN', 1 << 29], ['MS_ACTIVE', 1 << 30], ['MS_NOUSER', 0x80000000n],
   ], { zero: '0' }),
   // ---- IPC ----
   ipc_flags: F([['IPC_CREAT', 0o1000], ['IPC_EXCL', 0o2000], ['IPC_NOWAIT', 0o4000]], { zero: '0' }),
@@ -408,6 +411,9 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   ], { field: { mask: 0x70, table: 'mount_attr_atime' }, zero: '0' }),
   mpol_mode: E(seq(['MPOL_DEFAULT', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_LOCAL', 'MPOL_PREFERRED_MANY', 'MPOL_WEIGHTED_INTERLEAVE'])),
   mbind: F([['MPOL_MF_STRICT', 1], ['MPOL_MF_MOVE', 2], ['MPOL_MF_MOVE_ALL', 4]], { zero: '0' }),
+  // a memory policy: its mode, then the mode flags
+  mpol: F([['MPOL_F_STATIC_NODES', 0x8000], ['MPOL_F_RELATIVE_NODES', 0x4000], ['MPOL_F_NUMA_BALANCING', 0x2000]], { field: { mask: 0x1fff, table: 'mpol_mode', always: true } }),
+  membarrier_flags: F([['MEMBARRIER_CMD_FLAG_CPU', 1]], { zero: '0' }),
   get_mempolicy: F([['MPOL_F_NODE', 1], ['MPOL_F_ADDR', 2], ['MPOL_F_MEMS_ALLOWED', 4]], { zero: '0' }),
   move_pages: F([['MPOL_MF_MOVE', 2], ['MPOL_MF_MOVE_ALL', 4]], { zero: '0' }),
   pkey_access: F([['PKEY_DISABLE_ACCESS', 1], ['PKEY_DISABLE_WRITE', 2], ['PKEY_DISABLE_EXECUTE', 4]], { zero: 'PKEY_UNRESTRICTED' }),
