@@ -375,6 +375,8 @@ function lengthOf(spec: ArgSpec, cap: Capture, x: Ctx): number {
     case LengthFrom.Arg: {
       const v = x.args[c.lenArg];
       if (v === undefined) return cap.len;
+      // the common case: a small non-negative length, whatever its C type
+      if (typeof v === 'number' && v >= 0 && v < 0x80000000) return v * c.scale;
       // a 32-bit length (socklen_t, an int count) is the register's low half
       const t = signatureOf(x.ev.name)?.args[c.lenArg];
       if (t === 'uint') return lo32(v) * c.scale;
@@ -630,7 +632,7 @@ function bufTotal(spec: ArgSpec, first: Capture, i: number, x: Ctx): number {
   if (spec.capture!.lenFrom !== LengthFrom.Ret) return total;
   const size = x.args[i + 1];
   if (size === undefined) return total;
-  const n = Number(u64str(size));
+  const n = typeof size === 'number' && size >= 0 ? size : Number(u64str(size));
   return n < total ? n : total;
 }
 
