@@ -55,9 +55,10 @@ const CASES = [['TERM'], ['HUP'], ['INT'], ['INT', 'INT']];
 
 t.test('signals to rift-record, rift-trace and rift-replay reach only the launched command', { skip: !canUnshare && 'unshare -pf not permitted here' }, async (t) => {
   const dir = tmp();
-  // a recording to replay: sleep 31, cut short by SIGTERM (the replay runs the sleep for real)
+  // a recording to replay: sleep 31, cut short by killing rift-record (the replay runs the
+  // sleep for real; a signal in the recording would be delivered again by the replay)
   const rec = join(dir, 'sleep.ndjson');
-  const made = inNamespace('rift-record', ['-o', rec, '--', 'sleep', '31'], ['TERM'], dir);
+  const made = inNamespace('rift-record', ['-o', rec, '--', 'sleep', '31'], ['KILL'], dir);
   t.equal(made.canary, 'alive', 'recording: the canary outlives it');
   const bins = [
     ['rift-record', ['-o', join(dir, 'r.ndjson'), '--', 'sleep', '31']],
