@@ -43,7 +43,8 @@ const PROGRAMS = [
   { name: 'tar', cmd: ['tar', 'cf', '/dev/null', '-C', dir, 'tree'] },
   { name: 'find', cmd: ['find', join(dir, 'tree'), '-name', 'f1*'] },
   { name: 'cp', cmd: ['sh', '-c', `cp ${join(dir, 'f.txt')} ${join(dir, 'copy.txt')}; rm ${join(dir, 'copy.txt')}`] },
-  { name: 'sh with children', cmd: ['sh', '-c', `cat ${join(dir, 'f.txt')} | wc -l; ls ${join(dir, 'tree')} > /dev/null`] },
+  // (one child at a time: in a pipeline, which child sh reaps first is the scheduler's choice)
+  { name: 'sh with children', cmd: ['sh', '-c', `cat ${join(dir, 'f.txt')} > /dev/null; wc -l ${join(dir, 'f.txt')}; ls ${join(dir, 'tree')} > /dev/null`] },
   { name: 'python3', cmd: [python, '-c', `import os; print(len(open(${JSON.stringify(join(dir, 'f.txt'))}).read())); print(sorted(os.listdir(${JSON.stringify(join(dir, 'tree/a/b'))}))[:3])`] },
   { name: 'git log', cmd: ['git', '-C', repo, '--no-pager', 'log', '--format=%s'] },
   // a query (a write would read /dev/urandom for its journal: not the same program twice)
