@@ -172,6 +172,7 @@ export class TraceCursor {
     this.read++;
     this.lastSeq = ev.seq;
     this.lastLine = this.src.lineOf(ev) || this.lastLine;
+    if (this.exited.size) this.unalias(ev);
     switch (ev.type) {
       case 'syscall': {
         if (this.rootTid === undefined) this.rootTid = ev.tid;
@@ -199,6 +200,8 @@ export class TraceCursor {
         if (prev && prev.ts > ev.ts) q.insertBefore(ev, (x) => x.ts > ev.ts);
         else q.push(ev);
         this.buffered++;
+        if ((ev.name === 'vfork' || (ev.name === 'clone' && ev.args[0] !== undefined && (BigInt(ev.args[0]) & 0x4000n) !== 0n)) && ev.ret !== null && Number(ev.ret) > 0 && ev.dur !== null)
+          this.vforkChild(ev, Number(ev.ret));
         if (this.sigsPending.size) {
           const sp = this.sigsPending.get(ev.tid);
           // (a buffered call that began before the signal and whose record was written after
@@ -229,6 +232,8 @@ export class TraceCursor {
         return true;
       case 'exit': {
         this.exited.add(ev.tid);
+        // (ev.tid is the alias, when there is one: the recorded id it stood for may come back again)
+        for (const [id, a] of this.aliases) if (a === ev.tid) this.aliases.delete(id);
         const sp = this.sigsPending.get(ev.tid);
         if (sp) {
           this.sigsAfter.set(ev.tid, sp);
@@ -283,6 +288,90 @@ export class TraceCursor {
     const l = this.sigsBefore.get(ev);
     return l?.length ? l : undefined;
   }
+
+  /**
+   * A vfork child runs on its parent's memory and thread-local storage until it execs, so the
+   * calls the syscall buffer recorded for it went to the parent's buffer, under the parent's
+   * tid. The parent was suspended in vfork meanwhile: its buffered calls that began between the
+   * vfork's entry and return are the child's, and move to the child's queue.
+   */
+  private vforkChild(ev: SyscallEvent, child: number): void {
+    const q = this.queues.get(ev.tid);
+    if (!q) return;
+    const from = ev.ts, to = ev.ts + Number(ev.dur);
+    const moved: SyscallEvent[] = [];
+    const keep: SyscallEvent[] = [];
+    for (let i = 0; i < q.length; i++) {
+      const e = q.at(i)!;
+      if (e !== ev && e.buffered && e.ts > from && e.ts < to) moved.push(e);
+      else keep.push(e);
+    }
+    if (!moved.length) return;
+    while (q.length) q.shift();
+    for (const e of keep) q.push(e);
+    let cq = this.queues.get(child);
+    if (!cq) this.queues.set(child, (cq = new Queue()));
+    for (const e of moved) {
+      (e as { tid: number }).tid = child;
+      (e as { pid: number }).pid = child;
+      const last = cq.last();
+      if (last && last.ts > e.ts) cq.insertBefore(e, (x) => x.ts > e.ts);
+      else cq.push(e);
+    }
+  }
+
+  /** Reads up to n more events of the trace into the queues (waits for batches as needed). */
+  async readMore(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      if (!this.step()) {
+        if (!(await this.fill())) return;
+        if (!this.step()) return;
+      }
+      this.check();
+    }
+  }
+
+  /**
+   * A recording long enough for the kernel to give an ended thread's id out again (pid_max is
+   * 32768 on many systems; a build forks thousands of processes) names two threads with one id.
+   * The later one gets an id of its own from here on, above any the kernel gives: its events,
+   * its spawn event, and the pids they carry. `ids` says which id a recorded pid names now.
+   */
+  private unalias(ev: Event): void {
+    const e = ev as Event & { tid?: number; pid?: number };
+    if (ev.type === 'spawn') {
+      const sp = ev as SpawnEvent;
+      if (this.exited.has(sp.child) && !this.fresh.has(sp.child)) this.newAlias(sp.child);
+      const a = this.aliases.get(sp.child);
+      if (a !== undefined) {
+        this.fresh.delete(sp.child);
+        if (sp.childPid === sp.child) sp.childPid = a;
+        else sp.childPid = this.aliases.get(sp.childPid) ?? sp.childPid;
+        sp.child = a;
+      }
+    }
+    if (e.tid !== undefined && ev.type !== 'spawn' && this.exited.has(e.tid) && !this.aliases.has(e.tid) && ev.type !== 'end') {
+      // a new thread under an id whose thread ended, seen before its spawn event
+      this.newAlias(e.tid);
+      this.fresh.add(e.tid);
+    }
+    if (!this.aliases.size) return;
+    if (e.tid !== undefined) e.tid = this.aliases.get(e.tid) ?? e.tid;
+    if (e.pid !== undefined) e.pid = this.aliases.get(e.pid) ?? e.pid;
+    if (ev.type === 'spawn') (ev as SpawnEvent).tid = (ev as SpawnEvent).tid;
+  }
+  private newAlias(id: number): void {
+    const a = this.nextAlias++;
+    this.aliases.set(id, a);
+    this.ids.set(id, a);
+  }
+  /** recorded id -> the id its current thread goes by (only ids given out again) */
+  private readonly aliases = new Map<number, number>();
+  /** ids aliased from a thread's own events, whose spawn event is still to come */
+  private readonly fresh = new Set<number>();
+  private nextAlias = 1 << 23;
+  /** a recorded pid -> the id of the process it names at this point of the recording */
+  readonly ids = new Map<number, number>();
 
   /** Whether everything of a thread's recording has been read (its exit, or the end of the trace). */
   finished(tid: number): boolean {

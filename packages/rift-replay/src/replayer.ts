@@ -10,7 +10,7 @@
  * Each replayed thread walks its own recorded calls in order; threads are not ordered against
  * each other (see the README for what that absorbs).
  */
-import { accessSync, appendFileSync, constants, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
 import { compareCall, entryCaptures, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
 import { LookaheadError, TraceCursor } from './cursor.js';
@@ -130,10 +130,18 @@ interface Pending {
   value?: bigint;
   /** run: memory put back at exit (a timespec replay changed) */
   restore?: Write;
+  /** an open of a file that describes the process itself (read live: liveFds) */
+  selfFile?: boolean;
+  /** run: memory written at exit (the recorded outputs) */
+  exitWrites?: Write[];
+  /** a read run for the recorded count: the descriptor whose position lags by what it fell short */
+  lagFd?: bigint;
 }
 
 const RESTART_ERRNOS = new Set(['ERESTARTSYS', 'ERESTARTNOINTR', 'ERESTARTNOHAND', 'ERESTART_RESTARTBLOCK']);
 const RESYNC_WINDOW = 32;
+/** Events read on before a call that does not match is a desync. */
+const RETRY_READ = 2000;
 /** Recorded calls of a thread read ahead before a signal recorded at its head is delivered. */
 const SIGNAL_LOOKAROUND = 12;
 
@@ -200,7 +208,7 @@ export class Replayer {
   liveReason: string | undefined;
   killed = false;
   readonly desyncs: Desync[] = [];
-  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0 };
+  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0, swaps: 0, tempNames: 0 };
   /** per replayed tid: the calls handed to the engine, in order, not yet reported used */
   private readonly planned = new Map<number, Planned[]>();
   /** signals replayed where they were recorded */
@@ -223,6 +231,7 @@ export class Replayer {
   // ---- threads ---------------------------------------------------------------------------
 
   private mapTid(tid: number, rtid: number, rpid: number, pid: number): void {
+    if (DEBUG) debug(`map ${tid} (pid ${pid}) -> recorded ${rtid} (pid ${rpid})`);
     this.tids.set(tid, rtid);
     this.claimed.add(rtid);
     if (!this.pids.has(pid) || tid === pid) this.pids.set(pid, rpid);
@@ -368,6 +377,59 @@ export class Replayer {
     });
   }
 
+  // ---- descriptors read live ----------------------------------------------------------------
+
+  /**
+   * Per replayed pid, descriptors of files that describe the process itself (its memory map:
+   * /proc/self/maps and kin), opened as recorded but read live. Their recorded content is the
+   * recorded process's layout, which ASLR made another: a program looking in it for its own
+   * stack or code (glibc's pthread_getattr_np reads maps for the main thread's stack; V8 and
+   * node do) would not find it and read on, or take wrong bounds. Calls on such a descriptor run
+   * unmatched, the recorded ones are passed over, its close is matched as usual.
+   */
+  private readonly liveFds = new Map<number, Set<number>>();
+
+  /** Whether an open names a file describing the process's own memory map. */
+  private selfFile(call: LiveCall): boolean {
+    const pathArg = call.name === 'openat' || call.name === 'openat2' ? 1 : 0;
+    const path = call.readString(call.args[pathArg] ?? 0n, 256);
+    const m = path ? /^\/proc\/(self|thread-self|\d+)(?:\/task\/\d+)?\/(maps|smaps|smaps_rollup|numa_maps)$/.exec(path) : null;
+    if (!m) return false;
+    if (m[1] === 'self' || m[1] === 'thread-self') return true;
+    const n = Number(m[1]);
+    return n === call.pid || n === call.tid || n === this.pids.get(call.pid);
+  }
+
+  private fdArgs(name: string, args: bigint[]): number[] {
+    const sig = signatureOf(name);
+    if (!sig) return [];
+    const out: number[] = [];
+    sig.args.forEach((a, i) => {
+      const t = parseArgSpec(a).type;
+      if (t === 'fd') out.push(fdOf(args[i]));
+    });
+    return out;
+  }
+
+  private onLiveFd(call: LiveCall, rt: number, ev: SyscallEvent | undefined, spawner: boolean): EntryVerdict | Promise<EntryVerdict> | null {
+    const fds = this.liveFds.get(call.pid);
+    if (!fds?.size) return null;
+    if (call.name !== 'close' && this.fdArgs(call.name, call.args).some((fd) => fds.has(fd))) {
+      this.stats.free++;
+      return this.runs(call, undefined, undefined);
+    }
+    if (ev && ev.name !== 'close' && this.fdArgs(ev.name, ev.args.map((a) => BigInt.asUintN(64, int64(a)))).some((fd) => fds.has(fd))) {
+      this.cursor.take(rt);  // passed over: read live instead
+      const next = this.cursor.peek(rt);
+      if (next instanceof Promise) return next.then((h) => this.matchHead(call, rt, h, spawner), (e) => this.fail(e));
+      return this.matchHead(call, rt, next, spawner);
+    }
+    if (call.name === 'close' && fds.delete(fdOf(call.args[0]))) {
+      if (!fds.size) this.liveFds.delete(call.pid);
+    }
+    return null;
+  }
+
   /**
    * Pipes that a transfer from a ghost should have filled (see lostTransfer): calls on them
    * are answered from the recording too, as on a ghost, or their readers would wait for good.
@@ -444,6 +506,26 @@ export class Replayer {
     return this.matchHead(call, rt, head, spawner);
   }
   private readonly lookedAround = new WeakSet<SyscallEvent>();
+  private readonly retried = new WeakSet<SyscallEvent>();
+  /**
+   * Files made under their recorded temporary names (tempName). A program stopped at a desync
+   * leaves them behind, and a file of that name then keeps the next replay from taking it:
+   * removeTempFiles() removes those still there.
+   */
+  readonly tempMade: string[] = [];
+
+  /** After a replay that stopped the program: its temporary files under recorded names go. */
+  removeTempFiles(): void {
+    for (const f of this.tempMade) {
+      try {
+        const st = statSync(f);
+        if (st.isDirectory()) rmdirSync(f);
+        else unlinkSync(f);
+      } catch {
+        /* gone already (the program removed it), or not empty */
+      }
+    }
+  }
 
   private matchHead(call: LiveCall, rt: number, ev: SyscallEvent | undefined, spawner: boolean): EntryVerdict | Promise<EntryVerdict> {
     if (this.live) return undefined;
@@ -486,9 +568,33 @@ export class Replayer {
       }
       if (this.cursor.pending(rt, 0) !== ev) return this.entryFor(call, rt, spawner);
     }
-    const m = compareCall(ev, call);
+    if (this.liveFds.size) {
+      const lf = this.onLiveFd(call, rt, ev, spawner);
+      if (lf !== null) return lf;
+    }
+    let m = compareCall(ev, call);
+    let tempWrite: Write | undefined;
+    if (m && m.type === 'path' && typeof m.what === 'number') {
+      tempWrite = tempName(call, ev, m.what);
+      if (tempWrite) m = undefined;
+    }
     // (before the turn: a call matched loosely is not ordered)
     if (m && (this.isLoose(call.name, call.args) || this.isLoose(ev.name, ev.args.map((a) => BigInt.asUintN(64, int64(a)))))) return this.loose(call, rt, ev, spawner);
+    if (m && !this.retried.has(ev)) {
+      // Before a desync: read on a little. An event of this thread may still be on its way (a
+      // vfork child's calls recorded in its parent's buffer move to it when the parent's vfork
+      // is read; a late record of the syscall buffer goes back in place by its time).
+      this.retried.add(ev);
+      return this.cursor.readMore(RETRY_READ).then(() => this.entryFor(call, rt, spawner), (e) => this.fail(e));
+    }
+    if (m && this.order) {
+      const u = this.swapWith(call, rt);
+      if (u !== undefined) {
+        const h = this.cursor.peek(u);
+        if (h instanceof Promise) return h.then((x) => this.matchHead(call, u, x, spawner), (e) => this.fail(e));
+        return this.matchHead(call, u, h, spawner);
+      }
+    }
     if (this.order) {
       const t = this.turn(call, rt, ev, spawner);
       if (t !== null) return t;
@@ -496,6 +602,12 @@ export class Replayer {
     if (m) return this.desync(call, rt, ev, undefined, spawner, m);
     this.cursor.take(rt);
     if (ev.name === 'exit_group' || ev.name === 'exit') this.exiting(call.tid, call.pid, ev.name === 'exit_group');
+    if (tempWrite) {
+      this.stats.tempNames++;
+      const path = resolveAt(call, tempWrite.data.toString('latin1'), call.name === 'openat' || call.name === 'mkdirat' ? fdOf(call.args[0]) : -100);
+      if (path) this.tempMade.push(path);
+      return withWrite(this.decide(call, ev, spawner), tempWrite);
+    }
     return this.decide(call, ev, spawner);
   }
 
@@ -530,6 +642,11 @@ export class Replayer {
     // a malloc heap made read-write (a thread's new arena, a heap that grows): whether a thread
     // makes a new arena or takes one a thread that ended gave back is which one got there first
     if (name === 'mprotect') return (args[2] ?? 0n) === 3n;
+    // glibc's temporary names (mkstemp) draw from the stack's address and the clock, and ask
+    // getrandom only when those fell in a range it rejects (or after a name was taken): where
+    // the recording has none, the program's call runs (its bytes only make a name, which
+    // tempName gives back the recorded one)
+    if (name === 'getrandom') return true;
     return isLooseMmap(name, args);
   }
 
@@ -560,6 +677,40 @@ export class Replayer {
   }
   /** `pid:clock` -> the last timespec a clock_gettime of that process was answered with */
   private readonly lastClock = new Map<string, Buffer>();
+
+  /**
+   * Threads that do the same work (a pool's workers: libuv's, a Python ThreadPoolExecutor's)
+   * take jobs in the order they wake up, which the turns cannot fix (the queue is taken in user
+   * space). A thread making a call its recording does not have next, that another thread of
+   * its process has next (after its futex waits and clock reads), takes that thread's recorded
+   * part from here, and that thread takes its own. Returns the recorded tid now mapped to it.
+   */
+  private swapWith(call: LiveCall, rt: number): number | undefined {
+    const peers = this.threadsOf.get(call.pid);
+    if (!peers || peers.size < 2) return undefined;
+    for (const tid of peers) {
+      if (tid === call.tid) continue;
+      const ru = this.tids.get(tid);
+      if (ru === undefined || this.gone.has(ru)) continue;
+      this.cursor.readAhead(ru, 8);
+      for (let i = 0; i < 8; i++) {
+        const e = this.cursor.pending(ru, i);
+        if (!e) break;
+        if (this.isLoose(e.name, e.args.map((a) => BigInt.asUintN(64, int64(a))))) continue;
+        if (compareCall(e, call)) break;
+        // swap the two threads' recorded parts
+        this.tids.set(call.tid, ru);
+        this.tids.set(tid, rt);
+        this.planned.delete(call.tid);
+        this.planned.delete(tid);
+        this.dropPlans();
+        this.stats.swaps++;
+        if (DEBUG) debug(`swap ${call.tid} -> recorded ${ru}, ${tid} -> recorded ${rt}`);
+        return ru;
+      }
+    }
+    return undefined;
+  }
 
   // ---- turns -------------------------------------------------------------------------------
 
@@ -699,7 +850,7 @@ export class Replayer {
   private causedInReplay(sig: SignalEvent): boolean {
     if (sig.signo !== SIGCHLD || sig.senderPid === undefined || sig.senderPid <= 0) return false;
     if (!(sig.code === 1 || sig.code === 2 || sig.code === 3)) return false;
-    const live = this.livePid.get(sig.senderPid);
+    const live = this.livePid.get(this.cursor.ids.get(sig.senderPid) ?? sig.senderPid);
     return live !== undefined && running(live);
   }
 
@@ -814,7 +965,7 @@ export class Replayer {
       this.pending.set(call.tid, { ev, kind: 'inject', spawner: false });
       return { action: 'return', value: ret, writes };
     }
-    const live = this.livePid.get(child) ?? child;
+    const live = this.livePid.get(this.cursor.ids.get(child) ?? child) ?? child;
     const WNOHANG = 1n;
     const args: (bigint | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
     if (ev.name === 'wait4') {
@@ -869,6 +1020,33 @@ export class Replayer {
     return { action: 'run', writes: [{ addr: ts, data: b }] };
   }
 
+  /**
+   * An event loop's wait (epoll_wait, epoll_pwait[2], poll, ppoll) gets the events it got when
+   * recorded. One that found something runs for real first, so that it waits as long as
+   * something is not ready (a child's output, a worker thread's wake-up); the program then sees
+   * the recorded events, not the ones that happened to be ready (a second descriptor ready at
+   * once would be served now and not in the next wait, as recorded). One that timed out or
+   * found nothing is answered at once (a timer's wait does not last its timeout again).
+   */
+  private eventsAsRecorded(call: LiveCall, ev: SyscallEvent): EntryVerdict | undefined {
+    const ret = int64(ev.ret!);
+    if (ev.errno && RESTART_ERRNOS.has(ev.errno)) return undefined;
+    let writes: Write[];
+    try {
+      writes = ret > 0n ? outputWrites(ev, call) : [];
+    } catch {
+      return undefined;  // not held whole: runs for real as before
+    }
+    if (ret <= 0n) {
+      this.stats.injected++;
+      this.pending.set(call.tid, { ev, kind: 'inject', spawner: false });
+      return { action: 'return', value: ret };
+    }
+    this.stats.injected++;
+    this.pending.set(call.tid, { ev, kind: 'run', spawner: false, value: ret, exitWrites: writes });
+    return { action: 'run' };
+  }
+
   /** The first signal recorded right after the thread's last matched call that replay delivers (those it does not are dropped). */
   private dueAfter(call: LiveCall, rt: number): { list: SignalEvent[]; sig: SignalEvent; wait: boolean } | undefined {
     const next = this.cursor.pending(rt, 0);
@@ -893,6 +1071,27 @@ export class Replayer {
       if (w) return w;
     }
     if (ev.name === 'futex' && ev.ret !== null && this.opts.policy.action('futex') === 'passthru') return this.futexAsRecorded(call, ev);
+    if (ev.name === 'write' && this.pipeEnds.size && this.pipeEnds.has(lagKey(call.pid, call.args[0]))) this.notePipeWrite(call, ev);
+    if (ev.name === 'read' && this.rwFds.size && ev.ret !== null && int64(ev.ret) > 0n && this.rwFds.has(lagKey(call.pid, call.args[0])) && this.fromRecording(ev) && !this.touchesGhost(call)) {
+      // A file the program also writes: the read runs (for the recorded count at most) so that
+      // the position moves on as it did, and a write right after it lands where it landed (ld
+      // reads back the end of its output and writes on); the program gets the recorded bytes.
+      let writes: Write[];
+      try {
+        writes = outputWrites(ev, call);
+      } catch {
+        writes = [];
+      }
+      if (writes.length) {
+        this.stats.injected++;
+        this.pending.set(call.tid, { ev, kind: 'run', spawner: false, value: int64(ev.ret), exitWrites: writes, lagFd: call.args[0] });
+        return { action: 'run', args: [undefined, undefined, BigInt(int64(ev.ret))] };
+      }
+    }
+    if (EVENT_WAITS.has(ev.name) && ev.ret !== null && this.opts.policy.action(ev.name) === 'passthru' && !this.touchesGhost(call)) {
+      const w = this.eventsAsRecorded(call, ev);
+      if (w) return w;
+    }
     if (spawner && this.opts.nextPid && ev.ret !== null && int64(ev.ret) > 0n) this.opts.nextPid(Number(int64(ev.ret)));
     const ghost = this.touchesGhost(call);
     const inject = this.fromRecording(ev) || ghost;
@@ -900,8 +1099,11 @@ export class Replayer {
       this.stats.ran++;
       // onExit has work only for these (see there); other calls skip the exit round trip
       const atExit = spawner || FD_CREATORS.includes(ev.name) || PIPE_CREATORS.includes(ev.name) || (ev.ret !== null && RECORDED_RESULT.includes(ev.name)) || (this.held.size > 0 && ev.name === 'rt_sigprocmask' && !!oldSetOf(ev));
-      const p = atExit ? { ev, kind: 'run' as const, spawner } : undefined;
-      if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) return this.ahead(call, this.runs(call, p, this.standIn(call)));
+      const p: Pending | undefined = atExit ? { ev, kind: 'run', spawner } : undefined;
+      if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) {
+        if (p && this.selfFile(call)) p.selfFile = true;
+        return this.ahead(call, this.runs(call, p, this.standIn(call)));
+      }
       return this.ahead(call, this.runs(call, p, ev.name === 'lseek' ? this.seekFix(call) : undefined));
     }
     let writes: Write[];
@@ -1066,9 +1268,12 @@ export class Replayer {
 
   /** The engine's form of a recorded call it can answer alone, or undefined. */
   private expectation(ev: SyscallEvent): Expectation | undefined {
+    if (this.pipeEnds.size && ev.name === 'write' && [...this.pipeEnds].some((k) => k.endsWith(`:${fdOf(BigInt(int64(ev.args[0]!)))}`))) return undefined;
+    if (this.rwFds.size && ev.name === 'read' && [...this.rwFds].some((k) => k.endsWith(`:${fdOf(BigInt(int64(ev.args[0]!)))}`))) return undefined;
+    if (this.liveFds.size && this.fdArgs(ev.name, ev.args.map((a) => BigInt.asUintN(64, int64(a)))).some((fd) => [...this.liveFds.values()].some((s) => s.has(fd)))) return undefined;
     if (ev.ret === null || ev === this.cursor.rootExec || (ev.errno && RESTART_ERRNOS.has(ev.errno))) return undefined;
     if (this.held.size && (this.cursor.signalsBefore(ev) || (ev.name === 'rt_sigprocmask' && oldSetOf(ev)))) return undefined;  // decide() delivers / writes the mask
-    if (ev.name === 'futex' || ev.name === 'wait4' || ev.name === 'waitid') return undefined;  // decided as recorded (futexAsRecorded, waitAsRecorded)
+    if (ev.name === 'futex' || ev.name === 'wait4' || ev.name === 'waitid' || EVENT_WAITS.has(ev.name)) return undefined;  // decided as recorded (futexAsRecorded, waitAsRecorded, eventsAsRecorded)
     if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name) || PIPE_CREATORS.includes(ev.name)) return undefined;
     if (this.innerPipes.size && PIPE_READS.includes(ev.name)) return undefined;  // may be a pipe's: decide() tells
     if (TRANSFERS[ev.name] && moved(ev) && this.fromRecording(ev)) return undefined;  // decide() writes its bytes
@@ -1194,6 +1399,8 @@ export class Replayer {
    * expects it; an absolute one just clears it. (lseek is always watched, in the trace or not.)
    */
   private readonly lag = new Map<string, bigint>();
+  /** descriptors opened for writing too (`pid:fd`): reads on them run (see decideCall) */
+  private readonly rwFds = new Set<string>();
   private seekFix(call: LiveCall): RunVerdict | undefined {
     const k = lagKey(call.pid, call.args[0]);
     const lag = this.lag.get(k);
@@ -1216,7 +1423,43 @@ export class Replayer {
       const ino = pipeInode(call.pid, fd);
       if (ino) this.innerPipes.add(ino);
     }
+    this.pipeEnds.add(lagKey(call.pid, BigInt(fds.readInt32LE(4))));
     this.dropPlans();  // reads planned ahead may be on the new pipe
+  }
+
+  /**
+   * Write ends of pipes a replayed process made (`pid:fd`, as pipe2 returned them), and what
+   * was written into inner pipes otherwise than when recorded. A program writing its own
+   * addresses into a pipe it reads back (libuv's signal pipe carries a pointer to the handle;
+   * ASLR put it elsewhere) must read its own bytes, not the recorded ones: a read of a pipe
+   * gets the recorded bytes with each chunk written otherwise replaced by what was written.
+   */
+  private readonly pipeEnds = new Set<string>();
+  private readonly pipeSubst: { rec: Buffer; live: Buffer }[] = [];
+
+  /** A write on a pipe's write end: its live bytes, when they are not the recorded ones, stand in for them in reads. */
+  private notePipeWrite(call: LiveCall, ev: SyscallEvent): void {
+    const c = ev.mem?.find((m) => m.arg === 1 && m.at === 'entry' && m.index === undefined);
+    if (!c || c.fault || !complete(c)) return;
+    const rec = captureBytes(c);
+    if (!rec.length || rec.length > 4096) return;
+    const live = call.readBytes(call.args[1] ?? 0n, rec.length);
+    if (!live || live.length !== rec.length || live.equals(rec)) return;
+    this.pipeSubst.push({ rec, live: Buffer.from(live) });
+    if (this.pipeSubst.length > 64) this.pipeSubst.shift();
+  }
+
+  private substituted(call: LiveCall, writes: Write[]): Write[] {
+    if (!this.pipeSubst.length) return writes;
+    return writes.map((w) => {
+      let data = w.data;
+      for (const s of this.pipeSubst) {
+        const i = data.indexOf(s.rec);
+        if (i < 0) continue;
+        data = Buffer.concat([data.subarray(0, i), s.live, data.subarray(i + s.rec.length)]);
+      }
+      return data === w.data ? w : { addr: w.addr, data };
+    });
   }
 
   private isInnerPipe(pid: number, fd: bigint): boolean {
@@ -1245,7 +1488,18 @@ export class Replayer {
     this.pending.delete(call.tid);
     if (!p) return undefined;
     if (ret >= 0n && this.lag.size && FD_CREATORS.includes(call.name)) this.lag.delete(lagKey(call.pid, ret));
-    if (p.kind === 'run' && p.value !== undefined) return { value: p.value, writes: p.restore ? [p.restore] : undefined };
+    if (ret >= 0n && FD_CREATORS.includes(call.name)) {
+      const flags = call.name === 'openat' ? call.args[2] ?? 0n : call.name === 'open' ? call.args[1] ?? 0n : 1n;
+      if ((flags & 3n) !== 0n) this.rwFds.add(lagKey(call.pid, ret));
+      else this.rwFds.delete(lagKey(call.pid, ret));
+    }
+    if (p.kind === 'run' && p.value !== undefined) {
+      if (p.lagFd !== undefined && ret < p.value) {
+        const k = lagKey(call.pid, p.lagFd);
+        this.lag.set(k, (this.lag.get(k) ?? 0n) + p.value - (ret > 0n ? ret : 0n));
+      }
+      return { value: p.value, writes: p.restore ? [p.restore] : p.exitWrites };
+    }
     if (p.kind === 'wait' && p.ev) {
       if (DEBUG) debug(`wait ${call.tid}: reaped ${ret}, replayed child ${p.child}, recorded ${p.ev.ret}`);
       // the child reaped for real; the program sees the recorded status and usage, and the pid
@@ -1269,7 +1523,7 @@ export class Replayer {
     }
     if (p.kind === 'pipe' && p.ev) {
       try {
-        return { value: int64(p.ev.ret!), writes: outputWrites(p.ev, call) };
+        return { value: int64(p.ev.ret!), writes: this.substituted(call, outputWrites(p.ev, call)) };
       } catch (e) {
         if (!(e instanceof ScatterError)) throw e;
         this.opts.warn?.(`event ${p.ev.seq}: ${e.message}; the real result stands`);
@@ -1284,6 +1538,12 @@ export class Replayer {
       if (old && addr !== 0n) return { writes: [{ addr, data: old }] };
     }
     let out: ExitVerdict;
+    if (p.kind === 'run' && p.ev && p.ev.ret !== null && FD_CREATORS.includes(p.ev.name) && ret >= 0n && p.selfFile) {
+      let fds = this.liveFds.get(call.pid);
+      if (!fds) this.liveFds.set(call.pid, (fds = new Set()));
+      fds.add(Number(ret));
+      this.dropPlans();  // reads planned ahead may be on it
+    }
     if (p.kind === 'run' && p.ev && p.ev.ret !== null && FD_CREATORS.includes(p.ev.name)) {
       const want = int64(p.ev.ret);
       if (this.standIns.delete(call.tid) && ret >= 0n) {
@@ -1302,6 +1562,7 @@ export class Replayer {
     }
     if (p.kind === 'run' && p.ev && p.ev.ret !== null && RECORDED_RESULT.includes(p.ev.name)) {
       const want = int64(p.ev.ret);
+      if (DEBUG && want !== ret) debug(`${call.name} ${call.tid} fd ${call.args[0]}: real ${ret}, recorded ${want}`);
       if (want !== ret) out = { value: want };
     }
     if (p.spawner && ret > 0n) {
@@ -1465,12 +1726,59 @@ function pipeInode(pid: number, fd: number): string | undefined {
 }
 
 const SIGCHLD = 17;
-/** mmap(NULL, len, prot, MAP_PRIVATE|MAP_ANONYMOUS..., -1, 0): memory asked for, not a file or an address */
+/**
+ * A file made with a name of its own choosing (mkstemp, mkdtemp: O_CREAT|O_EXCL, mkdir), whose
+ * name differs from the recorded one only in the run of letters and digits that was random
+ * (from the clock, the stack's address): the program's own buffer gets the recorded name, so
+ * that it makes and then uses that one (in the arguments of the children it runs, in its
+ * unlink). Not when a file of that name exists now. Returns the write, or undefined.
+ */
+function tempName(call: LiveCall, ev: SyscallEvent, arg: number): Write | undefined {
+  const O_CREAT = 0o100n, O_EXCL = 0o200n;
+  if (call.name === 'openat' || call.name === 'open') {
+    const flags = call.args[call.name === 'openat' ? 2 : 1] ?? 0n;
+    if ((flags & (O_CREAT | O_EXCL)) !== (O_CREAT | O_EXCL)) return undefined;
+  } else if (call.name !== 'mkdir' && call.name !== 'mkdirat') return undefined;
+  const c = entryCaptures(ev, arg)[0];
+  if (!c || c.fault || !complete(c)) return undefined;
+  const want = captureBytes(c);
+  const addr = call.args[arg] ?? 0n;
+  const got = call.readBytes(addr, want.length + 1);
+  if (!got || got.length !== want.length + 1 || got[want.length] !== 0) return undefined;
+  const slash = want.lastIndexOf(0x2f);
+  if (slash !== got.lastIndexOf(0x2f) || !want.subarray(0, slash + 1).equals(got.subarray(0, slash + 1))) return undefined;
+  const alnum = (b: number) => (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
+  let first = -1, last = -1;
+  for (let i = slash + 1; i < want.length; i++) {
+    if (want[i] === got[i]) continue;
+    if (!alnum(want[i]!) || !alnum(got[i]!)) return undefined;
+    if (first < 0) first = i;
+    last = i;
+  }
+  if (first < 0 || last - first >= 16) return undefined;
+  if (exists(resolveAt(call, want.toString('latin1'), call.name === 'openat' || call.name === 'mkdirat' ? fdOf(call.args[0]) : -100))) return undefined;
+  return { addr, data: want };
+}
+
+/** A verdict with one more memory write at entry (a call that runs, or one answered from the recording). */
+function withWrite(v: EntryVerdict, w: Write): EntryVerdict {
+  if (v === undefined) return { action: 'run', writes: [w] };
+  if (v.action === 'run' || v.action === 'return') return { ...v, writes: [w, ...(v.writes ?? [])] };
+  return v;
+}
+
+/** The waits of event loops: answered with the recorded events (eventsAsRecorded). */
+const EVENT_WAITS: ReadonlySet<string> = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'poll', 'ppoll']);
+/**
+ * mmap(addr, len, prot, MAP_PRIVATE|MAP_ANONYMOUS..., -1, 0) without MAP_FIXED: memory asked
+ * for, not a file or a place (an address given is a hint: a thread's heap asks for one aligned
+ * after the last heap, if there was one)
+ */
 function isLooseMmap(name: string, args: bigint[]): boolean {
   if (name !== 'mmap') return false;
   const flags = args[3] ?? 0n;
-  const MAP_SHARED = 1n, MAP_FIXED = 0x10n, MAP_ANONYMOUS = 0x20n;
-  return (args[0] ?? 0n) === 0n && (flags & MAP_ANONYMOUS) !== 0n && (flags & (MAP_FIXED | MAP_SHARED)) === 0n;
+  const MAP_SHARED = 1n, MAP_FIXED = 0x10n, MAP_ANONYMOUS = 0x20n, MAP_FIXED_NOREPLACE = 0x100000n;
+  return (flags & MAP_ANONYMOUS) !== 0n && (flags & (MAP_FIXED | MAP_SHARED | MAP_FIXED_NOREPLACE)) === 0n;
 }
 
 /** RIFT_REPLAY_DEBUG=1: every decision on stderr */
