@@ -451,6 +451,7 @@ export class Replayer {
   private lastHead = '';
 
   private onEntry1(call: LiveCall): EntryVerdict | Promise<EntryVerdict> {
+    if (this.inLoose.size) this.inLoose.delete(call.tid);
     if (call.name === 'clone' || call.name === 'clone3' || call.name === 'fork' || call.name === 'vfork') this.spawnedAt.set(call.tid, this.mapSeq);
     // the engine asks only when the thread's queue is used up or the call differs from it;
     // either way what is left of it is void
@@ -464,6 +465,7 @@ export class Replayer {
     const action = this.opts.policy.action(call.name);
     if (action === 'free' || !this.opts.inTrace.has(call.nr)) {
       this.stats.free++;
+      this.inLoose.add(call.tid);
       const p = spawner ? { kind: 'run' as const, spawner } : undefined;
       // the thread may still need a recorded tid (a new thread's first call)
       if (!this.tids.has(call.tid)) {
@@ -621,6 +623,7 @@ export class Replayer {
   private loose(call: LiveCall, rt: number, ev: SyscallEvent, spawner: boolean): EntryVerdict | Promise<EntryVerdict> {
     if (this.isLoose(call.name, call.args)) {
       this.stats.free++;
+      this.inLoose.add(call.tid);
       if (call.name === 'futex') return this.looseFutex(call);
       if (call.name === 'clock_gettime') return this.looseClock(call);
       return this.runs(call, undefined, undefined);
@@ -718,6 +721,29 @@ export class Replayer {
     return this.opts.order !== false;
   }
 
+  /**
+   * A thread whose turn it is, asleep in the kernel (not in replay's own nanosleep): since when,
+   * at which recorded call; past 20 ms it is stuck, and not waited for until that call is made
+   * (an idle pool thread waiting on a condition, a lock taken in user space: it would wait for
+   * the very thread that waits for it).
+   */
+  private readonly sleeping = new Map<number, { head: SyscallEvent; since: number; stuck: boolean }>();
+  /** threads whose call in progress was not matched to their recording (loose) */
+  private readonly inLoose = new Set<number>();
+  private stuck(pid: number, tid: number, now: number): boolean {
+    const ru = this.tids.get(tid);
+    const head = ru === undefined ? undefined : this.cursor.pending(ru, 0);
+    // (a thread asleep in a call matched to its recording waits for what comes in its turn)
+    if (!head || !this.inLoose.has(tid) || !asleep(pid, tid)) {
+      this.sleeping.delete(tid);
+      return false;
+    }
+    let s = this.sleeping.get(tid);
+    if (!s || s.head !== head) this.sleeping.set(tid, (s = { head, since: now, stuck: false }));
+    if (now - s.since >= 20) s.stuck = true;
+    return s.stuck;
+  }
+
   /** per replayed tid: since when (ms) and how many times it waited for its turn */
   private readonly waiting = new Map<number, { since: number; n: number }>();
 
@@ -740,6 +766,7 @@ export class Replayer {
         h = this.cursor.pending(ru, 0);
         if (!h && !this.cursor.finished(ru) && !sync) return this.cursor.ensure(ru, 1);
       }
+      if (h && this.sleeping.get(tid)?.head === h && this.sleeping.get(tid)!.stuck) continue;  // asleep, not waited for
       if (h && (!best || h.ts < best.ts)) best = { ts: h.ts, tid };
     }
     return best;
@@ -766,7 +793,7 @@ export class Replayer {
     if (!w) this.waiting.set(call.tid, (w = { since: now, n: 0 }));
     const waited = now - w.since;
     const limit = this.opts.turnWaitMs ?? 1000;
-    if (waited >= limit || (waited >= 20 && sleepsUnordered(call.pid, f.tid))) {
+    if (waited >= limit || this.stuck(call.pid, f.tid, now)) {
       this.waiting.delete(call.tid);
       this.stats.turnsGivenUp++;
       return null;
@@ -1098,7 +1125,7 @@ export class Replayer {
     if (!inject || ev.ret === null) {
       this.stats.ran++;
       // onExit has work only for these (see there); other calls skip the exit round trip
-      const atExit = spawner || FD_CREATORS.includes(ev.name) || PIPE_CREATORS.includes(ev.name) || (ev.ret !== null && RECORDED_RESULT.includes(ev.name)) || (this.held.size > 0 && ev.name === 'rt_sigprocmask' && !!oldSetOf(ev));
+      const atExit = spawner || FD_CREATORS.includes(ev.name) || PIPE_CREATORS.includes(ev.name) || EVENT_SOURCES.has(ev.name) || (ev.ret !== null && RECORDED_RESULT.includes(ev.name)) || (this.held.size > 0 && ev.name === 'rt_sigprocmask' && !!oldSetOf(ev));
       const p: Pending | undefined = atExit ? { ev, kind: 'run', spawner } : undefined;
       if (FD_CREATORS.includes(ev.name) && ev.ret !== null && int64(ev.ret) >= 0n) {
         if (p && this.selfFile(call)) p.selfFile = true;
@@ -1118,7 +1145,7 @@ export class Replayer {
     }
     const value = int64(ev.ret);
     // (a recorded failure, EINTR say, is answered at once: run for real it could wait for good)
-    if (!ghost && value >= 0n && this.innerPipes.size && PIPE_READS.includes(ev.name) && this.isInnerPipe(call.pid, call.args[0] ?? 0n)) {
+    if (!ghost && value >= 0n && PIPE_READS.includes(ev.name) && ((this.eventFds.size && this.eventFds.has(lagKey(call.pid, call.args[0]))) || (this.innerPipes.size && this.isInnerPipe(call.pid, call.args[0] ?? 0n)))) {
       this.stats.injected++;
       this.pending.set(call.tid, { ev, kind: 'pipe', spawner });
       return { action: 'run' };  // onExit puts the recorded result in place
@@ -1268,13 +1295,14 @@ export class Replayer {
 
   /** The engine's form of a recorded call it can answer alone, or undefined. */
   private expectation(ev: SyscallEvent): Expectation | undefined {
+    if (this.eventFds.size && PIPE_READS.includes(ev.name) && [...this.eventFds].some((k) => k.endsWith(`:${fdOf(BigInt(int64(ev.args[0]!)))}`))) return undefined;
     if (this.pipeEnds.size && ev.name === 'write' && [...this.pipeEnds].some((k) => k.endsWith(`:${fdOf(BigInt(int64(ev.args[0]!)))}`))) return undefined;
     if (this.rwFds.size && ev.name === 'read' && [...this.rwFds].some((k) => k.endsWith(`:${fdOf(BigInt(int64(ev.args[0]!)))}`))) return undefined;
     if (this.liveFds.size && this.fdArgs(ev.name, ev.args.map((a) => BigInt.asUintN(64, int64(a)))).some((fd) => [...this.liveFds.values()].some((s) => s.has(fd)))) return undefined;
     if (ev.ret === null || ev === this.cursor.rootExec || (ev.errno && RESTART_ERRNOS.has(ev.errno))) return undefined;
     if (this.held.size && (this.cursor.signalsBefore(ev) || (ev.name === 'rt_sigprocmask' && oldSetOf(ev)))) return undefined;  // decide() delivers / writes the mask
     if (ev.name === 'futex' || ev.name === 'wait4' || ev.name === 'waitid' || EVENT_WAITS.has(ev.name)) return undefined;  // decided as recorded (futexAsRecorded, waitAsRecorded, eventsAsRecorded)
-    if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name) || PIPE_CREATORS.includes(ev.name)) return undefined;
+    if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name) || PIPE_CREATORS.includes(ev.name) || EVENT_SOURCES.has(ev.name)) return undefined;
     if (this.innerPipes.size && PIPE_READS.includes(ev.name)) return undefined;  // may be a pipe's: decide() tells
     if (TRANSFERS[ev.name] && moved(ev) && this.fromRecording(ev)) return undefined;  // decide() writes its bytes
     const action = this.opts.policy.action(ev.name);
@@ -1435,6 +1463,13 @@ export class Replayer {
    * gets the recorded bytes with each chunk written otherwise replaced by what was written.
    */
   private readonly pipeEnds = new Set<string>();
+  /**
+   * Descriptors of event sources a replayed process made (eventfd, timerfd, signalfd, inotify:
+   * `pid:fd`). Reads of them run for real, as reads of inner pipes do, then get the recorded
+   * result: answered without running, an eventfd's counter was never taken, it stayed readable,
+   * and an event loop's next wait came back at once, before the thread that signals it had.
+   */
+  private readonly eventFds = new Set<string>();
   private readonly pipeSubst: { rec: Buffer; live: Buffer }[] = [];
 
   /** A write on a pipe's write end: its live bytes, when they are not the recorded ones, stand in for them in reads. */
@@ -1531,6 +1566,10 @@ export class Replayer {
       }
     }
     if (p.kind === 'run' && PIPE_CREATORS.includes(call.name) && ret === 0n) this.notePipe(call);
+    if (p.kind === 'run' && EVENT_SOURCES.has(call.name) && ret >= 0n) {
+      this.eventFds.add(lagKey(call.pid, ret));
+      this.dropPlans();  // reads planned ahead may be on it
+    }
     if (p.kind === 'run' && p.ev?.name === 'rt_sigprocmask' && ret === 0n) {
       // the engine holds signals blocked that the program did not block: it sees the mask it had when recorded
       const old = oldSetOf(p.ev);
@@ -1767,6 +1806,9 @@ function withWrite(v: EntryVerdict, w: Write): EntryVerdict {
   return v;
 }
 
+/** Calls that make an event source's descriptor (eventFds). */
+const EVENT_SOURCES: ReadonlySet<string> = new Set(['eventfd', 'eventfd2', 'timerfd_create', 'signalfd', 'signalfd4', 'inotify_init', 'inotify_init1']);
+
 /** The waits of event loops: answered with the recorded events (eventsAsRecorded). */
 const EVENT_WAITS: ReadonlySet<string> = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'poll', 'ppoll']);
 /**
@@ -1828,19 +1870,24 @@ function running(pid: number): boolean {
 }
 
 /**
- * Whether a thread sleeps in a call replay does not order (a futex: a lock or a condition
- * another thread holds), as /proc/PID/task/TID/syscall shows (the number, when it is blocked in one).
+ * Whether a thread sleeps in the kernel (state S or D) waiting for another thread (a futex, an
+ * event loop's wait): it makes no call before something wakes it, which may be the thread
+ * waiting for it (a condition it waits on in a call that did not match its recording, a lock
+ * taken in user space). A thread at a ptrace stop (t) or running is about to go on.
  */
-function sleepsUnordered(pid: number, tid: number): boolean {
+/** futex, epoll_wait, epoll_pwait, epoll_pwait2, poll, ppoll: waits on something another thread does */
+const ASLEEP_NRS: ReadonlySet<number> = new Set([202, 232, 281, 441, 7, 271]);
+function asleep(pid: number, tid: number): boolean {
   try {
+    const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const state = st[st.lastIndexOf(')') + 2];
+    if (state !== 'S' && state !== 'D') return false;
     const nr = Number(readFileSync(`/proc/${pid}/task/${tid}/syscall`, 'utf8').split(' ')[0]);
-    return UNORDERED_NRS.has(nr);
+    return ASLEEP_NRS.has(nr);
   } catch {
     return false;
   }
 }
-/** futex, sched_yield, restart_syscall, membarrier (the FREE calls that block) */
-const UNORDERED_NRS: ReadonlySet<number> = new Set([202, 24, 219, 324]);
 
 /** The thread ids of a process (empty when it is gone). */
 function listTasks(pid: number): number[] {
