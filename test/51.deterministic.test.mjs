@@ -3,7 +3,7 @@
 import t from 'tap';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { record, run, fixture, syscalls, tmp, ROOT } from './helpers.mjs';
+import { record, run, fixture, syscalls, tmp, ROOT, PYTHON } from './helpers.mjs';
 
 const probe = fixture('intercept_probe');
 const det = (cmd, extra = []) => record(cmd, ['--deterministic', ...extra]);
@@ -83,6 +83,60 @@ t.test('process and user ids are fixed', async (t) => {
   // a child gets the next id; its parent is the first
   const sh = det(['sh', '-c', `${probe} getpid getppid`]);
   t.equal(sh.stdout, 'getpid 1001\ngetppid 1000\n');
+});
+
+t.test("virtual pids: bash -c 'echo $$; sleep 0 & echo $!; wait' prints the same twice", async (t) => {
+  const cmd = ['bash', '-c', 'echo $$; sleep 0 & echo $!; wait; echo waited $?'];
+  const a = det(cmd);
+  const b = det(cmd);
+  t.equal(a.status, 0, a.stderr);
+  t.equal(a.stdout, b.stdout, 'the same output');
+  const [self, child, waited] = a.stdout.trim().split('\n');
+  t.equal(self, '1000');
+  t.ok(Number(child) > 1000 && Number(child) < 1100, `the child's pid is virtual: ${child}`);
+  t.equal(waited, 'waited 0');
+  // the real ones are in the stream's pid fields, never in what the program was told
+  const realChild = a.events.find((e) => e.type === 'spawn')?.child ?? a.events.filter((e) => e.type === 'syscall' && e.name === 'clone')[0]?.ret;
+  const forks = a.events.filter((e) => e.type === 'syscall' && /^(clone|clone3|fork|vfork|wait4)$/.test(e.name) && e.ret > 0);
+  t.ok(forks.length >= 2, 'fork and wait4 recorded');
+  t.ok(forks.every((e) => e.ret >= 1000 && e.ret < 1100), `fork and wait4 returned virtual pids: ${forks.map((e) => e.ret)}`);
+  t.ok(realChild === undefined || realChild !== Number(child), 'not the real one');
+});
+
+t.test('fork, waitpid, kill, process groups, times, rusage, clock resolution, CPUs, /dev/urandom', async (t) => {
+  const py = [
+    'import os, resource, time',
+    'c = os.fork()',
+    'if c == 0: os._exit(7)',
+    'p, st = os.waitpid(c, 0)',
+    'print("child", c, p, os.WEXITSTATUS(st))',
+    'c2 = os.fork()',
+    'if c2 == 0: time.sleep(5); os._exit(0)',
+    'os.kill(c2, 9)',
+    'print("killed", os.waitid(os.P_PID, c2, os.WEXITED).si_pid == c2)',
+    'print("groups", os.getpgid(0) == os.getpgrp(), os.getsid(os.getpid()) == os.getsid(0))',
+    't = os.times(); print("times", t.user, t.system, t.children_user, t.elapsed)',
+    'print("rusage", resource.getrusage(resource.RUSAGE_SELF)[:3])',
+    'print("res", time.clock_getres(time.CLOCK_MONOTONIC), time.clock_getres(6))',
+    'print("cpus", os.cpu_count(), sorted(os.sched_getaffinity(0)))',
+    'f = open("/dev/urandom", "rb"); print("urandom", f.read(16).hex()); f.close()',
+  ].join('\n');
+  const a = det([PYTHON, '-c', py]);
+  const b = det([PYTHON, '-c', py]);
+  const c = det([PYTHON, '-c', py], ['--seed', '7']);
+  t.equal(a.status, 0, a.stderr);
+  t.equal(a.stdout, b.stdout, 'two runs print the same');
+  const lines = Object.fromEntries(a.stdout.trim().split('\n').map((l) => [l.split(' ')[0], l.slice(l.indexOf(' ') + 1)]));
+  t.match(lines.child, /^(10\d\d) \1 7$/, 'fork and waitpid agree on a virtual pid');
+  t.equal(lines.killed, 'True', 'kill and waitid take and give virtual pids');
+  t.equal(lines.groups, 'True True');
+  t.match(lines.times, /^0\.0 0\.0 0\.0 10\d\d\.\d+$/, 'no CPU time, 1000 s since boot');
+  t.equal(lines.rusage, '(0.0, 0.0, 0)');
+  t.equal(lines.res, '1e-09 0.004');
+  t.equal(lines.cpus, '4 [0, 1, 2, 3]');
+  t.match(lines.urandom, /^[0-9a-f]{32}$/);
+  t.not(c.stdout.match(/urandom (\w+)/)[1], lines.urandom, 'another seed, other bytes from /dev/urandom');
+  t.equal(det(['nproc']).stdout, '4\n', 'nproc says 4, whatever the machine has');
 });
 
 t.test('uname and sysinfo are fixed', async (t) => {

@@ -1,7 +1,10 @@
 #include "inject.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <linux/ptrace.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
 #include <time.h>
@@ -18,6 +21,53 @@ static long xptrace(long req, pid_t pid, void* addr, void* data) {
   return syscall(SYS_ptrace, req, pid, addr, data);
 }
 
+// Calls whose arguments name a process or thread by the id the program got from the sandbox
+// (its virtual id): which arguments. For kill and wait4 a value below -1 names a process group.
+struct PidArgs {
+  int nr;
+  int8_t args[2];  // -1: none
+};
+static const PidArgs kPidArgs[] = {
+    {SYS_kill, {0, -1}},
+    {SYS_tkill, {0, -1}},
+    {SYS_tgkill, {0, 1}},
+    {SYS_rt_sigqueueinfo, {0, -1}},
+    {SYS_rt_tgsigqueueinfo, {0, 1}},
+    {SYS_wait4, {0, -1}},
+    {SYS_getpgid, {0, -1}},
+    {SYS_setpgid, {0, 1}},
+    {SYS_getsid, {0, -1}},
+    {SYS_prlimit64, {0, -1}},
+    {SYS_sched_getaffinity, {0, -1}},
+    {SYS_sched_setaffinity, {0, -1}},
+    {SYS_sched_getparam, {0, -1}},
+    {SYS_sched_setparam, {0, -1}},
+    {SYS_sched_getscheduler, {0, -1}},
+    {SYS_sched_setscheduler, {0, -1}},
+    {SYS_sched_getattr, {0, -1}},
+    {SYS_sched_setattr, {0, -1}},
+    {SYS_sched_rr_get_interval, {0, -1}},
+    {SYS_get_robust_list, {0, -1}},
+    {SYS_process_vm_readv, {0, -1}},
+    {SYS_process_vm_writev, {0, -1}},
+    {SYS_pidfd_open, {0, -1}},
+    {SYS_kcmp, {0, 1}},
+    {SYS_migrate_pages, {0, -1}},
+    {SYS_move_pages, {0, -1}},
+};
+
+// Files whose reads the sandbox answers, by the path opened.
+static const struct {
+  const char* path;
+  VirtualFile what;
+} kVirtualFiles[] = {
+    {"/dev/urandom", VirtualFile::Random},
+    {"/dev/random", VirtualFile::Random},
+    {"/sys/devices/system/cpu/online", VirtualFile::CpuList},
+    {"/sys/devices/system/cpu/possible", VirtualFile::CpuList},
+    {"/sys/devices/system/cpu/present", VirtualFile::CpuList},
+};
+
 NativeRules::NativeRules(std::vector<InjectRule> rules, DeterministicOptions det)
     : rules_(std::move(rules)), det_(det) {
   for (auto& r : ruleFor_) r = -1;
@@ -30,8 +80,16 @@ NativeRules::NativeRules(std::vector<InjectRule> rules, DeterministicOptions det
                                  SYS_getpid, SYS_getppid, SYS_gettid, SYS_getuid, SYS_getgid,
                                  SYS_geteuid, SYS_getegid, SYS_getresuid, SYS_getresgid,
                                  SYS_uname, SYS_sysinfo, SYS_stat, SYS_fstat, SYS_lstat,
-                                 SYS_newfstatat, SYS_statx};
+                                 SYS_newfstatat, SYS_statx,
+                                 // virtual pids
+                                 SYS_fork, SYS_vfork, SYS_clone, SYS_clone3, SYS_wait4, SYS_waitid,
+                                 SYS_getpgrp, SYS_getpgid, SYS_getsid, SYS_setsid,
+                                 // the rest of the clocks and ids
+                                 SYS_times, SYS_getrusage, SYS_clock_getres, SYS_sched_getaffinity,
+                                 // files the sandbox answers
+                                 SYS_open, SYS_openat, SYS_read, SYS_pread64, SYS_close};
     for (int nr : detNrs) want_[size_t(nr)] = true;
+    for (const PidArgs& p : kPidArgs) want_[size_t(p.nr)] = true;
   }
   rng_ = det_.seed ^ 0x9e3779b97f4a7c15ULL;
 }
@@ -60,18 +118,97 @@ std::string NativeRules::randomBytes(size_t n) {
   return s;
 }
 
+// rift itself: the launched program's parent
+static constexpr int64_t kRiftVid = 999;
+
 int64_t NativeRules::virtualId(pid_t real) {
+  if (real == getpid()) return kRiftVid;
   auto it = vids_.find(real);
-  if (it != vids_.end()) return it->second;
+  if (it != vids_.end() && !it->second.gone) return it->second.vid;
+  // first seen, or a gone process's id handed out again by the kernel
   int64_t v = nextVid_++;
-  vids_[real] = v;
+  vids_[real] = {v, false};
+  reals_[v] = real;
   return v;
+}
+
+int64_t NativeRules::realId(int64_t id) {
+  if (id == kRiftVid) return getpid();
+  auto it = reals_.find(id);
+  // not one the sandbox handed out (a pid read from /proc, say): passed on as it is
+  return it == reals_.end() ? id : it->second;
+}
+
+int64_t NativeRules::reapedId(pid_t real, bool forget) {
+  auto it = vids_.find(real);
+  if (it == vids_.end()) return virtualId(real);
+  int64_t v = it->second.vid;
+  if (forget) it->second.gone = true;  // reaped: the kernel may give the id to a new process
+  return v;
+}
+
+void NativeRules::onGone(pid_t tid) {
+  // a thread's id is free again once it has exited; a process's only once reaped (wait4 still
+  // returns it, see reapedId)
+  auto it = vids_.find(tid);
+  if (it != vids_.end() && !it->second.gone && tid != 0) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d", tid);
+    if (access(path, F_OK) != 0) it->second.gone = true;
+  }
+}
+
+// Rewrites the arguments that name processes (kPidArgs) from virtual ids to real ones.
+bool NativeRules::translatePidArgs(const SyscallView& v, NativeAction& a) {
+  for (const PidArgs& p : kPidArgs) {
+    if (uint64_t(p.nr) != v.nr) continue;
+    bool changed = false;
+    for (int8_t i : p.args) {
+      if (i < 0) continue;
+      int64_t id = int64_t(int32_t(v.args[i]));
+      int64_t real = id;
+      if (id > 0) real = realId(id);
+      else if (id < -1 && (v.nr == SYS_kill || v.nr == SYS_wait4)) real = -realId(-id);
+      if (real != id) {
+        a.args[i] = uint64_t(real);
+        changed = true;
+      }
+    }
+    a.setArgs = a.setArgs || changed;
+    return changed;
+  }
+  return false;
+}
+
+static uint64_t fdKey(pid_t tgid, uint64_t fd) { return (uint64_t(uint32_t(tgid)) << 32) | uint32_t(fd); }
+
+// read/pread64 of a descriptor the sandbox answers: skipped, the bytes given here.
+bool NativeRules::virtualRead(Tracer& t, const SyscallView& v, NativeAction& a) {
+  (void)t;
+  auto it = vfiles_.find(fdKey(v.pid, v.args[0]));
+  if (it == vfiles_.end()) return false;
+  OpenVirtual& f = it->second;
+  size_t count = size_t(std::min<uint64_t>(v.args[2], 1 << 20));
+  std::string bytes;
+  if (f.what == VirtualFile::Random) {
+    bytes = randomBytes(count);
+  } else {
+    std::string text = det_.cpus > 1 ? "0-" + std::to_string(det_.cpus - 1) + "\n" : "0\n";
+    uint64_t off = v.nr == SYS_pread64 ? v.args[3] : f.offset;
+    if (off < text.size()) bytes = text.substr(size_t(off), count);
+    if (v.nr == SYS_read) f.offset += bytes.size();
+  }
+  if (!bytes.empty() && v.args[1]) a.writes.push_back({v.args[1], bytes});
+  a.skip = a.setRet = true;
+  a.ret = int64_t(bytes.size());
+  return true;
 }
 
 int64_t NativeRules::tick() { return ticks_++ * det_.stepNs; }
 
 bool NativeRules::onEntry(Tracer& t, const SyscallView& v, NativeAction& a) {
   if (!wants(v.nr)) return false;
+  memcpy(a.args, v.args, sizeof a.args);
   if (ruleFor_[v.nr] >= 0 && injectEntry(v, a)) return true;
   if (det_.enabled) return detEntry(t, v, a);
   return false;
@@ -123,14 +260,83 @@ static pid_t parentOf(pid_t pid) {
 }
 
 bool NativeRules::detEntry(Tracer& t, const SyscallView& v, NativeAction& a) {
-  (void)t;
   auto ret = [&](int64_t r) {
     a.skip = true;
     a.setRet = true;
     a.ret = r;
     return true;
   };
+  // arguments naming processes: the real ids behind the virtual ones
+  bool translated = translatePidArgs(v, a);
   switch (v.nr) {
+    case SYS_fork: case SYS_vfork: case SYS_clone: case SYS_clone3: case SYS_getpgrp: case SYS_setsid:
+    case SYS_getpgid: case SYS_getsid:
+      a.exitFix = kFixPidRet;
+      return true;
+    case SYS_wait4:
+      a.exitFix = kFixWait;
+      a.exitAddr = v.args[3];
+      return true;
+    case SYS_waitid: {
+      int idtype = int(v.args[0]);
+      int64_t id = int64_t(int32_t(v.args[1]));
+      if ((idtype == P_PID || idtype == P_PGID) && id > 0 && realId(id) != id) {
+        a.args[1] = uint64_t(realId(id));
+        a.setArgs = true;
+      }
+      a.exitFix = kFixWaitid;
+      a.exitAddr = v.args[2];
+      return true;
+    }
+    case SYS_times: {
+      // clock ticks (USER_HZ, 100 a second) since a boot 1000 s before the run; no CPU time used
+      int64_t ticks = (1000LL * 1000000000LL + tick()) / 10000000LL;
+      if (v.args[0]) a.writes.push_back({v.args[0], std::string(32, '\0')});
+      return ret(ticks);
+    }
+    case SYS_getrusage: {
+      int who = int(v.args[0]);
+      if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != 1 /* RUSAGE_THREAD */) return false;
+      if (!v.args[1]) return ret(-EFAULT);
+      a.writes.push_back({v.args[1], std::string(144, '\0')});  // struct rusage: nothing used
+      return ret(0);
+    }
+    case SYS_clock_getres: {
+      int64_t clk = int64_t(int32_t(v.args[0]));
+      int64_t ns;
+      if (clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE) ns = 4000000;  // a 250 Hz tick
+      else if ((clk >= 0 && clk <= 11 && clk != 10) || clk < 0) ns = 1;
+      else return false;  // unknown clock: EINVAL from the kernel
+      if (v.args[1]) a.writes.push_back({v.args[1], timespecBytes(ns, false)});
+      return ret(0);
+    }
+    case SYS_sched_getaffinity: {
+      // det_.cpus CPUs, 0 to cpus-1 (nproc, os.cpu_count through the mask); 8 bytes of mask, as
+      // a kernel with up to 64 CPUs copies
+      uint64_t len = v.args[1];
+      if (len < 8 || (len & 7)) return ret(-EINVAL);
+      uint64_t mask = det_.cpus >= 64 ? ~0ULL : (1ULL << det_.cpus) - 1;
+      if (!v.args[2]) return ret(-EFAULT);
+      a.writes.push_back({v.args[2], std::string(reinterpret_cast<const char*>(&mask), 8)});
+      return ret(8);
+    }
+    case SYS_open: case SYS_openat: {
+      char path[40] = {0};
+      uint64_t at = v.args[v.nr == SYS_openat ? 1 : 0];
+      if (!at || t.readMemory(v.tid, at, path, sizeof path - 1) <= 0) return false;
+      for (auto& f : kVirtualFiles)
+        if (strcmp(path, f.path) == 0) {
+          a.exitFix = kFixOpen;
+          a.exitAddr = uint64_t(f.what);
+          return true;
+        }
+      return false;
+    }
+    case SYS_read: case SYS_pread64:
+      return !vfiles_.empty() && virtualRead(t, v, a);
+    case SYS_close:
+      if (!vfiles_.empty()) vfiles_.erase(fdKey(v.pid, v.args[0]));
+      return false;
     case SYS_clock_gettime: {
       int64_t clk = int64_t(int32_t(v.args[0]));
       int64_t base;
@@ -213,16 +419,47 @@ bool NativeRules::detEntry(Tracer& t, const SyscallView& v, NativeAction& a) {
       a.exitAddr = v.args[4];
       return true;
   }
-  return false;
+  return translated;
 }
 
 void NativeRules::onExit(Tracer& t, const SyscallView& v, const NativeAction& a, ExitDecision& d) {
-  (void)t;
-  if (v.ret != 0 || !a.exitAddr) return;
-  // struct stat: st_atim, st_mtim, st_ctim at 72..120; struct statx: stx_atime, stx_btime,
-  // stx_ctime, stx_mtime at 64..128
-  if (a.exitFix == kFixStat) d.writes.push_back({a.exitAddr + 72, std::string(48, '\0')});
-  else if (a.exitFix == kFixStatx) d.writes.push_back({a.exitAddr + 64, std::string(64, '\0')});
+  switch (a.exitFix) {
+    case kFixStat: case kFixStatx:
+      if (v.ret != 0 || !a.exitAddr) return;
+      // struct stat: st_atim, st_mtim, st_ctim at 72..120; struct statx: stx_atime, stx_btime,
+      // stx_ctime, stx_mtime at 64..128
+      if (a.exitFix == kFixStat) d.writes.push_back({a.exitAddr + 72, std::string(48, '\0')});
+      else d.writes.push_back({a.exitAddr + 64, std::string(64, '\0')});
+      return;
+    case kFixPidRet:
+      if (v.ret > 0) {
+        d.setRet = true;
+        d.ret = virtualId(pid_t(v.ret));
+      }
+      return;
+    case kFixWait:
+      if (v.ret > 0) {
+        d.setRet = true;
+        d.ret = reapedId(pid_t(v.ret), true);
+        if (a.exitAddr) d.writes.push_back({a.exitAddr, std::string(144, '\0')});  // rusage
+      }
+      return;
+    case kFixWaitid: {
+      if (v.ret != 0) return;
+      // siginfo_t of a child: si_pid at 16, si_utime and si_stime at 32 and 40
+      int32_t pid = 0;
+      if (a.exitAddr && t.readMemory(v.tid, a.exitAddr + 16, &pid, 4) == 4 && pid > 0) {
+        int32_t vid = int32_t(reapedId(pid, !(a.args[3] & WNOWAIT)));
+        d.writes.push_back({a.exitAddr + 16, std::string(reinterpret_cast<const char*>(&vid), 4)});
+        d.writes.push_back({a.exitAddr + 32, std::string(16, '\0')});
+      }
+      if (a.args[4]) d.writes.push_back({a.args[4], std::string(144, '\0')});
+      return;
+    }
+    case kFixOpen:
+      if (v.ret >= 0) vfiles_[fdKey(v.pid, uint64_t(v.ret))] = {VirtualFile(a.exitAddr), 0};
+      return;
+  }
 }
 
 // Walks the new stack of a process stopped at PTRACE_EVENT_EXEC: rsp -> argc, argv[], NULL,

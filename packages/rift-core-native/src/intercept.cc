@@ -351,7 +351,7 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
       }
       if (a.setArgs) {
         d.setArgs = true;
-        memcpy(d.args, v.args, sizeof d.args);
+        memcpy(d.args, a.args, sizeof d.args);
       }
       Pending& p = pending_[v.tid];
       p.kind = Pending::Native;
@@ -536,6 +536,7 @@ void InterceptChain::onExec(Tracer& t, pid_t tid) {
 }
 
 void InterceptChain::onGone(pid_t tid) {
+  if (rules_) rules_->onGone(tid);
   expected_.erase(tid);  // the tid may come back as another thread
   pending_.erase(tid);
   fixes_.erase(tid);
