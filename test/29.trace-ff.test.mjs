@@ -36,8 +36,10 @@ t.test('-ff -o PREFIX: a file per thread as strace -ff -o writes them', async (t
   const rf = perThread(dir, 'r');
   t.equal(rf.size, 3, 'three files: the process, its child, its thread');
   t.equal(rf.size, s.size, 'as many files as strace writes');
-  const [main, child, thread] = [...rf.values()];
-  const [smain, schild, sthread] = [...s.values()];
+  // each file by what it holds (tids need not grow in order of creation: pids wrap around)
+  const which = (files) => ['"main', '"child', '"thread'].map((w) => [...files.values()].find((x) => x.includes(`write(1, ${w}\\n`)) ?? '');
+  const [main, child, thread] = which(rf);
+  const [smain, schild, sthread] = which(s);
   for (const [tid, text] of rf) {
     t.notMatch(text, /^(\[pid|\d+ )/m, `${tid}: no pid prefix`);
     t.notMatch(text, /unfinished|resumed/, `${tid}: no call split by another thread's`);
