@@ -90,3 +90,38 @@ t.test('a shell loop forking cat 60 times', async (t) => {
     t.equal(r.stdout, rec.stdout, `replay ${i + 1}`);
   }
 });
+
+// A recording in which the kernel gave the children's pids out again and again (here a loop
+// sets the namespace's ns_last_pid back every 5 ms; in a full test run, other replays asking
+// for their recorded pids do it). Each wait4 must reap the replayed child standing for the
+// process its recorded pid named then, not the later one the cursor, reading ahead, had
+// already met under that pid (test 47's busy loop desynced at wait4 so under load: dash got
+// a pid that was not its child's and waited again).
+t.test('children whose recorded pids were given out again: each wait reaps its own child', async (t) => {
+  writeFileSync(join(dir, 'h'), 'some bytes\n');
+  const cmd = ['sh', '-c', 'i=0; while [ $i -lt 80 ]; do cat h; i=$((i+1)); done'];
+  const file = join(tmp(), 't.ndjson');
+  const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const script = `
+cd ${q(dir)}
+p=$(cat /proc/sys/kernel/ns_last_pid); p=$((p+40))
+(while [ ! -f stop ]; do echo $p > /proc/sys/kernel/ns_last_pid; sleep 0.005; done) &
+PWD=${q(dir)} ${q(BIN('rift-record'))} -o ${q(file)} -- ${cmd.map(q).join(' ')} >out.reuse; echo rc=$?
+touch stop; wait; rm -f stop`;
+  const r0 = spawnSync('unshare', ['-pf', '--mount-proc', 'sh', '-c', script], { encoding: 'utf8', timeout: 60000 });
+  t.match(r0.stdout, /^rc=0$/m, r0.stderr);
+  const events = parse(readFileSync(file, 'utf8'));
+  const pids = events.filter((e) => e.type === 'spawn').map((e) => e.childPid);
+  t.equal(pids.length, 80);
+  t.ok(new Set(pids).size <= 60, `the recorded children's pids were given out again (${new Set(pids).size} pids for 80 children)`);
+  const recorded = readFileSync(join(dir, 'out.reuse'), 'utf8');
+  t.equal(recorded, 'some bytes\n'.repeat(80));
+  writeFileSync(join(dir, 'h'), 'other\n');
+  // in this PID namespace the recorded pids (small numbers of the recording's namespace) are
+  // taken: the replayed children get others, and only the replay's own mapping names them
+  for (let i = 0; i < 3; i++) {
+    const r = run('rift-replay', [file, '--', ...cmd], { cwd: dir, env: { ...process.env, PWD: dir } });
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, recorded, `replay ${i + 1}: the recorded output`);
+  }
+});

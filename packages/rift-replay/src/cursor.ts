@@ -7,7 +7,7 @@
  * by how far thread schedules drift apart, not by the trace length. `maxBuffered` caps it:
  * beyond that, replay gives up with a clear message rather than grow without limit.
  */
-import { signatureOf, StreamError, type EndEvent, type Event, type ExecEvent, type EventSource, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
+import { captureBytes, signatureOf, StreamError, type EndEvent, type Event, type ExecEvent, type EventSource, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
 
 export class LookaheadError extends Error {}
 
@@ -190,6 +190,10 @@ export class TraceCursor {
           const n = arity(ev.name);
           if (ev.args.length < n) ev.args = [...ev.args, ...new Array<number>(n - ev.args.length).fill(0)];
         }
+        if ((ev.name === 'wait4' || ev.name === 'waitid') && this.ids.size) {
+          const child = reapedPid(ev);
+          if (child > 0) this.noteNamed(ev, child);
+        }
         let q = this.queues.get(ev.tid);
         if (!q) this.queues.set(ev.tid, (q = new Queue()));
         // A call the syscall buffer recorded in the program reaches the stream when the tracer
@@ -214,6 +218,7 @@ export class TraceCursor {
         return true;
       }
       case 'signal':
+        if (ev.senderPid !== undefined) this.noteNamed(ev, ev.senderPid);
         if (!ev.stop) {
           const sp = this.sigsPending.get(ev.tid);
           if (sp) sp.push(ev);
@@ -365,6 +370,22 @@ export class TraceCursor {
     this.aliases.set(id, a);
     this.ids.set(id, a);
   }
+  /**
+   * The process a recorded pid named at an event (a wait's child, a signal's sender): its id as
+   * `ids` said when the event was read. `ids` itself moves on as the cursor reads ahead, and
+   * by the time the event is replayed it may already name a later process given the same pid
+   * (a recording made while pids were handed out again quickly: another replay setting
+   * ns_last_pid back, a small pid_max).
+   */
+  idAt(ev: Event, pid: number): number {
+    const n = this.named.get(ev);
+    return n && n[0] === pid ? n[1] : pid;
+  }
+  private noteNamed(ev: Event, pid: number): void {
+    const a = this.ids.get(pid);
+    if (a !== undefined) this.named.set(ev, [pid, a]);
+  }
+  private readonly named = new WeakMap<Event, [number, number]>();
   /** recorded id -> the id its current thread goes by (only ids given out again) */
   private readonly aliases = new Map<number, number>();
   /** ids aliased from a thread's own events, whose spawn event is still to come */
@@ -495,4 +516,15 @@ export class TraceCursor {
           `for threads that lag behind their recording; the thread schedules have drifted too far apart`,
       );
   }
+}
+
+/** The child a recorded wait reaped (wait4's result, waitid's si_pid), or 0. */
+export function reapedPid(ev: SyscallEvent): number {
+  if (ev.ret === null) return 0;
+  const ret = BigInt(ev.ret);
+  if (ev.name === 'wait4') return ret > 0n ? Number(ret) : 0;
+  if (ev.name !== 'waitid' || ret !== 0n) return 0;
+  const info = ev.mem?.find((m) => m.arg === 2 && m.at === 'exit');
+  const b = info && !info.fault ? captureBytes(info) : undefined;
+  return b && b.length >= 20 ? b.readInt32LE(16) : 0;  // si_pid
 }

@@ -13,7 +13,7 @@
 import { accessSync, appendFileSync, constants, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
 import { compareCall, entryCaptures, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
-import { LookaheadError, TraceCursor } from './cursor.js';
+import { LookaheadError, reapedPid, TraceCursor } from './cursor.js';
 import { FD_CREATORS, PIPE_CREATORS, PIPE_READS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
 import { argWrites, complete, outputWrites, ScatterError, type Write } from './scatter.js';
 
@@ -877,7 +877,7 @@ export class Replayer {
   private causedInReplay(sig: SignalEvent): boolean {
     if (sig.signo !== SIGCHLD || sig.senderPid === undefined || sig.senderPid <= 0) return false;
     if (!(sig.code === 1 || sig.code === 2 || sig.code === 3)) return false;
-    const live = this.livePid.get(this.cursor.ids.get(sig.senderPid) ?? sig.senderPid);
+    const live = this.livePid.get(this.cursor.idAt(sig, sig.senderPid));
     return live !== undefined && running(live);
   }
 
@@ -973,13 +973,7 @@ export class Replayer {
   private waitAsRecorded(call: LiveCall, ev: SyscallEvent): EntryVerdict | undefined {
     const ret = int64(ev.ret!);
     if (ev.errno && RESTART_ERRNOS.has(ev.errno)) return undefined;
-    let child = 0;
-    if (ev.name === 'wait4') child = ret > 0n ? Number(ret) : 0;
-    else if (ret === 0n) {
-      const info = ev.mem?.find((m) => m.arg === 2 && m.at === 'exit');
-      const b = info && !info.fault ? captureBytes(info) : undefined;
-      child = b && b.length >= 20 ? b.readInt32LE(16) : 0;  // si_pid
-    }
+    const child = reapedPid(ev);
     if (child <= 0) {
       // nothing reaped: not run (it would reap a child that had not exited when recorded)
       let writes: Write[] = [];
@@ -992,7 +986,7 @@ export class Replayer {
       this.pending.set(call.tid, { ev, kind: 'inject', spawner: false });
       return { action: 'return', value: ret, writes };
     }
-    const live = this.livePid.get(this.cursor.ids.get(child) ?? child) ?? child;
+    const live = this.livePid.get(this.cursor.idAt(ev, child)) ?? child;
     const WNOHANG = 1n;
     const args: (bigint | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
     if (ev.name === 'wait4') {
