@@ -2,7 +2,7 @@
  * rift-filter as a library: a predicate over events built from options. The output of a filter
  * is a stream v1 of its own: the header always, life-cycle events unless syscallsOnly.
  */
-import { captureBytes, selectNames, signalNumber, signatureOf, type Event, type SyscallEvent } from '@rift/events';
+import { captureBytes, int32, selectNames, signalNumber, signatureOf, type Event, type SyscallEvent } from '@rift/events';
 import { FdTracker } from './fds.js';
 
 export interface FilterOptions {
@@ -75,7 +75,8 @@ export class PathSelect {
         for (let i = 0; i < sig.args.length && !hit; i++) {
           const t = sig.args[i]!;
           if (t === 'path') hit = this.named(cString(ev, i, ev.args[i]));
-          else if (t === 'fd' || t === 'dirfd') hit = this.named(this.fds.path(ev.pid, Number(ev.args[i] ?? -1) | 0));
+          // an int: the register's low half (a program may pass garbage above it)
+          else if (t === 'fd' || t === 'dirfd') hit = this.named(this.fds.path(ev.pid, int32(ev.args[i] ?? -1)));
         }
       }
     }

@@ -302,8 +302,8 @@ interface Ctx {
   style: XlatStyle;
 }
 
-/** flag tables of 64-bit C types; the others are an int and print their low 32 bits */
-const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load']);
+/** flag and enum tables of 64-bit C types; the others are an int and print their low 32 bits */
+const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask']);
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
@@ -655,7 +655,7 @@ function printerFor(type: string): Printer {
     return (v, _i, x) => f(v, x.style);
   }
   if (spec.type === 'enum') {
-    const e = enumPrinter(table);
+    const e = enumPrinter(table, WIDE.has(table) ? 64 : 32);
     return (v, _i, x) => e(v, x.style);
   }
   if (spec.capture) {

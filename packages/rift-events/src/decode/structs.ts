@@ -680,6 +680,59 @@ function u32Arr(b: Buffer, c: StructCtx): string {
   return `[${out.join(', ')}]`;
 }
 
+/**
+ * An extensible struct's bytes past the part strace knows (`from`..`size`): nothing when they
+ * are all zero, `???` when they could not be read, else `/* bytes F..L *\/ "\x.."` (as strace's
+ * print_nonzero_bytes, in hex, bounded by -s).
+ */
+function nonzeroTail(b: Buffer, from: number, size: number, c: StructCtx): string {
+  if (size <= from) return '';
+  if (b.length < size) return ', ???';
+  const tail = b.subarray(from, size);
+  if (tail.every((x) => x === 0)) return '';
+  return `, /* bytes ${from}..${size - 1} */ ${bufText(tail, tail.length, { stringSize: c.stringSize, hex: 2 })}`;
+}
+
+/** cachestat's range: {off=0x.., len=N} */
+function cachestatRange(b: Buffer, c: StructCtx): string {
+  if (b.length < 16) return c.addr;
+  const off = b.readBigUInt64LE(0);
+  return `{off=${off ? hex(off) : '0'}, len=${b.readBigUInt64LE(8)}}`;
+}
+
+function cachestat(b: Buffer, c: StructCtx): string {
+  if (b.length < 40) return c.addr;
+  const f = (o: number) => b.readBigUInt64LE(o);
+  return `{nr_cache=${f(0)}, nr_dirty=${f(8)}, nr_writeback=${f(16)}, nr_evicted=${f(24)}, nr_recently_evicted=${f(32)}}`;
+}
+
+/** futex_requeue's two waiters (struct futex_waitv, 24 bytes each); an element that could not
+ * be read prints as its address, and ends the array */
+function futexWaitv(b: Buffer, c: StructCtx): string {
+  if (b.length < 24) return c.addr;
+  const n = Math.max(1, Math.floor(b.length / 24));
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = i * 24;
+    const val = b.readBigUInt64LE(o);
+    const uaddr = b.readBigUInt64LE(o + 8);
+    const reserved = b.readUInt32LE(o + 20);
+    out.push(`{val=${val ? hex(val) : '0'}, uaddr=${ptr(uaddr)}, flags=${printFlags('futex2', b.readUInt32LE(o + 16), 32)}${reserved ? `, __reserved=${hex(reserved)}` : ''}}`);
+  }
+  if (c.caps[0]?.fault && n < 2) out.push(hex(BigInt(c.addr) + BigInt(n * 24)));
+  return `[${out.join(', ')}]`;
+}
+
+/** struct file_attr of file_getattr (fa_nextents too) and file_setattr; its size is argument 3 */
+function fileAttr(b: Buffer, c: StructCtx): string {
+  const size = Number(c.args[3] ?? 0);
+  if (!(size >= 24 && size <= 4096) || b.length < 24) return c.addr;
+  const get = c.caps[0]?.at === 'exit';
+  const projid = b.readUInt32LE(16);
+  return `{fa_xflags=${printFlags('fs_xflag', b.readBigUInt64LE(0))}, fa_extsize=${b.readUInt32LE(8)}${get ? `, fa_nextents=${b.readUInt32LE(12)}` : ''}, ` +
+    `fa_projid=${projid ? hex(projid) : '0'}, fa_cowextsize=${b.readUInt32LE(20)}${nonzeroTail(b, 24, size, c)}}`;
+}
+
 /** Rows: capture type -> decoder. `buf` is handled by the formatter (it needs the length). */
 export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   stat,
@@ -737,4 +790,10 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   cap_user_header: capHeader,
   pathbuf,
   xattr,
+  cachestat_range: cachestatRange,
+  cachestat,
+  futex_waitv: futexWaitv,
+  file_attr: fileAttr,
+  // listxattrat's list: with a size of 0 the kernel writes nothing (it returns the size needed)
+  xattr_list_at: (b, c) => (Number(c.args[4] ?? 0) === 0 ? c.addr : bufText(b, c.ret, c)),
 };

@@ -227,14 +227,16 @@ function styled(p: Prepared, raw: Int64 | bigint, width: 32 | 64, style: XlatSty
 function flags(p: Prepared, raw: Int64 | bigint, width: 32 | 64): string {
   if (typeof raw === 'number' && Number.isInteger(raw) && (width === 32 || (raw >= 0 && raw < TWO32))) return flags32(p, raw >>> 0);
   if (typeof raw === 'bigint' && raw >= 0n && (width === 32 || raw < 0x100000000n)) return flags32(p, Number(raw & 0xffffffffn));
+  // an int's register with garbage in its high half (a string in the stream): its low 32 bits
+  if (width === 32) return flags32(p, typeof raw === 'bigint' ? Number(BigInt.asUintN(32, raw)) : lo32(raw));
   const t = p.t;
   let v = typeof raw === 'bigint' ? raw : u64(raw);
-  if (width === 32) v &= 0xffffffffn;
   const parts: string[] = [];
   if (t.field) {
     const m = BigInt(t.field.mask);
     const f = v & m;
-    if (f !== 0n || t.field.always) parts.push(printEnum(t.field.table, f, 64));
+    // the sub-field's name as -X abbrev prints it: a -X verbose comment holds names
+    if (f !== 0n || t.field.always) parts.push(enumText((p.field ??= prep(t.field.table)), f, 64));
     v &= ~m;
   }
   let low: string | undefined;

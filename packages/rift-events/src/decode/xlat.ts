@@ -357,6 +357,25 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   file_type: E([['S_IFIFO', 0o10000], ['S_IFCHR', 0o20000], ['S_IFDIR', 0o40000], ['S_IFBLK', 0o60000], ['S_IFREG', 0o100000], ['S_IFLNK', 0o120000], ['S_IFSOCK', 0o140000]]),
   dirent_type: E([['DT_UNKNOWN', 0], ['DT_FIFO', 1], ['DT_CHR', 2], ['DT_DIR', 4], ['DT_BLK', 6], ['DT_REG', 8], ['DT_LNK', 10], ['DT_SOCK', 12], ['DT_WHT', 14]]),
   futex_bitset: E([['FUTEX_BITSET_MATCH_ANY', 0xffffffff]], { hex: true }),
+  // futex2 (futex_wake, futex_wait, futex_requeue, futex_waitv's waiters): the mask is 64-bit, an
+  // unknown one plain hex; the flags' size field is always named
+  futex2_mask: E([['FUTEX_BITSET_MATCH_ANY', 0xffffffff]], { dflt: '' }),
+  futex2_size: E(seq(['FUTEX2_SIZE_U8', 'FUTEX2_SIZE_U16', 'FUTEX2_SIZE_U32', 'FUTEX2_SIZE_U64'])),
+  futex2: F([['FUTEX2_NUMA', 0x4], ['FUTEX2_MPOL', 0x8], ['FUTEX2_PRIVATE', 0x80]], { field: { mask: 3, table: 'futex2_size', always: true } }),
+  statmount: F([['STATMOUNT_BY_FD', 1]], { zero: '0' }),
+  listmount: F([['LISTMOUNT_REVERSE', 1]], { zero: '0' }),
+  lsm_attr: E([['LSM_ATTR_UNDEF', 0], ['LSM_ATTR_CURRENT', 100], ['LSM_ATTR_EXEC', 101], ['LSM_ATTR_FSCREATE', 102], ['LSM_ATTR_KEYCREATE', 103], ['LSM_ATTR_PREV', 104], ['LSM_ATTR_SOCKCREATE', 105]]),
+  lsm_flags: F([['LSM_FLAG_SINGLE', 1]], { zero: '0', dflt: 'LSM_FLAG_???' }),
+  shadow_stack: F([['SHADOW_STACK_SET_TOKEN', 1]], { zero: '0', dflt: 'SHADOW_STACK_???' }),
+  /** the *xattrat calls' and fchmodat2's flags */
+  at_xattr: F([['AT_SYMLINK_NOFOLLOW', 0x100], ['AT_EMPTY_PATH', 0x1000]], { zero: '0' }),
+  fs_xflag: F([
+    ['FS_XFLAG_REALTIME', 0x1], ['FS_XFLAG_PREALLOC', 0x2], ['FS_XFLAG_IMMUTABLE', 0x8], ['FS_XFLAG_APPEND', 0x10], ['FS_XFLAG_SYNC', 0x20],
+    ['FS_XFLAG_NOATIME', 0x40], ['FS_XFLAG_NODUMP', 0x80], ['FS_XFLAG_RTINHERIT', 0x100], ['FS_XFLAG_PROJINHERIT', 0x200],
+    ['FS_XFLAG_NOSYMLINKS', 0x400], ['FS_XFLAG_EXTSIZE', 0x800], ['FS_XFLAG_EXTSZINHERIT', 0x1000], ['FS_XFLAG_NODEFRAG', 0x2000],
+    ['FS_XFLAG_FILESTREAM', 0x4000], ['FS_XFLAG_DAX', 0x8000], ['FS_XFLAG_COWEXTSIZE', 0x10000], ['FS_XFLAG_VERITY', 0x20000],
+    ['FS_XFLAG_HASATTR', 0x80000000], ['FS_XFLAG_CASEFOLD', 0x40000], ['FS_XFLAG_CASENONPRESERVING', 0x80000],
+  ], { zero: '0' }),
   fs_magic: E([
     ['EXT2_SUPER_MAGIC', 0xef53], ['TMPFS_MAGIC', 0x01021994], ['PROC_SUPER_MAGIC', 0x9fa0], ['SYSFS_MAGIC', 0x62656572], ['BTRFS_SUPER_MAGIC', 0x9123683e],
     ['XFS_SUPER_MAGIC', 0x58465342], ['OVERLAYFS_SUPER_MAGIC', 0x794c7630], ['CGROUP2_SUPER_MAGIC', 0x63677270], ['DEVPTS_SUPER_MAGIC', 0x1cd1],
