@@ -13,7 +13,8 @@
 //   ../NAME > /dev/null                                   (exit 77: the test is skipped)
 //   rift-record [-e inject=...] -o t -- ../NAME > exp     (the program prints what strace must)
 //   rift-filter [-P PATH] [-z|-Z] [--tid TID] NAMES < t | rift-trace [display options] -o log -
-//                                                    (--tid: the first thread, unless the test has -f)
+//                                                    (--tid: the first thread, unless the test has -f;
+//                                                    with -y, NAMES go to rift-trace -e trace=NAMES)
 //   sed -n "$QUIRK" log | diff exp -
 //
 // NAMES is the test's -e trace= (default: the test's name). It prints the pass ratio and, for
@@ -261,12 +262,15 @@ function script(t) {
     // (9>>/dev/full) is made by a shell that then execs the program; the events before that exec
     // (the shell's) are cut from the stream
     const redirected = t.redirect.length > 0;
+    // with -y the calls are chosen by rift-trace -e, as strace -e: its descriptor paths are
+    // tracked from every call of the stream (rift-filter's selection would drop the opens)
+    const decodesFds = t.trace.includes('-y') || t.trace.includes('-yy');
     const launch = redirected ? `sh -c ${shq(`exec "$0" "$@" ${t.redirect.join(' ')}`)} ${prog}` : prog;
     run = `${shq(BIN('rift-record'))} ${t.record.map(shq).join(' ')} -o ${redirected ? 't0' : 't'} -- ${launch} > exp || exit 98
 ${redirected ? `node -e ${shq(CUT)} ${shq(t.name)} < t0 > t || exit 98` : ''}
 ${follow ? '' : `TID=$(grep -m1 -o '"tid":[0-9]*' t | cut -d: -f2)`}
-${shq(BIN('rift-filter'))} ${[...t.filter, ...(follow ? [] : ['--tid', '$TID']), '-e', names].map((w) => (w === '$TID' ? '"$TID"' : shq(w))).join(' ')} < t > tf || exit 97
-${shq(BIN('rift-trace'))} ${t.trace.map(shq).join(' ')} -o log - < tf || exit 96`;
+${shq(BIN('rift-filter'))} ${[...t.filter, ...(follow ? [] : ['--tid', '$TID']), ...(decodesFds ? [] : ['-e', names])].map((w) => (w === '$TID' ? '"$TID"' : shq(w))).join(' ')} < t > tf || exit 97
+${shq(BIN('rift-trace'))} ${[...t.trace, ...(decodesFds ? ['-e', `trace=${names}`] : [])].map(shq).join(' ')} -o log - < tf || exit 96`;
   }
   return `{
 ${prog} > /dev/null || exit $?

@@ -116,6 +116,9 @@ export interface VariantRule {
   by: number;
   /** its value is masked first */
   mask?: number;
+  /** [mask, value]: bits that, when they hold exactly this value, are a magic number and are
+   * cleared before masking (mount's MS_MGC_VAL in MS_MGC_MSK) */
+  magic?: readonly [number, number];
   /** cases are keyed by the value's name in this enum table (else by the number) */
   table?: string;
   cases: Readonly<Record<string, Variant>>;
@@ -144,6 +147,15 @@ const GETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   SOL_IP: { ...sockopt('ip_opt'), then: { by: 2, table: 'ip_opt', cases: { IP_PROTOCOL: value('ipproto_int') } } },
 };
 
+/** MS_REMOUNT, MS_BIND, MS_MOVE, MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE, MS_SHARED */
+const MOUNT_IGNORES = 0x20 | 0x1000 | 0x2000 | 0x20000 | 0x40000 | 0x80000 | 0x100000;
+/** each combination of MOUNT_IGNORES' bits: MS_REMOUNT alone decides when present */
+function mountCases(): Record<string, Variant> {
+  const out: Record<string, Variant> = {};
+  for (let v = MOUNT_IGNORES; v; v = (v - 1) & MOUNT_IGNORES) out[v] = v & 0x20 ? { args: { 2: 'ptr' } } : { args: { 2: 'ptr', 4: 'ptr' } };
+  return out;
+}
+
 export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   open: { by: 1, mask: 0o20000100, cases: { 0: { show: [0, 1] } } },
   openat: { by: 2, mask: 0o20000100, cases: { 0: { show: [0, 1, 2] } } },
@@ -151,6 +163,9 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   syslog: { by: 0, cases: { 0: { show: [0] }, 1: { show: [0] }, 5: { show: [0] }, 6: { show: [0] }, 7: { show: [0] }, 9: { show: [0] }, 10: { show: [0] } } },
   // the mode and attributes only when it creates
   mq_open: { by: 1, mask: 0o100, cases: { 0: { show: [0, 1] } } },
+  // mount ignores the type with MS_REMOUNT, the type and the data with MS_BIND, MS_MOVE and the
+  // propagation flags: strace prints those as addresses
+  mount: { by: 3, magic: [0xffff0000, 0xc0ed0000], mask: MOUNT_IGNORES, cases: mountCases() },
   // kcmp's indices are descriptors for KCMP_FILE
   kcmp: { by: 2, table: 'kcmp', cases: { KCMP_FILE: { args: { 3: 'int', 4: 'int' } } } },
   // the argument string only for LINUX_REBOOT_CMD_RESTART2
@@ -267,6 +282,7 @@ function variantOf(args: readonly Int64[], rule: VariantRule, memo: Map<number, 
   const raw = args[rule.by];
   if (raw === undefined) return rule.default;
   let v = lo32(raw);
+  if (rule.magic && ((v & rule.magic[0]) >>> 0) === rule.magic[1]) v = (v & ~rule.magic[0]) >>> 0;
   if (rule.mask !== undefined) v = (v & rule.mask) >>> 0;
   // the few values a program passes (F_GETFL, FUTEX_WAKE...) are resolved once each
   const hit = memo.get(v);
@@ -303,7 +319,7 @@ interface Ctx {
 }
 
 /** flag and enum tables of 64-bit C types; the others are an int and print their low 32 bits */
-const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask']);
+const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask', 'perf_event_open']);
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
@@ -339,7 +355,44 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   dev: (v) => makedev(BigInt(u64str(v))),
   // the kernel's 32-bit dev_t of mknod and ustat
   dev32: (v) => makedev(BigInt(lo32(v))),
+  // a memory policy: mbind's (an unsigned long) and set_mempolicy's (an int)
+  mpol: (v, x) => mpolText(BigInt(u64str(v)), x.style),
+  mpol32: (v, x) => mpolText(BigInt(lo32(v)), x.style),
+  // mount's flags: the magic number old programs put in the high half (MS_MGC_MSK) first, alone
+  mountflags: (v, x) => mountFlagsText(BigInt(u64str(v)), x.style),
+  // a scheduling policy, SCHED_RESET_ON_FORK|SCHED_FIFO
+  policy: (v, x) => policyText(lo32(v), x.style),
 };
+
+/**
+ * A memory policy's mode as strace's print_mode: the mode alone by name (unknown: the whole
+ * value, `0xffff1fff /* MPOL_??? *\/`); with mode flags, the mode's name then the flags, or, when
+ * the mode is unknown, the whole value as flags (`MPOL_F_STATIC_NODES|0x...`).
+ */
+function mpolText(m: bigint, style: XlatStyle): string {
+  const flags = m & 0xe000n;
+  const mode = m & ~0xe000n;
+  if (!flags) return printEnum('mpol_mode', mode, 64, style);
+  const name = mode <= 0xffffn ? enumName('mpol_mode', Number(mode)) : undefined;
+  if (name === undefined) return printFlags('mpol_flags', m, 64, style);
+  const text = `${name}|${printFlags('mpol_flags', flags, 64, ABBREV)}`;
+  return style === ABBREV ? text : style === 1 ? hex(m) : `${hex(m)} /* ${text} */`;
+}
+
+function mountFlagsText(m: bigint, style: XlatStyle): string {
+  if ((m & 0xffff0000n) !== 0xc0ed0000n) return printFlags('mount', m, 64, style);
+  const rest = m & ~0xffff0000n;
+  const magic = style === ABBREV ? 'MS_MGC_VAL' : style === 1 ? '0xc0ed0000' : '0xc0ed0000 /* MS_MGC_VAL */';
+  return rest ? `${magic}|${printFlags('mount', rest, 64, style)}` : magic;
+}
+
+/** A scheduling policy with SCHED_RESET_ON_FORK (0x40000000) as a flag before it, as strace. */
+function policyText(p: number, style: XlatStyle): string {
+  if (!(p & 0x40000000) || p & 0x80000000) return printEnum('sched_policy', p, 32, style);
+  const rest = (p & ~0x40000000) >>> 0;
+  const text = `SCHED_RESET_ON_FORK|${enumName('sched_policy', rest) ?? hex(rest)}`;
+  return style === ABBREV ? text : style === 1 ? hex(p) : `${hex(p)} /* ${text} */`;
+}
 
 /** An I/O priority as strace prints it: class << 13 | data. */
 function ioprioText(v: number, style: XlatStyle): string {
@@ -722,6 +775,12 @@ function retText(type: string, x: Ctx): string {
     if (x.o.style === 1) return s64str(v);
     const p = int32(v);
     return `${s64str(v)} (IOPRIO_PRIO_VALUE(${printEnum('ioprio_class', (p >>> 13) & 0x7ffff, 32, x.o.style)}, ${p & 0x1fff}))`;
+  }
+  if (type === 'policy') {
+    const p = int32(v);
+    // with SCHED_RESET_ON_FORK the number is in hex, as strace
+    if (p >= 0 && p & 0x40000000) return `${hex(v)} (${policyText(p, ABBREV)})`;
+    return enumName('sched_policy', p) !== undefined ? `${s64str(v)} (${policyText(p, ABBREV)})` : s64str(v);
   }
   // a value with its name after it: 14 (SIGALRM), 0 (SCHED_OTHER)
   if (type === 'signo') return `${s64str(v)} (${signalName(int32(v))})`;

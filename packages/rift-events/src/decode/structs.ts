@@ -577,10 +577,13 @@ function dirents(b: Buffer, c: StructCtx): string {
 
 function openHow(b: Buffer, c: StructCtx): string {
   // openat2's size argument says how much of it there is: less than the struct, its address
-  if (b.length < 24 || Number(c.args[3] ?? 24) < 24) return c.addr;
+  const size = Number(c.args[3] ?? 24);
+  if (b.length < 24 || !(size >= 24)) return c.addr;
   const flags = b.readBigUInt64LE(0);
-  const create = (flags & 0o20000100n) !== 0n;
-  return `{flags=${printFlags('open', flags)}${create ? `, mode=${octal(Number(b.readBigUInt64LE(8)))}` : ''}, resolve=${printFlags('resolve', b.readBigUInt64LE(16))}}`;
+  const mode = b.readBigUInt64LE(8);
+  // the mode when the flags create a file, or when it is not 0 (a 64-bit field)
+  const shown = (flags & 0o20000100n) !== 0n || mode !== 0n;
+  return `{flags=${printFlags('open_how', flags)}${shown ? `, mode=0${mode.toString(8).padStart(2, '0')}` : ''}, resolve=${printFlags('resolve', b.readBigUInt64LE(16))}${nonzeroTail(b, 24, size, c)}}`;
 }
 
 function cloneArgs(b: Buffer, c: StructCtx): string {
@@ -620,7 +623,12 @@ function sysinfo(b: Buffer, c: StructCtx): string {
 
 function tms(b: Buffer, c: StructCtx): string {
   if (b.length < 32) return c.addr;
-  const q = (o: number) => b.readBigInt64LE(o).toString();
+  // clock ticks (USER_HZ, 100 a second), with the seconds in a comment as strace
+  const raw = getCallStyle() === 1;
+  const q = (o: number) => {
+    const v = b.readBigUInt64LE(o);
+    return raw || v === 0n ? String(v) : `${v} /* ${v / 100n}.${String(v % 100n).padStart(2, '0')} s */`;
+  };
   return `{tms_utime=${q(0)}, tms_stime=${q(8)}, tms_cutime=${q(16)}, tms_cstime=${q(24)}}`;
 }
 
@@ -686,11 +694,15 @@ function u32Arr(b: Buffer, c: StructCtx): string {
  * print_nonzero_bytes, in hex, bounded by -s).
  */
 function nonzeroTail(b: Buffer, from: number, size: number, c: StructCtx): string {
-  if (size <= from) return '';
-  if (b.length < size) return ', ???';
-  const tail = b.subarray(from, size);
+  // strace looks at most a page
+  const end = Math.min(size, 4096);
+  if (end <= from) return '';
+  // fewer bytes than asked: the rest could not be read, unless the capture was cut at the
+  // recording's bound after more than -s of them (what is printed then is all there)
+  if (b.length < end && b.length < from + c.stringSize) return ', ???';
+  const tail = b.subarray(from, Math.min(end, b.length));
   if (tail.every((x) => x === 0)) return '';
-  return `, /* bytes ${from}..${size - 1} */ ${bufText(tail, tail.length, { stringSize: c.stringSize, hex: 2 })}`;
+  return `, /* bytes ${from}..${end - 1} */ ${bufText(tail, end - from, { stringSize: c.stringSize, hex: 2 })}`;
 }
 
 /** cachestat's range: {off=0x.., len=N} */

@@ -49,8 +49,10 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   // ---- files ----
   open_accmode: E([['O_RDONLY', 0], ['O_WRONLY', 1], ['O_RDWR', 2], ['O_ACCMODE', 3]]),
   open: F(O_FLAGS, { field: { mask: 3, table: 'open_accmode', always: true } }),
+  /** openat2's 64-bit flags: open's and its own */
+  open_how: F([...O_FLAGS, ['OPENAT2_REGULAR', 0x100000000n]], { field: { mask: 3, table: 'open_accmode', always: true } }),
   /** pipe2, dup3, inotify_init1, signalfd4, timerfd_create, ... : open flags without O_ACCMODE */
-  o_flags: F(O_FLAGS, { zero: '0' }),
+  o_flags: F(O_FLAGS, { zero: '0', dflt: 'O_???' }),
   at: F([['AT_SYMLINK_NOFOLLOW', 0x100], ['AT_REMOVEDIR', 0x200], ['AT_SYMLINK_FOLLOW', 0x400], ['AT_NO_AUTOMOUNT', 0x800], ['AT_EMPTY_PATH', 0x1000], ['AT_RECURSIVE', 0x8000]], { zero: '0' }),
   at_eaccess: F([['AT_SYMLINK_NOFOLLOW', 0x100], ['AT_EACCESS', 0x200], ['AT_EMPTY_PATH', 0x1000]], { zero: '0' }),
   statx_sync: E([['AT_STATX_SYNC_AS_STAT', 0], ['AT_STATX_FORCE_SYNC', 0x2000], ['AT_STATX_DONT_SYNC', 0x4000], ['AT_STATX_SYNC_TYPE', 0x6000]]),
@@ -160,7 +162,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     'RLIMIT_MEMLOCK', 'RLIMIT_AS', 'RLIMIT_LOCKS', 'RLIMIT_SIGPENDING', 'RLIMIT_MSGQUEUE', 'RLIMIT_NICE', 'RLIMIT_RTPRIO', 'RLIMIT_RTTIME'])),
   rusage_who: E([['RUSAGE_SELF', 0], ['RUSAGE_CHILDREN', -1], ['RUSAGE_THREAD', 1]], { signed: true }),
   priority_which: E(seq(['PRIO_PROCESS', 'PRIO_PGRP', 'PRIO_USER'])),
-  sched_policy: E([['SCHED_OTHER', 0], ['SCHED_FIFO', 1], ['SCHED_RR', 2], ['SCHED_BATCH', 3], ['SCHED_IDLE', 5], ['SCHED_DEADLINE', 6]]),
+  sched_policy: E([['SCHED_OTHER', 0], ['SCHED_FIFO', 1], ['SCHED_RR', 2], ['SCHED_BATCH', 3], ['SCHED_IDLE', 5], ['SCHED_DEADLINE', 6], ['SCHED_EXT', 7]]),
   futex_op: E([
     ['FUTEX_WAIT', 0], ['FUTEX_WAKE', 1], ['FUTEX_FD', 2], ['FUTEX_REQUEUE', 3], ['FUTEX_CMP_REQUEUE', 4], ['FUTEX_WAKE_OP', 5],
     ['FUTEX_LOCK_PI', 6], ['FUTEX_UNLOCK_PI', 7], ['FUTEX_TRYLOCK_PI', 8], ['FUTEX_WAIT_BITSET', 9], ['FUTEX_WAKE_BITSET', 10],
@@ -431,6 +433,8 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   mpol_mode: E(seq(['MPOL_DEFAULT', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_LOCAL', 'MPOL_PREFERRED_MANY', 'MPOL_WEIGHTED_INTERLEAVE'])),
   mbind: F([['MPOL_MF_STRICT', 1], ['MPOL_MF_MOVE', 2], ['MPOL_MF_MOVE_ALL', 4]], { zero: '0' }),
   // a memory policy: its mode, then the mode flags
+  /** a memory policy's mode flags alone (a mode strace does not know prints with them as flags) */
+  mpol_flags: F([['MPOL_F_STATIC_NODES', 0x8000], ['MPOL_F_RELATIVE_NODES', 0x4000], ['MPOL_F_NUMA_BALANCING', 0x2000]], { zero: '0', dflt: 'MPOL_F_???' }),
   mpol: F([['MPOL_F_STATIC_NODES', 0x8000], ['MPOL_F_RELATIVE_NODES', 0x4000], ['MPOL_F_NUMA_BALANCING', 0x2000]], { field: { mask: 0x1fff, table: 'mpol_mode', always: true } }),
   membarrier_flags: F([['MEMBARRIER_CMD_FLAG_CPU', 1]], { zero: '0' }),
   get_mempolicy: F([['MPOL_F_NODE', 1], ['MPOL_F_ADDR', 2], ['MPOL_F_MEMS_ALLOWED', 4]], { zero: '0' }),
@@ -469,7 +473,12 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   uring_enter: F([['IORING_ENTER_GETEVENTS', 1], ['IORING_ENTER_SQ_WAKEUP', 2], ['IORING_ENTER_SQ_WAIT', 4], ['IORING_ENTER_EXT_ARG', 8], ['IORING_ENTER_REGISTERED_RING', 0x10]], { zero: '0' }),
   uring_register: E(seq(['IORING_REGISTER_BUFFERS', 'IORING_UNREGISTER_BUFFERS', 'IORING_REGISTER_FILES', 'IORING_UNREGISTER_FILES', 'IORING_REGISTER_EVENTFD',
     'IORING_UNREGISTER_EVENTFD', 'IORING_REGISTER_FILES_UPDATE', 'IORING_REGISTER_EVENTFD_ASYNC', 'IORING_REGISTER_PROBE', 'IORING_REGISTER_PERSONALITY',
-    'IORING_UNREGISTER_PERSONALITY', 'IORING_REGISTER_RESTRICTIONS', 'IORING_REGISTER_ENABLE_RINGS'])),
+    'IORING_UNREGISTER_PERSONALITY', 'IORING_REGISTER_RESTRICTIONS', 'IORING_REGISTER_ENABLE_RINGS', 'IORING_REGISTER_FILES2',
+    'IORING_REGISTER_FILES_UPDATE2', 'IORING_REGISTER_BUFFERS2', 'IORING_REGISTER_BUFFERS_UPDATE', 'IORING_REGISTER_IOWQ_AFF', 'IORING_UNREGISTER_IOWQ_AFF',
+    'IORING_REGISTER_IOWQ_MAX_WORKERS', 'IORING_REGISTER_RING_FDS', 'IORING_UNREGISTER_RING_FDS', 'IORING_REGISTER_PBUF_RING', 'IORING_UNREGISTER_PBUF_RING',
+    'IORING_REGISTER_SYNC_CANCEL', 'IORING_REGISTER_FILE_ALLOC_RANGE', 'IORING_REGISTER_PBUF_STATUS', 'IORING_REGISTER_NAPI', 'IORING_UNREGISTER_NAPI',
+    'IORING_REGISTER_CLOCK', 'IORING_REGISTER_CLONE_BUFFERS', 'IORING_REGISTER_SEND_MSG_RING', 'IORING_REGISTER_ZCRX_IFQ', 'IORING_REGISTER_RESIZE_RINGS',
+    'IORING_REGISTER_MEM_REGION', 'IORING_REGISTER_QUERY', 'IORING_REGISTER_ZCRX_CTRL', 'IORING_REGISTER_BPF_FILTER']), { dflt: 'IORING_REGISTER_???' }),
 };
 
 /** Looks a table up; throws on a name the signatures use but no table defines (a bug). */
