@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { record, run, fixture, syscalls, tmp, ROOT, PYTHON } from './helpers.mjs';
 
 const probe = fixture('intercept_probe');
-const det = (cmd, extra = []) => record(cmd, ['--deterministic', ...extra]);
+// stdin /dev/null: bash reads ~/.bashrc when its stdin is a socket (it takes that for sshd),
+// and node's pipes are sockets; a .bashrc that runs programs (pyenv's) makes runs differ
+const NO_STDIN = { stdio: ['ignore', 'pipe', 'pipe'] };
+const det = (cmd, extra = []) => record(cmd, ['--deterministic', ...extra], NO_STDIN);
 
 t.test("bash -c 'echo $RANDOM; date; mktemp -u': two runs print the same", async (t) => {
   const cmd = ['bash', '-c', 'echo $RANDOM; date; mktemp -u'];
@@ -15,8 +18,8 @@ t.test("bash -c 'echo $RANDOM; date; mktemp -u': two runs print the same", async
   // the checkout between the two runs make the recordings differ
   const dir = tmp();
   const env = { ...process.env, TMPDIR: dir, PWD: dir };
-  const a = record(cmd, ['--deterministic'], { env, cwd: dir });
-  const b = record(cmd, ['--deterministic'], { env, cwd: dir });
+  const a = record(cmd, ['--deterministic'], { env, cwd: dir, ...NO_STDIN });
+  const b = record(cmd, ['--deterministic'], { env, cwd: dir, ...NO_STDIN });
   t.equal(a.status, 0);
   t.equal(b.status, 0);
   t.equal(a.stdout, b.stdout, 'same output');
@@ -26,8 +29,8 @@ t.test("bash -c 'echo $RANDOM; date; mktemp -u': two runs print the same", async
   t.equal(tmpName.slice(0, tmpName.lastIndexOf('/')), env.TMPDIR);
   t.match(tmpName, /\/tmp\.\w{10}$/);
   // and without the sandbox, two runs differ (mktemp's 10 random characters alone)
-  const c = record(cmd, [], { env, cwd: dir });
-  const d = record(cmd, [], { env, cwd: dir });
+  const c = record(cmd, [], { env, cwd: dir, ...NO_STDIN });
+  const d = record(cmd, [], { env, cwd: dir, ...NO_STDIN });
   t.not(c.stdout, d.stdout, 'plain runs differ');
   t.equal(syscalls(a.events, 'clock_gettime').length > 0, true, 'date made a real clock_gettime (vDSO hidden)');
   t.ok(syscalls(a.events, 'clock_gettime').every((e) => e.injected && e.skipped), 'answered by the sandbox');
