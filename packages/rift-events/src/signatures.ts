@@ -94,6 +94,9 @@ export const STRUCT_SIZES: Readonly<Record<string, number>> = {
   buf: 1,
   dirents: 1,
   xattr: 1,
+  sock_fprog: 16,
+  seccomp_action: 4,
+  notif_sizes: 6,
   cachestat_range: 16,
   cachestat: 40,
   futex_waitv: 24,
@@ -286,7 +289,9 @@ export const SIGNATURES: Table = {
   sched_getaffinity: { args: ['pid', 'uint', 'out:cpuset(ret)'] },
   sched_setaffinity: { args: ['pid', 'uint', 'in:cpuset(1)'] },
   getrandom: { args: ['out:hexbuf(ret)', 'size', 'flags:getrandom'], ret: 'size', content: true },
-  seccomp: { args: ['enum:seccomp_op', 'uint', 'ptr'] },
+  // the third argument's bytes, at entry and exit, for the operations that point to something
+  // (VARIANTS: a filter program, an action, the notification sizes); the others, an address
+  seccomp: { args: ['enum:seccomp_op', 'hex32', 'inout:seccomp_args(=16)'] },
   ptrace: { args: ['enum:ptrace', 'pid', 'hex', 'hex'] },
   capget: { args: ['in:cap_user_header(=1)', 'ptr'], classes: C },
   capset: { args: ['in:cap_user_header(=1)', 'ptr'], classes: C },
@@ -437,9 +442,10 @@ export const SIGNATURES: Table = {
   sched_setparam: { args: ['pid', 'in:sched_param(=1)'] },
   sched_rr_get_interval: { args: ['pid', 'out:timespec(=1)'] },
   sched_setattr: { args: ['pid', 'ptr', 'uint'] },
-  sched_getattr: { args: ['pid', 'ptr', 'uint', 'uint'] },
+  sched_getattr: { args: ['pid', 'ptr', 'uint', 'flags:sched_getattr'] },
   getcpu: { args: ['out:u32(=1)', 'out:u32(=1)', 'ptr'] },
-  kcmp: { args: ['pid', 'pid', 'enum:kcmp', 'hex', 'hex'] },
+  // the second index points to a slot for KCMP_EPOLL_TFD (VARIANTS: what each type takes)
+  kcmp: { args: ['pid', 'pid', 'enum:kcmp', 'hex', 'in:kcmp_epoll_slot(=12)'] },
   ioprio_set: { args: ['enum:ioprio_who', 'int', 'ioprio'] },
   ioprio_get: { args: ['enum:ioprio_who', 'int'], ret: 'ioprio' },
   process_vm_readv: { args: ['pid', 'ptr', 'ulong', 'ptr', 'ulong', 'ulong'] },
@@ -451,7 +457,7 @@ export const SIGNATURES: Table = {
   userfaultfd: { args: ['flags:uffd'], ret: 'fd', classes: D },
   bpf: { args: ['enum:bpf_cmd', 'ptr', 'uint'], classes: D },
   landlock_create_ruleset: { args: ['ptr', 'size', 'flags:landlock_create'], ret: 'fd', classes: D },
-  landlock_add_rule: { args: ['fd', 'enum:landlock_rule', 'ptr', 'uint'], classes: D },
+  landlock_add_rule: { args: ['fd', 'enum:landlock_rule', 'ptr', 'flags:landlock_add_rule'], classes: D },
   landlock_restrict_self: { args: ['fd', 'hex32'], classes: D },
   // system
   syslog: { args: ['enum:syslog', 'ptr', 'int'] },

@@ -167,7 +167,25 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   // propagation flags: strace prints those as addresses
   mount: { by: 3, magic: [0xffff0000, 0xc0ed0000], mask: MOUNT_IGNORES, cases: mountCases() },
   // kcmp's indices are descriptors for KCMP_FILE
-  kcmp: { by: 2, table: 'kcmp', cases: { KCMP_FILE: { args: { 3: 'int', 4: 'int' } } } },
+  // (the others name no index: pid1, pid2 and the type alone)
+  kcmp: {
+    by: 2,
+    table: 'kcmp',
+    cases: { KCMP_FILE: { args: { 3: 'fd', 4: 'fd' } }, KCMP_EPOLL_TFD: { args: { 3: 'fd' } }, KCMP_VM: { show: [0, 1, 2] }, KCMP_FILES: { show: [0, 1, 2] }, KCMP_FS: { show: [0, 1, 2] }, KCMP_SIGHAND: { show: [0, 1, 2] }, KCMP_IO: { show: [0, 1, 2] }, KCMP_SYSVSEM: { show: [0, 1, 2] } },
+    default: { args: { 4: 'hex' } },
+  },
+  // the filter's flags and program, an action's number, the notification sizes the call fills
+  seccomp: {
+    by: 0,
+    table: 'seccomp_op',
+    cases: {
+      SECCOMP_SET_MODE_FILTER: { args: { 1: 'flags:seccomp_filter', 2: 'in:sock_fprog(=1)' } },
+      SECCOMP_GET_ACTION_AVAIL: { args: { 2: 'in:seccomp_action(=1)' } },
+      SECCOMP_GET_NOTIF_SIZES: { args: { 2: 'out:notif_sizes(=1)' } },
+    },
+  },
+  // the size of struct ptrace_syscall_info in decimal
+  ptrace: { by: 0, table: 'ptrace', cases: { PTRACE_GET_SYSCALL_INFO: { args: { 2: 'ulong' } }, PTRACE_SET_SYSCALL_INFO: { args: { 2: 'ulong', 3: 'ptr' } } } },
   // the argument string only for LINUX_REBOOT_CMD_RESTART2
   reboot: { by: 2, table: 'reboot_cmd', cases: { LINUX_REBOOT_CMD_RESTART2: {} }, default: { show: [0, 1, 2] } },
   // the device number only for character and block devices
@@ -583,8 +601,9 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   const first = firstCap(mem, i, at);
   // an iovec array of no elements
   if (!first && spec.type === 'iov' && isZero(x.args[spec.capture!.lenArg] ?? 1)) return '[]';
-  // an array the call filled with none (getgroups returning 0)
+  // an array the call filled with none (getgroups returning 0), or given with a count of 0 (setgroups)
   if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.Ret && x.ret === 0) return '[]';
+  if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.Arg && isZero(x.args[spec.capture!.lenArg] ?? 1)) return '[]';
   if (!first) return hex(addr);
   if (first.fault && capsOf(mem, i, at).length === 1) return hex(addr);
   // a C string that ran into memory that cannot be read (the capture stops at the end of a page,
@@ -922,7 +941,10 @@ export function formatSignal(ev: SignalEvent): string {
   if (ev.stop) return `--- stopped by ${name} ---`;
   const f: string[] = [`si_signo=${name}`];
   const code = ev.code ?? 0;
-  if (ev.signo === 17) f.push(`si_code=${printEnum('si_code_chld', code)}`);
+  // a SIGCHLD a process sent (kill: SI_USER, sigqueue: SI_QUEUE...) has the generic codes and
+  // no child's status
+  const child = ev.signo === 17 && code > 0;
+  if (child) f.push(`si_code=${printEnum('si_code_chld', code)}`);
   else if ((ev.signo === 11 || ev.signo === 7) && code > 0) f.push(`si_code=${ev.signo === 11 ? printEnum('si_code_segv', code) : String(code)}`);
   else f.push(`si_code=${printEnum('si_code', code)}`);
   if (ev.errno) f.push(`si_errno=${ev.errno}`);
@@ -931,7 +953,7 @@ export function formatSignal(ev: SignalEvent): string {
     // SI_KERNEL: the kernel sent it, no sender to name
     if (ev.senderPid !== undefined) f.push(`si_pid=${ev.senderPid}`);
     if (ev.senderUid !== undefined) f.push(`si_uid=${ev.senderUid}`);
-    if (ev.signo === 17 && ev.status !== undefined) {
+    if (child && ev.status !== undefined) {
       f.push(`si_status=${code === 2 || code === 3 ? signalName(ev.status) : ev.status}`);
       if (ev.utime !== undefined) f.push(`si_utime=${ev.utime}`, `si_stime=${ev.stime ?? 0}`);
     }

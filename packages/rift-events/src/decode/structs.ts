@@ -128,11 +128,14 @@ function statx(b: Buffer, c: StructCtx): string {
     `stx_dev_major=${b.readUInt32LE(136)}, stx_dev_minor=${b.readUInt32LE(140)}}`;
 }
 
+/** a statfs f_fsid word: hex, 0 plain */
+const fsid = (v: number): string => (v ? hex(v) : '0');
+
 function statfs(b: Buffer, c: StructCtx): string {
   if (b.length < 120) return c.addr;
   const n = (o: number) => str(u64n(b, o));
   return `{f_type=${printEnum('fs_magic', b.readBigUInt64LE(0), 64)}, f_bsize=${n(8)}, f_blocks=${n(16)}, f_bfree=${n(24)}, f_bavail=${n(32)}, ` +
-    `f_files=${n(40)}, f_ffree=${n(48)}, f_fsid={val=[${hex(b.readUInt32LE(56))}, ${hex(b.readUInt32LE(60))}]}, f_namelen=${n(64)}, ` +
+    `f_files=${n(40)}, f_ffree=${n(48)}, f_fsid={val=[${fsid(b.readUInt32LE(56))}, ${fsid(b.readUInt32LE(60))}]}, f_namelen=${n(64)}, ` +
     `f_frsize=${n(72)}, f_flags=${printFlags('statfs_flags', b.readBigUInt64LE(80))}}`;
 }
 
@@ -557,8 +560,11 @@ function msghdr(_b: Buffer, c: StructCtx): string {
   const namelen = h.readUInt32LE(8);
   const nameText = name && !name.fault ? sockaddrText(captureBytes(name), c) : ptr(h.readBigUInt64LE(0));
   const ctrlText = ctrl && !ctrl.fault ? cmsgs(captureBytes(ctrl), c) : ptr(h.readBigUInt64LE(32));
-  return `{msg_name=${nameText}, msg_namelen=${namelen}, msg_iov=${iovecs(c.caps, c, 3)}, msg_iovlen=${h.readBigUInt64LE(24)}, ` +
-    `msg_control=${ctrlText}, msg_controllen=${h.readBigUInt64LE(40)}, msg_flags=${printFlags('msg', BigInt(h.readUInt32LE(48)))}}`;
+  // no msg_control at all when its length is 0, as strace
+  const controllen = h.readBigUInt64LE(40);
+  const iovText = h.readBigUInt64LE(16) === 0n ? 'NULL' : iovecs(c.caps, c, 3);
+  return `{msg_name=${nameText}, msg_namelen=${namelen}, msg_iov=${iovText}, msg_iovlen=${h.readBigUInt64LE(24)}, ` +
+    `${controllen ? `msg_control=${ctrlText}, ` : ''}msg_controllen=${controllen}, msg_flags=${printFlags('msg', BigInt(h.readUInt32LE(48)))}}`;
 }
 
 function dirents(b: Buffer, c: StructCtx): string {
@@ -682,9 +688,20 @@ function xattr(b: Buffer, c: StructCtx): string {
 
 function u32Arr(b: Buffer, c: StructCtx): string {
   if (b.length === 0 && c.ret === 0 && c.caps[0]?.at === 'exit' && !c.caps[0].fault) return '[]';
+  // a count of 0 given (setgroups(0, ...)): nothing read, an empty array
+  if (b.length === 0 && c.caps[0]?.at === 'entry' && !c.caps[0].fault && c.caps[0].len === 0) return '[]';
   if (b.length < 4) return c.addr;
   const out: number[] = [];
-  for (let o = 0; o + 4 <= b.length && out.length < 32; o += 4) out.push(b.readUInt32LE(o));
+  // gid_t's -1 (setgroups, getgroups) prints as -1, as strace's printuid
+  // at most -s elements (all with -v), as strace prints arrays
+  const limit = c.verbose ? Infinity : c.stringSize;
+  for (let o = 0; o + 4 <= b.length; o += 4) {
+    if (out.length >= limit) return `[${out.join(', ')}, ...]`;
+    out.push(b.readUInt32LE(o) === 0xffffffff ? -1 : b.readUInt32LE(o));
+  }
+  // fewer bytes than the count asked for: the first element that could not be read, by address
+  const cap = c.caps[0];
+  if (cap?.full !== undefined && cap.full > b.length) return `[${out.join(', ')}, ... /* ${hex(BigInt(c.addr) + BigInt(out.length * 4))} */]`;
   return `[${out.join(', ')}]`;
 }
 
@@ -806,6 +823,13 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   cachestat,
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
+  // seccomp's filter program: its length and where its instructions are
+  seccomp_args: (_b, c) => c.addr,
+  // kcmp's KCMP_EPOLL_TFD slot: the epoll descriptor, the target and its offset
+  kcmp_epoll_slot: (b, c) => (b.length < 12 ? c.addr : `{efd=${b.readInt32LE(0)}, tfd=${b.readInt32LE(4)}, toff=${b.readUInt32LE(8)}}`),
+  sock_fprog: (b, c) => (b.length < 16 ? c.addr : `{len=${b.readUInt16LE(0)}, filter=${ptr(b.readBigUInt64LE(8))}}`),
+  seccomp_action: (b, c) => (b.length < 4 ? c.addr : `[${printEnum('seccomp_ret_action', b.readUInt32LE(0))}]`),
+  notif_sizes: (b, c) => (b.length < 6 ? c.addr : `{seccomp_notif=${b.readUInt16LE(0)}, seccomp_notif_resp=${b.readUInt16LE(2)}, seccomp_data=${b.readUInt16LE(4)}}`),
   // listxattrat's list: with a size of 0 the kernel writes nothing (it returns the size needed)
   xattr_list_at: (b, c) => (Number(c.args[4] ?? 0) === 0 ? c.addr : bufText(b, c.ret, c)),
 };
