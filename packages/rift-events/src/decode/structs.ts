@@ -414,12 +414,13 @@ function cpuset(b: Buffer, c: StructCtx): string {
 /** wait status: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}] */
 export function waitStatus(s: number): string {
   const sig = s & 0x7f;
+  // 0xffff before the stopped test (its low byte is 0x7f too)
+  if (s === 0xffff) return '{WIFCONTINUED(s)}';
   if (sig === 0) return `{WIFEXITED(s) && WEXITSTATUS(s) == ${(s >> 8) & 0xff}}`;
   if (sig === 0x7f) {
     const ev = s >> 16;
     return `{WIFSTOPPED(s) && WSTOPSIG(s) == ${signalName((s >> 8) & 0xff)}${ev ? ` && s >> 16 == ${ev}` : ''}}`;
   }
-  if (s === 0xffff) return '{WIFCONTINUED(s)}';
   return `{WIFSIGNALED(s) && WTERMSIG(s) == ${signalName(sig)}${s & 0x80 ? ' && WCOREDUMP(s)' : ''}}`;
 }
 function wstatus(b: Buffer, c: StructCtx): string {
@@ -613,7 +614,8 @@ function tv2(b: Buffer, c: StructCtx, f: (b: Buffer, c: StructCtx, at: number) =
 
 function rusage(b: Buffer, c: StructCtx): string {
   if (b.length < 144) return c.addr;
-  const n = (o: number) => b.readBigInt64LE(o).toString();
+  // the counters unsigned, as strace
+  const n = (o: number) => b.readBigUInt64LE(o).toString();
   const head = `ru_utime=${timeval(b, c, 0)}, ru_stime=${timeval(b, c, 16)}`;
   if (!c.verbose) return `{${head}, ...}`;
   const names = ['ru_maxrss', 'ru_ixrss', 'ru_idrss', 'ru_isrss', 'ru_minflt', 'ru_majflt', 'ru_nswap', 'ru_inblock', 'ru_oublock', 'ru_msgsnd', 'ru_msgrcv', 'ru_nsignals', 'ru_nvcsw', 'ru_nivcsw'];
@@ -639,12 +641,37 @@ function tms(b: Buffer, c: StructCtx): string {
 }
 
 function siginfo(b: Buffer, c: StructCtx): string {
-  if (b.length < 16) return c.addr;
+  // read whole or not at all, as strace
+  if (b.length < 128) return c.addr;
   const signo = b.readInt32LE(0);
+  // nothing filled in (waitid with WNOHANG and no child to report)
+  if (signo === 0 && b.readBigUInt64LE(0) === 0n && b.readBigUInt64LE(8) === 0n && b.readBigUInt64LE(16) === 0n) return '{}';
   const code = b.readInt32LE(8);
   const errno = b.readInt32LE(4);
-  const codeText = signo === 17 ? printEnum('si_code_chld', code) : printEnum('si_code', code);
-  return `{si_signo=${signalName(signo)}, si_code=${codeText}${errno ? `, si_errno=${errnoName(errno)}` : ''}, si_pid=${b.readInt32LE(16)}, si_uid=${b.readUInt32LE(20)}}`;
+  // a code a process sent (<= 0: SI_USER, SI_QUEUE...) has the generic names
+  const codeText = signo === 17 && code > 0 ? printEnum('si_code_chld', code) : printEnum('si_code', code);
+  const head = `si_signo=${signalName(signo)}, si_code=${codeText}${errno ? `, si_errno=${errno > 0 && errno < 4096 ? errnoName(errno) : errno >>> 0}` : ''}`;
+  const uid = b.readUInt32LE(20);
+  const source = `si_pid=${b.readInt32LE(16)}, si_uid=${uid === 0xffffffff ? -1 : uid}`;
+  if (signo === 17 && code > 0) {
+    // a child's status: an exit code, or the signal that stopped or killed it
+    const status = b.readInt32LE(24);
+    return `{${head}, ${source}, si_status=${code === 1 ? status : signalName(status)}, si_utime=${b.readBigInt64LE(32)}, si_stime=${b.readBigInt64LE(40)}}`;
+  }
+  if (code > 0) return `{${head}, ${source}}`;
+  // the value sent with it (sigqueue): when its pointer is not NULL, as strace
+  const value = (): string => (b.readBigUInt64LE(24) ? `, si_int=${b.readInt32LE(24)}, si_ptr=${ptr(b.readBigUInt64LE(24))}` : '');
+  switch (code) {
+    case 0: // SI_USER
+    case -6: // SI_TKILL
+      return `{${head}, ${source}}`;
+    case -2: // SI_TIMER
+      return `{${head}, si_timerid=${hex(b.readUInt32LE(16))}, si_overrun=${b.readInt32LE(20)}, si_int=${b.readInt32LE(24)}, si_ptr=${ptr(b.readBigUInt64LE(24))}}`;
+    case -5: // SI_SIGIO
+      return `{${head}, si_band=${b.readBigInt64LE(16)}, si_fd=${b.readInt32LE(24)}}`;
+    default:
+      return `{${head}, ${source}${value()}}`;
+  }
 }
 
 function schedParam(b: Buffer, c: StructCtx): string {
@@ -810,6 +837,8 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   open_how: openHow,
   clone_args: cloneArgs,
   rusage,
+  // wait4's: nothing is filled in when no child was reaped (WNOHANG, 0 returned)
+  wrusage: (b, c) => (c.ret === 0 ? c.addr : rusage(b, c)),
   sysinfo,
   tms,
   siginfo,

@@ -137,7 +137,8 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     ['CLONE_NEWUTS', 0x4000000], ['CLONE_NEWIPC', 0x8000000], ['CLONE_NEWUSER', 0x10000000], ['CLONE_NEWPID', 0x20000000], ['CLONE_NEWNET', 0x40000000], ['CLONE_NEWTIME', 0x80],
   ], { zero: '0' }),
   wait: F([
-    ['WNOHANG', 1], ['WSTOPPED', 2], ['WEXITED', 4], ['WCONTINUED', 8], ['WNOWAIT', 0x1000000], ['__WNOTHREAD', 0x20000000], ['__WALL', 0x40000000], ['__WCLONE', 0x80000000n],
+    // strace's order
+    ['WNOHANG', 1], ['WEXITED', 4], ['WSTOPPED', 2], ['WCONTINUED', 8], ['WNOWAIT', 0x1000000], ['__WCLONE', 0x80000000n], ['__WALL', 0x40000000], ['__WNOTHREAD', 0x20000000],
   ], { zero: '0' }),
   idtype: E(seq(['P_ALL', 'P_PID', 'P_PGID', 'P_PIDFD'])),
   arch_prctl: E([
@@ -454,6 +455,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     'BPF_MAP_DELETE_BATCH', 'BPF_LINK_CREATE', 'BPF_LINK_UPDATE', 'BPF_LINK_GET_FD_BY_ID', 'BPF_LINK_GET_NEXT_ID', 'BPF_ENABLE_STATS', 'BPF_ITER_CREATE',
     'BPF_LINK_DETACH', 'BPF_PROG_BIND_MAP', 'BPF_TOKEN_CREATE'])),
   landlock_create: F([['LANDLOCK_CREATE_RULESET_VERSION', 1], ['LANDLOCK_CREATE_RULESET_ERRATA', 2]], { zero: '0' }),
+  pidfd_send_signal: F([['PIDFD_SIGNAL_THREAD', 1], ['PIDFD_SIGNAL_THREAD_GROUP', 2], ['PIDFD_SIGNAL_PROCESS_GROUP', 4]], { zero: '0' }),
   landlock_add_rule: F([['LANDLOCK_ADD_RULE_QUIET', 1]], { zero: '0' }),
   sched_getattr: F([['SCHED_GETATTR_FLAG_DL_DYNAMIC', 1]], { zero: '0', dflt: 'SCHED_GETATTR_FLAG_???' }),
   seccomp_filter: F([
