@@ -1,9 +1,14 @@
 import { createWriteStream, openSync } from 'node:fs';
 import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
-import { constants as zlibConstants, createGzip, type Gzip } from 'node:zlib';
+import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
+import type { Gzip } from 'node:zlib';
 import type { Line } from './events.js';
+
+// node:zlib and node:stream/promises are loaded when a gzip file is written, not at every start
+// (some 5 ms of rift-record's start-up, which writes plain files and pipes far more often)
+const requireBuiltin = createRequire(import.meta.url);
+const zlib = (): typeof import('node:zlib') => requireBuiltin('node:zlib');
 
 /**
  * An output for NDJSON lines with backpressure. Files are created mode 0600 (traces hold what
@@ -94,7 +99,7 @@ export class GzipLineOutput extends LineOutput {
   private flushTimer: NodeJS.Immediate | undefined;
 
   constructor(file: Writable, level = GZIP_LEVEL) {
-    const gz = createGzip({ level });
+    const gz = zlib().createGzip({ level });
     super(gz);
     this.gz = gz;
     this.file = file;
@@ -110,7 +115,7 @@ export class GzipLineOutput extends LineOutput {
     if (this.closed) return;
     this.flushTimer ??= setImmediate(() => {
       this.flushTimer = undefined;
-      if (!this.gz.writableEnded) this.gz.flush(zlibConstants.Z_SYNC_FLUSH);
+      if (!this.gz.writableEnded) this.gz.flush(zlib().constants.Z_SYNC_FLUSH);
     });
     await super.write(text);
   }
@@ -121,6 +126,7 @@ export class GzipLineOutput extends LineOutput {
     this.flushTimer = undefined;
     if (this.closed && this.gz.destroyed) return;
     this.gz.end();
+    const { finished } = requireBuiltin('node:stream/promises') as typeof import('node:stream/promises');
     await finished(this.file).catch(() => {});
   }
 }
