@@ -10,7 +10,8 @@
 // but with rift's pipeline in strace's place:
 //
 //   cd tests/NAME.dir
-//   ../NAME > /dev/null                                   (exit 77: the test is skipped)
+//   ../NAME > /dev/null                                   (exit 77: the test is skipped; not for
+//                                                          a fault-injection test without -y)
 //   rift-record [-e inject=...] -o t -- ../NAME > exp     (the program prints what strace must)
 //   rift-filter [-P PATH] [-z|-Z] [--tid TID] NAMES < t | rift-trace [display options] -o log -
 //                                                    (--tid: the first thread, unless the test has -f;
@@ -272,8 +273,10 @@ ${follow ? '' : `TID=$(grep -m1 -o '"tid":[0-9]*' t | cut -d: -f2)`}
 ${shq(BIN('rift-filter'))} ${[...t.filter, ...(follow ? [] : ['--tid', '$TID']), ...(decodesFds ? [] : ['-e', names])].map((w) => (w === '$TID' ? '"$TID"' : shq(w))).join(' ')} < t > tf || exit 97
 ${shq(BIN('rift-trace'))} ${[...t.trace, ...(decodesFds ? ['-e', `trace=${names}`] : [])].map(shq).join(' ')} -o log - < tf || exit 96`;
   }
+  // a fault-injection test without -y is run_strace alone (gen_tests.sh): its program expects
+  // the injected results, so it is not run by itself first
   return `{
-${prog} > /dev/null || exit $?
+${t.inject ? '' : `${prog} > /dev/null || exit $?`}
 ${run}
 } ${redir}`;
 }

@@ -133,18 +133,31 @@ const sockopt = (level: string): Variant => ({ args: { 2: `enum:${level}` } });
 /** each socket option level's table of option names */
 const SOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   SOL_SOCKET: sockopt('so'), SOL_TCP: sockopt('tcp_opt'), SOL_IP: sockopt('ip_opt'), SOL_IPV6: sockopt('ipv6_opt'),
-  SOL_RAW: sockopt('raw_opt'), SOL_PACKET: sockopt('packet_opt'), SOL_NETLINK: sockopt('netlink_opt'), SOL_TIPC: sockopt('tipc_opt'),
+  SOL_RAW: sockopt('raw_opt'), SOL_PACKET: sockopt('packet_opt'),
+  // these levels' options are ints, whatever the length
+  SOL_NETLINK: { args: { 2: 'enum:netlink_opt', 3: 'in:socknum(4)' } }, SOL_TIPC: { args: { 2: 'enum:tipc_opt', 3: 'in:socknum(4)' } },
 };
+/** SOL_SOCKET's options strace knows to be ints (net.c's "int-like" lists) */
+const SO_INTS = ['SO_ACCEPTCONN', 'SO_BROADCAST', 'SO_BSDCOMPAT', 'SO_BUSY_POLL', 'SO_BUSY_POLL_BUDGET', 'SO_CNX_ADVICE', 'SO_DEBUG', 'SO_DETACH_FILTER', 'SO_DETACH_REUSEPORT_BPF', 'SO_DONTROUTE', 'SO_INCOMING_CPU', 'SO_INCOMING_NAPI_ID', 'SO_INQ', 'SO_KEEPALIVE', 'SO_LOCK_FILTER', 'SO_MARK', 'SO_NOFCS', 'SO_NO_CHECK', 'SO_OOBINLINE', 'SO_PASSCRED', 'SO_PASSPIDFD', 'SO_PASSRIGHTS', 'SO_PASSSEC', 'SO_PEEK_OFF', 'SO_PREFER_BUSY_POLL', 'SO_PRIORITY', 'SO_RCVBUF', 'SO_RCVBUFFORCE', 'SO_RCVLOWAT', 'SO_RCVMARK', 'SO_RCVPRIORITY', 'SO_RESERVE_MEM', 'SO_REUSEADDR', 'SO_REUSEPORT', 'SO_RXQ_OVFL', 'SO_SELECT_ERR_QUEUE', 'SO_SNDBUF', 'SO_SNDBUFFORCE', 'SO_SNDLOWAT', 'SO_TIMESTAMPING_NEW', 'SO_TIMESTAMPING_OLD', 'SO_TIMESTAMPNS_NEW', 'SO_TIMESTAMPNS_OLD', 'SO_TIMESTAMP_NEW', 'SO_TIMESTAMP_OLD', 'SO_WIFI_STATUS', 'SO_ZEROCOPY'];
+const soInts = (type: string): Record<string, Variant> => Object.fromEntries(SO_INTS.map((n) => [n, { args: { 3: type } }]));
 /** getsockopt: the same, and the options whose value strace decodes as more than an int */
 const value = (type: string): Variant => ({ args: { 3: `out:${type}(*4)` } });
 const SETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   ...SOCKOPT_LEVELS,
-  SOL_SOCKET: { ...sockopt('so'), then: { by: 2, table: 'so', cases: { SO_LINGER: { args: { 3: 'in:linger(4)' } } } } },
+  SOL_SOCKET: { ...sockopt('so'), then: { by: 2, table: 'so', cases: { ...soInts('in:sockint(4)'), SO_LINGER: { args: { 3: 'in:linger(4)' } }, SO_TXREHASH: { args: { 3: 'in:txrehash(4)' } } } } },
+  SOL_IP: {
+    ...sockopt('ip_opt'),
+    then: { by: 2, table: 'ip_opt', cases: { IP_ADD_MEMBERSHIP: { args: { 3: 'in:ip_mreq(4)' } }, IP_DROP_MEMBERSHIP: { args: { 3: 'in:ip_mreq(4)' } }, IP_LOCAL_PORT_RANGE: { args: { 3: 'in:port_range(4)' } } } },
+  },
+  SOL_TIPC: { ...SOCKOPT_LEVELS.SOL_TIPC, then: { by: 2, table: 'tipc_opt', cases: { TIPC_IMPORTANCE: { args: { 3: 'in:tipc_importance(4)' } } } } },
 };
 const GETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   ...SOCKOPT_LEVELS,
-  SOL_SOCKET: { ...sockopt('so'), then: { by: 2, table: 'so', cases: { SO_ERROR: value('sockerr'), SO_PEERCRED: value('ucred'), SO_LINGER: value('linger') } } },
-  SOL_IP: { ...sockopt('ip_opt'), then: { by: 2, table: 'ip_opt', cases: { IP_PROTOCOL: value('ipproto_int') } } },
+  // option 26 is SO_GET_FILTER when read
+  SOL_SOCKET: { ...sockopt('so_get'), then: { by: 2, table: 'so', cases: { ...soInts('out:sockint(*4)'), SO_ERROR: value('sockerr'), SO_PEERCRED: value('ucred'), SO_LINGER: value('linger'), SO_TXREHASH: value('txrehash') } } },
+  SOL_NETLINK: { args: { 2: 'enum:netlink_opt', 3: 'out:socknum(*4)' } },
+  SOL_TIPC: { args: { 2: 'enum:tipc_opt', 3: 'out:socknum(*4)' }, then: { by: 2, table: 'tipc_opt', cases: { TIPC_IMPORTANCE: value('tipc_importance') } } },
+  SOL_IP: { ...sockopt('ip_opt'), then: { by: 2, table: 'ip_opt', cases: { IP_PROTOCOL: value('ipproto_int'), IP_LOCAL_PORT_RANGE: value('port_range') } } },
 };
 
 /** MS_REMOUNT, MS_BIND, MS_MOVE, MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE, MS_SHARED */
@@ -677,13 +690,28 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
       }
       if (spec.dir === 'in' && total === 0) return o.paint.str('""');
       if (total <= 0 || bytes.length === 0) return hex(addr);
-      // an option the program passes shorter than an int: strace prints its address
-      if (spec.dir === 'in' && total < 4) return hex(addr);
-      if (bytes.length >= 4 && total >= 4) return `[${bytes.readInt32LE(0)}]`;
-      if (bytes.length === 4 && total === 4) return `[${bytes.readInt32LE(0)}]`;
-      if (total < 4) return o.paint.str(bufText(bytes, total, { stringSize: o.stringSize, hex: 2 }));
+      // strace's default for an option it does not know: an int when the length is an int's,
+      // else the bytes as a string (the address when they cannot all be read)
+      if (total === 4) return bytes.length >= 4 ? `[${bytes.readInt32LE(0)}]` : hex(addr);
+      if (bytes.length < Math.min(total, 256)) return hex(addr);
       return o.paint.str(bufText(bytes, total, o));
     }
+    case 'sockint': {
+      // SOL_SOCKET's int options: set, shorter than an int is an address; get, the bytes in hex
+      let total = lengthOf(spec, first, x) | 0;
+      if (spec.capture!.lenFrom === LengthFrom.ArgPtrU32) {
+        const l = firstCap(mem, spec.capture!.lenArg, 'exit');
+        const lb = l && !l.fault ? captureBytes(l) : undefined;
+        if (lb && lb.length >= 4) total = lb.readInt32LE(0);
+      }
+      if (total <= 0 || (spec.dir === 'in' && total < 4) || bytes.length < Math.min(total, 4)) return hex(addr);
+      if (total >= 4) return `[${bytes.readInt32LE(0)}]`;
+      return o.paint.str(bufText(bytes, total, { stringSize: o.stringSize, hex: 2 }));
+    }
+    case 'socknum':
+      // SOL_NETLINK's and SOL_TIPC's options: an int, whatever the length (not a negative one)
+      if (spec.dir === 'in' && (lengthOf(spec, first, x) | 0) < 0) return hex(addr);
+      return bytes.length >= 4 ? `[${bytes.readInt32LE(0)}]` : hex(addr);
     case 'hexbuf':
       return o.paint.str(bufText(bytes, lengthOf(spec, first, x), { stringSize: o.stringSize, hex: 2 }));
   }

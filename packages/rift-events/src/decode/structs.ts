@@ -355,21 +355,63 @@ function mqAttr(b: Buffer, c: StructCtx): string {
 }
 
 /** socket option values strace decodes (getsockopt): by the length the call returned */
-function optLen(b: Buffer, c: StructCtx): number {
+function optWant(b: Buffer, c: StructCtx): number {
   // setsockopt: the length argument (an int); getsockopt: what *optlen says at exit
-  if (c.lenPtrArg === undefined) return Math.min(b.length, Number(BigInt.asIntN(32, BigInt(c.args[4] ?? b.length))));
+  if (c.lenPtrArg === undefined) return Number(BigInt.asIntN(32, BigInt(c.args[4] ?? b.length)));
   const l = c.other(c.lenPtrArg, 'exit');
-  return l && l.length >= 4 ? Math.min(b.length, l.readInt32LE(0)) : b.length;
+  return l && l.length >= 4 ? l.readInt32LE(0) : b.length;
+}
+function optLen(b: Buffer, c: StructCtx): number {
+  return Math.min(b.length, optWant(b, c));
 }
 function optInt(b: Buffer, c: StructCtx, f: (v: number) => string): string {
   const n = optLen(b, c);
   if (n <= 0) return c.addr;
+  // fewer bytes than the length says could be read: strace's read of them fails, the address
+  if (optWant(b, c) > b.length && b.length < 256) return c.addr;
   if (n < 4) return quote(b.subarray(0, n), { hex: 2 });
   return `[${f(b.readInt32LE(0))}]`;
 }
 const sockerr = (b: Buffer, c: StructCtx) => optInt(b, c, (v) => (v ? errnoName(v) : '0'));
 const socktype = (b: Buffer, c: StructCtx) => optInt(b, c, (v) => printEnum('socket_kind', v));
-const ipprotoInt = (b: Buffer, c: StructCtx) => optInt(b, c, (v) => printEnum('ipproto', v));
+/** an option value of any other length than an int's: its bytes in hex (the address when they cannot all be read) */
+function optHex(b: Buffer, c: StructCtx, want: number): string {
+  return b.length < want ? c.addr : quote(b.subarray(0, Math.min(want, c.stringSize)), { hex: 2 }) + (want > c.stringSize ? '...' : '');
+}
+const ipprotoInt = (b: Buffer, c: StructCtx) => {
+  const want = optWant(b, c);
+  return want !== 4 && want > 0 ? optHex(b, c, want) : optInt(b, c, (v) => printEnum('ipproto', v));
+};
+/** IP_LOCAL_PORT_RANGE: [0xHI0LO /* lo..hi *\/] */
+function portRange(b: Buffer, c: StructCtx): string {
+  const want = optWant(b, c);
+  // getsockopt's length of 0 or less is an address, setsockopt's 0 an empty string
+  if (want < 0 || (want === 0 && c.lenPtrArg !== undefined)) return c.addr;
+  if (want !== 4) return optHex(b, c, want);
+  if (b.length < 4) return c.addr;
+  const v = b.readUInt32LE(0);
+  const lo = v & 0xffff, hi = v >>> 16;
+  const range = (n: number) => (n ? String(n) : '');
+  const comment = getCallStyle() !== 1 && v && (!lo || !hi || lo <= hi) ? ` /* ${range(lo)}..${range(hi)} */` : '';
+  return `[${v ? hex(v) : '0'}${comment}]`;
+}
+/** IP_ADD_MEMBERSHIP's struct ip_mreq (setsockopt): shorter than it, an address */
+function ipMreq(b: Buffer, c: StructCtx): string {
+  if (optWant(b, c) < 8 || b.length < 8) return c.addr;
+  const a = (o: number) => `inet_addr("${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}")`;
+  return `{imr_multiaddr=${a(0)}, imr_interface=${a(4)}}`;
+}
+/** SO_TXREHASH: its value by name; shorter than an int, an address (set) or hex bytes (get) */
+function txrehash(b: Buffer, c: StructCtx): string {
+  const want = optWant(b, c);
+  if (want < 4) return c.lenPtrArg === undefined || want <= 0 ? c.addr : optHex(b, c, want);
+  if (b.length < 4) return c.addr;
+  return `[${printEnum('txrehash', b.readInt32LE(0))}]`;
+}
+function tipcImportance(b: Buffer, c: StructCtx): string {
+  if (optWant(b, c) < 4 || b.length < 4) return c.addr;
+  return `[${printEnum('tipc_importance', b.readUInt32LE(0))}]`;
+}
 function ucred(b: Buffer, c: StructCtx): string {
   const n = optLen(b, c);
   if (n <= 0) return c.addr;
@@ -378,9 +420,13 @@ function ucred(b: Buffer, c: StructCtx): string {
   return `{${[f(0, 'pid', () => b.readInt32LE(0)), f(4, 'uid', () => b.readUInt32LE(4)), f(8, 'gid', () => b.readUInt32LE(8))].filter(Boolean).join(', ')}}`;
 }
 function linger(b: Buffer, c: StructCtx): string {
+  // setsockopt: shorter than the struct is an address
+  if (c.lenPtrArg === undefined && (optWant(b, c) < 8 || b.length < 8)) return c.addr;
   const n = optLen(b, c);
-  if (n < 8) return n <= 0 ? c.addr : quote(b.subarray(0, n), c);
-  return `{l_onoff=${b.readInt32LE(0)}, l_linger=${b.readInt32LE(4)}}`;
+  if (n <= 0) return c.addr;
+  // a short one (getsockopt): the fields it holds, the one cut short in hex
+  const f = (o: number, name: string) => (n >= o + 4 ? `${name}=${b.readInt32LE(o)}` : n > o ? `${name}=${quote(b.subarray(o, n), { hex: 2 })}` : '');
+  return `{${[f(0, 'l_onoff'), f(4, 'l_linger')].filter(Boolean).join(', ')}}`;
 }
 
 /** get_mempolicy's mode: [MPOL_DEFAULT] */
@@ -825,6 +871,10 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   sockerr,
   socktype,
   ipproto_int: ipprotoInt,
+  port_range: portRange,
+  ip_mreq: ipMreq,
+  tipc_importance: tipcImportance,
+  txrehash,
   ucred,
   linger,
   mq_attr: mqAttr,
