@@ -800,8 +800,14 @@ export class Replayer {
     }
     w.n++;
     this.stats.held++;
-    // 20 us at first (the other thread is often about to make its call), up to 1 ms
-    return this.restart(call, { action: 'restart', sleepUs: Math.min(1000, 20 << Math.min(w.n, 6)) });
+    // 20 us at first (the other thread is often about to make its call), up to 1 ms; at least
+    // twice as long as the recording took between the other thread's next call and this one
+    // (replayed, each call is a stop), up to 8 ms: a thread that ran for a time slice when
+    // recorded runs longer now, and waking every 1 ms to ask again makes stops the running
+    // thread waits behind, on one CPU
+    const gapUs = Math.floor((ev.ts - f.ts) / 500);
+    const sleepUs = Math.max(Math.min(1000, 20 << Math.min(w.n, 6)), Math.min(8000, gapUs));
+    return this.restart(call, { action: 'restart', sleepUs });
   }
 
   // ---- signals -----------------------------------------------------------------------------
