@@ -80,7 +80,9 @@ t.test('-T, -t, -tt, -ttt, -r, -s, -y, -e on a recorded stream', async (t) => {
   t.match(trace('-r').stdout, /^ {5}0\.000000 execve\(/m, '-r starts at 0');
   t.match(trace('-s', '4').stdout, /\] read\(3, "root"\.\.\., \d+\) += \d+$/m, '-s 4 cuts buffers');
   const y = trace('-y', '-e', 'read,close,openat').stdout;
-  t.match(y, /\] openat\(AT_FDCWD, "\/etc\/passwd", O_RDONLY\) = 3<\/etc\/passwd>$/m, '-y on the returned fd');
+  t.match(y, /\] openat\(AT_FDCWD<[^>]+>, "\/etc\/passwd", O_RDONLY\) = 3<\/etc\/passwd>$/m, '-y on the returned fd');
+  // the directory AT_FDCWD stands for: the recording's (the header's cwd), as strace -y prints it
+  t.equal(/\] openat\(AT_FDCWD<([^>]+)>, "\/etc\/passwd"/.exec(y)?.[1], dir, '-y names the working directory');
   t.match(y, /\] read\(3<\/etc\/passwd>, "root/m, '-y on arguments');
   t.notMatch(y, /(^|\] )(mmap|newfstatat)\(/m, '-e selects');
   t.match(trace('-e', 'reed').stderr, /^rift-trace: unknown syscall 'reed' \(did you mean 'read'\?\)$/m);

@@ -56,8 +56,8 @@ t.test('-v: the whole termios', async (t) => {
 t.test('-y: a path with a quote, a backslash, a tab, UTF-8 and ">" escaped as strace does', async (t) => {
   for (const x of [[], ['-x'], ['-xx']]) {
     const { s, r } = both(['-y', ...x]);
-    // the calls on the odd file; strace also names the directory AT_FDCWD stands for, which
-    // the stream does not say
+    // the calls on the odd file; the directory AT_FDCWD stands for is set aside (strace names
+    // it as /proc says, rift as the recording's header says: a symbolic link apart, the same)
     const odd = (text) => pick(text)
       .filter((l) => !l.startsWith('execve(') && (l.includes('gaps-q') || l.includes('\\x67\\x61\\x70\\x73')))
       .map((l) => l.replace(/AT_FDCWD<[^>]*>/, 'AT_FDCWD'));

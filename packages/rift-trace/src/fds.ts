@@ -32,6 +32,10 @@ function memBytes(ev: SyscallEvent, arg: number, at: 'entry' | 'exit' = 'entry')
 export class FdTracker implements FdPaths {
   private tables = new Map<number, Table>();
   private cwd = new Map<number, string>();
+  /** the first process's working directory and descriptors when the recording began (the
+   * header's `cwd` and `fds`), given to the first process the stream names */
+  private start: { cwd?: string; fds: Array<[number, string]> } | undefined;
+  private cwdTexts = new Map<string, string>();
   /** the last event opened() was asked about and its answer: update() of the same event
    * (which follows the formatting of its return value) reuses it instead of decoding again */
   private lastEv: SyscallEvent | undefined;
@@ -43,8 +47,33 @@ export class FdTracker implements FdPaths {
     return { path, text: fdPathText(Buffer.from(path, 'latin1'), this.style), cloexec };
   }
 
+  /**
+   * The stream's header fields `cwd` and `fds` (rift-record's): what the first process's
+   * working directory and descriptors were when the recording began. Values of another type
+   * are not used.
+   */
+  seed(header: { cwd?: unknown; fds?: unknown }): void {
+    const fds: Array<[number, string]> = [];
+    if (header.fds && typeof header.fds === 'object' && !Array.isArray(header.fds)) {
+      for (const [k, v] of Object.entries(header.fds)) if (/^\d{1,9}$/.test(k) && typeof v === 'string') fds.push([Number(k), v]);
+    }
+    this.start = { cwd: typeof header.cwd === 'string' && header.cwd.startsWith('/') ? header.cwd : undefined, fds };
+  }
+
+  /** The descriptors of `pid`; the first process named gets those the header gave. */
+  private known(pid: number): Table | undefined {
+    const t = this.tables.get(pid);
+    if (t || !this.start) return t;
+    const s = this.start;
+    this.start = undefined;
+    const seeded: Table = new Map(s.fds.map(([fd, p]) => [fd, this.entry(p)]));
+    this.tables.set(pid, seeded);
+    if (s.cwd) this.cwd.set(pid, s.cwd);
+    return seeded;
+  }
+
   private table(pid: number): Table {
-    let t = this.tables.get(pid);
+    let t = this.known(pid);
     if (!t) {
       t = new Map();  // inherited descriptors are unknown until the stream names them
       this.tables.set(pid, t);
@@ -53,15 +82,30 @@ export class FdTracker implements FdPaths {
   }
 
   path(pid: number, fd: number): string | undefined {
-    return this.tables.get(pid)?.get(fd)?.text;
+    return this.known(pid)?.get(fd)?.text;
+  }
+
+  /** The working directory of `pid` as -y prints it after AT_FDCWD, when known. */
+  cwdText(pid: number): string | undefined {
+    this.known(pid);
+    const c = this.cwd.get(pid);
+    // strace reads it into PATH_MAX bytes: a longer one it does not print
+    if (c === undefined || c.length >= 4096) return undefined;
+    let t = this.cwdTexts.get(c);
+    if (t === undefined) {
+      t = fdPathText(Buffer.from(c, 'latin1'), this.style);
+      if (this.cwdTexts.size < 1024) this.cwdTexts.set(c, t);
+    }
+    return t;
   }
 
   private rawPath(pid: number, fd: number): string | undefined {
-    return this.tables.get(pid)?.get(fd)?.path;
+    return this.known(pid)?.get(fd)?.path;
   }
 
   private abs(pid: number, dirfd: number | undefined, p: string): string {
     if (p.startsWith('/')) return p;
+    this.known(pid);
     const base = dirfd === undefined || dirfd === -100 ? this.cwd.get(pid) : this.rawPath(pid, dirfd);
     if (!base || !base.startsWith('/')) return p;
     return (base.endsWith('/') ? base : base + '/') + p;
@@ -79,7 +123,7 @@ export class FdTracker implements FdPaths {
   private openedEntry(ev: SyscallEvent): Entry | undefined {
     if (ev.errno || ev.ret === null) return undefined;
     const a = (i: number) => int32(ev.args[i] ?? 0);
-    const same = (fd: number) => this.tables.get(ev.pid)?.get(fd);
+    const same = (fd: number) => this.known(ev.pid)?.get(fd);
     switch (ev.name) {
       case 'open':
       case 'creat': {
@@ -89,6 +133,13 @@ export class FdTracker implements FdPaths {
       case 'openat':
       case 'openat2': {
         const p = memBytes(ev, 1);
+        return p === undefined ? undefined : this.entry(this.abs(ev.pid, a(0), p));
+      }
+      case 'open_tree':
+      case 'open_tree_attr': {
+        // a mount (or its clone) by its path; "" with AT_EMPTY_PATH: the directory descriptor's
+        const p = memBytes(ev, 1);
+        if (p === '') return a(0) === -100 ? undefined : same(a(0));
         return p === undefined ? undefined : this.entry(this.abs(ev.pid, a(0), p));
       }
       case 'dup':
@@ -131,7 +182,7 @@ export class FdTracker implements FdPaths {
     this.lastOpened = undefined;
     if (ev.type === 'spawn') {
       if (ev.kind !== 'thread' && ev.childPid !== ev.pid) {
-        const t = this.tables.get(ev.pid);
+        const t = this.known(ev.pid);
         if (t) this.tables.set(ev.childPid, new Map(t));
         const c = this.cwd.get(ev.pid);
         if (c) this.cwd.set(ev.childPid, c);
@@ -139,7 +190,7 @@ export class FdTracker implements FdPaths {
       return;
     }
     if (ev.type === 'exec') {
-      const t = this.tables.get(ev.pid);
+      const t = this.known(ev.pid);
       if (t) for (const [fd, e] of t) if (e.cloexec) t.delete(fd);
       return;
     }

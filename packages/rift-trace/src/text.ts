@@ -137,7 +137,11 @@ export class TextRenderer implements BlockSink {
     private readonly out: TextBatch,
   ) {
     this.startMs = Date.parse(header.start) || 0;
-    if (opts.fdPaths) this.fds = new FdTracker({ hex: opts.hex ?? 0 });
+    if (opts.fdPaths) {
+      this.fds = new FdTracker({ hex: opts.hex ?? 0 });
+      // the first process's working directory and descriptors when the recording began
+      this.fds.seed(header as Header & { cwd?: unknown; fds?: unknown });
+    }
     this.fmt = { ...opts, fds: this.fds };
     this.window = opts.window ?? 4096;
     this.layout = lineLayout(opts);

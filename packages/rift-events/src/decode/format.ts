@@ -27,6 +27,8 @@ export interface FdPaths {
   path(pid: number, fd: number): string | undefined;
   /** what the descriptor this call returns refers to (open, socket, dup...) */
   opened?(ev: SyscallEvent): string | undefined;
+  /** the working directory of process `pid` (printed after AT_FDCWD), when known */
+  cwdText?(pid: number): string | undefined;
 }
 
 export interface FormatOptions {
@@ -354,7 +356,7 @@ const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_p
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
-  dirfd: (v, x) => (int32(v) === -100 ? (x.style === 0 ? 'AT_FDCWD' : x.style === 1 ? '-100' : '-100 /* AT_FDCWD */') : fdText(int32(v), x)),
+  dirfd: (v, x) => (int32(v) === -100 ? atFdcwd(x) : fdText(int32(v), x)),
   int: (v) => String(int32(v)),
   uint: (v) => String(lo32(v)),
   long: (v) => s64str(v),
@@ -440,6 +442,13 @@ function symbolicMode(m: number, style: XlatStyle): string {
   const known = type === 0 || enumName('file_type', type) !== undefined;
   // fileMode prints in the call's -X style
   return known && style !== 1 ? fileMode(m) : octal(m);
+}
+
+/** AT_FDCWD in the call's -X style; with -y the working directory after it, as strace */
+function atFdcwd(x: Ctx): string {
+  const name = x.style === 0 ? 'AT_FDCWD' : x.style === 1 ? '-100' : '-100 /* AT_FDCWD */';
+  const dir = x.o.fds?.cwdText?.(x.ev.pid);
+  return dir === undefined ? name : `${name}<${dir}>`;
 }
 
 function fdText(fd: number, x: Ctx): string {
