@@ -178,6 +178,8 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   syslog: { by: 0, cases: { 0: { show: [0] }, 1: { show: [0] }, 5: { show: [0] }, 6: { show: [0] }, 7: { show: [0] }, 9: { show: [0] }, 10: { show: [0] } } },
   // the mode and attributes only when it creates
   mq_open: { by: 1, mask: 0o100, cases: { 0: { show: [0, 1] } } },
+  // with IORING_REGISTER_USE_REGISTERED_RING the first argument is a registered ring's index
+  io_uring_register: { by: 1, mask: 0x80000000, cases: { [0x80000000]: { args: { 0: 'int' } } } },
   // mount ignores the type with MS_REMOUNT, the type and the data with MS_BIND, MS_MOVE and the
   // propagation flags: strace prints those as addresses
   mount: { by: 3, magic: [0xffff0000, 0xc0ed0000], mask: MOUNT_IGNORES, cases: mountCases() },
@@ -393,6 +395,13 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   mpol32: (v, x) => mpolText(BigInt(lo32(v)), x.style),
   // mount's flags: the magic number old programs put in the high half (MS_MGC_MSK) first, alone
   mountflags: (v, x) => mountFlagsText(BigInt(u64str(v)), x.style),
+  // io_uring_register's opcode, then IORING_REGISTER_USE_REGISTERED_RING (each in the -X style)
+  uring_op: (v, x) => {
+    const op = lo32(v);
+    const name = printEnum('uring_register', op & 0x7fffffff, 32, x.style);
+    if (!(op & 0x80000000)) return name;
+    return `${name}|${x.style === 0 ? 'IORING_REGISTER_USE_REGISTERED_RING' : x.style === 1 ? '0x80000000' : '0x80000000 /* IORING_REGISTER_USE_REGISTERED_RING */'}`;
+  },
   // a scheduling policy, SCHED_RESET_ON_FORK|SCHED_FIFO
   policy: (v, x) => policyText(lo32(v), x.style),
 };

@@ -835,6 +835,31 @@ function fileAttr(b: Buffer, c: StructCtx): string {
     `fa_projid=${projid ? hex(projid) : '0'}, fa_cowextsize=${b.readUInt32LE(20)}${nonzeroTail(b, 24, size, c)}}`;
 }
 
+/**
+ * An array of struct iovec whose buffers are not this process's to read (process_madvise's,
+ * process_vm_readv's and writev's, io_uring's buffers): each base and length; the element
+ * that could not be read by address; a count too large for memory, the array's address.
+ */
+function iovAddrs(b: Buffer, c: StructCtx): string {
+  const cap = c.caps[0];
+  if (!cap || cap.fault) return c.addr;
+  // the count is the next argument (in each signature that uses this type)
+  const count = BigInt.asUintN(64, BigInt(c.args[cap.arg + 1] ?? 0));
+  if (count === 0n) return '[]';
+  // an array larger than the address space: strace does not read it
+  if (count * 16n >= 1n << 64n) return c.addr;
+  if (b.length < 16) return c.addr;
+  const out: string[] = [];
+  const limit = c.verbose ? Infinity : c.stringSize;
+  let o = 0;
+  for (; o + 16 <= b.length; o += 16) {
+    if (out.length >= limit) return `[${out.join(', ')}, ...]`;
+    out.push(`{iov_base=${ptr(b.readBigUInt64LE(o))}, iov_len=${b.readBigUInt64LE(o + 8)}}`);
+  }
+  if (cap.full !== undefined && cap.full > b.length) out.push(`... /* ${hex(BigInt(c.addr) + BigInt(o))} */`);
+  return `[${out.join(', ')}]`;
+}
+
 /** Rows: capture type -> decoder. `buf` is handled by the formatter (it needs the length). */
 export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   stat,
@@ -902,6 +927,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   cachestat,
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
+  iovaddr: iovAddrs,
   // seccomp's filter program: its length and where its instructions are
   seccomp_args: (_b, c) => c.addr,
   // kcmp's KCMP_EPOLL_TFD slot: the epoll descriptor, the target and its offset
