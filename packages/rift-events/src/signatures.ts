@@ -221,7 +221,7 @@ export const SIGNATURES: Table = {
   inotify_init1: { args: ['flags:inotify_init'], ret: 'fd', classes: D },
   inotify_add_watch: { args: ['fd', 'path', 'flags:inotify_mask'], classes: FD },
   inotify_rm_watch: { args: ['fd', 'int'], classes: D },
-  memfd_create: { args: ['str', 'flags:memfd'], ret: 'fd', classes: D },
+  memfd_create: { args: ['in:mfdname(=250)', 'mfdflags'], ret: 'fd', classes: D },
   mount: { args: ['path', 'path', 'str', 'mountflags', 'str'], classes: F },
   umount2: { args: ['path', 'flags:umount'], classes: F },
   // memory

@@ -395,6 +395,17 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   mpol32: (v, x) => mpolText(BigInt(lo32(v)), x.style),
   // mount's flags: the magic number old programs put in the high half (MS_MGC_MSK) first, alone
   mountflags: (v, x) => mountFlagsText(BigInt(u64str(v)), x.style),
+  // memfd_create's flags: the hugetlb page size (bits 26-31) last, as N<<MFD_HUGE_SHIFT
+  mfdflags: (v, x) => {
+    const f = lo32(v);
+    if (f === 0 || x.style === 1) return f ? hex(f) : '0';
+    const huge = f >>> 26;
+    const rest = (f & 0x3ffffff) >>> 0;
+    const parts = rest || !huge ? [printFlags('memfd', rest, 32, ABBREV)] : [];
+    if (huge) parts.push(`${huge}<<MFD_HUGE_SHIFT`);
+    const text = parts.join('|');
+    return x.style === 0 ? text : `${hex(f)} /* ${text} */`;
+  },
   // io_uring_register's opcode, then IORING_REGISTER_USE_REGISTERED_RING (each in the -X style)
   uring_op: (v, x) => {
     const op = lo32(v);

@@ -928,6 +928,15 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
   iovaddr: iovAddrs,
+  // memfd_create's name: strace reads at most MFD_NAME_MAX_LEN + 1 (250) bytes of it, which
+  // need no NUL; a shorter one that runs into memory that cannot be read is an address
+  mfdname: (b, c) => {
+    const nul = b.indexOf(0);
+    const n = nul >= 0 ? nul : b.length;
+    if (nul < 0 && b.length < 250) return c.addr;
+    const shown = Math.min(n, c.stringSize);
+    return quote(b.subarray(0, shown), c) + (nul < 0 || n > shown ? '...' : '');
+  },
   // seccomp's filter program: its length and where its instructions are
   seccomp_args: (_b, c) => c.addr,
   // kcmp's KCMP_EPOLL_TFD slot: the epoll descriptor, the target and its offset
