@@ -398,13 +398,17 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   }
   let failure: unknown;
   try {
-    for await (const batch of trace) {
-      if (out) {
+    if (out) {
+      for await (const batch of trace) {
         for (const ev of batch) replayer.fillMoved(ev);
         // calls answered `restart` did not happen: the thread made them again
         await out.writeLines(replayer.hasRestarts ? batch.filter((ev) => !replayer.isRestartEvent(ev)) : batch);
+        if (replayer.killed) trace.kill();  // a desync stop: every process of the replay goes
       }
-      if (replayer.killed) trace.kill();  // a desync stop: every process of the replay goes
+    } else {
+      // no stream to write: the engine's batches are taken as they are, not made into events
+      // (decoding them costs the CPU the program and the tracer run on)
+      for await (const _ of trace.records()) if (replayer.killed) trace.kill();
     }
   } catch (e) {
     failure = e;
