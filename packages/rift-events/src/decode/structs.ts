@@ -732,6 +732,21 @@ function utimbuf(b: Buffer, c: StructCtx): string {
   return `{actime=${str(a)}${timeComment(a)}, modtime=${str(m)}${timeComment(m)}}`;
 }
 
+/** utimensat's two timespecs: UTIME_NOW and UTIME_OMIT by name (-X raw: the numbers; verbose: both), others with their date */
+function utimens(b: Buffer, c: StructCtx): string {
+  if (b.length < 32) return c.addr;
+  const style = getCallStyle();
+  const one = (o: number) => {
+    const nsec = u64n(b, o + 8);
+    const special = nsec === 0x3fffffff ? 'UTIME_NOW' : nsec === 0x3ffffffe ? 'UTIME_OMIT' : undefined;
+    if (special && style === 0) return special;
+    const ts = timespec(b, c, o);
+    if (special) return style === 1 ? ts : `${ts} /* ${special} */`;
+    return `${ts}${timeComment(i64n(b, o), nsec)}`;
+  };
+  return `[${one(0)}, ${one(16)}]`;
+}
+
 /** utimes' and futimesat's two struct timevals */
 function timeval2(b: Buffer, c: StructCtx): string {
   if (b.length < 32) return c.addr;
@@ -920,6 +935,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   sched_param: schedParam,
   utimbuf,
   timeval2,
+  utimens,
   cap_user_header: capHeader,
   pathbuf,
   xattr,
