@@ -875,6 +875,27 @@ function iovAddrs(b: Buffer, c: StructCtx): string {
   return `[${out.join(', ')}]`;
 }
 
+/**
+ * An array of `size`-byte elements as strace's print_array: each element, at most -s of them
+ * (all with -v), the first one that could not be read by its address; [] for none; the
+ * address when not even the first could be read.
+ */
+function arrayOf(b: Buffer, c: StructCtx, size: number, one: (o: number) => string): string {
+  const cap = c.caps[0];
+  if (!cap || cap.fault) return c.addr;
+  if (cap.len === 0 && !cap.full) return '[]';
+  if (b.length < size) return c.addr;
+  const out: string[] = [];
+  const limit = c.verbose ? Infinity : c.stringSize;
+  let o = 0;
+  for (; o + size <= b.length; o += size) {
+    if (out.length >= limit) return `[${out.join(', ')}, ...]`;
+    out.push(one(o));
+  }
+  if (cap.full !== undefined && cap.full > b.length) out.push(`... /* ${hex(BigInt(c.addr) + BigInt(o))} */`);
+  return `[${out.join(', ')}]`;
+}
+
 /** Rows: capture type -> decoder. `buf` is handled by the formatter (it needs the length). */
 export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   stat,
@@ -944,6 +965,16 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
   iovaddr: iovAddrs,
+  // move_pages' arrays: the pages (addresses), the nodes (ints), the status of each (an errno)
+  ptrarr: (b, c) => arrayOf(b, c, 8, (o) => ptr(b.readBigUInt64LE(o))),
+  intarr: (b, c) => arrayOf(b, c, 4, (o) => String(b.readInt32LE(o))),
+  statusarr: (b, c) => arrayOf(b, c, 4, (o) => {
+    const v = b.readInt32LE(o);
+    if (!(v < 0 && v > -4096)) return String(v);
+    // the errno in the -X style: -EFAULT, -14, -14 /* -EFAULT */
+    const style = getCallStyle();
+    return style === 0 ? `-${errnoName(-v)}` : style === 1 ? String(v) : `${v} /* -${errnoName(-v)} */`;
+  }),
   // memfd_create's name: strace reads at most MFD_NAME_MAX_LEN + 1 (250) bytes of it, which
   // need no NUL; a shorter one that runs into memory that cannot be read is an address
   mfdname: (b, c) => {
