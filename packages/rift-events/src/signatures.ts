@@ -429,11 +429,12 @@ export const SIGNATURES: Table = {
   signalfd: { args: ['fd', 'in:sigset(2)', 'size'], ret: 'fd', classes: ['%desc', '%signal'] },
   // memory
   remap_file_pages: { args: ['ptr', 'size', 'flags:mmap_prot', 'size', 'flags:mmap'], classes: M },
-  mbind: { args: ['ptr', 'size', 'mpol', 'ptr', 'ulong', 'flags:mbind'], classes: M },
-  set_mempolicy: { args: ['mpol32', 'ptr', 'ulong'], classes: M },
-  get_mempolicy: { args: ['out:mpol_int(=1)', 'ptr', 'ulong', 'ptr', 'flags:get_mempolicy'], classes: M },
+  // node masks: 512 bytes at most are read (strace prints -s words of them, 32 by default)
+  mbind: { args: ['ptr', 'size', 'mpol', 'in:nodemask(=512)', 'ulong', 'flags:mbind'], classes: M },
+  set_mempolicy: { args: ['mpol32', 'in:nodemask(=512)', 'ulong'], classes: M },
+  get_mempolicy: { args: ['out:mpol_int(=1)', 'out:nodemask(=512)', 'ulong', 'ptr', 'flags:get_mempolicy'], classes: M },
   set_mempolicy_home_node: { args: ['ptr', 'size', 'ulong', 'hex'], classes: M },
-  migrate_pages: { args: ['pid', 'ulong', 'ptr', 'ptr'], classes: M },
+  migrate_pages: { args: ['pid', 'ulong', 'in:nodemask1(=512)', 'in:nodemask1(=512)'], classes: M },
   move_pages: { args: ['pid', 'ulong', 'in:ptrarr(1)', 'in:intarr(1)', 'out:statusarr(1)', 'flags:move_pages'], classes: M },
   pkey_mprotect: { args: ['ptr', 'size', 'flags:pkey_prot', 'int'], classes: M },
   pkey_alloc: { args: ['hex', 'flags:pkey_access'] },

@@ -647,7 +647,8 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.Ret && x.ret === 0) return '[]';
   if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.Arg && isZero(x.args[spec.capture!.lenArg] ?? 1)) return '[]';
   if (!first) return hex(addr);
-  if (first.fault && capsOf(mem, i, at).length === 1) return hex(addr);
+  // (a node mask of no words reads nothing: [] even where nothing can be read)
+  if (first.fault && capsOf(mem, i, at).length === 1 && !(spec.type.startsWith('nodemask') && x.deref)) return hex(addr);
   // a C string that ran into memory that cannot be read (the capture stops at the end of a page,
   // without its NUL): strace prints the address. (One whose NUL is the next page's first byte
   // reads the same: rare enough.)

@@ -880,8 +880,7 @@ function iovAddrs(b: Buffer, c: StructCtx): string {
  * (all with -v), the first one that could not be read by its address; [] for none; the
  * address when not even the first could be read.
  */
-function arrayOf(b: Buffer, c: StructCtx, size: number, one: (o: number) => string): string {
-  const cap = c.caps[0];
+function arrayOf(b: Buffer, c: StructCtx, size: number, one: (o: number) => string, cap: Capture | undefined = c.caps[0]): string {
   if (!cap || cap.fault) return c.addr;
   if (cap.len === 0 && !cap.full) return '[]';
   if (b.length < size) return c.addr;
@@ -894,6 +893,20 @@ function arrayOf(b: Buffer, c: StructCtx, size: number, one: (o: number) => stri
   }
   if (cap.full !== undefined && cap.full > b.length) out.push(`... /* ${hex(BigInt(c.addr) + BigInt(o))} */`);
   return `[${out.join(', ')}]`;
+}
+
+/** strace's print_nodemask: as many 64-bit words as (maxnode - 1) bits take, each in 16 hex digits */
+function nodemask(b: Buffer, c: StructCtx, maxArg: number): string {
+  const max = BigInt.asUintN(64, BigInt(c.args[maxArg] ?? 0));
+  const words = (max + 62n) / 64n;
+  if (words < max / 64n || (max && !words)) return c.addr;
+  if (words === 0n) return '[]';
+  if (c.caps[0]?.fault) return c.addr;
+  // the capture is the words the printing needs at most (-s of them, or all it holds)
+  const have = Math.min(b.length, Number(words) * 8);
+  const cut = b.subarray(0, have);
+  const cap = c.caps[0] && { ...c.caps[0], len: have, full: Number(words) * 8 > have ? Number(words) * 8 : undefined };
+  return arrayOf(cut, c, 8, (o) => cut.readBigUInt64LE(o).toString(16).padStart(16, '0'), cap);
 }
 
 /** Rows: capture type -> decoder. `buf` is handled by the formatter (it needs the length). */
@@ -965,6 +978,10 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
   iovaddr: iovAddrs,
+  // a NUMA node mask: (maxnode - 1) bits in unsigned longs, maxnode the next argument
+  nodemask: (b, c) => nodemask(b, c, c.caps[0] ? c.caps[0].arg + 1 : -1),
+  // migrate_pages': maxnode is its second argument
+  nodemask1: (b, c) => nodemask(b, c, 1),
   // move_pages' arrays: the pages (addresses), the nodes (ints), the status of each (an errno)
   ptrarr: (b, c) => arrayOf(b, c, 8, (o) => ptr(b.readBigUInt64LE(o))),
   intarr: (b, c) => arrayOf(b, c, 4, (o) => String(b.readInt32LE(o))),
