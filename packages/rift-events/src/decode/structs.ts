@@ -500,13 +500,14 @@ export function sockaddrText(b: Buffer, c: StringStyle): string {
   const f = `sa_family=${printEnum('socket_domain', fam)}`;
   switch (fam) {
     case 1: {  // AF_UNIX
-      const path = b.subarray(2);
+      // sun_path is 108 bytes: what an address holds past it is not printed
+      const path = b.subarray(2, 110);
       if (!path.length) return `{${f}}`;
       if (path[0] === 0) return `{${f}, sun_path=@${quote(path.subarray(1), c)}}`;
       return `{${f}, sun_path=${quote(path, c, true)}}`;
     }
-    case 2:  // AF_INET
-      if (b.length < 8) break;
+    case 2:  // AF_INET: shorter than a sockaddr_in, its bytes
+      if (b.length < 16) break;
       return `{${f}, sin_port=htons(${b.readUInt16BE(2)}), sin_addr=inet_addr("${b[4]}.${b[5]}.${b[6]}.${b[7]}")}`;
     case 10:  // AF_INET6
       if (b.length < 24) break;
@@ -519,15 +520,21 @@ export function sockaddrText(b: Buffer, c: StringStyle): string {
   return `{${f}, sa_data=${quote(b.subarray(2), c)}}`;
 }
 function sockaddr(b: Buffer, c: StructCtx): string {
+  const cap = c.caps[0];
+  let want = cap?.full ?? b.length;
   // an address the call wrote (accept, getsockname, recvfrom): no more than the length the
   // program gave at entry, which the kernel may have raised at exit
-  if (c.lenPtrArg !== undefined && c.caps[0]?.at === 'exit') {
+  if (c.lenPtrArg !== undefined && cap?.at === 'exit') {
     const e = c.other(c.lenPtrArg, 'entry');
     if (e && e.length >= 4) {
       const n = e.readUInt32LE(0);
       if (n < b.length) b = b.subarray(0, n);
+      if (n < want) want = n;
     }
   }
+  // fewer bytes could be read than the length says (strace reads a sockaddr_storage at most,
+  // 128 bytes): strace's read fails, the address
+  if (Math.min(want, 128) > b.length) return c.addr;
   return sockaddrText(b, c);
 }
 
