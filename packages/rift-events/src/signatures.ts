@@ -405,8 +405,9 @@ export const SIGNATURES: Table = {
   acct: { args: ['path'], classes: F },
   swapon: { args: ['path', 'flags:swap'], classes: F },
   swapoff: { args: ['path'], classes: F },
-  quotactl: { args: ['hex', 'path', 'int', 'ptr'], classes: F },
-  quotactl_fd: { args: ['fd', 'hex', 'int', 'ptr'], classes: D },
+  // the fourth argument's bytes at entry and exit, read as each command's data (VARIANTS)
+  quotactl: { args: ['qcmd', 'path', 'uid', 'inout:quota_data(=80)'], classes: F },
+  quotactl_fd: { args: ['fd', 'qcmd', 'uid', 'inout:quota_data(=80)'], classes: D },
   readahead: { args: ['fd', 'off', 'size'], classes: D },
   lsetxattr: { args: ['path', 'str', 'in:xattr(3)', 'size', 'flags:xattr'], classes: F },
   llistxattr: { args: ['path', 'out:buf(ret)', 'size'], ret: 'size', classes: F },

@@ -162,6 +162,21 @@ const GETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   SOL_IP: { ...sockopt('ip_opt'), then: { by: 2, table: 'ip_opt', cases: { IP_PROTOCOL: value('ipproto_int'), IP_LOCAL_PORT_RANGE: value('port_range') } } },
 };
 
+/** quotactl's commands (QCMD's upper 24 bits) and what their data is */
+const qcase = (cmd: number): number => (cmd << 8) >>> 0;
+const QUOTA_CASES: Readonly<Record<string, Variant>> = {
+  [qcase(0x800001)]: { show: [0, 1] },  // Q_SYNC
+  [qcase(0x800003)]: { show: [0, 1] },  // Q_QUOTAOFF
+  [qcase(0x5807)]: { show: [0, 1] },  // Q_XQUOTASYNC
+  [qcase(0x800002)]: { args: { 2: 'enum:quota_format', 3: 'in:qpath(=80)' } },  // Q_QUOTAON
+  [qcase(0x800007)]: { args: { 3: 'out:dqblk(=80)' } },  // Q_GETQUOTA
+  [qcase(0x800008)]: { args: { 3: 'in:dqblk(=80)' } },  // Q_SETQUOTA
+  [qcase(0x800009)]: { args: { 3: 'out:nextdqblk(=80)' } },  // Q_GETNEXTQUOTA
+  [qcase(0x800004)]: { show: [0, 1, 3], args: { 3: 'out:qfmt(=80)' } },  // Q_GETFMT
+  [qcase(0x800005)]: { show: [0, 1, 3], args: { 3: 'out:dqinfo(=80)' } },  // Q_GETINFO
+  [qcase(0x800006)]: { show: [0, 1, 3], args: { 3: 'in:dqinfo(=80)' } },  // Q_SETINFO
+};
+
 /** MS_REMOUNT, MS_BIND, MS_MOVE, MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE, MS_SHARED */
 const MOUNT_IGNORES = 0x20 | 0x1000 | 0x2000 | 0x20000 | 0x40000 | 0x80000 | 0x100000;
 /** each combination of MOUNT_IGNORES' bits: MS_REMOUNT alone decides when present */
@@ -178,6 +193,10 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   syslog: { by: 0, cases: { 0: { show: [0] }, 1: { show: [0] }, 5: { show: [0] }, 6: { show: [0] }, 7: { show: [0] }, 9: { show: [0] }, 10: { show: [0] } } },
   // the mode and attributes only when it creates
   mq_open: { by: 1, mask: 0o100, cases: { 0: { show: [0, 1] } } },
+  // quotactl's and quotactl_fd's data, by command (the command is the first argument, the second
+  // for quotactl_fd; both print their first two arguments alone for Q_QUOTAOFF and Q_SYNC)
+  quotactl: { by: 0, mask: 0xffffff00, cases: QUOTA_CASES },
+  quotactl_fd: { by: 1, mask: 0xffffff00, cases: QUOTA_CASES },
   // with IORING_REGISTER_USE_REGISTERED_RING the first argument is a registered ring's index
   io_uring_register: { by: 1, mask: 0x80000000, cases: { [0x80000000]: { args: { 0: 'int' } } } },
   // mount ignores the type with MS_REMOUNT, the type and the data with MS_BIND, MS_MOVE and the
@@ -395,6 +414,13 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   mpol32: (v, x) => mpolText(BigInt(lo32(v)), x.style),
   // mount's flags: the magic number old programs put in the high half (MS_MGC_MSK) first, alone
   mountflags: (v, x) => mountFlagsText(BigInt(u64str(v)), x.style),
+  // quotactl's command: QCMD(Q_GETQUOTA, USRQUOTA) (-X raw: the number in decimal)
+  qcmd: (v, x) => {
+    const q = lo32(v);
+    if (x.style === 1) return String(q);
+    const text = `QCMD(${printEnum('quota_cmd', q >>> 8, 32, ABBREV)}, ${printEnum('quota_type', q & 0xff, 32, ABBREV)})`;
+    return x.style === 0 ? text : `${q} /* ${text} */`;
+  },
   // memfd_create's flags: the hugetlb page size (bits 26-31) last, as N<<MFD_HUGE_SHIFT
   mfdflags: (v, x) => {
     const f = lo32(v);

@@ -916,6 +916,16 @@ function nodemask(b: Buffer, c: StructCtx, maxArg: number): string {
   return arrayOf(cut, c, 8, (o) => cut.readBigUInt64LE(o).toString(16).padStart(16, '0'), cap);
 }
 
+/** struct if_dqblk (if_nextdqblk: and its dqb_id), the times and valid bits only with -v */
+function dqblk(b: Buffer, c: StructCtx, next: boolean): string {
+  if (b.length < 72) return c.addr;
+  const q = (o: number) => b.readBigUInt64LE(o);
+  const head = `dqb_bhardlimit=${q(0)}, dqb_bsoftlimit=${q(8)}, dqb_curspace=${q(16)}, dqb_ihardlimit=${q(24)}, dqb_isoftlimit=${q(32)}, dqb_curinodes=${q(40)}`;
+  const id = next ? `, dqb_id=${b.readUInt32LE(68)}` : '';
+  if (!c.verbose) return `{${head}${id}, ...}`;
+  return `{${head}, dqb_btime=${q(48)}, dqb_itime=${q(56)}, dqb_valid=${printFlags('dqblk_valid', b.readUInt32LE(64), 32)}${id}}`;
+}
+
 /** Rows: capture type -> decoder. `buf` is handled by the formatter (it needs the length). */
 export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   stat,
@@ -985,6 +995,17 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
   iovaddr: iovAddrs,
+  // quotactl's data: an address unless a command says what it is
+  quota_data: (_b, c) => c.addr,
+  // Q_QUOTAON's quota file path (from the data's bytes: up to its NUL)
+  qpath: (b, c) => {
+    const nul = b.indexOf(0);
+    return nul < 0 ? c.addr : quote(b.subarray(0, nul), c);
+  },
+  dqblk: (b, c) => dqblk(b, c, false),
+  nextdqblk: (b, c) => dqblk(b, c, true),
+  dqinfo: (b, c) => (b.length < 24 ? c.addr : `{dqi_bgrace=${b.readBigUInt64LE(0)}, dqi_igrace=${b.readBigUInt64LE(8)}, dqi_flags=${printFlags('dqinfo_flags', b.readUInt32LE(16), 32)}, dqi_valid=${printFlags('dqinfo_valid', b.readUInt32LE(20), 32)}}`),
+  qfmt: (b, c) => (b.length < 4 ? c.addr : `[${printEnum('quota_format', b.readUInt32LE(0))}]`),
   // a NUMA node mask: (maxnode - 1) bits in unsigned longs, maxnode the next argument
   nodemask: (b, c) => nodemask(b, c, c.caps[0] ? c.caps[0].arg + 1 : -1),
   // migrate_pages': maxnode is its second argument
