@@ -236,7 +236,8 @@ export const SIGNATURES: Table = {
   madvise: { args: ['ptr', 'size', 'enum:madvise'], classes: M },
   mremap: { args: ['ptr', 'size', 'size', 'flags:mremap', 'ptr'], ret: 'hex', classes: M },
   msync: { args: ['ptr', 'size', 'flags:msync'], classes: M },
-  mincore: { args: ['ptr', 'size', 'ptr'], classes: M },
+  // the vector: a byte a page, at most 4096 of them read
+  mincore: { args: ['ptr', 'size', 'out:mincore_vec(=4096)'], classes: M },
   mlock: { args: ['ptr', 'size'], classes: M },
   munlock: { args: ['ptr', 'size'], classes: M },
   mlock2: { args: ['ptr', 'size', 'flags:mlock2'], classes: M },

@@ -995,6 +995,15 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
   iovaddr: iovAddrs,
+  // mincore's vector: a byte per page of the length (argument 1), its lowest bit, -s of them
+  mincore_vec: (b, c) => {
+    const pages = Math.ceil(Number(BigInt.asUintN(64, BigInt(c.args[1] ?? 0))) / 4096);
+    const shown = c.verbose ? pages : Math.min(pages, c.stringSize);
+    if (b.length < Math.min(shown, 4096)) return c.addr;
+    const out: number[] = [];
+    for (let i = 0; i < shown && i < b.length; i++) out.push(b[i]! & 1);
+    return `[${out.join(', ')}${pages > out.length ? ', ...' : ''}]`;
+  },
   // quotactl's data: an address unless a command says what it is
   quota_data: (_b, c) => c.addr,
   // Q_QUOTAON's quota file path (from the data's bytes: up to its NUL)
