@@ -50,7 +50,10 @@ export function lineLayout(opts: TextOptions): LineLayout {
 const DUMPS: Readonly<Record<string, 'read' | 'write'>> = {
   read: 'read', pread64: 'read', readv: 'read', preadv: 'read', preadv2: 'read', recvfrom: 'read',
   write: 'write', pwrite64: 'write', writev: 'write', pwritev: 'write', pwritev2: 'write', sendto: 'write',
+  mq_timedreceive: 'read', mq_timedsend: 'write',
 };
+/** the calls whose return value is not the bytes moved: the argument that is */
+const DUMP_LENGTH: Readonly<Record<string, number>> = { mq_timedsend: 2 };
 
 /** strace's hex dump: ` | 00000  68 65 6c 6c 6f 0a ...  hello.  |`, 16 bytes a line. */
 export function hexDump(b: Uint8Array): string[] {
@@ -279,7 +282,7 @@ export class TextRenderer implements BlockSink {
     if (!dir) return;
     const fds = dir === 'read' ? this.opts.dumpRead : this.opts.dumpWrite;
     if (!fds || (fds.size && !fds.has(int32(ev.args[0] ?? -1)))) return;
-    const n = Number(ev.ret);
+    const n = Object.hasOwn(DUMP_LENGTH, ev.name) ? Number(BigInt.asUintN(64, BigInt(ev.args[DUMP_LENGTH[ev.name]!] ?? 0))) : Number(ev.ret);
     const caps = (ev.mem ?? []).filter((c) => c.arg === 1 && c.at === (dir === 'read' ? 'exit' : 'entry') && !c.fault);
     if (caps.length === 1 && caps[0]!.index === undefined) {
       for (const l of hexDump(captureBytes(caps[0]!).subarray(0, n))) this.out.line(l);

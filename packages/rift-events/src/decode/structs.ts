@@ -926,6 +926,23 @@ function dqblk(b: Buffer, c: StructCtx, next: boolean): string {
   return `{${head}, dqb_btime=${q(48)}, dqb_itime=${q(56)}, dqb_valid=${printFlags('dqblk_valid', b.readUInt32LE(64), 32)}${id}}`;
 }
 
+/** struct sigevent (timer_create, mq_notify): the value when its pointer is not NULL, the signal by
+ * name for the notifications that send one, the thread or function for those that name one */
+function sigevent(b: Buffer, c: StructCtx): string {
+  // strace reads the part it prints: 32 bytes (the value, signal, notification, thread union)
+  if (b.length < 32) return c.addr;
+  const parts: string[] = [];
+  const value = b.readBigUInt64LE(0);
+  if (value) parts.push(`sigev_value={sival_int=${b.readInt32LE(0)}, sival_ptr=${ptr(value)}}`);
+  const notify = b.readInt32LE(12);
+  const signo = b.readUInt32LE(8);
+  const sends = notify === 0 || notify === 2 || notify === 4;
+  parts.push(`sigev_signo=${sends && signo > 0 && signo < 65 ? signalName(signo) : signo}`, `sigev_notify=${printEnum('sigev_notify', notify)}`);
+  if (notify === 4) parts.push(`sigev_notify_thread_id=${b.readInt32LE(16)}`);
+  else if (notify === 2) parts.push(`sigev_notify_function=${ptr(b.readBigUInt64LE(16))}`, `sigev_notify_attributes=${ptr(b.readBigUInt64LE(24))}`);
+  return `{${parts.join(', ')}}`;
+}
+
 /** Rows: capture type -> decoder. `buf` is handled by the formatter (it needs the length). */
 export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   stat,
@@ -995,6 +1012,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
   iovaddr: iovAddrs,
+  sigevent,
   // mincore's vector: a byte per page of the length (argument 1), its lowest bit, -s of them
   mincore_vec: (b, c) => {
     const pages = Math.ceil(Number(BigInt.asUintN(64, BigInt(c.args[1] ?? 0))) / 4096);

@@ -389,6 +389,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   dqblk_valid: F([['QIF_BLIMITS', 1], ['QIF_SPACE', 2], ['QIF_ILIMITS', 4], ['QIF_INODES', 8], ['QIF_BTIME', 16], ['QIF_ITIME', 32]], { zero: '0', dflt: 'QIF_???' }),
   dqinfo_flags: F([['DQF_ROOT_SQUASH', 1], ['DQF_SYS_FILE', 0x10000]], { zero: '0', dflt: 'DQF_???' }),
   dqinfo_valid: F([['IIF_BGRACE', 1], ['IIF_IGRACE', 2], ['IIF_FLAGS', 4]], { zero: '0', dflt: 'IIF_???' }),
+  sigev_notify: E([['SIGEV_SIGNAL', 0], ['SIGEV_NONE', 1], ['SIGEV_THREAD', 2], ['SIGEV_THREAD_ID', 4]], { dflt: 'SIGEV_???' }),
   statmount: F([['STATMOUNT_BY_FD', 1]], { zero: '0' }),
   listmount: F([['LISTMOUNT_REVERSE', 1]], { zero: '0' }),
   lsm_attr: E([['LSM_ATTR_UNDEF', 0], ['LSM_ATTR_CURRENT', 100], ['LSM_ATTR_EXEC', 101], ['LSM_ATTR_FSCREATE', 102], ['LSM_ATTR_KEYCREATE', 103], ['LSM_ATTR_PREV', 104], ['LSM_ATTR_SOCKCREATE', 105]]),
