@@ -19,15 +19,17 @@ t.test('a slow reader downstream: no event lost', async (t) => {
   t.equal(res.lines, res.last + 1, 'header + every event');
 });
 
-t.test('rift-record | head -1 ends quietly and leaves no process behind', async (t) => {
-  const marker = join(tmp(), 'beat-marker');
-  const r = spawnSync('sh', ['-c', `"${BIN('rift-record')}" -- "${fixture('record_loop')}" "${marker}" | head -1; echo "status=\${PIPESTATUS:-done}"`], {
-    encoding: 'utf8',
-    timeout: 30000,
+for (const [how, args] of [['to stdout', []], ['-o /dev/stdout (written with write(2), not a stream)', ['-o', '/dev/stdout']]]) {
+  t.test(`rift-record ${how} | head -1 ends quietly and leaves no process behind`, async (t) => {
+    const marker = join(tmp(), 'beat-marker');
+    const r = spawnSync('sh', ['-c', `"${BIN('rift-record')}" ${args.join(' ')} -- "${fixture('record_loop')}" "${marker}" | head -1; echo "status=\${PIPESTATUS:-done}"`], {
+      encoding: 'utf8',
+      timeout: 30000,
+    });
+    t.equal(r.signal, null, 'the pipeline finished');
+    t.match(r.stdout, /^\{"type":"header"/);
+    t.equal(r.stderr, '', 'no error message, no stack trace');
+    const left = spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' });
+    t.equal(left.stdout.trim(), '', 'the traced loop is gone');
   });
-  t.equal(r.signal, null, 'the pipeline finished');
-  t.match(r.stdout, /^\{"type":"header"/);
-  t.equal(r.stderr, '', 'no error message, no stack trace');
-  const left = spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' });
-  t.equal(left.stdout.trim(), '', 'the traced loop is gone');
-});
+}

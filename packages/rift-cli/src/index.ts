@@ -209,6 +209,30 @@ export interface RunCliOptions {
 }
 
 /**
+ * A closed stderr must not turn a usage error (exit 2) into an uncaught EPIPE (exit 1): stderr
+ * gets a handler for its errors, when something first uses it. Not before: making the stream
+ * loads Node's whole stream machinery, some 5 ms of every start of a run that never writes to
+ * stderr. (process.stderr is a configurable getter: wrapped once, then put back.)
+ */
+function quietStderr(): void {
+  const own = Object.getOwnPropertyDescriptor(process, 'stderr');
+  if (!own?.get || !own.configurable) {
+    process.stderr.on('error', () => {});
+    return;
+  }
+  Object.defineProperty(process, 'stderr', {
+    configurable: true,
+    enumerable: own.enumerable,
+    get() {
+      Object.defineProperty(process, 'stderr', own);
+      const stderr = process.stderr;
+      stderr.on('error', () => {});
+      return stderr;
+    },
+  });
+}
+
+/**
  * Runs a bin's body and turns what it throws into one line on stderr and an exit code: usage
  * errors and bad input exit 2 (or the UsageError's own code), a path that cannot be opened
  * says which and why (exit 2), a reader that went away (EPIPE) ends quietly, anything else is
@@ -216,8 +240,7 @@ export interface RunCliOptions {
  * itself is a closed pipe.
  */
 export async function runCli(tool: string, body: () => Promise<number | void>, o: RunCliOptions = {}): Promise<void> {
-  // a closed stderr must not turn a usage error (exit 2) into an uncaught EPIPE (exit 1)
-  process.stderr.on('error', () => {});
+  quietStderr();
   let code = 0;
   try {
     code = (await body()) ?? 0;
