@@ -7,6 +7,7 @@
  * strace escapes it (fdPathText). Decoding the bytes as UTF-8 printed non-ASCII names, tabs,
  * quotes and '>' raw where strace escapes them.
  */
+import { statSync } from 'node:fs';
 import { captureBytes, fdPathText, int32, type Event, type FdPaths, type StringStyle, type SyscallEvent } from '@rift/events';
 
 interface Entry {
@@ -29,6 +30,32 @@ function memBytes(ev: SyscallEvent, arg: number, at: 'entry' | 'exit' = 'entry')
   return b.toString('latin1', 0, nul < 0 ? b.length : nul);
 }
 
+const deviceTexts = new Map<string, string>();
+/**
+ * strace -yy's `<char 1:3>` after a device's path: what the device file at that path is on this
+ * machine (the stream does not say; a recording read elsewhere may differ). '' for others.
+ */
+function deviceText(path: string): string {
+  if (!path.startsWith('/dev/')) return '';
+  let t = deviceTexts.get(path);
+  if (t === undefined) {
+    t = '';
+    try {
+      const st = statSync(path);
+      if (st.isCharacterDevice() || st.isBlockDevice()) {
+        const rdev = BigInt(st.rdev);
+        const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
+        const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
+        t = `<${st.isCharacterDevice() ? 'char' : 'block'} ${major}:${minor}>`;
+      }
+    } catch {
+      // gone, or not ours to look at
+    }
+    if (deviceTexts.size < 1024) deviceTexts.set(path, t);
+  }
+  return t;
+}
+
 export class FdTracker implements FdPaths {
   private tables = new Map<number, Table>();
   private cwd = new Map<number, string>();
@@ -41,10 +68,15 @@ export class FdTracker implements FdPaths {
   private lastEv: SyscallEvent | undefined;
   private lastOpened: Entry | undefined;
 
-  constructor(private readonly style: StringStyle = { hex: 0 }) {}
+  constructor(
+    private readonly style: StringStyle = { hex: 0 },
+    /** -yy: a device file's type and numbers after its path, read from this machine's /dev */
+    private readonly devices = false,
+  ) {}
 
   private entry(path: string, cloexec = false): Entry {
-    return { path, text: fdPathText(Buffer.from(path, 'latin1'), this.style), cloexec };
+    const text = fdPathText(Buffer.from(path, 'latin1'), this.style);
+    return { path, text: this.devices ? text + deviceText(path) : text, cloexec };
   }
 
   /**
@@ -165,7 +197,8 @@ export class FdTracker implements FdPaths {
       case 'memfd_create':
         return this.entry(`/memfd:${memBytes(ev, 0) ?? ''}`);
       case 'pidfd_open':
-        return this.entry('anon_inode:[pidfd]');
+        // -yy names the process, as strace reads it from /proc
+        return this.entry(this.devices ? `pid:${a(0)}` : 'anon_inode:[pidfd]');
       case 'inotify_init1':
         return this.entry('anon_inode:inotify');
     }

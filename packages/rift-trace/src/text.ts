@@ -22,6 +22,8 @@ export interface TextOptions extends FormatOptions {
   durations?: boolean;
   /** -y */
   fdPaths?: boolean;
+  /** -yy: a device's type and numbers after its path (`/dev/null<char 1:3>`) */
+  fdDevices?: boolean;
   /** prefix every line with its tid as strace -f -o does ("123  "), not only when several live */
   alwaysPid?: boolean;
   /** one thread's lines in a file of their own (-ff -o): never a pid prefix */
@@ -141,7 +143,7 @@ export class TextRenderer implements BlockSink {
   ) {
     this.startMs = Date.parse(header.start) || 0;
     if (opts.fdPaths) {
-      this.fds = new FdTracker({ hex: opts.hex ?? 0 });
+      this.fds = new FdTracker({ hex: opts.hex ?? 0 }, opts.fdDevices ?? false);
       // the first process's working directory and descriptors when the recording began
       this.fds.seed(header as Header & { cwd?: unknown; fds?: unknown });
     }
