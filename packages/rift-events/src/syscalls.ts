@@ -142,6 +142,11 @@ export interface PlanOptions {
 }
 
 const PATH_MAX = 4096;
+/**
+ * Capture types read at exit even when the call failed: what strace prints of a failed call
+ * (nanosleep's remaining time when a signal interrupted it, EINTR / ERESTART_RESTARTBLOCK).
+ */
+const EXIT_ON_ERROR: ReadonlySet<string> = new Set(['remts']);
 /** Plan rows have this many int32 fields: nr, arg, atExit, kind, lenFrom, lenArg, max, onError, scale */
 export const PLAN_ROW = 9;
 
@@ -172,7 +177,7 @@ export function capturePlan(opts: PlanOptions = {}): Int32Array {
         max = sig.content && data && spec.dir !== 'in' ? -1 : size;
       else max = 65536;  // arrays of structs: whole, within reason
       const push = (atExit: boolean) =>
-        rows.push(nr, arg, atExit ? 1 : 0, c.kind, c.lenFrom, c.lenArg, !atExit && c.entryKeep !== undefined ? c.entryKeep : max, 0, c.scale);
+        rows.push(nr, arg, atExit ? 1 : 0, c.kind, c.lenFrom, c.lenArg, !atExit && c.entryKeep !== undefined ? c.entryKeep : max, atExit && EXIT_ON_ERROR.has(spec.type) ? 1 : 0, c.scale);
       if (spec.dir === 'in' || spec.dir === 'inout') push(false);
       if (spec.dir === 'out' || spec.dir === 'inout') push(true);
     });

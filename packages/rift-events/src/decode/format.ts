@@ -662,8 +662,10 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   // an inout capture whose entry side keeps no bytes (readv's lengths) prints like an out one
   // until the call has returned
   const outOnly = dir === 'out' || (dir === 'inout' && spec.capture!.entryKeep === 0);
-  if (outOnly && (x.failed || x.raw === null)) return hex(addr);
-  if (spec.type === 'remts' && x.errno !== 'EINTR' && x.errno !== 'ERESTART_RESTARTBLOCK') return hex(addr);
+  // the time left of a sleep a signal interrupted: read at exit although the call failed
+  const interrupted = spec.type === 'remts' && (x.errno === 'EINTR' || x.errno === 'ERESTART_RESTARTBLOCK');
+  if (outOnly && (x.failed || x.raw === null) && !interrupted) return hex(addr);
+  if (spec.type === 'remts' && !interrupted) return hex(addr);
   if (spec.type === 'envp') return envpText(mem, i, addr);
   const at = useExit ? 'exit' : 'entry';
   const first = firstCap(mem, i, at);
