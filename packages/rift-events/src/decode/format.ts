@@ -519,6 +519,7 @@ function lengthOf(spec: ArgSpec, cap: Capture, x: Ctx): number {
       // a 32-bit length (socklen_t, an int count) is the register's low half
       const t = signatureOf(x.ev.name)?.args[c.lenArg];
       if (t === 'uint') return lo32(v) * c.scale;
+      if (t === 'ulong') return Number(u64str(v)) * c.scale;
       if (t === 'int') return int32(v) * c.scale;
       if (t === 'size') return Number(u64str(v)) * c.scale;
       return Number(s64str(v)) * c.scale;
