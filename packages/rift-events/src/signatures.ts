@@ -405,7 +405,7 @@ export const SIGNATURES: Table = {
   sysfs: { args: ['int', 'hex', 'hex'] },
   pivot_root: { args: ['path', 'path'], classes: F },
   acct: { args: ['path'], classes: F },
-  swapon: { args: ['path', 'flags:swap'], classes: F },
+  swapon: { args: ['path', 'swapflags'], classes: F },
   swapoff: { args: ['path'], classes: F },
   // the fourth argument's bytes at entry and exit, read as each command's data (VARIANTS)
   quotactl: { args: ['qcmd', 'path', 'uid', 'inout:quota_data(=80)'], classes: F },

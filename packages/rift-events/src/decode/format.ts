@@ -190,7 +190,8 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   open: { by: 1, mask: 0o20000100, cases: { 0: { show: [0, 1] } } },
   openat: { by: 2, mask: 0o20000100, cases: { 0: { show: [0, 1, 2] } } },
   // the actions that take no buffer print alone; the others with the buffer and its length
-  syslog: { by: 0, cases: { 0: { show: [0] }, 1: { show: [0] }, 5: { show: [0] }, 6: { show: [0] }, 7: { show: [0] }, 9: { show: [0] }, 10: { show: [0] } } },
+  // (SYSLOG_ACTION_CONSOLE_LEVEL's length is a log level)
+  syslog: { by: 0, cases: { 0: { show: [0] }, 1: { show: [0] }, 5: { show: [0] }, 6: { show: [0] }, 7: { show: [0] }, 8: { args: { 2: 'enum:loglevel' } }, 9: { show: [0] }, 10: { show: [0] } } },
   // the mode and attributes only when it creates
   mq_open: { by: 1, mask: 0o100, cases: { 0: { show: [0, 1] } } },
   // quotactl's and quotactl_fd's data, by command (the command is the first argument, the second
@@ -414,6 +415,15 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   mpol32: (v, x) => mpolText(BigInt(lo32(v)), x.style),
   // mount's flags: the magic number old programs put in the high half (MS_MGC_MSK) first, alone
   mountflags: (v, x) => mountFlagsText(BigInt(u64str(v)), x.style),
+  // swapon's flags: the priority (the low 15 bits) last, in decimal
+  swapflags: (v, x) => {
+    const f = lo32(v);
+    const prio = f & 0x7fff;
+    const rest = (f & ~0x7fff) >>> 0;
+    if (!rest || x.style === 1) return rest ? hex(f) : String(prio);
+    const text = `${printFlags('swap', rest, 32, ABBREV)}|${prio}`;
+    return x.style === 0 ? text : `${hex(f)} /* ${text} */`;
+  },
   // quotactl's command: QCMD(Q_GETQUOTA, USRQUOTA) (-X raw: the number in decimal)
   qcmd: (v, x) => {
     const q = lo32(v);

@@ -149,9 +149,11 @@ function timeval(b: Buffer, c: StructCtx, at = 0): string {
 }
 
 function rlim(v: bigint): string {
-  if (v === 0xffffffffffffffffn) return 'RLIM64_INFINITY';
-  if (v > 1024n && v % 1024n === 0n) return `${v / 1024n}*1024`;
-  return v.toString();
+  // -X raw: the number; -X verbose: the number, then the name or the product in a comment
+  const style = getCallStyle();
+  const text = v === 0xffffffffffffffffn ? 'RLIM64_INFINITY' : v > 1024n && v % 1024n === 0n ? `${v / 1024n}*1024` : undefined;
+  if (text === undefined || style === 1) return v.toString();
+  return style === 0 ? text : `${v} /* ${text} */`;
 }
 function rlimit(b: Buffer, c: StructCtx): string {
   if (b.length < 16) return c.addr;

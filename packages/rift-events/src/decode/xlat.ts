@@ -389,6 +389,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   dqblk_valid: F([['QIF_BLIMITS', 1], ['QIF_SPACE', 2], ['QIF_ILIMITS', 4], ['QIF_INODES', 8], ['QIF_BTIME', 16], ['QIF_ITIME', 32]], { zero: '0', dflt: 'QIF_???' }),
   dqinfo_flags: F([['DQF_ROOT_SQUASH', 1], ['DQF_SYS_FILE', 0x10000]], { zero: '0', dflt: 'DQF_???' }),
   dqinfo_valid: F([['IIF_BGRACE', 1], ['IIF_IGRACE', 2], ['IIF_FLAGS', 4]], { zero: '0', dflt: 'IIF_???' }),
+  loglevel: E([...seq(['LOGLEVEL_EMERG', 'LOGLEVEL_ALERT', 'LOGLEVEL_CRIT', 'LOGLEVEL_ERR', 'LOGLEVEL_WARNING', 'LOGLEVEL_NOTICE', 'LOGLEVEL_INFO', 'LOGLEVEL_DEBUG']), ['LOGLEVEL_DEBUG+1', 8]], { verboseAlways: true, dec: true, signed: true, dflt: 'LOGLEVEL_???' }),
   sigev_notify: E([['SIGEV_SIGNAL', 0], ['SIGEV_NONE', 1], ['SIGEV_THREAD', 2], ['SIGEV_THREAD_ID', 4]], { dflt: 'SIGEV_???' }),
   statmount: F([['STATMOUNT_BY_FD', 1]], { zero: '0' }),
   listmount: F([['LISTMOUNT_REVERSE', 1]], { zero: '0' }),
