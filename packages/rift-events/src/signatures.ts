@@ -307,7 +307,7 @@ export const SIGNATURES: Table = {
   rt_sigaction: { args: ['signo', 'in:sigaction(=1)', 'out:sigaction(=1)', 'size'], classes: S },
   rt_sigprocmask: { args: ['enum:sigprocmask', 'in:sigset(3)', 'out:sigset(3)', 'size'], classes: S },
   rt_sigreturn: { args: [], classes: S },
-  rt_sigpending: { args: ['out:sigset(1)', 'size'], classes: S },
+  rt_sigpending: { args: ['out:pendset(1)', 'size'], classes: S },
   rt_sigsuspend: { args: ['in:sigset(1)', 'size'], classes: S },
   rt_sigtimedwait: { args: ['in:sigset(3)', 'out:siginfo(=1)', 'in:timespec(=1)', 'size'], ret: 'signo', classes: S },
   rt_sigqueueinfo: { args: ['pid', 'signo', 'in:siginfo(=1)'], classes: S },
@@ -392,8 +392,8 @@ export const SIGNATURES: Table = {
   setgroups: { args: ['int', 'in:u32(0)'], classes: C },
   setfsuid: { args: ['uid'], classes: C },
   setfsgid: { args: ['gid'], classes: C },
-  sethostname: { args: ['str', 'int'] },
-  setdomainname: { args: ['str', 'int'] },
+  sethostname: { args: ['in:utsname_field(1)', 'int'] },
+  setdomainname: { args: ['in:utsname_field(1)', 'int'] },
 
   // ---- the rest of the x86-64 table: every syscall has a row, none prints as raw registers ----
   // files

@@ -959,6 +959,16 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   rlimit,
   utsname,
   sigset,
+  // sethostname's and setdomainname's name: its length's bytes up to a NUL; longer than the
+  // kernel's 64, strace does not read it
+  utsname_field: (b, c) => {
+    const len = Number(BigInt.asUintN(64, BigInt(c.args[1] ?? 0)));
+    if (len > 64 || b.length < len) return c.addr;
+    const nul = b.indexOf(0);
+    return quote(b.subarray(0, nul < 0 ? len : Math.min(nul, len)), c);
+  },
+  // rt_sigpending's: the kernel writes as many bytes as sigsetsize says, 8 at most
+  pendset: (b, c) => (b.length >= 1 && b.length <= 8 ? sigsetTextOf(b, b.length) : c.addr),
   sigaction,
   stack_t: stackT,
   pollfd: pollfds,
