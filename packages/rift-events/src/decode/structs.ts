@@ -410,6 +410,11 @@ function txrehash(b: Buffer, c: StructCtx): string {
   if (b.length < 4) return c.addr;
   return `[${printEnum('txrehash', b.readInt32LE(0))}]`;
 }
+/** TIPC_GROUP_JOIN's struct tipc_group_req: shorter than it, an address */
+function tipcGroup(b: Buffer, c: StructCtx): string {
+  if (optWant(b, c) < 16 || b.length < 16) return c.addr;
+  return `{type=${b.readUInt32LE(0)}, instance=${b.readUInt32LE(4)}, scope=${printEnum('tipc_scope', b.readUInt32LE(8))}, flags=${printFlags('tipc_group_flags', b.readUInt32LE(12), 32)}}`;
+}
 function tipcImportance(b: Buffer, c: StructCtx): string {
   if (optWant(b, c) < 4 || b.length < 4) return c.addr;
   return `[${printEnum('tipc_importance', b.readUInt32LE(0))}]`;
@@ -994,6 +999,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   port_range: portRange,
   ip_mreq: ipMreq,
   tipc_importance: tipcImportance,
+  tipc_group: tipcGroup,
   txrehash,
   ucred,
   linger,
