@@ -151,6 +151,17 @@ const SETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
     ...sockopt('ip_opt'),
     then: { by: 2, table: 'ip_opt', cases: { IP_ADD_MEMBERSHIP: { args: { 3: 'in:ip_mreq(4)' } }, IP_DROP_MEMBERSHIP: { args: { 3: 'in:ip_mreq(4)' } }, IP_LOCAL_PORT_RANGE: { args: { 3: 'in:port_range(4)' } } } },
   },
+  SOL_PACKET: {
+    ...sockopt('packet_opt'),
+    then: {
+      by: 2,
+      table: 'packet_opt',
+      cases: {
+        PACKET_ADD_MEMBERSHIP: { args: { 3: 'in:packet_mreq(4)' } }, PACKET_DROP_MEMBERSHIP: { args: { 3: 'in:packet_mreq(4)' } },
+        PACKET_RX_RING: { args: { 3: 'in:tpacket_req(4)' } }, PACKET_TX_RING: { args: { 3: 'in:tpacket_req(4)' } },
+      },
+    },
+  },
   SOL_TIPC: { ...SOCKOPT_LEVELS.SOL_TIPC, then: { by: 2, table: 'tipc_opt', cases: { TIPC_IMPORTANCE: { args: { 3: 'in:tipc_importance(4)' } }, TIPC_GROUP_JOIN: { args: { 3: 'in:tipc_group(4)' } } } } },
 };
 const GETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
@@ -158,6 +169,7 @@ const GETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   // option 26 is SO_GET_FILTER when read
   SOL_SOCKET: { ...sockopt('so_get'), then: { by: 2, table: 'so', cases: { ...soInts('out:sockint(*4)'), SO_ERROR: value('sockerr'), SO_PEERCRED: value('ucred'), SO_LINGER: value('linger'), SO_TXREHASH: value('txrehash') } } },
   SOL_NETLINK: { args: { 2: 'enum:netlink_opt', 3: 'out:socknum(*4)' } },
+  SOL_PACKET: { ...sockopt('packet_opt'), then: { by: 2, table: 'packet_opt', cases: { PACKET_STATISTICS: value('tpacket_stats') } } },
   SOL_TIPC: { args: { 2: 'enum:tipc_opt', 3: 'out:socknum(*4)' }, then: { by: 2, table: 'tipc_opt', cases: { TIPC_IMPORTANCE: value('tipc_importance'), TIPC_GROUP_JOIN: value('tipc_group') } } },
   SOL_IP: { ...sockopt('ip_opt'), then: { by: 2, table: 'ip_opt', cases: { IP_PROTOCOL: value('ipproto_int'), IP_LOCAL_PORT_RANGE: value('port_range') } } },
 };

@@ -415,6 +415,34 @@ function tipcGroup(b: Buffer, c: StructCtx): string {
   if (optWant(b, c) < 16 || b.length < 16) return c.addr;
   return `{type=${b.readUInt32LE(0)}, instance=${b.readUInt32LE(4)}, scope=${printEnum('tipc_scope', b.readUInt32LE(8))}, flags=${printFlags('tipc_group_flags', b.readUInt32LE(12), 32)}}`;
 }
+/** a hardware address in the -X style: aa:bb (abbrev), "\xaa\xbb" (raw), both (verbose) */
+function macText(b: Buffer): string {
+  const style = getCallStyle();
+  const mac = [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+  if (style === 0) return mac;
+  const q = quote(b, { hex: 2 });
+  return style === 1 ? q : `${q} /* ${mac} */`;
+}
+/** PACKET_ADD/DROP_MEMBERSHIP's struct packet_mreq: of any other length, an address */
+function packetMreq(b: Buffer, c: StructCtx): string {
+  if (optWant(b, c) !== 16 || b.length < 16) return c.addr;
+  return `{mr_ifindex=${b.readInt32LE(0)}, mr_type=${printEnum('packet_mr', b.readUInt16LE(4))}, mr_alen=${b.readUInt16LE(6)}, mr_address=${macText(b.subarray(8, 8 + Math.min(b.readUInt16LE(6), 8)))}}`;
+}
+/** PACKET_RX_RING / PACKET_TX_RING's struct tpacket_req */
+function tpacketReq(b: Buffer, c: StructCtx): string {
+  if (optWant(b, c) !== 16 || b.length < 16) return c.addr;
+  return `{tp_block_size=${b.readUInt32LE(0)}, tp_block_nr=${b.readUInt32LE(4)}, tp_frame_size=${b.readUInt32LE(8)}, tp_frame_nr=${b.readUInt32LE(12)}}`;
+}
+/** PACKET_STATISTICS: the fields the length holds */
+function tpacketStats(b: Buffer, c: StructCtx): string {
+  const len = Math.min(optWant(b, c), 12);
+  if (len <= 0 || b.length < len) return c.addr;
+  const names = ['tp_packets', 'tp_drops', 'tp_freeze_q_cnt'];
+  const out: string[] = [];
+  // a field cut short: its bytes in hex
+  for (let i = 0; i < 3 && i * 4 < len; i++) out.push(`${names[i]}=${(i + 1) * 4 <= len ? b.readUInt32LE(i * 4) : quote(b.subarray(i * 4, len), { hex: 2 })}`);
+  return `{${out.join(', ')}}`;
+}
 function tipcImportance(b: Buffer, c: StructCtx): string {
   if (optWant(b, c) < 4 || b.length < 4) return c.addr;
   return `[${printEnum('tipc_importance', b.readUInt32LE(0))}]`;
@@ -999,6 +1027,9 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   port_range: portRange,
   ip_mreq: ipMreq,
   tipc_importance: tipcImportance,
+  packet_mreq: packetMreq,
+  tpacket_req: tpacketReq,
+  tpacket_stats: tpacketStats,
   tipc_group: tipcGroup,
   txrehash,
   ucred,

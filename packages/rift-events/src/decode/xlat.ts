@@ -311,6 +311,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   txrehash: E([['SOCK_TXREHASH_DISABLED', 0], ['SOCK_TXREHASH_ENABLED', 1], ['SOCK_TXREHASH_DEFAULT', 255]], { dec: true, signed: true }),
   tipc_scope: E([['TIPC_CLUSTER_SCOPE', 2], ['TIPC_NODE_SCOPE', 3]], { dflt: 'TIPC_???_SCOPE' }),
   tipc_group_flags: F([['TIPC_GROUP_LOOPBACK', 1], ['TIPC_GROUP_MEMBER_EVTS', 2]], { zero: '0', dflt: 'TIPC_GROUP_???' }),
+  packet_mr: E(seq(['PACKET_MR_MULTICAST', 'PACKET_MR_PROMISC', 'PACKET_MR_ALLMULTI', 'PACKET_MR_UNICAST']), { dflt: 'PACKET_MR_???' }),
   tipc_importance: E(seq(['TIPC_LOW_IMPORTANCE', 'TIPC_MEDIUM_IMPORTANCE', 'TIPC_HIGH_IMPORTANCE', 'TIPC_CRITICAL_IMPORTANCE']), { dflt: 'TIPC_???_IMPORTANCE' }),
   tcp_opt: E([
     ['TCP_NODELAY', 1], ['TCP_MAXSEG', 2], ['TCP_CORK', 3], ['TCP_KEEPIDLE', 4], ['TCP_KEEPINTVL', 5], ['TCP_KEEPCNT', 6], ['TCP_SYNCNT', 7],
