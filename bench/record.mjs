@@ -6,15 +6,21 @@
 //   one rare syscall (seccomp prefilter); then the load of the speed goal (5,000 rounds of
 //   200 us of CPU work and a cheap syscall) the same ways; then peak RSS of rift-record while
 //   recording 100k and 1M syscalls.
-// Usage: node bench/record.mjs [runs=7]
+//   Then, for programs whose calls mostly do not go through libc's exported wrappers (find, tar,
+//   a python3 tree walk, node, an sh loop, sort, git status), the share of each recording's
+//   calls made in process ("buffered": true), and full recording against native for find, tar
+//   and a 2,000,000-byte dd.
+// Usage: node bench/record.mjs [runs=7] [--share-only]
 import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RECORD = join(ROOT, 'node_modules', '.bin', 'rift-record');
-const runs = Number(process.argv[2] ?? 7);
+const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 7);
+const shareOnly = process.argv.includes('--share-only');
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -39,6 +45,75 @@ function underEachTool(cmd, rift = 'rift-record') {
     'rift-record --no-syscall-buffer': [RECORD, ['-o', '/dev/null', '--no-syscall-buffer', '--', ...cmd]],
   };
 }
+
+// ---- in-process share -----------------------------------------------------------------------
+// Each program recorded once (default options) to a file; its syscall events counted, those
+// recorded in process ("buffered": true) apart. Time reads the vDSO answered are not syscalls.
+const work0 = mkdtempSync(join(tmpdir(), 'rift-bench-'));
+const repo = join(work0, 'repo');
+spawnSync('git', ['init', '-q', repo]);
+for (let i = 0; i < 50; i++) writeFileSync(join(repo, `f${i}.txt`), `file ${i}\n`);
+spawnSync('git', ['-C', repo, 'add', '.']);
+spawnSync('git', ['-C', repo, '-c', 'user.name=r', '-c', 'user.email=r@x', 'commit', '-q', '-m', 'one']);
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const SHARE_PROGRAMS = {
+  'find /usr/lib -name zz': ['find', '/usr/lib', '-name', 'zz'],
+  'tar cf /dev/null /usr/include': ['tar', 'cf', '/dev/null', '/usr/include'],
+  'python3 tree walk + stat': [PYTHON, '-c', "import os\nn=0\nfor d, _, fs in os.walk('/usr/lib/python3'):\n  for f in fs: n += os.lstat(os.path.join(d, f)).st_size\nprint(n)"],
+  'node reading a file 2,000 times': ['node', '-e', "const fs=require('fs'); let n=0; for (let i=0;i<2000;i++) n+=fs.readFileSync('/etc/services').length; console.log(n)"],
+  'sh -c: cat eight times': ['sh', '-c', 'for i in 1 2 3 4 5 6 7 8; do cat /etc/hostname; done'],
+  'sort /etc/services': ['sort', '/etc/services'],
+  'git status': ['git', '-C', repo, 'status', '--porcelain'],
+};
+
+/** Calls of a default recording of `cmd`, in all and made in process, and the calls stopping most. */
+function inProcessShare(cmd) {
+  const file = join(work0, 'share.ndjson');
+  const r = spawnSync(RECORD, ['-o', file, '--', ...cmd], { stdio: ['ignore', 'ignore', 'ignore'] });
+  if (r.status !== 0) throw new Error(`rift-record ${cmd.join(' ')} exited ${r.status}`);
+  let all = 0, inProcess = 0;
+  const stopping = new Map();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('"type":"syscall"')) continue;
+    const e = JSON.parse(line);
+    if (e.vdso) continue;
+    all++;
+    if (e.buffered) inProcess++;
+    else stopping.set(e.name, (stopping.get(e.name) ?? 0) + 1);
+  }
+  rmSync(file, { force: true });
+  const top = [...stopping].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, c]) => `${n} ${c}`).join(', ');
+  return { all, inProcess, top };
+}
+
+console.log('# in-process share: calls of a default rift-record recording made inside the program (target >= 90%)');
+for (const [name, cmd] of Object.entries(SHARE_PROGRAMS)) {
+  const s = inProcessShare(cmd);
+  console.log(`${name.padEnd(36)} ${String(s.inProcess).padStart(7)} of ${String(s.all).padStart(7)}  ${((100 * s.inProcess) / s.all).toFixed(1).padStart(5)}%   still stopping: ${s.top}`);
+}
+
+// ---- full recording against native ---------------------------------------------------------
+const NATIVE_PROGRAMS = {
+  'find /usr/lib -name zz': SHARE_PROGRAMS['find /usr/lib -name zz'],
+  'tar cf /dev/null /usr/include': SHARE_PROGRAMS['tar cf /dev/null /usr/include'],
+  'dd bs=1 count=2000000': ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=2000000'],
+};
+const nativeRuns = Math.max(3, Math.ceil(runs / 2));
+console.log('');
+console.log(`# full recording (default options) against native, median of ${nativeRuns}, interleaved (target <= 3x)`);
+for (const [name, cmd] of Object.entries(NATIVE_PROGRAMS)) {
+  const native = [], recorded = [];
+  time(cmd[0], cmd.slice(1));  // the page cache warm for both
+  for (let i = 0; i < nativeRuns; i++) {
+    native.push(time(cmd[0], cmd.slice(1)));
+    recorded.push(time(RECORD, ['-o', '/dev/null', '--', ...cmd]));
+  }
+  const n = median(native), r = median(recorded);
+  console.log(`${name.padEnd(36)} native ${n.toFixed(1).padStart(8)} ms  recorded ${r.toFixed(1).padStart(8)} ms  ${(r / n).toFixed(2)}x`);
+}
+rmSync(work0, { recursive: true, force: true });
+if (shareOnly) process.exit(0);
+console.log('');
 
 const dd = ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=10000'];
 const variants = {

@@ -2,7 +2,8 @@
 // must be the very events the ptrace engine records for them, from every kind of thread and
 // process, and the program must not notice the library.
 import t from 'tap';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fixture, record, syscalls, tmp, mem } from './helpers.mjs';
@@ -182,7 +183,7 @@ t.test('a program that does not play by the rules: its buffer is hostile input',
   // a call the buffer does not handle, made from the library's untraced page, stops as any other
   const g = record([hostile, 'gadget']);
   t.equal(g.status, 0);
-  t.equal(syscalls(g.events, 'getcwd').length, 1, 'getcwd made from the gadget page is recorded');
+  t.equal(syscalls(g.events, 'getpgid').length, 1, 'getpgid made from the gadget page is recorded');
   t.equal(after(g), 10);
   for (const mode of ['records', 'header', 'garbage']) {
     for (let run = 0; run < 3; run++) {
@@ -196,4 +197,109 @@ t.test('a program that does not play by the rules: its buffer is hostile input',
       t.ok(r.events.at(-1).type === 'end', 'the stream ends as usual');
     }
   }
+});
+
+/**
+ * objdump's disassembly of an image: instruction starts (address -> length), the syscall
+ * instructions, and every direct jump's and call's target.
+ */
+function disassembly(path) {
+  const text = spawnSync('objdump', ['-d', path], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
+  const starts = new Map();
+  const syscallAt = new Set();
+  const targets = new Set();
+  let last;
+  for (const line of text.split('\n')) {
+    const m = /^\s+([0-9a-f]+):\t([0-9a-f ]+?)\s*(?:\t(\S+)\s*(.*))?$/.exec(line);
+    if (!m) continue;
+    const at = parseInt(m[1], 16);
+    const n = m[2].trim().split(/\s+/).length;
+    if (m[3] === undefined) {
+      if (last !== undefined) starts.set(last, starts.get(last) + n);  // a long instruction's second line
+      continue;
+    }
+    starts.set(at, n);
+    last = at;
+    if (m[3] === 'syscall') syscallAt.add(at);
+    const target = /^([0-9a-f]+) </.exec(m[4] ?? '');
+    if (target && (m[3].startsWith('j') || m[3].startsWith('call'))) targets.add(parseInt(target[1], 16));
+  }
+  return { starts, syscallAt, targets };
+}
+
+t.test("libc's own syscall instructions: patched where the shape is known, nowhere else", async (t) => {
+  const patched = fixture('syscallbuf_patched');
+  const sites = (r) => r.stdout.split('\n').filter(Boolean).map((l) => {
+    const [path, lo, hi] = l.split(' ');
+    return { path, lo: parseInt(lo, 16), hi: parseInt(hi, 16) };
+  });
+  const r = record([patched]);
+  t.equal(r.status, 0, r.stderr);
+  const all = sites(r);
+  const libc = all.filter((s) => /libc\.so\.6$/.test(s.path));
+  t.ok(libc.length >= 100, `libc: ${libc.length} sites patched`);
+  const images = new Map();
+  const bad = [];
+  for (const s of all) {
+    if (!images.has(s.path)) images.set(s.path, disassembly(s.path));
+    const d = images.get(s.path);
+    // the run of changed bytes starts an instruction; the instructions it covers hold exactly
+    // one syscall; no jump or call of the image lands inside them (it would land in the middle
+    // of the patch's jump)
+    if (!d.starts.has(s.lo)) {
+      bad.push({ ...s, why: 'not at an instruction' });
+      continue;
+    }
+    let end = s.lo;
+    let syscalls = 0;
+    while (end < s.hi) {
+      if (d.syscallAt.has(end)) syscalls++;
+      end += d.starts.get(end);
+    }
+    if (syscalls !== 1) bad.push({ ...s, why: `${syscalls} syscall instructions` });
+    for (let a = s.lo + 1; a < end; a++) if (d.targets.has(a)) bad.push({ ...s, why: `a branch target at ${a.toString(16)}` });
+  }
+  t.same(bad, [], 'every patched site is one syscall instruction and whole instructions around it');
+  const plain = record([patched], ['--no-syscall-buffer']);
+  t.same(sites(plain), [], 'nothing patched with --no-syscall-buffer');
+  const off = record([patched], [], { env: { ...process.env, RIFT_SB_NO_PATCH: '1' } });
+  t.same(sites(off), [], 'nor with RIFT_SB_NO_PATCH=1');
+  const reads = sites(record([patched], ['-e', 'read']));
+  t.ok(reads.length > 0 && reads.length < 20, `-e read: only the sites of read and those whose number is known at run time (${reads.length})`);
+});
+
+t.test("libc's own calls and raw syscall()s: recorded in process from every flow", async (t) => {
+  const prog = fixture('syscallbuf_internal', ['-pthread']);
+  const tree = join(dir, 'tree');
+  mkdirSync(tree, { recursive: true });
+  for (const f of ['a', 'b', 'c']) writeFileSync(join(tree, f), f);
+  const r = record([prog, tree, known]);
+  const p = record([prog, tree, known], ['--no-syscall-buffer']);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, p.stdout, 'the program prints the same under both engines');
+  t.match(r.stdout, /handler: 5 entries, 2 lines, \d+/, 'and did everything from its signal handler');
+  const spawns = r.events.filter((e) => e.type === 'spawn');
+  const flows = {
+    'main and its handler': syscalls(r.events)[0].tid,
+    thread: spawns.find((e) => e.kind === 'thread')?.child,
+    'fork child': spawns.find((e) => e.kind === 'fork')?.child,
+    'vfork child': spawns.find((e) => e.kind === 'vfork')?.child,
+  };
+  for (const [flow, tid] of Object.entries(flows)) {
+    const calls = syscalls(r.events).filter((e) => e.tid === tid);
+    const count = (name, buffered) => calls.filter((e) => e.name === name && !!e.buffered === buffered).length;
+    const raw = flow === 'vfork child';
+    const main = flow === 'main and its handler' ? 2 : 1;
+    // readdir: getdents64 twice (entries, then the end), raw: once; stdio: fcntl once
+    t.equal(count('getdents64', true), raw ? 1 : 3 * main, `${flow}: getdents64 in process`);
+    t.equal(count('getdents64', false), 0, `${flow}: none stopped`);
+    t.equal(count('statx', true), main, `${flow}: statx through syscall() in process`);
+    t.equal(count('getcwd', true), main, `${flow}: getcwd through syscall() in process`);
+    t.equal(count('getpgid', false), main, `${flow}: getpgid, which the buffer does not record, through syscall(): a stop`);
+    if (!raw) t.equal(count('fcntl', true), main, `${flow}: stdio's fcntl in process`);
+    const o = (b) => calls.filter((e) => e.name === 'openat' && [tree, known].includes(mem(e, 1)) && !!e.buffered === b).length;
+    t.same([o(true), o(false)], [(raw ? 1 : 3) * main, 0], `${flow}: every open of the program's in process`);
+  }
+  const names = (events) => syscalls(events).filter((e) => ['getdents64', 'statx', 'getcwd', 'getpgid', 'fcntl'].includes(e.name)).map((e) => `${e.name}=${e.errno ?? (e.name === 'getpgid' ? 'X' : e.ret)}`).sort();
+  t.same(names(r.events), names(p.events), 'the same calls and results as the ptrace engine records');
 });

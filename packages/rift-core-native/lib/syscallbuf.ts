@@ -13,15 +13,25 @@ import { CaptureKind, PLAN_ROW, syscallNumber } from '@rift/events/core';
 
 /**
  * Calls the library records: those whose libc wrapper it defines (src/syscallbuf.c), each
- * making the very syscall glibc's makes. Its captures must be C strings or plain buffers read
- * once (no iovecs, nothing both read before and written by the call); syscallBufferConfig
- * checks that against the plan.
+ * making the very syscall glibc's makes, and those libc makes at the syscall instructions the
+ * library patches. Its captures must be C strings or plain buffers read once (no iovecs,
+ * nothing both read before and written by the call); syscallBufferConfig checks that against
+ * the plan. Never here: calls that must stop (execve, clone, fork, exit, rt_sigreturn, the
+ * seccomp ones), calls that change which signals are delivered (rt_sigprocmask: a signal it
+ * unblocks would come before the call's record) and calls that block for long (futex, wait4,
+ * poll: a signal restarts them, which the ptrace engine records and the buffer cannot).
  */
 export const BUFFERED_SYSCALLS: readonly string[] = [
   'read', 'write', 'pread64', 'pwrite64', 'lseek', 'close', 'openat', 'newfstatat', 'dup', 'dup2', 'dup3',
   'getpid', 'getppid', 'gettid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getrandom',
   'sched_yield', 'umask', 'chdir', 'fchdir', 'unlink', 'mkdir', 'access', 'readlink',
   'fsync', 'fdatasync', 'ftruncate', 'munmap', 'mprotect', 'madvise', 'ioctl', 'connect', 'sendto',
+  // made by libc for itself (readdir, stdio, stat, sigaction...) or through syscall(): caught
+  // at libc's syscall instructions, which the library rewrites into calls of its own
+  'getdents64', 'fcntl', 'statx', 'faccessat', 'faccessat2', 'readlinkat', 'unlinkat', 'mkdirat',
+  'fchmod', 'fchown', 'fadvise64', 'rt_sigaction', 'uname', 'sysinfo', 'statfs', 'fstatfs',
+  'getxattr', 'lgetxattr', 'fgetxattr', 'flistxattr', 'getcwd', 'sched_getaffinity', 'pipe2',
+  'socket', 'getresuid', 'getresgid', 'getgroups', 'fstat', 'getrusage', 'times', 'mmap', 'brk',
   // time reads the vDSO answers: recorded flagged vdso (no syscall), so that a replay has them
   'clock_gettime', 'gettimeofday', 'time',
 ];

@@ -1,19 +1,22 @@
 // rift_syscallbuf.so: the in-process engine. Loaded into a traced program with LD_PRELOAD, it
 // records the common calls the tracer hands it (RIFT_SYSCALLBUF) without a ptrace stop: it
-// defines libc's wrappers for them (read, write, close, ...), runs each call through a syscall
-// instruction the tracer's seccomp filter lets through, and appends a record to the thread's
-// buffer, which the tracer drains at the thread's next ptrace stop. See syscallbuf_abi.h.
+// defines libc's wrappers for them (read, write, close, ...), and at start-up rewrites libc's
+// own syscall instructions for them into calls of its own (see "libc's own syscall
+// instructions" below); each call runs through a syscall instruction the tracer's seccomp
+// filter lets through, and a record goes to the thread's buffer, which the tracer drains at
+// the thread's next ptrace stop. See syscallbuf_abi.h.
 //
-// Why wrappers and not a seccomp trap: a SIGSYS costs a signal-delivery stop of the tracer, as
-// much as the ptrace stop it would save. Calls that do not come through a wrapper (libc's own,
-// from stdio or the loader; raw syscall instructions) still stop the tracer and are recorded
-// the ptrace way: nothing is missed, only slower.
+// Why not a seccomp trap: the tracee is ptraced, so a SIGSYS costs a signal-delivery stop of
+// the tracer, as much as the ptrace stop it would save. Calls that neither a wrapper nor a
+// patched site sees (the loader's before the library's constructor runs, other libraries' and
+// runtimes' own syscall instructions, sites of shapes the patcher does not know) still stop
+// the tracer and are recorded the ptrace way: nothing is missed, only slower.
 //
-// Rules of this file: a wrapper makes its call through the gadget and calls nothing that may
-// make another, and reads memory the kernel did not just touch through process_vm_readv, so a
-// bad pointer is recorded as a fault and crashes nothing, unless the memory is known to be
-// mapped and readable (known_readable: the main thread's live stack, the brk heap, the images
-// loaded at start-up).
+// Rules of this file: a wrapper or a patched site makes its call through the gadget and calls
+// nothing that may make another, and reads memory the kernel did not just touch through
+// process_vm_readv, so a bad pointer is recorded as a fault and crashes nothing, unless the
+// memory is known to be mapped and readable (known_readable: the main thread's live stack, the
+// brk heap, the images loaded at start-up).
 #define _GNU_SOURCE
 // node-gyp builds with _FILE_OFFSET_BITS=64, which renames pread to pread64 and so on: this
 // file defines both names itself
@@ -172,7 +175,8 @@ static void find_known_ranges(void) {
 // The calling thread's stack, for a new buffer: the main thread's; [0, 0) for the others, whose
 // bounds only pthread_getattr_np knows, which allocates and makes calls of its own.
 static void thread_stack(struct rift_sb_header* h) {
-  int main_thread = UNTRACED(SYS_gettid, 0, 0, 0, 0, 0, 0) == UNTRACED(SYS_getpid, 0, 0, 0, 0, 0, 0);
+  h->owner = (uint32_t)UNTRACED(SYS_gettid, 0, 0, 0, 0, 0, 0);
+  int main_thread = h->owner == (uint32_t)UNTRACED(SYS_getpid, 0, 0, 0, 0, 0, 0);
   h->stack_lo = main_thread ? main_stack_lo : 0;
   h->stack_hi = main_thread ? main_stack_hi : 0;
 }
@@ -384,6 +388,12 @@ static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1, int
     if (!r->atExit || !is_error || r->onError) need += row_bound(r, a, ret);
   }
   need = (need + 7) & ~7;
+  if (h && __atomic_load_n(&h->lent, __ATOMIC_ACQUIRE)) {
+    // a vfork child on its parent's TLS: its calls go to the tracer, under its own tid. The
+    // owner's first record after the vfork takes the buffer back.
+    if ((uint32_t)UNTRACED(SYS_gettid, 0, 0, 0, 0, 0, 0) != h->owner) goto direct;
+    __atomic_store_n(&h->lent, 0, __ATOMIC_RELEASE);
+  }
   if (!h || need > RIFT_SB_BUFFER_SIZE - RIFT_SB_HEADER_SIZE) goto direct;
   if (h->head + need > h->size) {
     if (magic(RIFT_SB_OP_FLUSH, 0, 0) != 0) {
@@ -442,6 +452,304 @@ static void on_thread_exit(void* p) {
   if (sandboxed()) return;  // the tracer drains it at the thread's exit; it stays mapped
   magic(RIFT_SB_OP_FLUSH, 1, 0);
   UNTRACED(SYS_munmap, p, RIFT_SB_BUFFER_SIZE, 0, 0, 0, 0);
+}
+
+// ---- libc's own syscall instructions ------------------------------------------------------
+//
+// The wrappers above catch the calls a program makes through libc's exported functions; libc
+// also makes calls of its own (opendir and readdir's getdents64, stdio's fcntl and close, the
+// generic syscall()), which would stop the tracer. At start-up, before any other thread
+// exists, the library rewrites the syscall instructions of libc (and of the loader, for
+// dlopen) whose shape it recognises exactly into jumps to a stub of their own, as rr does
+// (its Monkeypatcher): the stub runs the instructions the jump covered, calls rift_sb_entry
+// (the call recorded as a wrapper records it) and jumps back. A site of a call that is not
+// buffered, or of a shape not listed below, is left as it is and stops the tracer as before.
+// The patches are in the process's memory: a fork keeps them, an execve drops them (the new
+// image loads the library again).
+//
+// The shapes (x86-64 glibc; `nr` a call the library buffers):
+//   mov $nr,%eax; syscall                     7 bytes: a jump and two nops
+//   xor %eax,%eax; syscall; cmp $imm32,%rax   10 bytes (read): the cmp runs in the stub
+//   mov 8(%rsp),%r9; syscall                  syscall(), and
+//   mov $imm32,%edi (or %esi, %edx); syscall  where the number was set before: it is only
+//                                             known at run time, the stub tests it against
+//                                             is_fast and makes any other call itself, in
+//                                             place (clone and the rest that need their own
+//                                             stack)
+// and each only when the instruction before the match is not part of a longer one (a REX or
+// operand-size prefix: `41 b8` is mov $imm,%r8d) and the instruction after it is one that
+// follows a syscall in libc (a compare or test of the result, a move of it, ret).
+
+#define STUB_AREA_SIZE (64 * 1024)
+#define MAX_STUB 112
+static size_t stub_used;
+static int npatched;
+
+// Room for the stubs, in the library's own text (page-aligned, int3-filled): the loader maps
+// the library next to libc, within a rel32 jump of it, and a mapping of its own would change
+// where the program's later mappings go (a runtime that reserves big ranges at addresses of
+// its choosing, as V8 does, could then take another path than in a replay).
+__asm__(
+    ".pushsection .text.rift_stubs,\"ax\",@progbits\n"
+    ".balign 4096\n"
+    ".globl rift_sb_stubs\n"
+    ".hidden rift_sb_stubs\n"
+    "rift_sb_stubs:\n"
+    ".fill 65536,1,0xcc\n"
+    ".balign 4096\n"
+    ".popsection\n");
+extern uint8_t rift_sb_stubs[];
+static uint8_t* const stub_area = rift_sb_stubs;
+
+extern char rift_sb_entry[];
+
+// The syscall a stub stands for, in place of `syscall`: rax the number, rdi rsi rdx r10 r8 r9
+// the arguments, the result in rax; every other register is kept (rcx and r11 are the
+// syscall instruction's own), the flags too, and xmm0-15, which libc's compiled code may hold
+// across an inline syscall. The stub has moved rsp below the caller's red zone; the stack is
+// aligned here for C. The direction flag is cleared for C and restored by popfq.
+__asm__(
+    ".text\n"
+    ".globl rift_sb_entry\n"
+    ".hidden rift_sb_entry\n"
+    ".type rift_sb_entry,@function\n"
+    "rift_sb_entry:\n"
+    "  pushfq\n"
+    "  cld\n"
+    "  push %rbp\n"
+    "  mov %rsp,%rbp\n"
+    "  push %rdi\n"
+    "  push %rsi\n"
+    "  push %rdx\n"
+    "  push %r10\n"
+    "  push %r8\n"
+    "  push %r9\n"
+    "  and $-16,%rsp\n"
+    "  sub $256,%rsp\n"
+    "  movups %xmm0,0(%rsp)\n  movups %xmm1,16(%rsp)\n  movups %xmm2,32(%rsp)\n  movups %xmm3,48(%rsp)\n"
+    "  movups %xmm4,64(%rsp)\n  movups %xmm5,80(%rsp)\n  movups %xmm6,96(%rsp)\n  movups %xmm7,112(%rsp)\n"
+    "  movups %xmm8,128(%rsp)\n  movups %xmm9,144(%rsp)\n  movups %xmm10,160(%rsp)\n  movups %xmm11,176(%rsp)\n"
+    "  movups %xmm12,192(%rsp)\n  movups %xmm13,208(%rsp)\n  movups %xmm14,224(%rsp)\n  movups %xmm15,240(%rsp)\n"
+    "  sub $48,%rsp\n"
+    "  mov %rdi,0(%rsp)\n"
+    "  mov %rsi,8(%rsp)\n"
+    "  mov %rdx,16(%rsp)\n"
+    "  mov %r10,24(%rsp)\n"
+    "  mov %r8,32(%rsp)\n"
+    "  mov %r9,40(%rsp)\n"
+    "  mov %rax,%rdi\n"
+    "  mov %rsp,%rsi\n"
+    "  call rift_sb_hook\n"
+    "  add $48,%rsp\n"
+    "  movups 0(%rsp),%xmm0\n  movups 16(%rsp),%xmm1\n  movups 32(%rsp),%xmm2\n  movups 48(%rsp),%xmm3\n"
+    "  movups 64(%rsp),%xmm4\n  movups 80(%rsp),%xmm5\n  movups 96(%rsp),%xmm6\n  movups 112(%rsp),%xmm7\n"
+    "  movups 128(%rsp),%xmm8\n  movups 144(%rsp),%xmm9\n  movups 160(%rsp),%xmm10\n  movups 176(%rsp),%xmm11\n"
+    "  movups 192(%rsp),%xmm12\n  movups 208(%rsp),%xmm13\n  movups 224(%rsp),%xmm14\n  movups 240(%rsp),%xmm15\n"
+    "  lea -48(%rbp),%rsp\n"
+    "  pop %r9\n"
+    "  pop %r8\n"
+    "  pop %r10\n"
+    "  pop %rdx\n"
+    "  pop %rsi\n"
+    "  pop %rdi\n"
+    "  pop %rbp\n"
+    "  popfq\n"
+    "  ret\n"
+    ".size rift_sb_entry, .-rift_sb_entry\n");
+
+// A syscall instruction of the library's own text: the call made as the program's code would
+// have made it, stopping the tracer when the trace wants it.
+static long plain_syscall(long nr, const long* a) {
+  long ret;
+  register long r10 __asm__("r10") = a[3];
+  register long r8 __asm__("r8") = a[4];
+  register long r9 __asm__("r9") = a[5];
+  __asm__ volatile("syscall"
+                   : "=a"(ret)
+                   : "a"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
+                   : "rcx", "r11", "memory");
+  return ret;
+}
+
+// A patched site's call (rift_sb_entry): recorded as a wrapper records it, the raw result
+// returned as the syscall instruction returns it (libc's code after the site sets errno).
+__attribute__((used, visibility("hidden"))) long rift_sb_hook(long nr, const long* args) {
+  if (!enabled || detached || sandboxed() || (unsigned long)nr >= MAX_NR || !is_fast[nr]) return plain_syscall(nr, args);
+  long a[6] = {args[0], args[1], args[2], args[3], args[4], args[5]};
+  if (nr == SYS_munmap && overlaps_known((uint64_t)a[0], (size_t)a[1])) ranges_off = 1;
+  if (nr == SYS_mprotect && !(a[2] & PROT_READ) && overlaps_known((uint64_t)a[0], (size_t)a[1])) ranges_off = 1;
+  if (nr == SYS_mmap && (a[3] & MAP_FIXED) && overlaps_known((uint64_t)a[0], (size_t)a[1])) ranges_off = 1;
+  int saved = errno;
+  int64_t t0 = now_ns();
+  long ret = UNTRACED(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+  int64_t t1 = now_ns();
+  record(nr, a, ret, t0, t1, RIFT_SC_BUFFERED);
+  errno = saved;
+  return ret;
+}
+
+// Whether a site of call `nr` is patched: a buffered call, but not the time calls libc makes
+// when the vDSO cannot answer (the library's own clock goes through them).
+static int patchable_nr(long nr) {
+  return nr >= 0 && nr < MAX_NR && is_fast[nr] && nr != SYS_clock_gettime && nr != SYS_gettimeofday && nr != SYS_time;
+}
+
+static int is_prefix(uint8_t b) { return (b >= 0x40 && b <= 0x4f) || b == 0x66 || b == 0xf2 || b == 0xf3; }
+
+// Whether the bytes at p start an instruction that follows a syscall in libc: cmp $imm32 of
+// rax or eax, test of eax/rax with itself, a move of eax/rax to a register, a move between a
+// 64-bit register and a global (brk's), neg %eax, ret, mov $imm32,%eax (a result not looked
+// at).
+static int known_follower(const uint8_t* p) {
+  const uint8_t* q = p[0] == 0x48 ? p + 1 : p;
+  if (q[0] == 0x3d) return 1;
+  if (q[0] == 0x85 && q[1] == 0xc0) return 1;
+  if (q[0] == 0x89 && (q[1] & 0xf8) == 0xc0) return 1;
+  if (p[0] == 0x48 && (p[1] == 0x89 || p[1] == 0x8b) && (p[2] & 0xc7) == 0x05) return 1;  // mov to or from a global
+  if (q[0] == 0xf7 && q[1] == 0xd8) return 1;
+  return p[0] == 0xc3 || p[0] == 0xb8;
+}
+
+struct site {
+  size_t start, end;      // the bytes the jump replaces, within the text
+  size_t pre, post;       // of them, the instructions before the syscall and after it
+  int dynamic;            // the number only known at run time (syscall())
+};
+
+// The site of the syscall instruction at t[p], if it has one of the shapes above.
+static int match_site(const uint8_t* t, size_t len, size_t p, struct site* s) {
+  if (p + 12 > len || p < 8) return 0;
+  static const uint8_t generic[] = {0x4c, 0x8b, 0x4c, 0x24, 0x08};  // mov 8(%rsp),%r9
+  static const uint8_t generic_after[] = {0x48, 0x3d, 0x01, 0xf0, 0xff, 0xff};  // cmp $-4095,%rax
+  if (t[p - 5] == 0xb8 && !is_prefix(t[p - 6]) && known_follower(t + p + 2)) {
+    uint32_t nr;
+    memcpy(&nr, t + p - 4, 4);
+    if (!patchable_nr((long)nr)) return 0;
+    *s = (struct site){p - 5, p + 2, 5, 0, 0};
+    return 1;
+  }
+  if (t[p - 2] == 0x31 && t[p - 1] == 0xc0 && !is_prefix(t[p - 3]) && t[p + 2] == 0x48 && t[p + 3] == 0x3d) {
+    if (!patchable_nr(0)) return 0;
+    *s = (struct site){p - 2, p + 8, 2, 6, 0};
+    return 1;
+  }
+  if (memcmp(t + p - 5, generic, 5) == 0 && memcmp(t + p + 2, generic_after, 6) == 0) {
+    *s = (struct site){p - 5, p + 2, 5, 0, 1};
+    return 1;
+  }
+  // mov $imm32,%edi / %esi / %edx; syscall: the number set before, known at run time
+  if ((t[p - 5] == 0xbf || t[p - 5] == 0xbe || t[p - 5] == 0xba) && !is_prefix(t[p - 6]) && known_follower(t + p + 2)) {
+    *s = (struct site){p - 5, p + 2, 5, 0, 1};
+    return 1;
+  }
+  return 0;
+}
+
+static uint8_t* emit(uint8_t* s, const void* bytes, size_t n) {
+  memcpy(s, bytes, n);
+  return s + n;
+}
+static uint8_t* emit_u64(uint8_t* s, uint64_t v) { return emit(s, &v, 8); }
+
+// The stub of a site at `site` (its original bytes there), ending in a jump back to `back`.
+static uint8_t* emit_stub(uint8_t* s, const uint8_t* site, const struct site* st, uint64_t back) {
+  uint64_t syscall_end = back - st->post;  // the address after the site's syscall instruction
+  static const uint8_t below_red_zone[] = {0x48, 0x8d, 0x64, 0x24, 0x80};                 // lea -128(%rsp),%rsp
+  static const uint8_t above_red_zone[] = {0x48, 0x8d, 0xa4, 0x24, 0x80, 0x00, 0x00, 0x00};  // lea 128(%rsp),%rsp
+  static const uint8_t call_r11[] = {0x41, 0xff, 0xd3};                                    // call *%r11
+  static const uint8_t movabs_r11[] = {0x49, 0xbb};                                        // movabs $imm64,%r11
+  uint8_t *ja = NULL, *je = NULL, *jmp = NULL;
+  s = emit(s, site, st->pre);
+  if (st->dynamic) {
+    static const uint8_t cmp_max[] = {0x48, 0x3d, (MAX_NR - 1) & 0xff, (MAX_NR - 1) >> 8, 0, 0};  // cmp $MAX_NR-1,%rax
+    static const uint8_t test_fast[] = {0x41, 0x80, 0x3c, 0x03, 0x00};                          // cmpb $0,(%r11,%rax)
+    s = emit(s, cmp_max, sizeof cmp_max);
+    *s++ = 0x77;  // ja plain
+    ja = s++;
+    s = emit(s, movabs_r11, 2);
+    s = emit_u64(s, (uint64_t)is_fast);
+    s = emit(s, test_fast, sizeof test_fast);
+    *s++ = 0x74;  // je plain
+    je = s++;
+  }
+  s = emit(s, below_red_zone, sizeof below_red_zone);
+  s = emit(s, movabs_r11, 2);
+  s = emit_u64(s, (uint64_t)rift_sb_entry);
+  s = emit(s, call_r11, sizeof call_r11);
+  // rcx and r11 as the syscall instruction leaves them: its return address, the flags
+  static const uint8_t movabs_rcx[] = {0x48, 0xb9};          // movabs $imm64,%rcx
+  static const uint8_t flags_r11[] = {0x9c, 0x41, 0x5b};     // pushfq; pop %r11 (below the red zone still)
+  s = emit(s, movabs_rcx, 2);
+  s = emit_u64(s, syscall_end);
+  s = emit(s, flags_r11, sizeof flags_r11);
+  s = emit(s, above_red_zone, sizeof above_red_zone);
+  if (st->dynamic) {
+    *s++ = 0xeb;  // jmp after
+    jmp = s++;
+    *ja = (uint8_t)(s - (ja + 1));
+    *je = (uint8_t)(s - (je + 1));
+    *s++ = 0x0f;  // plain: syscall
+    *s++ = 0x05;
+    *jmp = (uint8_t)(s - (jmp + 1));
+  }
+  s = emit(s, site + (st->end - st->start - st->post), st->post);
+  int32_t rel = (int32_t)((int64_t)back - (int64_t)(s + 5));
+  *s++ = 0xe9;
+  return emit(s, &rel, 4);
+}
+
+static int within_rel32(uint64_t from, uint64_t to) {
+  int64_t d = (int64_t)to - (int64_t)from;
+  return d > -0x7fff0000LL && d < 0x7fff0000LL;
+}
+
+// Patches every site of the executable segment [lo, hi) of a loaded image.
+static void patch_segment(uint64_t lo, uint64_t hi) {
+  uint64_t page_lo = lo & ~4095ULL, page_hi = (hi + 4095) & ~4095ULL;
+  if (!within_rel32((uint64_t)stub_area, lo) || !within_rel32((uint64_t)stub_area + STUB_AREA_SIZE, hi)) return;
+  if (UNTRACED(SYS_mprotect, page_lo, page_hi - page_lo, PROT_READ | PROT_WRITE | PROT_EXEC, 0, 0, 0) != 0) return;
+  uint8_t* t = (uint8_t*)lo;
+  size_t len = hi - lo;
+  for (size_t p = 0; p + 1 < len; p++) {
+    if (t[p] != 0x0f || t[p + 1] != 0x05) continue;
+    struct site st;
+    if (!match_site(t, len, p, &st)) continue;
+    if (stub_used + MAX_STUB > STUB_AREA_SIZE) break;
+    uint8_t* stub = stub_area + stub_used;
+    uint8_t* end = emit_stub(stub, t + st.start, &st, lo + st.end);
+    stub_used = (size_t)(end - stub_area + 15) & ~(size_t)15;
+    int32_t rel = (int32_t)((int64_t)stub - (int64_t)(lo + st.start + 5));
+    uint8_t jump[16];
+    jump[0] = 0xe9;
+    memcpy(jump + 1, &rel, 4);
+    for (size_t i = 5; i < st.end - st.start; i++) jump[i] = 0x90;  // nop: never run
+    memcpy(t + st.start, jump, st.end - st.start);
+    npatched++;
+    p = st.end - 1;
+  }
+  UNTRACED(SYS_mprotect, page_lo, page_hi - page_lo, PROT_READ | PROT_EXEC, 0, 0, 0);
+}
+
+static int patch_image(struct dl_phdr_info* info, size_t size, void* data) {
+  (void)size, (void)data;
+  const char* name = info->dlpi_name ? info->dlpi_name : "";
+  const char* base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  if (strcmp(base, "libc.so.6") != 0 && strcmp(base, "ld-linux-x86-64.so.2") != 0) return 0;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr)* ph = &info->dlpi_phdr[i];
+    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X))
+      patch_segment(info->dlpi_addr + ph->p_vaddr, info->dlpi_addr + ph->p_vaddr + ph->p_memsz);
+  }
+  return 0;
+}
+
+// In the constructor, the program's only thread: no other can be running the bytes changed.
+// RIFT_SB_NO_PATCH in the environment (a test's or a user's) leaves libc as it is.
+static void patch_libc(void) {
+  if (UNTRACED(SYS_mprotect, stub_area, STUB_AREA_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC, 0, 0, 0) != 0) return;
+  dl_iterate_phdr(patch_image, NULL);
+  UNTRACED(SYS_mprotect, stub_area, STUB_AREA_SIZE, PROT_READ | PROT_EXEC, 0, 0, 0);
 }
 
 // ---- start-up -----------------------------------------------------------------------------
@@ -519,6 +827,8 @@ __attribute__((constructor)) static void rift_syscallbuf_init(void) {
   if (!ready || pthread_key_create(&buf_key, on_thread_exit) != 0) return;
   find_known_ranges();
   enabled = 1;
+  const char* no_patch = getenv("RIFT_SB_NO_PATCH");
+  if (!no_patch || !*no_patch) patch_libc();
 }
 
 // ---- the wrappers -------------------------------------------------------------------------

@@ -2,14 +2,16 @@
 // that records common syscalls inside the traced process (syscallbuf.c). C and C++ both include
 // it; keep the two sides in step.
 //
-// How it works (the idea is rr's syscall buffer; here the library defines libc's wrappers
-// instead of patching libc's code):
+// How it works (the idea is rr's syscall buffer):
 //  - The tracer's seccomp filter, installed before the program's execve, lets through every
 //    syscall made from one fixed page, the library's "untraced gadget". Every other syscall the
 //    trace wants stops the tracer (SECCOMP_RET_TRACE).
-//  - The library, preloaded, defines read, write, close... Each runs its syscall through the
-//    gadget and appends a record (record_buffer.h's layout, tid and pid left 0) to the calling
-//    thread's buffer: no ptrace stop.
+//  - The library, preloaded, defines read, write, close..., and in its constructor rewrites the
+//    syscall instructions of libc (and the loader) for the calls it records into jumps to
+//    stubs of its own (rr's monkeypatching). Each runs its syscall through the gadget and
+//    appends a record (record_buffer.h's layout, tid and pid left 0) to the calling thread's
+//    buffer: no ptrace stop. Its own calls (its buffers, the stubs' page, the mprotects of
+//    libc's text) go through the same gadget and are never recorded.
 //  - The tracer drains a thread's buffer at each of its ptrace stops, before anything else it
 //    records for the thread, so a thread's events keep their order. A full buffer asks for a
 //    drain through the magic syscall, as does a thread's first buffered call (registration).
@@ -55,11 +57,16 @@ struct rift_sb_header {
   uint64_t head;   // end of the records written (offset from the buffer start)
   uint64_t tail;   // end of the records the tracer has taken
   uint32_t busy;   // a record is being written (a signal came in the middle): no reset
-  uint32_t pad;
+  // Set by the tracer at the thread's vfork, or clone sharing its memory but not its TLS
+  // (posix_spawn): the child runs on this thread's TLS and finds this buffer, but its calls
+  // are its own, so they go to the tracer one by one; the owner's next record clears it.
+  uint32_t lent;
   uint64_t stack_lo, stack_hi;  // the library's own: the thread's stack (the tracer leaves them)
+  uint32_t owner;  // the library's own: the tid of the thread the buffer is for
+  uint32_t pad;
 };
 #define RIFT_SB_HEADER_MAGIC 0x52534231u  // "1BSR"
-#define RIFT_SB_HEADER_SIZE 48
+#define RIFT_SB_HEADER_SIZE 56
 #define RIFT_SB_BUFFER_SIZE (256 * 1024)
 
 // The parts of record_buffer.h's format the library writes (tracer.cc checks they agree).
