@@ -466,7 +466,7 @@ export const SIGNATURES: Table = {
   perf_event_open: { args: ['ptr', 'pid', 'int', 'fd', 'flags:perf_event_open'], ret: 'fd', classes: D },
   userfaultfd: { args: ['flags:uffd'], ret: 'fd', classes: D },
   bpf: { args: ['enum:bpf_cmd', 'ptr', 'uint'], classes: D },
-  landlock_create_ruleset: { args: ['ptr', 'size', 'flags:landlock_create'], ret: 'fd', classes: D },
+  landlock_create_ruleset: { args: ['in:landlock_attr(1)', 'size', 'flags:landlock_create'], ret: 'fd', classes: D },
   landlock_add_rule: { args: ['fd', 'enum:landlock_rule', 'ptr', 'flags:landlock_add_rule'], classes: D },
   landlock_restrict_self: { args: ['fd', 'hex32'], classes: D },
   // system

@@ -196,6 +196,11 @@ export class FdTracker implements FdPaths {
         return this.entry('anon_inode:[signalfd]');
       case 'memfd_create':
         return this.entry(`/memfd:${memBytes(ev, 0) ?? ''}`);
+      case 'landlock_create_ruleset':
+        // a ruleset, unless the flags ask for the ABI version or errata (a number); an injected
+        // result is whatever descriptor that number already is
+        if (a(2) !== 0) return undefined;
+        return ev.skipped ? same(Number(ev.ret)) : this.entry('anon_inode:[landlock-ruleset]');
       case 'pidfd_open':
         // -yy names the process, as strace reads it from /proc
         return this.entry(this.devices ? `pid:${a(0)}` : 'anon_inode:[pidfd]');

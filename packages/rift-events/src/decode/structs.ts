@@ -978,6 +978,22 @@ function sigevent(b: Buffer, c: StructCtx): string {
   return `{${parts.join(', ')}}`;
 }
 
+/** landlock_create_ruleset's struct landlock_ruleset_attr: the fields its size covers, `...` past them */
+function landlockAttr(b: Buffer, c: StructCtx): string {
+  const size = BigInt.asUintN(64, BigInt(c.args[1] ?? 0));
+  if (size < 8n) return c.addr;
+  const names: Array<[string, string]> = [
+    ['handled_access_fs', 'landlock_access_fs'], ['handled_access_net', 'landlock_access_net'], ['scoped', 'landlock_scope'],
+    ['quiet_access_fs', 'landlock_access_fs'], ['quiet_access_net', 'landlock_access_net'], ['quiet_scoped', 'landlock_scope'],
+  ];
+  const fields = Number(size / 8n < 6n ? size / 8n : 6n);
+  if (b.length < fields * 8) return c.addr;
+  const out: string[] = [];
+  for (let i = 0; i < fields; i++) out.push(`${names[i]![0]}=${printFlags(names[i]![1], b.readBigUInt64LE(i * 8))}`);
+  if (size > 48n) out.push('...');
+  return `{${out.join(', ')}}`;
+}
+
 /** Rows: capture type -> decoder. `buf` is handled by the formatter (it needs the length). */
 export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   stat,
@@ -1061,6 +1077,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
   iovaddr: iovAddrs,
+  landlock_attr: landlockAttr,
   sigevent,
   // mincore's vector: a byte per page of the length (argument 1), its lowest bit, -s of them
   mincore_vec: (b, c) => {
