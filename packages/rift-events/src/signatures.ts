@@ -467,7 +467,8 @@ export const SIGNATURES: Table = {
   userfaultfd: { args: ['flags:uffd'], ret: 'fd', classes: D },
   bpf: { args: ['enum:bpf_cmd', 'ptr', 'uint'], classes: D },
   landlock_create_ruleset: { args: ['in:landlock_attr(1)', 'size', 'flags:landlock_create'], ret: 'fd', classes: D },
-  landlock_add_rule: { args: ['fd', 'enum:landlock_rule', 'ptr', 'flags:landlock_add_rule'], classes: D },
+  // the rule's bytes, read as its type says (VARIANTS)
+  landlock_add_rule: { args: ['fd', 'enum:landlock_rule', 'in:landlock_rule_attr(=16)', 'flags:landlock_add_rule'], classes: D },
   landlock_restrict_self: { args: ['fd', 'hex32'], classes: D },
   // system
   syslog: { args: ['enum:syslog', 'ptr', 'int'] },

@@ -210,6 +210,11 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   // for quotactl_fd; both print their first two arguments alone for Q_QUOTAOFF and Q_SYNC)
   quotactl: { by: 0, mask: 0xffffff00, cases: QUOTA_CASES },
   quotactl_fd: { by: 1, mask: 0xffffff00, cases: QUOTA_CASES },
+  landlock_add_rule: {
+    by: 1,
+    table: 'landlock_rule',
+    cases: { LANDLOCK_RULE_PATH_BENEATH: { args: { 2: 'in:landlock_path(=16)' } }, LANDLOCK_RULE_NET_PORT: { args: { 2: 'in:landlock_port(=16)' } } },
+  },
   // with IORING_REGISTER_USE_REGISTERED_RING the first argument is a registered ring's index
   io_uring_register: { by: 1, mask: 0x80000000, cases: { [0x80000000]: { args: { 0: 'int' } } } },
   // mount ignores the type with MS_REMOUNT, the type and the data with MS_BIND, MS_MOVE and the

@@ -1078,6 +1078,10 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   file_attr: fileAttr,
   iovaddr: iovAddrs,
   landlock_attr: landlockAttr,
+  // landlock_add_rule's rule: an address unless its type says what it is
+  landlock_rule_attr: (_b, c) => c.addr,
+  landlock_path: (b, c) => (b.length < 12 ? c.addr : `{allowed_access=${printFlags('landlock_access_fs', b.readBigUInt64LE(0))}, parent_fd=${b.readInt32LE(8)}}`),
+  landlock_port: (b, c) => (b.length < 16 ? c.addr : `{allowed_access=${printFlags('landlock_access_net', b.readBigUInt64LE(0))}, port=${b.readBigUInt64LE(8)}}`),
   sigevent,
   // mincore's vector: a byte per page of the length (argument 1), its lowest bit, -s of them
   mincore_vec: (b, c) => {
