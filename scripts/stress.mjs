@@ -25,6 +25,7 @@ const RACES = {
   'test/48.replay-signals.test.mjs': 'signals delivered at their recorded point',
   'test/47.replay-interrupt.test.mjs': 'replay of pipelines and busy loops, interrupted or not',
   'test/51.deterministic.test.mjs': 'the deterministic sandbox: forks, waits, virtual pids',
+  'test/53.sandbox-net.test.mjs': 'the virtual network: a server and its client in two processes',
   'test/60.cli-signals.test.mjs': 'signals to rift-record, rift-trace, rift-replay (in a PID namespace)',
 };
 

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 
 const SELF = fileURLToPath(import.meta.url);
 /** the event types of stream v1 (the schema's, but for the header) */
-const EVENT_TYPES = ['syscall', 'spawn', 'exec', 'signal', 'exit', 'warning', 'end'];
+const EVENT_TYPES = ['syscall', 'spawn', 'exec', 'signal', 'rdtsc', 'exit', 'warning', 'end'];
 
 if (process.env.RIFT_26B_DRIVER) await driver(process.env.RIFT_26B_DRIVER);
 else await tests();
@@ -94,9 +94,11 @@ async function tests() {
     threads: [threadsBin, inFile, '3'],
     python3: [PYTHON, '-S', '-c', 'import os; print(len(os.listdir("/")) > 0)'],
   };
+  // (sh recorded with --tsc: its rdtsc events, whose values are 64-bit)
+  const flags = { sh: ['--tsc'] };
   const recs = {};
   for (const [name, cmd] of Object.entries(programs)) {
-    const r = record(cmd);
+    const r = record(cmd, flags[name] ?? []);
     if (r.status !== 0) throw new Error(`recording ${name} failed: ${r.stderr}`);
     const lines = readFileSync(r.file, 'utf8').split('\n').filter(Boolean);
     if (name === 'sh') {
@@ -154,7 +156,7 @@ async function tests() {
         ]
       : []),
   ];
-  const INT64 = /^(args\[\d+\]|ret|addr)$/;
+  const INT64 = /^(args\[\d+\]|ret|addr|value)$/;  // (value: an rdtsc event's counter)
   const DATE_TIME = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:?\d\d)$/;
   /** the readers' own rules beside the schema: exact integers, the signed 64-bit range, a real date */
   const readersReject = (type, path, v) => {

@@ -1,7 +1,7 @@
 // rift-record --deterministic: each source of nondeterminism it covers, on real programs, and
 // the issue's acceptance check: two runs of bash print the same thing.
 import t from 'tap';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { record, run, fixture, syscalls, tmp, ROOT, PYTHON } from './helpers.mjs';
 
@@ -140,6 +140,66 @@ t.test('fork, waitpid, kill, process groups, times, rusage, clock resolution, CP
   t.match(lines.urandom, /^[0-9a-f]{32}$/);
   t.not(c.stdout.match(/urandom (\w+)/)[1], lines.urandom, 'another seed, other bytes from /dev/urandom');
   t.equal(det(['nproc']).stdout, '4\n', 'nproc says 4, whatever the machine has');
+});
+
+t.test('/proc/self/stat and status, /proc/PID of a child: the virtual ids', async (t) => {
+  const py = join(ROOT, 'test', 'fixtures', 'sandbox_proc.py');
+  const a = det([PYTHON, py]);
+  t.equal(a.status, 0, a.stderr);
+  t.equal(
+    a.stdout,
+    "stat 1000 999 ['0', '0', '0', '0'] 0 True True\nstatus 1000 999 1000 0\nchild stat True True\ntask 1000\n",
+    'ids consistent with getpid and getppid, CPU and start times zero, no tracer',
+  );
+  t.equal(det([PYTHON, py]).stdout, a.stdout, 'the same twice');
+});
+
+t.test('threads contending for a mutex (futex), then fork, vfork and clone: the same twice', async (t) => {
+  const bin = fixture('sandbox_threads', ['-pthread']);
+  const a = det([bin]);
+  const b = det([bin]);
+  t.equal(a.status, 0, a.stderr);
+  t.equal(a.stdout, 'counter 80000\npid 1000 ppid 999 time 1000.000000000\nfork 1005 1005 5, vfork 1006 1006 6, clone 1007 1007 7\n', 'threads 1001-1004, children 1005-1007');
+  t.equal(b.stdout, a.stdout, 'the same twice');
+  t.ok(syscalls(a.events, 'futex').length > 0, 'the threads waited on each other (futex)');
+  // how often the threads met at the lock is the scheduler's: futex calls apart, the same calls
+  const r = run('rift-diff', ['-e', '!futex', a.file, b.file]);
+  t.equal(r.status, 0, `rift-diff -e '!futex' exits 0: ${r.stdout.slice(0, 300)}`);
+});
+
+t.test('a sqlite3 file database: the same twice, rift-diff exits 0', async (t) => {
+  const dir = tmp();
+  const sql = "create table t(x); insert into t values(1),(2); select sum(x), datetime('now'), random() from t;";
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    // the same directory (its name is in the calls), the database made anew
+    rmSync(join(dir, 'db.sqlite'), { force: true });
+    runs.push(record(['sqlite3', 'db.sqlite', sql], ['--deterministic'], { cwd: dir, env: { ...process.env, PWD: dir }, ...NO_STDIN }));
+  }
+  const [a, b] = runs;
+  t.equal(a.status, 0, a.stderr);
+  t.equal(a.stdout, b.stdout, 'the same output');
+  t.match(a.stdout, /^3\|2000-01-01 00:00:00\|-?\d+\n$/, 'the fixed clock; random() from the seeded generator');
+  for (const name of ['lseek', 'unlink', 'pwrite64', 'fdatasync', 'getcwd']) t.ok(syscalls(a.events, name).length > 0, `${name} made`);
+  // sqlite3 lstats each directory of the database's path, /tmp among them, whose link count
+  // (real in the sandbox) changes whenever anything makes a directory there: the stats are
+  // compared by path, the rest whole
+  const stats = (e) => syscalls(e.events, 'newfstatat').map((c) => c.mem?.find((m) => m.arg === 1)?.data);
+  t.same(stats(a), stats(b), 'the same stats');
+  const r = run('rift-diff', ['-e', '!newfstatat', a.file, b.file]);
+  t.equal(r.status, 0, `rift-diff exits 0: ${r.stdout.slice(0, 1500)}`);
+});
+
+t.test('rdtsc and rdtscp: a 1 GHz counter on the virtual clock, 1 µs more at each read, CPU 0', async (t) => {
+  const bin = fixture('sandbox_tsc');
+  const a = det([bin]);
+  t.equal(a.status, 0, a.stderr);
+  t.equal(det([bin]).stdout, a.stdout, 'the same twice');
+  const [tsc, tscp, aux] = a.stdout.trim().split(' ').map(Number);
+  t.ok(tsc >= 1000e9 && tsc < 1001e9, `from 1000 s: ${tsc}`);
+  t.equal(tscp - tsc, 1000, '1 µs between two reads');
+  t.equal(aux, 0);
+  t.ok(a.events.some((e) => e.type === 'rdtsc'), 'in the stream');
 });
 
 t.test('uname and sysinfo are fixed', async (t) => {

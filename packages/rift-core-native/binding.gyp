@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "rift_core",
-      "sources": ["src/addon.cc", "src/tracer.cc", "src/intercept.cc", "src/inject.cc", "src/encode.cc"],
+      "sources": ["src/addon.cc", "src/tracer.cc", "src/intercept.cc", "src/inject.cc", "src/vnet.cc", "src/encode.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],

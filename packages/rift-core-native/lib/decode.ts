@@ -14,7 +14,7 @@ import {
   SIGNATURES,
 } from '@rift/events/core';
 
-const REC_SYSCALL = 1, REC_SPAWN = 2, REC_EXEC = 3, REC_SIGNAL = 4, REC_EXIT = 5, REC_END = 6, REC_WARNING = 7;
+const REC_SYSCALL = 1, REC_SPAWN = 2, REC_EXEC = 3, REC_SIGNAL = 4, REC_EXIT = 5, REC_END = 6, REC_WARNING = 7, REC_TSC = 8;
 const SC_UNFINISHED = 1, SC_RESUMED = 2, SC_INJECTED = 8, SC_COMPAT = 16, SC_SKIPPED = 32, SC_BUFFERED = 64, SC_RIFT = 128, SC_VDSO = 256;
 const BLOB_EXIT = 1, BLOB_FAULT = 2, BLOB_TRUNCATED = 4, BLOB_MORE = 8;
 const HEADER = 104;
@@ -212,6 +212,12 @@ function decodeRecord(buf: Buffer, dv: DataView, off: number, st: DecodeState): 
     }
     case REC_WARNING:
       return { type: 'warning', seq, tid, ts, message: blobs[0]?.bytes.toString('utf8') ?? '' };
+    case REC_TSC: {
+      // an rdtsc/rdtscp the engine answered (src/encode.cc writes the same)
+      const ev: Event = { type: 'rdtsc', seq, pid, tid, ts, insn: v(1) ? 'rdtscp' : 'rdtsc', value: i64(dv, off + 24) };
+      if (v(1)) ev.aux = v(2);
+      return ev;
+    }
   }
   st.seq--;  // unknown record kind: skipped
   return undefined;

@@ -94,8 +94,21 @@ export interface LaunchOptions extends CommonOptions {
    * gettimeofday, time and getcpu are real, traceable syscalls
    */
   noVdso?: boolean;
+  /**
+   * rdtsc and rdtscp fault in the launched program (prctl PR_SET_TSC, PR_TSC_SIGSEGV before its
+   * execve, kept by its threads, children and later images); the engine answers each at its
+   * SIGSEGV stop (an interceptor's onTsc, else the real counter) and records it as an `rdtsc`
+   * event. The vDSO's own reads are answered, not recorded. A program's own SIGSEGV is delivered
+   * as before
+   */
+  trapTsc?: boolean;
   /** the deterministic sandbox (implies noAslr and noVdso); see README "Interception" */
   deterministic?: boolean | DeterministicOptions;
+  /**
+   * 'virtual': the sandbox's network (src/vnet.cc): AF_INET/AF_INET6 sockets among the traced
+   * processes only, on a virtual loopback; on with `deterministic`. Default 'host'
+   */
+  net?: 'virtual' | 'host';
   /**
    * true: record the common calls inside the program, without a ptrace stop (the syscall
    * buffer, lib/syscallbuf.ts); ignored where it cannot work: with an interceptor, inject
@@ -276,7 +289,7 @@ export class Trace implements AsyncIterable<Event[]> {
     const det = o.deterministic ? nativeDeterministic(o.deterministic) : undefined;
     const buffered = o.syscallBuffer === 'passive'
       ? SYSCALLBUF_PASSIVE
-      : o.syscallBuffer && !o.intercept && !o.inject?.length && !det && !o.noAslr && !o.noVdso && o.plan
+      : o.syscallBuffer && !o.intercept && !o.inject?.length && !det && o.net !== 'virtual' && !o.noAslr && !o.noVdso && o.plan
         ? syscallBufferConfig(o.plan, o.seccomp)
         : undefined;
     // LD_PRELOAD splits its list at colons and spaces
@@ -291,7 +304,9 @@ export class Trace implements AsyncIterable<Event[]> {
         stdio: o.stdio ?? [0, 1, 2],
         noAslr: (o.noAslr ?? false) || det !== undefined,
         noVdso: (o.noVdso ?? false) || det !== undefined,
+        trapTsc: (o.trapTsc ?? false) || det !== undefined,  // the sandbox answers rdtsc with its clock
         deterministic: det,
+        net: (o.net ?? (det ? 'virtual' : 'host')) === 'virtual' ? 'virtual' : undefined,
         syscallBuffer: buffered !== undefined && library ? { library, config: buffered } : undefined,
         riftCalls: o.riftCalls ?? false,
         cpu,

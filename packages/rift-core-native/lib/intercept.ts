@@ -89,17 +89,37 @@ export type EntryVerdict =
   /** SIGKILL the process */
   | { action: 'kill' };
 
-/** At the exit of a call that ran: its result, memory writes, and signals the thread gets right after it (see holdSignals). */
-export type ExitVerdict = { value?: bigint | number; writes?: MemoryWrite[]; deliver?: number[] } | undefined;
+/** The counter an rdtsc or rdtscp gets (InterceptOptions.onTsc); undefined: the real one. */
+export type TscVerdict = { value: bigint; aux?: number } | undefined;
+
+/**
+ * At the exit of a call that ran: its result, memory writes, and signals the thread gets right
+ * after it (see holdSignals). `again`: the program does not see this result; the thread makes
+ * the call again (back over its syscall instruction, as the kernel restarts a call), and
+ * onEntry sees it anew
+ */
+export type ExitVerdict = { value?: bigint | number; writes?: MemoryWrite[]; deliver?: number[]; again?: boolean } | undefined;
 
 export interface InterceptOptions {
   /** syscall numbers sent to the handler; others run untouched (and stay out of a seccomp filter's way) */
   syscalls: number[];
   onEntry(call: SyscallCall): EntryVerdict | Promise<EntryVerdict>;
+  /**
+   * An rdtsc or rdtscp of thread `tid` that the engine answers (TraceOptions.trapTsc): the
+   * counter to give it (and rdtscp's TSC_AUX), or undefined for the real ones (`real`)
+   */
+  onTsc?(tid: number, pid: number, rdtscp: boolean, real: bigint): TscVerdict | Promise<TscVerdict>;
   /** called at the exit of a handled call that ran (not for skipped ones), with its return value */
   onExit?(call: SyscallCall, ret: bigint): ExitVerdict | Promise<ExitVerdict>;
   /** default 5000: past it the syscall runs unchanged and a `warning` event is written */
   timeoutMs?: number;
+  /**
+   * true: the handler sees one call at a time, the engine waiting for each verdict (and every
+   * traced thread with it). Default false: a thread waits for its verdict at its stop while the
+   * engine serves the other threads, whose calls may reach the handler meanwhile (a handler that
+   * takes 200 ms over one thread's call holds that thread only)
+   */
+  serial?: boolean;
   /** a handler threw or gave a bad verdict: the syscall ran unchanged; also a `warning` event */
   onError?(e: unknown, call: SyscallCall): void;
   /**
@@ -397,14 +417,32 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
   return {
     syscalls: [...new Set(o.syscalls)],
     exit: o.onExit !== undefined,
+    tsc: o.onTsc !== undefined,
     timeoutMs,
+    serial: o.serial ?? false,
     // ctl: the bridge's control function, with the first call (not in native.d.ts's type: optional)
-    call: (id: number, phase: 0 | 1, tid: number, pid: number, nr: number, args: bigint[], ret: bigint, ctl?: unknown) => {
+    call: (id: number, phase: 0 | 1 | 2, tid: number, pid: number, nr: number, args: bigint[], ret: bigint, ctl?: unknown) => {
       if (ctl && !control) {
         control = ctl as Control;
         if (held) control(1, held);
       }
       if (o.onConsumed) deliverConsumed(o, native());
+      if (phase === 2) {
+        // an rdtsc (nr 0) or rdtscp (nr 1): the counter in a Return verdict, TSC_AUX in args[2]
+        const give = (v: TscVerdict): void => {
+          if (!v) native().reply(id, 0);
+          else native().reply(id, 1, [undefined, undefined, v.aux === undefined ? undefined : BigInt(v.aux)], BigInt.asIntN(64, toU64(v.value, 'value')));
+        };
+        const refuse = (e: unknown): void => native().reply(id, 0, undefined, undefined, undefined, `intercept: the rdtsc handler (tid ${tid}) threw: ${e instanceof Error ? e.message : String(e)}; the real counter was given`);
+        try {
+          const v = o.onTsc!(tid, pid, nr === 1, BigInt.asUintN(64, args[0] ?? 0n));
+          if (isThenable(v)) v.then(give, refuse);
+          else give(v);
+        } catch (e) {
+          refuse(e);
+        }
+        return;
+      }
       const name = syscallName(nr);
       const call: SyscallCall = {
         tid,
@@ -441,8 +479,8 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
             else {
               const val = x.value === undefined ? undefined : BigInt.asIntN(64, toU64(x.value, 'value'));
               const w = writesOf(x.writes);
-              if (x.deliver?.length) extras(id, x.deliver, 0, 0);
-              n.reply(id, 0, undefined, val, w);
+              if (x.deliver?.length || x.again) extras(id, x.deliver, x.again ? 1 : 0, 0);
+              n.reply(id, 0, undefined, x.again ? undefined : val, x.again ? undefined : w);
             }
             answered = true;
             return;

@@ -13,18 +13,26 @@ export interface NativeOptions {
   pinChild?: boolean;
   noAslr?: boolean;
   noVdso?: boolean;
+  /** rdtsc/rdtscp fault in the launched program; the engine answers and records them (REC_TSC) */
+  trapTsc?: boolean;
   /** keep the loader's calls that load the syscall buffer's library, marked rift: true */
   riftCalls?: boolean;
   inject?: NativeInjectRule[];
   /** the syscall buffer: the library to preload and its RIFT_SYSCALLBUF configuration */
   syscallBuffer?: { library: string; config: string };
   deterministic?: { seed?: bigint | number; epochNs?: bigint | number; stepNs?: bigint | number };
+  /** 'virtual': the sandbox's network */
+  net?: 'virtual';
   intercept?: {
     syscalls: number[];
     exit: boolean;
     timeoutMs: number;
+    /** one question at a time (the engine waits for each answer); else one per waiting thread */
+    serial?: boolean;
+    /** phase 2 questions (an rdtsc: nr 0, rdtscp: nr 1, args[0] the real counter) are asked */
+    tsc?: boolean;
     /** called on the JS thread while the tracee waits; answer with NativeTracer.reply(id, ...) */
-    call: (id: number, phase: 0 | 1, tid: number, pid: number, nr: number, args: bigint[], ret: bigint) => void;
+    call: (id: number, phase: 0 | 1 | 2, tid: number, pid: number, nr: number, args: bigint[], ret: bigint) => void;
   };
   batchEvents?: number;
   maxInFlight?: number;

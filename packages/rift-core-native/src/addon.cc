@@ -450,6 +450,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     opts.pinChild = boolOpt(o, "pinChild", true);
     opts.noAslr = boolOpt(o, "noAslr", false);
     opts.noVdso = boolOpt(o, "noVdso", false);
+    opts.trapTsc = boolOpt(o, "trapTsc", false);
     opts.riftCalls = boolOpt(o, "riftCalls", false);
     setupIntercept(env, o, opts);
     // With a JS handler every handled call is a round trip to the JS thread, which is cheapest
@@ -465,6 +466,8 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
       post(m);
     });
     if (chain_) tracer_->setInterceptor(chain_.get());
+    // an answer wakes the ptrace thread, which looks at its parked threads (non-serial handlers)
+    if (bridge_) bridge_->onAnswer([t = tracer_.get()] { t->wake(); });
   }
 
   // inject rules, deterministic sandbox and a JS handler become one InterceptChain
@@ -503,8 +506,10 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
       if (!d.Get("epochNs").IsUndefined()) det.epochNs = i64Of(d.Get("epochNs"), "epochNs");
       if (!d.Get("stepNs").IsUndefined()) det.stepNs = i64Of(d.Get("stepNs"), "stepNs");
     }
+    Napi::Value nv = o.Get("net");
+    if (nv.IsString() && nv.As<Napi::String>().Utf8Value() == "virtual") det.net = true;
     std::unique_ptr<rift::NativeRules> native;
-    if (!rules.empty() || det.enabled) native = std::make_unique<rift::NativeRules>(std::move(rules), det);
+    if (!rules.empty() || det.enabled || det.net) native = std::make_unique<rift::NativeRules>(std::move(rules), det);
     Napi::Value ic = o.Get("intercept");
     if (ic.IsObject()) {
       Napi::Object i = ic.As<Napi::Object>();
@@ -512,6 +517,8 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
       bridge_ = std::make_shared<rift::JsBridge>(env, i.Get("call").As<Napi::Function>(),
                                                  intArray(i.Get("syscalls"), "intercept.syscalls"),
                                                  boolOpt(i, "exit", false), intOpt(i, "timeoutMs", 5000));
+      bridge_->setWantsTsc(boolOpt(i, "tsc", false));
+      bridge_->setSerial(boolOpt(i, "serial", false));
     }
     if (!native && !bridge_) return;
     chain_ = std::make_unique<rift::InterceptChain>(std::move(native), bridge_);

@@ -381,6 +381,17 @@ class RecordText {
     out_ += "\"}\n";
   }
 
+  // an rdtsc/rdtscp the tracer answered (trapTsc): lib/decode.ts writes the same
+  void tsc() {
+    begin("rdtsc", true);
+    ts();
+    out_ += v(1) ? ",\"insn\":\"rdtscp\"" : ",\"insn\":\"rdtsc\"";
+    keyOf("value");
+    putInt64(out_, v(0));
+    if (v(1)) key("aux", v(2));
+    out_ += "}\n";
+  }
+
   void warning() {
     begin("warning", false);
     key("tid", tid());
@@ -414,6 +425,7 @@ void encodeRecords(const EncodeTables& tables, const uint8_t* buf, size_t len, E
       case REC_EXIT: r.exit(); break;
       case REC_END: r.end(); break;
       case REC_WARNING: r.warning(); break;
+      case REC_TSC: r.tsc(); break;
       default: continue;  // a kind this version does not know: skipped, no seq taken
     }
     st.seq++;

@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 namespace rift {
 
@@ -86,10 +88,16 @@ NativeRules::NativeRules(std::vector<InjectRule> rules, DeterministicOptions det
                                  SYS_getpgrp, SYS_getpgid, SYS_getsid, SYS_setsid,
                                  // the rest of the clocks and ids
                                  SYS_times, SYS_getrusage, SYS_clock_getres, SYS_sched_getaffinity,
+                                 SYS_nanosleep, SYS_clock_nanosleep,
                                  // files the sandbox answers
                                  SYS_open, SYS_openat, SYS_read, SYS_pread64, SYS_close};
     for (int nr : detNrs) want_[size_t(nr)] = true;
     for (const PidArgs& p : kPidArgs) want_[size_t(p.nr)] = true;
+  }
+  if (det_.enabled || det_.net) {
+    net_ = std::make_unique<VirtualNet>();
+    for (size_t nr = 0; nr < kMaxNr; nr++)
+      if (VirtualNet::handles(nr)) want_[nr] = true;
   }
   rng_ = det_.seed ^ 0x9e3779b97f4a7c15ULL;
 }
@@ -102,8 +110,29 @@ std::vector<int> NativeRules::numbers() const {
 }
 
 // splitmix64: small, fast, and the same sequence on every machine for a given seed
+NativeRules::ProcState& NativeRules::use(pid_t pid) {
+  auto it = procs_.find(pid);
+  if (it == procs_.end()) {
+    it = procs_.emplace(pid, ProcState{}).first;
+    it->second.rng = rng_;  // a process not spawned under the trace: the launched one
+  }
+  cur_ = &it->second;
+  return it->second;
+}
+
+void NativeRules::onSpawn(pid_t parentPid, pid_t child, bool thread) {
+  if (!det_.enabled) return;
+  virtualId(parentPid);  // the launched program is 1000 even if a thread comes first
+  virtualId(child);  // its id in the order its parent made it, before it can ask
+  if (thread) return;
+  ProcState& parent = use(parentPid);
+  ProcState c = parent;
+  c.rng = next64();  // its own stream, drawn from the parent's
+  procs_[child] = c;
+}
+
 uint64_t NativeRules::next64() {
-  uint64_t z = (rng_ += 0x9e3779b97f4a7c15ULL);
+  uint64_t z = (cur_->rng += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
@@ -158,6 +187,133 @@ void NativeRules::onGone(pid_t tid) {
   }
 }
 
+// A path under /proc naming a process: self, thread-self, or a number, which the program has
+// from the sandbox (a virtual id: the path is rewritten to the real one). The stat and status
+// files of a process or thread are answered with its ids virtual (procText).
+bool NativeRules::procPath(Tracer& t, const SyscallView& v, const char* path, NativeAction& a) {
+  const char* rest = path + 6;
+  pid_t real = 0;
+  std::string realPrefix;
+  if (strncmp(rest, "self", 4) == 0 && (rest[4] == '/' || !rest[4])) {
+    real = v.pid;
+    rest += 4;
+  } else if (strncmp(rest, "thread-self", 11) == 0 && (rest[11] == '/' || !rest[11])) {
+    real = v.tid;
+    rest += 11;
+  } else if (*rest >= '1' && *rest <= '9') {
+    char* end;
+    long id = strtol(rest, &end, 10);
+    if (*end != '/' && *end) return false;
+    real = pid_t(realId(id));
+    if (real != id) realPrefix = "/proc/" + std::to_string(real);
+    rest = end;
+  } else {
+    return false;
+  }
+  // /proc/PID/task/TID/...
+  if (strncmp(rest, "/task/", 6) == 0 && rest[6] >= '1' && rest[6] <= '9') {
+    char* end;
+    long id = strtol(rest + 6, &end, 10);
+    if (*end == '/' || !*end) {
+      pid_t tid = pid_t(realId(id));
+      if (tid != id) {
+        if (realPrefix.empty()) realPrefix = std::string(path, size_t(rest - path));
+        realPrefix += "/task/" + std::to_string(tid);
+        rest = end;
+      }
+      real = tid;
+    }
+  }
+  bool changed = false;
+  if (!realPrefix.empty()) {
+    std::string full = realPrefix + rest;
+    uint64_t at = writeBelowStack(t, v.tid, full.c_str(), full.size() + 1);
+    if (!at) return false;
+    a.args[v.nr == SYS_openat ? 1 : 0] = at;
+    a.setArgs = changed = true;
+  }
+  const char* leaf = strrchr(rest, '/');
+  if (leaf && (strcmp(leaf, "/stat") == 0 || strcmp(leaf, "/status") == 0) && (leaf == rest || strncmp(rest, "/task/", 6) == 0)) {
+    a.exitFix = kFixOpen;
+    a.exitAddr = uint64_t(strcmp(leaf, "/stat") == 0 ? VirtualFile::ProcStat : VirtualFile::ProcStatus);
+    a.aux[0] = uint64_t(real);
+    return true;
+  }
+  return changed;
+}
+
+// /proc/PID/stat or status of a real process or thread, its ids made virtual (and in stat its
+// CPU times and start time zero, as times and getrusage show).
+std::string NativeRules::procText(VirtualFile what, pid_t real) {
+  std::string path = "/proc/" + std::to_string(real) + (what == VirtualFile::ProcStat ? "/stat" : "/status");
+  std::ifstream f(path);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto vid = [&](long id) -> long { return id > 0 ? long(virtualId(pid_t(id))) : id; };
+  if (what == VirtualFile::ProcStat) {
+    size_t close = text.rfind(')');
+    if (close == std::string::npos) return text;
+    std::string head = text.substr(0, close + 1), tail = text.substr(close + 2);
+    size_t open = head.find(' ');
+    head = std::to_string(vid(strtol(head.c_str(), nullptr, 10))) + head.substr(open);
+    std::vector<std::string> fields;  // from field 3 (state) on
+    size_t pos = 0;
+    while (pos <= tail.size()) {
+      size_t sp = tail.find(' ', pos);
+      if (sp == std::string::npos) sp = tail.size();
+      fields.push_back(tail.substr(pos, sp - pos));
+      pos = sp + 1;
+    }
+    // 1-based field numbers of proc(5): ppid 4, pgrp 5, session 6, tpgid 8 are ids; utime 14,
+    // stime 15, cutime 16, cstime 17, starttime 22 are times
+    for (int n : {4, 5, 6, 8})
+      if (size_t(n - 3) < fields.size()) fields[n - 3] = std::to_string(vid(strtol(fields[n - 3].c_str(), nullptr, 10)));
+    for (int n : {14, 15, 16, 17, 22})
+      if (size_t(n - 3) < fields.size()) fields[n - 3] = "0";
+    std::string out = head;
+    for (auto& x : fields) out += " " + x;
+    return out;
+  }
+  std::string out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    size_t colon = line.find(':');
+    std::string key = colon == std::string::npos ? "" : line.substr(0, colon);
+    if (key == "Tgid" || key == "Pid" || key == "PPid" || key == "NStgid" || key == "NSpid" || key == "NSpgid" || key == "NSsid") {
+      std::string ids = line.substr(colon + 1), rewritten;
+      size_t p = 0;
+      while (p < ids.size()) {
+        size_t q = ids.find_first_not_of(" \t", p);
+        if (q == std::string::npos) break;
+        size_t e = ids.find_first_of(" \t", q);
+        if (e == std::string::npos) e = ids.size();
+        rewritten += "\t" + std::to_string(vid(strtol(ids.substr(q, e - q).c_str(), nullptr, 10)));
+        p = e;
+      }
+      line = key + ":" + rewritten;
+    } else if (key == "TracerPid") {
+      line = "TracerPid:\t0";  // the sandbox is not there
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+// The time-stamp counter: a 1 GHz counter on the virtual clock (1000 s since boot), CPU 0 in
+// rdtscp's TSC_AUX.
+bool NativeRules::onTsc(pid_t pid, uint64_t& tsc, uint32_t& aux) {
+  if (!det_.enabled) return false;
+  use(pid);
+  // 1 us more at each read, apart from the clock's steps: a loop waiting for the counter to move
+  // sees it move, and the clocks read the same whether or not libc reads the counter
+  tsc = uint64_t(1000LL * 1000000000LL + cur_->ticks * det_.stepNs + cur_->sleptNs + ++cur_->tscReads * 1000);
+  aux = 0;
+  return true;
+}
+
 // Rewrites the arguments that name processes (kPidArgs) from virtual ids to real ones.
 bool NativeRules::translatePidArgs(const SyscallView& v, NativeAction& a) {
   for (const PidArgs& p : kPidArgs) {
@@ -193,9 +349,8 @@ bool NativeRules::virtualRead(Tracer& t, const SyscallView& v, NativeAction& a) 
   if (f.what == VirtualFile::Random) {
     bytes = randomBytes(count);
   } else {
-    std::string text = det_.cpus > 1 ? "0-" + std::to_string(det_.cpus - 1) + "\n" : "0\n";
     uint64_t off = v.nr == SYS_pread64 ? v.args[3] : f.offset;
-    if (off < text.size()) bytes = text.substr(size_t(off), count);
+    if (off < f.text.size()) bytes = f.text.substr(size_t(off), count);
     if (v.nr == SYS_read) f.offset += bytes.size();
   }
   if (!bytes.empty() && v.args[1]) a.writes.push_back({v.args[1], bytes});
@@ -204,12 +359,58 @@ bool NativeRules::virtualRead(Tracer& t, const SyscallView& v, NativeAction& a) 
   return true;
 }
 
-int64_t NativeRules::tick() { return ticks_++ * det_.stepNs; }
+int64_t NativeRules::tick() { return cur_->ticks++ * det_.stepNs + cur_->sleptNs; }
+
+uint64_t writeBelowStack(Tracer& t, pid_t tid, const void* data, size_t len) {
+  struct user_regs_struct r;
+  if (xptrace(PTRACE_GETREGS, tid, nullptr, &r) != 0) return 0;
+  uint64_t at = (r.rsp - 128 - 512) & ~uint64_t(15);
+  return t.writeMemory(tid, at, data, len) == ssize_t(len) ? at : 0;
+}
+
+// The virtual clock a sleep's clock reads from (base ns at the start of the run), or -1.
+static int64_t virtualBase(int64_t clk, int64_t epochNs) {
+  if (clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_COARSE || clk == 8 || clk == 11) return epochNs;
+  if (clk == CLOCK_MONOTONIC || clk == CLOCK_MONOTONIC_RAW || clk == CLOCK_MONOTONIC_COARSE || clk == CLOCK_BOOTTIME || clk == 9)
+    return 1000LL * 1000000000LL;
+  return -1;
+}
+
+// nanosleep and clock_nanosleep: the program sleeps as long as it asked (really), and the
+// virtual clock moves on by as much. A deadline on a virtual clock (TIMER_ABSTIME) is turned
+// into the time left until it, or the kernel would compare it with the real clock.
+bool NativeRules::virtualSleep(Tracer& t, const SyscallView& v, NativeAction& a) {
+  bool clockCall = v.nr == SYS_clock_nanosleep;
+  uint64_t reqAt = v.args[clockCall ? 2 : 0];
+  int64_t req[2];
+  if (!reqAt || t.readMemory(v.tid, reqAt, req, 16) != 16 || req[1] < 0 || req[1] >= 1000000000LL || req[0] < 0) return false;
+  int64_t ns = req[0] * 1000000000LL + req[1];
+  if (clockCall && (v.args[1] & TIMER_ABSTIME)) {
+    int64_t base = virtualBase(int64_t(int32_t(v.args[0])), det_.epochNs);
+    if (base < 0) return false;  // a CPU clock: the kernel's
+    int64_t now = base + cur_->ticks * det_.stepNs + cur_->sleptNs;
+    int64_t left = std::max<int64_t>(0, ns - now);
+    int64_t rel[2] = {left / 1000000000LL, left % 1000000000LL};
+    uint64_t at = writeBelowStack(t, v.tid, rel, 16);
+    if (!at) return false;
+    a.args[1] = v.args[1] & ~uint64_t(TIMER_ABSTIME);
+    a.args[2] = at;
+    a.setArgs = true;
+    ns = left;
+  }
+  cur_->sleptNs += ns;
+  return a.setArgs;
+}
 
 bool NativeRules::onEntry(Tracer& t, const SyscallView& v, NativeAction& a) {
   if (!wants(v.nr)) return false;
+  use(v.pid);
   memcpy(a.args, v.args, sizeof a.args);
   if (ruleFor_[v.nr] >= 0 && injectEntry(v, a)) return true;
+  if (net_ && VirtualNet::handles(v.nr) && net_->onEntry(t, v, a)) {
+    a.exitFix = kFixNet;
+    return true;
+  }
   if (det_.enabled) return detEntry(t, v, a);
   return false;
 }
@@ -218,10 +419,7 @@ bool NativeRules::injectEntry(const SyscallView& v, NativeAction& a) {
   const InjectRule& r = rules_[size_t(ruleFor_[v.nr])];
   uint64_t n = ++counts_[(uint64_t(uint32_t(v.tid)) << 32) | v.nr];
   if (n < r.first || n > r.last || (n - r.first) % r.step) return false;
-  if (r.delayEnterUs > 0) {
-    struct timespec ts = {time_t(r.delayEnterUs / 1000000), long(r.delayEnterUs % 1000000) * 1000};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
-  }
+  a.delayEnterUs = r.delayEnterUs;  // the thread waits at its stop, the others go on
   // a delay changes no result: rewriting the arguments unchanged is what marks the call injected
   if (r.delayEnterUs > 0 || r.delayExitUs > 0) a.setArgs = true;
   if (r.hasRet) {
@@ -321,7 +519,7 @@ bool NativeRules::detEntry(Tracer& t, const SyscallView& v, NativeAction& a) {
       return ret(8);
     }
     case SYS_open: case SYS_openat: {
-      char path[40] = {0};
+      char path[64] = {0};
       uint64_t at = v.args[v.nr == SYS_openat ? 1 : 0];
       if (!at || t.readMemory(v.tid, at, path, sizeof path - 1) <= 0) return false;
       for (auto& f : kVirtualFiles)
@@ -330,10 +528,13 @@ bool NativeRules::detEntry(Tracer& t, const SyscallView& v, NativeAction& a) {
           a.exitAddr = uint64_t(f.what);
           return true;
         }
-      return false;
+      if (strncmp(path, "/proc/", 6) == 0) return procPath(t, v, path, a) || translated;
+      return translated;
     }
     case SYS_read: case SYS_pread64:
       return !vfiles_.empty() && virtualRead(t, v, a);
+    case SYS_nanosleep: case SYS_clock_nanosleep:
+      return virtualSleep(t, v, a) || translated;
     case SYS_close:
       if (!vfiles_.empty()) vfiles_.erase(fdKey(v.pid, v.args[0]));
       return false;
@@ -423,6 +624,16 @@ bool NativeRules::detEntry(Tracer& t, const SyscallView& v, NativeAction& a) {
 }
 
 void NativeRules::onExit(Tracer& t, const SyscallView& v, const NativeAction& a, ExitDecision& d) {
+  if (a.setArgs) {
+    // The kernel keeps argument registers across a call: the program gets its own back (a
+    // rewritten pid or address left there is not its), and a restarted call comes in again
+    // with them, to be rewritten again
+    struct user_regs_struct r;
+    if (xptrace(PTRACE_GETREGS, v.tid, nullptr, &r) == 0) {
+      r.rdi = v.args[0], r.rsi = v.args[1], r.rdx = v.args[2], r.r10 = v.args[3], r.r8 = v.args[4], r.r9 = v.args[5];
+      xptrace(PTRACE_SETREGS, v.tid, nullptr, &r);
+    }
+  }
   switch (a.exitFix) {
     case kFixStat: case kFixStatx:
       if (v.ret != 0 || !a.exitAddr) return;
@@ -457,7 +668,16 @@ void NativeRules::onExit(Tracer& t, const SyscallView& v, const NativeAction& a,
       return;
     }
     case kFixOpen:
-      if (v.ret >= 0) vfiles_[fdKey(v.pid, uint64_t(v.ret))] = {VirtualFile(a.exitAddr), 0};
+      if (v.ret >= 0) {
+        VirtualFile what = VirtualFile(a.exitAddr);
+        std::string text;
+        if (what == VirtualFile::CpuList) text = det_.cpus > 1 ? "0-" + std::to_string(det_.cpus - 1) + "\n" : "0\n";
+        else if (what == VirtualFile::ProcStat || what == VirtualFile::ProcStatus) text = procText(what, pid_t(a.aux[0]));
+        vfiles_[fdKey(v.pid, uint64_t(v.ret))] = {what, 0, std::move(text)};
+      }
+      return;
+    case kFixNet:
+      net_->onExit(t, v, a, d);
       return;
   }
 }
@@ -506,6 +726,7 @@ bool hideVdso(Tracer& t, pid_t tid) {
 
 void NativeRules::onExec(Tracer& t, pid_t tid) {
   if (!det_.enabled) return;
+  use(tid);  // (after exec the thread is its process's leader)
   // AT_RANDOM: the 16 bytes libc seeds its stack protector and pointer guard from
   walkAuxv(t, tid, [&](uint64_t type, uint64_t, uint64_t value) {
     if (type != AT_RANDOM) return true;

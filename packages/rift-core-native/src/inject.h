@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "tracer.h"
+#include "vnet.h"
+
+#include <memory>
 
 namespace rift {
 
@@ -33,6 +36,7 @@ struct DeterministicOptions {
   int64_t epochNs = 946684800LL * 1000000000LL;  // 2000-01-01T00:00:00Z
   int64_t stepNs = 1000000;                      // virtual time per time-reading call
   int cpus = 4;                                  // CPUs the program is shown (nproc)
+  bool net = false;                              // the virtual network (also on with enabled)
 };
 
 // What a native rule decided at entry.
@@ -43,10 +47,11 @@ struct NativeAction {
   bool setArgs = false;  // (delay_enter only marks the call: args unchanged)
   std::vector<std::pair<uint64_t, std::string>> writes;  // applied at exit
   int signal = 0;
-  int64_t delayExitUs = 0;
+  int64_t delayEnterUs = 0, delayExitUs = 0;
   int exitFix = 0;        // post-processing at exit of a call that ran (kStatFix...)
   uint64_t exitAddr = 0;
   uint64_t args[6] = {0};  // with setArgs: the arguments the call runs with
+  uint64_t aux[3] = {0};   // what the exit's fix-up needs (the virtual network's)
 };
 
 enum : int {
@@ -57,10 +62,17 @@ enum : int {
   kFixWait,       // wait4: the pid returned virtual; the rusage at exitAddr zeroed
   kFixWaitid,     // waitid: si_pid of the siginfo virtual, its times zeroed; the rusage zeroed
   kFixOpen,       // open/openat of a file the sandbox answers (virtualFile): note the descriptor
+  kFixNet,        // a call on a socket of the virtual network (VirtualNet::onExit)
 };
 
 // A file whose reads the sandbox answers (what /dev/urandom gives, the CPUs online...).
-enum class VirtualFile : uint8_t { None, Random, CpuList };
+enum class VirtualFile : uint8_t {
+  None,
+  Random,      // /dev/urandom: the generator's bytes
+  CpuList,     // /sys/devices/system/cpu/online: the sandbox's CPUs
+  ProcStat,    // /proc/PID/stat: its ids virtual, its times zero
+  ProcStatus,  // /proc/PID/status: its ids virtual
+};
 
 class NativeRules {
  public:
@@ -75,6 +87,10 @@ class NativeRules {
   void onExec(Tracer& t, pid_t tid);
   // A thread or process is gone: its id may be used again by a new one.
   void onGone(pid_t tid);
+  // An rdtsc/rdtscp the tracer answers: the sandbox's counter (true), or none (false).
+  bool onTsc(pid_t pid, uint64_t& tsc, uint32_t& aux);
+  // A new thread or process, before it runs (at its parent's fork, vfork or clone event)
+  void onSpawn(pid_t parentPid, pid_t child, bool thread);
 
  private:
   bool injectEntry(const SyscallView& v, NativeAction& a);
@@ -91,12 +107,25 @@ class NativeRules {
   int64_t tick();  // advances the virtual clock, returns ns since its start
 
   std::vector<InjectRule> rules_;
+  std::unique_ptr<VirtualNet> net_;
   int ruleFor_[kMaxNr];
   std::bitset<kMaxNr> want_;
   std::unordered_map<uint64_t, uint64_t> counts_;  // (tid, nr) -> calls seen
   DeterministicOptions det_;
-  uint64_t rng_;
-  int64_t ticks_ = 0;
+  uint64_t rng_;  // the first process's generator state
+  // Each process has its own virtual clock and generator, copied from its parent's at fork:
+  // what one process sees then does not depend on how its calls interleave with another's
+  // (threads of a process share them)
+  struct ProcState {
+    int64_t ticks = 0;    // time reads so far
+    int64_t sleptNs = 0;  // time it slept: its clock moves on by that too
+    int64_t tscReads = 0;  // rdtsc/rdtscp so far
+    uint64_t rng = 0;
+  };
+  std::unordered_map<pid_t, ProcState> procs_;
+  ProcState* cur_ = nullptr;  // the process of the call at hand
+  ProcState& use(pid_t pid);
+  bool virtualSleep(Tracer& t, const SyscallView& v, NativeAction& a);
   // real pid/tid -> virtual; a gone id gets a new virtual one if the kernel hands it out again
   struct Vid {
     int64_t vid;
@@ -109,9 +138,16 @@ class NativeRules {
   struct OpenVirtual {
     VirtualFile what;
     uint64_t offset;
+    std::string text;  // a text file's whole content, made at its open
   };
+  std::string procText(VirtualFile what, pid_t real);
+  bool procPath(Tracer& t, const SyscallView& v, const char* path, NativeAction& a);
   std::unordered_map<uint64_t, OpenVirtual> vfiles_;
 };
+
+// Copies bytes below the red zone of a thread stopped at a syscall's entry, for the kernel to
+// read in place of the program's argument (a rewritten address or time). Their address, or 0.
+uint64_t writeBelowStack(Tracer& t, pid_t tid, const void* data, size_t len);
 
 // Turns the AT_SYSINFO_EHDR auxv entry of a freshly exec'd process into AT_IGNORE, so that libc
 // does not find the vDSO and makes real clock_gettime/gettimeofday/time/getcpu syscalls.

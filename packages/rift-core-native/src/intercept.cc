@@ -18,7 +18,7 @@ namespace {
 struct Request {
   JsBridge* bridge;
   uint64_t id;
-  bool exit;
+  int phase;  // 0 entry, 1 exit, 2 an rdtsc
   SyscallView v;
 };
 }  // namespace
@@ -38,18 +38,13 @@ std::vector<int> JsBridge::numbers() const {
   return out;
 }
 
-bool JsBridge::ask(bool exit, const SyscallView& v, JsReply& out, std::string& why) {
+uint64_t JsBridge::post(int phase, const SyscallView& v) {
   std::unique_lock<std::mutex> lk(mu_);
-  if (cancelled_ || released_) {
-    why = "cancelled";
-    return false;
-  }
+  if (cancelled_ || released_) return 0;
   uint64_t id = nextId_++;
-  waiting_ = id;
-  answered_ = false;
-  extrasId_ = 0;
+  asks_[id];  // asked, not answered
   lk.unlock();
-  auto* req = new Request{this, id, exit, v};
+  auto* req = new Request{this, id, phase, v};
   napi_status s = tsfn_.NonBlockingCall(req, [](Napi::Env env, Napi::Function fn, Request* r) {
     std::unique_ptr<Request> own(r);
     if (!env) {  // the environment is going away: nobody will answer, let the call run
@@ -58,7 +53,7 @@ bool JsBridge::ask(bool exit, const SyscallView& v, JsReply& out, std::string& w
     }
     Napi::Array args = Napi::Array::New(env, 6);
     for (uint32_t i = 0; i < 6; i++) args.Set(i, Napi::BigInt::New(env, r->v.args[i]));
-    std::vector<napi_value> argv = {Napi::Number::New(env, double(r->id)), Napi::Number::New(env, r->exit ? 1 : 0),
+    std::vector<napi_value> argv = {Napi::Number::New(env, double(r->id)), Napi::Number::New(env, r->phase),
                                     Napi::Number::New(env, r->v.tid), Napi::Number::New(env, r->v.pid),
                                     Napi::Number::New(env, double(r->v.nr)), args, Napi::BigInt::New(env, r->v.ret)};
     if (!r->bridge->controlSent_) {
@@ -83,38 +78,75 @@ bool JsBridge::ask(bool exit, const SyscallView& v, JsReply& out, std::string& w
   });
   if (s != napi_ok) {
     delete req;
+    forget(id);
+    return 0;
+  }
+  return id;
+}
+
+bool JsBridge::take(uint64_t id, JsReply& out) {
+  std::lock_guard<std::mutex> lk(mu_);
+  auto it = asks_.find(id);
+  if (it == asks_.end() || !it->second) return false;
+  out = std::move(*it->second);
+  asks_.erase(it);
+  return true;
+}
+
+void JsBridge::forget(uint64_t id) {
+  std::lock_guard<std::mutex> lk(mu_);
+  asks_.erase(id);  // a late answer finds nothing: too late, the call went on
+  extras_.erase(id);
+}
+
+bool JsBridge::cancelled() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return cancelled_;
+}
+
+bool JsBridge::ask(int phase, const SyscallView& v, JsReply& out, std::string& why) {
+  uint64_t id = post(phase, v);
+  if (!id) {
     why = "cancelled";
     return false;
   }
-  lk.lock();
-  bool ok = cv_.wait_for(lk, std::chrono::milliseconds(timeoutMs_), [&] { return answered_ || cancelled_; });
-  waiting_ = 0;
-  if (ok && answered_) {
-    out = std::move(answer_);
-    answer_ = JsReply{};
+  std::unique_lock<std::mutex> lk(mu_);
+  auto answered = [&] { return asks_.count(id) && asks_[id].has_value(); };
+  bool ok = cv_.wait_for(lk, std::chrono::milliseconds(timeoutMs_), [&] { return answered() || cancelled_; });
+  if (ok && answered()) {
+    out = std::move(*asks_[id]);
+    asks_.erase(id);
     return true;
   }
+  asks_.erase(id);
+  extras_.erase(id);
   why = cancelled_ ? "cancelled" : "timeout";
   return false;
 }
 
 void JsBridge::reply(uint64_t id, JsReply r) {
-  std::lock_guard<std::mutex> lk(mu_);
-  if (id != waiting_ || answered_) return;  // too late: the call already went on
-  if (extrasId_ == id) {
-    r.extra = extras_;
-    extrasId_ = 0;
+  std::function<void()> wake;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    auto it = asks_.find(id);
+    if (it == asks_.end() || it->second) return;  // too late: the call already went on
+    auto x = extras_.find(id);
+    if (x != extras_.end()) {
+      r.extra = x->second;
+      extras_.erase(x);
+    }
+    it->second = std::move(r);
+    cv_.notify_all();
+    wake = onAnswer_;
   }
-  answer_ = std::move(r);
-  answered_ = true;
-  cv_.notify_all();
+  if (wake) wake();  // a thread parked for this answer
 }
 
 void JsBridge::setExtras(uint64_t id, const VerdictExtras& x) {
   std::lock_guard<std::mutex> lk(mu_);
-  if (id != waiting_ || answered_) return;
-  extrasId_ = id;
-  extras_ = x;
+  auto it = asks_.find(id);
+  if (it == asks_.end() || it->second) return;
+  extras_[id] = x;
 }
 
 // control(0, id, deliver: bigint, flags: 1 restart | 2 restartable, sleepUs): extras for the
@@ -221,9 +253,10 @@ static constexpr uint64_t bit(int sig) { return 1ull << (sig - 1); }
 // what can never be held back or blocked
 static constexpr uint64_t kUnblockable = bit(SIGKILL) | bit(SIGSTOP);
 
-static void sleepUs(int64_t us) {
-  struct timespec ts = {time_t(us / 1000000), long(us % 1000000) * 1000};
-  while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+static int64_t monoNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
 }
 
 void InterceptChain::holdSignals(const SyscallView& v, uint64_t mask) {
@@ -353,9 +386,17 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
         d.setArgs = true;
         memcpy(d.args, a.args, sizeof d.args);
       }
+      int64_t delayUs = a.delayEnterUs;
       Pending& p = pending_[v.tid];
       p.kind = Pending::Native;
       p.native = std::move(a);
+      if (delayUs > 0) {
+        // delay_enter: the thread waits at its stop while the tracer serves the others
+        delayedEntry_[v.tid] = {d, monoNs() + delayUs * 1000};
+        EntryDecision later;
+        later.defer = true;
+        return later;
+      }
       return d;
     }
   }
@@ -377,14 +418,38 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
         expected_.erase(it);  // the thread went elsewhere: the handler decides, and plans anew
       }
     }
+    if (!js_->serial()) {
+      // the thread waits at its stop for the verdict while the tracer serves the others
+      uint64_t id = js_->post(0, v);
+      if (!id) return d;  // cancelled: the call runs unchanged
+      asking_[v.tid] = {id, v, held, monoNs() + int64_t(js_->timeoutMs()) * 1000000};
+      EntryDecision later;
+      later.defer = true;
+      return later;
+    }
     JsReply r;
     std::string why;
     if (!js_->ask(false, v, r, why)) {
-      if (why == "timeout")
-        t.emitWarning(v.tid, "intercept: the handler did not answer for syscall " + std::to_string(v.nr) +
-                                 " within its timeout; the syscall ran unchanged");
+      if (why == "timeout") timedOut(t, v, false);
       return d;
     }
+    answered(t, v, r, held, d);
+  }
+  return d;
+}
+
+void InterceptChain::timedOut(Tracer& t, const SyscallView& v, bool exit) {
+  if (exit)
+    t.emitWarning(v.tid, "intercept: the exit handler did not answer for syscall " + std::to_string(v.nr) +
+                             " within its timeout; the result was left unchanged");
+  else
+    t.emitWarning(v.tid, "intercept: the handler did not answer for syscall " + std::to_string(v.nr) +
+                             " within its timeout; the syscall ran unchanged");
+}
+
+// A handler's verdict at a call's entry, now or once it came (resumeEntry).
+void InterceptChain::answered(Tracer& t, const SyscallView& v, JsReply& r, uint64_t held, EntryDecision& d) {
+  {
     if (!r.warning.empty()) t.emitWarning(v.tid, r.warning);
     if (js_->dropRequested()) expected_.clear();  // voided while the handler ran: before its new plans
     if (!r.then.empty()) {
@@ -396,7 +461,73 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
     if (held && !d.skip && !x.restart) tempMask(t, v, held & ~x.deliver, d);
     if (x.deliver || x.restart || x.restartable) extras(t, v, x, d);
   }
-  return d;
+}
+
+// A parked thread's delay: true with its decision once it is over (or when there is none).
+template <typename Map, typename Decision>
+static bool delayOver(Map& m, pid_t tid, Decision& d, bool& found) {
+  auto w = m.find(tid);
+  found = w != m.end();
+  if (!found || monoNs() < w->second.until) return !found;
+  d = std::move(w->second.d);
+  m.erase(w);
+  return true;
+}
+
+// A parked thread's verdict: true once it came (`answer` applies it), the handler timed out or
+// the trace is cancelled, or nothing was asked; false while it is awaited.
+template <typename F>
+bool InterceptChain::verdict(std::unordered_map<pid_t, Asking>& m, Tracer& t, pid_t tid, bool exit, F answer) {
+  auto a = m.find(tid);
+  if (a == m.end()) return true;
+  JsReply r;
+  if (js_->take(a->second.id, r)) {
+    Asking q = std::move(a->second);
+    m.erase(a);
+    answer(q, r);
+    return true;
+  }
+  if (!js_->cancelled() && monoNs() < a->second.deadline) return false;
+  if (!js_->cancelled()) timedOut(t, a->second.v, exit);
+  js_->forget(a->second.id);
+  m.erase(a);
+  return true;
+}
+
+bool InterceptChain::resumeEntry(Tracer& t, pid_t tid, EntryDecision& d) {
+  bool delayed;
+  bool over = delayOver(delayedEntry_, tid, d, delayed);
+  if (delayed) return over;
+  return verdict(asking_, t, tid, false, [&](Asking& q, JsReply& r) { answered(t, q.v, r, q.held, d); });
+}
+
+bool InterceptChain::resumeExit(Tracer& t, pid_t tid, ExitDecision& d) {
+  bool delayed;
+  bool over = delayOver(delayedExit_, tid, d, delayed);
+  if (delayed) return over;
+  return verdict(askingExit_, t, tid, true, [&](Asking& q, JsReply& r) { exitAnswered(t, q.v, r, d); });
+}
+
+void InterceptChain::exitAnswered(Tracer& t, const SyscallView& v, JsReply& r, ExitDecision& d) {
+  if (!r.warning.empty()) t.emitWarning(v.tid, r.warning);
+  if (r.hasValue) {
+    d.setRet = true;
+    d.ret = r.value;
+  }
+  d.writes = std::move(r.writes);
+  if (r.extra.deliver) deliver(v, r.extra.deliver);
+  if (r.extra.restart) {
+    // made again (ExitVerdict.again): back over the syscall instruction with rax = nr, as the
+    // kernel restarts a call; this result is not the program's
+    struct user_regs_struct regs;
+    if (getRegs(v.tid, regs)) {
+      regs.rax = v.nr;
+      regs.rip -= 2;
+      setRegs(v.tid, regs);
+    }
+    d.setRet = false;
+    d.writes.clear();
+  }
 }
 
 bool InterceptChain::matches(Tracer& t, const SyscallView& v, const Expectation& e) {
@@ -499,8 +630,14 @@ ExitDecision InterceptChain::onExit(Tracer& t, const SyscallView& v, bool skippe
       }
       d.writes = std::move(a.writes);
       d.signal = a.signal;
-      if (a.exitFix) rules_->onExit(t, v, a, d);
-      if (a.delayExitUs > 0) sleepUs(a.delayExitUs);
+      if (a.exitFix || a.setArgs) rules_->onExit(t, v, a, d);
+      if (a.delayExitUs > 0) {
+        // delay_exit: the thread waits at its stop while the tracer serves the others
+        delayedExit_[v.tid] = {std::move(d), monoNs() + a.delayExitUs * 1000};
+        ExitDecision later;
+        later.defer = true;
+        return later;
+      }
       break;
     }
     case Pending::JsSkip:
@@ -509,21 +646,21 @@ ExitDecision InterceptChain::onExit(Tracer& t, const SyscallView& v, bool skippe
       d.writes = std::move(p.js.writes);
       break;
     case Pending::JsExit: {
+      if (!js_->serial()) {
+        uint64_t id = js_->post(1, v);
+        if (!id) break;
+        askingExit_[v.tid] = {id, v, 0, monoNs() + int64_t(js_->timeoutMs()) * 1000000};
+        ExitDecision later;
+        later.defer = true;
+        return later;
+      }
       JsReply r;
       std::string why;
       if (!js_->ask(true, v, r, why)) {
-        if (why == "timeout")
-          t.emitWarning(v.tid, "intercept: the exit handler did not answer for syscall " + std::to_string(v.nr) +
-                                   " within its timeout; the result was left unchanged");
+        if (why == "timeout") timedOut(t, v, true);
         break;
       }
-      if (!r.warning.empty()) t.emitWarning(v.tid, r.warning);
-      if (r.hasValue) {
-        d.setRet = true;
-        d.ret = r.value;
-      }
-      d.writes = std::move(r.writes);
-      if (r.extra.deliver) deliver(v, r.extra.deliver);
+      exitAnswered(t, v, r, d);
       break;
     }
   }
@@ -535,12 +672,44 @@ void InterceptChain::onExec(Tracer& t, pid_t tid) {
   expected_.erase(tid);  // a new program (another thread's exec takes over the leader's tid)
 }
 
+void InterceptChain::onSpawn(pid_t parentPid, pid_t child, bool thread) {
+  if (rules_) rules_->onSpawn(parentPid, child, thread);
+}
+
 void InterceptChain::onGone(pid_t tid) {
+  delayedEntry_.erase(tid);
+  delayedExit_.erase(tid);
+  for (auto* m : {&asking_, &askingExit_}) {
+    auto it = m->find(tid);
+    if (it != m->end()) {
+      js_->forget(it->second.id);
+      m->erase(it);
+    }
+  }
   if (rules_) rules_->onGone(tid);
   expected_.erase(tid);  // the tid may come back as another thread
   pending_.erase(tid);
   fixes_.erase(tid);
   masked_.erase(tid);
+}
+
+// An rdtsc/rdtscp the tracer answers: the handler's counter (a replay's recorded one), or the
+// real one when it has none (a Run verdict). v.args carry the real counter and TSC_AUX.
+bool InterceptChain::onTsc(Tracer& t, pid_t tid, pid_t pid, bool rdtscp, uint64_t& tsc, uint32_t& aux) {
+  if (rules_ && rules_->onTsc(pid, tsc, aux)) return true;  // the deterministic sandbox's counter
+  if (!js_ || !js_->wantsTsc()) return false;
+  SyscallView v{tid, pid, rdtscp ? 1u : 0u, {tsc, aux, 0, 0, 0, 0}, 0};
+  JsReply r;
+  std::string why;
+  if (!js_->ask(2, v, r, why)) {
+    if (why == "timeout") t.emitWarning(tid, "intercept: the handler did not answer for an rdtsc within its timeout; the real counter was given");
+    return false;
+  }
+  if (!r.warning.empty()) t.emitWarning(tid, r.warning);
+  if (r.action != JsReply::Return || !r.hasValue) return false;
+  tsc = uint64_t(r.value);
+  if (r.argMask & 4) aux = uint32_t(r.args[2]);
+  return true;
 }
 
 void InterceptChain::cancel() {

@@ -1,6 +1,9 @@
 // The Interceptor the addon installs: native rules first (inject, deterministic), then, for the
 // syscalls a JavaScript handler asked for, a blocking round trip to the JS thread.
 #pragma once
+#include <unordered_map>
+#include <optional>
+#include <functional>
 #include <napi.h>
 
 #include <atomic>
@@ -77,16 +80,34 @@ struct Expectation {
   std::vector<std::pair<uint8_t, std::string>> argWrites;
 };
 
-// The ptrace thread asks, the JS thread answers. One question at a time (one ptrace thread).
+// The ptrace thread asks, the JS thread answers. Several questions may wait at once (one for
+// each parked thread, when the handler is not serial); a serial handler gets one at a time.
 class JsBridge : public std::enable_shared_from_this<JsBridge> {
  public:
   JsBridge(Napi::Env env, Napi::Function call, const std::vector<int>& nrs, bool exit, int timeoutMs);
   bool wants(uint64_t nr) const { return nr < kMaxNr && nrs_[nr]; }
   bool wantsExit() const { return exit_; }
+  // the handler answers rdtsc/rdtscp (phase 2 questions: nr 0 rdtsc, 1 rdtscp)
+  bool wantsTsc() const { return tsc_; }
+  void setWantsTsc(bool w) { tsc_ = w; }
   std::vector<int> numbers() const;
   // On the ptrace thread. Returns true with `out` filled when JS answered in time; false on
-  // timeout or cancel (`why` says which).
-  bool ask(bool exit, const SyscallView& v, JsReply& out, std::string& why);
+  // timeout or cancel (`why` says which). phase: 0 entry, 1 exit, 2 an rdtsc (see onTsc).
+  bool ask(int phase, const SyscallView& v, JsReply& out, std::string& why);
+  // On the ptrace thread, without waiting: the question's id (0: cancelled), then take(id)
+  // until it has an answer, or forget(id) (a timeout).
+  uint64_t post(int phase, const SyscallView& v);
+  bool take(uint64_t id, JsReply& out);
+  void forget(uint64_t id);
+  bool cancelled();
+  int timeoutMs() const { return timeoutMs_; }
+  // serial: the handler sees one call at a time, the ptrace thread waiting for each answer
+  // (rift-replay's, which follows one recorded order); else a thread waits for its verdict at
+  // its stop while the others go on
+  bool serial() const { return serial_; }
+  void setSerial(bool s) { serial_ = s; }
+  // called (on the JS thread) when an answer comes: wakes the ptrace thread
+  void onAnswer(std::function<void()> f) { onAnswer_ = std::move(f); }
   // On the JS thread.
   void reply(uint64_t id, JsReply r);
   void cancel();
@@ -109,23 +130,23 @@ class JsBridge : public std::enable_shared_from_this<JsBridge> {
   Napi::Value control(const Napi::CallbackInfo& info);
   bool controlSent_ = false;
   std::atomic<uint64_t> holdMask_{0};
-  uint64_t extrasId_ = 0;
-  VerdictExtras extras_;
+  std::unordered_map<uint64_t, VerdictExtras> extras_;
+  bool serial_ = true;
+  std::function<void()> onAnswer_;
   std::atomic<bool> drop_{false};
   std::mutex consumedMu_;
   std::vector<std::pair<pid_t, uint32_t>> consumed_;
   Napi::ThreadSafeFunction tsfn_;
   std::bitset<kMaxNr> nrs_;
   bool exit_;
+  bool tsc_ = false;
   int timeoutMs_;
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t nextId_ = 1;
-  uint64_t waiting_ = 0;
-  bool answered_ = false;
+  std::unordered_map<uint64_t, std::optional<JsReply>> asks_;  // asked: answered or not yet
   bool cancelled_ = false;
   bool released_ = false;
-  JsReply answer_;
 };
 
 class InterceptChain : public Interceptor {
@@ -136,6 +157,10 @@ class InterceptChain : public Interceptor {
   ExitDecision onExit(Tracer& t, const SyscallView& v, bool skipped) override;
   void onExec(Tracer& t, pid_t tid) override;
   void onGone(pid_t tid) override;
+  void onSpawn(pid_t parentPid, pid_t child, bool thread) override;
+  bool resumeEntry(Tracer& t, pid_t tid, EntryDecision& d) override;
+  bool resumeExit(Tracer& t, pid_t tid, ExitDecision& d) override;
+  bool onTsc(Tracer& t, pid_t tid, pid_t pid, bool rdtscp, uint64_t& tsc, uint32_t& aux) override;
   void cancel() override;
   std::vector<int> numbers() const;
 
@@ -146,6 +171,29 @@ class InterceptChain : public Interceptor {
     JsReply js;
   };
   void apply(Tracer& t, const SyscallView& v, JsReply& r, EntryDecision& d);
+  void answered(Tracer& t, const SyscallView& v, JsReply& r, uint64_t held, EntryDecision& d);
+  void exitAnswered(Tracer& t, const SyscallView& v, JsReply& r, ExitDecision& d);
+  void timedOut(Tracer& t, const SyscallView& v, bool exit);
+  // decisions a parked thread waits for (resumeEntry, resumeExit): a delay's end, a verdict
+  struct Delayed {
+    EntryDecision d;
+    int64_t until;  // CLOCK_MONOTONIC ns
+  };
+  struct DelayedExit {
+    ExitDecision d;
+    int64_t until;
+  };
+  struct Asking {
+    uint64_t id;
+    SyscallView v;
+    uint64_t held;
+    int64_t deadline;  // the handler's timeout
+  };
+  std::unordered_map<pid_t, Delayed> delayedEntry_;
+  std::unordered_map<pid_t, DelayedExit> delayedExit_;
+  std::unordered_map<pid_t, Asking> asking_, askingExit_;
+  template <typename F>
+  bool verdict(std::unordered_map<pid_t, Asking>& m, Tracer& t, pid_t tid, bool exit, F answer);
   bool matches(Tracer& t, const SyscallView& v, const Expectation& e);
   // Signals held back (JsBridge::holdMask): blocked in every thread but where a verdict
   // delivers them. Kept blocked at each stop, after the calls that change a thread's mask

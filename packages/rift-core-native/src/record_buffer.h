@@ -17,6 +17,7 @@ enum RecordKind : uint16_t {
   REC_EXIT = 5,
   REC_END = 6,
   REC_WARNING = 7,
+  REC_TSC = 8,  // v[0] the counter, v[1] 1 for rdtscp, v[2] its TSC_AUX (trapTsc)
 };
 
 // Syscall record flags (v[9]).

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 #include <algorithm>
 #include <functional>
@@ -74,6 +75,7 @@ Tracer::Tracer(TracerOptions opts, BatchHandler onBatch)
 
 Tracer::~Tracer() {
   if (pidfd_ >= 0) close(pidfd_);
+  if (wakeTimer_) timer_delete(static_cast<timer_t>(wakeTimer_));
 }
 
 // SIGKILL to a traced thread's process. tgkill names both ids, and the thread is one we have
@@ -581,6 +583,17 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
     SyscallView v{tid, st.pid, st.nr, {}, 0};
     memcpy(v.args, st.args, sizeof v.args);
     EntryDecision d = interceptor_->onEntry(*this, v);
+    if (d.defer) {
+      st.parked = 1;  // serviceParked applies the decision when it comes
+      parked_.insert(tid);
+      return;
+    }
+    applyEntry(tid, st, d);
+  }
+}
+
+void Tracer::applyEntry(pid_t tid, ThreadState& st, const EntryDecision& d) {
+  {
     if (d.setArgs || d.skip) {
       struct user_regs_struct regs;
       if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) == 0) {
@@ -597,7 +610,7 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
         st.injected = d.setArgs;
         // Under the prefilter nothing else needs this call's exit stop: complete it now and
         // resume with PTRACE_CONT (one stop instead of two; handleStop does it).
-        if (seccomp && d.skip && d.setRet && !d.exitWork) {
+        if (st.seccompEntry && d.skip && d.setRet && !d.exitWork) {
           st.doneAtEntry = true;
           st.skipRet = d.ret;
         }
@@ -648,10 +661,26 @@ void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isErro
     auto it = libraryLoads_.find(st.pid);
     if (it != libraryLoads_.end() && it->second.fd == int(rval)) it->second.fd = -1;
   }
-  if (interceptor_ && !riftsOwn) {
+  ExitDecision d;
+  bool asked = interceptor_ && !riftsOwn;
+  if (asked) {
     SyscallView v{tid, st.pid, st.nr, {}, rval};
     memcpy(v.args, st.args, sizeof v.args);
-    ExitDecision d = interceptor_->onExit(*this, v, st.skipped);
+    d = interceptor_->onExit(*this, v, st.skipped);
+    if (d.defer) {
+      st.parked = 2;  // serviceParked finishes the call when the decision comes
+      st.parkedExit = {rval, ts, isError, retInPlace, resumed, riftsOwn};
+      parked_.insert(tid);
+      return;
+    }
+  }
+  finishExit(tid, st, asked ? &d : nullptr, rval, isError, retInPlace, resumed, ts, riftsOwn);
+}
+
+void Tracer::finishExit(pid_t tid, ThreadState& st, const ExitDecision* dp, int64_t rval, bool isError, bool retInPlace,
+                        bool resumed, int64_t ts, bool riftsOwn) {
+  if (dp) {
+    const ExitDecision& d = *dp;
     for (auto& wr : d.writes) writeMemory(tid, wr.first, wr.second.data(), wr.second.size());
     // a call completed at its seccomp stop has its result in rax already (onSyscallEntry)
     if (d.setRet && (retInPlace || setReturnRegister(tid, d.ret))) {
@@ -842,6 +871,68 @@ void Tracer::emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop) {
   maybeFlush(false);
 }
 
+// The address range of a process's vDSO ([vdso] in its maps), 0..0 when it has none.
+static std::pair<uint64_t, uint64_t> vdsoOf(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/maps", int(pid));
+  FILE* f = fopen(path, "re");
+  std::pair<uint64_t, uint64_t> out{0, 0};
+  if (!f) return out;
+  char line[512];
+  while (fgets(line, sizeof line, f)) {
+    if (!strstr(line, "[vdso]")) continue;
+    unsigned long lo, hi;
+    if (sscanf(line, "%lx-%lx", &lo, &hi) == 2) out = {lo, hi};
+    break;
+  }
+  fclose(f);
+  return out;
+}
+
+// A SIGSEGV stop under trapTsc: when the thread faulted on rdtsc (0f 31) or rdtscp (0f 01 f9)
+// -- the kernel sends SIGSEGV with SI_KERNEL for it, as for any general protection fault --
+// it gets the counter in edx:eax (and TSC_AUX in ecx for rdtscp), its instruction pointer
+// moves past the instruction and the signal is dropped. The value is the interceptor's (a
+// replay gives the recorded one) or the real counter, and is recorded (REC_TSC). The vDSO's
+// own reads (clock_gettime's) get the real counter and no record: they are the time the
+// program reads, recorded as such. Anything else is the program's SIGSEGV: false.
+bool Tracer::emulateTsc(pid_t tid, ThreadState& st) {
+  siginfo_t si;
+  if (xptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) != 0 || si.si_code != SI_KERNEL) return false;
+  struct user_regs_struct regs;
+  if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return false;
+  uint8_t insn[3] = {0, 0, 0};
+  ssize_t n = readMemory(tid, regs.rip, insn, sizeof insn);
+  bool rdtscp;
+  if (n >= 2 && insn[0] == 0x0f && insn[1] == 0x31) rdtscp = false;
+  else if (n == 3 && insn[0] == 0x0f && insn[1] == 0x01 && insn[2] == 0xf9) rdtscp = true;
+  else return false;
+  auto v = vdsoRange_.find(st.pid);
+  if (v == vdsoRange_.end()) v = vdsoRange_.emplace(st.pid, vdsoOf(st.pid)).first;
+  bool inVdso = regs.rip >= v->second.first && regs.rip < v->second.second;
+  unsigned int aux = 0;
+  uint64_t tsc = rdtscp ? __rdtscp(&aux) : __rdtsc();
+  uint32_t aux32 = aux;
+  if (!inVdso && interceptor_) interceptor_->onTsc(*this, tid, st.pid, rdtscp, tsc, aux32);
+  regs.rax = tsc & 0xffffffffu;
+  regs.rdx = tsc >> 32;
+  if (rdtscp) regs.rcx = aux32;
+  regs.rip += rdtscp ? 3 : 2;
+  if (xptrace(PTRACE_SETREGS, tid, nullptr, &regs) != 0) return false;
+  if (inVdso || !st.started) return true;
+  {
+    std::unique_lock<std::mutex> lk(mu_);
+    RecordWriter w(batch_);
+    w.begin(REC_TSC, tid, st.pid, now());
+    w.set(0, int64_t(tsc));
+    w.set(1, rdtscp ? 1 : 0);
+    w.set(2, aux32);
+    w.end();
+  }
+  maybeFlush(false);
+  return true;
+}
+
 void Tracer::emitExit(pid_t tid, ThreadState& st, int status) {
   if (st.inSyscall) emitUnfinished(tid, st, now());
   if (!st.started) return;
@@ -932,9 +1023,10 @@ static std::vector<uint32_t> configNumbers(const std::string& config) {
 }
 
 // Calls the library itself makes through its untraced gadget (syscallbuf.c's UNTRACED): its
-// buffers, its stack bounds and the direct memory copies' fallback.
-static const uint32_t kLibraryOwnCalls[] = {SYS_mmap, SYS_munmap, SYS_brk, SYS_getpid, SYS_gettid, SYS_prlimit64,
-                                            SYS_process_vm_readv};
+// buffers, its stack bounds, the direct memory copies' fallback, and the patching of libc's
+// syscall instructions at start-up (the stubs' mapping, mprotect of libc's text).
+static const uint32_t kLibraryOwnCalls[] = {SYS_mmap, SYS_munmap, SYS_mprotect, SYS_brk, SYS_getpid, SYS_gettid,
+                                            SYS_prlimit64, SYS_process_vm_readv};
 
 // seccomp-bpf program: SECCOMP_RET_TRACE for the wanted numbers (all of them with `all`),
 // ALLOW for the rest. With the syscall buffer, the calls it records (`buffered`) and its own
@@ -1017,6 +1109,7 @@ void Tracer::launch() {
     if (opts_.noAslr) personality(ADDR_NO_RANDOMIZE);
     char c;
     if (!e && read(go[0], &c, 1) != 1) e = ECHILD;  // tracer gone
+    if (!e && opts_.trapTsc && prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) < 0) e = errno;
     if (!e && opts_.useSeccomp) {
       if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
           prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
@@ -1110,7 +1203,35 @@ void Tracer::attach() {
 // Moves the complete records of a thread's buffer into the batch, with the thread's tid and
 // pid. `stopped`: the thread is in a ptrace stop, so an emptied buffer can be reset; a running
 // one (another thread of a process about to exit or exec) only has its tail moved.
+//
+// At a thread's stop, its process's other threads' records are taken too, and all of them go
+// to the batch in the order the calls began: they were made before this stop, and a thread
+// whose calls are nearly all buffered may not stop for a long time. Their place among the
+// other threads' events is what a replay takes turns by (node's main thread, its calls
+// recorded ahead of a worker's buffered write of an eventfd that came before them, was held
+// back by the replay until the worker's later calls, which never came).
 void Tracer::drainBuffer(pid_t tid, ThreadState& st, bool stopped) {
+  sbPending_.clear();
+  sbPendingBytes_.clear();
+  if (stopped)
+    for (auto& kv : threads_)
+      if (kv.first != tid && kv.second.pid == st.pid && kv.second.sbAddr) takeBuffer(kv.first, kv.second, false);
+  takeBuffer(tid, st, stopped);
+  if (sbPending_.empty()) return;
+  std::stable_sort(sbPending_.begin(), sbPending_.end(), [](const PendingRecord& a, const PendingRecord& b) { return a.ts < b.ts; });
+  std::unique_lock<std::mutex> lk(mu_);  // one hold for them all (a flush may wait in it)
+  for (const PendingRecord& r : sbPending_) {
+    size_t at = batch_.size();
+    batch_.insert(batch_.end(), sbPendingBytes_.begin() + ptrdiff_t(r.at), sbPendingBytes_.begin() + ptrdiff_t(r.at + r.len));
+    memcpy(batch_.data() + at + 8, &r.tid, 4);
+    memcpy(batch_.data() + at + 12, &r.pid, 4);
+    countLocked(lk, false);
+  }
+}
+
+// The complete records of one thread's buffer, to sbPending_ (checked; the thread's tid and
+// pid with them), and its tail moved past them.
+void Tracer::takeBuffer(pid_t tid, ThreadState& st, bool stopped) {
   if (!st.sbAddr) return;
   rift_sb_header h;
   if (readMemory(tid, st.sbAddr, &h, sizeof h) != ssize_t(sizeof h) || h.magic != RIFT_SB_HEADER_MAGIC) {
@@ -1128,27 +1249,26 @@ void Tracer::drainBuffer(pid_t tid, ThreadState& st, bool stopped) {
   if (readMemory(tid, st.sbAddr + h.tail, sbScratch_.data(), n) != ssize_t(n)) return;
   const uint8_t* p = sbScratch_.data();
   size_t off = 0;
-  std::unique_lock<std::mutex> lk(mu_);  // one hold for the whole buffer (a flush may wait in it)
+  size_t pendingBefore = sbPending_.size(), bytesBefore = sbPendingBytes_.size();
   while (off + 8 <= n) {
     uint32_t slot, len;
     memcpy(&slot, p + off, 4);
     memcpy(&len, p + off + 4, 4);
     if (slot == 0) break;  // being written (a signal came in the middle)
     if (slot < 8 + len || off + slot > n || !validBufferedRecord(p + off + 8, len)) {
-      lk.unlock();
+      sbPending_.resize(pendingBefore);  // none of this buffer's records: all may be forged
+      sbPendingBytes_.resize(bytesBefore);
       distrustBuffer(tid, st, "a malformed record");
       return;
     }
     if (st.started && !st.quiet) {
-      size_t at = batch_.size();
-      batch_.insert(batch_.end(), p + off + 8, p + off + 8 + len);
-      memcpy(batch_.data() + at + 8, &tid, 4);
-      memcpy(batch_.data() + at + 12, &st.pid, 4);
-      countLocked(lk, false);
+      int64_t ts;
+      memcpy(&ts, p + off + 8 + 16, 8);
+      sbPending_.push_back(PendingRecord{ts, sbPendingBytes_.size(), len, tid, st.pid});
+      sbPendingBytes_.insert(sbPendingBytes_.end(), p + off + 8, p + off + 8 + len);
     }
     off += slot;
   }
-  lk.unlock();
   uint64_t tail = h.tail + off;
   if (stopped && tail == h.head && h.busy == 0) {
     uint64_t reset[2] = {RIFT_SB_HEADER_SIZE, RIFT_SB_HEADER_SIZE};  // head, tail
@@ -1342,6 +1462,21 @@ void Tracer::addPreloadEnv(pid_t tid, ThreadState& st) {
   xptrace(PTRACE_SETREGS, tid, nullptr, &regs);
 }
 
+// At the seccomp stop of a vfork, or of a clone that shares the memory but not the TLS
+// (posix_spawn's): the child will run on this thread's TLS and find its buffer there, so the
+// buffer is marked lent (syscallbuf_abi.h): the child's calls then come to the tracer one by
+// one, under the child's tid, however late its parent's vfork event is seen.
+void Tracer::lendBuffer(pid_t tid, ThreadState& st, uint64_t nr, const uint64_t* args) {
+  if (!st.sbAddr) return;
+  uint64_t flags = 0;
+  if (nr == SYS_vfork) flags = CLONE_VM;
+  else if (nr == SYS_clone) flags = args[0];
+  else if (nr != SYS_clone3 || readMemory(tid, args[0], &flags, 8) != 8) return;
+  if (!(flags & CLONE_VM) || (flags & CLONE_SETTLS)) return;
+  uint32_t lent = 1;
+  writeMemory(tid, st.sbAddr + offsetof(struct rift_sb_header, lent), &lent, sizeof lent);
+}
+
 // A new thread or process and its parent's buffer: a forked child has a copy of it (emptied at
 // the fork's seccomp stop), a vfork child writes into the very same one (it runs on the
 // parent's memory and TLS while the parent waits), a thread registers its own.
@@ -1349,6 +1484,10 @@ void Tracer::shareBuffer(pid_t parent, ThreadState& st, pid_t child, int event) 
   auto it = threads_.find(child);
   if (it == threads_.end()) return;
   ThreadState& cs = it->second;
+  // A child process that has exec'd already (its stops can come before its parent's event)
+  // shares nothing with its parent any more: linking them here would let its new image's
+  // buffer pass for the parent's.
+  if (cs.pid != st.pid && libraryLoads_.count(cs.pid)) return;
   bool shares = event == PTRACE_EVENT_VFORK;
   bool copies = event == PTRACE_EVENT_FORK;
   if (event == PTRACE_EVENT_CLONE && cs.pid != st.pid) {
@@ -1377,6 +1516,61 @@ void Tracer::resume(pid_t tid, ThreadState& st, int sig) {
   xptrace(op, tid, 0L, long(sig));
 }
 
+// The rest of a syscall's entry stop once its decision is applied: the new image's library
+// (its environment gets the variables back), a call completed at its seccomp stop, the resume.
+// Nothing while the thread is parked.
+void Tracer::afterEntry(pid_t tid, ThreadState& st) {
+  if (st.parked) return;
+  if (sbOn_ && st.inSyscall && !st.skipped) addPreloadEnv(tid, st);
+  if (st.doneAtEntry) {
+    st.doneAtEntry = false;
+    onSyscallExit(tid, st, st.skipRet, isErrorReturn(st.skipRet), true);
+    if (st.parked) return;
+  }
+  resume(tid, st, st.pendingSignal);
+  st.pendingSignal = 0;
+}
+
+void Tracer::serviceParked() {
+  if (!interceptor_) {
+    parked_.clear();
+    return;
+  }
+  // (a decision may park the thread again, at its exit: not while iterating parked_)
+  std::vector<pid_t> waiting(parked_.begin(), parked_.end());
+  for (pid_t tid : waiting) {
+    auto it = threads_.find(tid);
+    if (it == threads_.end()) {
+      parked_.erase(tid);
+      continue;
+    }
+    ThreadState& st = it->second;
+    if (st.parked == 1) {
+      EntryDecision d;
+      if (!interceptor_->resumeEntry(*this, tid, d)) continue;
+      st.parked = 0;
+      parked_.erase(tid);
+      applyEntry(tid, st, d);
+      afterEntry(tid, st);
+    } else if (st.parked == 2) {
+      ExitDecision d;
+      if (!interceptor_->resumeExit(*this, tid, d)) continue;
+      st.parked = 0;
+      parked_.erase(tid);
+      auto& x = st.parkedExit;
+      finishExit(tid, st, &d, x.rval, x.isError, x.retInPlace, x.resumed, x.ts, x.riftsOwn);
+      resume(tid, st, st.pendingSignal);
+      st.pendingSignal = 0;
+    } else {
+      parked_.erase(tid);
+    }
+  }
+}
+
+void Tracer::wake() {
+  if (tracerTid_) syscall(SYS_tgkill, getpid(), tracerTid_, kWakeSignal);
+}
+
 void Tracer::handleStop(pid_t tid, int status) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
     auto it = threads_.find(tid);
@@ -1395,6 +1589,7 @@ void Tracer::handleStop(pid_t tid, int status) {
       }
       emitExit(tid, it->second, status);
       threads_.erase(it);
+      parked_.erase(tid);
       if (interceptor_) interceptor_->onGone(tid);
     }
     if (tid == child_) {
@@ -1424,7 +1619,8 @@ void Tracer::handleStop(pid_t tid, int status) {
     if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
       if (!st.started && !st.execFailed && info.entry.nr == SYS_execve) st.started = st.launchExec = true;
       onSyscallEntry(tid, st, &info, false);
-      if (sbOn_ && !st.skipped) addPreloadEnv(tid, st);
+      afterEntry(tid, st);
+      return;
     } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
       onSyscallExit(tid, st, info.exit.rval, info.exit.is_error);
       if (st.launchExec) {
@@ -1437,6 +1633,7 @@ void Tracer::handleStop(pid_t tid, int status) {
           execErrno_ = int(-info.exit.rval);
         }
       }
+      if (st.parked) return;  // serviceParked finishes the call and resumes the thread
     }
     resume(tid, st, st.pendingSignal);
     st.pendingSignal = 0;
@@ -1456,6 +1653,7 @@ void Tracer::handleStop(pid_t tid, int status) {
         }
         // the other threads' buffers die with the image: take what they hold now
         if (nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat) drainProcess(tid, st);
+        lendBuffer(tid, st, nr, reinterpret_cast<const uint64_t*>(info.seccomp.args));
         if (sbActive_ && installsSeccomp(nr, reinterpret_cast<const uint64_t*>(info.seccomp.args))) sandbox(tid, st);
         if (!opts_.seccompAll && std::find(opts_.seccompNrs.begin(), opts_.seccompNrs.end(), int(nr)) == opts_.seccompNrs.end()) {
           // stopped at only for the library (bufferStops), drained above: not recorded
@@ -1471,14 +1669,8 @@ void Tracer::handleStop(pid_t tid, int status) {
         // read at entry
         if (!st.started && !st.execFailed && info.seccomp.nr == SYS_execve) st.started = st.launchExec = true;
         onSyscallEntry(tid, st, &info, true);
-        // the new image loads the library too (its environment gets the variables back)
-        if (sbOn_ && !st.skipped) addPreloadEnv(tid, st);
       }
-      if (st.doneAtEntry) {
-        st.doneAtEntry = false;
-        onSyscallExit(tid, st, st.skipRet, isErrorReturn(st.skipRet), true);
-      }
-      resume(tid, st, 0);
+      afterEntry(tid, st);
       return;
     }
     case PTRACE_EVENT_FORK:
@@ -1489,6 +1681,7 @@ void Tracer::handleStop(pid_t tid, int status) {
       int kind = event == PTRACE_EVENT_FORK ? 0 : event == PTRACE_EVENT_VFORK ? 1 : 2;
       drainBuffer(tid, st, true);
       emitSpawn(tid, st, pid_t(msg), kind);
+      if (interceptor_) interceptor_->onSpawn(st.pid, pid_t(msg), event == PTRACE_EVENT_CLONE && state(pid_t(msg)).pid == st.pid);
       if (sbOn_) shareBuffer(tid, st, pid_t(msg), event);
       resume(tid, st, 0);
       return;
@@ -1524,6 +1717,7 @@ void Tracer::handleStop(pid_t tid, int status) {
       }
       if (tid == child_ && errPipe_ >= 0) { close(errPipe_); errPipe_ = -1; }
       if (opts_.noVdso) hideVdso(*this, tid);
+      if (opts_.trapTsc) vdsoRange_.erase(s.pid);  // a new image, its vDSO elsewhere
       if (interceptor_) interceptor_->onExec(*this, tid);
       emitExec(tid, pid_t(former));
       resume(tid, s, 0);
@@ -1561,12 +1755,29 @@ void Tracer::handleStop(pid_t tid, int status) {
   // signal-delivery-stop: report and deliver
   st.groupStopped = false;
   drainBuffer(tid, st, true);
+  if (sig == SIGSEGV && opts_.trapTsc && !detaching_ && emulateTsc(tid, st)) {
+    resume(tid, st, 0);  // answered: the fault is not the program's
+    return;
+  }
   emitSignal(tid, st, sig, false);
   if (detaching_) { xptrace(PTRACE_DETACH, tid, 0L, long(sig)); threads_.erase(tid); return; }
   resume(tid, st, sig);
 }
 
 void Tracer::doDetach() {
+  // Decisions that came before the detach are applied first (a verdict answered, then detach)
+  serviceParked();
+  // Threads parked at a call's exit have their call recorded as it returned (the decision that
+  // did not come changes nothing); those parked at its entry are recorded unfinished below.
+  for (pid_t tid : std::vector<pid_t>(parked_.begin(), parked_.end())) {
+    auto it = threads_.find(tid);
+    if (it == threads_.end() || it->second.parked != 2) continue;
+    auto& x = it->second.parkedExit;
+    it->second.parked = 0;
+    finishExit(tid, it->second, nullptr, x.rval, x.isError, x.retInPlace, x.resumed, x.ts, x.riftsOwn);
+  }
+  for (auto& kv : threads_) kv.second.parked = 0;
+  parked_.clear();
   // A call skipped at entry (its result injected) runs no kernel code and reaches its exit stop
   // at once: take that stop before detaching, so the stream records it whole, not unfinished.
   std::vector<pid_t> skipped;
@@ -1612,7 +1823,38 @@ void Tracer::loop() {
       if (!launched_) { detachRequested_ = true; continue; }
     }
     int status;
-    pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
+    pid_t tid;
+    if (parked_.empty()) {
+      tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
+    } else {
+      // threads wait for a decision (a handler's verdict, a delay) while the others go on:
+      // look at them, then at any stop, and sleep a little when there is none (wake() cuts
+      // the sleep short when a verdict comes)
+      serviceParked();
+      if (parked_.empty()) continue;
+      // wait for the next stop, or for wake() (a verdict came), or at most 2 ms (a delay's end;
+      // a wake() that came just before this waitpid)
+      if (!wakeTimer_) {
+        struct sigevent sev = {};
+        sev.sigev_notify = SIGEV_THREAD_ID;
+        sev.sigev_signo = kWakeSignal;
+        sev._sigev_un._tid = pid_t(syscall(SYS_gettid));
+        timer_t timer;
+        if (timer_create(CLOCK_MONOTONIC, &sev, &timer) == 0) wakeTimer_ = timer;
+      }
+      if (wakeTimer_) {
+        struct itimerspec soon = {{0, 0}, {0, 2000000}};
+        timer_settime(static_cast<timer_t>(wakeTimer_), 0, &soon, nullptr);
+        tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
+      } else {
+        tid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
+        if (tid == 0) {
+          struct timespec nap = {0, 500000};
+          nanosleep(&nap, nullptr);
+          continue;
+        }
+      }
+    }
     if (tid < 0) {
       if (errno == EINTR) continue;
       if (errno == ECHILD) break;

@@ -13,6 +13,7 @@
 #include <thread>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "record_buffer.h"
@@ -47,6 +48,10 @@ struct TracerOptions {
   int stdinFd = 0, stdoutFd = 1, stderrFd = 2;
   bool noAslr = false;
   bool noVdso = false;
+  // rdtsc and rdtscp fault (prctl PR_SET_TSC, PR_TSC_SIGSEGV, set in the launched child before
+  // its execve; inherited by its threads and children, kept across execve): the tracer answers
+  // each at its SIGSEGV stop and records the value (REC_TSC), as rr does
+  bool trapTsc = false;
   // attach
   std::vector<pid_t> pids;
   // common
@@ -89,6 +94,9 @@ struct EntryDecision {
   // false: a skipped call whose exit changes nothing more (no signal, delay or fix-up). At a
   // seccomp stop such a call is completed there and the thread resumed without an exit stop.
   bool exitWork = true;
+  // not decided yet (a handler's verdict, a delay): the thread stays stopped while the tracer
+  // serves the others, and Interceptor::resumeEntry gives the decision later
+  bool defer = false;
 };
 
 struct ExitDecision {
@@ -97,6 +105,7 @@ struct ExitDecision {
   // bytes to write into tracee memory before it resumes: (address, bytes)
   std::vector<std::pair<uint64_t, std::string>> writes;
   int signal = 0;              // deliver a signal to the thread after the syscall
+  bool defer = false;          // not decided yet: Interceptor::resumeExit gives it later
 };
 
 class Tracer;
@@ -110,6 +119,19 @@ class Interceptor {
   virtual void onExec(Tracer& t, pid_t tid) { (void)t; (void)tid; }
   // A thread is gone (its tid may be reused by a new one).
   virtual void onGone(pid_t tid) { (void)tid; }
+  // A decision deferred (defer) while its thread waits at its stop, asked again each time the
+  // tracer looks (after any stop, at the latest every half millisecond): true with the
+  // decision once there is one.
+  virtual bool resumeEntry(Tracer& t, pid_t tid, EntryDecision& d) { (void)t; (void)tid; (void)d; return true; }
+  virtual bool resumeExit(Tracer& t, pid_t tid, ExitDecision& d) { (void)t; (void)tid; (void)d; return true; }
+  // A new thread or process (fork, vfork, clone event of its parent), before it runs.
+  virtual void onSpawn(pid_t parentPid, pid_t child, bool thread) { (void)parentPid; (void)child; (void)thread; }
+  // An rdtsc or rdtscp the tracer answers (trapTsc): true with the counter (and rdtscp's
+  // TSC_AUX) to give the thread, false to give it the real counter.
+  virtual bool onTsc(Tracer& t, pid_t tid, pid_t pid, bool rdtscp, uint64_t& tsc, uint32_t& aux) {
+    (void)t; (void)tid; (void)pid; (void)rdtscp; (void)tsc; (void)aux;
+    return false;
+  }
   // Called from any thread when the trace is being killed or detached: stop waiting.
   virtual void cancel() {}
 };
@@ -137,6 +159,13 @@ struct ThreadState {
   int pendingSignal = 0;    // signal the interceptor asked to deliver after the syscall
   bool doneAtEntry = false; // a skipped call completed at its seccomp stop (no exit stop)
   int64_t skipRet = 0;      // its result, already in rax
+  // waiting at its stop for the interceptor's decision (1 at entry, 2 at exit), with what the
+  // rest of its exit needs
+  uint8_t parked = 0;
+  struct {
+    int64_t rval, ts;
+    bool isError, retInPlace, resumed, riftsOwn;
+  } parkedExit = {};
   // syscall buffer
   uint64_t sbAddr = 0;      // the thread's buffer in its memory (0: none registered)
   pid_t sbShareWith = 0;    // a vfork child: the parent whose memory and TLS it shares
@@ -183,6 +212,8 @@ class Tracer {
   // errno of the launched command's failed execve (or of its set-up before it), else 0
   int execErrno() const { return execErrno_; }
   void setInterceptor(Interceptor* i) { interceptor_ = i; }
+  // From any thread: the ptrace thread looks at its parked threads now (a decision came)
+  void wake();
   // memory helpers usable from an interceptor (on the ptrace thread)
   ssize_t readMemory(pid_t tid, uint64_t addr, void* buf, size_t len);
   ssize_t writeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len);
@@ -199,6 +230,15 @@ class Tracer {
   void handleStop(pid_t tid, int status);
   void onSyscallEntry(pid_t tid, ThreadState& st, const void* info, bool seccomp);
   void onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isError, bool retInPlace = false);
+  // the parts of a syscall stop that follow the interceptor's decision, now or once deferred
+  void applyEntry(pid_t tid, ThreadState& st, const EntryDecision& d);
+  void afterEntry(pid_t tid, ThreadState& st);
+  void finishExit(pid_t tid, ThreadState& st, const ExitDecision* d, int64_t rval, bool isError, bool retInPlace,
+                  bool resumed, int64_t ts, bool riftsOwn);
+  // gives the parked threads whose decision has come their decision, and resumes them
+  void serviceParked();
+  std::unordered_set<pid_t> parked_;
+  void* wakeTimer_ = nullptr;  // timer_t: wakes the ptrace thread while threads are parked
   void emitUnfinished(pid_t tid, ThreadState& st, int64_t ts);
   void capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureSpec& c, int64_t ret,
                bool atExit);
@@ -206,6 +246,7 @@ class Tracer {
   void emitSpawn(pid_t parent, ThreadState& st, pid_t child, int kind);
   void emitExec(pid_t tid, pid_t oldTid);
   void emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop);
+  bool emulateTsc(pid_t tid, ThreadState& st);
   void emitExit(pid_t tid, ThreadState& st, int status);
   bool loadsLibrary(pid_t tid, ThreadState& st);
   void loadedLibrary(ThreadState& st, int64_t rval, bool isError);
@@ -217,6 +258,7 @@ class Tracer {
   void doDetach();
   // syscall buffer
   void drainBuffer(pid_t tid, ThreadState& st, bool stopped);
+  void takeBuffer(pid_t tid, ThreadState& st, bool stopped);
   void drainProcess(pid_t tid, ThreadState& st);
   void sandbox(pid_t tid, ThreadState& st);
   void onBufferMagic(pid_t tid, ThreadState& st, const uint64_t* args);
@@ -225,6 +267,7 @@ class Tracer {
   void emitCaptured(pid_t tid, ThreadState& st, uint64_t recordAddr);
   void addPreloadEnv(pid_t tid, ThreadState& st);
   void shareBuffer(pid_t parent, ThreadState& st, pid_t child, int event);
+  void lendBuffer(pid_t tid, ThreadState& st, uint64_t nr, const uint64_t* args);
   void maybeFlush(bool force);
   void countLocked(std::unique_lock<std::mutex>& lk, bool force);
   void flushLocked(std::unique_lock<std::mutex>& lk);
@@ -262,8 +305,18 @@ class Tracer {
   bool sbOn_ = false;                 // every image gets the library
   bool sbActive_ = false;             // and it records
   std::vector<uint8_t> sbScratch_;    // a drained buffer's bytes
+  // records taken from a process's buffers at one stop, put in order of their calls' start
+  struct PendingRecord {
+    int64_t ts;
+    size_t at;
+    uint32_t len;
+    pid_t tid, pid;
+  };
+  std::vector<PendingRecord> sbPending_;
+  std::vector<uint8_t> sbPendingBytes_;
   std::unordered_map<pid_t, LibraryLoad> libraryLoads_;  // by process
   std::vector<bool> bufferedNrs_;     // the calls the library records (its configuration)
+  std::unordered_map<pid_t, std::pair<uint64_t, uint64_t>> vdsoRange_;  // by process (trapTsc)
 };
 
 }  // namespace rift

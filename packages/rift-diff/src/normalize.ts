@@ -263,6 +263,12 @@ export class Normaliser {
         if (ev.signal !== undefined) norm.signal = ev.signal;
         if (ev.core) norm.core = true;
         break;
+      case 'rdtsc':
+        // the counter an rdtsc/rdtscp got (a replay gives back the recorded one)
+        thread = this.who(ev.tid);
+        norm = { t: 'rdtsc', insn: ev.insn, value: ev.value };
+        if (ev.aux !== undefined) norm.aux = ev.aux;
+        break;
       case 'warning':
         if (this.ig.warning) return undefined;
         thread = this.who(ev.tid);

@@ -144,6 +144,20 @@ export interface ExitEvent extends EventBase {
   core?: true;
 }
 
+/**
+ * An rdtsc or rdtscp the tracer answered (rift-record traps them with prctl PR_SET_TSC,
+ * PR_TSC_SIGSEGV; the vDSO's own reads are not recorded): the counter the thread got, which
+ * a replay gives back. Not a syscall: rift-trace prints none, as strace never sees them.
+ */
+export interface TscEvent extends EventBase {
+  type: 'rdtsc';
+  insn: 'rdtsc' | 'rdtscp';
+  /** the time-stamp counter (edx:eax) */
+  value: Int64;
+  /** rdtscp: the IA32_TSC_AUX value it gave in ecx (the CPU number, as Linux sets it) */
+  aux?: number;
+}
+
 export interface WarningEvent {
   type: 'warning';
   seq: number;
@@ -162,7 +176,7 @@ export interface EndEvent {
   exitCode?: number;
 }
 
-export type Event = SyscallEvent | SpawnEvent | ExecEvent | SignalEvent | ExitEvent | WarningEvent | EndEvent;
+export type Event = SyscallEvent | SpawnEvent | ExecEvent | SignalEvent | ExitEvent | TscEvent | WarningEvent | EndEvent;
 export type Line = Header | Event;
 
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);

@@ -27,7 +27,7 @@ const MIN64 = -(1n << 63n);
 const MAX64 = (1n << 63n) - 1n;
 
 /** the event types of stream v1 (the schema's oneOf, but for the header) */
-export const EVENT_TYPES = ['syscall', 'spawn', 'exec', 'signal', 'exit', 'warning', 'end'] as const;
+export const EVENT_TYPES = ['syscall', 'spawn', 'exec', 'signal', 'exit', 'rdtsc', 'warning', 'end'] as const;
 
 /** a-z, 0-9, _ (the schema's syscall name pattern), at least one */
 function isName(s: string): boolean {
@@ -143,6 +143,8 @@ export function checkEvent(v: Record<string, unknown>, type: unknown): Reason {
       return checkBase(v) ?? checkSignal(v);
     case 'exit':
       return checkBase(v) ?? checkExit(v);
+    case 'rdtsc':
+      return checkBase(v) ?? checkTsc(v);
     case 'warning':
       return checkWarning(v);
     case 'end':
@@ -334,6 +336,14 @@ function checkExit(v: Record<string, unknown>): Reason {
   if (code !== undefined && !(typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 255)) return intReason('code', code, 0, 255);
   if (signal !== undefined && typeof signal !== 'string') return typeReason('signal', signal, 'a string');
   if (core !== undefined && core !== true) return typeReason('core', core, 'true (or no field)');
+  return undefined;
+}
+
+function checkTsc(v: Record<string, unknown>): Reason {
+  const { insn, value, aux } = v;
+  if (insn !== 'rdtsc' && insn !== 'rdtscp') return typeReason('insn', insn, enumText(['rdtsc', 'rdtscp']));
+  if (!isInt64(value)) return int64Reason('value', value);
+  if (aux !== undefined && !(isUint(aux) && (aux as number) <= 0xffffffff)) return intReason('aux', aux, 0, 0xffffffff);
   return undefined;
 }
 

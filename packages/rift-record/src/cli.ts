@@ -8,6 +8,7 @@ const HELP_EPILOGUE = `Examples:
   rift-record -e %file,read -- python3 x.py   only file syscalls and read (seccomp prefilter)
   LC_ALL=C rift-record -e inject=openat:error=ENOENT:when=4 -- cat a b c   the 4th openat (b) fails
   rift-record --deterministic -o /dev/null -- bash -c 'echo $RANDOM; date'   same output every run
+  rift-record --net=virtual -o t.ndjson -- python3 server_and_client.py      a private network
   rift-record -p 1234 -o t.ndjson         attach to pid 1234 and its threads; Ctrl-C detaches
   rift-record -- cmd | jq 'select(.name=="openat") | .mem[0].data'
 
@@ -32,8 +33,10 @@ export const SPEC = defineCli({
     'tracee-stdout': { type: 'string', describe: "where the program's stdout goes: FILE, 'stderr', or '-' (rift's stdout). Default: stderr when events go to stdout, else inherited" },
     aslr: { type: 'boolean', default: true, describe: '--no-aslr: run the command with address space randomisation off' },
     vdso: { type: 'boolean', default: true, describe: '--no-vdso: hide the vDSO, so clock_gettime, gettimeofday and time are real syscalls' },
+    tsc: { type: 'boolean', default: false, describe: 'trap rdtsc and rdtscp in the launched command and record the counters they read, for replay (each costs a stop, the vDSO time reads too: see README)' },
     deterministic: { type: 'boolean', default: false, describe: 'fixed clock, seeded getrandom, fixed ids, uname, sysinfo; stat times zeroed; ASLR and vDSO off (see README)' },
     seed: { type: 'number', default: 0, describe: 'seed of --deterministic random bytes' },
+    net: { type: 'string', choices: ['host', 'virtual'], describe: "'virtual': TCP, UDP and their ports among the traced processes only, on a virtual loopback; nothing reaches the host's network (default with --deterministic; see README)" },
     cpu: { type: 'string', default: 'auto', describe: "CPU for the tracer and a launched command: N, 'auto' or 'none'" },
     'rift-calls': { type: 'boolean', default: false, describe: "keep the loader's calls that load the syscall buffer's library, marked \"rift\":true (left out by default: the program did not make them)" },
     'syscall-buffer': { type: 'boolean', default: true, describe: '--no-syscall-buffer: stop at every call (ptrace only) instead of recording read, write, close... inside the program' },
@@ -65,7 +68,9 @@ export async function main(argv: string[]): Promise<void> {
       inject: injects.length ? injects : undefined,
       deterministic: args.deterministic,
       seed: args.seed,
+      net: args.net as 'host' | 'virtual' | undefined,
       noVdso: !args.vdso,
+      tsc: args.tsc,
       stringSize: args.s,
       data: args.data,
       fixedTs: args['fixed-ts'],

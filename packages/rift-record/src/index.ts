@@ -2,7 +2,8 @@
  * rift-record as a library: record a launched command or attached pids to a stream v1 output.
  * The bin (bin/rift-record.js) only parses arguments and calls record().
  */
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, readdirSync, readlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError as CliUsageError } from '@rift/cli';
 import { release } from 'node:os';
 import { InjectSpecError, parseInjectSpec, Trace, TraceError, type InjectRule } from '@rift/core-native';
@@ -45,8 +46,17 @@ export interface RecordOptions {
   deterministic?: boolean;
   /** --seed: seed of the deterministic sandbox's random bytes */
   seed?: number;
+  /** --net: 'virtual' for the sandbox's network (default with deterministic), 'host' for the real one */
+  net?: 'host' | 'virtual';
   /** --no-vdso: clock_gettime, gettimeofday, time as real syscalls */
   noVdso?: boolean;
+  /**
+   * --tsc: a launched command's rdtsc and rdtscp fault (prctl PR_SET_TSC) and the engine
+   * records the counters it gives them (`rdtsc` events), which a replay gives back. Off by
+   * default: each read costs a ptrace stop, and so does each time read the vDSO answers
+   * (clock_gettime reads the counter)
+   */
+  tsc?: boolean;
   cpu?: number | 'auto' | 'none';
   /**
    * record the common calls inside the program, without a ptrace stop (default true; README
@@ -97,6 +107,8 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
   }
   if (o.deterministic && !o.command?.length) throw new UsageError('--deterministic needs a launched command, not -p');
   if (o.noVdso && !o.command?.length) throw new UsageError('--no-vdso needs a launched command, not -p');
+  if (o.tsc && !o.command?.length) throw new UsageError('--tsc needs a launched command, not -p');
+  if (o.net === 'virtual' && !o.command?.length) throw new UsageError('--net=virtual needs a launched command, not -p');
   const out = o.sink ?? openOutput(o.output);
   const toStdout = !o.sink && (o.output === undefined || o.output === '-');
   let stdoutFd = 1;
@@ -115,7 +127,8 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
   try {
     trace = o.command?.length
       ? Trace.launch({ ...common, command: o.command, env: o.env, cwd: o.cwd, stdio: [0, stdoutFd, 2], noAslr: o.noAslr, noVdso: o.noVdso,
-          deterministic: o.deterministic ? { seed: o.seed ?? 0 } : undefined, syscallBuffer: o.syscallBuffer ?? true,
+          trapTsc: o.tsc ?? false, deterministic: o.deterministic ? { seed: o.seed ?? 0 } : undefined, syscallBuffer: o.syscallBuffer ?? true,
+          net: o.net ?? (o.deterministic ? 'virtual' : 'host'),
           riftCalls: o.riftCalls })
       : Trace.attach({ ...common, pids: o.pids! });
   } catch (e) {
@@ -140,6 +153,8 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
     mode: o.command?.length ? 'launch' : 'attach',
     ...(o.command?.length ? { command: o.command } : { pids: o.pids }),
     tool: 'rift-record 0.1.0',
+    // not in a deterministic recording: a pipe's inode, the directory differ from run to run
+    ...(fixed ? {} : startState(o.command?.length ? { cwd: o.cwd, stdio: [0, stdoutFd, 2] } : { pids: o.pids ?? [] })),
     options: {
       stringSize: o.stringSize ?? 256,
       data: o.data ?? true,
@@ -147,7 +162,9 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
       ...(fixed ? { fixedTs: fixed } : {}),
       ...(o.inject?.length ? { inject: o.inject } : {}),
       ...(o.deterministic ? { deterministic: { seed: o.seed ?? 0 } } : {}),
+      ...((o.net ?? (o.deterministic ? 'virtual' : 'host')) === 'virtual' ? { net: 'virtual' } : {}),
       ...(o.noVdso || o.deterministic ? { noVdso: true } : {}),
+      ...(o.command?.length && o.tsc ? { tsc: true } : {}),
       ...(trace.syscallBuffer ? { syscallBuffer: true } : {}),
       ...(trace.syscallBuffer && o.riftCalls ? { riftCalls: true } : {}),
     },
@@ -192,4 +209,45 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
 function fixTimes(ev: Event, step: number): void {
   ev.ts = ev.seq * step;
   if (ev.type === 'syscall' && ev.dur !== null) ev.dur = step / 2;
+}
+
+/**
+ * What the traced program's working directory and descriptors were when the recording began
+ * (header fields `cwd` and `fds`: descriptor number -> what /proc names it, as `/dev/null`,
+ * `pipe:[123]`): rift-trace -y prints them as strace does, which reads them from /proc. A
+ * launched program gets our descriptors 0-2 (`stdio`); an attached one (one pid) is read from
+ * /proc. Nothing for what cannot be read.
+ */
+function startState(at: { cwd?: string; stdio: number[] } | { pids: number[] }): { cwd?: string; fds?: Record<string, string> } {
+  const link = (p: string): string | undefined => {
+    try {
+      return readlinkSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const fds: Record<string, string> = {};
+  let cwd: string | undefined;
+  if ('stdio' in at) {
+    cwd = resolve(at.cwd ?? process.cwd());
+    at.stdio.forEach((ours, fd) => {
+      const p = link(`/proc/self/fd/${ours}`);
+      if (p !== undefined) fds[fd] = p;
+    });
+  } else {
+    if (at.pids.length !== 1) return {};
+    const pid = at.pids[0];
+    cwd = link(`/proc/${pid}/cwd`);
+    let names: string[] = [];
+    try {
+      names = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      // not ours to read
+    }
+    for (const n of names) {
+      const p = link(`/proc/${pid}/fd/${n}`);
+      if (p !== undefined) fds[n] = p;
+    }
+  }
+  return { ...(cwd !== undefined ? { cwd } : {}), ...(Object.keys(fds).length ? { fds } : {}) };
 }
