@@ -431,7 +431,7 @@ export const SIGNATURES: Table = {
   mount_setattr: { args: ['dirfd', 'path', 'flags:at', 'ptr', 'size'], classes: FD },
   signalfd: { args: ['fd', 'in:sigset(2)', 'size'], ret: 'fd', classes: ['%desc', '%signal'] },
   // memory
-  remap_file_pages: { args: ['ptr', 'size', 'flags:mmap_prot', 'size', 'flags:mmap'], classes: M },
+  remap_file_pages: { args: ['ptr', 'size', 'flags:mmap_prot64', 'size', 'mapflags'], classes: M },
   // node masks: 512 bytes at most are read (strace prints -s words of them, 32 by default)
   mbind: { args: ['ptr', 'size', 'mpol', 'in:nodemask(=512)', 'ulong', 'flags:mbind'], classes: M },
   set_mempolicy: { args: ['mpol32', 'in:nodemask(=512)', 'ulong'], classes: M },

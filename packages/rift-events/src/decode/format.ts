@@ -391,7 +391,7 @@ interface Ctx {
 }
 
 /** flag and enum tables of 64-bit C types; the others are an int and print their low 32 bits */
-const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask', 'perf_event_open']);
+const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask', 'perf_event_open', 'mmap_prot64']);
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
@@ -432,6 +432,19 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   mpol32: (v, x) => mpolText(BigInt(lo32(v)), x.style),
   // mount's flags: the magic number old programs put in the high half (MS_MGC_MSK) first, alone
   mountflags: (v, x) => mountFlagsText(BigInt(u64str(v)), x.style),
+  // mmap flags as strace's print_mmap_flags: the type (unknown: 0xf /* MAP_??? */), the flags,
+  // then the huge page size as N<<MAP_HUGE_SHIFT
+  mapflags: (v, x) => {
+    const f = BigInt(u64str(v));
+    if (x.style === 1) return f ? hex(f) : '0';
+    const type = printEnum('mmap_type', f & 0xfn, 64, ABBREV);
+    const huge = (f >> 26n) & 0x3fn;
+    const rest = f & ~0xfn & ~(0x3fn << 26n);
+    let text = type;
+    if (rest) text += `|${printFlags('mmap', rest, 64, ABBREV)}`;
+    if (huge) text += `|${huge}<<MAP_HUGE_SHIFT`;
+    return x.style === 0 ? text : `${hex(f)} /* ${text} */`;
+  },
   // swapon's flags: the priority (the low 15 bits) last, in decimal
   swapflags: (v, x) => {
     const f = lo32(v);

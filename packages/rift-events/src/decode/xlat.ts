@@ -114,6 +114,8 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   ], { hex: true }),
   // ---- memory ----
   mmap_prot: F([['PROT_READ', 1], ['PROT_WRITE', 2], ['PROT_EXEC', 4], ['PROT_SEM', 8], ['PROT_GROWSDOWN', 0x1000000], ['PROT_GROWSUP', 0x2000000]], { zero: 'PROT_NONE' }),
+  /** remap_file_pages' prot: an unsigned long */
+  mmap_prot64: F([['PROT_READ', 1], ['PROT_WRITE', 2], ['PROT_EXEC', 4], ['PROT_SEM', 8], ['PROT_GROWSDOWN', 0x1000000], ['PROT_GROWSUP', 0x2000000]], { zero: 'PROT_NONE' }),
   mmap_type: E([['MAP_FILE', 0], ['MAP_SHARED', 1], ['MAP_PRIVATE', 2], ['MAP_SHARED_VALIDATE', 3]], { hex: true }),
   mmap: F([
     ['MAP_FIXED', 0x10], ['MAP_ANONYMOUS', 0x20], ['MAP_32BIT', 0x40], ['MAP_GROWSDOWN', 0x100], ['MAP_DENYWRITE', 0x800],
