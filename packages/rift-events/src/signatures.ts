@@ -426,7 +426,7 @@ export const SIGNATURES: Table = {
   move_mount: { args: ['dirfd', 'path', 'dirfd', 'path', 'flags:move_mount'], classes: FD },
   fsopen: { args: ['str', 'flags:fsopen'], ret: 'fd', classes: D },
   fsconfig: { args: ['fd', 'enum:fsconfig', 'str', 'ptr', 'int'], classes: FD },
-  fsmount: { args: ['fd', 'flags:fsmount', 'flags:mount_attr'], ret: 'fd', classes: D },
+  fsmount: { args: ['fd', 'flags:fsmount', 'flags:fsmount_attr'], ret: 'fd', classes: D },
   fspick: { args: ['dirfd', 'path', 'flags:fspick'], ret: 'fd', classes: FD },
   mount_setattr: { args: ['dirfd', 'path', 'flags:at', 'ptr', 'size'], classes: FD },
   signalfd: { args: ['fd', 'in:sigset(2)', 'size'], ret: 'fd', classes: ['%desc', '%signal'] },

@@ -454,7 +454,13 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     ['MOVE_MOUNT_T_EMPTY_PATH', 0x40], ['MOVE_MOUNT_SET_GROUP', 0x100], ['MOVE_MOUNT_BENEATH', 0x200],
   ], { zero: '0' }),
   fsopen: F([['FSOPEN_CLOEXEC', 1]], { zero: '0' }),
-  fsmount: F([['FSMOUNT_CLOEXEC', 1]], { zero: '0' }),
+  fsmount: F([['FSMOUNT_CLOEXEC', 1], ['FSMOUNT_NAMESPACE', 2]], { zero: '0' }),
+  /** fsmount's attributes, as strace names them: the access time bits as flags, all three (and
+   * 0x40) as MOUNT_ATTR__ATIME */
+  fsmount_attr: F([
+    ['MOUNT_ATTR_RDONLY', 1], ['MOUNT_ATTR_NOSUID', 2], ['MOUNT_ATTR_NODEV', 4], ['MOUNT_ATTR_NOEXEC', 8], ['MOUNT_ATTR__ATIME', 0x70],
+    ['MOUNT_ATTR_NOATIME', 0x10], ['MOUNT_ATTR_STRICTATIME', 0x20], ['MOUNT_ATTR_NODIRATIME', 0x80], ['MOUNT_ATTR_NOSYMFOLLOW', 0x200000],
+  ], { zero: '0' }),
   fspick: F([['FSPICK_CLOEXEC', 1], ['FSPICK_SYMLINK_NOFOLLOW', 2], ['FSPICK_NO_AUTOMOUNT', 4], ['FSPICK_EMPTY_PATH', 8]], { zero: '0' }),
   fsconfig: E(seq(['FSCONFIG_SET_FLAG', 'FSCONFIG_SET_STRING', 'FSCONFIG_SET_BINARY', 'FSCONFIG_SET_PATH', 'FSCONFIG_SET_PATH_EMPTY', 'FSCONFIG_SET_FD', 'FSCONFIG_CMD_CREATE', 'FSCONFIG_CMD_RECONFIGURE', 'FSCONFIG_CMD_CREATE_EXCL'])),
   mount_attr_atime: E([['MOUNT_ATTR_RELATIME', 0], ['MOUNT_ATTR_NOATIME', 0x10], ['MOUNT_ATTR_STRICTATIME', 0x20]]),
