@@ -90,6 +90,8 @@ export const STRUCT_SIZES: Readonly<Record<string, number>> = {
   wstatus: 4,
   utimbuf: 16,
   timeval2: 32,
+  seltimeval: 16,
+  seltimespec: 16,
   utimens: 32,
   remts: 16,
   statfs64: 120,
@@ -332,8 +334,10 @@ export const SIGNATURES: Table = {
   // polling
   poll: { args: ['inout:pollfd(1)', 'uint', 'int'], ret: 'pollret', classes: D },
   ppoll: { args: ['inout:pollfd(1)', 'uint', 'in:timespec(=1)', 'in:sigset(4)', 'size'], ret: 'pollret', classes: D },
-  select: { args: ['int', 'ptr', 'ptr', 'ptr', 'in:timeval(=1)'], ret: 'selret', classes: D },
-  pselect6: { args: ['int', 'ptr', 'ptr', 'ptr', 'in:timespec(=1)', 'ptr'], ret: 'selret', classes: D },
+  // fd sets: nfds bytes read (at least the (nfds + 7) / 8 the bits take), at entry and exit; the
+  // timeout also at exit, for the time left
+  select: { args: ['int', 'inout:fdset(0)', 'inout:fdset(0)', 'inout:fdset(0)', 'inout:seltimeval(=1)'], ret: 'selret', classes: D },
+  pselect6: { args: ['int', 'inout:fdset(0)', 'inout:fdset(0)', 'inout:fdset(0)', 'inout:seltimespec(=1)', 'ptr'], ret: 'selret', classes: D },
   epoll_create: { args: ['int'], ret: 'fd', classes: D },
   epoll_create1: { args: ['flags:epoll_create'], ret: 'fd', classes: D },
   epoll_ctl: { args: ['fd', 'enum:epoll_ctl', 'fd', 'in:epoll_event(=1)'], classes: D },

@@ -12,7 +12,7 @@ import type { Capture, Event, Int64, SignalEvent, SyscallEvent, ExitEvent } from
 import { captureBytes } from '../events.js';
 import { SIGNATURES, type Signature } from '../signatures.js';
 import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, signatureOf, type ArgSpec } from '../syscalls.js';
-import { bufText, fileMode, makedev, pollRevents, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
+import { bufText, fdsetBits, selectNfds, fileMode, makedev, pollRevents, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
 import { ABBREV, setCallStyle, enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str, type XlatStyle } from './values.js';
 
 export interface Paint {
@@ -889,6 +889,37 @@ function errnoText(e: string): string {
   return t;
 }
 
+/**
+ * What select and pselect6 returned, as strace appends it: the ready descriptors of each set
+ * (`in [3], out [4]`, as many as the call counted), then `left` and the time left.
+ */
+function selectReady(x: Ctx): string {
+  const nfds = selectNfds(x.args[0] ?? 0);
+  let ready = x.ret;
+  let out = '';
+  let sep = '';
+  const names = ['in', 'out', 'except'];
+  for (let i = 0; i < 3 && ready > 0; i++) {
+    const c = firstCap(x.mem, i + 1, 'exit');
+    if (isZero(x.args[i + 1] ?? 0) || !c || c.fault) continue;
+    let first = true;
+    for (const fd of fdsetBits(captureBytes(c), nfds)) {
+      out += first ? `${sep}${names[i]} [${fd}` : ` ${fd}`;
+      first = false;
+      sep = ', ';
+      if (--ready === 0) break;
+    }
+    if (out) out += ']';
+  }
+  if (!isZero(x.args[4] ?? 0)) {
+    const c = firstCap(x.mem, 4, 'exit');
+    const b = c && !c.fault ? captureBytes(c) : undefined;
+    const t = b && b.length >= 16 ? `{tv_sec=${s64str(b.readBigInt64LE(0).toString())}, ${x.ev.name === 'select' ? 'tv_usec' : 'tv_nsec'}=${b.readBigUInt64LE(8)}}` : hex(x.args[4]!);
+    out += `${sep}left ${t}`;
+  }
+  return out;
+}
+
 function retText(type: string, x: Ctx): string {
   const { ev, o } = x;
   const v = x.raw;
@@ -904,7 +935,7 @@ function retText(type: string, x: Ctx): string {
       return p === undefined ? s64str(v) : `${s64str(v)}<${p}>`;
     }
     case 'selret':
-      return isZero(v) ? '0 (Timeout)' : s64str(v);
+      return isZero(v) ? '0 (Timeout)' : `${s64str(v)} (${selectReady(x)})`;
     case 'time': {
       // the time with its date, as strace: 1796567142 (2026-12-06T14:25:42+0000)
       const c = timeComment(Number(s64str(v)));

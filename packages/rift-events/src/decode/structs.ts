@@ -994,6 +994,34 @@ function landlockAttr(b: Buffer, c: StructCtx): string {
   return `{${out.join(', ')}}`;
 }
 
+/** select's nfds as strace takes it: an int, 0 when negative, at most 1024 * 1024 */
+export function selectNfds(raw: number | string): number {
+  const n = Number(BigInt.asIntN(32, BigInt(raw)));
+  return n < 0 ? 0 : Math.min(n, 1024 * 1024);
+}
+/** the descriptors set in an fd_set's first `nfds` bits: [3 4] */
+export function fdsetBits(b: Buffer, nfds: number): number[] {
+  const out: number[] = [];
+  for (let fd = 0; fd < nfds && fd >> 3 < b.length; fd++) if ((b[fd >> 3]! >> (fd & 7)) & 1) out.push(fd);
+  return out;
+}
+/** an fd_set at entry: its bits below nfds; the address when nfds is 0 or it could not be read */
+function fdset(_b: Buffer, c: StructCtx): string {
+  const nfds = selectNfds(c.args[0] ?? 0);
+  const fdsize = ((Math.ceil(nfds / 8) + 7) & ~7);
+  // at exit (an inout capture), the value the call was given
+  const cap = c.entryCaps?.[0] ?? c.caps[0];
+  if (!fdsize || !cap || cap.fault) return c.addr;
+  const b = captureBytes(cap);
+  if (b.length < Math.min(fdsize, Math.ceil(nfds / 8), 65536)) return c.addr;
+  return `[${fdsetBits(b, nfds).join(' ')}]`;
+}
+/** select's and pselect6's timeout as given (the time left is the return value's) */
+function selTimeout(b: Buffer, c: StructCtx, f: (b: Buffer, c: StructCtx) => string): string {
+  const cap = c.entryCaps?.[0];
+  return f(cap && !cap.fault ? captureBytes(cap) : cap ? Buffer.alloc(0) : b, c);
+}
+
 /** Rows: capture type -> decoder. `buf` is handled by the formatter (it needs the length). */
 export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   stat,
@@ -1077,6 +1105,9 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
   iovaddr: iovAddrs,
+  fdset,
+  seltimeval: (b, c) => selTimeout(b, c, (x, y) => timeval(x, y)),
+  seltimespec: (b, c) => selTimeout(b, c, (x, y) => timespec(x, y)),
   landlock_attr: landlockAttr,
   // landlock_add_rule's rule: an address unless its type says what it is
   landlock_rule_attr: (_b, c) => c.addr,
