@@ -217,6 +217,8 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   },
   // with IORING_REGISTER_USE_REGISTERED_RING the first argument is a registered ring's index
   io_uring_register: { by: 1, mask: 0x80000000, cases: { [0x80000000]: { args: { 0: 'int' } } } },
+  // MEMBARRIER_CMD_QUERY: the commands supported, as the return value's flags
+  membarrier: { by: 0, table: 'membarrier', cases: { MEMBARRIER_CMD_QUERY: { show: [0, 1], ret: 'xflags:membarrier_cmds' } } },
   // mount ignores the type with MS_REMOUNT, the type and the data with MS_BIND, MS_MOVE and the
   // propagation flags: strace prints those as addresses
   mount: { by: 3, magic: [0xffff0000, 0xc0ed0000], mask: MOUNT_IGNORES, cases: mountCases() },
@@ -947,6 +949,8 @@ function retText(type: string, x: Ctx): string {
       return c ? `${s64str(v)} (${pollRevents(captureBytes(c))})` : s64str(v);
     }
   }
+  // a return value that is a flag set: 0x3ff (A|B)
+  if (type.startsWith('xflags:')) return isZero(v) ? '0' : `${hex(v)} (${printFlags(type.slice(7), v, 64, ABBREV)})`;
   if (type.charCodeAt(0) === 0x66 && type.startsWith('flags:')) return isZero(v) ? '0' : `${hex(v)} (flags ${printFlags(type.slice(6), v)})`;
   if (type === 'ioprio') {
     if (x.o.style === 1) return s64str(v);
