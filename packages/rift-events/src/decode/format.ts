@@ -393,7 +393,7 @@ interface Ctx {
 }
 
 /** flag and enum tables of 64-bit C types; the others are an int and print their low 32 bits */
-const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask', 'perf_event_open', 'mmap_prot64']);
+const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask', 'perf_event_open', 'mmap_prot64', 'unshare']);
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
@@ -794,7 +794,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
       // strace's default for an option it does not know: an int when the length is an int's,
       // else the bytes as a string (the address when they cannot all be read)
       if (total === 4) return bytes.length >= 4 ? `[${bytes.readInt32LE(0)}]` : hex(addr);
-      if (bytes.length < Math.min(total, 256)) return hex(addr);
+      if (bytes.length < Math.min(total, 65536)) return hex(addr);
       return o.paint.str(bufText(bytes, total, o));
     }
     case 'sockint': {

@@ -813,7 +813,17 @@ function pathbuf(b: Buffer, c: StructCtx): string {
 }
 
 function xattr(b: Buffer, c: StructCtx): string {
-  return bufText(b, c.ret >= 0 ? c.ret : b.length, c);
+  // a value to set larger than the kernel's XATTR_SIZE_MAX: strace does not read it
+  // and one that could not be read whole
+  const size = Number(BigInt.asUintN(64, BigInt(c.args[3] ?? 0)));
+  const entry = c.caps[0]?.at === 'entry';
+  if (entry && (size > 65536 || b.length < size)) return c.addr;
+  // the bytes given (set) or returned (get), a trailing NUL left out, as strace
+  // (a get with a size of 0 writes nothing: it returns the size the value needs)
+  if (!entry && size === 0) return c.addr;
+  let total = entry ? size : c.ret >= 0 ? Math.min(c.ret, size) : b.length;
+  if (total > 0 && total <= b.length && b[total - 1] === 0) total--;
+  return bufText(b.subarray(0, Math.max(total, 0)), total, c);
 }
 
 function u32Arr(b: Buffer, c: StructCtx): string {
@@ -1164,6 +1174,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   sock_fprog: (b, c) => (b.length < 16 ? c.addr : `{len=${b.readUInt16LE(0)}, filter=${ptr(b.readBigUInt64LE(8))}}`),
   seccomp_action: (b, c) => (b.length < 4 ? c.addr : `[${printEnum('seccomp_ret_action', b.readUInt32LE(0))}]`),
   notif_sizes: (b, c) => (b.length < 6 ? c.addr : `{seccomp_notif=${b.readUInt16LE(0)}, seccomp_notif_resp=${b.readUInt16LE(2)}, seccomp_data=${b.readUInt16LE(4)}}`),
-  // listxattrat's list: with a size of 0 the kernel writes nothing (it returns the size needed)
-  xattr_list_at: (b, c) => (Number(c.args[4] ?? 0) === 0 ? c.addr : bufText(b, c.ret, c)),
+  // listxattr's and listxattrat's list: with a size of 0 (the next argument) the kernel writes
+  // nothing (it returns the size needed)
+  xattr_list_at: (b, c) => (Number(c.args[(c.caps[0]?.arg ?? 3) + 1] ?? 0) === 0 ? c.addr : bufText(b, c.ret, c)),
 };
