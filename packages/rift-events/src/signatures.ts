@@ -80,6 +80,7 @@ export const STRUCT_SIZES: Readonly<Record<string, number>> = {
   loff: 8,
   u32: 4,
   int: 4,
+  optlen: 4,
   mmsghdr: 64,
   clone_args: 88,
   // openat2's struct open_how: as long as its size argument says (an extensible struct)
@@ -364,7 +365,7 @@ export const SIGNATURES: Table = {
   recvmmsg: { args: ['fd', 'ptr', 'uint', 'flags:msg', 'in:timespec(=1)'], classes: ND },
   shutdown: { args: ['fd', 'enum:shutdown'], classes: ND },
   setsockopt: { args: ['fd', 'enum:sockopt_level', 'int', 'in:sockopt(4)', 'int'], classes: ND },
-  getsockopt: { args: ['fd', 'enum:sockopt_level', 'int', 'out:sockopt(*4)', 'inout:int(=1)'], classes: ND },
+  getsockopt: { args: ['fd', 'enum:sockopt_level', 'int', 'out:sockopt(*4)', 'inout:optlen(=1)'], classes: ND },
   // IPC
   shmget: { args: ['int', 'size', 'flags:ipc_flags'], classes: I },
   shmat: { args: ['int', 'ptr', 'flags:shmat'], ret: 'hex', classes: ['%ipc', '%memory'] },

@@ -168,7 +168,7 @@ const GETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   ...SOCKOPT_LEVELS,
   // option 26 is SO_GET_FILTER when read
   SOL_SOCKET: { ...sockopt('so_get'), then: { by: 2, table: 'so', cases: { ...soInts('out:sockint(*4)'), SO_ERROR: value('sockerr'), SO_PEERCRED: value('ucred'), SO_LINGER: value('linger'), SO_TXREHASH: value('txrehash') } } },
-  SOL_NETLINK: { args: { 2: 'enum:netlink_opt', 3: 'out:socknum(*4)' } },
+  SOL_NETLINK: { args: { 2: 'enum:netlink_opt', 3: 'out:socknum(*4)' }, then: { by: 2, table: 'netlink_opt', cases: { NETLINK_LIST_MEMBERSHIPS: value('nl_memberships') } } },
   SOL_PACKET: { ...sockopt('packet_opt'), then: { by: 2, table: 'packet_opt', cases: { PACKET_STATISTICS: value('tpacket_stats') } } },
   SOL_TIPC: { args: { 2: 'enum:tipc_opt', 3: 'out:socknum(*4)' }, then: { by: 2, table: 'tipc_opt', cases: { TIPC_IMPORTANCE: value('tipc_importance'), TIPC_GROUP_JOIN: value('tipc_group') } } },
   SOL_IP: { ...sockopt('ip_opt'), then: { by: 2, table: 'ip_opt', cases: { IP_PROTOCOL: value('ipproto_int'), IP_LOCAL_PORT_RANGE: value('port_range') } } },
@@ -391,6 +391,9 @@ interface Ctx {
   /** -X */
   style: XlatStyle;
 }
+
+/** capture types that are arrays whose decoders print [] for none, even where their memory faulted */
+const EMPTY_ARRAYS: ReadonlySet<string> = new Set(['nodemask', 'nodemask1', 'nl_memberships']);
 
 /** flag and enum tables of 64-bit C types; the others are an int and print their low 32 bits */
 const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask', 'perf_event_open', 'mmap_prot64', 'unshare']);
@@ -701,7 +704,8 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   const addr = x.args[i] ?? 0;
   if (isZero(addr)) return 'NULL';
   const dir = spec.dir!;
-  const useExit = dir === 'out' || (dir === 'inout' && !x.failed && x.raw !== null);
+  // (getsockopt's optlen: the kernel's value also when the call failed, as strace reads it)
+  const useExit = dir === 'out' || (dir === 'inout' && x.raw !== null && (!x.failed || (spec.type === 'optlen' && firstCap(x.mem, i, 'exit') !== undefined)));
   // an inout capture whose entry side keeps no bytes (readv's lengths) prints like an out one
   // until the call has returned
   const outOnly = dir === 'out' || (dir === 'inout' && spec.capture!.entryKeep === 0);
@@ -718,8 +722,8 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.Ret && x.ret === 0) return '[]';
   if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.Arg && isZero(x.args[spec.capture!.lenArg] ?? 1)) return '[]';
   if (!first) return hex(addr);
-  // (a node mask of no words reads nothing: [] even where nothing can be read)
-  if (first.fault && capsOf(mem, i, at).length === 1 && !(spec.type.startsWith('nodemask') && x.deref)) return hex(addr);
+  // (an array of no elements reads nothing: [] even where nothing can be read)
+  if (first.fault && capsOf(mem, i, at).length === 1 && !(EMPTY_ARRAYS.has(spec.type) && x.deref)) return hex(addr);
   // a C string that ran into memory that cannot be read (the capture stops at the end of a page,
   // without its NUL): strace prints the address. (One whose NUL is the next page's first byte
   // reads the same: rare enough.)

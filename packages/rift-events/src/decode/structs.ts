@@ -443,6 +443,18 @@ function tpacketStats(b: Buffer, c: StructCtx): string {
   for (let i = 0; i < 3 && i * 4 < len; i++) out.push(`${names[i]}=${(i + 1) * 4 <= len ? b.readUInt32LE(i * 4) : quote(b.subarray(i * 4, len), { hex: 2 })}`);
   return `{${out.join(', ')}}`;
 }
+/** NETLINK_LIST_MEMBERSHIPS: the groups, as many u32 as the smaller of the two lengths holds */
+function nlMemberships(b: Buffer, c: StructCtx): string {
+  if (c.lenPtrArg === undefined) return c.addr;
+  const e = c.other(c.lenPtrArg, 'entry');
+  const x = c.other(c.lenPtrArg, 'exit');
+  if (!e || !x || e.length < 4 || x.length < 4) return c.addr;
+  const n = Math.floor(Math.min(e.readUInt32LE(0), x.readUInt32LE(0)) / 4);
+  if (n && (c.caps[0]?.fault || b.length < n * 4)) return c.addr;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(b.readUInt32LE(i * 4));
+  return `[${out.join(', ')}]`;
+}
 function tipcImportance(b: Buffer, c: StructCtx): string {
   if (optWant(b, c) < 4 || b.length < 4) return c.addr;
   return `[${printEnum('tipc_importance', b.readUInt32LE(0))}]`;
@@ -1062,6 +1074,8 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   epoll_event: (b, c) => (c.caps[0]?.at === 'entry' ? epollEvent(b, c) : epollEvents(b, c)),
   int2,
   int: intPtr,
+  // getsockopt's optlen: [given => returned], read at exit also when the call failed
+  optlen: intPtr,
   termios,
   winsize,
   // ioctl's third argument when no variant says what the request points to (VARIANTS prints
@@ -1085,6 +1099,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   tpacket_req: tpacketReq,
   tpacket_stats: tpacketStats,
   tipc_group: tipcGroup,
+  nl_memberships: nlMemberships,
   txrehash,
   ucred,
   linger,
