@@ -944,7 +944,7 @@ function iovAddrs(b: Buffer, c: StructCtx): string {
  * (all with -v), the first one that could not be read by its address; [] for none; the
  * address when not even the first could be read.
  */
-function arrayOf(b: Buffer, c: StructCtx, size: number, one: (o: number) => string, cap: Capture | undefined = c.caps[0]): string {
+function arrayOf(b: Buffer, c: StructCtx, size: number, one: (o: number) => string, cap: Capture | undefined = c.caps[0], want?: number): string {
   if (!cap || cap.fault) return c.addr;
   if (cap.len === 0 && !cap.full) return '[]';
   if (b.length < size) return c.addr;
@@ -955,7 +955,10 @@ function arrayOf(b: Buffer, c: StructCtx, size: number, one: (o: number) => stri
     if (out.length >= limit) return `[${out.join(', ')}, ...]`;
     out.push(one(o));
   }
-  if (cap.full !== undefined && cap.full > b.length) out.push(`... /* ${hex(BigInt(c.addr) + BigInt(o))} */`);
+  // want: the bytes the count asks for, when the capture's length may say more (a 32-bit count
+  // with garbage in its register's high half makes the engine's length the whole register)
+  const asked = want ?? cap.full;
+  if (asked !== undefined && asked > o) out.push(`... /* ${hex(BigInt(c.addr) + BigInt(o))} */`);
   return `[${out.join(', ')}]`;
 }
 
@@ -1130,6 +1133,13 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   futex_waitv: futexWaitv,
   file_attr: fileAttr,
   iovaddr: iovAddrs,
+  // semop's operations
+  sembuf: (b, c) => {
+    // the count is an unsigned int: its register's low half
+    const want = Number(BigInt.asUintN(32, BigInt(c.args[2] ?? 0))) * 6;
+    const ops = b.subarray(0, want);
+    return arrayOf(ops, c, 6, (o) => `{sem_num=${ops.readUInt16LE(o)}, sem_op=${ops.readInt16LE(o + 2)}, sem_flg=${printFlags('sem_flg', ops.readUInt16LE(o + 4), 32)}}`, c.caps[0], want);
+  },
   fdset,
   seltimeval: (b, c) => selTimeout(b, c, (x, y) => timeval(x, y)),
   seltimespec: (b, c) => selTimeout(b, c, (x, y) => timespec(x, y)),

@@ -320,6 +320,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   tipc_scope: E([['TIPC_CLUSTER_SCOPE', 2], ['TIPC_NODE_SCOPE', 3]], { dflt: 'TIPC_???_SCOPE' }),
   tipc_group_flags: F([['TIPC_GROUP_LOOPBACK', 1], ['TIPC_GROUP_MEMBER_EVTS', 2]], { zero: '0', dflt: 'TIPC_GROUP_???' }),
   packet_mr: E(seq(['PACKET_MR_MULTICAST', 'PACKET_MR_PROMISC', 'PACKET_MR_ALLMULTI', 'PACKET_MR_UNICAST']), { dflt: 'PACKET_MR_???' }),
+  sem_flg: F([['SEM_UNDO', 0x1000], ['IPC_NOWAIT', 0x800]], { zero: '0' }),
   tipc_importance: E(seq(['TIPC_LOW_IMPORTANCE', 'TIPC_MEDIUM_IMPORTANCE', 'TIPC_HIGH_IMPORTANCE', 'TIPC_CRITICAL_IMPORTANCE']), { dflt: 'TIPC_???_IMPORTANCE' }),
   // strace's sock_tcp_options: 1..46
   tcp_opt: E([
