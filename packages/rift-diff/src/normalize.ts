@@ -110,6 +110,13 @@ function num(v: Int64): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
+/**
+ * Results that are real ids even in a --deterministic recording: set_tid_address gives the
+ * caller's tid, which the sandbox leaves real (glibc keeps it for PI and robust mutexes, whose
+ * owner the kernel checks).
+ */
+const REAL_ID_RESULTS: ReadonlySet<string> = new Set(['set_tid_address']);
+
 export class Normaliser {
   /** tid/pid number -> canonical name (1, 1.1, 1.2.1, ...) */
   private names = new Map<number, string>();
@@ -121,6 +128,12 @@ export class Normaliser {
   private sys = new Map<string, SysInfo>();
   /** the ignored fields, looked up once */
   private readonly ig: Record<Field, boolean>;
+  /**
+   * a --deterministic recording: the pids in arguments and results are the sandbox's virtual
+   * ids, the same in every run, in another space than the events' real pid and tid fields
+   * (virtual 1005 is not the traced process whose real pid is 1005): compared as they are
+   */
+  private readonly virtualIds: boolean;
 
   constructor(
     private readonly ignore: ReadonlySet<Field>,
@@ -129,6 +142,7 @@ export class Normaliser {
     // attach mode: the attached pids are the roots, in the order given
     for (const p of header?.pids ?? []) this.names.set(p, String(++this.roots));
     this.ig = Object.fromEntries([...FIELD_NAMES].map((f) => [f, ignore.has(f)])) as Record<Field, boolean>;
+    this.virtualIds = !!header?.options && typeof header.options === 'object' && 'deterministic' in header.options;
   }
 
   private sysInfo(name: string): SysInfo {
@@ -160,8 +174,13 @@ export class Normaliser {
     return name;
   }
 
-  /** A pid value in an argument or result: 0 and -1 keep their meaning, a negative pid is a group. */
+  /** A pid value in an argument or result (virtual in a --deterministic recording: kept as it is). */
   private pidValue(v: Int64 | undefined | null): NormValue {
+    return this.virtualIds && v !== undefined && v !== null ? v : this.idValue(v);
+  }
+
+  /** A real pid (an event's own field, or an argument or result of a plain recording): 0 and -1 keep their meaning, a negative pid is a group. */
+  private idValue(v: Int64 | undefined | null): NormValue {
     if (v === undefined || v === null) return null;
     if (!this.ig.pid) return v;
     let n = Number(v);
@@ -198,7 +217,7 @@ export class Normaliser {
 
   /** /proc/PID/... in paths names the pid's canonical name. */
   private procPaths(s: string): string {
-    if (!this.ig.pid || !s.includes('/proc/')) return s;
+    if (!this.ig.pid || this.virtualIds || !s.includes('/proc/')) return s;
     return s.replace(/\/proc\/(\d+)(?=\/|$)/g, (all, p: string) => {
       const name = this.names.get(Number(p));
       return name === undefined ? all : `/proc/<p${name}>`;
@@ -231,7 +250,7 @@ export class Normaliser {
           this.names.set(ev.child, child);
           if (ev.kind !== 'thread' && ev.childPid !== ev.child) this.names.set(ev.childPid, child);
         }
-        norm = { t: 'spawn', kind: ev.kind, child: this.pidValue(ev.child), childPid: this.pidValue(ev.childPid) };
+        norm = { t: 'spawn', kind: ev.kind, child: this.idValue(ev.child), childPid: this.idValue(ev.childPid) };
         id = `spawn:${ev.kind}`;
         break;
       }
@@ -249,7 +268,7 @@ export class Normaliser {
         norm = { t: 'signal', sig: ev.sig };
         if (ev.stop) norm.stop = true;
         if (ev.code !== undefined) norm.code = ev.code;
-        if (ev.senderPid !== undefined) norm.sender = this.pidValue(ev.senderPid);
+        if (ev.senderPid !== undefined) norm.sender = this.idValue(ev.senderPid);
         if (ev.senderUid !== undefined) norm.uid = ev.senderUid;
         if (ev.status !== undefined) norm.status = ev.status;
         if (ev.addr !== undefined) norm.addr = this.addr(ev.addr);
@@ -300,7 +319,7 @@ export class Normaliser {
       for (let i = 0; i < n; i++) {
         const v = ev.args[i]!;
         if (i === 5 && ev.name === 'mmap') args[i] = v;  // the file offset, not an address
-        else if (i === 2 && ev.name === 'futex' && this.ig.pid && this.names.has(Number(v))) args[i] = this.pidValue(v);  // a tid (pthread_join)
+        else if (i === 2 && ev.name === 'futex' && this.ig.pid && !this.virtualIds && this.names.has(Number(v))) args[i] = this.pidValue(v);  // a tid (pthread_join)
         else {
           switch (i < kinds.length ? kinds[i]! : Arg.MaybeAddr) {
             case Arg.Addr:
@@ -329,11 +348,11 @@ export class Normaliser {
         const rt = info.rt;
         if (rt === 'hex') norm.ret = this.addr(ev.ret);
         else if (rt === 'fd') norm.ret = this.fd(proc, ev.ret);
-        else if (rt === 'pid') norm.ret = this.pidValue(ev.ret);
+        else if (rt === 'pid') norm.ret = this.virtualIds && REAL_ID_RESULTS.has(ev.name) ? this.idValue(ev.ret) : this.pidValue(ev.ret);
         else if (ev.name === 'time' && this.ig.clock) norm.ret = '<clock>';
         else if (ev.name === 'rt_sigreturn') {
           // the interrupted code's rax: anything, a pid or an address included
-          norm.ret = this.ig.pid && this.names.has(Number(ev.ret)) ? this.pidValue(ev.ret) : looksLikeAddress(ev.ret) ? this.addr(ev.ret) : ev.ret;
+          norm.ret = this.ig.pid && !this.virtualIds && this.names.has(Number(ev.ret)) ? this.pidValue(ev.ret) : looksLikeAddress(ev.ret) ? this.addr(ev.ret) : ev.ret;
         }
         else if (rt === undefined && looksLikeAddress(ev.ret)) norm.ret = this.addr(ev.ret);
         else norm.ret = ev.ret;
