@@ -7,7 +7,7 @@
  * by how far thread schedules drift apart, not by the trace length. `maxBuffered` caps it:
  * beyond that, replay gives up with a clear message rather than grow without limit.
  */
-import { captureBytes, signatureOf, StreamError, type EndEvent, type Event, type ExecEvent, type EventSource, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
+import { captureBytes, int64, signatureOf, StreamError, type EndEvent, type Event, type ExecEvent, type EventSource, type SignalEvent, type SpawnEvent, type SyscallEvent, type TscEvent } from '@rift/events';
 
 export class LookaheadError extends Error {}
 
@@ -51,6 +51,11 @@ class Queue<T> {
     while (j > this.head && after(this.items[j - 1]!)) j--;
     this.items.splice(j, 0, v);
   }
+  /** Puts v back at the head (the item shift() took last). */
+  unshift(v: T): void {
+    if (this.head > 0) this.items[--this.head] = v;
+    else this.items.unshift(v);
+  }
   shift(): T | undefined {
     const v = this.items[this.head];
     this.items[this.head++] = undefined;
@@ -60,6 +65,19 @@ class Queue<T> {
     }
     return v;
   }
+}
+
+/**
+ * Where in its thread a recorded signal came, as far as the stream tells (see TraceCursor.signalPoint).
+ * `after`: 'sigreturn' when the thread's last call before it was an rt_sigreturn (the handler
+ * of an earlier signal had just returned: it came as the program went back to where that one
+ * interrupted it); 'returned' when it was a call the syscall buffer recorded, whose record was
+ * written before the signal came (the call had returned to the program). `rax`: the register
+ * at the point the signal interrupted, as the handler's rt_sigreturn gave it back.
+ */
+export interface SignalPoint {
+  after?: 'sigreturn' | 'returned';
+  rax?: bigint;
 }
 
 export interface CursorOptions {
@@ -88,6 +106,11 @@ export class TraceCursor {
   private readonly sigsBefore = new WeakMap<SyscallEvent, SignalEvent[]>();
   /** the signals a thread got after its last syscall (a fatal one, say) */
   private readonly sigsAfter = new Map<number, SignalEvent[]>();
+  /** per thread, its last syscall in file order (FREE ones too): what a signal came after */
+  private readonly lastCall = new Map<number, SyscallEvent>();
+  /** per thread, the signals whose handler has not returned yet (rt_sigreturn), innermost last */
+  private readonly inHandler = new Map<number, SignalEvent[]>();
+  private readonly points = new WeakMap<SignalEvent, SignalPoint>();
   /** spawn events in file order, per recorded parent tid (claimed ones removed) */
   private readonly spawns: SpawnEvent[] = [];
   /** the first recorded tid of the trace (the launched command) */
@@ -182,6 +205,14 @@ export class TraceCursor {
           // kept in the queue: engines that show the launching execve match it, others skip it
           if ((ev.name === 'execve' || ev.name === 'execveat') && ev.ret !== null && Number(ev.ret) === 0) this.rootExec = ev;
         }
+        this.lastCall.set(ev.tid, ev);
+        if (ev.name === 'rt_sigreturn' && ev.ret !== null) {
+          // the register the innermost handler's signal interrupted (rt_sigreturn gives it back)
+          const h = this.inHandler.get(ev.tid);
+          const s = h?.pop();
+          if (s) this.points.set(s, { ...this.points.get(s), rax: BigInt.asUintN(64, int64(ev.ret)) });
+          if (h && !h.length) this.inHandler.delete(ev.tid);
+        }
         if (ev.status === 'resumed' || this.skip.has(ev.name)) return true;
         // Replay reads as many registers as the call takes. rift-record writes them all; a
         // stream the schema allows may have fewer (made elsewhere, or by a rift whose signature
@@ -208,9 +239,21 @@ export class TraceCursor {
           this.vforkChild(ev, Number(ev.ret));
         if (this.sigsPending.size) {
           const sp = this.sigsPending.get(ev.tid);
-          // (a buffered call that began before the signal and whose record was written after
-          // its handler returned: the signal came as it returned, it goes before the signal)
-          if (sp && !(ev.buffered && ev.ts < sp[0]!.ts)) {
+          // A buffered call that began before a signal and whose record was written after its
+          // handler returned: the signal came as it returned (after its syscall, before the
+          // buffer's wrapper had written its record and gone back to the program), so the call
+          // goes before the signal, which is delivered with its result. Signals that came before
+          // it began stay before it.
+          const inside = sp && ev.buffered ? sp.findIndex((x) => x.ts > ev.ts) : -1;
+          if (sp && inside >= 0) {
+            const late = sp.splice(inside);
+            for (const x of late) {
+              const p = this.points.get(x);
+              if (p?.after === 'returned') p.after = undefined;  // it had not returned
+            }
+            if (sp.length) this.sigsBefore.set(ev, sp);
+            this.sigsPending.set(ev.tid, late);
+          } else if (sp) {
             this.sigsBefore.set(ev, sp);
             this.sigsPending.delete(ev.tid);
           }
@@ -223,6 +266,12 @@ export class TraceCursor {
           const sp = this.sigsPending.get(ev.tid);
           if (sp) sp.push(ev);
           else this.sigsPending.set(ev.tid, [ev]);
+          const last = this.lastCall.get(ev.tid);
+          this.points.set(ev, { after: last?.name === 'rt_sigreturn' ? 'sigreturn' : last?.buffered && last.status === undefined ? 'returned' : undefined });
+          // (a signal the program ignores has no handler to return: a few at most are kept)
+          const h = this.inHandler.get(ev.tid);
+          if (!h) this.inHandler.set(ev.tid, [ev]);
+          else if (h.push(ev) > 16) h.shift();
         }
         return true;
       case 'spawn':
@@ -237,6 +286,8 @@ export class TraceCursor {
         return true;
       case 'exit': {
         this.exited.add(ev.tid);
+        this.lastCall.delete(ev.tid);
+        this.inHandler.delete(ev.tid);
         // (ev.tid is the alias, when there is one: the recorded id it stood for may come back again)
         for (const [id, a] of this.aliases) if (a === ev.tid) this.aliases.delete(id);
         const sp = this.sigsPending.get(ev.tid);
@@ -244,6 +295,12 @@ export class TraceCursor {
           this.sigsAfter.set(ev.tid, sp);
           this.sigsPending.delete(ev.tid);
         }
+        return true;
+      }
+      case 'rdtsc': {
+        const q = this.tscs.get(ev.tid);
+        if (q) q.push(ev);
+        else this.tscs.set(ev.tid, [ev]);
         return true;
       }
       case 'end':
@@ -394,6 +451,28 @@ export class TraceCursor {
   /** a recorded pid -> the id of the process it names at this point of the recording */
   readonly ids = new Map<number, number>();
 
+  /** per recorded thread, its rdtsc/rdtscp reads read ahead and not yet given back, in order */
+  private readonly tscs = new Map<number, TscEvent[]>();
+
+  /**
+   * The next recorded rdtsc/rdtscp of `tid`: read ahead for it up to the thread's exit, or
+   * until `limit` calls of the thread are queued (a program that reads the counter more often
+   * than it did when recorded: undefined, not the rest of the trace held in memory).
+   */
+  takeTsc(tid: number, limit = 256): TscEvent | undefined | Promise<TscEvent | undefined> {
+    for (;;) {
+      const q = this.tscs.get(tid);
+      if (q?.length) {
+        const ev = q.shift()!;
+        if (!q.length) this.tscs.delete(tid);
+        return ev;
+      }
+      if (this.exited.has(tid) || (this.queues.get(tid)?.length ?? 0) > limit) return undefined;
+      if (!this.step()) return this.ended ? undefined : this.fill().then((more) => (more ? this.takeTsc(tid, limit) : this.takeTsc(tid, 0)));
+      this.check();
+    }
+  }
+
   /** Whether everything of a thread's recording has been read (its exit, or the end of the trace). */
   finished(tid: number): boolean {
     return this.exited.has(tid) || this.ended;
@@ -402,6 +481,15 @@ export class TraceCursor {
   /** Whether the recording has a process with this id (among the events read so far). */
   isRecordedPid(pid: number): boolean {
     return this.recordedPids.has(pid);
+  }
+
+  /**
+   * Where a recorded signal came in its thread, as far as the stream tells: after the handler of
+   * an earlier one returned, or after a buffered call had returned to the program, and the
+   * register its handler's rt_sigreturn gave back (known once that rt_sigreturn is read).
+   */
+  signalPoint(sig: SignalEvent): SignalPoint | undefined {
+    return this.points.get(sig);
   }
 
   /** The signals recorded after a thread's last syscall (known once its exit is read). */
@@ -442,6 +530,15 @@ export class TraceCursor {
     this.recent.push(ev);
     if (this.recent.length > this.historySize) this.recent.shift();
     return ev;
+  }
+
+  /** Gives back the event take(tid) returned last: the thread makes that call again. */
+  untake(tid: number, ev: SyscallEvent): void {
+    let q = this.queues.get(tid);
+    if (!q) this.queues.set(tid, (q = new Queue()));
+    q.unshift(ev);
+    this.buffered++;
+    if (this.recent.at(-1) === ev) this.recent.pop();
   }
 
   /**

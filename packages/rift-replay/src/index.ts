@@ -133,7 +133,9 @@ interface InterceptOptions {
   holdSignals?: number[];
   onEntry(call: LiveCall): unknown;
   onExit?(call: LiveCall, ret: bigint): unknown;
+  onTsc?(tid: number, pid: number, rdtscp: boolean): unknown;
   timeoutMs?: number;
+  serial?: boolean;
   onError?(e: unknown, call: LiveCall): void;
   onConsumed?(tid: number, count: number): void;
 }
@@ -231,7 +233,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
     report(d);
     if (onDesync === 'stop') {
       log(`rift-replay: not started (exit ${EXIT_DESYNC}); --on-desync=live runs it anyway\n`);
-      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0, swaps: 0, tempNames: 0 }, leftover: 0 };
+      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0, swaps: 0, tempNames: 0, tsc: 0, drained: 0 }, leftover: 0 };
     }
     if (onDesync === 'live') startLive = true;
   }
@@ -252,6 +254,8 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   const held = new Set(o.signals === false ? [] : [...scan.signals].filter((n) => !UNHELD_SIGNALS.has(n)));
 
   const pidAsk = o.recordedPids === false ? undefined : pidRequester();
+  // rdtsc and rdtscp: trapped as rift-record trapped them, answered with the recorded counters
+  const trapTsc = src.header.options?.tsc === true;
 
   let liveMsg: string | undefined;
   const replayer = new Replayer(cursor, {
@@ -305,6 +309,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
     holdSignals: held.size ? [...held] : undefined,
     onEntry: (call) => replayer.onEntry(call),
     onExit: (call, ret) => replayer.onExit(call, ret),
+    onTsc: trapTsc ? (tid, pid, rdtscp) => replayer.onTsc(tid, pid, rdtscp) : undefined,
     onConsumed: (tid, n) => {
       try {
         replayer.onConsumed(tid, n);
@@ -314,6 +319,9 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
       }
     },
     timeoutMs: 60_000,
+    // one call at a time: replay follows one recorded order across threads (it decides whose
+    // turn it is), and its state is made for calls that come one by one
+    serial: true,
     onError: (e) => {
       if (!replayer.error) replayer.error = e;
     },
@@ -339,6 +347,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
       // then finished at its one seccomp stop, without an exit stop. With -o every call is seen.
       seccomp: out ? undefined : intercept.syscalls,
       noVdso,
+      trapTsc,
       // a recording made with the syscall buffer has the loader loading its library, and the
       // loader's later allocations shifted by it: the replayed program loads it too (passive)
       syscallBuffer: src.header.options?.syscallBuffer === true ? 'passive' : undefined,

@@ -11,9 +11,9 @@
  * each other (see the README for what that absorbs).
  */
 import { accessSync, appendFileSync, constants, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
-import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SignalEvent, type SpawnEvent, type SyscallEvent } from '@rift/events';
+import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SignalEvent, type SpawnEvent, type SyscallEvent, type TscEvent } from '@rift/events';
 import { compareCall, entryCaptures, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
-import { LookaheadError, reapedPid, TraceCursor } from './cursor.js';
+import { LookaheadError, reapedPid, TraceCursor, type SignalPoint } from './cursor.js';
 import { FD_CREATORS, PIPE_CREATORS, PIPE_READS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
 import { argWrites, complete, outputWrites, ScatterError, type Write } from './scatter.js';
 
@@ -35,7 +35,10 @@ export type EntryVerdict =
   | { action: 'restart'; sleepUs?: number; deliver?: number[] }
   | { action: 'error'; errno: string | number }
   | { action: 'kill' };
-export type ExitVerdict = { value?: bigint | number; writes?: Write[]; deliver?: number[] } | undefined;
+/** `again`: the thread makes the call again (see exitFor: a pipe's end), the result is not its */
+export type ExitVerdict = { value?: bigint | number; writes?: Write[]; deliver?: number[]; again?: boolean } | undefined;
+/** The counter an rdtsc/rdtscp gets: the recorded one; undefined, the real one. */
+export type TscVerdict = { value: bigint; aux?: number } | undefined;
 
 export interface Desync {
   /** recorded event (undefined: the program went on after its recording ended) */
@@ -136,6 +139,8 @@ interface Pending {
   exitWrites?: Write[];
   /** a read run for the recorded count: the descriptor whose position lags by what it fell short */
   lagFd?: bigint;
+  /** a call that runs (its recorded event): its exit waits for another thread's call that began before it ended (exitTurn) */
+  holdExit?: SyscallEvent;
 }
 
 const RESTART_ERRNOS = new Set(['ERESTARTSYS', 'ERESTARTNOINTR', 'ERESTARTNOHAND', 'ERESTART_RESTARTBLOCK']);
@@ -208,7 +213,7 @@ export class Replayer {
   liveReason: string | undefined;
   killed = false;
   readonly desyncs: Desync[] = [];
-  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0, swaps: 0, tempNames: 0 };
+  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0, swaps: 0, tempNames: 0, tsc: 0, drained: 0 };
   /** per replayed tid: the calls handed to the engine, in order, not yet reported used */
   private readonly planned = new Map<number, Planned[]>();
   /** signals replayed where they were recorded */
@@ -271,10 +276,12 @@ export class Replayer {
     this.tids.delete(tid);
     this.threadsOf.get(pid)?.delete(tid);
     this.waiting.delete(tid);
+    this.heldExits.delete(tid);
     if (!group) return;
     for (const t of listTasks(pid)) if (t !== tid && this.tids.has(t)) {
       this.gone.add(this.tids.get(t)!);
       this.tids.delete(t);
+      this.heldExits.delete(t);
     }
     this.threadsOf.delete(pid);
   }
@@ -457,6 +464,11 @@ export class Replayer {
     // either way what is left of it is void
     if (this.planned.size) this.planned.delete(call.tid);
     if (this.killed) return { action: 'kill' };
+    if (this.heldExits.size) {
+      // (a call of a signal handler's in between is not it: the entry stays until it comes)
+      const h = this.heldExits.get(call.tid);
+      if (h && h.nr === call.nr) return this.heldAgain(call, h);
+    }
     const spawner = SPAWNERS.includes(call.name);
     if (this.live) {
       if (spawner) this.pending.set(call.tid, { kind: 'run', spawner });
@@ -466,7 +478,7 @@ export class Replayer {
     if (action === 'free' || !this.opts.inTrace.has(call.nr)) {
       this.stats.free++;
       this.inLoose.add(call.tid);
-      const p = spawner ? { kind: 'run' as const, spawner } : undefined;
+      const p = spawner ? { kind: 'run' as const, spawner } : call.name === 'rt_sigreturn' ? this.afterHandler(call) : undefined;
       // the thread may still need a recorded tid (a new thread's first call)
       if (!this.tids.has(call.tid)) {
         const r = this.recordedTid(call);
@@ -748,6 +760,70 @@ export class Replayer {
   private readonly waiting = new Map<number, { since: number; n: number }>();
 
   /**
+   * Another thread of the process (its tid, the entry time of its next call) whose next call
+   * began, when recorded, before `ev` of this thread ended, and which can make it now: not
+   * blocked in a call (a read of a pipe whose bytes another thread got, a futex: it may wait
+   * for this very thread). Undefined when there is none.
+   */
+  private exitFrontier(call: LiveCall, ev: SyscallEvent): { ts: number; tid: number } | undefined {
+    if (!this.order || ev.dur === null || ev.dur === undefined) return undefined;
+    const peers = this.threadsOf.get(call.pid);
+    if (!peers || peers.size < 2) return undefined;
+    const end = ev.ts + ev.dur;
+    const now = Date.now();
+    for (const tid of peers) {
+      if (tid === call.tid) continue;
+      const ru = this.tids.get(tid);
+      if (ru === undefined || this.gone.has(ru)) continue;
+      const h = this.cursor.pending(ru, 0);
+      if (!h || h.ts >= end) continue;
+      if (blocked(call.pid, tid) || this.stuck(call.pid, tid, now)) continue;
+      return { ts: h.ts, tid };
+    }
+    return undefined;
+  }
+
+  /**
+   * The turn at a call's exit. What a thread does in user space after a call returns, other
+   * threads can see (a condition variable's word stored before its futex wake): when recorded,
+   * another thread's call that began before this call ended came before any of it. A thread
+   * that would return from a call while such a call of another thread is still to be made does
+   * not return yet: the call is made again (`again`: its result is kept here), and there the
+   * thread sleeps in its place until that other call is made (or turnWaitMs is over), then gets
+   * the kept result without running it twice. (libuv: a worker between its job and its wait on
+   * the queue's condition, and the main thread storing the condition's next signal after a
+   * futex wake: with the store first, the worker's wait fails with EAGAIN, it takes the signal
+   * meant for another worker, and the completion comes an event-loop turn late.)
+   */
+  private exitTurn(call: LiveCall, ev: SyscallEvent, ret: bigint): ExitVerdict {
+    if (!this.exitFrontier(call, ev)) return undefined;
+    this.heldExits.set(call.tid, { nr: call.nr, ev, ret, since: Date.now(), n: 0 });
+    const q = this.heldAgains.get(call.tid);
+    if (q) q.push(call.nr);
+    else this.heldAgains.set(call.tid, [call.nr]);
+    this.stats.held++;
+    if (DEBUG) debug(`exit ${call.tid} ${call.name} held: event ${ev.seq} ended after another thread's next call began`);
+    return { again: true };
+  }
+
+  /** The call made again after exitTurn: sleep in its place while the other call is still to be made, then its kept result. */
+  private heldAgain(call: LiveCall, h: { nr: number; ev: SyscallEvent; ret: bigint; since: number; n: number }): EntryVerdict {
+    const f = this.live ? undefined : this.exitFrontier(call, h.ev);
+    if (f && Date.now() - h.since < (this.opts.turnWaitMs ?? 1000)) {
+      h.n++;
+      return this.restart(call, { action: 'restart', sleepUs: Math.min(1000, 20 << Math.min(h.n, 6)) });
+    }
+    if (f) this.stats.turnsGivenUp++;
+    this.heldExits.delete(call.tid);
+    this.pending.set(call.tid, { ev: h.ev, kind: 'inject', spawner: false });
+    return { action: 'return', value: h.ret };
+  }
+  /** per replayed tid: the call held at its exit (exitTurn), made again, with its real result */
+  private readonly heldExits = new Map<number, { nr: number; ev: SyscallEvent; ret: bigint; since: number; n: number }>();
+  /** per replayed tid: the calls held at their exit not yet seen in replay's stream (their first run's record is left out) */
+  private readonly heldAgains = new Map<number, number[]>();
+
+  /**
    * The earliest recorded entry time of the next call of the process's other threads (the
    * thread that has it), or undefined when none is known without reading on; a Promise when
    * the trace must be read further to know.
@@ -849,6 +925,21 @@ export class Replayer {
     return undefined;
   }
 
+  /**
+   * A handler returns (rt_sigreturn): a signal recorded right after the rt_sigreturn of the one
+   * before it (two timer ticks while a call returned, say) came as the program went back to
+   * where the first one interrupted it, before it went on. It is delivered at the rt_sigreturn's
+   * exit, so that its handler finds the program where the first one's did; at the thread's next
+   * call, the program would have run on (a counter the handler reads moved on by one).
+   */
+  private afterHandler(call: LiveCall): Pending | undefined {
+    if (!this.held.size || this.killed) return undefined;
+    const rt = this.tids.get(call.tid);
+    const after = rt === undefined ? undefined : this.dueAfter(call, rt);
+    if (!after || after.wait || this.cursor.signalPoint(after.sig)?.after !== 'sigreturn') return undefined;
+    return { kind: 'run', spawner: false, signalAfter: true };
+  }
+
   /** A restart verdict, counted so that the engine's record of the call made again is left out of replay's stream. */
   private restart(call: LiveCall, v: { action: 'restart'; sleepUs?: number; deliver?: number[] }): EntryVerdict {
     const q = this.restarts.get(call.tid);
@@ -858,15 +949,38 @@ export class Replayer {
     return v;
   }
 
+  /** per replayed tid, the calls made again at their exit (exitFor), not yet seen in the stream */
+  private readonly agains = new Map<number, number[]>();
+
   /**
    * Replay's own stream (-o): whether `ev` is the engine's record of a call answered `restart`
    * (it did not happen; the thread made it again). Each is recognised once, in order.
    */
   get hasRestarts(): boolean {
-    return this.restarts.size > 0;
+    return this.restarts.size > 0 || this.agains.size > 0 || this.heldAgains.size > 0;
   }
   isRestartEvent(ev: Event): boolean {
-    if (ev.type !== 'syscall' || !this.restarts.size) return false;
+    if (ev.type !== 'syscall') return false;
+    if (this.heldAgains.size) {
+      // the first run of a call held at its exit (exitTurn); not a restart's record (ret = nr)
+      const h = this.heldAgains.get(ev.tid);
+      const isRestart = ev.ret !== null && int64(ev.ret) === BigInt(ev.nr) && this.restarts.get(ev.tid)?.[0] === ev.nr;
+      if (h && h[0] === ev.nr && !isRestart) {
+        h.shift();
+        if (!h.length) this.heldAgains.delete(ev.tid);
+        return true;
+      }
+    }
+    if (this.agains.size) {
+      // a read made again at its exit (exitFor): its record holds what it found, not nr
+      const a = this.agains.get(ev.tid);
+      if (a && a[0] === ev.nr && ev.ret !== null && int64(ev.ret) > 0n) {
+        a.shift();
+        if (!a.length) this.agains.delete(ev.tid);
+        return true;
+      }
+    }
+    if (!this.restarts.size) return false;
     const q = this.restarts.get(ev.tid);
     if (!q || q[0] !== ev.nr || ev.ret === null || int64(ev.ret) !== BigInt(ev.nr)) return false;
     q.shift();
@@ -945,11 +1059,23 @@ export class Replayer {
    * left for the thread's next call (deliverDue), which waits for it.
    */
   private decide(call: LiveCall, ev: SyscallEvent, spawner: boolean): EntryVerdict {
-    const v = this.decideCall(call, ev, spawner);
+    let v = this.decideCall(call, ev, spawner);
+    if (this.order && v?.action === 'run' && !spawner && !this.live && !this.killed && this.exitFrontier(call, ev)) {
+      // its exit may have to wait for another thread (exitTurn): the engine asks at its exit
+      // (a pending call of its own only for calls whose exit does nothing else: see exitFor)
+      const p = this.pending.get(call.tid);
+      if (!p) {
+        if (!FD_CREATORS.includes(call.name) && !PIPE_CREATORS.includes(call.name) && !EVENT_SOURCES.has(call.name)) this.pending.set(call.tid, { kind: 'run', spawner: false, holdExit: ev });
+      } else if (p.kind === 'run' && p.value === undefined && !p.restore && !p.exitWrites && p.lagFd === undefined && !p.selfFile) p.holdExit = ev;
+      if (v.exit === false && this.pending.get(call.tid)?.holdExit) {
+        const { exit: _, ...rest } = v;
+        v = rest;
+      }
+    }
     if (!this.held.size || this.killed || this.live) return v;
     const rt = this.tids.get(call.tid);
     if (rt === undefined) return v;
-    const after = this.dueAfter(call, rt);
+    const after = this.dueAfter(call, rt, ev);
     if (!after) return v;
     if (v?.action === 'return') {
       if (after.wait) return v;
@@ -1074,8 +1200,13 @@ export class Replayer {
     return { action: 'run' };
   }
 
-  /** The first signal recorded right after the thread's last matched call that replay delivers (those it does not are dropped). */
-  private dueAfter(call: LiveCall, rt: number): { list: SignalEvent[]; sig: SignalEvent; wait: boolean } | undefined {
+  /**
+   * The first signal recorded right after the thread's last matched call that replay delivers
+   * (those it does not are dropped). `wait`: not to be delivered at that call's exit: another
+   * replayed process must send it first, or (`prev`, the call) it came once the program had
+   * gone on from the call (ranOn), and the next call's entry delivers it.
+   */
+  private dueAfter(call: LiveCall, rt: number, prev?: SyscallEvent): { list: SignalEvent[]; sig: SignalEvent; wait: boolean } | undefined {
     const next = this.cursor.pending(rt, 0);
     const list = next ? this.cursor.signalsBefore(next) : this.cursor.finished(rt) ? this.cursor.signalsAfter(rt) : undefined;
     while (list?.length) {
@@ -1086,7 +1217,8 @@ export class Replayer {
         list.shift();
         continue;
       }
-      return { list, sig, wait: !!st && !(st.pending & bit) && this.causedInReplay(sig) };
+      const wait = (!!st && !(st.pending & bit) && this.causedInReplay(sig)) || (prev !== undefined && ranOn(this.cursor.signalPoint(sig), prev, next));
+      return { list, sig, wait };
     }
     return undefined;
   }
@@ -1285,6 +1417,8 @@ export class Replayer {
       }
       const e = this.expectation(ev);
       if (!e) break;
+      // a call that runs and ended past another thread's next call: its exit may wait (exitTurn)
+      if (e.verdict.action !== 'return' && ev.dur !== null && ev.dur !== undefined && ev.ts + ev.dur > limit) break;
       then.push(e);
       plan.push({ rt, ev, pid: call.pid, injected: e.verdict.action === 'return' });
     }
@@ -1351,6 +1485,40 @@ export class Replayer {
     const k = lagKey(pid, fd);
     this.lag.set(k, (this.lag.get(k) ?? 0n) + n);
   }
+
+  // ---- rdtsc ----------------------------------------------------------------------------
+
+  /**
+   * An rdtsc or rdtscp of a replayed thread (the engine traps them as rift-record did): the
+   * thread's next recorded one gives its counter (and rdtscp's TSC_AUX). The reads of a thread
+   * come in the order it made them; where they fall between its calls is not checked (a read
+   * makes no call). One the recording does not have (the program reads the counter more often
+   * now) gets the real counter, with one warning.
+   */
+  onTsc(tid: number, pid: number, rdtscp: boolean): TscVerdict | Promise<TscVerdict> {
+    if (this.killed || this.live) return undefined;
+    let rt: number | undefined | Promise<number | undefined> = this.tids.get(tid);
+    // a thread's first read may come before its first call replay handles (the loader reads
+    // the counter as the program starts)
+    if (rt === undefined) rt = this.recordedTid({ tid, pid } as LiveCall);
+    const take = (r: number | undefined): TscVerdict | Promise<TscVerdict> => {
+      if (r === undefined) return undefined;
+      const ev = this.cursor.takeTsc(r);
+      return ev instanceof Promise ? ev.then((e) => this.tscOf(e, r, rdtscp)) : this.tscOf(ev, r, rdtscp);
+    };
+    return rt instanceof Promise ? rt.then(take) : take(rt);
+  }
+  private tscOf(ev: TscEvent | undefined, rt: number, rdtscp: boolean): TscVerdict {
+    if (!ev) {
+      if (!this.tscWarned) this.opts.warn?.(`thread ${rt} read the time-stamp counter more often than when recorded: the real counter from here on`);
+      this.tscWarned = true;
+      return undefined;
+    }
+    this.stats.tsc++;
+    if (DEBUG) debug(`${rdtscp ? 'rdtscp' : 'rdtsc'} of ${rt}: event ${ev.seq} ${ev.insn} ${ev.value}`);
+    return { value: BigInt(ev.value), aux: ev.aux };
+  }
+  private tscWarned = false;
 
   /** The engine answered `count` planned calls of `tid`: the bookkeeping decide() would have done. */
   onConsumed(tid: number, count: number): void {
@@ -1508,10 +1676,11 @@ export class Replayer {
     const p = this.pending.get(call.tid);
     if (DEBUG) debug(`exit ${call.tid} ${call.name} = ${ret}${p?.signalAfter ? ' (signal after)' : ''}`);
     const v = this.exitFor(call, ret);
+    if (p?.holdExit && !p.signalAfter && v === undefined && !this.killed && !this.live) return this.exitTurn(call, p.holdExit, ret);
     if (!p?.signalAfter || this.killed || this.live) return v;
     const rt = this.tids.get(call.tid);
-    const after = rt === undefined ? undefined : this.dueAfter(call, rt);
-    if (!after || after.wait) return v;  // not come yet: the next call waits for it
+    const after = rt === undefined ? undefined : this.dueAfter(call, rt, p.ev);
+    if (!after || after.wait) return v;  // not come yet, or not at this exit: the next call's entry delivers it
     after.list.shift();
     this.stats.signals++;
     const add = (x: ExitVerdict): ExitVerdict => ({ ...(x ?? {}), deliver: [after.sig.signo] });
@@ -1557,6 +1726,22 @@ export class Replayer {
       return { value: child, writes };
     }
     if (p.kind === 'pipe' && p.ev) {
+      // The recorded read found the pipe's end (0: every writer had closed it), this one found
+      // bytes: an earlier read, run for real and answered with what it got when recorded, took
+      // fewer from the pipe than that (less had been written by then), and the rest is still in
+      // it. Answered 0 now, the program would close the pipe before its writer is done (and
+      // the writer die of SIGPIPE: `tar cf - d | tar tf - | sort`). Those bytes the program has
+      // had: they are dropped and the read is made again, until the pipe is at its end.
+      const rt = this.tids.get(call.tid);
+      if (ret > 0n && p.ev.ret !== null && int64(p.ev.ret) === 0n && rt !== undefined && this.isInnerPipe(call.pid, call.args[0] ?? 0n)) {
+        this.cursor.untake(rt, p.ev);
+        this.stats.drained++;
+        const a = this.agains.get(call.tid);
+        if (a) a.push(call.nr);
+        else this.agains.set(call.tid, [call.nr]);
+        if (DEBUG) debug(`pipe ${call.tid}: event ${p.ev.seq} is the pipe's end, ${ret} byte(s) the program already had are dropped; read again`);
+        return { again: true };
+      }
       try {
         return { value: int64(p.ev.ret!), writes: this.substituted(call, outputWrites(p.ev, call)) };
       } catch (e) {
@@ -1875,6 +2060,20 @@ function running(pid: number): boolean {
  * waiting for it (a condition it waits on in a call that did not match its recording, a lock
  * taken in user space). A thread at a ptrace stop (t) or running is about to go on.
  */
+/**
+ * Whether a signal recorded after `prev` (and before `next`) came once the program had gone on
+ * from prev, not as prev returned: prev's buffered record was written before it came (the call
+ * had returned to the program), and the register it interrupted no longer holds prev's result
+ * (the program had run on: it holds next's number as the program makes that call, a clock value
+ * in the syscall buffer's wrapper of next...). Replay delivers a signal only at a call, so the
+ * choice is prev's exit or next's entry; how far the program got in between (a loop's counter
+ * stored or not) the stream cannot tell. With prev's result still in the register: prev's exit.
+ */
+function ranOn(point: SignalPoint | undefined, prev: SyscallEvent, next: SyscallEvent | undefined): boolean {
+  if (point?.after !== 'returned' || point.rax === undefined || !next || prev.ret === null) return false;
+  return point.rax !== BigInt.asUintN(64, int64(prev.ret));
+}
+
 /** futex, epoll_wait, epoll_pwait, epoll_pwait2, poll, ppoll: waits on something another thread does */
 const ASLEEP_NRS: ReadonlySet<number> = new Set([202, 232, 281, 441, 7, 271]);
 function asleep(pid: number, tid: number): boolean {
@@ -1888,6 +2087,23 @@ function asleep(pid: number, tid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Whether a thread sleeps in a call of its own (any but the nanosleep replay puts in place of a
+ * call made again: a thread waiting for its turn is not blocked).
+ */
+function blocked(pid: number, tid: number): boolean {
+  try {
+    const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const state = st[st.lastIndexOf(')') + 2];
+    if (state !== 'S' && state !== 'D') return false;
+    const nr = Number(readFileSync(`/proc/${pid}/task/${tid}/syscall`, 'utf8').split(' ')[0]);
+    return Number.isInteger(nr) && nr >= 0 && nr !== SYS_NANOSLEEP;
+  } catch {
+    return false;
+  }
+}
+const SYS_NANOSLEEP = 35;
 
 /** The thread ids of a process (empty when it is gone). */
 function listTasks(pid: number): number[] {
