@@ -645,7 +645,10 @@ void NativeRules::onExit(Tracer& t, const SyscallView& v, const NativeAction& a,
     case kFixPidRet:
       if (v.ret > 0) {
         d.setRet = true;
-        d.ret = virtualId(pid_t(v.ret));
+        // a child made by this call has its id since its spawn event, and keeps it even when it
+        // is already gone by this exit (a short thread): reapedId does not hand out a new one
+        bool spawner = v.nr == SYS_fork || v.nr == SYS_vfork || v.nr == SYS_clone || v.nr == SYS_clone3;
+        d.ret = spawner ? reapedId(pid_t(v.ret), false) : virtualId(pid_t(v.ret));
       }
       return;
     case kFixWait:
