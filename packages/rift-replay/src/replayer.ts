@@ -2077,14 +2077,19 @@ function ranOn(point: SignalPoint | undefined, prev: SyscallEvent, next: Syscall
 /** futex, epoll_wait, epoll_pwait, epoll_pwait2, poll, ppoll: waits on something another thread does */
 const ASLEEP_NRS: ReadonlySet<number> = new Set([202, 232, 281, 441, 7, 271]);
 function asleep(pid: number, tid: number): boolean {
+  const nr = sleepingIn(pid, tid);
+  return nr !== undefined && ASLEEP_NRS.has(nr);
+}
+
+/** The syscall a thread sleeps in (state S or D), from /proc; undefined when it runs, is at a stop or is gone. */
+function sleepingIn(pid: number, tid: number): number | undefined {
   try {
     const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
     const state = st[st.lastIndexOf(')') + 2];
-    if (state !== 'S' && state !== 'D') return false;
-    const nr = Number(readFileSync(`/proc/${pid}/task/${tid}/syscall`, 'utf8').split(' ')[0]);
-    return ASLEEP_NRS.has(nr);
+    if (state !== 'S' && state !== 'D') return undefined;
+    return Number(readFileSync(`/proc/${pid}/task/${tid}/syscall`, 'utf8').split(' ')[0]);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -2093,15 +2098,8 @@ function asleep(pid: number, tid: number): boolean {
  * call made again: a thread waiting for its turn is not blocked).
  */
 function blocked(pid: number, tid: number): boolean {
-  try {
-    const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const state = st[st.lastIndexOf(')') + 2];
-    if (state !== 'S' && state !== 'D') return false;
-    const nr = Number(readFileSync(`/proc/${pid}/task/${tid}/syscall`, 'utf8').split(' ')[0]);
-    return Number.isInteger(nr) && nr >= 0 && nr !== SYS_NANOSLEEP;
-  } catch {
-    return false;
-  }
+  const nr = sleepingIn(pid, tid);
+  return nr !== undefined && Number.isInteger(nr) && nr >= 0 && nr !== SYS_NANOSLEEP;
 }
 const SYS_NANOSLEEP = 35;
 
