@@ -44,6 +44,11 @@ function fresh(name) {
 /** NAME's exports (its main), or undefined when its bundle is missing or stale. */
 function load(name) {
   if (!fresh(name)) return undefined;
+  return run(name).exports;
+}
+
+/** Compiles and runs NAME's bundle (with its code cache if there is one): its module and script. */
+function run(name) {
   const filename = join(__dirname, `${name}.cjs`);
   let cachedData;
   try {
@@ -54,7 +59,21 @@ function load(name) {
   const module = { exports: {}, riftImport: (specifier) => import(specifier) };
   const req = require('node:module').createRequire(filename);
   script.runInThisContext().call(module.exports, module.exports, req, module, filename, __dirname);
-  return module.exports;
+  return { exports: module.exports, script };
 }
 
-module.exports = { load, fresh, wrap };
+/**
+ * scripts/bundle.mjs at build time: runs NAME's main on ARGS (a small job like a user's), and
+ * when the process exits writes the code cache of the bundle as it then is: with the functions
+ * that job compiled, which a cache made before running holds none of (V8 compiles a function
+ * when it first runs). A start then compiles almost nothing.
+ */
+function warm(name, args) {
+  const { exports, script } = run(name);
+  process.on('exit', () => {
+    require('node:fs').writeFileSync(join(__dirname, `${name}.cjs.v8`), script.createCachedData());
+  });
+  exports.main(args);
+}
+
+module.exports = { load, fresh, wrap, warm };
