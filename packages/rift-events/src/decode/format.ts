@@ -640,6 +640,11 @@ class Struct implements StructCtx {
     return c && !c.fault ? captureBytes(c) : undefined;
   }
   lenPtrArg?: number;
+  /** the call being formatted: its process's descriptors for fdText */
+  call?: Ctx;
+  fdText(fd: number): string {
+    return this.call ? fdText(fd, this.call) : String(fd);
+  }
   get entryCaps(): readonly Capture[] | undefined {
     return this.withEntry ? (this.entryList ??= capsOf(this.mem, this.i, 'entry')) : undefined;
   }
@@ -824,6 +829,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   if (!x.deref) return hex(addr);
   const st = new Struct(o, x.verbose, mem, i, at, x.ret, addr, dir === 'inout' && useExit, x.args);
   if (spec.capture!.lenFrom === LengthFrom.ArgPtrU32) st.lenPtrArg = spec.capture!.lenArg;
+  st.call = x;
   return dec(bytes, st);
 }
 

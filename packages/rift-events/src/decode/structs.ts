@@ -6,7 +6,10 @@
 import type { Capture } from '../events.js';
 import { captureBytes } from '../events.js';
 import { errnoName } from '../syscalls.js';
+import { sockaddrText } from './sockaddr.js';
 import { ABBREV, enumName, getCallStyle, hex, octal, printEnum, printFlags, ptr, quote, signalName, styledText, type StringStyle } from './values.js';
+
+export { sockaddrText };
 
 export interface StructCtx extends StringStyle {
   /** -s */
@@ -27,6 +30,8 @@ export interface StructCtx extends StringStyle {
   lenPtrArg?: number;
   /** raw arguments */
   args: readonly (number | string)[];
+  /** a descriptor inside a structure as -y prints it (its number alone without -y) */
+  fdText?(fd: number): string;
 }
 
 export type StructDecoder = (b: Buffer, c: StructCtx) => string;
@@ -522,50 +527,6 @@ function wstatus(b: Buffer, c: StructCtx): string {
   return `[${waitStatus(b.readInt32LE(0))}]`;
 }
 
-function ipv6(b: Buffer): string {
-  const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push(b.readUInt16BE(i));
-  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
-  // longest run of zeros becomes ::
-  let bestS = -1, bestL = 0;
-  for (let i = 0; i < 8;) {
-    if (words[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestL && j - i >= 2) [bestS, bestL] = [i, j - i];
-    i = j;
-  }
-  const h = (ws: number[]) => ws.map((w) => w.toString(16)).join(':');
-  if (bestS < 0) return h(words);
-  return `${h(words.slice(0, bestS))}::${h(words.slice(bestS + bestL))}`;
-}
-
-/** struct sockaddr of `b.length` bytes. */
-export function sockaddrText(b: Buffer, c: StringStyle): string {
-  if (b.length < 2) return '{}';
-  const fam = b.readUInt16LE(0);
-  const f = `sa_family=${printEnum('socket_domain', fam)}`;
-  switch (fam) {
-    case 1: {  // AF_UNIX
-      // sun_path is 108 bytes: what an address holds past it is not printed
-      const path = b.subarray(2, 110);
-      if (!path.length) return `{${f}}`;
-      if (path[0] === 0) return `{${f}, sun_path=@${quote(path.subarray(1), c)}}`;
-      return `{${f}, sun_path=${quote(path, c, true)}}`;
-    }
-    case 2:  // AF_INET: shorter than a sockaddr_in, its bytes
-      if (b.length < 16) break;
-      return `{${f}, sin_port=htons(${b.readUInt16BE(2)}), sin_addr=inet_addr("${b[4]}.${b[5]}.${b[6]}.${b[7]}")}`;
-    case 10:  // AF_INET6
-      if (b.length < 24) break;
-      return `{${f}, sin6_port=htons(${b.readUInt16BE(2)}), sin6_flowinfo=htonl(${b.readUInt32BE(4)}), ` +
-        `inet_pton(AF_INET6, "${ipv6(b.subarray(8, 24))}", &sin6_addr), sin6_scope_id=${b.length >= 28 ? b.readUInt32LE(24) : 0}}`;
-    case 16:  // AF_NETLINK
-      if (b.length < 12) break;
-      return `{${f}, nl_pid=${b.readUInt32LE(4)}, nl_groups=${b.readUInt32LE(8).toString(16).padStart(8, '0')}}`;
-  }
-  return `{${f}, sa_data=${quote(b.subarray(2), c)}}`;
-}
 function sockaddr(b: Buffer, c: StructCtx): string {
   const cap = c.caps[0];
   let want = cap?.full ?? b.length;

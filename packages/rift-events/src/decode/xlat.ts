@@ -10,6 +10,8 @@
  *     the socket type); `low` is a sub-field printed last (clone's exit signal).
  */
 
+import { NET_XLAT } from './xlat-net.js';
+
 export interface Xlat {
   kind: 'flags' | 'enum';
   /** [name, value]; values are unsigned (bigint when above 2^31) */
@@ -68,6 +70,8 @@ const SO_OPTIONS: Array<readonly [string, number]> = [
 ];
 
 export const XLAT: Readonly<Record<string, Xlat>> = {
+  // networking tables (decode/xlat-net.ts)
+  ...NET_XLAT,
   // ---- files ----
   open_accmode: E([['O_RDONLY', 0], ['O_WRONLY', 1], ['O_RDWR', 2], ['O_ACCMODE', 3]]),
   open: F(O_FLAGS, { field: { mask: 3, table: 'open_accmode', always: true } }),
