@@ -112,6 +112,8 @@ export const STRUCT_SIZES: Readonly<Record<string, number>> = {
   cachestat: 40,
   futex_waitv: 24,
   file_attr: 1,
+  // bpf(2)'s attribute: as long as the call's size argument says
+  bpf_attr: 1,
 };
 
 type Table = Record<string, Signature>;
@@ -471,7 +473,7 @@ export const SIGNATURES: Table = {
   vhangup: { args: [] },
   perf_event_open: { args: ['ptr', 'pid', 'int', 'fd', 'flags:perf_event_open'], ret: 'fd', classes: D },
   userfaultfd: { args: ['flags:uffd'], ret: 'fd', classes: D },
-  bpf: { args: ['enum:bpf_cmd', 'ptr', 'uint'], classes: D },
+  bpf: { args: ['enum:bpf_cmd', 'inout:bpf_attr(2)', 'uint'], classes: D },
   landlock_create_ruleset: { args: ['in:landlock_attr(1)', 'size', 'flags:landlock_create'], ret: 'fd', classes: D },
   // the rule's bytes, read as its type says (VARIANTS)
   landlock_add_rule: { args: ['fd', 'enum:landlock_rule', 'in:landlock_rule_attr(=16)', 'flags:landlock_add_rule'], classes: D },

@@ -145,9 +145,10 @@ const PATH_MAX = 4096;
 /**
  * Capture types read at exit even when the call failed: what strace prints of a failed call
  * (nanosleep's remaining time when a signal interrupted it, EINTR / ERESTART_RESTARTBLOCK;
- * getsockopt's optlen, which the kernel may have written before it failed).
+ * getsockopt's optlen, which the kernel may have written before it failed; bpf's attribute,
+ * whose output fields such as log_true_size strace reads at exit whatever the result).
  */
-const EXIT_ON_ERROR: ReadonlySet<string> = new Set(['remts', 'optlen']);
+const EXIT_ON_ERROR: ReadonlySet<string> = new Set(['remts', 'optlen', 'bpf_attr']);
 /** Plan rows have this many int32 fields: nr, arg, atExit, kind, lenFrom, lenArg, max, onError, scale */
 export const PLAN_ROW = 9;
 

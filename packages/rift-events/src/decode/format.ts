@@ -710,7 +710,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   if (isZero(addr)) return 'NULL';
   const dir = spec.dir!;
   // (getsockopt's optlen: the kernel's value also when the call failed, as strace reads it)
-  const useExit = dir === 'out' || (dir === 'inout' && x.raw !== null && (!x.failed || (spec.type === 'optlen' && firstCap(x.mem, i, 'exit') !== undefined)));
+  const useExit = dir === 'out' || (dir === 'inout' && x.raw !== null && (!x.failed || ((spec.type === 'optlen' || spec.type === 'bpf_attr') && firstCap(x.mem, i, 'exit') !== undefined)));
   // an inout capture whose entry side keeps no bytes (readv's lengths) prints like an out one
   // until the call has returned
   const outOnly = dir === 'out' || (dir === 'inout' && spec.capture!.entryKeep === 0);

@@ -75,11 +75,15 @@ function flagsVerbose(table: string, v: number): string {
   return printFlags(table, v >>> 0, 32, style === ABBREV ? VERBOSE : style);
 }
 
-/** a C string inside a fixed array of `size` bytes: up to its NUL, "..." when it has none */
-function cstringIn(b: Buffer, size: number): string {
+/**
+ * A C string inside a fixed array of `size` bytes (strace's print_quoted_cstring): up to its NUL,
+ * "..." after the first size-1 bytes when none of them nor the last one is a NUL.
+ */
+export function cstringIn(b: Buffer, size: number): string {
   const s = b.subarray(0, Math.max(size - 1, 0));
   const nul = s.indexOf(0);
-  return nul >= 0 ? quote(s.subarray(0, nul), { hex: 0 }) : quote(s, { hex: 0 }) + '...';
+  if (nul >= 0) return quote(s.subarray(0, nul), { hex: 0 });
+  return quote(s, { hex: 0 }) + (size > 0 && b[size - 1] === 0 ? '' : '...');
 }
 
 // ---- addresses -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 /**
- * Networking tables (socket address families' fields, control messages, socket filters): the
- * values of the kernel's UAPI headers, in the form of xlat.ts (merged into its XLAT).
+ * Networking and BPF tables (socket address families' fields, control messages, socket filters,
+ * bpf(2)'s attributes): the values of the kernel's UAPI headers, in the form of xlat.ts (merged
+ * into its XLAT).
  */
 import type { Xlat } from './xlat.js';
 
@@ -72,4 +73,28 @@ export const NET_XLAT: Readonly<Record<string, Xlat>> = {
   // <linux/mctp.h>
   mctp_net: E([['MCTP_NET_ANY', 0]], { dflt: '' }),
   mctp_addr: E([['MCTP_ADDR_NULL', 0], ['MCTP_ADDR_ANY', 0xff]], { dflt: '' }),
+  // ---- bpf(2) (<linux/bpf.h>) ----
+  bpf_prog_type: E(['UNSPEC', 'SOCKET_FILTER', 'KPROBE', 'SCHED_CLS', 'SCHED_ACT', 'TRACEPOINT', 'XDP', 'PERF_EVENT', 'CGROUP_SKB', 'CGROUP_SOCK',
+    'LWT_IN', 'LWT_OUT', 'LWT_XMIT', 'SOCK_OPS', 'SK_SKB', 'CGROUP_DEVICE', 'SK_MSG', 'RAW_TRACEPOINT', 'CGROUP_SOCK_ADDR', 'LWT_SEG6LOCAL', 'LIRC_MODE2',
+    'SK_REUSEPORT', 'FLOW_DISSECTOR', 'CGROUP_SYSCTL', 'RAW_TRACEPOINT_WRITABLE', 'CGROUP_SOCKOPT', 'TRACING', 'STRUCT_OPS', 'EXT', 'LSM', 'SK_LOOKUP',
+    'SYSCALL', 'NETFILTER'].map((n, i) => ['BPF_PROG_TYPE_' + n, i] as const), { dflt: 'BPF_PROG_TYPE_???' }),
+  bpf_prog_flags: F(['STRICT_ALIGNMENT', 'ANY_ALIGNMENT', 'TEST_RND_HI32', 'TEST_STATE_FREQ', 'SLEEPABLE', 'XDP_HAS_FRAGS', 'XDP_DEV_BOUND_ONLY',
+    'TEST_REG_INVARIANTS'].map((n, i) => ['BPF_F_' + n, 1 << i] as const), { dflt: 'BPF_F_???' }),
+  bpf_attach_type: E(['CGROUP_INET_INGRESS', 'CGROUP_INET_EGRESS', 'CGROUP_INET_SOCK_CREATE', 'CGROUP_SOCK_OPS', 'SK_SKB_STREAM_PARSER',
+    'SK_SKB_STREAM_VERDICT', 'CGROUP_DEVICE', 'SK_MSG_VERDICT', 'CGROUP_INET4_BIND', 'CGROUP_INET6_BIND', 'CGROUP_INET4_CONNECT', 'CGROUP_INET6_CONNECT',
+    'CGROUP_INET4_POST_BIND', 'CGROUP_INET6_POST_BIND', 'CGROUP_UDP4_SENDMSG', 'CGROUP_UDP6_SENDMSG', 'LIRC_MODE2', 'FLOW_DISSECTOR', 'CGROUP_SYSCTL',
+    'CGROUP_UDP4_RECVMSG', 'CGROUP_UDP6_RECVMSG', 'CGROUP_GETSOCKOPT', 'CGROUP_SETSOCKOPT', 'TRACE_RAW_TP', 'TRACE_FENTRY', 'TRACE_FEXIT',
+    'MODIFY_RETURN', 'LSM_MAC', 'TRACE_ITER', 'CGROUP_INET4_GETPEERNAME', 'CGROUP_INET6_GETPEERNAME', 'CGROUP_INET4_GETSOCKNAME',
+    'CGROUP_INET6_GETSOCKNAME', 'XDP_DEVMAP', 'CGROUP_INET_SOCK_RELEASE', 'XDP_CPUMAP', 'SK_LOOKUP', 'XDP', 'SK_SKB_VERDICT', 'SK_REUSEPORT_SELECT',
+    'SK_REUSEPORT_SELECT_OR_MIGRATE', 'PERF_EVENT', 'TRACE_KPROBE_MULTI', 'LSM_CGROUP', 'STRUCT_OPS', 'NETFILTER', 'TCX_INGRESS', 'TCX_EGRESS',
+    'TRACE_UPROBE_MULTI', 'CGROUP_UNIX_CONNECT', 'CGROUP_UNIX_SENDMSG', 'CGROUP_UNIX_RECVMSG', 'CGROUP_UNIX_GETPEERNAME', 'CGROUP_UNIX_GETSOCKNAME',
+    'NETKIT_PRIMARY', 'NETKIT_PEER', 'TRACE_KPROBE_SESSION', 'TRACE_UPROBE_SESSION', 'TRACE_FSESSION', 'TRACE_FENTRY_MULTI', 'TRACE_FEXIT_MULTI',
+    'TRACE_FSESSION_MULTI'].map((n, i) => ['BPF_' + n, i] as const), { dflt: 'BPF_???' }),
+  bpf_map_type: E(['UNSPEC', 'HASH', 'ARRAY', 'PROG_ARRAY', 'PERF_EVENT_ARRAY', 'PERCPU_HASH', 'PERCPU_ARRAY', 'STACK_TRACE', 'CGROUP_ARRAY', 'LRU_HASH',
+    'LRU_PERCPU_HASH', 'LPM_TRIE', 'ARRAY_OF_MAPS', 'HASH_OF_MAPS', 'DEVMAP', 'SOCKMAP', 'CPUMAP', 'XSKMAP', 'SOCKHASH', 'CGROUP_STORAGE',
+    'REUSEPORT_SOCKARRAY', 'PERCPU_CGROUP_STORAGE', 'QUEUE', 'STACK', 'SK_STORAGE', 'DEVMAP_HASH', 'STRUCT_OPS', 'RINGBUF', 'INODE_STORAGE',
+    'TASK_STORAGE', 'BLOOM_FILTER', 'USER_RINGBUF', 'CGRP_STORAGE', 'ARENA', 'INSN_ARRAY', 'RHASH'].map((n, i) => ['BPF_MAP_TYPE_' + n, i] as const),
+  { dflt: 'BPF_MAP_TYPE_???' }),
+  bpf_map_flags: F(['NO_PREALLOC', 'NO_COMMON_LRU', 'NUMA_NODE', 'RDONLY', 'WRONLY', 'STACK_BUILD_ID', 'ZERO_SEED', 'RDONLY_PROG', 'WRONLY_PROG', 'CLONE',
+    'MMAPABLE', 'PRESERVE_ELEMS', 'INNER_MAP', 'LINK'].map((n, i) => ['BPF_F_' + n, 1 << i] as const), { dflt: 'BPF_F_???' }),
 };

@@ -1,0 +1,161 @@
+/**
+ * bpf(2)'s attribute union as strace prints it: the command's struct, read as long as the call's
+ * size argument says (what lies past it is 0), its fields printed in groups, each group only when
+ * the size reaches it (the kernel grew each struct one release at a time). Memory the attribute
+ * points to (licence strings, logs, instruction arrays) is not captured: those print as addresses.
+ *
+ * A command's layout is data: a list of fields at their offsets (x86-64), `cut` rows where
+ * strace stops when the size does not reach an offset, and an `exit` row from which the fields
+ * are the kernel's answer (read at the call's exit).
+ */
+import { captureBytes } from '../events.js';
+import { cstringIn, ifindexText } from './sockaddr.js';
+import type { StructCtx } from './structs.js';
+import { ABBREV, RAW, getCallStyle, hex, printEnum, printFlags, quote } from './values.js';
+
+type Kind =
+  | 'u32' | 'i32' | 'x32' | 'u64' | 'addr' | 'fd' | 'ifindex' | 'kver' | 'name'
+  /** a pointer to memory this decoder does not have: NULL or the address */
+  | 'ptr'
+  | `enum:${string}` | `flags:${string}`;
+type Field = readonly [name: string, offset: number, kind: Kind];
+type Row =
+  | Field
+  /** the rest only when the attribute reaches this offset */
+  | { cut: number }
+  /** the rest only when it reaches this offset, and read at exit */
+  | { exit: number }
+  /** when it does not reach `upto`: this field alone, and nothing after */
+  | { upto: number; alone: Field }
+  /** BPF_MAP_CREATE's numa_node: only with BPF_F_NUMA_NODE */
+  | { numa: number };
+
+/** strace's page size bound: a larger attribute prints as its address */
+const PAGE = 4096;
+
+const PROG_LOAD: readonly Row[] = [
+  ['prog_type', 0, 'enum:bpf_prog_type'], ['insn_cnt', 4, 'u32'], ['insns', 8, 'ptr'], ['license', 16, 'ptr'],
+  { cut: 24 }, ['log_level', 24, 'u32'], ['log_size', 28, 'u32'], ['log_buf', 32, 'ptr'],
+  { cut: 40 }, ['kern_version', 40, 'kver'],
+  { cut: 44 }, ['prog_flags', 44, 'flags:bpf_prog_flags'],
+  { cut: 48 }, ['prog_name', 48, 'name'],
+  { cut: 64 }, ['prog_ifindex', 64, 'ifindex'],
+  { cut: 68 }, ['expected_attach_type', 68, 'enum:bpf_attach_type'],
+  { cut: 72 }, ['prog_btf_fd', 72, 'fd'], ['func_info_rec_size', 76, 'u32'], ['func_info', 80, 'addr'], ['func_info_cnt', 88, 'u32'],
+  ['line_info_rec_size', 92, 'u32'], ['line_info', 96, 'addr'], ['line_info_cnt', 104, 'u32'],
+  { cut: 108 }, ['attach_btf_id', 108, 'u32'],
+  { cut: 112 }, ['attach_prog_fd', 112, 'fd'],
+  { cut: 120 },
+  { upto: 128, alone: ['fd_array', 120, 'addr'] }, ['core_relo_cnt', 116, 'u32'], ['fd_array', 120, 'addr'], ['core_relos', 128, 'addr'], ['core_relo_rec_size', 136, 'u32'],
+  { exit: 140 }, ['log_true_size', 140, 'u32'],
+  { cut: 144 }, ['prog_token_fd', 144, 'fd'],
+  { cut: 148 }, ['fd_array_cnt', 148, 'u32'],
+  { cut: 152 }, ['signature', 152, 'ptr'], ['signature_size', 160, 'u32'], ['keyring_id', 164, 'i32'],
+];
+
+const MAP_CREATE: readonly Row[] = [
+  ['map_type', 0, 'enum:bpf_map_type'], ['key_size', 4, 'u32'], ['value_size', 8, 'u32'], ['max_entries', 12, 'u32'],
+  { cut: 16 }, ['map_flags', 16, 'flags:bpf_map_flags'],
+  { cut: 20 }, ['inner_map_fd', 20, 'fd'],
+  { cut: 24 }, { numa: 24 },
+  { cut: 28 }, ['map_name', 28, 'name'],
+  { cut: 44 }, ['map_ifindex', 44, 'ifindex'],
+  { cut: 48 }, ['btf_fd', 48, 'fd'], ['btf_key_type_id', 52, 'u32'], ['btf_value_type_id', 56, 'u32'],
+  { cut: 60 }, ['btf_vmlinux_value_type_id', 60, 'u32'],
+  { cut: 64 }, ['map_extra', 64, 'u64'],
+  { cut: 72 }, ['value_type_btf_obj_fd', 72, 'fd'],
+  { cut: 76 }, ['map_token_fd', 76, 'fd'],
+  { cut: 80 }, ['excl_prog_hash', 80, 'addr'], ['excl_prog_hash_size', 88, 'u32'],
+];
+
+/** each command's layout and its struct's size */
+const COMMANDS: ReadonlyMap<number, readonly [readonly Row[], number]> = new Map([
+  [0, [MAP_CREATE, 92]],
+  [5, [PROG_LOAD, 168]],
+]);
+
+/** KERNEL_VERSION(a, b, c) of a version word, in the -X style */
+function kernelVersion(v: number): string {
+  const style = getCallStyle();
+  const num = hex(v);
+  if (style === RAW) return num;
+  const text = `KERNEL_VERSION(${v >>> 16}, ${(v >>> 8) & 0xff}, ${v & 0xff})`;
+  return style === ABBREV ? text : `${num} /* ${text} */`;
+}
+
+function field(b: Buffer, o: number, kind: Kind, len: number, c: StructCtx): string {
+  switch (kind) {
+    case 'u32': return String(b.readUInt32LE(o));
+    case 'i32': return String(b.readInt32LE(o));
+    case 'x32': return hex(b.readUInt32LE(o));
+    case 'u64': return String(b.readBigUInt64LE(o));
+    case 'addr':
+    case 'ptr': {
+      const p = b.readBigUInt64LE(o);
+      return p ? hex(p) : 'NULL';
+    }
+    case 'fd': return c.fdText ? c.fdText(b.readInt32LE(o)) : String(b.readInt32LE(o));
+    case 'ifindex': return ifindexText(b.readUInt32LE(o));
+    case 'kver': return kernelVersion(b.readUInt32LE(o));
+    case 'name': return cstringIn(b.subarray(o, o + 16), Math.min(16, len - o));
+  }
+  const [how, table] = kind.split(':') as ['enum' | 'flags', string];
+  return how === 'enum' ? printEnum(table, b.readUInt32LE(o)) : printFlags(table, b.readUInt32LE(o), 32);
+}
+
+/** the fields of `rows` that a `len`-byte attribute holds */
+function fields(rows: readonly Row[], entry: Buffer, exit: Buffer, len: number, c: StructCtx, out: string[]): void {
+  let b = entry;
+  for (const r of rows) {
+    if ('cut' in r) {
+      if (len <= r.cut) return;
+    } else if ('exit' in r) {
+      if (len <= r.exit) return;
+      b = exit;
+    } else if ('upto' in r) {
+      if (len <= r.upto) {
+        out.push(`${r.alone[0]}=${field(b, r.alone[1], r.alone[2], len, c)}`);
+        return;
+      }
+    } else if ('numa' in r) {
+      // numa_node only with BPF_F_NUMA_NODE
+      if (b.readUInt32LE(16) & 4) {
+        const n = b.readUInt32LE(r.numa);
+        out.push(`numa_node=${n}${n === 0xffffffff && getCallStyle() !== RAW ? ' /* NUMA_NO_NODE */' : ''}`);
+      }
+    } else {
+      out.push(`${r[0]}=${field(b, r[1], r[2], len, c)}`);
+    }
+  }
+}
+
+/** the bytes of a capture, zero-filled to `size` */
+function padded(bytes: Buffer, size: number): Buffer {
+  const b = Buffer.alloc(Math.max(size, 256));
+  bytes.copy(b, 0, 0, Math.min(bytes.length, size));
+  return b;
+}
+
+export function bpfAttr(b: Buffer, c: StructCtx): string {
+  const cmd = Number(BigInt.asUintN(32, BigInt(c.args[0] ?? 0)));
+  const size = Number(BigInt.asUintN(32, BigInt(c.args[2] ?? 0)));
+  const layout = COMMANDS.get(cmd);
+  if (!layout || size === 0 || size > PAGE) return c.addr;
+  // the attribute as the call began, and as the kernel left it (an inout capture decoded at exit)
+  const entryCap = c.entryCaps?.[0] ?? c.caps[0];
+  if (!entryCap || entryCap.fault) return c.addr;
+  const entryBytes = c.entryCaps ? captureBytes(entryCap) : b;
+  if (entryBytes.length < size) return c.addr;
+  const [rows, attrSize] = layout;
+  const len = Math.min(size, attrSize);
+  const entry = padded(entryBytes, len);
+  const exit = c.entryCaps && b.length >= len ? padded(b, len) : entry;
+  const out: string[] = [];
+  fields(rows, entry, exit, len, c, out);
+  // bytes past the struct this decoder knows: "..." when any is not 0 (its hex with -v)
+  if (size > attrSize) {
+    const extra = entryBytes.subarray(attrSize, size);
+    if (extra.some((x) => x !== 0)) out.push(c.verbose ? `extra_data=${quote(extra, { hex: 2 })} /* bytes ${attrSize}..${size - 1} */` : '...');
+  }
+  return `{${out.join(', ')}}`;
+}
