@@ -12,7 +12,8 @@
 //   cd tests/NAME.dir
 //   ../NAME > /dev/null                                   (exit 77: the test is skipped; not for
 //                                                          a fault-injection test without -y)
-//   rift-record [-e inject=...] -o t -- ../NAME > exp     (the program prints what strace must)
+//   rift-record [--no-follow] [-e inject=...] -o t -- ../NAME > exp   (the program prints what
+//                                                          strace must; --no-follow unless -f)
 //   rift-filter [-P PATH] [-z|-Z] [--tid TID] NAMES < t | rift-trace [display options] -o log -
 //                                                    (--tid: the first thread, unless the test has -f;
 //                                                    with -y, NAMES go to rift-trace -e trace=NAMES)
@@ -240,11 +241,25 @@ if (opt.build) {
 }
 
 // ---- run ---------------------------------------------------------------------------------------
-/** Keeps a stream's header and what follows the exec of the test program (argv[1]). */
-const CUT = `const lines = require('fs').readFileSync(0, 'utf8').split('\\n');
-const name = process.argv[1];
+/**
+ * Keeps a stream's header and what follows the exec of the test program (argv[1]). The header's
+ * descriptors become those the program was given at that exec: the shell's redirections
+ * (9>>/dev/full), followed by rift's own descriptor tracker through the events that are cut.
+ */
+const CUT = `import(process.argv[1]).then(({ FdTracker }) => {
+const lines = require('fs').readFileSync(0, 'utf8').split('\\n');
+const name = process.argv[2];
 let at = lines.findIndex((l) => l.includes('"type":"exec"') && JSON.parse(l).path.endsWith('/' + name));
-process.stdout.write([lines[0], ...(at < 0 ? lines.slice(1) : lines.slice(at))].join('\\n'));`;
+const header = JSON.parse(lines[0]);
+if (at >= 0) {
+  const fds = new FdTracker();
+  fds.seed(header);
+  for (const l of lines.slice(1, at)) if (l) fds.update(JSON.parse(l));
+  const pid = JSON.parse(lines[at]).pid;
+  header.fds = Object.fromEntries(fds.descriptors(pid).filter(([, p]) => p));
+}
+process.stdout.write([JSON.stringify(header), ...(at < 0 ? lines.slice(1) : lines.slice(at))].join('\\n'));
+});`;
 
 function script(t) {
   const prog = ['../' + t.name, ...t.progArgs].map(shq).join(' ');
@@ -256,8 +271,9 @@ function script(t) {
     if (t.traceExpr === undefined) args.unshift('-e', `trace=${t.name}`);
     run = `strace -o log ${args.map(shq).join(' ')} ${prog} > exp`;
   } else {
-    // strace follows children only with -f; rift records them all: without -f, the first thread's
-    // events alone (rift-filter --tid), as strace would have seen them
+    // strace follows children only with -f: without it, rift-record --no-follow records the first
+    // thread alone (a test program may ptrace its own child, which a tracer of it would prevent),
+    // and rift-filter --tid keeps that thread's events, as strace would have seen them
     const follow = t.trace.includes('-f');
     // rift-record's launcher passes the program no descriptor but 0-2, so a test's redirection
     // (9>>/dev/full) is made by a shell that then execs the program; the events before that exec
@@ -267,8 +283,8 @@ function script(t) {
     // tracked from every call of the stream (rift-filter's selection would drop the opens)
     const decodesFds = t.trace.includes('-y') || t.trace.includes('-yy');
     const launch = redirected ? `sh -c ${shq(`exec "$0" "$@" ${t.redirect.join(' ')}`)} ${prog}` : prog;
-    run = `${shq(BIN('rift-record'))} ${t.record.map(shq).join(' ')} -o ${redirected ? 't0' : 't'} -- ${launch} > exp || exit 98
-${redirected ? `node -e ${shq(CUT)} ${shq(t.name)} < t0 > t || exit 98` : ''}
+    run = `${shq(BIN('rift-record'))} ${[...(follow ? [] : ['--no-follow']), ...t.record].map(shq).join(' ')} -o ${redirected ? 't0' : 't'} -- ${launch} > exp || exit 98
+${redirected ? `node --input-type=commonjs -e ${shq(CUT)} ${shq(join(ROOT, 'packages/rift-trace/dist/index.js'))} ${shq(t.name)} < t0 > t || exit 98` : ''}
 ${follow ? '' : `TID=$(grep -m1 -o '"tid":[0-9]*' t | cut -d: -f2)`}
 ${shq(BIN('rift-filter'))} ${[...t.filter, ...(follow ? [] : ['--tid', '$TID']), ...(decodesFds ? [] : ['-e', names])].map((w) => (w === '$TID' ? '"$TID"' : shq(w))).join(' ')} < t > tf || exit 97
 ${shq(BIN('rift-trace'))} ${[...t.trace, ...(decodesFds ? ['-e', `trace=${names}`] : [])].map(shq).join(' ')} -o log - < tf || exit 96`;

@@ -63,6 +63,23 @@ t.test('ls and sh -c: fork, exec, exit code of the command', async (t) => {
   t.equal(end.exitCode, 3);
 });
 
+t.test('--no-follow: the first process alone, its children free to be traced by it', async (t) => {
+  // strace in the child attaches to its own child: it can only when rift does not trace them
+  const cmd = ['sh', '-c', 'strace -qq -o /dev/null -e trace=none true || exit 4; ls / >/dev/null; exit 3'];
+  const r = record(cmd, ['--no-follow', '-e', 'trace=execve,wait4,exit_group']);
+  t.equal(r.status, 3, "the command's exit code");
+  checkStream(t, r.events);
+  const pids = new Set(r.events.filter((e) => e.pid !== undefined).map((e) => e.pid));
+  t.equal(pids.size, 1, 'events of one process only');
+  t.equal(r.events.filter((e) => e.type === 'exec').length, 1, "the children's execs are not seen");
+  t.equal(syscalls(r.events, 'wait4').filter((e) => e.ret > 0).length, 2, 'the shell waited for its two children');
+  t.same(r.events[0].options.follow, false, 'the header says so');
+  t.notOk(r.events[0].options.syscallBuffer, 'no syscall buffer: an untraced child would inherit it');
+  const followed = record(cmd, ['-e', 'trace=execve']);
+  t.ok(followed.events.some((e) => e.type === 'exec' && /\/strace$/.test(e.path)), 'by default the children are recorded');
+  t.equal(followed.status, 4, 'and a child cannot trace its own child');
+});
+
 t.test("the program's stdout goes to stderr when events go to stdout", async (t) => {
   const r = run('rift-record', ['--', 'echo', 'PROGRAM-OUTPUT']);
   t.equal(r.status, 0);

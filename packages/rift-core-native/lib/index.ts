@@ -90,6 +90,12 @@ export interface LaunchOptions extends CommonOptions {
   /** turn ASLR off in the launched program (personality ADDR_NO_RANDOMIZE) */
   noAslr?: boolean;
   /**
+   * trace the children the program makes (fork, vfork, clone, its threads too; default true).
+   * false, strace's default without -f: the launched process's first thread alone, stopping at
+   * every call (no seccomp prefilter, no syscall buffer: an untraced child would inherit both)
+   */
+  follow?: boolean;
+  /**
    * hide the vDSO from every exec'd program (AT_SYSINFO_EHDR -> AT_IGNORE), so clock_gettime,
    * gettimeofday, time and getcpu are real, traceable syscalls
    */
@@ -287,7 +293,10 @@ export class Trace implements AsyncIterable<Event[]> {
     checkCpu(o.cpu, cpus);
     const cpu = o.cpu === 'none' ? -1 : typeof o.cpu === 'number' ? o.cpu : cpus.length > 1 ? cpus[cpus.length - 1]! : -1;
     const det = o.deterministic ? nativeDeterministic(o.deterministic) : undefined;
-    const buffered = o.syscallBuffer === 'passive'
+    const follow = o.follow ?? true;
+    const buffered = !follow
+      ? undefined
+      : o.syscallBuffer === 'passive'
       ? SYSCALLBUF_PASSIVE
       : o.syscallBuffer && !o.intercept && !o.inject?.length && !det && o.net !== 'virtual' && !o.noAslr && !o.noVdso && o.plan
         ? syscallBufferConfig(o.plan, o.seccomp)
@@ -297,6 +306,7 @@ export class Trace implements AsyncIterable<Event[]> {
     return new Trace(
       {
         ...common(o),
+        ...(follow ? {} : { seccomp: undefined, follow: false }),
         argv: o.command,
         exe,
         env,

@@ -13,6 +13,8 @@ export interface NativeOptions {
   pinChild?: boolean;
   noAslr?: boolean;
   noVdso?: boolean;
+  /** trace children (default true); false: the launched process's first thread alone */
+  follow?: boolean;
   /** rdtsc/rdtscp fault in the launched program; the engine answers and records them (REC_TSC) */
   trapTsc?: boolean;
   /** keep the loader's calls that load the syscall buffer's library, marked rift: true */

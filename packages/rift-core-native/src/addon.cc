@@ -451,6 +451,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     opts.noAslr = boolOpt(o, "noAslr", false);
     opts.noVdso = boolOpt(o, "noVdso", false);
     opts.trapTsc = boolOpt(o, "trapTsc", false);
+    opts.follow = boolOpt(o, "follow", true);
     opts.riftCalls = boolOpt(o, "riftCalls", false);
     setupIntercept(env, o, opts);
     // With a JS handler every handled call is a round trip to the JS thread, which is cheapest

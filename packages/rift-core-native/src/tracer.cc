@@ -61,6 +61,13 @@ static std::vector<uint32_t> configNumbers(const std::string& config);
 
 Tracer::Tracer(TracerOptions opts, BatchHandler onBatch)
     : opts_(std::move(opts)), onBatch_(std::move(onBatch)) {
+  if (!opts_.follow) {
+    // an untraced child keeps the seccomp filter (its stops would fail its calls with ENOSYS)
+    // and the library (whose records no one would drain): neither is given
+    opts_.useSeccomp = false;
+    opts_.seccompNrs.clear();
+    opts_.sbLibrary.clear();
+  }
   sbOn_ = !opts_.sbLibrary.empty() && opts_.pids.empty();
   sbActive_ = sbOn_ && !opts_.sbConfig.empty();
   bufferedNrs_.assign(1024, false);
@@ -963,6 +970,7 @@ void Tracer::emitEnd(int reason, int status) {
 
 static const long kOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
                              PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
+static const long kFollowOptions = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
 
 // Syscalls the tracer stops at for the library even when a -e filter does not want them: every
 // execve (the new image gets the library again); with the library recording, its magic
@@ -1149,7 +1157,7 @@ void Tracer::launch() {
     pidfd_ = int(syscall(SYS_pidfd_open, pid, 0));  // -1 on kernels before 5.3: signalChild refuses
   }
   settleLaunch();
-  long opts = kOptions | PTRACE_O_EXITKILL | (opts_.useSeccomp ? PTRACE_O_TRACESECCOMP : 0) |
+  long opts = (opts_.follow ? kOptions : kOptions & ~kFollowOptions) | PTRACE_O_EXITKILL | (opts_.useSeccomp ? PTRACE_O_TRACESECCOMP : 0) |
               (sbOn_ ? PTRACE_O_TRACEEXIT : 0);  // a dying thread's buffer is drained
   if (xptrace(PTRACE_SEIZE, pid, 0L, opts) < 0) {
     int e = errno;

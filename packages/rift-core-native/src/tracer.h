@@ -52,6 +52,9 @@ struct TracerOptions {
   // its execve; inherited by its threads and children, kept across execve): the tracer answers
   // each at its SIGSEGV stop and records the value (REC_TSC), as rr does
   bool trapTsc = false;
+  // trace the children a traced process makes (fork, vfork, clone: its threads too); off,
+  // strace's default without -f: the first process's first thread alone
+  bool follow = true;
   // attach
   std::vector<pid_t> pids;
   // common

@@ -39,6 +39,7 @@ export const SPEC = defineCli({
     net: { type: 'string', choices: ['host', 'virtual'], describe: "'virtual': TCP, UDP and their ports among the traced processes only, on a virtual loopback; nothing reaches the host's network (default with --deterministic; see README)" },
     cpu: { type: 'string', default: 'auto', describe: "CPU for the tracer and a launched command: N, 'auto' or 'none'" },
     'rift-calls': { type: 'boolean', default: false, describe: "keep the loader's calls that load the syscall buffer's library, marked \"rift\":true (left out by default: the program did not make them)" },
+    follow: { type: 'boolean', default: true, describe: "--no-follow: record the launched process's first thread alone, not its children and threads (strace without -f; every call stops: no seccomp prefilter, no syscall buffer)" },
     'syscall-buffer': { type: 'boolean', default: true, describe: '--no-syscall-buffer: stop at every call (ptrace only) instead of recording read, write, close... inside the program' },
   },
 });
@@ -78,6 +79,7 @@ export async function main(argv: string[]): Promise<void> {
       noAslr: !args.aslr,
       cpu,
       syscallBuffer: args['syscall-buffer'],
+      follow: args.follow,
       riftCalls: args['rift-calls'],
       onStart: (t) => handleSignals(t, !command.length),
     };

@@ -66,6 +66,11 @@ export interface RecordOptions {
   syscallBuffer?: boolean;
   /** --rift-calls: keep the loader's calls for the syscall buffer's library, marked rift: true */
   riftCalls?: boolean;
+  /**
+   * --no-follow (false): the launched process's first thread alone, as strace without -f (a
+   * program that ptraces its own children needs them untraced). Default true
+   */
+  follow?: boolean;
   /** called with the Trace once started (tests, signal handling) */
   onStart?: (t: Trace) => void;
 }
@@ -122,14 +127,18 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
   // A launched command gets the seccomp prefilter; attached processes cannot be given one, so
   // there the other syscalls are stopped at and dropped here (seq is renumbered without gaps).
   const attaching = !o.command?.length;
-  const common = { plan, seccomp: only && !attaching ? [...only] : undefined, cpu: o.cpu, inject };
+  if (o.follow === false && attaching) throw new UsageError('--no-follow needs a launched command, not -p');
+  // without a prefilter (attached, or --no-follow: an untraced child would keep it) the other
+  // syscalls are stopped at and dropped here
+  const dropHere = attaching || o.follow === false;
+  const common = { plan, seccomp: only && !dropHere ? [...only] : undefined, cpu: o.cpu, inject };
   let trace: Trace;
   try {
     trace = o.command?.length
       ? Trace.launch({ ...common, command: o.command, env: o.env, cwd: o.cwd, stdio: [0, stdoutFd, 2], noAslr: o.noAslr, noVdso: o.noVdso,
           trapTsc: o.tsc ?? false, deterministic: o.deterministic ? { seed: o.seed ?? 0 } : undefined, syscallBuffer: o.syscallBuffer ?? true,
           net: o.net ?? (o.deterministic ? 'virtual' : 'host'),
-          riftCalls: o.riftCalls })
+          riftCalls: o.riftCalls, follow: o.follow ?? true })
       : Trace.attach({ ...common, pids: o.pids! });
   } catch (e) {
     if (ownFd !== undefined) closeSync(ownFd);
@@ -167,17 +176,18 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
       ...(o.command?.length && o.tsc ? { tsc: true } : {}),
       ...(trace.syscallBuffer ? { syscallBuffer: true } : {}),
       ...(trace.syscallBuffer && o.riftCalls ? { riftCalls: true } : {}),
+      ...(o.follow === false ? { follow: false } : {}),
     },
   };
   await out.writeLines([header]);
   let events = 0;
   let failure: unknown;
   try {
-    if ((only && attaching) || fixed) {
+    if ((only && dropHere) || fixed) {
       // events to change before they are written
       let seq = 0;
       for await (let batch of trace) {
-        if (only && attaching) {
+        if (only && dropHere) {
           batch = batch.filter((ev) => ev.type !== 'syscall' || only.has(ev.nr));
           for (const ev of batch) ev.seq = ++seq;
         }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { completion, defineCli, parseArgs } from '@rift/cli';
-import { MAX_LINE, openOutput, type Line } from '@rift/events';
+import { MAX_LINE, openOutput, type Header, type Line } from '@rift/events';
 import { readInputs, runCli, UsageError } from './common.js';
 import { eventFilter, FilterUsageError, parseDuration, PathSelect, type FilterOptions } from './filter.js';
 import { TextBatch } from './batch.js';
@@ -64,6 +64,7 @@ export async function main(argv: string[]): Promise<void> {
     checkThreads(args.threads);
     let keep: ReturnType<typeof eventFilter>;
     let filter: FilterOptions;
+    let byPath: PathSelect | undefined;
     try {
       filter = {
         select,
@@ -78,9 +79,9 @@ export async function main(argv: string[]): Promise<void> {
       const paths = ((args.P as (string | number)[] | undefined) ?? []).map(String);
       if (paths.length) {
         // -P follows descriptors through every call, the ones it drops too
-        const byPath = new PathSelect(paths);
+        const select = (byPath = new PathSelect(paths));
         const rest = keep;
-        keep = (ev) => byPath.keep(ev) && rest(ev);
+        keep = (ev) => select.keep(ev) && rest(ev);
       }
     } catch (e) {
       if (e instanceof FilterUsageError) throw new UsageError(e.message);
@@ -100,6 +101,7 @@ export async function main(argv: string[]): Promise<void> {
       pos,
       args.lenient,
       (header) => {
+        if (!wroteHeader) byPath?.seed(header as Header & { cwd?: unknown; fds?: unknown });
         if (!wroteHeader) batch.line(JSON.stringify(header satisfies Line));
         wroteHeader = true;
       },

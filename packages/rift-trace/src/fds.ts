@@ -131,6 +131,14 @@ export class FdTracker implements FdPaths {
     return t;
   }
 
+  /**
+   * The descriptors of `pid` as its header would give them (number -> the path's bytes, one
+   * character per byte): what a stream cut at an exec starts from.
+   */
+  descriptors(pid: number): Array<[number, string]> {
+    return [...(this.known(pid) ?? new Map()).entries()].map(([fd, e]) => [fd, e.path] as [number, string]);
+  }
+
   private rawPath(pid: number, fd: number): string | undefined {
     return this.known(pid)?.get(fd)?.path;
   }

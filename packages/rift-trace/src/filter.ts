@@ -60,6 +60,11 @@ export class PathSelect {
   private readonly fds = new FdTracker();
   constructor(private readonly paths: readonly string[]) {}
 
+  /** The stream's header: the descriptors the first process had when the recording began. */
+  seed(header: { cwd?: unknown; fds?: unknown }): void {
+    this.fds.seed(header);
+  }
+
   private named(p: string | undefined): boolean {
     if (p === undefined) return false;
     for (const want of this.paths) if (p === want || p.endsWith('/' + want.replace(/^\.\//, '')) || want.endsWith('/' + p)) return true;
