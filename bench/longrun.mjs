@@ -4,8 +4,11 @@
 //   full recording:     dd if=/dev/zero of=/dev/null bs=1 count=2000000   (4M calls)
 //                       untraced, rift-record, rift-record --no-syscall-buffer, strace -f pinned
 //   filtered recording: the same with count=10000000 (20M calls), -e openat
-//                       untraced, rift-record -e openat, strace -f --seccomp-bpf -e trace=openat
+//                       untraced, under an allow-all seccomp filter alone, rift-record -e openat,
+//                       strace -f --seccomp-bpf -e trace=openat
 // Usage: node bench/longrun.mjs [runs=3] [scale=1]   (scale divides the counts, for a quick look)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, time } from './timing.mjs';
@@ -34,10 +37,19 @@ bench(`full recording, ${full.join(' ')}`, {
   'taskset -c 0 strace -f': ['taskset', ['-c', '0', 'strace', '-f', '-o', '/dev/null', ...full]],
 }, 'untraced');
 
+// The floor under any tracer that filters with seccomp: the same program under a one-instruction
+// filter that allows everything, and no tracer (test/fixtures/seccomp_allow.c). Measured here it
+// costs dd about 1.24x by itself: the kernel's seccomp entry path, on each of 20M calls.
+const allowAll = join(ROOT, 'test', '.build', 'seccomp_allow');
+const allowSrc = join(ROOT, 'test', 'fixtures', 'seccomp_allow.c');
+mkdirSync(dirname(allowAll), { recursive: true });
+if (!existsSync(allowAll) || statSync(allowAll).mtimeMs < statSync(allowSrc).mtimeMs) execFileSync('gcc', ['-O2', '-o', allowAll, allowSrc]);
 const many = dd(10_000_000);
 const med = bench(`filtered recording (openat), ${many.join(' ')}`, {
   untraced: [many[0], many.slice(1)],
+  'seccomp filter allowing all, no tracer': [allowAll, many],
   'rift-record -e openat': [RECORD, ['-o', '/dev/null', '-e', 'openat', '--', ...many]],
   'strace -f --seccomp-bpf -e trace=openat': ['strace', ['-f', '--seccomp-bpf', '-e', 'trace=openat', '-o', '/dev/null', ...many]],
 }, 'untraced');
+console.log(`rift-record -e openat / the allow-all filter alone: ${(med['rift-record -e openat'] / med['seccomp filter allowing all, no tracer']).toFixed(2)}x`);
 console.log(`rift-record -e openat / strace --seccomp-bpf: ${(med['rift-record -e openat'] / med['strace -f --seccomp-bpf -e trace=openat']).toFixed(2)}x (target <= 1.0x; untraced target <= 1.1x)`);
