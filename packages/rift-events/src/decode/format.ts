@@ -149,8 +149,29 @@ const SETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   SOL_SOCKET: { ...sockopt('so'), then: { by: 2, table: 'so', cases: { ...soInts('in:sockint(4)'), SO_LINGER: { args: { 3: 'in:linger(4)' } }, SO_TXREHASH: { args: { 3: 'in:txrehash(4)' } } } } },
   SOL_IP: {
     ...sockopt('ip_opt'),
-    then: { by: 2, table: 'ip_opt', cases: { IP_ADD_MEMBERSHIP: { args: { 3: 'in:ip_mreq(4)' } }, IP_DROP_MEMBERSHIP: { args: { 3: 'in:ip_mreq(4)' } }, IP_LOCAL_PORT_RANGE: { args: { 3: 'in:port_range(4)' } } } },
+    then: {
+      by: 2,
+      table: 'ip_opt',
+      cases: {
+        IP_ADD_MEMBERSHIP: { args: { 3: 'in:ip_mreq(4)' } }, IP_DROP_MEMBERSHIP: { args: { 3: 'in:ip_mreq(4)' } }, IP_LOCAL_PORT_RANGE: { args: { 3: 'in:port_range(4)' } },
+        MCAST_JOIN_GROUP: { args: { 3: 'in:group_req(4)' } }, MCAST_LEAVE_GROUP: { args: { 3: 'in:group_req(4)' } },
+      },
+    },
   },
+  SOL_IPV6: {
+    ...sockopt('ipv6_opt'),
+    then: {
+      by: 2,
+      table: 'ipv6_opt',
+      cases: {
+        IPV6_ADD_MEMBERSHIP: { args: { 3: 'in:ipv6_mreq(4)' } }, IPV6_DROP_MEMBERSHIP: { args: { 3: 'in:ipv6_mreq(4)' } },
+        IPV6_JOIN_ANYCAST: { args: { 3: 'in:ipv6_mreq(4)' } }, IPV6_LEAVE_ANYCAST: { args: { 3: 'in:ipv6_mreq(4)' } },
+        MCAST_JOIN_GROUP: { args: { 3: 'in:group_req(4)' } }, MCAST_LEAVE_GROUP: { args: { 3: 'in:group_req(4)' } },
+      },
+    },
+  },
+  SOL_RAW: { ...sockopt('raw_opt'), then: { by: 2, table: 'raw_opt', cases: { ICMP_FILTER: { args: { 3: 'in:icmp_filter(4)' } } } } },
+  SOL_TCP: { ...sockopt('tcp_opt'), then: { by: 2, table: 'tcp_opt', cases: { TCP_AO_ADD_KEY: { args: { 3: 'in:tcp_ao_add(4)' } } } } },
   SOL_PACKET: {
     ...sockopt('packet_opt'),
     then: {
@@ -172,6 +193,7 @@ const GETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   SOL_PACKET: { ...sockopt('packet_opt'), then: { by: 2, table: 'packet_opt', cases: { PACKET_STATISTICS: value('tpacket_stats') } } },
   SOL_TIPC: { args: { 2: 'enum:tipc_opt', 3: 'out:socknum(*4)' }, then: { by: 2, table: 'tipc_opt', cases: { TIPC_IMPORTANCE: value('tipc_importance'), TIPC_GROUP_JOIN: value('tipc_group') } } },
   SOL_IP: { ...sockopt('ip_opt'), then: { by: 2, table: 'ip_opt', cases: { IP_PROTOCOL: value('ipproto_int'), IP_LOCAL_PORT_RANGE: value('port_range') } } },
+  SOL_RAW: { ...sockopt('raw_opt'), then: { by: 2, table: 'raw_opt', cases: { ICMP_FILTER: value('icmp_filter') } } },
 };
 
 /** quotactl's commands (QCMD's upper 24 bits) and what their data is */

@@ -7,6 +7,7 @@ import type { Capture } from '../events.js';
 import { captureBytes } from '../events.js';
 import { errnoName } from '../syscalls.js';
 import { bpfAttr } from './bpf.js';
+import { groupReq, icmpFilter, ipv6Mreq, tcpAoAdd } from './netopts.js';
 import { sockaddrText } from './sockaddr.js';
 import { ABBREV, enumName, getCallStyle, hex, octal, printEnum, printFlags, ptr, quote, signalName, styledText, type StringStyle } from './values.js';
 
@@ -1157,6 +1158,10 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   // seccomp's filter program: its length and where its instructions are
   seccomp_args: (_b, c) => c.addr,
   bpf_attr: bpfAttr,
+  group_req: groupReq,
+  ipv6_mreq: ipv6Mreq,
+  icmp_filter: icmpFilter,
+  tcp_ao_add: tcpAoAdd,
   // kcmp's KCMP_EPOLL_TFD slot: the epoll descriptor, the target and its offset
   kcmp_epoll_slot: (b, c) => (b.length < 12 ? c.addr : `{efd=${b.readInt32LE(0)}, tfd=${b.readInt32LE(4)}, toff=${b.readUInt32LE(8)}}`),
   sock_fprog: (b, c) => (b.length < 16 ? c.addr : `{len=${b.readUInt16LE(0)}, filter=${ptr(b.readBigUInt64LE(8))}}`),

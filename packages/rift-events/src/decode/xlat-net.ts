@@ -73,6 +73,8 @@ export const NET_XLAT: Readonly<Record<string, Xlat>> = {
   // <linux/mctp.h>
   mctp_net: E([['MCTP_NET_ANY', 0]], { dflt: '' }),
   mctp_addr: E([['MCTP_ADDR_NULL', 0], ['MCTP_ADDR_ANY', 0xff]], { dflt: '' }),
+  // <linux/tcp.h>: a TCP-AO key's flags
+  tcp_ao_keyf: F([['TCP_AO_KEYF_IFINDEX', 1], ['TCP_AO_KEYF_EXCLUDE_OPT', 2]], { dflt: 'TCP_AO_KEYF_???' }),
   // ---- bpf(2) (<linux/bpf.h>) ----
   bpf_prog_type: E(['UNSPEC', 'SOCKET_FILTER', 'KPROBE', 'SCHED_CLS', 'SCHED_ACT', 'TRACEPOINT', 'XDP', 'PERF_EVENT', 'CGROUP_SKB', 'CGROUP_SOCK',
     'LWT_IN', 'LWT_OUT', 'LWT_XMIT', 'SOCK_OPS', 'SK_SKB', 'CGROUP_DEVICE', 'SK_MSG', 'RAW_TRACEPOINT', 'CGROUP_SOCK_ADDR', 'LWT_SEG6LOCAL', 'LIRC_MODE2',
