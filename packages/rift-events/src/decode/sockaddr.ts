@@ -119,7 +119,7 @@ export function inet6Text(b: Uint8Array): string {
 }
 
 /** An IPv4 address field: `inet_addr("1.2.3.4")`, its bytes (raw), or both */
-function inet4Field(name: string, b: Buffer): string {
+export function inet4Field(name: string, b: Buffer): string {
   return `${name}=${netOrder(b, `inet_addr("${b[0]}.${b[1]}.${b[2]}.${b[3]}")`)}`;
 }
 /** An IPv6 address field: `inet_pton(AF_INET6, "::1", &name)` (abbrev), `name="\x.."` (raw), both (verbose) */

@@ -73,6 +73,12 @@ export const NET_XLAT: Readonly<Record<string, Xlat>> = {
   // <linux/mctp.h>
   mctp_net: E([['MCTP_NET_ANY', 0]], { dflt: '' }),
   mctp_addr: E([['MCTP_ADDR_NULL', 0], ['MCTP_ADDR_ANY', 0xff]], { dflt: '' }),
+  // control messages' types: SOL_SOCKET's (<asm-generic/socket.h>) and SOL_IP's (<linux/in.h>)
+  scm_type: E([['SCM_RIGHTS', 1], ['SCM_CREDENTIALS', 2], ['SCM_SECURITY', 3], ['SCM_PIDFD', 4], ['SO_TIMESTAMP_OLD', 29], ['SO_TIMESTAMPNS_OLD', 35],
+    ['SO_TIMESTAMPING_OLD', 37], ['SO_WIFI_STATUS', 41], ['SCM_TIMESTAMPING_OPT_STATS', 54], ['SCM_TIMESTAMPING_PKTINFO', 58], ['SO_TXTIME', 61],
+    ['SO_TIMESTAMP_NEW', 63], ['SO_TIMESTAMPNS_NEW', 64], ['SO_TIMESTAMPING_NEW', 65], ['SCM_DEVMEM_LINEAR', 78], ['SCM_DEVMEM_DMABUF', 79]], { dflt: 'SCM_???' }),
+  ip_cmsg_type: E([['IP_TOS', 1], ['IP_TTL', 2], ['SCM_SECURITY', 3], ['IP_RECVOPTS', 6], ['IP_RETOPTS', 7], ['IP_PKTINFO', 8], ['IP_RECVERR', 11],
+    ['IP_ORIGDSTADDR', 20], ['IP_CHECKSUM', 23], ['IP_PROTOCOL', 52]], { dflt: 'IP_???' }),
   // <linux/tcp.h>: a TCP-AO key's flags
   tcp_ao_keyf: F([['TCP_AO_KEYF_IFINDEX', 1], ['TCP_AO_KEYF_EXCLUDE_OPT', 2]], { dflt: 'TCP_AO_KEYF_???' }),
   // ---- bpf(2) (<linux/bpf.h>) ----
