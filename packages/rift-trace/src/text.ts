@@ -53,7 +53,11 @@ const DUMPS: Readonly<Record<string, 'read' | 'write'>> = {
   read: 'read', pread64: 'read', readv: 'read', preadv: 'read', preadv2: 'read', recvfrom: 'read',
   write: 'write', pwrite64: 'write', writev: 'write', pwritev: 'write', pwritev2: 'write', sendto: 'write',
   mq_timedreceive: 'read', mq_timedsend: 'write',
+  // the iovecs inside the msghdr (its captures 3, 4...: buffer 0, 1...)
+  recvmsg: 'read', sendmsg: 'write',
 };
+/** the calls whose data is a msghdr's iovecs: their captures' index of buffer 0 */
+const MSGHDR_IOV_BASE: Readonly<Record<string, number>> = { recvmsg: 3, sendmsg: 3 };
 /** the calls whose return value is not the bytes moved: the argument that is */
 const DUMP_LENGTH: Readonly<Record<string, number>> = { mq_timedsend: 2 };
 
@@ -292,7 +296,10 @@ export class TextRenderer implements BlockSink {
     }
     // iovecs: each buffer with its number, the bytes moved at most
     let left = n;
-    caps.forEach((c: Capture, i) => {
+    const base = Object.hasOwn(MSGHDR_IOV_BASE, ev.name) ? MSGHDR_IOV_BASE[ev.name]! : undefined;
+    caps.forEach((c: Capture, at) => {
+      if (base !== undefined && (c.index === undefined || c.index < base || c.more)) return;
+      const i = base === undefined ? at : c.index! - base;
       const b = captureBytes(c).subarray(0, left);
       if (!b.length) return;
       left -= b.length;
