@@ -189,6 +189,9 @@ const parentOf = (pid: number): number | undefined => {
   return f ? Number(f[1]) : undefined;  // field 4, "ppid"
 };
 
+/** Calls whose answer the tracer corrects while the program runs pinned: never buffered then. */
+const PIN_HIDDEN_BY_TRACER = ['sched_getaffinity'];
+
 function allowedCpus(): number[] {
   // honour an affinity mask the user set on rift itself (taskset)
   try {
@@ -303,7 +306,7 @@ export class Trace implements AsyncIterable<Event[]> {
       : o.syscallBuffer === 'passive'
       ? SYSCALLBUF_PASSIVE
       : o.syscallBuffer && !o.intercept && !o.inject?.length && !det && o.net !== 'virtual' && !o.noAslr && !o.noVdso && o.plan
-        ? syscallBufferConfig(o.plan, o.seccomp)
+        ? syscallBufferConfig(o.plan, o.seccomp, cpu >= 0 ? PIN_HIDDEN_BY_TRACER : [])
         : undefined;
     // LD_PRELOAD splits its list at colons and spaces
     const library = buffered !== undefined && !/[: ]/.test(SYSCALLBUF_LIBRARY) ? SYSCALLBUF_LIBRARY : undefined;
@@ -325,6 +328,8 @@ export class Trace implements AsyncIterable<Event[]> {
         riftCalls: o.riftCalls ?? false,
         cpu,
         pinChild: true,
+        // the pin is rift's: sched_getaffinity answers what the program would have had
+        visibleCpus: cpu >= 0 ? cpus : undefined,
       },
       o.intercept,
     );

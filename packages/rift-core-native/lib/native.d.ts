@@ -11,6 +11,8 @@ export interface NativeOptions {
   seccomp?: number[];
   cpu?: number;
   pinChild?: boolean;
+  /** the CPUs a pinned launched child's sched_getaffinity reports (the pin is hidden) */
+  visibleCpus?: number[];
   noAslr?: boolean;
   noVdso?: boolean;
   /** trace children (default true); false: the launched process's first thread alone */

@@ -45,9 +45,10 @@ export const SYSCALLBUF_LIBRARY = fileURLToPath(new URL('../build/Release/rift_s
 /**
  * The library's configuration (RIFT_SYSCALLBUF): the calls it records, then their plan rows.
  * `wanted`: the calls the trace records at all (a -e filter); undefined = every call. Returns
- * undefined when there is nothing for the library to do.
+ * undefined when there is nothing for the library to do. `never`: calls left to the tracer (it
+ * corrects their answers).
  */
-export function syscallBufferConfig(plan: Int32Array, wanted?: readonly number[]): string | undefined {
+export function syscallBufferConfig(plan: Int32Array, wanted?: readonly number[], never: readonly string[] = []): string | undefined {
   const only = wanted ? new Set(wanted) : undefined;
   const rows = new Map<number, number[]>();
   for (let i = 0; i + PLAN_ROW <= plan.length; i += PLAN_ROW) {
@@ -60,7 +61,7 @@ export function syscallBufferConfig(plan: Int32Array, wanted?: readonly number[]
   const out: number[] = [];
   for (const name of BUFFERED_SYSCALLS) {
     const nr = syscallNumber(name);
-    if (nr === undefined || (only && !only.has(nr))) continue;
+    if (nr === undefined || (only && !only.has(nr)) || never.includes(name)) continue;
     const r = rows.get(nr) ?? [];
     if (!rowsBufferable(r)) continue;
     nrs.push(nr);

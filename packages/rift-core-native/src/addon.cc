@@ -448,6 +448,11 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     }
     opts.cpu = intOpt(o, "cpu", -1);
     opts.pinChild = boolOpt(o, "pinChild", true);
+    Napi::Value visible = o.Get("visibleCpus");
+    if (visible.IsArray()) {
+      Napi::Array cpus = visible.As<Napi::Array>();
+      for (uint32_t i = 0; i < cpus.Length(); i++) opts.visibleCpus.push_back(cpus.Get(i).ToNumber().Int32Value());
+    }
     opts.noAslr = boolOpt(o, "noAslr", false);
     opts.noVdso = boolOpt(o, "noVdso", false);
     opts.trapTsc = boolOpt(o, "trapTsc", false);

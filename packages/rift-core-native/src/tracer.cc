@@ -697,6 +697,8 @@ void Tracer::finishExit(pid_t tid, ThreadState& st, const ExitDecision* dp, int6
     if (d.setRet || !d.writes.empty() || d.signal) st.injected = true;
     st.pendingSignal = d.signal;
   }
+  } else if (!isError && !opts_.visibleCpus.empty()) {
+    hidePin(tid, st, rval);
   {
     std::unique_lock<std::mutex> lk(mu_);
     RecordWriter w(batch_);
@@ -1600,6 +1602,33 @@ void Tracer::handleStop(pid_t tid, int status) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
     auto it = threads_.find(tid);
     if (it != threads_.end()) {
+// A launched command runs pinned to the tracer's CPU (a ptrace stop costs about twice as much
+// across CPUs), but the pin is rift's, not the program's: `nproc` must print what it prints
+// untraced. So a successful sched_getaffinity that reports exactly the pin gets the CPUs the
+// program would have had (visibleCpus) written over it before its exit is captured: the stream
+// holds what the program then sees. Once the program sets a thread's CPUs itself (inherited by
+// the threads and processes that thread makes), that thread's answers are its own.
+void Tracer::hidePin(pid_t tid, ThreadState& st, int64_t rval) {
+  pid_t target = st.args[0] == 0 ? tid : pid_t(st.args[0]);
+  auto it = threads_.find(target);
+  if (st.nr == SYS_sched_setaffinity) {
+    if (it != threads_.end()) it->second.ownAffinity = true;
+    return;
+  }
+  if (st.nr != SYS_sched_getaffinity || rval <= 0 || rval > int64_t(sizeof(cpu_set_t))) return;
+  if (it == threads_.end() || it->second.ownAffinity || opts_.cpu < 0) return;
+  size_t n = size_t(rval);
+  cpu_set_t seen, pin, visible;
+  CPU_ZERO(&seen);
+  CPU_ZERO(&pin);
+  CPU_ZERO(&visible);
+  CPU_SET(opts_.cpu, &pin);
+  for (int c : opts_.visibleCpus)
+    if (c >= 0 && size_t(c) < n * 8) CPU_SET(c, &visible);
+  if (readMemory(tid, st.args[2], &seen, n) != ssize_t(n) || memcmp(&seen, &pin, n) != 0) return;
+  writeMemory(tid, st.args[2], &visible, n);
+}
+
       if (tid == child_ && !it->second.started && errPipe_ >= 0) {
         int e = 0;
         if (read(errPipe_, &e, sizeof e) == sizeof e && e) {
@@ -1807,6 +1836,7 @@ void Tracer::doDetach() {
   // at once: take that stop before detaching, so the stream records it whole, not unfinished.
   std::vector<pid_t> skipped;
   for (auto& kv : threads_)
+      if (st.ownAffinity) state(pid_t(msg)).ownAffinity = true;
     if (kv.second.inSyscall && kv.second.skipped) skipped.push_back(kv.first);
   for (pid_t tid : skipped) {
     int status;

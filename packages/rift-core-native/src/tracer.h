@@ -74,6 +74,9 @@ struct TracerOptions {
   bool pinChild = true;
   size_t batchEvents = 512;
   size_t batchBytes = 1 << 20;
+  // The CPUs a launched child would be allowed without the pin: what its sched_getaffinity is
+  // answered (hidePin) until the program sets an affinity of its own. Empty: answered as is.
+  std::vector<int> visibleCpus;
   int maxInFlight = 8;          // batches handed to JS and not yet acknowledged
   int flushMs = 20;
 };
@@ -154,6 +157,7 @@ struct ThreadState {
   bool injected = false;
   uint64_t nr = 0;
   uint64_t args[6] = {0};
+  bool ownAffinity = false;  // the program set this thread's CPUs (or its creator's): not rift's pin
   int64_t entryTs = 0;
   std::vector<uint8_t> entryBlobs;  // captures taken at entry, appended on completion
   uint16_t entryBlobCount = 0;
@@ -233,6 +237,7 @@ class Tracer {
   void handleStop(pid_t tid, int status);
   void onSyscallEntry(pid_t tid, ThreadState& st, const void* info, bool seccomp);
   void onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isError, bool retInPlace = false);
+  void hidePin(pid_t tid, ThreadState& st, int64_t rval);  // rift's CPU pin, out of sched_getaffinity
   // the parts of a syscall stop that follow the interceptor's decision, now or once deferred
   void applyEntry(pid_t tid, ThreadState& st, const EntryDecision& d);
   void afterEntry(pid_t tid, ThreadState& st);
