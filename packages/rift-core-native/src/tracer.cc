@@ -305,6 +305,7 @@ static int64_t lengthOf(Tracer& t, pid_t tid, const CaptureSpec& c, const uint64
   switch (c.lenFrom) {
     case LengthFrom::Fixed: return c.max < 0 ? 0 : c.max;
     case LengthFrom::Arg: return int64_t(args[c.lenArg]) * c.scale;
+    case LengthFrom::ArgI32: return std::max<int64_t>(int32_t(args[c.lenArg]), 0) * c.scale;
     case LengthFrom::Ret: return ret * c.scale;
     case LengthFrom::ArgPtrU32: {
       uint32_t v = 0;

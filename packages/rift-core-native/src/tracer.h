@@ -24,7 +24,9 @@ namespace rift {
 // descriptor argument `arg` (copy_file_range, sendfile, splice), read back from it at exit;
 // `lenArg` is the argument holding the source's loff_t pointer (see Tracer::capture).
 enum class CaptureKind : int32_t { CString = 0, Buffer = 1, IoVec = 2, StringArray = 3, MsgHdr = 4, FdData = 5 };
-enum class LengthFrom : int32_t { Fixed = 0, Arg = 1, Ret = 2, ArgPtrU32 = 3, ArgPtrU64 = 4 };
+// ArgI32: the argument's low 32 bits, an int (a count the kernel takes as int: garbage in the
+// register's high half does not count, a negative one is no bytes)
+enum class LengthFrom : int32_t { Fixed = 0, Arg = 1, Ret = 2, ArgPtrU32 = 3, ArgPtrU64 = 4, ArgI32 = 5 };
 
 struct CaptureSpec {
   int arg = 0;

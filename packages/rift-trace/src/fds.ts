@@ -16,6 +16,8 @@ interface Entry {
   /** as printed between < and > */
   text: string;
   cloexec: boolean;
+  /** a pidfd's process */
+  pid?: number;
 }
 type Table = Map<number, Entry>;
 
@@ -139,6 +141,15 @@ export class FdTracker implements FdPaths {
     return [...(this.known(pid) ?? new Map()).entries()].map(([fd, e]) => [fd, e.path] as [number, string]);
   }
 
+  remotePath(pid: number, pidfd: number, fd: number): string | undefined {
+    return this.remoteEntry(pid, pidfd, fd)?.text;
+  }
+
+  private remoteEntry(pid: number, pidfd: number, fd: number): Entry | undefined {
+    const target = this.known(pid)?.get(pidfd)?.pid;
+    return target === undefined ? undefined : this.known(target)?.get(fd);
+  }
+
   private rawPath(pid: number, fd: number): string | undefined {
     return this.known(pid)?.get(fd)?.path;
   }
@@ -164,6 +175,10 @@ export class FdTracker implements FdPaths {
     if (ev.errno || ev.ret === null) return undefined;
     const a = (i: number) => int32(ev.args[i] ?? 0);
     const same = (fd: number) => this.known(ev.pid)?.get(fd);
+    // an injected result opened nothing: it is whatever descriptor that number already is (as
+    // strace reads it from /proc)
+    // (landlock_create_ruleset asked for its ABI version or errata returns a number)
+    if (ev.skipped) return ev.name === 'landlock_create_ruleset' && a(2) & 3 ? undefined : same(Number(ev.ret));
     switch (ev.name) {
       case 'open':
       case 'creat': {
@@ -211,7 +226,9 @@ export class FdTracker implements FdPaths {
         return ev.skipped ? same(Number(ev.ret)) : this.entry('anon_inode:[landlock-ruleset]');
       case 'pidfd_open':
         // -yy names the process, as strace reads it from /proc
-        return this.entry(this.devices ? `pid:${a(0)}` : 'anon_inode:[pidfd]');
+        return { ...this.entry(this.devices ? `pid:${a(0)}` : 'anon_inode:[pidfd]'), pid: a(0) };
+      case 'pidfd_getfd':
+        return this.remoteEntry(ev.pid, a(0), a(1));
       case 'inotify_init1':
         return this.entry('anon_inode:inotify');
     }
@@ -245,6 +262,13 @@ export class FdTracker implements FdPaths {
     const t = this.table(ev.pid);
     const ret = Number(ev.ret);
     switch (ev.name) {
+      case 'fork':
+      case 'vfork':
+      case 'clone':
+        // a child the recording does not follow (--no-follow: no spawn event) starts with a
+        // copy of the table; a thread (CLONE_THREAD) shares it
+        if (ret > 0 && !this.tables.has(ret) && !(ev.name === 'clone' && Number(BigInt.asUintN(32, BigInt(ev.args[0] ?? 0)) & 0x10000n))) this.tables.set(ret, new Map(t));
+        return;
       case 'close':
         t.delete(a(0));
         return;
@@ -286,6 +310,6 @@ export class FdTracker implements FdPaths {
     if (ev.name === 'open' || ev.name === 'openat') cloexec = (a(ev.name === 'open' ? 1 : 2) & O_CLOEXEC) !== 0;
     else if (ev.name === 'dup3') cloexec = (a(2) & O_CLOEXEC) !== 0;
     else if (ev.name === 'fcntl') cloexec = a(1) === 1030;
-    t.set(ret, { path: e.path, text: e.text, cloexec });
+    t.set(ret, { ...e, cloexec });
   }
 }
