@@ -357,6 +357,7 @@ export class TextRenderer implements BlockSink {
         this.live.add(ev.child);
         return;
       case 'exec':
+        if (ev.oldTid !== undefined && ev.oldTid !== ev.tid) this.threadExec(ev.oldTid, ev.tid, ev.ts);
         if (ev.oldTid !== undefined) this.live.delete(ev.oldTid);
         this.live.add(ev.tid);
         return;
@@ -373,6 +374,23 @@ export class TextRenderer implements BlockSink {
         this.out.line(`rift-trace: warning: ${ev.message}`);
         return;
     }
+  }
+
+  /**
+   * A thread other than the leader called execve: the kernel gave it the leader's id. As strace,
+   * its call begins under its own id, `<pid changed to LEADER ...>`, the leader is superseded,
+   * and the call returns under the leader's id (`<... execve resumed>`).
+   */
+  private threadExec(oldTid: number, tid: number, ts: number): void {
+    const p = this.pending;
+    if (!p || p.tid !== tid) return;
+    const c = this.callText(p);
+    if (c.name !== 'execve' && c.name !== 'execveat') return;
+    this.pending = undefined;
+    this.out.line(`${this.prefix(oldTid, p.ts, true)}${c.name}(${c.head}${c.sep} <pid changed to ${tid} ...>`);
+    this.out.line(`${this.prefix(tid, ts, true)}+++ superseded by execve in pid ${oldTid} +++`);
+    p.unfinished = true;
+    p.text = this.fds ? undefined : c;
   }
 
   /** whether a point produces a line (only those split a call into unfinished/resumed) */
