@@ -42,6 +42,11 @@ t.test('odd values, unknown bits, bad pointers: the lines strace prints', async 
     'rt_sigpending([], 4) = 0',
     'mincore(ADDR, 4096, [1]) = 0',
     'quotactl(QCMD(Q_SYNC, USRQUOTA), NULL) = 0',
+    'connect(-1, {sa_family=AF_PACKET, sll_protocol=htons(ETH_P_ALL), sll_ifindex=4277009102, sll_hatype=ARPHRD_ETHER, sll_pkttype=PACKET_HOST, sll_halen=6, sll_addr=[0xa, 0xb, 0xc, 0xd, 0xe, 0xf]}, 20) = -1 EBADF (Bad file descriptor)',
+    'setsockopt(-1, SOL_IPV6, IPV6_ADD_MEMBERSHIP, {inet_pton(AF_INET6, "ff01::c", &ipv6mr_multiaddr), ipv6mr_interface=57005}, 20) = -1 EBADF (Bad file descriptor)',
+    'setsockopt(-1, SOL_IPV6, IPV6_ADD_MEMBERSHIP, ADDR, 19) = -1 EBADF (Bad file descriptor)',
+    'setsockopt(-1, SOL_RAW, ICMP_FILTER, ~[ICMP_ECHOREPLY ICMP_DEST_UNREACH ICMP_ECHO], 4) = -1 EBADF (Bad file descriptor)',
+    'bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_ARRAY, key_size=4, value_size=0, max_entries=0}, 8) = -1 EINVAL (Invalid argument)',
   ];
   for (const w of want) t.ok(raw.includes(w), w);
 });
