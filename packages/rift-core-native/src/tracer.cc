@@ -305,7 +305,6 @@ static int64_t lengthOf(Tracer& t, pid_t tid, const CaptureSpec& c, const uint64
   switch (c.lenFrom) {
     case LengthFrom::Fixed: return c.max < 0 ? 0 : c.max;
     case LengthFrom::Arg: return int64_t(args[c.lenArg]) * c.scale;
-    case LengthFrom::ArgI32: return std::max<int64_t>(int32_t(args[c.lenArg]), 0) * c.scale;
     case LengthFrom::Ret: return ret * c.scale;
     case LengthFrom::ArgPtrU32: {
       uint32_t v = 0;
@@ -697,9 +696,9 @@ void Tracer::finishExit(pid_t tid, ThreadState& st, const ExitDecision* dp, int6
     }
     if (d.setRet || !d.writes.empty() || d.signal) st.injected = true;
     st.pendingSignal = d.signal;
-  }
   } else if (!isError && !opts_.visibleCpus.empty()) {
     hidePin(tid, st, rval);
+  }
   {
     std::unique_lock<std::mutex> lk(mu_);
     RecordWriter w(batch_);
@@ -1505,6 +1504,33 @@ void Tracer::lendBuffer(pid_t tid, ThreadState& st, uint64_t nr, const uint64_t*
   writeMemory(tid, st.sbAddr + offsetof(struct rift_sb_header, lent), &lent, sizeof lent);
 }
 
+// A launched command runs pinned to the tracer's CPU (a ptrace stop costs about twice as much
+// across CPUs), but the pin is rift's, not the program's: `nproc` must print what it prints
+// untraced. So a successful sched_getaffinity that reports exactly the pin gets the CPUs the
+// program would have had (visibleCpus) written over it before its exit is captured: the stream
+// holds what the program then sees. Once the program sets a thread's CPUs itself (inherited by
+// the threads and processes that thread makes), that thread's answers are its own.
+void Tracer::hidePin(pid_t tid, ThreadState& st, int64_t rval) {
+  pid_t target = st.args[0] == 0 ? tid : pid_t(st.args[0]);
+  auto it = threads_.find(target);
+  if (st.nr == SYS_sched_setaffinity) {
+    if (it != threads_.end()) it->second.ownAffinity = true;
+    return;
+  }
+  if (st.nr != SYS_sched_getaffinity || rval <= 0 || rval > int64_t(sizeof(cpu_set_t))) return;
+  if (it == threads_.end() || it->second.ownAffinity || opts_.cpu < 0) return;
+  size_t n = size_t(rval);
+  cpu_set_t seen, pin, visible;
+  CPU_ZERO(&seen);
+  CPU_ZERO(&pin);
+  CPU_ZERO(&visible);
+  CPU_SET(opts_.cpu, &pin);
+  for (int c : opts_.visibleCpus)
+    if (c >= 0 && size_t(c) < n * 8) CPU_SET(c, &visible);
+  if (readMemory(tid, st.args[2], &seen, n) != ssize_t(n) || memcmp(&seen, &pin, n) != 0) return;
+  writeMemory(tid, st.args[2], &visible, n);
+}
+
 // A new thread or process and its parent's buffer: a forked child has a copy of it (emptied at
 // the fork's seccomp stop), a vfork child writes into the very same one (it runs on the
 // parent's memory and TLS while the parent waits), a thread registers its own.
@@ -1603,33 +1629,6 @@ void Tracer::handleStop(pid_t tid, int status) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
     auto it = threads_.find(tid);
     if (it != threads_.end()) {
-// A launched command runs pinned to the tracer's CPU (a ptrace stop costs about twice as much
-// across CPUs), but the pin is rift's, not the program's: `nproc` must print what it prints
-// untraced. So a successful sched_getaffinity that reports exactly the pin gets the CPUs the
-// program would have had (visibleCpus) written over it before its exit is captured: the stream
-// holds what the program then sees. Once the program sets a thread's CPUs itself (inherited by
-// the threads and processes that thread makes), that thread's answers are its own.
-void Tracer::hidePin(pid_t tid, ThreadState& st, int64_t rval) {
-  pid_t target = st.args[0] == 0 ? tid : pid_t(st.args[0]);
-  auto it = threads_.find(target);
-  if (st.nr == SYS_sched_setaffinity) {
-    if (it != threads_.end()) it->second.ownAffinity = true;
-    return;
-  }
-  if (st.nr != SYS_sched_getaffinity || rval <= 0 || rval > int64_t(sizeof(cpu_set_t))) return;
-  if (it == threads_.end() || it->second.ownAffinity || opts_.cpu < 0) return;
-  size_t n = size_t(rval);
-  cpu_set_t seen, pin, visible;
-  CPU_ZERO(&seen);
-  CPU_ZERO(&pin);
-  CPU_ZERO(&visible);
-  CPU_SET(opts_.cpu, &pin);
-  for (int c : opts_.visibleCpus)
-    if (c >= 0 && size_t(c) < n * 8) CPU_SET(c, &visible);
-  if (readMemory(tid, st.args[2], &seen, n) != ssize_t(n) || memcmp(&seen, &pin, n) != 0) return;
-  writeMemory(tid, st.args[2], &visible, n);
-}
-
       if (tid == child_ && !it->second.started && errPipe_ >= 0) {
         int e = 0;
         if (read(errPipe_, &e, sizeof e) == sizeof e && e) {
@@ -1737,6 +1736,7 @@ void Tracer::hidePin(pid_t tid, ThreadState& st, int64_t rval) {
       drainBuffer(tid, st, true);
       emitSpawn(tid, st, pid_t(msg), kind);
       if (interceptor_) interceptor_->onSpawn(st.pid, pid_t(msg), event == PTRACE_EVENT_CLONE && state(pid_t(msg)).pid == st.pid);
+      if (st.ownAffinity) state(pid_t(msg)).ownAffinity = true;
       if (sbOn_) shareBuffer(tid, st, pid_t(msg), event);
       resume(tid, st, 0);
       return;
@@ -1837,7 +1837,6 @@ void Tracer::doDetach() {
   // at once: take that stop before detaching, so the stream records it whole, not unfinished.
   std::vector<pid_t> skipped;
   for (auto& kv : threads_)
-      if (st.ownAffinity) state(pid_t(msg)).ownAffinity = true;
     if (kv.second.inSyscall && kv.second.skipped) skipped.push_back(kv.first);
   for (pid_t tid : skipped) {
     int status;

@@ -24,9 +24,7 @@ namespace rift {
 // descriptor argument `arg` (copy_file_range, sendfile, splice), read back from it at exit;
 // `lenArg` is the argument holding the source's loff_t pointer (see Tracer::capture).
 enum class CaptureKind : int32_t { CString = 0, Buffer = 1, IoVec = 2, StringArray = 3, MsgHdr = 4, FdData = 5 };
-// ArgI32: the argument's low 32 bits, an int (a count the kernel takes as int: garbage in the
-// register's high half does not count, a negative one is no bytes)
-enum class LengthFrom : int32_t { Fixed = 0, Arg = 1, Ret = 2, ArgPtrU32 = 3, ArgPtrU64 = 4, ArgI32 = 5 };
+enum class LengthFrom : int32_t { Fixed = 0, Arg = 1, Ret = 2, ArgPtrU32 = 3, ArgPtrU64 = 4 };
 
 struct CaptureSpec {
   int arg = 0;
@@ -74,11 +72,11 @@ struct TracerOptions {
                                 // default they are left out: the program did not make them
   int cpu = -1;                 // pin the ptrace thread (and a launched child) to this CPU
   bool pinChild = true;
-  size_t batchEvents = 512;
-  size_t batchBytes = 1 << 20;
   // The CPUs a launched child would be allowed without the pin: what its sched_getaffinity is
   // answered (hidePin) until the program sets an affinity of its own. Empty: answered as is.
   std::vector<int> visibleCpus;
+  size_t batchEvents = 512;
+  size_t batchBytes = 1 << 20;
   int maxInFlight = 8;          // batches handed to JS and not yet acknowledged
   int flushMs = 20;
 };
@@ -157,9 +155,9 @@ struct ThreadState {
   bool seccompEntry = false;
   bool skipped = false;
   bool injected = false;
+  bool ownAffinity = false;  // the program set this thread's CPUs (or its creator's): not rift's pin
   uint64_t nr = 0;
   uint64_t args[6] = {0};
-  bool ownAffinity = false;  // the program set this thread's CPUs (or its creator's): not rift's pin
   int64_t entryTs = 0;
   std::vector<uint8_t> entryBlobs;  // captures taken at entry, appended on completion
   uint16_t entryBlobCount = 0;
@@ -226,6 +224,7 @@ class Tracer {
   // memory helpers usable from an interceptor (on the ptrace thread)
   ssize_t readMemory(pid_t tid, uint64_t addr, void* buf, size_t len);
   ssize_t writeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len);
+  void hidePin(pid_t tid, ThreadState& st, int64_t rval);  // rift's CPU pin, out of sched_getaffinity
   int64_t now() const;
   // a `warning` record in the stream (for interceptors, on the ptrace thread)
   void emitWarning(pid_t tid, const std::string& msg) { warn(tid, msg); }
@@ -239,7 +238,6 @@ class Tracer {
   void handleStop(pid_t tid, int status);
   void onSyscallEntry(pid_t tid, ThreadState& st, const void* info, bool seccomp);
   void onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isError, bool retInPlace = false);
-  void hidePin(pid_t tid, ThreadState& st, int64_t rval);  // rift's CPU pin, out of sched_getaffinity
   // the parts of a syscall stop that follow the interceptor's decision, now or once deferred
   void applyEntry(pid_t tid, ThreadState& st, const EntryDecision& d);
   void afterEntry(pid_t tid, ThreadState& st);
