@@ -282,12 +282,20 @@ function script(t) {
     // with -y the calls are chosen by rift-trace -e, as strace -e: its descriptor paths are
     // tracked from every call of the stream (rift-filter's selection would drop the opens)
     const decodesFds = t.trace.includes('-y') || t.trace.includes('-yy');
+    // -P with -y goes to rift-trace too: its selection must not drop the calls -y follows
+    // (a chdir that moves AT_FDCWD)
+    const byPath = [];
+    const filter = [];
+    for (let i = 0; i < t.filter.length; i++) {
+      if (decodesFds && t.filter[i] === '-P') byPath.push('-P', t.filter[++i]);
+      else filter.push(t.filter[i]);
+    }
     const launch = redirected ? `sh -c ${shq(`exec "$0" "$@" ${t.redirect.join(' ')}`)} ${prog}` : prog;
     run = `${shq(BIN('rift-record'))} ${[...(follow ? [] : ['--no-follow']), ...t.record].map(shq).join(' ')} -o ${redirected ? 't0' : 't'} -- ${launch} > exp || exit 98
 ${redirected ? `node --input-type=commonjs -e ${shq(CUT)} ${shq(join(ROOT, 'packages/rift-trace/dist/index.js'))} ${shq(t.name)} < t0 > t || exit 98` : ''}
 ${follow ? '' : `TID=$(grep -m1 -o '"tid":[0-9]*' t | cut -d: -f2)`}
-${shq(BIN('rift-filter'))} ${[...t.filter, ...(follow ? [] : ['--tid', '$TID']), ...(decodesFds ? [] : ['-e', names])].map((w) => (w === '$TID' ? '"$TID"' : shq(w))).join(' ')} < t > tf || exit 97
-${shq(BIN('rift-trace'))} ${[...t.trace, ...(decodesFds ? ['-e', `trace=${names}`] : [])].map(shq).join(' ')} -o log - < tf || exit 96`;
+${shq(BIN('rift-filter'))} ${[...filter, ...(follow ? [] : ['--tid', '$TID']), ...(decodesFds ? [] : ['-e', names])].map((w) => (w === '$TID' ? '"$TID"' : shq(w))).join(' ')} < t > tf || exit 97
+${shq(BIN('rift-trace'))} ${[...t.trace, ...byPath, ...(decodesFds ? ['-e', `trace=${names}`] : [])].map(shq).join(' ')} -o log - < tf || exit 96`;
   }
   // a fault-injection test without -y is run_strace alone (gen_tests.sh): its program expects
   // the injected results, so it is not run by itself first

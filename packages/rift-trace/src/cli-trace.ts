@@ -164,6 +164,7 @@ export async function main(argv: string[]): Promise<void> {
       let chrome: ChromeWriter | undefined;
       const textOpts: TextOptions = { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, fdDevices: args.y > 1, only, alwaysPid: !!args.f && !toStream, noExit: quiet >= 2, outcome: args.z ? 'ok' : args.Z ? 'failed' : undefined };
       const onHeader = (header: Header) => {
+        byPath?.seed(header as Header & { cwd?: unknown; fds?: unknown });
         text?.finish();
         split?.setHeader(header);
         if (textOn) text = new TextRenderer(header, textOpts, batch);

@@ -8,7 +8,8 @@
  * quotes and '>' raw where strace escapes them.
  */
 import { statSync } from 'node:fs';
-import { captureBytes, fdPathText, int32, type Event, type FdPaths, type StringStyle, type SyscallEvent } from '@rift/events';
+import { posix } from 'node:path';
+import { captureBytes, fdPathText, int32, sigsetText, type Event, type FdPaths, type StringStyle, type SyscallEvent } from '@rift/events';
 
 interface Entry {
   /** the path's bytes, one character per byte */
@@ -215,8 +216,17 @@ export class FdTracker implements FdPaths {
         return this.entry('anon_inode:[eventfd]');
       case 'timerfd_create':
         return this.entry('anon_inode:[timerfd]');
-      case 'signalfd4':
-        return this.entry('anon_inode:[signalfd]');
+      case 'signalfd':
+      case 'signalfd4': {
+        // -yy: the mask, as /proc's fdinfo shows it (without SIGKILL and SIGSTOP, which the
+        // kernel leaves out); a call on a signalfd changes that one's
+        const c = ev.mem?.find((m) => m.arg === 1 && m.at === 'entry' && !m.fault);
+        if (!this.devices || !c || captureBytes(c).length < 8 || Number(ev.args[2]) !== 8) return this.entry('anon_inode:[signalfd]');
+        const mask = Buffer.from(captureBytes(c).subarray(0, 8));
+        mask[1]! &= ~0x01;
+        mask[2]! &= ~0x04;
+        return { ...this.entry(''), text: `signalfd:${sigsetText(mask)}` };
+      }
       case 'memfd_create':
         return this.entry(`/memfd:${memBytes(ev, 0) ?? ''}`);
       case 'landlock_create_ruleset':
@@ -276,8 +286,10 @@ export class FdTracker implements FdPaths {
         for (const fd of [...t.keys()]) if (fd >= a(0) && fd <= (a(1) >>> 0)) t.delete(fd);
         return;
       case 'chdir': {
+        // the directory as /proc names it: without . and .. (lexically: a symlink's .. is
+        // taken as its parent's)
         const p = memBytes(ev, 0);
-        if (p !== undefined) this.cwd.set(ev.pid, this.abs(ev.pid, undefined, p));
+        if (p !== undefined) this.cwd.set(ev.pid, posix.normalize(this.abs(ev.pid, undefined, p)).replace(/(.)\/$/, '$1'));
         return;
       }
       case 'fchdir': {
