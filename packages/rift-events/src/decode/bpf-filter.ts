@@ -1,0 +1,151 @@
+/**
+ * Classic BPF programs (struct sock_fprog: a socket filter, a seccomp filter) as strace prints
+ * them with -v: {len=N, filter=[BPF_STMT(BPF_LD|BPF_W|BPF_ABS, 0), BPF_JUMP(...), ...]}, the
+ * constant of a packet load by its SKF_* base, a seccomp return by its action; without -v the
+ * filter is its address.
+ *
+ * The instructions are the capture of index 1 of the fprog's argument (index 0, or no index: the
+ * fprog itself), len * 8 bytes read at entry, fewer when the program runs into memory that cannot
+ * be read. A recording without it (an engine that does not follow the fprog's pointer) prints
+ * the address.
+ */
+import type { Capture } from '../events.js';
+import { captureBytes } from '../events.js';
+import type { StructCtx } from './structs.js';
+import { ABBREV, RAW, getCallStyle, hex, printEnum, ptr } from './values.js';
+
+/** BPF_MAXINSNS: strace prints no more instructions than a program may hold */
+const MAX_INSNS = 4096;
+
+/** a value in the -X style: its name, its number, or both */
+function named(v: number, name: string | undefined, dflt: string): string {
+  const num = v ? hex(v) : '0';
+  const style = getCallStyle();
+  if (style === RAW) return num;
+  if (name === undefined) return `${num} /* ${dflt} */`;
+  return style === ABBREV ? name : `${num} /* ${name} */`;
+}
+const CLASS = ['BPF_LD', 'BPF_LDX', 'BPF_ST', 'BPF_STX', 'BPF_ALU', 'BPF_JMP', 'BPF_RET', 'BPF_MISC'];
+const SIZE: Record<number, string> = { 0x00: 'BPF_W', 0x08: 'BPF_H', 0x10: 'BPF_B', 0x18: 'BPF_DW' };
+const MODE: Record<number, string> = { 0x00: 'BPF_IMM', 0x20: 'BPF_ABS', 0x40: 'BPF_IND', 0x60: 'BPF_MEM', 0x80: 'BPF_LEN', 0xa0: 'BPF_MSH', 0xc0: 'BPF_XADD' };
+const MISCOP: Record<number, string> = { 0x00: 'BPF_TAX', 0x80: 'BPF_TXA' };
+const SRC: Record<number, string> = { 0x00: 'BPF_K', 0x08: 'BPF_X' };
+const OP_ALU: Record<number, string> = {
+  0x00: 'BPF_ADD', 0x10: 'BPF_SUB', 0x20: 'BPF_MUL', 0x30: 'BPF_DIV', 0x40: 'BPF_OR', 0x50: 'BPF_AND', 0x60: 'BPF_LSH', 0x70: 'BPF_RSH',
+  0x80: 'BPF_NEG', 0x90: 'BPF_MOD', 0xa0: 'BPF_XOR',
+};
+const OP_JMP: Record<number, string> = { 0x00: 'BPF_JA', 0x10: 'BPF_JEQ', 0x20: 'BPF_JGT', 0x30: 'BPF_JGE', 0x40: 'BPF_JSET' };
+const RVAL: Record<number, string> = { 0x00: 'BPF_K', 0x08: 'BPF_X', 0x10: 'BPF_A' };
+
+/** an instruction's code: its class, then the fields that class has, OR-ed */
+function codeText(code: number): string {
+  const cls = code & 7;
+  let rest = code & ~7;
+  const parts = [named(cls, CLASS[cls], 'BPF_???')];
+  const unknown = (v: number) => `${hex(v)} /* BPF_??? */`;
+  switch (cls) {
+    case 2: case 3:  // BPF_ST, BPF_STX
+      if (rest) parts.push(unknown(rest));
+      break;
+    case 0: case 1:  // BPF_LD, BPF_LDX
+      parts.push(named(code & 0x18, SIZE[code & 0x18], 'BPF_???'), named(code & 0xe0, MODE[code & 0xe0], 'BPF_???'));
+      break;
+    case 7:  // BPF_MISC
+      parts.push(named(code & 0xf8, MISCOP[code & 0xf8], 'BPF_???'));
+      rest &= ~0xf8;
+      if (rest) parts.push(unknown(rest));
+      break;
+    case 4:  // BPF_ALU
+      parts.push(named(code & 0x08, SRC[code & 0x08], 'BPF_???'), named(code & 0xf0, OP_ALU[code & 0xf0], 'BPF_???'));
+      break;
+    case 5:  // BPF_JMP
+      parts.push(named(code & 0x08, SRC[code & 0x08], 'BPF_???'), named(code & 0xf0, OP_JMP[code & 0xf0], 'BPF_???'));
+      break;
+    case 6:  // BPF_RET
+      parts.push(named(code & 0x18, RVAL[code & 0x18], 'BPF_???'));
+      rest &= ~0x18;
+      if (rest) parts.push(unknown(rest));
+      break;
+  }
+  return parts.join('|');
+}
+
+/** a socket filter's packet load: its constant as SKF_AD_OFF+SKF_AD_..., SKF_NET_OFF+N, SKF_LL_OFF+N */
+const SKF_AD: Record<number, string> = {
+  0: 'SKF_AD_PROTOCOL', 4: 'SKF_AD_PKTTYPE', 8: 'SKF_AD_IFINDEX', 12: 'SKF_AD_NLATTR', 16: 'SKF_AD_NLATTR_NEST', 20: 'SKF_AD_MARK', 24: 'SKF_AD_QUEUE',
+  28: 'SKF_AD_HATYPE', 32: 'SKF_AD_RXHASH', 36: 'SKF_AD_CPU', 40: 'SKF_AD_ALU_XOR_X', 44: 'SKF_AD_VLAN_TAG', 48: 'SKF_AD_VLAN_TAG_PRESENT',
+  52: 'SKF_AD_PAY_OFFSET', 56: 'SKF_AD_RANDOM', 60: 'SKF_AD_VLAN_TPID',
+};
+const SKF_AD_OFF = 0xfffff000, SKF_NET_OFF = 0xfff00000, SKF_LL_OFF = 0xffe00000;
+export type KPrinter = (code: number, k: number) => string | undefined;
+export const sockFilterK: KPrinter = (code, k) => {
+  if ((code & 7) !== 0 || (code & 0xe0) !== 0x20) return undefined;  // BPF_LD|BPF_ABS only
+  if (k >= SKF_AD_OFF) return `${named(SKF_AD_OFF, 'SKF_AD_OFF', '')}+${named(k - SKF_AD_OFF, SKF_AD[k - SKF_AD_OFF], 'SKF_AD_???')}`;
+  if (k >= SKF_NET_OFF) return `${named(SKF_NET_OFF, 'SKF_NET_OFF', '')}+${k - SKF_NET_OFF}`;
+  if (k >= SKF_LL_OFF) return `${named(SKF_LL_OFF, 'SKF_LL_OFF', '')}+${k - SKF_LL_OFF}`;
+  return undefined;
+};
+/** a seccomp filter's return: its action by name, and the data OR-ed */
+export const seccompFilterK: KPrinter = (code, k) => {
+  if ((code & 7) !== 6) return undefined;
+  // SECCOMP_RET_ACTION_FULL
+  const action = (k & 0xffff0000) >>> 0;
+  const data = (k & 0xffff) >>> 0;
+  const a = printEnum('seccomp_ret_action', action);
+  return data ? `${a}|${hex(data)}` : a;
+};
+
+/** one instruction: BPF_JUMP when it has a jump offset, else BPF_STMT */
+function insn(b: Buffer, o: number, k: KPrinter): string {
+  const code = b.readUInt16LE(o), jt = b[o + 2]!, jf = b[o + 3]!, kv = b.readUInt32LE(o + 4);
+  const x = (v: number) => (v ? hex(v) : '0');
+  if (jt || jf) return `BPF_JUMP(${codeText(code)}, ${x(kv)}, ${x(jt)}, ${x(jf)})`;
+  return `BPF_STMT(${codeText(code)}, ${k(code, kv) ?? x(kv)})`;
+}
+
+/**
+ * A program of `len` instructions at `addr`, from the bytes captured of it: those that could be
+ * read, then `... /* where the rest begins *\/`; none readable, the address.
+ */
+export function bpfProgram(bytes: Buffer | undefined, len: number, addr: bigint, k: KPrinter): string {
+  if (len === 0) return '[]';
+  if (!bytes || bytes.length < 8) return ptr(addr);
+  const out: string[] = [];
+  const n = Math.min(len, Math.floor(bytes.length / 8));
+  for (let i = 0; i < n; i++) {
+    if (i >= MAX_INSNS) {
+      out.push('...');
+      return `[${out.join(', ')}]`;
+    }
+    out.push(insn(bytes, 8 * i, k));
+  }
+  if (n < len && n < MAX_INSNS) out.push(`... /* ${hex(addr + BigInt(8 * n))} */`);
+  return `[${out.join(', ')}]`;
+}
+
+/** the capture of the instructions (index 1 of the fprog's argument) */
+function instructions(caps: readonly Capture[]): Buffer | undefined {
+  const c = caps.find((x) => x.index === 1);
+  return c && !c.fault ? captureBytes(c) : undefined;
+}
+
+function fprog(b: Buffer, c: StructCtx, k: KPrinter): string {
+  if (b.length < 16) return c.addr;
+  const len = b.readUInt16LE(0);
+  const addr = b.readBigUInt64LE(8);
+  // strace prints the program with -v only
+  const filter = c.verbose ? bpfProgram(instructions(c.caps), len, addr, k) : ptr(addr);
+  return `{len=${len}, filter=${filter}}`;
+}
+
+/** SO_ATTACH_FILTER's and SO_ATTACH_REUSEPORT_CBPF's struct sock_fprog: of any other length than its own, an address */
+export function sockFprog(b: Buffer, c: StructCtx): string {
+  const want = c.lenPtrArg === undefined ? Number(BigInt.asIntN(32, BigInt(c.args[4] ?? b.length))) : b.length;
+  if (want !== 16) return c.addr;
+  return fprog(b, c, sockFilterK);
+}
+
+/** seccomp(SECCOMP_SET_MODE_FILTER)'s and prctl(PR_SET_SECCOMP)'s filter */
+export function seccompFprog(b: Buffer, c: StructCtx): string {
+  return fprog(b, c, seccompFilterK);
+}
