@@ -17,7 +17,11 @@ type Kind =
   | 'u32' | 'i32' | 'x32' | 'u64' | 'addr' | 'fd' | 'ifindex' | 'kver' | 'name'
   /** a pointer to memory this decoder does not have: NULL or the address */
   | 'ptr'
-  | `enum:${string}` | `flags:${string}`;
+  /** a directory descriptor (AT_FDCWD by name) */
+  | 'dirfd'
+  | `enum:${string}` | `flags:${string}`
+  /** 64-bit flags whose 0 has a name (BPF_ANY) */
+  | `flags64:${string}`;
 type Field = readonly [name: string, offset: number, kind: Kind];
 type Row =
   | Field
@@ -28,7 +32,9 @@ type Row =
   /** when it does not reach `upto`: this field alone, and nothing after */
   | { upto: number; alone: Field }
   /** BPF_MAP_CREATE's numa_node: only with BPF_F_NUMA_NODE */
-  | { numa: number };
+  | { numa: number }
+  /** a field whose meaning another field decides: its text, name included */
+  | { custom: (b: Buffer, c: StructCtx, len: number) => string };
 
 /** strace's page size bound: a larger attribute prints as its address */
 const PAGE = 4096;
@@ -68,10 +74,60 @@ const MAP_CREATE: readonly Row[] = [
   { cut: 80 }, ['excl_prog_hash', 80, 'addr'], ['excl_prog_hash_size', 88, 'u32'],
 ];
 
+const MAP_LOOKUP_ELEM: readonly Row[] = [['map_fd', 0, 'fd'], ['key', 8, 'addr'], ['value', 16, 'addr'], { cut: 24 }, ['flags', 24, 'flags64:bpf_lookup_flags']];
+const MAP_UPDATE_ELEM: readonly Row[] = [['map_fd', 0, 'fd'], ['key', 8, 'addr'], ['value', 16, 'addr'], ['flags', 24, 'flags64:bpf_update_flags']];
+const MAP_DELETE_ELEM: readonly Row[] = [['map_fd', 0, 'fd'], ['key', 8, 'addr']];
+const MAP_GET_NEXT_KEY: readonly Row[] = [['map_fd', 0, 'fd'], ['key', 8, 'addr'], ['next_key', 16, 'addr']];
+// the path is a pointer this decoder does not follow
+const OBJ_PIN: readonly Row[] = [['pathname', 0, 'ptr'], ['bpf_fd', 8, 'fd'], { cut: 12 }, ['file_flags', 12, 'flags:bpf_file_flags'], { cut: 16 }, ['path_fd', 16, 'dirfd']];
+/** the attach types whose target is an interface, not a descriptor */
+const IFINDEX_TARGETS = new Set([46, 47, 54, 55, 37]);  // BPF_TCX_INGRESS, BPF_TCX_EGRESS, BPF_NETKIT_PRIMARY, BPF_NETKIT_PEER, BPF_XDP
+const PROG_ATTACH: readonly Row[] = [
+  { custom: (b, c) => (IFINDEX_TARGETS.has(b.readUInt32LE(8)) ? `target_ifindex=${ifindexText(b.readUInt32LE(0))}` : `target_fd=${field(b, 0, 'fd', 0, c)}`) },
+  ['attach_bpf_fd', 4, 'fd'], ['attach_type', 8, 'enum:bpf_attach_type'], ['attach_flags', 12, 'flags:bpf_attach_flags'],
+  { cut: 16 }, ['replace_bpf_fd', 16, 'fd'],
+  { cut: 20 },
+  // BPF_F_ID: the relative program by id
+  { custom: (b, c) => (b.readUInt32LE(12) & 32 ? `relative_id=${b.readUInt32LE(20)}` : `relative_fd=${field(b, 20, 'fd', 0, c)}`) },
+  ['expected_revision', 24, 'u64'],
+];
+const PROG_TEST_RUN: readonly Row[] = [
+  { custom: (b, c, len) => {
+    const out: string[] = [];
+    const f = (name: string, o: number, kind: Kind) => out.push(`${name}=${field(b, o, kind, 0, c)}`);
+    f('prog_fd', 0, 'fd'); f('retval', 4, 'u32'); f('data_size_in', 8, 'u32'); f('data_size_out', 12, 'u32'); f('data_in', 16, 'addr'); f('data_out', 24, 'addr');
+    f('repeat', 32, 'u32'); f('duration', 36, 'u32');
+    if (len > 40) { f('ctx_size_in', 40, 'u32'); f('ctx_size_out', 44, 'u32'); f('ctx_in', 48, 'addr'); f('ctx_out', 56, 'addr'); }
+    if (len > 64) { f('flags', 64, 'flags:bpf_test_run_flags'); f('cpu', 68, 'u32'); }
+    if (len > 72) f('batch_size', 72, 'u32');
+    return `test={${out.join(', ')}}`;
+  } },
+];
+// the next id is the kernel's answer
+const GET_NEXT_ID: readonly Row[] = [['start_id', 0, 'u32'], { exit: 0 }, ['next_id', 4, 'u32']];
+const MAP_GET_FD_BY_ID: readonly Row[] = [['map_id', 0, 'u32'], { cut: 8 }, ['open_flags', 8, 'flags:bpf_file_mode_flags']];
+
 /** each command's layout and its struct's size */
 const COMMANDS: ReadonlyMap<number, readonly [readonly Row[], number]> = new Map([
   [0, [MAP_CREATE, 92]],
+  [1, [MAP_LOOKUP_ELEM, 32]],
+  [2, [MAP_UPDATE_ELEM, 32]],
+  [3, [MAP_DELETE_ELEM, 16]],
+  [4, [MAP_GET_NEXT_KEY, 24]],
   [5, [PROG_LOAD, 168]],
+  [6, [OBJ_PIN, 20]],
+  [7, [OBJ_PIN, 20]],
+  [8, [PROG_ATTACH, 32]],
+  [9, [PROG_ATTACH, 32]],
+  [10, [PROG_TEST_RUN, 76]],
+  [11, [GET_NEXT_ID, 8]],
+  [12, [GET_NEXT_ID, 8]],
+  [13, [[['prog_id', 0, 'u32']], 4]],
+  [14, [MAP_GET_FD_BY_ID, 12]],
+  [21, [MAP_LOOKUP_ELEM, 32]],
+  [22, [[['map_fd', 0, 'fd']], 4]],
+  [23, [GET_NEXT_ID, 8]],
+  [31, [GET_NEXT_ID, 8]],
 ]);
 
 /** KERNEL_VERSION(a, b, c) of a version word, in the -X style */
@@ -95,11 +151,18 @@ function field(b: Buffer, o: number, kind: Kind, len: number, c: StructCtx): str
       return p ? hex(p) : 'NULL';
     }
     case 'fd': return c.fdText ? c.fdText(b.readInt32LE(o)) : String(b.readInt32LE(o));
+    case 'dirfd': {
+      const fd = b.readInt32LE(o);
+      if (fd !== -100) return c.fdText ? c.fdText(fd) : String(fd);
+      const style = getCallStyle();
+      return style === ABBREV ? 'AT_FDCWD' : style === RAW ? '-100' : '-100 /* AT_FDCWD */';
+    }
     case 'ifindex': return ifindexText(b.readUInt32LE(o));
     case 'kver': return kernelVersion(b.readUInt32LE(o));
     case 'name': return cstringIn(b.subarray(o, o + 16), Math.min(16, len - o));
   }
-  const [how, table] = kind.split(':') as ['enum' | 'flags', string];
+  const [how, table] = kind.split(':') as ['enum' | 'flags' | 'flags64', string];
+  if (how === 'flags64') return printFlags(table, b.readBigUInt64LE(o), 64);
   return how === 'enum' ? printEnum(table, b.readUInt32LE(o)) : printFlags(table, b.readUInt32LE(o), 32);
 }
 
@@ -117,6 +180,8 @@ function fields(rows: readonly Row[], entry: Buffer, exit: Buffer, len: number, 
         out.push(`${r.alone[0]}=${field(b, r.alone[1], r.alone[2], len, c)}`);
         return;
       }
+    } else if ('custom' in r) {
+      out.push(r.custom(b, c, len));
     } else if ('numa' in r) {
       // numa_node only with BPF_F_NUMA_NODE
       if (b.readUInt32LE(16) & 4) {

@@ -103,6 +103,15 @@ export const NET_XLAT: Readonly<Record<string, Xlat>> = {
     'REUSEPORT_SOCKARRAY', 'PERCPU_CGROUP_STORAGE', 'QUEUE', 'STACK', 'SK_STORAGE', 'DEVMAP_HASH', 'STRUCT_OPS', 'RINGBUF', 'INODE_STORAGE',
     'TASK_STORAGE', 'BLOOM_FILTER', 'USER_RINGBUF', 'CGRP_STORAGE', 'ARENA', 'INSN_ARRAY', 'RHASH'].map((n, i) => ['BPF_MAP_TYPE_' + n, i] as const),
   { dflt: 'BPF_MAP_TYPE_???' }),
+  // map element flags: 0 is BPF_ANY
+  bpf_lookup_flags: F([['BPF_F_ALL_CPUS', 16], ['BPF_F_CPU', 8], ['BPF_F_LOCK', 4]], { zero: 'BPF_ANY', dflt: 'BPF_???' }),
+  bpf_update_flags: F([['BPF_F_ALL_CPUS', 16], ['BPF_F_CPU', 8], ['BPF_F_LOCK', 4], ['BPF_EXIST', 2], ['BPF_NOEXIST', 1]], { zero: 'BPF_ANY', dflt: 'BPF_???' }),
+  bpf_file_flags: F([['BPF_F_RDONLY', 1 << 3], ['BPF_F_WRONLY', 1 << 4], ['BPF_F_PATH_FD', 1 << 14], ['BPF_F_VTYPE_BTF_OBJ_FD', 1 << 15], ['BPF_F_TOKEN_FD', 1 << 16],
+    ['BPF_F_SEGV_ON_FAULT', 1 << 17], ['BPF_F_NO_USER_CONV', 1 << 18], ['BPF_F_RB_OVERWRITE', 1 << 19]], { dflt: 'BPF_F_???' }),
+  bpf_file_mode_flags: F([['BPF_F_RDONLY', 1 << 3], ['BPF_F_WRONLY', 1 << 4]], { dflt: 'BPF_F_???' }),
+  bpf_attach_flags: F([['BPF_F_ALLOW_OVERRIDE', 1], ['BPF_F_ALLOW_MULTI', 2], ['BPF_F_REPLACE', 4], ['BPF_F_BEFORE', 8], ['BPF_F_AFTER', 16], ['BPF_F_ID', 32],
+    ['BPF_F_PREORDER', 64], ['BPF_F_LINK', 1 << 13]], { dflt: 'BPF_F_???' }),
+  bpf_test_run_flags: F([['BPF_F_TEST_RUN_ON_CPU', 1], ['BPF_F_TEST_XDP_LIVE_FRAMES', 2]], { dflt: 'BPF_F_TEST_???' }),
   bpf_map_flags: F(['NO_PREALLOC', 'NO_COMMON_LRU', 'NUMA_NODE', 'RDONLY', 'WRONLY', 'STACK_BUILD_ID', 'ZERO_SEED', 'RDONLY_PROG', 'WRONLY_PROG', 'CLONE',
     'MMAPABLE', 'PRESERVE_ELEMS', 'INNER_MAP', 'LINK'].map((n, i) => ['BPF_F_' + n, 1 << i] as const), { dflt: 'BPF_F_???' }),
 };
