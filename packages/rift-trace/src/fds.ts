@@ -24,6 +24,12 @@ type Table = Map<number, Entry>;
 
 const O_CLOEXEC = 0o2000000;
 
+/** bpf's commands that make an object, by number: the name of its anonymous inode */
+const BPF_OBJECTS: Readonly<Record<number, string>> = {
+  0: 'bpf-map', 5: 'bpf-prog', 13: 'bpf-prog', 14: 'bpf-map', 17: 'bpf_link', 18: 'btf', 19: 'btf', 28: 'bpf_link', 30: 'bpf_link',
+  32: 'bpf-stats', 33: 'bpf_iter', 36: 'bpf-token',
+};
+
 /** The C string a capture holds, one character per byte. */
 function memBytes(ev: SyscallEvent, arg: number, at: 'entry' | 'exit' = 'entry'): string | undefined {
   const c = ev.mem?.find((m) => m.arg === arg && m.at === at && !m.fault);
@@ -241,6 +247,11 @@ export class FdTracker implements FdPaths {
         return this.remoteEntry(ev.pid, a(0), a(1));
       case 'inotify_init1':
         return this.entry('anon_inode:inotify');
+      case 'bpf': {
+        // the object a bpf command makes, as its anonymous inode is named
+        const kind = BPF_OBJECTS[a(0)];
+        return kind === undefined ? undefined : this.entry(`anon_inode:${kind}`);
+      }
     }
     return undefined;
   }

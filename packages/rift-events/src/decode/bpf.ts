@@ -34,7 +34,7 @@ type Row =
   /** BPF_MAP_CREATE's numa_node: only with BPF_F_NUMA_NODE */
   | { numa: number }
   /** a field whose meaning another field decides: its text, name included */
-  | { custom: (b: Buffer, c: StructCtx, len: number) => string };
+  | { custom: (b: Buffer, c: StructCtx, len: number, exit: Buffer) => string };
 
 /** strace's page size bound: a larger attribute prints as its address */
 const PAGE = 4096;
@@ -105,6 +105,16 @@ const PROG_TEST_RUN: readonly Row[] = [
 ];
 // the next id is the kernel's answer
 const GET_NEXT_ID: readonly Row[] = [['start_id', 0, 'u32'], { exit: 0 }, ['next_id', 4, 'u32']];
+/**
+ * BPF_OBJ_GET_INFO_BY_FD: the object, the length given (=> the kernel's when it wrote another) and
+ * the address of the info (the struct there is memory this decoder does not have)
+ */
+const OBJ_GET_INFO_BY_FD: readonly Row[] = [
+  { custom: (b, c, _len, exit) => {
+    const given = b.readUInt32LE(4), got = exit.readUInt32LE(4);
+    return `info={bpf_fd=${field(b, 0, 'fd', 0, c)}, info_len=${given}${got !== given ? ` => ${got}` : ''}, info=${field(exit, 8, 'addr', 0, c)}}`;
+  } },
+];
 const MAP_GET_FD_BY_ID: readonly Row[] = [['map_id', 0, 'u32'], { cut: 8 }, ['open_flags', 8, 'flags:bpf_file_mode_flags']];
 
 /** each command's layout and its struct's size */
@@ -124,6 +134,7 @@ const COMMANDS: ReadonlyMap<number, readonly [readonly Row[], number]> = new Map
   [12, [GET_NEXT_ID, 8]],
   [13, [[['prog_id', 0, 'u32']], 4]],
   [14, [MAP_GET_FD_BY_ID, 12]],
+  [15, [OBJ_GET_INFO_BY_FD, 16]],
   [21, [MAP_LOOKUP_ELEM, 32]],
   [22, [[['map_fd', 0, 'fd']], 4]],
   [23, [GET_NEXT_ID, 8]],
@@ -181,7 +192,7 @@ function fields(rows: readonly Row[], entry: Buffer, exit: Buffer, len: number, 
         return;
       }
     } else if ('custom' in r) {
-      out.push(r.custom(b, c, len));
+      out.push(r.custom(b, c, len, exit));
     } else if ('numa' in r) {
       // numa_node only with BPF_F_NUMA_NODE
       if (b.readUInt32LE(16) & 4) {
