@@ -14,7 +14,7 @@ import type { StructCtx } from './structs.js';
 import { ABBREV, RAW, getCallStyle, hex, printEnum, printFlags, quote } from './values.js';
 
 type Kind =
-  | 'u32' | 'i32' | 'x32' | 'u64' | 'addr' | 'fd' | 'ifindex' | 'kver' | 'name'
+  | 'u32' | 'i32' | 'x32' | 'u64' | 'x64' | 'addr' | 'fd' | 'ifindex' | 'kver' | 'name'
   /** a pointer to memory this decoder does not have: NULL or the address */
   | 'ptr'
   /** a directory descriptor (AT_FDCWD by name) */
@@ -33,6 +33,8 @@ type Row =
   | { upto: number; alone: Field }
   /** BPF_MAP_CREATE's numa_node: only with BPF_F_NUMA_NODE */
   | { numa: number }
+  /** fields printed inside a named struct (strace's union member): name={...} */
+  | { group: string; rows: readonly Row[] }
   /** a field whose meaning another field decides: its text, name included */
   | { custom: (b: Buffer, c: StructCtx, len: number, exit: Buffer) => string };
 
@@ -117,6 +119,61 @@ const OBJ_GET_INFO_BY_FD: readonly Row[] = [
 ];
 const MAP_GET_FD_BY_ID: readonly Row[] = [['map_id', 0, 'u32'], { cut: 8 }, ['open_flags', 8, 'flags:bpf_file_mode_flags']];
 
+const RAW_TRACEPOINT_OPEN: readonly Row[] = [{ group: 'raw_tracepoint', rows: [['name', 0, 'ptr'], ['prog_fd', 8, 'fd'], { cut: 23 }, ['cookie', 16, 'x64']] }];
+const BTF_LOAD: readonly Row[] = [
+  ['btf', 0, 'ptr'], ['btf_log_buf', 8, 'addr'], ['btf_size', 16, 'u32'], ['btf_log_size', 20, 'u32'], ['btf_log_level', 24, 'u32'],
+  { exit: 28 }, ['btf_log_true_size', 28, 'u32'], { cut: 32 }, ['btf_flags', 32, 'flags:bpf_file_flags'], ['btf_token_fd', 36, 'fd'],
+];
+const BTF_GET_FD_BY_ID: readonly Row[] = [['btf_id', 0, 'u32'], { cut: 8 }, ['open_flags', 8, 'flags:bpf_file_mode_flags'], ['fd_by_id_token_fd', 12, 'fd']];
+const TASK_FD_QUERY: readonly Row[] = [{
+  group: 'task_fd_query',
+  rows: [
+    ['pid', 0, 'i32'], ['fd', 4, 'fd'], ['flags', 8, 'u32'],
+    // the buffer's length given, => the kernel's when it wrote another; then its answers
+    { custom: (b, _c, _len, exit) => `buf_len=${b.readUInt32LE(12)}${exit.readUInt32LE(12) !== b.readUInt32LE(12) ? ` => ${exit.readUInt32LE(12)}` : ''}` },
+    { exit: 0 }, ['buf', 16, 'ptr'], ['prog_id', 24, 'u32'], ['fd_type', 28, 'enum:bpf_task_fd_type'], ['probe_offset', 32, 'x64'], ['probe_addr', 40, 'x64'],
+  ],
+}];
+const batch = (fields: readonly Row[]): readonly Row[] => [{ group: 'batch', rows: fields }];
+const MAP_LOOKUP_BATCH = batch([['in_batch', 0, 'addr'], ['out_batch', 8, 'addr'], ['keys', 16, 'addr'], ['values', 24, 'addr'], ['count', 32, 'u32'], ['map_fd', 36, 'fd'],
+  ['elem_flags', 40, 'flags64:bpf_lookup_flags'], ['flags', 48, 'x64']]);
+const MAP_UPDATE_BATCH = batch([['keys', 16, 'addr'], ['values', 24, 'addr'], ['count', 32, 'u32'], ['map_fd', 36, 'fd'], ['elem_flags', 40, 'flags64:bpf_update_flags'], ['flags', 48, 'x64']]);
+const MAP_DELETE_BATCH = batch([['keys', 16, 'addr'], ['count', 32, 'u32'], ['map_fd', 36, 'fd'], ['elem_flags', 40, 'flags64:bpf_lookup_flags'], ['flags', 48, 'x64']]);
+const LINK_UPDATE: readonly Row[] = [{
+  group: 'link_update',
+  rows: [['link_fd', 0, 'fd'], ['new_prog_fd', 4, 'fd'], ['flags', 8, 'flags:bpf_attach_flags'],
+    // the program replaced, with BPF_F_REPLACE only
+    { custom: (b, c) => (b.readUInt32LE(8) & 4 ? `old_prog_fd=${field(b, 12, 'fd', 0, c)}` : '') }],
+}];
+/**
+ * An array of `cnt` u32 the attribute points to: NULL, [] when empty, else its address (memory
+ * this decoder does not have)
+ */
+function u32Array(b: Buffer, o: number, cnt: number): string {
+  const p = b.readBigUInt64LE(o);
+  return p === 0n ? 'NULL' : cnt === 0 ? '[]' : hex(p);
+}
+const PROG_QUERY: readonly Row[] = [{
+  group: 'query',
+  rows: [
+    { custom: (b, c) => (IFINDEX_TARGETS.has(b.readUInt32LE(4)) ? `target_ifindex=${ifindexText(b.readUInt32LE(0))}` : `target_fd=${field(b, 0, 'fd', 0, c)}`) },
+    ['attach_type', 4, 'enum:bpf_attach_type'], ['query_flags', 8, 'flags:bpf_query_flags'], ['attach_flags', 12, 'flags:bpf_attach_flags'],
+    // the kernel's answers: the programs, and their count (the one given => the kernel's)
+    { exit: 0 },
+    { custom: (b, _c, _len, exit) => {
+      const given = b.readUInt32LE(24), got = exit.readUInt32LE(24);
+      return `prog_ids=${u32Array(exit, 16, got)}, prog_cnt=${given !== got ? `${given} => ${got}` : got}`;
+    } },
+    { cut: 32 }, { custom: (_b, _c, _len, exit) => `prog_attach_flags=${u32Array(exit, 32, exit.readUInt32LE(24))}` },
+    { cut: 40 },
+    { custom: (_b, _c, _len, exit) => `link_ids=${u32Array(exit, 40, exit.readUInt32LE(24))}, link_attach_flags=${u32Array(exit, 48, exit.readUInt32LE(24))}` },
+    ['revision', 56, 'x64'],
+  ],
+}];
+const PROG_STREAM_READ_BY_FD: readonly Row[] = [
+  { exit: 0 }, { group: 'prog_stream_read', rows: [['stream_buf', 0, 'ptr'], ['stream_buf_len', 8, 'u32'], ['stream_id', 12, 'u32'], ['prog_fd', 16, 'fd']] },
+];
+
 /** each command's layout and its struct's size */
 const COMMANDS: ReadonlyMap<number, readonly [readonly Row[], number]> = new Map([
   [0, [MAP_CREATE, 92]],
@@ -135,10 +192,28 @@ const COMMANDS: ReadonlyMap<number, readonly [readonly Row[], number]> = new Map
   [13, [[['prog_id', 0, 'u32']], 4]],
   [14, [MAP_GET_FD_BY_ID, 12]],
   [15, [OBJ_GET_INFO_BY_FD, 16]],
+  [16, [PROG_QUERY, 64]],
+  [17, [RAW_TRACEPOINT_OPEN, 24]],
+  [18, [BTF_LOAD, 40]],
+  [19, [BTF_GET_FD_BY_ID, 16]],
+  [20, [TASK_FD_QUERY, 48]],
   [21, [MAP_LOOKUP_ELEM, 32]],
   [22, [[['map_fd', 0, 'fd']], 4]],
   [23, [GET_NEXT_ID, 8]],
+  [24, [MAP_LOOKUP_BATCH, 56]],
+  [25, [MAP_LOOKUP_BATCH, 56]],
+  [26, [MAP_UPDATE_BATCH, 56]],
+  [27, [MAP_DELETE_BATCH, 56]],
+  [29, [LINK_UPDATE, 16]],
+  [30, [[['link_id', 0, 'u32']], 4]],
   [31, [GET_NEXT_ID, 8]],
+  [32, [[{ group: 'enable_stats', rows: [['type', 0, 'enum:bpf_stats_type']] }], 4]],
+  [33, [[{ group: 'iter_create', rows: [['link_fd', 0, 'fd'], ['flags', 4, 'x32']] }], 8]],
+  [34, [[{ group: 'link_detach', rows: [['link_fd', 0, 'fd']] }], 4]],
+  [35, [[{ group: 'prog_bind_map', rows: [['prog_fd', 0, 'fd'], ['map_fd', 4, 'fd'], ['flags', 8, 'x32']] }], 12]],
+  [36, [[{ group: 'token_create', rows: [['flags', 0, 'x32'], ['bpffs_fd', 4, 'fd']] }], 8]],
+  [37, [PROG_STREAM_READ_BY_FD, 20]],
+  [38, [[{ group: 'prog_assoc_struct_ops', rows: [['map_fd', 0, 'fd'], ['prog_fd', 4, 'fd'], ['flags', 8, 'x32']] }], 12]],
 ]);
 
 /** KERNEL_VERSION(a, b, c) of a version word, in the -X style */
@@ -154,7 +229,8 @@ function field(b: Buffer, o: number, kind: Kind, len: number, c: StructCtx): str
   switch (kind) {
     case 'u32': return String(b.readUInt32LE(o));
     case 'i32': return String(b.readInt32LE(o));
-    case 'x32': return hex(b.readUInt32LE(o));
+    case 'x32': return b.readUInt32LE(o) ? hex(b.readUInt32LE(o)) : '0';
+    case 'x64': return b.readBigUInt64LE(o) ? hex(b.readBigUInt64LE(o)) : '0';
     case 'u64': return String(b.readBigUInt64LE(o));
     case 'addr':
     case 'ptr': {
@@ -191,8 +267,13 @@ function fields(rows: readonly Row[], entry: Buffer, exit: Buffer, len: number, 
         out.push(`${r.alone[0]}=${field(b, r.alone[1], r.alone[2], len, c)}`);
         return;
       }
+    } else if ('group' in r) {
+      const inner: string[] = [];
+      fields(r.rows, b, exit, len, c, inner);
+      out.push(`${r.group}={${inner.join(', ')}}`);
     } else if ('custom' in r) {
-      out.push(r.custom(b, c, len, exit));
+      const t = r.custom(b, c, len, exit);
+      if (t) out.push(t);
     } else if ('numa' in r) {
       // numa_node only with BPF_F_NUMA_NODE
       if (b.readUInt32LE(16) & 4) {

@@ -112,6 +112,10 @@ export const NET_XLAT: Readonly<Record<string, Xlat>> = {
   bpf_attach_flags: F([['BPF_F_ALLOW_OVERRIDE', 1], ['BPF_F_ALLOW_MULTI', 2], ['BPF_F_REPLACE', 4], ['BPF_F_BEFORE', 8], ['BPF_F_AFTER', 16], ['BPF_F_ID', 32],
     ['BPF_F_PREORDER', 64], ['BPF_F_LINK', 1 << 13]], { dflt: 'BPF_F_???' }),
   bpf_test_run_flags: F([['BPF_F_TEST_RUN_ON_CPU', 1], ['BPF_F_TEST_XDP_LIVE_FRAMES', 2]], { dflt: 'BPF_F_TEST_???' }),
+  bpf_query_flags: F([['BPF_F_QUERY_EFFECTIVE', 1]], { dflt: 'BPF_F_QUERY_???' }),
+  bpf_stats_type: E([['BPF_STATS_RUN_TIME', 0]], { dflt: 'BPF_STATS_???' }),
+  bpf_task_fd_type: E([['BPF_FD_TYPE_RAW_TRACEPOINT', 0], ['BPF_FD_TYPE_TRACEPOINT', 1], ['BPF_FD_TYPE_KPROBE', 2], ['BPF_FD_TYPE_KRETPROBE', 3],
+    ['BPF_FD_TYPE_UPROBE', 4], ['BPF_FD_TYPE_URETPROBE', 5]], { dflt: 'BPF_FD_TYPE_???' }),
   bpf_map_flags: F(['NO_PREALLOC', 'NO_COMMON_LRU', 'NUMA_NODE', 'RDONLY', 'WRONLY', 'STACK_BUILD_ID', 'ZERO_SEED', 'RDONLY_PROG', 'WRONLY_PROG', 'CLONE',
     'MMAPABLE', 'PRESERVE_ELEMS', 'INNER_MAP', 'LINK'].map((n, i) => ['BPF_F_' + n, 1 << i] as const), { dflt: 'BPF_F_???' }),
 };
