@@ -170,12 +170,76 @@ const PROG_QUERY: readonly Row[] = [{
     ['revision', 56, 'x64'],
   ],
 }];
+/** the attach types whose link attaches to a cgroup */
+const CGROUP_ATTACH = new Set([0, 1, 2, 3, 6, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 22, 29, 30, 31, 32, 34, 49, 50, 51, 52, 53]);
+/** the struct a BPF_LINK_CREATE attribute ends with for its attach type: its fields' text and its size */
+function linkCreateTail(b: Buffer, c: StructCtx): [string[], number] {
+  const type = b.readUInt32LE(8), flags = b.readUInt32LE(12);
+  const u = (o: number) => String(b.readUInt32LE(o));
+  const x = (o: number) => field(b, o, 'x64', 0, c);
+  const fd = (o: number) => field(b, o, 'fd', 0, c);
+  const arr = (o: number, cnt: number) => u32Array(b, o, cnt);
+  // relative to another program by id (BPF_F_ID) or by descriptor, and the revision expected
+  const relative = (name: string): [string[], number] => [[`${name}={${flags & 32 ? `relative_id=${u(16)}` : `relative_fd=${fd(16)}`}, expected_revision=${x(24)}}`], 32];
+  if (CGROUP_ATTACH.has(type)) {
+    if (flags & (8 | 16)) return relative('cgroup');  // BPF_F_BEFORE, BPF_F_AFTER
+    return [b.readUInt32LE(16) ? [`target_btf_id=${u(16)}`] : [], 20];
+  }
+  switch (type) {
+    case 28:  // BPF_TRACE_ITER
+      return [[`iter_info=${arr(16, b.readUInt32LE(24))}`, `iter_info_len=${u(24)}`], 28];
+    case 41:  // BPF_PERF_EVENT
+      return [[`perf_event={bpf_cookie=${x(16)}}`], 24];
+    case 24: case 25: case 26: case 27: case 58:  // FENTRY, FEXIT, MODIFY_RETURN, LSM_MAC, FSESSION
+      return [[`tracing={target_btf_id=${u(16)}, cookie=${x(24)}}`], 32];
+    case 59: case 60: case 61: {  // the _MULTI tracing types
+      const cnt = b.readUInt32LE(32);
+      return [[`tracing_multi={ids=${arr(16, cnt)}, cookies=${arr(24, cnt)}, cnt=${cnt}}`], 36];
+    }
+    case 45:  // BPF_NETFILTER
+      return [[`netfilter={pf=${u(16)}, hooknum=${u(20)}, priority=${b.readInt32LE(24)}, flags=${printFlags('bpf_netfilter_flags', b.readUInt32LE(28), 32)}}`], 32];
+    case 46: case 47:  // BPF_TCX_INGRESS, BPF_TCX_EGRESS
+      return relative('tcx');
+    case 54: case 55:  // BPF_NETKIT_PRIMARY, BPF_NETKIT_PEER
+      return relative('netkit');
+    case 42: {  // BPF_TRACE_KPROBE_MULTI
+      const cnt = b.readUInt32LE(20);
+      return [[`kprobe_multi={flags=${printFlags('bpf_kprobe_multi_flags', b.readUInt32LE(16), 32)}, cnt=${cnt}, syms=${arr(24, cnt)}, addrs=${arr(32, cnt)}, cookies=${arr(40, cnt)}}`], 48];
+    }
+    case 48: {  // BPF_TRACE_UPROBE_MULTI
+      const cnt = b.readUInt32LE(48);
+      const parts = [`path=${field(b, 16, 'ptr', 0, c)}`, `offsets=${arr(24, cnt)}`, `ref_ctr_offsets=${arr(32, cnt)}`, `cookies=${arr(40, cnt)}`, `cnt=${cnt}`,
+        `flags=${printFlags('bpf_uprobe_multi_flags', b.readUInt32LE(52), 32)}`, `pid=${b.readInt32LE(56)}`];
+      return [[`uprobe_multi={${parts.join(', ')}`], 64];
+    }
+  }
+  return [[], 16];
+}
+const LINK_CREATE: readonly Row[] = [{
+  group: 'link_create',
+  rows: [
+    ['prog_fd', 0, 'fd'],
+    { custom: (b, c) => (IFINDEX_TARGETS.has(b.readUInt32LE(8)) ? `target_ifindex=${ifindexText(b.readUInt32LE(4))}` : `target_fd=${field(b, 4, 'fd', 0, c)}`) },
+    ['attach_type', 8, 'enum:bpf_attach_type'], ['flags', 12, 'flags:bpf_attach_flags'],
+    { cut: 16 },
+    { custom: (b, c, len) => {
+      const [parts] = linkCreateTail(b, c);
+      // uprobe_multi's path_fd when the attribute holds it, and the struct's closing brace
+      if (b.readUInt32LE(8) === 48) return `${parts.join(', ')}${len > 60 ? `, path_fd=${field(b, 60, 'fd', 0, c)}` : ''}}`;
+      return parts.join(', ');
+    } },
+  ],
+}];
 const PROG_STREAM_READ_BY_FD: readonly Row[] = [
   { exit: 0 }, { group: 'prog_stream_read', rows: [['stream_buf', 0, 'ptr'], ['stream_buf_len', 8, 'u32'], ['stream_id', 12, 'u32'], ['prog_fd', 16, 'fd']] },
 ];
 
-/** each command's layout and its struct's size */
-const COMMANDS: ReadonlyMap<number, readonly [readonly Row[], number]> = new Map([
+/**
+ * each command's layout and its struct's size; BPF_LINK_CREATE's bytes past the struct its
+ * attach type uses are extra data
+ */
+const COMMANDS: ReadonlyMap<number, readonly [readonly Row[], number, ((b: Buffer, c: StructCtx) => number)?]> = new Map<number, readonly [readonly Row[], number, ((b: Buffer, c: StructCtx) => number)?]>([
+  [28, [LINK_CREATE, 64, (b, c) => linkCreateTail(b, c)[1]]],
   [0, [MAP_CREATE, 92]],
   [1, [MAP_LOOKUP_ELEM, 32]],
   [2, [MAP_UPDATE_ELEM, 32]],
@@ -303,12 +367,13 @@ export function bpfAttr(b: Buffer, c: StructCtx): string {
   if (!entryCap || entryCap.fault) return c.addr;
   const entryBytes = c.entryCaps ? captureBytes(entryCap) : b;
   if (entryBytes.length < size) return c.addr;
-  const [rows, attrSize] = layout;
-  const len = Math.min(size, attrSize);
+  const [rows, maxSize, sizeOf] = layout;
+  const len = Math.min(size, maxSize);
   const entry = padded(entryBytes, len);
   const exit = c.entryCaps && b.length >= len ? padded(b, len) : entry;
   const out: string[] = [];
   fields(rows, entry, exit, len, c, out);
+  const attrSize = sizeOf ? sizeOf(entry, c) : maxSize;
   // bytes past the struct this decoder knows: "..." when any is not 0 (its hex with -v)
   if (size > attrSize) {
     const extra = entryBytes.subarray(attrSize, size);
