@@ -696,9 +696,9 @@ void Tracer::finishExit(pid_t tid, ThreadState& st, const ExitDecision* dp, int6
     }
     if (d.setRet || !d.writes.empty() || d.signal) st.injected = true;
     st.pendingSignal = d.signal;
-  } else if (!isError && !opts_.visibleCpus.empty()) {
-    hidePin(tid, st, rval);
   }
+  // a call an interceptor answered (a replay's recorded result, the sandbox's CPUs) is its own
+  if (!isError && !opts_.visibleCpus.empty() && !(dp && (dp->setRet || !dp->writes.empty()))) hidePin(tid, st, rval);
   {
     std::unique_lock<std::mutex> lk(mu_);
     RecordWriter w(batch_);
