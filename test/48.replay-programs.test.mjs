@@ -42,11 +42,11 @@ const nodePrograms = {
 };
 
 for (const [name, src] of Object.entries(nodePrograms)) {
-  // node's fs: which waiting libuv worker a futex wake picks is not ordered by turns taken at
-  // calls (about one replay in ten desyncs), and a clean-clone CI run hung in it past the
-  // file's timeout: skipped until issue 18 orders it (RIFT_TEST_NODE_FS=1 runs it)
-  const skip = name === 'fs' && !process.env.RIFT_TEST_NODE_FS ? 'libuv workers woken in another order: desyncs about one replay in ten, and has hung (issue 18, open)' : false;
-  t.test(`node: ${name}`, { skip }, async (t) => {
+  // node's fs: the libuv worker a futex wake picks is not the recorded one; replay gives the
+  // recorded parts to the workers that make the calls (swapWith) and does not wait on a worker
+  // asleep in a futex whose wake-up no call orders (it used to, turnWaitMs at each call of the
+  // main thread: replays of 25 s, past CI's timeout).
+  t.test(`node: ${name}`, async (t) => {
     writeFileSync(join(dir, 'g'), `recorded ${name}\n`);
     // as a user runs it: not with the test runner's module loader, which it puts in the
     // NODE_OPTIONS of every process it spawns (an ES module loader reading many files at once
@@ -55,14 +55,11 @@ for (const [name, src] of Object.entries(nodePrograms)) {
     const rec = record(cmd, [], { cwd: dir, env });
     t.equal(rec.status, 0, rec.stderr);
     writeFileSync(join(dir, 'g'), 'changed since\n');
-    // node's fs: which waiting libuv worker a futex wake picks is not ordered by turns taken at
-    // calls; about one replay in ten desyncs, and one has hung (issue 18, open): a todo, with a
-    // shorter timeout
-    const known = name === 'fs' ? { todo: 'libuv workers woken in another order: about one replay in ten desyncs' } : {};
-    for (let i = 0; i < 2; i++) {
-      const r = replay(rec.file, cmd, name === 'fs' ? 30000 : 60000);
-      t.equal(r.status, 0, r.stderr, known);
-      t.equal(r.stdout, rec.stdout, `replay ${i + 1}: what node printed when recorded`, known);
+    const reps = name === 'fs' ? 4 : 2;
+    for (let i = 0; i < reps; i++) {
+      const r = replay(rec.file, cmd, 60000);
+      t.equal(r.status, 0, r.stderr);
+      t.equal(r.stdout, rec.stdout, `replay ${i + 1}: what node printed when recorded`);
     }
   });
 }

@@ -24,6 +24,8 @@ const SI_UTIME = 32;
 const SI_STIME = 40;
 /** SIGILL, SIGBUS, SIGFPE, SIGSEGV, SIGTRAP: siginfo carries a fault address */
 const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]);
+/** where a signal came in a buffered call (v[8] & 3 of a signal record) */
+const IN_CALL_AT = [undefined, 'entry', 'exit', 'interrupted'] as const;
 const SPAWN_KINDS = ['fork', 'vfork', 'thread', 'process'] as const;
 const END_REASONS = ['exit', 'detach', 'killed'] as const;
 /** Kinds whose captures are arrays (one blob per element): StringArray, IoVec, MsgHdr. */
@@ -192,6 +194,13 @@ function decodeRecord(buf: Buffer, dv: DataView, off: number, st: DecodeState): 
           }
         }
         if (v(6)) ev.errno = v(6);
+      }
+      const inCall = v(8);
+      if (inCall) {
+        // came inside the syscall buffer's wrapper of a call (Tracer::signalInCall)
+        const nr = Math.floor(inCall / 16);
+        ev.inCall = { nr, name: syscallName(nr), at: IN_CALL_AT[inCall & 3] ?? 'exit' };
+        if (inCall & 8) ev.inCall.late = true;
       }
       return ev;
     }

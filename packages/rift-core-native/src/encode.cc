@@ -339,6 +339,20 @@ class RecordText {
       }
       if (v(6)) key("errno", v(6));
     }
+    if (int64_t in = v(8)) {
+      // came inside the syscall buffer's wrapper of a call (Tracer::signalInCall)
+      static const char* const kAt[] = {"", "entry", "exit", "interrupted"};
+      int64_t nr = in >> 4;
+      out_ += ",\"inCall\":{\"nr\":";
+      putInt(out_, nr);
+      out_ += ",\"name\":";
+      putName(out_, t_.syscallNames, nr, "syscall_");
+      out_ += ",\"at\":\"";
+      out_ += kAt[in & 3];
+      out_ += '"';
+      if (in & 8) out_ += ",\"late\":true";
+      out_ += '}';
+    }
     out_ += "}\n";
   }
 

@@ -133,6 +133,20 @@ export interface SignalEvent extends EventBase {
   stime?: number;
   addr?: Int64;
   errno?: number;
+  /**
+   * The signal came inside the syscall buffer's wrapper of this call: before it was made
+   * (entry), after it returned (exit), or while it was in the kernel (interrupted: made again
+   * after the handler, or failing with EINTR; its record holds that end). `late`: the call's
+   * record follows the signal in the stream. Absent: in the program's own code.
+   */
+  inCall?: SignalInCall;
+}
+
+export interface SignalInCall {
+  nr: number;
+  name?: string;
+  at: 'entry' | 'exit' | 'interrupted';
+  late?: true;
 }
 
 export interface ExitEvent extends EventBase {

@@ -328,6 +328,17 @@ function checkSignal(v: Record<string, unknown>): Reason {
     const x = v[k];
     if (x !== undefined && !isInt(x)) return intReason(k, x);
   }
+  return v.inCall === undefined ? undefined : checkInCall(v.inCall);
+}
+
+/** A signal's inCall: { nr, name?, at, late? } (where in a buffered call it came). */
+function checkInCall(c: unknown): Reason {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) return typeReason('inCall', c, 'an object');
+  const { nr, name, at, late } = c as Record<string, unknown>;
+  if (!(typeof nr === 'number' && Number.isInteger(nr) && nr >= 0 && nr <= 1023)) return intReason('inCall.nr', nr, 0, 1023);
+  if (name !== undefined && typeof name !== 'string') return typeReason('inCall.name', name, 'a string');
+  if (at !== 'entry' && at !== 'exit' && at !== 'interrupted') return typeReason('inCall.at', at, enumText(['entry', 'exit', 'interrupted']));
+  if (late !== undefined && late !== true) return typeReason('inCall.late', late, 'true (or no field)');
   return undefined;
 }
 

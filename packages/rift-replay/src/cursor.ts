@@ -73,10 +73,13 @@ class Queue<T> {
  * of an earlier signal had just returned: it came as the program went back to where that one
  * interrupted it); 'returned' when it was a call the syscall buffer recorded, whose record was
  * written before the signal came (the call had returned to the program). `rax`: the register
- * at the point the signal interrupted, as the handler's rt_sigreturn gave it back.
+ * at the point the signal interrupted, as the handler's rt_sigreturn gave it back. From the
+ * event's `inCall` (the signal came inside the syscall buffer's wrapper of a call): 'entry'
+ * before that call was made (it goes before the thread's next call), 'exit' after it returned
+ * (it goes at that call's exit).
  */
 export interface SignalPoint {
-  after?: 'sigreturn' | 'returned';
+  after?: 'sigreturn' | 'returned' | 'entry' | 'exit';
   rax?: bigint;
 }
 
@@ -111,6 +114,12 @@ export class TraceCursor {
   /** per thread, the signals whose handler has not returned yet (rt_sigreturn), innermost last */
   private readonly inHandler = new Map<number, SignalEvent[]>();
   private readonly points = new WeakMap<SignalEvent, SignalPoint>();
+  /**
+   * per thread, signals that came inside a buffered call's wrapper whose record the stream has
+   * after the signal (written once the handler returned), oldest first: which side of the
+   * signal that record goes is known when it is read (placeLate)
+   */
+  private readonly awaitLate = new Map<number, SignalEvent[]>();
   /** spawn events in file order, per recorded parent tid (claimed ones removed) */
   private readonly spawns: SpawnEvent[] = [];
   /** the first recorded tid of the trace (the launched command) */
@@ -232,7 +241,8 @@ export class TraceCursor {
         // that stopped the tracer later (its buffer not yet known when that stop was handled).
         // The thread's order is its calls' entry times.
         const prev = ev.buffered ? q.last() : undefined;
-        if (prev && prev.ts > ev.ts) q.insertBefore(ev, (x) => x.ts > ev.ts);
+        const pinned = ev.buffered && this.awaitLate.size > 0 && this.placeLate(ev);
+        if (prev && prev.ts > ev.ts && !pinned) q.insertBefore(ev, (x) => x.ts > ev.ts);
         else q.push(ev);
         this.buffered++;
         if ((ev.name === 'vfork' || (ev.name === 'clone' && ev.args[0] !== undefined && (BigInt(ev.args[0]) & 0x4000n) !== 0n)) && ev.ret !== null && Number(ev.ret) > 0 && ev.dur !== null)
@@ -244,7 +254,7 @@ export class TraceCursor {
           // buffer's wrapper had written its record and gone back to the program), so the call
           // goes before the signal, which is delivered with its result. Signals that came before
           // it began stay before it.
-          const inside = sp && ev.buffered ? sp.findIndex((x) => x.ts > ev.ts) : -1;
+          const inside = sp && ev.buffered ? sp.findIndex((x) => x.ts > ev.ts && this.points.get(x)?.after !== 'entry') : -1;
           if (sp && inside >= 0) {
             const late = sp.splice(inside);
             for (const x of late) {
@@ -267,7 +277,13 @@ export class TraceCursor {
           if (sp) sp.push(ev);
           else this.sigsPending.set(ev.tid, [ev]);
           const last = this.lastCall.get(ev.tid);
-          this.points.set(ev, { after: last?.name === 'rt_sigreturn' ? 'sigreturn' : last?.buffered && last.status === undefined ? 'returned' : undefined });
+          const after = last?.name === 'rt_sigreturn' ? 'sigreturn' : ev.inCall ? (ev.inCall.at === 'entry' ? 'entry' : 'exit') : last?.buffered && last.status === undefined ? 'returned' : undefined;
+          this.points.set(ev, { after });
+          if (ev.inCall && (ev.inCall.late || ev.inCall.at === 'entry')) {
+            const l = this.awaitLate.get(ev.tid);
+            if (l) l.push(ev);
+            else this.awaitLate.set(ev.tid, [ev]);
+          }
           // (a signal the program ignores has no handler to return: a few at most are kept)
           const h = this.inHandler.get(ev.tid);
           if (!h) this.inHandler.set(ev.tid, [ev]);
@@ -286,6 +302,7 @@ export class TraceCursor {
         return true;
       case 'exit': {
         this.exited.add(ev.tid);
+        this.awaitLate.delete(ev.tid);
         this.lastCall.delete(ev.tid);
         this.inHandler.delete(ev.tid);
         // (ev.tid is the alias, when there is one: the recorded id it stood for may come back again)
@@ -490,6 +507,49 @@ export class TraceCursor {
    */
   signalPoint(sig: SignalEvent): SignalPoint | undefined {
     return this.points.get(sig);
+  }
+
+  /**
+   * A buffered record read after a signal that came inside its call's wrapper (its entry time is
+   * before the signal's): whether it stays after the signal (true: the call was made once the
+   * handler returned, as when the signal came before it was made, or it was in the kernel and
+   * was made again) or goes back before it, by its entry time (the signal came as it returned,
+   * or interrupted it and it failed with EINTR: the signal is delivered at its exit).
+   */
+  private placeLate(ev: SyscallEvent): boolean {
+    const l = this.awaitLate.get(ev.tid);
+    const i = l ? l.findIndex((s) => s.inCall!.nr === ev.nr && ev.ts < s.ts) : -1;
+    if (i < 0) return false;
+    const sig = l![i]!;
+    l!.splice(i, 1);
+    if (!l!.length) this.awaitLate.delete(ev.tid);
+    const at = sig.inCall!.at;
+    const after = at === 'entry' || (at === 'interrupted' && ev.errno !== 'EINTR');
+    const p = this.points.get(sig);
+    if (p && p.after !== 'sigreturn') p.after = after ? 'entry' : 'exit';
+    return after;
+  }
+
+  /** Whether a signal of this thread that came inside a buffered call waits for that call's record. */
+  awaitsLate(tid: number): boolean {
+    return this.awaitLate.has(tid);
+  }
+
+  /**
+   * Reads ahead until the records that signals of `tid` wait for (awaitsLate) are in, the
+   * thread's recording ends, or `limit` of its events are queued (a record that never came: the
+   * handler did not return. Those signals then wait no more).
+   */
+  async ensureLate(tid: number, limit = 4096): Promise<void> {
+    for (;;) {
+      if (!this.awaitLate.has(tid) || this.exited.has(tid)) return;
+      const len = this.queues.get(tid)?.length ?? 0;
+      if (len >= limit) break;
+      if (this.readAhead(tid, len + 1) > len) continue;
+      if (this.exited.has(tid)) return;
+      if (!(await this.fill())) break;
+    }
+    this.awaitLate.delete(tid);
   }
 
   /** The signals recorded after a thread's last syscall (known once its exit is read). */

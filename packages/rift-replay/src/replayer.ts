@@ -515,11 +515,20 @@ export class Replayer {
       // returns, and drained at the thread's next stop: read that far, so that the cursor puts
       // it back before the signal (by its entry time) before the signal is delivered.
       this.lookedAround.add(head);
-      return this.cursor.ensure(rt, SIGNAL_LOOKAROUND).then(() => this.entryFor(call, rt, spawner), (e) => this.fail(e));
+      return this.lookAround(rt, SIGNAL_LOOKAROUND).then(() => this.entryFor(call, rt, spawner), (e) => this.fail(e));
     }
     return this.matchHead(call, rt, head, spawner);
   }
   private readonly lookedAround = new WeakSet<SyscallEvent>();
+  /**
+   * Reads n events of the thread ahead, and on to the late records its signals wait for (a
+   * call the syscall buffer recorded whose wrapper a signal interrupted: its record, written
+   * after the handler returned, says which side of the signal the call goes).
+   */
+  private async lookAround(rt: number, n: number): Promise<void> {
+    await this.cursor.ensure(rt, n);
+    if (this.cursor.awaitsLate(rt)) await this.cursor.ensureLate(rt);
+  }
   private readonly retried = new WeakSet<SyscallEvent>();
   /**
    * Files made under their recorded temporary names (tempName). A program stopped at a desync
@@ -576,9 +585,9 @@ export class Replayer {
       const nx = this.cursor.pending(rt, 1);
       const want = nx && this.cursor.signalsBefore(nx) ? SIGNAL_LOOKAROUND : 2;
       if (want > n) n = this.cursor.readAhead(rt, want);
-      if (n < want && !this.cursor.finished(rt)) {
+      if ((n < want && !this.cursor.finished(rt)) || this.cursor.awaitsLate(rt)) {
         this.lookedAround.add(ev);
-        return this.cursor.ensure(rt, want).then(() => this.entryFor(call, rt, spawner), (e) => this.fail(e));
+        return this.lookAround(rt, want).then(() => this.entryFor(call, rt, spawner), (e) => this.fail(e));
       }
       if (this.cursor.pending(rt, 0) !== ev) return this.entryFor(call, rt, spawner);
     }
@@ -614,6 +623,10 @@ export class Replayer {
       if (t !== null) return t;
     }
     if (m) return this.desync(call, rt, ev, undefined, spawner, m);
+    if (this.held.size) {
+      const w = this.senderFirst(call, rt, ev);
+      if (w) return w;
+    }
     this.cursor.take(rt);
     if (ev.name === 'exit_group' || ev.name === 'exit') this.exiting(call.tid, call.pid, ev.name === 'exit_group');
     if (tempWrite) {
@@ -745,14 +758,18 @@ export class Replayer {
   private stuck(pid: number, tid: number, now: number): boolean {
     const ru = this.tids.get(tid);
     const head = ru === undefined ? undefined : this.cursor.pending(ru, 0);
-    // (a thread asleep in a call matched to its recording waits for what comes in its turn)
-    if (!head || !this.inLoose.has(tid) || !asleep(pid, tid)) {
+    if (!head || !asleep(pid, tid)) {
       this.sleeping.delete(tid);
       return false;
     }
     let s = this.sleeping.get(tid);
     if (!s || s.head !== head) this.sleeping.set(tid, (s = { head, since: now, stuck: false }));
-    if (now - s.since >= 20) s.stuck = true;
+    // A thread asleep in a call matched to its recording usually waits for what comes in its
+    // turn, and gets it soon; past STUCK_MATCHED_MS it waits for a wake-up the recording does
+    // not order (libuv: the worker a futex wake picked when recorded, another one now), quite
+    // possibly from the very thread waiting for it: not waited for any more until its next call
+    // is made (else each call of that thread waited turnWaitMs: node's fs replay took 25 s).
+    if (now - s.since >= (this.inLoose.has(tid) ? 20 : STUCK_MATCHED_MS)) s.stuck = true;
     return s.stuck;
   }
 
@@ -876,6 +893,7 @@ export class Replayer {
     }
     w.n++;
     this.stats.held++;
+    if (DEBUG && (w.n & (w.n - 1)) === 0) debug(`turn ${call.tid} waits (${w.n}) for ${f.tid} at event ${this.cursor.pending(this.tids.get(f.tid)!, 0)?.seq}, state ${sleepingIn(call.pid, f.tid) ?? 'running/stopped'}`);
     // 20 us at first (the other thread is often about to make its call), up to 1 ms; at least
     // twice as long as the recording took between the other thread's next call and this one
     // (replayed, each call is a stop), up to 8 ms: a thread that ran for a time slice when
@@ -1206,8 +1224,8 @@ export class Replayer {
    * replayed process must send it first, or (`prev`, the call) it came once the program had
    * gone on from the call (ranOn), and the next call's entry delivers it.
    */
-  private dueAfter(call: LiveCall, rt: number, prev?: SyscallEvent): { list: SignalEvent[]; sig: SignalEvent; wait: boolean } | undefined {
-    const next = this.cursor.pending(rt, 0);
+  private dueAfter(call: LiveCall, rt: number, prev?: SyscallEvent, at = 0): { list: SignalEvent[]; sig: SignalEvent; wait: boolean } | undefined {
+    const next = this.cursor.pending(rt, at);
     const list = next ? this.cursor.signalsBefore(next) : this.cursor.finished(rt) ? this.cursor.signalsAfter(rt) : undefined;
     while (list?.length) {
       const sig = list[0]!;
@@ -1221,6 +1239,28 @@ export class Replayer {
       return { list, sig, wait };
     }
     return undefined;
+  }
+
+  /**
+   * A signal recorded at the exit of `ev` (the thread's next call) that another replayed process
+   * has not sent yet (a child that has not ended): the call waits at its entry (made again after
+   * a sleep) until it is sent, up to signalWaitMs, so that the signal goes with this call's
+   * result, as recorded, rather than before the next call (a read later: a SIGCHLD handler's
+   * count of reads one on under load, when the child was slow to end).
+   */
+  private senderFirst(call: LiveCall, rt: number, ev: SyscallEvent): EntryVerdict | undefined {
+    this.cursor.readAhead(rt, 2);
+    const d = this.dueAfter(call, rt, ev, 1);
+    if (!d?.wait || ranOn(this.cursor.signalPoint(d.sig), ev, this.cursor.pending(rt, 1))) {
+      if (d && !d.wait) this.sigWait.delete(call.tid);
+      return undefined;
+    }
+    const since = this.sigWait.get(call.tid);
+    const now = Date.now();
+    if (since === undefined) this.sigWait.set(call.tid, now);
+    const waited = now - (since ?? now);
+    if (waited >= (this.opts.signalWaitMs ?? 5000)) return undefined;  // goes before the next call, after its wait there
+    return this.restart(call, { action: 'restart', sleepUs: waited < 2 ? 50 : waited < 20 ? 200 : 1000 });
   }
 
   private decideCall(call: LiveCall, ev: SyscallEvent, spawner: boolean): EntryVerdict {
@@ -2070,9 +2110,15 @@ function running(pid: number): boolean {
  * stored or not) the stream cannot tell. With prev's result still in the register: prev's exit.
  */
 function ranOn(point: SignalPoint | undefined, prev: SyscallEvent, next: SyscallEvent | undefined): boolean {
+  // the recording says where, inside the syscall buffer's wrapper: before the next call, or at prev's exit
+  if (point?.after === 'entry') return true;
+  if (point?.after === 'exit') return false;
   if (point?.after !== 'returned' || point.rax === undefined || !next || prev.ret === null) return false;
   return point.rax !== BigInt.asUintN(64, int64(prev.ret));
 }
+
+/** how long a thread asleep in a call matched to its recording is waited for, ms (see stuck()) */
+const STUCK_MATCHED_MS = 100;
 
 /** futex, epoll_wait, epoll_pwait, epoll_pwait2, poll, ppoll: waits on something another thread does */
 const ASLEEP_NRS: ReadonlySet<number> = new Set([202, 232, 281, 441, 7, 271]);
