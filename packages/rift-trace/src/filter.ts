@@ -71,6 +71,24 @@ export class PathSelect {
     return false;
   }
 
+  /** Whether one of the descriptors in poll's array or select's sets refers to one of the paths. */
+  private inSets(ev: SyscallEvent): boolean {
+    const named = (fd: number) => this.named(this.fds.path(ev.pid, fd));
+    if (ev.name === 'poll' || ev.name === 'ppoll') {
+      const b = entryBytes(ev, 0);
+      for (let o = 0; b && o + 8 <= b.length; o += 8) if (named(b.readInt32LE(o))) return true;
+    } else if (ev.name === 'select' || ev.name === 'pselect6' || ev.name === '_newselect') {
+      const nfds = Math.min(Math.max(int32(ev.args[0] ?? 0), 0), 1024 * 1024);
+      for (let a = 1; a <= 3; a++) {
+        // (a set that could not be read whole is not looked at; a capture is at most 64 KiB)
+        const got = entryBytes(ev, a);
+        const b = got && got.length >= Math.min(((Math.ceil(nfds / 8) + 7) & ~7), 65536) ? got : undefined;
+        for (let fd = 0; b && fd < nfds && fd >> 3 < b.length; fd++) if ((b[fd >> 3]! >> (fd & 7)) & 1 && named(fd)) return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a syscall names one of the paths (other events: true). */
   keep(ev: Event): boolean {
     let hit = ev.type !== 'syscall';
@@ -85,6 +103,8 @@ export class PathSelect {
         }
       }
     }
+    // descriptors inside the arguments, as strace's -P looks at them: poll's array, select's sets
+    if (!hit && ev.type === 'syscall') hit = this.inSets(ev);
     this.fds.update(ev);
     if (!hit && ev.type === 'syscall' && !ev.errno && ev.ret !== null) {
       // a call that opened one of the paths: the descriptor it returned
@@ -93,6 +113,12 @@ export class PathSelect {
     }
     return hit;
   }
+}
+
+/** the bytes a call's argument held at entry */
+function entryBytes(ev: SyscallEvent, arg: number): Buffer | undefined {
+  const c = ev.mem?.find((m) => m.arg === arg && m.at === 'entry' && !m.fault);
+  return c ? captureBytes(c) : undefined;
 }
 
 function cString(ev: SyscallEvent, arg: number, addr?: number | string): string | undefined {
