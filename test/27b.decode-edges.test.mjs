@@ -47,7 +47,10 @@ t.test('odd values, unknown bits, bad pointers: the lines strace prints', async 
     'setsockopt(-1, SOL_IPV6, IPV6_ADD_MEMBERSHIP, ADDR, 19) = -1 EBADF (Bad file descriptor)',
     'setsockopt(-1, SOL_RAW, ICMP_FILTER, ~[ICMP_ECHOREPLY ICMP_DEST_UNREACH ICMP_ECHO], 4) = -1 EBADF (Bad file descriptor)',
     'bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_ARRAY, key_size=4, value_size=0, max_entries=0}, 8) = -1 EINVAL (Invalid argument)',
+    'recvmsg(-1, {msg_namelen=7}, MSG_DONTWAIT) = -1 EBADF (Bad file descriptor)',
   ];
+  // recvmsg's name length as given => as the kernel wrote it, a descriptor received
+  t.ok(raw.some((l) => /^recvmsg\(\d+, \{msg_name=ADDR, msg_namelen=110 => 0, msg_iov=\[\{iov_base="hi", iov_len=8\}\], msg_iovlen=1, msg_control=\[\{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=\[\d+\]\}\], msg_controllen=24, msg_flags=0\}, 0\) = 2$/.test(l)), 'recvmsg: msg_namelen=110 => 0, SCM_RIGHTS');
   for (const w of want) t.ok(raw.includes(w), w);
 });
 

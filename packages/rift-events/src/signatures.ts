@@ -106,6 +106,7 @@ export const STRUCT_SIZES: Readonly<Record<string, number>> = {
   intarr: 4,
   statusarr: 4,
   sock_fprog: 16,
+  seccomp_fprog: 16,
   seccomp_action: 4,
   notif_sizes: 6,
   cachestat_range: 16,
@@ -114,6 +115,11 @@ export const STRUCT_SIZES: Readonly<Record<string, number>> = {
   file_attr: 1,
   // bpf(2)'s attribute: as long as the call's size argument says
   bpf_attr: 1,
+  // ptrace's data: as much as the largest structure a request reads or writes there
+  ptrace_data: 512,
+  ptrace_syscall_info: 88,
+  id_array: 8,
+  futex_waiters: 24,
 };
 
 type Table = Record<string, Signature>;
@@ -213,9 +219,9 @@ export const SIGNATURES: Table = {
   // data moved inside the kernel: the bytes a call took from a regular file are read back from
   // it at exit (`moves`); the loff_t offsets are read at entry, as strace prints them (strace
   // shows sendfile's with its value at exit too: `[5] => [1005]` in strace 6, `[5 => 1005]` in
-  // strace 7; the u64 decoder prints the latter for an inout capture, but test 46 holds rift to
-  // the value at entry until it compares with the strace installed)
-  sendfile: { args: ['fd', 'fd', 'in:u64(=1)', 'size'], ret: 'size', classes: ND, moves: { from: 1, off: 2 } },
+  // strace 7, whose test suite is the yardstick: the u64 decoder prints the latter for an inout
+  // capture)
+  sendfile: { args: ['fd', 'fd', 'inout:u64(=1)', 'size'], ret: 'size', classes: ND, moves: { from: 1, off: 2 } },
   splice: { args: ['fd', 'in:loff(=1)', 'fd', 'in:loff(=1)', 'size', 'flags:splice'], ret: 'size', classes: D, moves: { from: 0, off: 1 } },
   // tee's source is a pipe, whose bytes cannot be read again
   tee: { args: ['fd', 'fd', 'size', 'flags:splice'], ret: 'size', classes: D },
@@ -306,7 +312,8 @@ export const SIGNATURES: Table = {
   // the third argument's bytes, at entry and exit, for the operations that point to something
   // (VARIANTS: a filter program, an action, the notification sizes); the others, an address
   seccomp: { args: ['enum:seccomp_op', 'hex32', 'inout:seccomp_args(=16)'] },
-  ptrace: { args: ['enum:ptrace', 'pid', 'hex', 'hex'] },
+  // the address and data by request (decode/ptrace.ts): the data's bytes at entry and exit
+  ptrace: { args: ['enum:ptrace', 'pid', 'hex', 'inout:ptrace_data(=1)'] },
   capget: { args: ['in:cap_user_header(=1)', 'ptr'], classes: C },
   capset: { args: ['in:cap_user_header(=1)', 'ptr'], classes: C },
   // signals
@@ -336,18 +343,21 @@ export const SIGNATURES: Table = {
   timerfd_settime: { args: ['fd', 'flags:timerfd_settime', 'in:itimerspec(=1)', 'out:itimerspec(=1)'], classes: D },
   timerfd_gettime: { args: ['fd', 'out:itimerspec(=1)'], classes: D },
   // polling
-  poll: { args: ['inout:pollfd(1)', 'uint', 'int'], ret: 'pollret', classes: D },
-  ppoll: { args: ['inout:pollfd(1)', 'uint', 'in:timespec(=1)', 'in:sigset(4)', 'size'], ret: 'pollret', classes: D },
+  // the counts are the registers' low halves (iN: garbage above them does not count)
+  poll: { args: ['inout:pollfd(i1)', 'uint', 'int'], ret: 'pollret', classes: D },
+  // (the timeout as given; the time left after the result)
+  ppoll: { args: ['inout:pollfd(i1)', 'uint', 'inout:seltimespec(=1)', 'in:sigset(4)', 'size'], ret: 'pollret', classes: D },
   // fd sets: nfds bytes read (at least the (nfds + 7) / 8 the bits take), at entry and exit; the
   // timeout also at exit, for the time left
-  select: { args: ['int', 'inout:fdset(0)', 'inout:fdset(0)', 'inout:fdset(0)', 'inout:seltimeval(=1)'], ret: 'selret', classes: D },
-  pselect6: { args: ['int', 'inout:fdset(0)', 'inout:fdset(0)', 'inout:fdset(0)', 'inout:seltimespec(=1)', 'ptr'], ret: 'selret', classes: D },
+  select: { args: ['int', 'inout:fdset(i0)', 'inout:fdset(i0)', 'inout:fdset(i0)', 'inout:seltimeval(=1)'], ret: 'selret', classes: D },
+  pselect6: { args: ['int', 'inout:fdset(i0)', 'inout:fdset(i0)', 'inout:fdset(i0)', 'inout:seltimespec(=1)', 'ptr'], ret: 'selret', classes: D },
   epoll_create: { args: ['int'], ret: 'fd', classes: D },
   epoll_create1: { args: ['flags:epoll_create'], ret: 'fd', classes: D },
   epoll_ctl: { args: ['fd', 'enum:epoll_ctl', 'fd', 'in:epoll_event(=1)'], classes: D },
   epoll_wait: { args: ['fd', 'out:epoll_event(ret)', 'int', 'int'], classes: D },
-  epoll_pwait: { args: ['fd', 'out:epoll_event(ret)', 'int', 'int', 'in:sigset(5)', 'size'], classes: D },
-  epoll_pwait2: { args: ['fd', 'out:epoll_event(ret)', 'int', 'in:timespec(=1)', 'in:sigset(5)', 'size'], classes: D },
+  // strace reads the timeout and the mask at exit: a failed call's print as addresses
+  epoll_pwait: { args: ['fd', 'out:epoll_event(ret)', 'int', 'int', 'out:sigset(5)', 'size'], classes: D },
+  epoll_pwait2: { args: ['fd', 'out:epoll_event(ret)', 'int', 'out:timespec(=1)', 'out:sigset(5)', 'size'], classes: D },
   eventfd: { args: ['uint'], ret: 'fd', classes: D },
   eventfd2: { args: ['uint', 'flags:eventfd'], ret: 'fd', classes: D },
   // sockets
@@ -363,7 +373,7 @@ export const SIGNATURES: Table = {
   sendto: { args: ['fd', 'in:buf(2)', 'size', 'flags:msg', 'in:sockaddr(5)', 'uint'], ret: 'size', classes: ND },
   recvfrom: { args: ['fd', 'out:buf(ret)', 'size', 'flags:msg', 'out:sockaddr(*5)', 'inout:int(=1)'], ret: 'size', classes: ND, content: true },
   sendmsg: { args: ['fd', 'in:msghdr', 'flags:msg'], ret: 'size', classes: ND },
-  recvmsg: { args: ['fd', 'out:msghdr', 'flags:msg'], ret: 'size', classes: ND, content: true },
+  recvmsg: { args: ['fd', 'inout:msghdr', 'flags:msg'], ret: 'size', classes: ND, content: true },
   sendmmsg: { args: ['fd', 'ptr', 'uint', 'flags:msg'], classes: ND },
   recvmmsg: { args: ['fd', 'ptr', 'uint', 'flags:msg', 'in:timespec(=1)'], classes: ND },
   shutdown: { args: ['fd', 'enum:shutdown'], classes: ND },
@@ -397,7 +407,7 @@ export const SIGNATURES: Table = {
   getresuid: { args: ['out:int(=1)', 'out:int(=1)', 'out:int(=1)'], classes: C },
   getresgid: { args: ['out:int(=1)', 'out:int(=1)', 'out:int(=1)'], classes: C },
   getgroups: { args: ['int', 'out:u32(ret)'], classes: C },
-  setgroups: { args: ['int', 'in:u32(0)'], classes: C },
+  setgroups: { args: ['int', 'in:u32(i0)'], classes: C },
   setfsuid: { args: ['uid'], classes: C },
   setfsgid: { args: ['gid'], classes: C },
   sethostname: { args: ['in:utsname_field(1)', 'int'] },
@@ -416,8 +426,8 @@ export const SIGNATURES: Table = {
   swapon: { args: ['path', 'swapflags'], classes: F },
   swapoff: { args: ['path'], classes: F },
   // the fourth argument's bytes at entry and exit, read as each command's data (VARIANTS)
-  quotactl: { args: ['qcmd', 'path', 'uid', 'inout:quota_data(=80)'], classes: F },
-  quotactl_fd: { args: ['fd', 'qcmd', 'uid', 'inout:quota_data(=80)'], classes: D },
+  quotactl: { args: ['qcmd', 'path', 'uid', 'inout:quota_data(=160)'], classes: F },
+  quotactl_fd: { args: ['fd', 'qcmd', 'uid', 'inout:quota_data(=160)'], classes: D },
   readahead: { args: ['fd', 'off', 'size'], classes: D },
   lsetxattr: { args: ['path', 'str', 'in:xattr(3)', 'size', 'flags:xattr'], classes: F },
   llistxattr: { args: ['path', 'out:xattr_list_at(ret)', 'size'], ret: 'size', classes: F },
@@ -468,7 +478,7 @@ export const SIGNATURES: Table = {
   ioprio_get: { args: ['enum:ioprio_who', 'int'], ret: 'ioprio' },
   process_vm_readv: { args: ['pid', 'in:iovaddr(2)', 'ulong', 'in:iovaddr(4)', 'ulong', 'ulong'] },
   process_vm_writev: { args: ['pid', 'in:iovaddr(2)', 'ulong', 'in:iovaddr(4)', 'ulong', 'ulong'] },
-  pidfd_getfd: { args: ['fd', 'int', 'hex32'], ret: 'fd', classes: D },
+  pidfd_getfd: { args: ['fd', 'pidfd_target', 'hex32'], ret: 'fd', classes: D },
   restart_syscall: { args: [] },
   vhangup: { args: [] },
   perf_event_open: { args: ['ptr', 'pid', 'int', 'fd', 'flags:perf_event_open'], ret: 'fd', classes: D },
@@ -480,8 +490,9 @@ export const SIGNATURES: Table = {
   landlock_restrict_self: { args: ['fd', 'hex32'], classes: D },
   // system
   syslog: { args: ['enum:syslog', 'ptr', 'int'] },
-  _sysctl: { args: ['ptr'] },
-  adjtimex: { args: ['ptr'], classes: CL },
+  _sysctl: { args: ['in:sysctl_args(=80)'] },
+  // the struct as the kernel left it, and the clock's state (decode/time_misc.ts)
+  adjtimex: { args: ['out:timex(=208)'], ret: 'state:adjtimex_state', classes: CL },
   clock_adjtime: { args: ['enum:clock', 'ptr'], classes: CL },
   reboot: { args: ['enum:reboot_magic', 'enum:reboot_magic2', 'enum:reboot_cmd', 'str'] },
   iopl: { args: ['int'] },
@@ -519,7 +530,7 @@ export const SIGNATURES: Table = {
   timer_getoverrun: { args: ['int'] },
   timer_delete: { args: ['int'] },
   rt_tgsigqueueinfo: { args: ['pid', 'pid', 'signo', 'in:siginfo(=1)'], classes: S },
-  futex_waitv: { args: ['ptr', 'uint', 'hex32', 'in:timespec(=1)', 'enum:clock'] },
+  futex_waitv: { args: ['in:futex_waiters(i1)', 'uint', 'hex32', 'in:timespec(=1)', 'enum:clock'] },
   // ---- newer than the installed headers (syscall-names.ts) ----
   cachestat: { args: ['fd', 'in:cachestat_range(=1)', 'out:cachestat(=1)', 'hex32'], classes: D },
   fchmodat2: { args: ['dirfd', 'path', 'mode', 'flags:at_xattr'], classes: FD },
@@ -537,9 +548,10 @@ export const SIGNATURES: Table = {
   rseq_slice_yield: { args: [] },
   // their structures are printed as addresses for now (a request's size field, a value pointer
   // inside xattr_args need captures this table cannot say)
-  statmount: { args: ['ptr', 'ptr', 'size', 'flags:statmount'] },
-  listmount: { args: ['ptr', 'ptr', 'size', 'flags:listmount'] },
-  listns: { args: ['ptr', 'ptr', 'size', 'hex32'] },
+  // the requests as long as their first field says (decode/mount_req.ts)
+  statmount: { args: ['in:mnt_id_req_stat(*0)', 'ptr', 'size', 'flags:statmount'] },
+  listmount: { args: ['in:mnt_id_req_list(*0)', 'out:id_array(ret)', 'size', 'flags:listmount'] },
+  listns: { args: ['in:ns_id_req(*0)', 'out:id_array(ret)', 'size', 'hex32'] },
   lsm_get_self_attr: { args: ['enum:lsm_attr', 'ptr', 'in:u32(=1)', 'flags:lsm_flags'] },
   lsm_set_self_attr: { args: ['enum:lsm_attr', 'ptr', 'uint', 'hex32'] },
   lsm_list_modules: { args: ['ptr', 'in:u32(=1)', 'hex32'] },

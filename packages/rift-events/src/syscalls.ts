@@ -60,7 +60,7 @@ export function signalNumber(name: string): number | undefined {
  * memory at a pointer, or (FdData) the bytes a call moved from the file behind a descriptor.
  */
 export const CaptureKind = { CString: 0, Buffer: 1, IoVec: 2, StringArray: 3, MsgHdr: 4, FdData: 5 } as const;
-export const LengthFrom = { Fixed: 0, Arg: 1, Ret: 2, ArgPtrU32: 3, ArgPtrU64: 4 } as const;
+export const LengthFrom = { Fixed: 0, Arg: 1, Ret: 2, ArgPtrU32: 3, ArgPtrU64: 4, ArgI32: 5 } as const;
 
 export interface ArgSpec {
   /** decoder type: 'fd', 'path', 'flags', 'buf', 'stat', 'sockaddr', 'iov', ... */
@@ -102,10 +102,15 @@ export function parseArgSpec(s: string): ArgSpec {
       if (dir === 'inout') capture.entryKeep = 0;
     } else if (type === 'msghdr') {
       capture = { kind: CaptureKind.MsgHdr, lenFrom: LengthFrom.Fixed, lenArg: 0, scale: 1 };
+      // recvmsg: the msghdr, name and lengths the program gave, no bytes of its buffers
+      if (dir === 'inout') capture.entryKeep = 0;
     } else if (len === 'ret') {
       capture = { kind: CaptureKind.Buffer, lenFrom: LengthFrom.Ret, lenArg: 0, scale };
     } else if (len.startsWith('*')) {
       capture = { kind: CaptureKind.Buffer, lenFrom: LengthFrom.ArgPtrU32, lenArg: Number(len.slice(1)), scale };
+    } else if (len.startsWith('i')) {
+      // iN: argument N's low 32 bits as an int (negative: nothing)
+      capture = { kind: CaptureKind.Buffer, lenFrom: LengthFrom.ArgI32, lenArg: Number(len.slice(1)), scale };
     } else if (len.startsWith('=')) {
       capture = { kind: CaptureKind.Buffer, lenFrom: LengthFrom.Fixed, lenArg: 0, bytes: Number(len.slice(1)) * scale, scale: 1 };
     } else {

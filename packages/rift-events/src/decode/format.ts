@@ -12,7 +12,9 @@ import type { Capture, Event, Int64, SignalEvent, SyscallEvent, ExitEvent } from
 import { captureBytes } from '../events.js';
 import { SIGNATURES, type Signature } from '../signatures.js';
 import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, signatureOf, type ArgSpec } from '../syscalls.js';
-import { bufText, fdsetBits, selectNfds, fileMode, makedev, pollRevents, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
+import { msghdrFailed } from './msghdr.js';
+import { PTRACE_VARIANTS } from './ptrace.js';
+import { bufText, clockTicks, fdsetBits, selectNfds, fileMode, makedev, pollRevents, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
 import { ABBREV, setCallStyle, enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str, type XlatStyle } from './values.js';
 
 export interface Paint {
@@ -29,6 +31,8 @@ export interface FdPaths {
   opened?(ev: SyscallEvent): string | undefined;
   /** the working directory of process `pid` (printed after AT_FDCWD), when known */
   cwdText?(pid: number): string | undefined;
+  /** descriptor `fd` of the process that pidfd `pidfd` of process `pid` refers to (pidfd_getfd) */
+  remotePath?(pid: number, pidfd: number, fd: number): string | undefined;
 }
 
 export interface FormatOptions {
@@ -146,7 +150,17 @@ const soInts = (type: string): Record<string, Variant> => Object.fromEntries(SO_
 const value = (type: string): Variant => ({ args: { 3: `out:${type}(*4)` } });
 const SETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   ...SOCKOPT_LEVELS,
-  SOL_SOCKET: { ...sockopt('so'), then: { by: 2, table: 'so', cases: { ...soInts('in:sockint(4)'), SO_LINGER: { args: { 3: 'in:linger(4)' } }, SO_TXREHASH: { args: { 3: 'in:txrehash(4)' } } } } },
+  SOL_SOCKET: {
+    ...sockopt('so'),
+    then: {
+      by: 2,
+      table: 'so',
+      cases: {
+        ...soInts('in:sockint(4)'), SO_LINGER: { args: { 3: 'in:linger(4)' } }, SO_TXREHASH: { args: { 3: 'in:txrehash(4)' } },
+        SO_ATTACH_FILTER: { args: { 3: 'in:sock_fprog(4)' } }, SO_ATTACH_REUSEPORT_CBPF: { args: { 3: 'in:sock_fprog(4)' } },
+      },
+    },
+  },
   SOL_IP: {
     ...sockopt('ip_opt'),
     then: {
@@ -209,6 +223,15 @@ const QUOTA_CASES: Readonly<Record<string, Variant>> = {
   [qcase(0x800004)]: { show: [0, 1, 3], args: { 3: 'out:qfmt(=80)' } },  // Q_GETFMT
   [qcase(0x800005)]: { show: [0, 1, 3], args: { 3: 'out:dqinfo(=80)' } },  // Q_GETINFO
   [qcase(0x800006)]: { show: [0, 1, 3], args: { 3: 'in:dqinfo(=80)' } },  // Q_SETINFO
+  // XFS's (decode/quota_xfs.ts)
+  [qcase(0x5801)]: { show: [0, 1, 3], args: { 3: 'in:xfs_quota_flags(=4)' } },  // Q_XQUOTAON
+  [qcase(0x5802)]: { show: [0, 1, 3], args: { 3: 'in:xfs_quota_flags(=4)' } },  // Q_XQUOTAOFF
+  [qcase(0x5806)]: { show: [0, 1, 3], args: { 3: 'in:xfs_quota_types(=4)' } },  // Q_XQUOTARM
+  [qcase(0x5803)]: { args: { 3: 'out:xfs_disk_quota(=112)' } },  // Q_XGETQUOTA
+  [qcase(0x5809)]: { args: { 3: 'out:xfs_disk_quota(=112)' } },  // Q_XGETNEXTQUOTA
+  [qcase(0x5804)]: { args: { 3: 'in:xfs_disk_quota(=112)' } },  // Q_XSETQLIM
+  [qcase(0x5805)]: { show: [0, 1, 3], args: { 3: 'out:xfs_quota_stat(=80)' } },  // Q_XGETQSTAT
+  [qcase(0x5808)]: { show: [0, 1, 3], args: { 3: 'out:xfs_quota_statv(=160)' } },  // Q_XGETQSTATV
 };
 
 /** MS_REMOUNT, MS_BIND, MS_MOVE, MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE, MS_SHARED */
@@ -257,13 +280,21 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
     by: 0,
     table: 'seccomp_op',
     cases: {
-      SECCOMP_SET_MODE_FILTER: { args: { 1: 'flags:seccomp_filter', 2: 'in:sock_fprog(=1)' } },
+      SECCOMP_SET_MODE_FILTER: { args: { 1: 'flags:seccomp_filter', 2: 'in:seccomp_fprog(=1)' } },
       SECCOMP_GET_ACTION_AVAIL: { args: { 2: 'in:seccomp_action(=1)' } },
       SECCOMP_GET_NOTIF_SIZES: { args: { 2: 'out:notif_sizes(=1)' } },
     },
   },
-  // the size of struct ptrace_syscall_info in decimal
-  ptrace: { by: 0, table: 'ptrace', cases: { PTRACE_GET_SYSCALL_INFO: { args: { 2: 'ulong' } }, PTRACE_SET_SYSCALL_INFO: { args: { 2: 'ulong', 3: 'ptr' } } } },
+  // the commands that return a new descriptor (-y prints what it is)
+  bpf: {
+    by: 0,
+    table: 'bpf_cmd',
+    cases: Object.fromEntries(['BPF_MAP_CREATE', 'BPF_PROG_LOAD', 'BPF_OBJ_GET', 'BPF_PROG_GET_FD_BY_ID', 'BPF_MAP_GET_FD_BY_ID', 'BPF_BTF_LOAD',
+      'BPF_BTF_GET_FD_BY_ID', 'BPF_RAW_TRACEPOINT_OPEN', 'BPF_LINK_CREATE', 'BPF_LINK_GET_FD_BY_ID', 'BPF_ENABLE_STATS', 'BPF_ITER_CREATE',
+      'BPF_TOKEN_CREATE'].map((n) => [n, { ret: 'fd' }])),
+  },
+  // the address and the data by request (decode/ptrace.ts)
+  ptrace: PTRACE_VARIANTS,
   // the argument string only for LINUX_REBOOT_CMD_RESTART2
   reboot: { by: 2, table: 'reboot_cmd', cases: { LINUX_REBOOT_CMD_RESTART2: {} }, default: { show: [0, 1, 2] } },
   // the device number only for character and block devices
@@ -418,10 +449,16 @@ interface Ctx {
 const EMPTY_ARRAYS: ReadonlySet<string> = new Set(['nodemask', 'nodemask1', 'nl_memberships']);
 
 /** flag and enum tables of 64-bit C types; the others are an int and print their low 32 bits */
-const WIDE = new Set(['clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask', 'perf_event_open', 'mmap_prot64', 'unshare']);
+const WIDE = new Set(['ptrace', 'ptrace_options', 'clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask', 'perf_event_open', 'mmap_prot64', 'unshare']);
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
+  // pidfd_getfd's descriptor: one of the process its pidfd (argument 0) refers to
+  pidfd_target: (v, x) => {
+    const fd = int32(v);
+    const p = x.o.fds && fd >= 0 ? x.o.fds.remotePath?.(x.ev.pid, int32(x.args[0] ?? -1), fd) : undefined;
+    return p === undefined ? String(fd) : `${fd}<${p}>`;
+  },
   dirfd: (v, x) => (int32(v) === -100 ? atFdcwd(x) : fdText(int32(v), x)),
   int: (v) => String(int32(v)),
   uint: (v) => String(lo32(v)),
@@ -591,6 +628,8 @@ function lengthOf(spec: ArgSpec, cap: Capture, x: Ctx): number {
       if (t === 'size') return Number(u64str(v)) * c.scale;
       return Number(s64str(v)) * c.scale;
     }
+    case LengthFrom.ArgI32:
+      return Math.max(int32(x.args[c.lenArg] ?? 0), 0) * c.scale;
     case LengthFrom.Ret:
       return x.ret * c.scale;
     case LengthFrom.Fixed:
@@ -738,6 +777,10 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   const outOnly = dir === 'out' || (dir === 'inout' && spec.capture!.entryKeep === 0);
   // the time left of a sleep a signal interrupted: read at exit although the call failed
   const interrupted = spec.type === 'remts' && (x.errno === 'EINTR' || x.errno === 'ERESTART_RESTARTBLOCK');
+  // recvmsg that failed: the name's length the program gave, as strace prints it
+  if (spec.type === 'msghdr' && dir === 'inout' && x.failed && x.raw !== null) return x.deref ? msghdrFailed(capsOf(mem, i, 'entry'), hex(addr)) : hex(addr);
+  // (listmount's and listns's ids: none asked for, whatever the call returned)
+  if (spec.type === 'id_array' && isZero(x.args[2] ?? 1) && x.raw !== null) return '[]';
   if (outOnly && (x.failed || x.raw === null) && !interrupted) return hex(addr);
   if (spec.type === 'remts' && !interrupted) return hex(addr);
   if (spec.type === 'envp') return envpText(mem, i, addr);
@@ -748,6 +791,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   // an array the call filled with none (getgroups returning 0), or given with a count of 0 (setgroups)
   if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.Ret && x.ret === 0) return '[]';
   if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.Arg && isZero(x.args[spec.capture!.lenArg] ?? 1)) return '[]';
+  if (!first && spec.type === 'u32' && spec.capture!.lenFrom === LengthFrom.ArgI32 && int32(x.args[spec.capture!.lenArg] ?? 1) === 0) return '[]';
   if (!first) return hex(addr);
   // (an array of no elements reads nothing: [] even where nothing can be read)
   if (first.fault && capsOf(mem, i, at).length === 1 && !(EMPTY_ARRAYS.has(spec.type) && x.deref)) return hex(addr);
@@ -978,8 +1022,18 @@ function retText(type: string, x: Ctx): string {
     case 'pollret': {
       if (isZero(v)) return '0 (Timeout)';
       const c = firstCap(x.mem, 0, 'exit');
-      return c ? `${s64str(v)} (${pollRevents(captureBytes(c))})` : s64str(v);
+      if (!c) return s64str(v);
+      // ppoll: the time left, as the kernel wrote it back
+      const t = ev.name === 'ppoll' && !isZero(x.args[2] ?? 0) ? firstCap(x.mem, 2, 'exit') : undefined;
+      const tb = t && !t.fault ? captureBytes(t) : undefined;
+      const left = t === undefined ? '' : `, left ${tb && tb.length >= 16 ? `{tv_sec=${tb.readBigInt64LE(0)}, tv_nsec=${tb.readBigUInt64LE(8)}}` : hex(x.args[2]!)}`;
+      return `${s64str(v)} (${pollRevents(captureBytes(c), x.verbose ? Infinity : o.stringSize)}${left})`;
     }
+  }
+  // a return value with a name for some values: 5 (TIME_ERROR)
+  if (type.startsWith('state:')) {
+    const name = enumName(type.slice(6), Number(s64str(v)));
+    return name === undefined ? s64str(v) : `${s64str(v)} (${name})`;
   }
   // a return value that is a flag set: 0x3ff (A|B)
   if (type.startsWith('xflags:')) return isZero(v) ? '0' : `${hex(v)} (${printFlags(type.slice(7), v, 64, ABBREV)})`;
@@ -1148,8 +1202,9 @@ export function formatSignal(ev: SignalEvent): string {
     if (ev.senderPid !== undefined) f.push(`si_pid=${ev.senderPid}`);
     if (ev.senderUid !== undefined) f.push(`si_uid=${ev.senderUid}`);
     if (child && ev.status !== undefined) {
-      f.push(`si_status=${code === 2 || code === 3 ? signalName(ev.status) : ev.status}`);
-      if (ev.utime !== undefined) f.push(`si_utime=${ev.utime}`, `si_stime=${ev.stime ?? 0}`);
+      // an exit code, or the signal that killed, stopped or continued the child
+      f.push(`si_status=${code === 1 ? ev.status : signalName(ev.status)}`);
+      if (ev.utime !== undefined) f.push(`si_utime=${clockTicks(ev.utime)}`, `si_stime=${clockTicks(ev.stime ?? 0)}`);
     }
   }
   return `--- ${name} {${f.join(', ')}} ---`;

@@ -7,6 +7,12 @@ import type { Capture } from '../events.js';
 import { captureBytes } from '../events.js';
 import { errnoName } from '../syscalls.js';
 import { bpfAttr } from './bpf.js';
+import { ptraceSyscallInfo } from './ptrace.js';
+import { MOUNT_REQ_STRUCTS } from './mount_req.js';
+import { QUOTA_XFS_STRUCTS } from './quota_xfs.js';
+import { TIME_MISC_STRUCTS } from './time_misc.js';
+import { seccompFprog, sockFprog } from './bpf-filter.js';
+import { msghdr } from './msghdr.js';
 import { groupReq, icmpFilter, ipv6Mreq, tcpAoAdd } from './netopts.js';
 import { sockaddrText } from './sockaddr.js';
 import { ABBREV, enumName, getCallStyle, hex, octal, printEnum, printFlags, ptr, quote, signalName, styledText, type StringStyle } from './values.js';
@@ -290,15 +296,24 @@ function stackT(b: Buffer, c: StructCtx): string {
 function pollfds(b: Buffer, c: StructCtx): string {
   const out: string[] = [];
   for (let o = 0; o + 8 <= b.length; o += 8) {
+    // at most -s of them (all with -v), as strace's arrays
+    if (!c.verbose && out.length >= c.stringSize) {
+      out.push('...');
+      break;
+    }
     out.push(`{fd=${b.readInt32LE(o)}, events=${printFlags('poll_events', BigInt(b.readUInt16LE(o + 4)))}}`);
   }
   return `[${out.join(', ')}]`;
 }
 /** poll's result: the entries with revents set, as strace appends them to the return value. */
-export function pollRevents(b: Buffer): string {
+export function pollRevents(b: Buffer, limit = Infinity): string {
   const out: string[] = [];
   for (let o = 0; o + 8 <= b.length; o += 8) {
     const r = b.readUInt16LE(o + 6);
+    if (r && out.length >= limit) {
+      out.push('...');
+      break;
+    }
     if (r) out.push(`{fd=${b.readInt32LE(o)}, revents=${printFlags('poll_events', BigInt(r))}}`);
   }
   return `[${out.join(', ')}]`;
@@ -308,15 +323,16 @@ function epollEvents(b: Buffer, c: StructCtx): string {
   const out: string[] = [];
   for (let o = 0; o + 12 <= b.length; o += 12) {
     const data = b.readBigUInt64LE(o + 4);
-    out.push(`{events=${printFlags('epoll_events', BigInt(b.readUInt32LE(o)))}, data={u32=${Number(data & 0xffffffffn)}, u64=${data}}}`);
+    out.push(`{events=${printFlags('epoll_events', BigInt(b.readUInt32LE(o)))}, data=${data ? hex(data) : '0'}}`);
   }
   if (c.caps[0]?.full !== undefined) out.push('...');
   return `[${out.join(', ')}]`;
 }
+/** epoll_ctl's event (the data in hex, as strace 7); EPOLL_CTL_DEL's is not read: its address */
 function epollEvent(b: Buffer, c: StructCtx): string {
-  if (b.length < 12) return c.addr;
+  if (b.length < 12 || Number(BigInt.asUintN(32, BigInt(c.args[1] ?? 0))) === 2) return c.addr;
   const data = b.readBigUInt64LE(4);
-  return `{events=${printFlags('epoll_events', BigInt(b.readUInt32LE(0)))}, data={u32=${Number(data & 0xffffffffn)}, u64=${data}}}`;
+  return `{events=${printFlags('epoll_events', BigInt(b.readUInt32LE(0)))}, data=${data ? hex(data) : '0'}}`;
 }
 
 function int2(b: Buffer, c: StructCtx): string {
@@ -554,7 +570,7 @@ export function bufText(b: Buffer, total: number, c: StringStyle & { stringSize:
   return quote(b.subarray(0, n), c) + (total > n ? '...' : '');
 }
 
-function iovecs(caps: readonly Capture[], c: StructCtx, base: number): string {
+export function iovecs(caps: readonly Capture[], c: StructCtx, base: number): string {
   const budget = c.stringSize;
   const out: string[] = [];
   for (const cap of caps) {
@@ -590,45 +606,6 @@ function iovecs(caps: readonly Capture[], c: StructCtx, base: number): string {
 }
 function iov(_b: Buffer, c: StructCtx): string {
   return iovecs(c.caps, c, 0);
-}
-
-function cmsgs(b: Buffer, c: StructCtx): string {
-  const out: string[] = [];
-  for (let o = 0; o + 16 <= b.length;) {
-    const len = Number(b.readBigUInt64LE(o));
-    const level = b.readInt32LE(o + 8);
-    const type = b.readInt32LE(o + 12);
-    const data = b.subarray(o + 16, Math.min(b.length, o + len));
-    let dataText: string;
-    if (level === 1 && type === 1) {
-      const fds: number[] = [];
-      for (let i = 0; i + 4 <= data.length; i += 4) fds.push(data.readInt32LE(i));
-      dataText = `[${fds.join(', ')}]`;
-    } else if (level === 1 && type === 2 && data.length >= 12) {
-      dataText = `{pid=${data.readInt32LE(0)}, uid=${data.readUInt32LE(4)}, gid=${data.readUInt32LE(8)}}`;
-    } else dataText = quote(data, c);
-    out.push(`{cmsg_len=${len}, cmsg_level=${printEnum('sockopt_level', level)}, cmsg_type=${level === 1 ? printEnum('scm', type) : type}, cmsg_data=${dataText}}`);
-    if (len < 16) break;
-    o += (len + 7) & ~7;
-  }
-  return `[${out.join(', ')}]`;
-}
-
-function msghdr(_b: Buffer, c: StructCtx): string {
-  const head = c.caps.find((x) => x.index === 0);
-  if (!head || head.fault) return c.addr;
-  const h = captureBytes(head);
-  if (h.length < 56) return c.addr;
-  const name = c.caps.find((x) => x.index === 1);
-  const ctrl = c.caps.find((x) => x.index === 2);
-  const namelen = h.readUInt32LE(8);
-  const nameText = name && !name.fault ? sockaddrText(captureBytes(name), c) : ptr(h.readBigUInt64LE(0));
-  const ctrlText = ctrl && !ctrl.fault ? cmsgs(captureBytes(ctrl), c) : ptr(h.readBigUInt64LE(32));
-  // no msg_control at all when its length is 0, as strace
-  const controllen = h.readBigUInt64LE(40);
-  const iovText = h.readBigUInt64LE(16) === 0n ? 'NULL' : iovecs(c.caps, c, 3);
-  return `{msg_name=${nameText}, msg_namelen=${namelen}, msg_iov=${iovText}, msg_iovlen=${h.readBigUInt64LE(24)}, ` +
-    `${controllen ? `msg_control=${ctrlText}, ` : ''}msg_controllen=${controllen}, msg_flags=${printFlags('msg', BigInt(h.readUInt32LE(48)))}}`;
 }
 
 function dirents(b: Buffer, c: StructCtx): string {
@@ -719,7 +696,7 @@ function siginfo(b: Buffer, c: StructCtx): string {
   if (signo === 17 && code > 0) {
     // a child's status: an exit code, or the signal that stopped or killed it
     const status = b.readInt32LE(24);
-    return `{${head}, ${source}, si_status=${code === 1 ? status : signalName(status)}, si_utime=${b.readBigInt64LE(32)}, si_stime=${b.readBigInt64LE(40)}}`;
+    return `{${head}, ${source}, si_status=${code === 1 ? status : signalName(status)}, si_utime=${clockTicks(b.readBigUInt64LE(32))}, si_stime=${clockTicks(b.readBigUInt64LE(40))}}`;
   }
   if (code > 0) return `{${head}, ${source}}`;
   // the value sent with it (sigqueue): when its pointer is not NULL, as strace
@@ -806,6 +783,8 @@ function u32Arr(b: Buffer, c: StructCtx): string {
   // a count of 0 given (setgroups(0, ...)): nothing read, an empty array
   if (b.length === 0 && c.caps[0]?.at === 'entry' && !c.caps[0].fault && c.caps[0].len === 0) return '[]';
   if (b.length < 4) return c.addr;
+  // setgroups' count past NGROUPS_MAX: strace does not read the array
+  if (c.caps[0]?.at === 'entry' && c.caps[0].arg === 1 && Number(BigInt.asIntN(32, BigInt(c.args[0] ?? 0))) > 65536) return c.addr;
   const out: number[] = [];
   // gid_t's -1 (setgroups, getgroups) prints as -1, as strace's printuid
   // at most -s elements (all with -v), as strace prints arrays
@@ -982,6 +961,12 @@ function landlockAttr(b: Buffer, c: StructCtx): string {
   return `{${out.join(', ')}}`;
 }
 
+/** a clock_t (clock ticks, USER_HZ 100) as strace 7 prints it: `10 /* 0.10 s *\/` when not 0 */
+export function clockTicks(v: bigint | number): string {
+  const t = BigInt(v);
+  return t > 0n ? `${t} /* ${t / 100n}.${String(t % 100n).padStart(2, '0')} s */` : String(t);
+}
+
 /** select's nfds as strace takes it: an int, 0 when negative, at most 1024 * 1024 */
 export function selectNfds(raw: number | string): number {
   const n = Number(BigInt.asIntN(32, BigInt(raw)));
@@ -1109,7 +1094,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   landlock_attr: landlockAttr,
   // landlock_add_rule's rule: an address unless its type says what it is
   landlock_rule_attr: (_b, c) => c.addr,
-  landlock_path: (b, c) => (b.length < 12 ? c.addr : `{allowed_access=${printFlags('landlock_access_fs', b.readBigUInt64LE(0))}, parent_fd=${b.readInt32LE(8)}}`),
+  landlock_path: (b, c) => (b.length < 12 ? c.addr : `{allowed_access=${printFlags('landlock_access_fs', b.readBigUInt64LE(0))}, parent_fd=${c.fdText ? c.fdText(b.readInt32LE(8)) : b.readInt32LE(8)}}`),
   landlock_port: (b, c) => (b.length < 16 ? c.addr : `{allowed_access=${printFlags('landlock_access_net', b.readBigUInt64LE(0))}, port=${b.readBigUInt64LE(8)}}`),
   sigevent,
   // mincore's vector: a byte per page of the length (argument 1), its lowest bit, -s of them
@@ -1158,13 +1143,20 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   // seccomp's filter program: its length and where its instructions are
   seccomp_args: (_b, c) => c.addr,
   bpf_attr: bpfAttr,
+  ptrace_syscall_info: ptraceSyscallInfo,
+  ...MOUNT_REQ_STRUCTS,
+  ...QUOTA_XFS_STRUCTS,
+  ...TIME_MISC_STRUCTS,
+  // ptrace's data where its request does not say what it is (PTRACE_VARIANTS does)
+  ptrace_data: (_b, c) => c.addr,
   group_req: groupReq,
   ipv6_mreq: ipv6Mreq,
   icmp_filter: icmpFilter,
   tcp_ao_add: tcpAoAdd,
   // kcmp's KCMP_EPOLL_TFD slot: the epoll descriptor, the target and its offset
   kcmp_epoll_slot: (b, c) => (b.length < 12 ? c.addr : `{efd=${b.readInt32LE(0)}, tfd=${b.readInt32LE(4)}, toff=${b.readUInt32LE(8)}}`),
-  sock_fprog: (b, c) => (b.length < 16 ? c.addr : `{len=${b.readUInt16LE(0)}, filter=${ptr(b.readBigUInt64LE(8))}}`),
+  sock_fprog: sockFprog,
+  seccomp_fprog: seccompFprog,
   seccomp_action: (b, c) => (b.length < 4 ? c.addr : `[${printEnum('seccomp_ret_action', b.readUInt32LE(0))}]`),
   notif_sizes: (b, c) => (b.length < 6 ? c.addr : `{seccomp_notif=${b.readUInt16LE(0)}, seccomp_notif_resp=${b.readUInt16LE(2)}, seccomp_data=${b.readUInt16LE(4)}}`),
   // listxattr's and listxattrat's list: with a size of 0 (the next argument) the kernel writes

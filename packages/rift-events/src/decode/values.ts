@@ -288,6 +288,7 @@ function flags32Text(p: Prepared, v: number): string {
     if (f !== 0 || t.field.always) out = enumText((p.field ??= prep(t.field.table)), f, 64);
     v = (v & ~m) >>> 0;
   }
+  const fieldText = out;
   let low: string | undefined;
   if (t.low) {
     const l = (v & t.low.mask) >>> 0;
@@ -305,6 +306,7 @@ function flags32Text(p: Prepared, v: number): string {
   if (low) out = out ? out + '|' + low : low;
   if (v !== 0) {
     if (!out && p.dflt) return '0x' + hexDigits(v) + ' /* ' + p.dflt + ' */';
+    if (t.fieldApart && p.dflt && out === fieldText) return out + '|0x' + hexDigits(v) + ' /* ' + p.dflt + ' */';
     out = (out ? out + '|0x' : '0x') + hexDigits(v);
   }
   return out || (t.zero ?? '0');

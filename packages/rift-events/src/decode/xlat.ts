@@ -30,6 +30,9 @@ export interface Xlat {
   field?: { mask: number; table: string; always?: boolean };
   /** an unknown sub-field makes the whole value unknown: `0xffff1fff /* MPOL_??? *\/` */
   fieldWhole?: boolean;
+  /** the bits past the sub-field are a flag set of their own: unknown bits alone there take the
+   * `/* X_??? *\/` comment (fanotify_init's `FAN_CLASS_CONTENT|0xefac8000 /* FAN_??? *\/`) */
+  fieldApart?: boolean;
   /** low bits printed last: mask and how ('signal') */
   low?: { mask: number; as: 'signal' };
   /** the value is a signed int (enum): negative values print as numbers */
@@ -212,7 +215,16 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     ['PTRACE_GETREGSET', 0x4204], ['PTRACE_SETREGSET', 0x4205], ['PTRACE_SEIZE', 0x4206], ['PTRACE_INTERRUPT', 0x4207], ['PTRACE_LISTEN', 0x4208],
     ['PTRACE_GET_SYSCALL_INFO', 0x420e], ['PTRACE_GET_RSEQ_CONFIGURATION', 0x420f], ['PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG', 0x4210],
     ['PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG', 0x4211], ['PTRACE_SET_SYSCALL_INFO', 0x4212],
+    ['PTRACE_GETFPXREGS', 18], ['PTRACE_SETFPXREGS', 19], ['PTRACE_OLDSETOPTIONS', 21], ['PTRACE_GET_THREAD_AREA', 25], ['PTRACE_SET_THREAD_AREA', 26],
+    ['PTRACE_ARCH_PRCTL', 30], ['PTRACE_SYSEMU', 31], ['PTRACE_SYSEMU_SINGLESTEP', 32], ['PTRACE_SINGLEBLOCK', 33],
+    ['PTRACE_PEEKSIGINFO', 0x4209], ['PTRACE_GETSIGMASK', 0x420a], ['PTRACE_SETSIGMASK', 0x420b], ['PTRACE_SECCOMP_GET_FILTER', 0x420c],
+    ['PTRACE_SECCOMP_GET_METADATA', 0x420d],
   ], { hex: true }),
+  ptrace_options: F([
+    ['PTRACE_O_TRACESYSGOOD', 1], ['PTRACE_O_TRACEFORK', 2], ['PTRACE_O_TRACEVFORK', 4], ['PTRACE_O_TRACECLONE', 8], ['PTRACE_O_TRACEEXEC', 0x10],
+    ['PTRACE_O_TRACEVFORKDONE', 0x20], ['PTRACE_O_TRACEEXIT', 0x40], ['PTRACE_O_TRACESECCOMP', 0x80], ['PTRACE_O_EXITKILL', 0x100000],
+    ['PTRACE_O_SUSPEND_SECCOMP', 0x200000],
+  ], { zero: '0' }),
   seccomp_op: E(seq(['SECCOMP_SET_MODE_STRICT', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_GET_NOTIF_SIZES'])),
   pidfd: F([['PIDFD_NONBLOCK', 0o4000], ['PIDFD_THREAD', 0o200], ['PIDFD_AUTOKILL', 0o1000]], { zero: '0' }),
   // ---- signals ----
@@ -418,6 +430,16 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     ['Q_XQUOTAON', 0x5801], ['Q_XQUOTAOFF', 0x5802], ['Q_XGETQUOTA', 0x5803], ['Q_XSETQLIM', 0x5804], ['Q_XGETQSTAT', 0x5805],
     ['Q_XQUOTARM', 0x5806], ['Q_XQUOTASYNC', 0x5807], ['Q_XGETQSTATV', 0x5808], ['Q_XGETNEXTQUOTA', 0x5809],
   ], { dflt: 'Q_???' }),
+  adjtimex_modes: F([['ADJ_OFFSET_SS_READ', 0xa001], ['ADJ_OFFSET_SINGLESHOT', 0x8001], ['ADJ_OFFSET', 1], ['ADJ_FREQUENCY', 2], ['ADJ_MAXERROR', 4],
+    ['ADJ_ESTERROR', 8], ['ADJ_STATUS', 0x10], ['ADJ_TIMECONST', 0x20], ['ADJ_TAI', 0x80], ['ADJ_SETOFFSET', 0x100], ['ADJ_MICRO', 0x1000],
+    ['ADJ_NANO', 0x2000], ['ADJ_TICK', 0x4000]], { zero: '0', dflt: 'ADJ_???' }),
+  adjtimex_status: F([['STA_PLL', 1], ['STA_PPSFREQ', 2], ['STA_PPSTIME', 4], ['STA_FLL', 8], ['STA_INS', 0x10], ['STA_DEL', 0x20], ['STA_UNSYNC', 0x40],
+    ['STA_FREQHOLD', 0x80], ['STA_PPSSIGNAL', 0x100], ['STA_PPSJITTER', 0x200], ['STA_PPSWANDER', 0x400], ['STA_PPSERROR', 0x800], ['STA_CLOCKERR', 0x1000],
+    ['STA_NANO', 0x2000], ['STA_MODE', 0x4000], ['STA_CLK', 0x8000]], { zero: '0', dflt: 'STA_???' }),
+  adjtimex_state: E([['TIME_OK', 0], ['TIME_INS', 1], ['TIME_DEL', 2], ['TIME_OOP', 3], ['TIME_WAIT', 4], ['TIME_ERROR', 5]]),
+  xfs_quota_flags: F([['FS_QUOTA_UDQ_ACCT', 1], ['FS_QUOTA_UDQ_ENFD', 2], ['FS_QUOTA_GDQ_ACCT', 4], ['FS_QUOTA_GDQ_ENFD', 8], ['FS_QUOTA_PDQ_ACCT', 0x10],
+    ['FS_QUOTA_PDQ_ENFD', 0x20]], { zero: '0', dflt: 'FS_QUOTA_???' }),
+  xfs_dqblk_flags: F([['FS_USER_QUOTA', 1], ['FS_PROJ_QUOTA', 2], ['FS_GROUP_QUOTA', 4]], { zero: '0', dflt: 'FS_???_QUOTA' }),
   quota_type: E([['USRQUOTA', 0], ['GRPQUOTA', 1], ['PRJQUOTA', 2]], { dflt: '???QUOTA' }),
   quota_format: E([['QFMT_VFS_OLD', 1], ['QFMT_VFS_V0', 2], ['QFMT_OCFS2', 3], ['QFMT_VFS_V1', 4], ['QFMT_SHMEM', 5]], { dflt: 'QFMT_???' }),
   dqblk_valid: F([['QIF_BLIMITS', 1], ['QIF_SPACE', 2], ['QIF_ILIMITS', 4], ['QIF_INODES', 8], ['QIF_BTIME', 16], ['QIF_ITIME', 32]], { zero: '0', dflt: 'QIF_???' }),
@@ -426,6 +448,14 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   loglevel: E([...seq(['LOGLEVEL_EMERG', 'LOGLEVEL_ALERT', 'LOGLEVEL_CRIT', 'LOGLEVEL_ERR', 'LOGLEVEL_WARNING', 'LOGLEVEL_NOTICE', 'LOGLEVEL_INFO', 'LOGLEVEL_DEBUG']), ['LOGLEVEL_DEBUG+1', 8]], { verboseAlways: true, dec: true, signed: true, dflt: 'LOGLEVEL_???' }),
   sigev_notify: E([['SIGEV_SIGNAL', 0], ['SIGEV_NONE', 1], ['SIGEV_THREAD', 2], ['SIGEV_THREAD_ID', 4]], { dflt: 'SIGEV_???' }),
   statmount: F([['STATMOUNT_BY_FD', 1]], { zero: '0' }),
+  statmount_mask: F([
+    ['STATMOUNT_SB_BASIC', 1], ['STATMOUNT_MNT_BASIC', 2], ['STATMOUNT_PROPAGATE_FROM', 4], ['STATMOUNT_MNT_ROOT', 8], ['STATMOUNT_MNT_POINT', 0x10],
+    ['STATMOUNT_FS_TYPE', 0x20], ['STATMOUNT_MNT_NS_ID', 0x40], ['STATMOUNT_MNT_OPTS', 0x80], ['STATMOUNT_FS_SUBTYPE', 0x100], ['STATMOUNT_SB_SOURCE', 0x200],
+    ['STATMOUNT_OPT_ARRAY', 0x400], ['STATMOUNT_OPT_SEC_ARRAY', 0x800], ['STATMOUNT_SUPPORTED_MASK', 0x1000], ['STATMOUNT_MNT_UIDMAP', 0x2000],
+    ['STATMOUNT_MNT_GIDMAP', 0x4000],
+  ], { zero: '0', dflt: 'STATMOUNT_???' }),
+  ns_type: F([['TIME_NS', 0x80], ['MNT_NS', 0x20000], ['CGROUP_NS', 0x2000000], ['UTS_NS', 0x4000000], ['IPC_NS', 0x8000000], ['USER_NS', 0x10000000],
+    ['PID_NS', 0x20000000], ['NET_NS', 0x40000000]], { zero: '0', dflt: '???_NS' }),
   listmount: F([['LISTMOUNT_REVERSE', 1]], { zero: '0' }),
   lsm_attr: E([['LSM_ATTR_UNDEF', 0], ['LSM_ATTR_CURRENT', 100], ['LSM_ATTR_EXEC', 101], ['LSM_ATTR_FSCREATE', 102], ['LSM_ATTR_KEYCREATE', 103], ['LSM_ATTR_PREV', 104], ['LSM_ATTR_SOCKCREATE', 105]]),
   lsm_flags: F([['LSM_FLAG_SINGLE', 1]], { zero: '0', dflt: 'LSM_FLAG_???' }),
@@ -464,7 +494,8 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   fan_init: F([
     ['FAN_CLOEXEC', 1], ['FAN_NONBLOCK', 2], ['FAN_UNLIMITED_QUEUE', 0x10], ['FAN_UNLIMITED_MARKS', 0x20], ['FAN_ENABLE_AUDIT', 0x40],
     ['FAN_REPORT_PIDFD', 0x80], ['FAN_REPORT_TID', 0x100], ['FAN_REPORT_FID', 0x200], ['FAN_REPORT_DIR_FID', 0x400], ['FAN_REPORT_NAME', 0x800], ['FAN_REPORT_TARGET_FID', 0x1000],
-  ], { field: { mask: 0xc, table: 'fan_class', always: true } }),
+    ['FAN_REPORT_FD_ERROR', 0x2000], ['FAN_REPORT_MNT', 0x4000],
+  ], { field: { mask: 0xc, table: 'fan_class', always: true }, fieldApart: true, dflt: 'FAN_???' }),
   // in strace's order: the mark's type (MNTNS is MOUNT|FILESYSTEM) among the flags
   fan_mark: F([
     ['FAN_MARK_ADD', 1], ['FAN_MARK_REMOVE', 2], ['FAN_MARK_FLUSH', 0x80], ['FAN_MARK_DONT_FOLLOW', 4], ['FAN_MARK_ONLYDIR', 8],
@@ -520,7 +551,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     'BPF_MAP_GET_FD_BY_ID', 'BPF_OBJ_GET_INFO_BY_FD', 'BPF_PROG_QUERY', 'BPF_RAW_TRACEPOINT_OPEN', 'BPF_BTF_LOAD', 'BPF_BTF_GET_FD_BY_ID', 'BPF_TASK_FD_QUERY',
     'BPF_MAP_LOOKUP_AND_DELETE_ELEM', 'BPF_MAP_FREEZE', 'BPF_BTF_GET_NEXT_ID', 'BPF_MAP_LOOKUP_BATCH', 'BPF_MAP_LOOKUP_AND_DELETE_BATCH', 'BPF_MAP_UPDATE_BATCH',
     'BPF_MAP_DELETE_BATCH', 'BPF_LINK_CREATE', 'BPF_LINK_UPDATE', 'BPF_LINK_GET_FD_BY_ID', 'BPF_LINK_GET_NEXT_ID', 'BPF_ENABLE_STATS', 'BPF_ITER_CREATE',
-    'BPF_LINK_DETACH', 'BPF_PROG_BIND_MAP', 'BPF_TOKEN_CREATE'])),
+    'BPF_LINK_DETACH', 'BPF_PROG_BIND_MAP', 'BPF_TOKEN_CREATE', 'BPF_PROG_STREAM_READ_BY_FD', 'BPF_PROG_ASSOC_STRUCT_OPS']), { dflt: 'BPF_???' }),
   landlock_create: F([['LANDLOCK_CREATE_RULESET_VERSION', 1], ['LANDLOCK_CREATE_RULESET_ERRATA', 2]], { zero: '0' }),
   landlock_access_fs: F([
     ['LANDLOCK_ACCESS_FS_EXECUTE', 0x1], ['LANDLOCK_ACCESS_FS_WRITE_FILE', 0x2], ['LANDLOCK_ACCESS_FS_READ_FILE', 0x4], ['LANDLOCK_ACCESS_FS_READ_DIR', 0x8], ['LANDLOCK_ACCESS_FS_REMOVE_DIR', 0x10], ['LANDLOCK_ACCESS_FS_REMOVE_FILE', 0x20], ['LANDLOCK_ACCESS_FS_MAKE_CHAR', 0x40], ['LANDLOCK_ACCESS_FS_MAKE_DIR', 0x80], ['LANDLOCK_ACCESS_FS_MAKE_REG', 0x100], ['LANDLOCK_ACCESS_FS_MAKE_SOCK', 0x200], ['LANDLOCK_ACCESS_FS_MAKE_FIFO', 0x400], ['LANDLOCK_ACCESS_FS_MAKE_BLOCK', 0x800], ['LANDLOCK_ACCESS_FS_MAKE_SYM', 0x1000], ['LANDLOCK_ACCESS_FS_REFER', 0x2000], ['LANDLOCK_ACCESS_FS_TRUNCATE', 0x4000], ['LANDLOCK_ACCESS_FS_IOCTL_DEV', 0x8000], ['LANDLOCK_ACCESS_FS_RESOLVE_UNIX', 0x10000],
