@@ -171,6 +171,7 @@ function plan(name, args) {
         case 'raw':
         case 'read':
         case 'write':
+        case 'quiet':
           p.trace.push('-e', `${key}=${val}`);
           break;
         default:
@@ -195,6 +196,7 @@ function plan(name, args) {
     else if (w === '--decode-fds' || w === '--decode-fds=path') p.trace.push('-y');
     else if (w === '--strings-in-hex' || w === '--strings-in-hex=all') p.trace.push('-xx');
     else if (w === '--strings-in-hex=non-ascii') p.trace.push('-x');
+    else if ((m = /^--quiet=(.+)$/.exec(w))) p.trace.push('-e', `quiet=${m[1]}`);
     else if (w === '-P') p.filter.push('-P', take(i)), i++;
     else if ((m = /^--trace-path=(.*)$/.exec(w))) p.filter.push('-P', m[1]);
     else unsupported();

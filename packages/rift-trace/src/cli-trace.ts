@@ -16,6 +16,11 @@ import { ChromeWriter } from './chrome.js';
 import { LiveHold, readLive } from './live.js';
 import { PerThreadText } from './split.js';
 
+/**
+ * strace's --quiet names: those rift-trace has messages for (exit, thread-execve / superseded),
+ * and those it prints nothing for anyway (attach, personality, path-resolution)
+ */
+const QUIET_NAMES: ReadonlySet<string> = new Set(['all', 'attach', 'exit', 'path-resolution', 'personality', 'superseded', 'thread-execve']);
 const EPILOGUE = `Examples:
   rift-trace t.ndjson                      print a recorded stream as strace would
   rift-trace -- ls -l                      record ls and print its syscalls (on stderr, like strace)
@@ -135,6 +140,10 @@ export async function main(argv: string[]): Promise<void> {
       if (!Number.isInteger(column) || column < 0) throw new UsageError(`-a: expected a column, got '${column}'`);
       const style = ({ raw: 1, abbrev: 0, verbose: 2 } as Record<string, 0 | 1 | 2>)[last(args.X as string | string[] | undefined) ?? 'abbrev']!;
       const quiet = args.q as number;
+      // -e quiet=LIST (strace's --quiet=LIST): the messages left out
+      const quietSet = new Set((quals.get('quiet') ?? '').split(',').filter(Boolean));
+      for (const q of quietSet) if (!QUIET_NAMES.has(q)) throw new UsageError(`-e quiet=: unknown message '${q}' (${[...QUIET_NAMES].join(', ')})`);
+      const quietAll = quietSet.has('all');
       if (injects.length && !launching) throw new UsageError(`-e ${injects[0]!.replace(/=.*/, '=')}: fault injection needs a command to trace (after --) or -p, not a recorded stream`);
       const only = shows.length ? selectNames(shows.join(',')) : undefined;
       // -ff -o PREFIX: a file per thread (without -o, -ff is -f, as strace's)
@@ -162,7 +171,7 @@ export async function main(argv: string[]): Promise<void> {
       const textOn = !args.c && format === 'text' && !split;
       let text: TextRenderer | undefined;
       let chrome: ChromeWriter | undefined;
-      const textOpts: TextOptions = { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, fdDevices: args.y > 1, only, alwaysPid: !!args.f && !toStream, noExit: quiet >= 2, outcome: args.z ? 'ok' : args.Z ? 'failed' : undefined };
+      const textOpts: TextOptions = { ...fmt, timestamps: Math.min(args.t, 3) as 0 | 1 | 2 | 3, relative: args.r, durations: args.T, fdPaths: args.y > 0, fdDevices: args.y > 1, only, alwaysPid: !!args.f && !toStream, noExit: quiet >= 2 || quietAll || quietSet.has('exit'), noSuperseded: quietAll || quietSet.has('thread-execve') || quietSet.has('superseded'), outcome: args.z ? 'ok' : args.Z ? 'failed' : undefined };
       const onHeader = (header: Header) => {
         byPath?.seed(header as Header & { cwd?: unknown; fds?: unknown });
         text?.finish();

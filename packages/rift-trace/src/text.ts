@@ -39,6 +39,8 @@ export interface TextOptions extends FormatOptions {
   dumpWrite?: ReadonlySet<number>;
   /** -qq: no `+++ exited with N +++` / `+++ killed by` lines */
   noExit?: boolean;
+  /** -e quiet=thread-execve: no `+++ superseded by execve in pid N +++` line */
+  noSuperseded?: boolean;
   /** -z: only calls that succeeded; -Z: only calls that failed */
   outcome?: 'ok' | 'failed';
 }
@@ -388,7 +390,7 @@ export class TextRenderer implements BlockSink {
     if (c.name !== 'execve' && c.name !== 'execveat') return;
     this.pending = undefined;
     this.out.line(`${this.prefix(oldTid, p.ts, true)}${c.name}(${c.head}${c.sep} <pid changed to ${tid} ...>`);
-    this.out.line(`${this.prefix(tid, ts, true)}+++ superseded by execve in pid ${oldTid} +++`);
+    if (!this.opts.noSuperseded) this.out.line(`${this.prefix(tid, ts, true)}+++ superseded by execve in pid ${oldTid} +++`);
     p.unfinished = true;
     p.text = this.fds ? undefined : c;
   }
