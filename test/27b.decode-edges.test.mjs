@@ -47,6 +47,13 @@ t.test('odd values, unknown bits, bad pointers: the lines strace prints', async 
     'setsockopt(-1, SOL_IPV6, IPV6_ADD_MEMBERSHIP, ADDR, 19) = -1 EBADF (Bad file descriptor)',
     'setsockopt(-1, SOL_RAW, ICMP_FILTER, ~[ICMP_ECHOREPLY ICMP_DEST_UNREACH ICMP_ECHO], 4) = -1 EBADF (Bad file descriptor)',
     'bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_ARRAY, key_size=4, value_size=0, max_entries=0}, 8) = -1 EINVAL (Invalid argument)',
+    'connect(-1, {sa_family=AF_VSOCK, svm_cid=VMADDR_CID_HOST, svm_port=0x1, svm_flags=VMADDR_FLAG_TO_HOST}, 16) = -1 EBADF (Bad file descriptor)',
+    'connect(-1, {sa_family=AF_QIPCRTR, sq_node=0xfeedfade, sq_port=QRTR_PORT_CTRL}, 12) = -1 EBADF (Bad file descriptor)',
+    'connect(-1, {sa_family=AF_ALG, salg_type="hash", salg_feat=0, salg_mask=0, salg_name="sha1"}, 88) = -1 EBADF (Bad file descriptor)',
+    'connect(-1, {sa_family=AF_NETLINK, nl_pad=0xffff, nl_pid=1234567890, nl_groups=0xfacefeed}, 12) = -1 EBADF (Bad file descriptor)',
+    'connect(-1, {sa_family=AF_IPX, sipx_port=htons(12345), sipx_network=htonl(0xfacefeed), sipx_node=[0x41, 0x42, 0x43, 0x44, 0x45, 0x46], sipx_type=0xff}, 16) = -1 EBADF (Bad file descriptor)',
+    'connect(-1, {sa_family=AF_X25, sx25_addr={x25_addr="0123456789"}}, 18) = -1 EBADF (Bad file descriptor)',
+    'connect(-1, {sa_family=0x2e /* AF_??? */, sa_data="\\1\\2\\3"}, 5) = -1 EBADF (Bad file descriptor)',
     'recvmsg(-1, {msg_namelen=7}, MSG_DONTWAIT) = -1 EBADF (Bad file descriptor)',
   ];
   // recvmsg's name length as given => as the kernel wrote it, a descriptor received
