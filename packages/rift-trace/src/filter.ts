@@ -56,6 +56,9 @@ export function eventFilter(o: FilterOptions): (ev: Event) => boolean {
  * through a descriptor argument that refers to it. Descriptors are tracked from the stream (as
  * -y tracks them), so every event must pass through keep(), the calls it drops included.
  */
+/** calls whose first path is a link's target, a string strace's -P does not look at */
+const SYMLINKS: ReadonlySet<string> = new Set(['symlink', 'symlinkat']);
+
 export class PathSelect {
   private readonly fds = new FdTracker();
   constructor(private readonly paths: readonly string[]) {}
@@ -97,7 +100,7 @@ export class PathSelect {
       if (sig) {
         for (let i = 0; i < sig.args.length && !hit; i++) {
           const t = sig.args[i]!;
-          if (t === 'path') hit = this.named(cString(ev, i, ev.args[i]));
+          if (t === 'path' && !(i === 0 && SYMLINKS.has(ev.name))) hit = this.named(cString(ev, i, ev.args[i]));
           // an int: the register's low half (a program may pass garbage above it)
           else if (t === 'fd' || t === 'dirfd') hit = this.named(this.fds.path(ev.pid, int32(ev.args[i] ?? -1)));
         }
