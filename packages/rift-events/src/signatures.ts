@@ -375,7 +375,8 @@ export const SIGNATURES: Table = {
   sendmsg: { args: ['fd', 'in:msghdr', 'flags:msg'], ret: 'size', classes: ND },
   recvmsg: { args: ['fd', 'inout:msghdr', 'flags:msg'], ret: 'size', classes: ND, content: true },
   sendmmsg: { args: ['fd', 'ptr', 'uint', 'flags:msg'], classes: ND },
-  recvmmsg: { args: ['fd', 'ptr', 'uint', 'flags:msg', 'in:timespec(=1)'], classes: ND },
+  // the timeout as given, and as the kernel left it (`= 1 (left {...})`)
+  recvmmsg: { args: ['fd', 'ptr', 'uint', 'flags:msg', 'inout:seltimespec(=1)'], ret: 'mmsgret', classes: ND },
   shutdown: { args: ['fd', 'enum:shutdown'], classes: ND },
   setsockopt: { args: ['fd', 'enum:sockopt_level', 'int', 'in:sockopt(4)', 'int'], classes: ND },
   getsockopt: { args: ['fd', 'enum:sockopt_level', 'int', 'out:sockopt(*4)', 'inout:optlen(=1)'], classes: ND },
@@ -446,7 +447,8 @@ export const SIGNATURES: Table = {
   fsconfig: { args: ['fd', 'enum:fsconfig', 'str', 'ptr', 'int'], classes: FD },
   fsmount: { args: ['fd', 'flags:fsmount', 'flags:fsmount_attr'], ret: 'fd', classes: D },
   fspick: { args: ['dirfd', 'path', 'flags:fspick'], ret: 'fd', classes: FD },
-  mount_setattr: { args: ['dirfd', 'path', 'flags:at', 'ptr', 'size'], classes: FD },
+  // struct mount_attr as long as the size says (decode/mount_attr.ts)
+  mount_setattr: { args: ['dirfd', 'path', 'flags:mount_setattr_flags', 'in:mount_attr(4)', 'size'], classes: FD },
   signalfd: { args: ['fd', 'in:sigset(2)', 'size'], ret: 'fd', classes: ['%desc', '%signal'] },
   // memory
   remap_file_pages: { args: ['ptr', 'size', 'flags:mmap_prot64', 'size', 'mapflags'], classes: M },
@@ -557,7 +559,7 @@ export const SIGNATURES: Table = {
   lsm_list_modules: { args: ['ptr', 'in:u32(=1)', 'hex32'] },
   setxattrat: { args: ['dirfd', 'path', 'flags:at_xattr', 'str', 'ptr', 'size'], classes: FD },
   getxattrat: { args: ['dirfd', 'path', 'flags:at_xattr', 'str', 'ptr', 'size'], classes: FD },
-  open_tree_attr: { args: ['dirfd', 'path', 'flags:open_tree', 'ptr', 'size'], ret: 'fd', classes: FD },
+  open_tree_attr: { args: ['dirfd', 'path', 'flags:open_tree', 'in:mount_attr(4)', 'size'], ret: 'fd', classes: FD },
   // not implemented by the kernel: strace prints their registers as they are
   nfsservctl: { args: ['hex', 'hex', 'hex'] },
   getpmsg: { args: ['hex', 'hex', 'hex', 'hex', 'hex'] },

@@ -1019,6 +1019,14 @@ function retText(type: string, x: Ctx): string {
       const c = timeComment(Number(s64str(v)));
       return c ? `${u64str(v)} (${c.slice(4, -3)})` : u64str(v);
     }
+    case 'mmsgret': {
+      // recvmmsg: 0 is a timeout; with one, the time it left (strace's sprint_ts at exit)
+      if (isZero(v)) return '0 (Timeout)';
+      if (!x.deref || isZero(x.args[4] ?? 0)) return s64str(v);
+      const t = firstCap(x.mem, 4, 'exit');
+      const tb = t && !t.fault ? captureBytes(t) : undefined;
+      return `${s64str(v)} (left ${tb && tb.length >= 16 ? `{tv_sec=${tb.readBigInt64LE(0)}, tv_nsec=${tb.readBigInt64LE(8)}}` : hex(x.args[4]!)})`;
+    }
     case 'pollret': {
       if (isZero(v)) return '0 (Timeout)';
       const c = firstCap(x.mem, 0, 'exit');
