@@ -184,7 +184,7 @@ function ax25Text(a: Buffer): string {
   return s === '-0' ? '*' : s;
 }
 function ax25Addr(a: Buffer): string {
-  let st = ax25Check(a);
+  const st = ax25Check(a);
   const style = getCallStyle();
   const xs = st === 'default' ? (style === ABBREV ? 'abbrev' : style === RAW ? 'raw' : 'verbose') : st;
   const raw = `{ax25_call=${forceHex(a)}}`;
