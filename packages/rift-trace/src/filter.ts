@@ -95,7 +95,14 @@ export class PathSelect {
   /** Whether a syscall names one of the paths (other events: true). */
   keep(ev: Event): boolean {
     let hit = ev.type !== 'syscall';
-    if (ev.type === 'syscall') {
+    if (ev.type === 'syscall' && ev.name === 'fsconfig') {
+      // as strace's pathtrace: only a path command's value and directory, or the descriptor
+      // FSCONFIG_SET_FD gives (the context's descriptor is not looked at)
+      const cmd = int32(ev.args[1] ?? -1);
+      const aux = int32(ev.args[4] ?? -1);
+      if (cmd === 3 || cmd === 4) hit = this.named(this.fds.path(ev.pid, aux)) || this.named(cString(ev, 3, ev.args[3]));
+      else if (cmd === 5) hit = this.named(this.fds.path(ev.pid, aux));
+    } else if (ev.type === 'syscall') {
       const sig = signatureOf(ev.name);
       if (sig) {
         for (let i = 0; i < sig.args.length && !hit; i++) {
