@@ -220,6 +220,8 @@ export class FdTracker implements FdPaths {
       case 'eventfd':
       case 'eventfd2':
         return this.entry('anon_inode:[eventfd]');
+      case 'io_uring_setup':
+        return this.entry('anon_inode:[io_uring]');
       case 'timerfd_create':
         return this.entry('anon_inode:[timerfd]');
       case 'signalfd':
