@@ -1,6 +1,7 @@
 /**
  * A few structures strace prints whole, x86-64 layouts: struct timex (adjtimex, clock_adjtime),
- * struct __sysctl_args (_sysctl) and futex_waitv's array of struct futex_waitv.
+ * struct __sysctl_args (_sysctl), futex_waitv's array of struct futex_waitv and modify_ldt's
+ * struct user_desc.
  */
 import type { StructCtx } from './structs.js';
 import { hex, printFlags, ptr } from './values.js';
@@ -50,8 +51,23 @@ function futexWaiters(b: Buffer, c: StructCtx): string {
   return `[${out.join(', ')}]`;
 }
 
-export const TIME_MISC_STRUCTS = {
+export const TIME_MISC_STRUCTS: Record<string, (b: Buffer, c: StructCtx) => string> = {
   timex,
   sysctl_args: sysctlArgs,
   futex_waiters: futexWaiters,
 };
+
+/**
+ * modify_ldt's struct user_desc (16 bytes): only when the byte count says that size, as
+ * strace; entry_number -1 as -1, base and limit as %#08x.
+ */
+function userDesc(b: Buffer, c: StructCtx): string {
+  if (BigInt.asUintN(64, BigInt(c.args[2] ?? 0)) !== 16n || b.length < 16) return c.addr;
+  const x08 = (v: number): string => (v ? '0x' + v.toString(16).padStart(6, '0') : '00000000');
+  const n = b.readUInt32LE(0);
+  const bits = b.readUInt32LE(12);
+  return `{entry_number=${n === 0xffffffff ? -1 : n}, base_addr=${x08(b.readUInt32LE(4))}, limit=${x08(b.readUInt32LE(8))}, ` +
+    `seg_32bit=${bits & 1}, contents=${(bits >> 1) & 3}, read_exec_only=${(bits >> 3) & 1}, limit_in_pages=${(bits >> 4) & 1}, ` +
+    `seg_not_present=${(bits >> 5) & 1}, useable=${(bits >> 6) & 1}, lm=${(bits >> 7) & 1}}`;
+}
+TIME_MISC_STRUCTS.user_desc = userDesc;
