@@ -6,7 +6,7 @@ import { SIGNATURES, XLAT, STRUCTS, parseArgSpec, syscallNumber, quote, printFla
 t.test('at least 150 signatures, each a real x86-64 syscall with known types', async (t) => {
   const names = Object.keys(SIGNATURES);
   t.ok(names.length >= 150, `${names.length} signatures`);
-  const scalar = new Set(['fd', 'dirfd', 'int', 'uint', 'long', 'ulong', 'hex', 'ptr', 'size', 'off', 'pid', 'uid', 'gid', 'signo', 'mode', 'smode', 'dev', 'dev32', 'hex32', 'skip', 'fanfd', 'ioprio', 'mpol', 'mpol32', 'policy', 'mountflags', 'uring_op', 'mfdflags', 'qcmd', 'swapflags', 'mapflags', 'pidfd_target']);
+  const scalar = new Set(['fd', 'dirfd', 'int', 'uint', 'long', 'ulong', 'hex', 'ptr', 'size', 'off', 'pid', 'uid', 'gid', 'signo', 'mode', 'smode', 'dev', 'dev32', 'hex32', 'skip', 'fanfd', 'ioprio', 'mpol', 'mpol32', 'policy', 'mountflags', 'uring_op', 'mfdflags', 'qcmd', 'swapflags', 'mapflags', 'pidfd_target', 'kexec_flags']);
   const memTypes = new Set(['buf', 'hexbuf', 'sockopt', 'path', 'str', 'argv', 'envp', ...Object.keys(STRUCTS)]);
   const bad = [];
   for (const [name, sig] of Object.entries(SIGNATURES)) {
