@@ -67,9 +67,9 @@ const SHARE_PROGRAMS = {
 };
 
 /** Calls of a default recording of `cmd`, in all and made in process, and the calls stopping most. */
-function inProcessShare(cmd) {
+function inProcessShare(cmd, env = process.env) {
   const file = join(work0, 'share.ndjson');
-  const r = spawnSync(RECORD, ['-o', file, '--', ...cmd], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const r = spawnSync(RECORD, ['-o', file, '--', ...cmd], { stdio: ['ignore', 'ignore', 'ignore'], env });
   if (r.status !== 0) throw new Error(`rift-record ${cmd.join(' ')} exited ${r.status}`);
   let all = 0, inProcess = 0;
   const stopping = new Map();
@@ -86,10 +86,14 @@ function inProcessShare(cmd) {
   return { all, inProcess, top };
 }
 
-console.log('# in-process share: calls of a default rift-record recording made inside the program (target >= 90%)');
+console.log('# in-process share: calls of a default rift-record recording made inside the program (target >= 90%);');
+console.log('# "no early hook": the same with RIFT_SB_NO_EARLY=1 (each new image\'s loader stops until the library is loaded)');
+const noEarly = { ...process.env, RIFT_SB_NO_EARLY: '1' };
 for (const [name, cmd] of Object.entries(SHARE_PROGRAMS)) {
+  const before = inProcessShare(cmd, noEarly);
   const s = inProcessShare(cmd);
-  console.log(`${name.padEnd(36)} ${String(s.inProcess).padStart(7)} of ${String(s.all).padStart(7)}  ${((100 * s.inProcess) / s.all).toFixed(1).padStart(5)}%   still stopping: ${s.top}`);
+  console.log(`${name.padEnd(36)} ${String(s.inProcess).padStart(7)} of ${String(s.all).padStart(7)}  ${((100 * s.inProcess) / s.all).toFixed(1).padStart(5)}%` +
+    `  (no early hook ${((100 * before.inProcess) / before.all).toFixed(1).padStart(5)}%)   still stopping: ${s.top}`);
 }
 
 // ---- full recording against native ---------------------------------------------------------
