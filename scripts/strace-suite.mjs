@@ -173,6 +173,8 @@ function plan(name, args) {
         case 'write':
         case 'quiet':
           p.trace.push('-e', `${key}=${val}`);
+          // the dumps show the data whole: the recording keeps written buffers whole too
+          if ((key === 'read' || key === 'write') && !p.record.includes('-s')) p.record.push('-s', String(1 << 21));
           break;
         default:
           w = `-e ${q}`;

@@ -53,7 +53,7 @@ export function lineLayout(opts: TextOptions): LineLayout {
 /** The calls whose data -e read= / -e write= dump: the descriptor is argument 0, the data argument 1. */
 const DUMPS: Readonly<Record<string, 'read' | 'write'>> = {
   read: 'read', pread64: 'read', readv: 'read', preadv: 'read', preadv2: 'read', recvfrom: 'read',
-  write: 'write', pwrite64: 'write', writev: 'write', pwritev: 'write', pwritev2: 'write', sendto: 'write',
+  write: 'write', pwrite64: 'write', writev: 'write', pwritev: 'write', pwritev2: 'write', sendto: 'write', vmsplice: 'write',
   mq_timedreceive: 'read', mq_timedsend: 'write',
   // the iovecs inside the msghdr (its captures 3, 4...: buffer 0, 1...)
   recvmsg: 'read', sendmsg: 'write',
@@ -61,11 +61,14 @@ const DUMPS: Readonly<Record<string, 'read' | 'write'>> = {
 /** the calls whose data is a msghdr's iovecs: their captures' index of buffer 0 */
 const MSGHDR_IOV_BASE: Readonly<Record<string, number>> = { recvmsg: 3, sendmsg: 3 };
 /** the calls whose return value is not the bytes moved: the argument that is */
-const DUMP_LENGTH: Readonly<Record<string, number>> = { mq_timedsend: 2 };
+const DUMP_LENGTH: Readonly<Record<string, number>> = { mq_timedsend: 2, write: 2, pwrite64: 2, sendto: 2 };
 
 /** strace's hex dump: ` | 00000  68 65 6c 6c 6f 0a ...  hello.  |`, 16 bytes a line. */
-export function hexDump(b: Uint8Array): string[] {
+export function hexDump(b: Uint8Array, len = b.length): string[] {
   const out: string[] = [];
+  // the offset's digits: 5, more for data past 1 MiB (as strace: enough for the last offset of
+  // the `len` bytes asked for)
+  const width = len > 1 << 20 ? 1 + Math.floor(Math.floor(Math.log2(len - 1)) / 4) : 5;
   for (let o = 0; o < b.length; o += 16) {
     let hexs = '';
     let chars = '';
@@ -80,7 +83,7 @@ export function hexDump(b: Uint8Array): string[] {
         chars += ' ';
       }
     }
-    out.push(` | ${o.toString(16).padStart(5, '0')}  ${hexs} ${chars} |`);
+    out.push(` | ${o.toString(16).padStart(width, '0')}  ${hexs} ${chars} |`);
   }
   return out;
 }
@@ -285,18 +288,40 @@ export class TextRenderer implements BlockSink {
 
   /** -e read= / -e write=: the data of a call on one of those descriptors, as strace dumps it. */
   private dump(ev: Event | undefined): void {
-    if (!ev || ev.type !== 'syscall' || ev.errno !== undefined || ev.ret === null) return;
+    if (!ev || ev.type !== 'syscall' || ev.ret === null) return;
     const dir = Object.hasOwn(DUMPS, ev.name) ? DUMPS[ev.name] : undefined;
     if (!dir) return;
+    // what was written is dumped whatever the call returned (as strace: the bytes given, all
+    // of each iovec); what was read, only when the call succeeded (the bytes it returned)
+    if (dir === 'read' && ev.errno !== undefined) return;
     const fds = dir === 'read' ? this.opts.dumpRead : this.opts.dumpWrite;
-    if (!fds || (fds.size && !fds.has(int32(ev.args[0] ?? -1)))) return;
-    const n = Object.hasOwn(DUMP_LENGTH, ev.name) ? Number(BigInt.asUintN(64, BigInt(ev.args[DUMP_LENGTH[ev.name]!] ?? 0))) : Number(ev.ret);
+    const fd = int32(ev.args[0] ?? -1);
+    if (!fds || fd < 0 || (fds.size && !fds.has(fd))) return;
+    const n = Object.hasOwn(DUMP_LENGTH, ev.name) ? Number(BigInt.asUintN(64, BigInt(ev.args[DUMP_LENGTH[ev.name]!] ?? 0))) : dir === 'write' ? Infinity : Number(ev.ret);
     const caps = (ev.mem ?? []).filter((c) => c.arg === 1 && c.at === (dir === 'read' ? 'exit' : 'entry') && !c.fault);
     if (caps.length === 1 && caps[0]!.index === undefined) {
-      for (const l of hexDump(captureBytes(caps[0]!).subarray(0, n))) this.out.line(l);
+      const b = captureBytes(caps[0]!);
+      // (a capture cut by the recording's -s ends anywhere; one that ran into memory that could
+      // not be read ends at a page boundary)
+      const start = BigInt.asUintN(64, BigInt(ev.args[1] ?? 0));
+      const ranOff = (start + BigInt(b.length)) % 4096n === 0n;
+      if (b.length >= n || caps[0]!.full === undefined || caps[0]!.full <= b.length || !ranOff) {
+        for (const l of hexDump(b.subarray(0, n))) this.out.line(l);
+        return;
+      }
+      // the data ran into memory that could not be read: strace reads it 64 KiB at a time and
+      // prints what it could, then the chunk it could not fetch (nothing when that is the first)
+      const at = Math.floor(b.length / 65536) * 65536;
+      if (!at) return;
+      for (const l of hexDump(b.subarray(0, at), n)) this.out.line(l);
+      const k = Math.min(n - at, Math.min(Math.ceil(n / 16) * 16, 65536));
+      const addr = start + BigInt(at);
+      this.out.line(` | <Cannot fetch ${k} byte${k === 1 ? '' : 's'} from pid ${ev.pid} @0x${addr.toString(16)}>`);
       return;
     }
-    // iovecs: each buffer with its number, the bytes moved at most
+    // iovecs: each buffer with its number, the bytes moved at most; none when the array or a
+    // buffer could not be read (strace reads the array whole first)
+    if ((ev.mem ?? []).some((c) => c.arg === 1 && c.fault && c.at === (dir === 'read' ? 'exit' : 'entry'))) return;
     let left = n;
     const base = Object.hasOwn(MSGHDR_IOV_BASE, ev.name) ? MSGHDR_IOV_BASE[ev.name]! : undefined;
     caps.forEach((c: Capture, at) => {
