@@ -59,8 +59,9 @@ static std::string readFile(const std::string& path, size_t max) {
 }
 
 // The numbers whose loader sites are patched: those the library records, but not the time
-// calls (as the library's patchable_nr)
-static const std::vector<bool>* gBuffered;
+// calls (as the library's patchable_nr). The matcher takes a plain function: the tracer's
+// table goes through a variable of the ptrace thread's own (two recordings in one process).
+static thread_local const std::vector<bool>* gBuffered;
 static int patchableEarly(long nr) {
   return nr >= 0 && nr < SB_MAX_NR && size_t(nr) < gBuffered->size() && (*gBuffered)[size_t(nr)] &&
          nr != SYS_clock_gettime && nr != SYS_gettimeofday && nr != SYS_time;
@@ -115,14 +116,15 @@ void Tracer::armEarlyHook(pid_t tid, ThreadState& st) {
   if (earlyImage_.empty()) return;
   // auxv: the loader's base (0: a static program) and AT_SECURE (LD_PRELOAD ignored)
   std::string auxv = readFile("/proc/" + std::to_string(tid) + "/auxv", 1 << 16);
-  uint64_t base = 0, secure = 0;
+  uint64_t base = 0, secure = 0, random = 0;
   for (size_t at = 0; at + 16 <= auxv.size(); at += 16) {
     uint64_t kv[2];
     memcpy(kv, auxv.data() + at, 16);
     if (kv[0] == AT_BASE) base = kv[1];
     if (kv[0] == AT_SECURE) secure = kv[1];
+    if (kv[0] == AT_RANDOM) random = kv[1];
   }
-  if (!base || secure) return;
+  if (!base || secure || !random) return;
   Elf64_Ehdr eh;
   if (readMemory(tid, base, &eh, sizeof eh) != ssize_t(sizeof eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
       eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
@@ -132,6 +134,7 @@ void Tracer::armEarlyHook(pid_t tid, ThreadState& st) {
   size_t phBytes = ph.size() * sizeof(Elf64_Phdr);
   if (readMemory(tid, base + eh.e_phoff, ph.data(), phBytes) != ssize_t(phBytes)) return;
   EarlyHook hook;
+  hook.randomAddr = random;
   uint64_t nextLoad = ~0ULL;
   for (const Elf64_Phdr& p : ph) {
     if (p.p_type != PT_LOAD) continue;
@@ -174,11 +177,11 @@ void Tracer::armEarlyHook(pid_t tid, ThreadState& st) {
     while (i < 64 && chunk[i]) env.push_back(chunk[i++]);
     if (i < 64) break;
   }
-  static const std::string kWant = std::string(RIFT_SB_ENV) + "=" + RIFT_SB_MARK_PLAIN;
+  static const std::string kWant = std::string(RIFT_SB_ENV) + "=" + RIFT_SB_MARK_PLAIN + std::string(RIFT_SB_TOKEN_LEN, '0');
   for (size_t i = env.size(); i-- > 0 && !hook.markAddr;) {
     char head[64];
     if (readMemory(tid, env[i], head, kWant.size()) == ssize_t(kWant.size()) && memcmp(head, kWant.data(), kWant.size()) == 0)
-      hook.markAddr = env[i] + kWant.size() - 1;
+      hook.markAddr = env[i] + kWant.size() - 1 - RIFT_SB_TOKEN_LEN;
   }
   if (!hook.markAddr) return;
   // room for the jumps to the stubs: the rest of the text's last page, unless the next
@@ -342,8 +345,16 @@ bool Tracer::installEarlyHook(pid_t tid, const EarlyHook& eh, uint64_t stoppedAt
     }
     close(mem);
   }
-  char mark = RIFT_SB_MARK_EARLY;
-  return writeMemory(tid, eh.markAddr, &mark, 1) == 1;
+  // the mark, and the token that ties it to this image
+  uint8_t random[RIFT_SB_TOKEN_LEN / 2];
+  if (readMemory(tid, eh.randomAddr, random, sizeof random) != ssize_t(sizeof random)) return false;
+  char mark[1 + RIFT_SB_TOKEN_LEN];
+  mark[0] = RIFT_SB_MARK_EARLY;
+  for (size_t i = 0; i < sizeof random; i++) {
+    mark[1 + 2 * i] = "0123456789abcdef"[random[i] >> 4];
+    mark[2 + 2 * i] = "0123456789abcdef"[random[i] & 15];
+  }
+  return writeMemory(tid, eh.markAddr, mark, sizeof mark) == ssize_t(sizeof mark);
 }
 
 }  // namespace rift
