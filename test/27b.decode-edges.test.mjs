@@ -71,3 +71,23 @@ t.test('-X raw and -X verbose print the same calls as strace -X', async (t) => {
     t.same(r.filter(pick), s.filter(pick), `-X ${x}`);
   }
 });
+
+t.test('-v: the memory a struct points to (filter programs, bpf instructions, strings), as strace -v', async (t) => {
+  const cwd = tmp();
+  const s = section(straceText([bin], { cwd, extra: ['-v'] }));
+  const text = riftTraceRun([bin], { cwd, extra: ['-v'] }).text;
+  const r = section(text);
+  const pick = (l) => /^(setsockopt\(\d+, SOL_SOCKET, SO_ATTACH_FILTER|getsockopt\(\d+, SOL_SOCKET, SO_GET_FILTER|seccomp|bpf)\(?/.test(l);
+  t.same(r.filter(pick), s.filter(pick));
+  const raw = section(text, true).map((l) => l.replace(/0x[0-9a-f]{9,}/g, 'ADDR'));
+  const want = [
+    // the program given, and as the kernel gives it back: the count given => the kernel's
+    /^setsockopt\(\d+, SOL_SOCKET, SO_ATTACH_FILTER, \{len=2, filter=\[BPF_STMT\(BPF_LD\|BPF_W\|BPF_ABS, SKF_AD_OFF\+SKF_AD_PROTOCOL\), BPF_STMT\(BPF_RET\|BPF_K, 0xffff\)\]\}, 16\) = 0$/,
+    /^getsockopt\(\d+, SOL_SOCKET, SO_GET_FILTER, \[BPF_STMT\(BPF_LD\|BPF_W\|BPF_ABS, SKF_AD_OFF\+SKF_AD_PROTOCOL\), BPF_STMT\(BPF_RET\|BPF_K, 0xffff\)\], \[4 => 2\]\) = 0$/,
+    // the instruction that could be read, then where the rest would have been
+    /^seccomp\(SECCOMP_SET_MODE_FILTER, 0x80000000 \/\* SECCOMP_FILTER_FLAG_\?\?\? \*\/, \{len=2, filter=\[BPF_STMT\(BPF_RET\|BPF_K, SECCOMP_RET_KILL_THREAD\|0xffff\), \.\.\. \/\* ADDR \*\/\]\}\) = -1 EINVAL/,
+    /^bpf\(BPF_PROG_LOAD, \{prog_type=BPF_PROG_TYPE_SOCKET_FILTER, insn_cnt=1, insns=\[\{code=BPF_JMP\|BPF_K\|BPF_EXIT, dst_reg=BPF_REG_0, src_reg=BPF_REG_0, off=0, imm=0\}\], license="GPL"\}, 24\) = -1 /,
+    /^bpf\(BPF_OBJ_PIN, \{pathname="\/nonexistent-rift-dir\/pin", bpf_fd=-1\}, 12\) = -1 /,
+  ];
+  for (const w of want) t.ok(raw.some((l) => w.test(l)), String(w));
+});

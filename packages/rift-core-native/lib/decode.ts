@@ -28,8 +28,11 @@ const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]);
 const IN_CALL_AT = [undefined, 'entry', 'exit', 'interrupted'] as const;
 const SPAWN_KINDS = ['fork', 'vfork', 'thread', 'process'] as const;
 const END_REASONS = ['exit', 'detach', 'killed'] as const;
-/** Kinds whose captures are arrays (one blob per element): StringArray, IoVec, MsgHdr. */
-const ARRAY_KINDS = new Set([2, 3, 4]);
+/**
+ * Kinds whose captures carry an index: arrays (one blob per element: StringArray, IoVec, MsgHdr)
+ * and Pointee (memory a struct points to: index 1 and up, the struct being index 0).
+ */
+const ARRAY_KINDS = new Set([2, 3, 4, 6]);
 
 interface Blob {
   arg: number;

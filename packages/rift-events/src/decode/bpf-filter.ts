@@ -36,34 +36,53 @@ const OP_ALU: Record<number, string> = {
 };
 const OP_JMP: Record<number, string> = { 0x00: 'BPF_JA', 0x10: 'BPF_JEQ', 0x20: 'BPF_JGT', 0x30: 'BPF_JGE', 0x40: 'BPF_JSET' };
 const RVAL: Record<number, string> = { 0x00: 'BPF_K', 0x08: 'BPF_X', 0x10: 'BPF_A' };
+// eBPF's names where they differ: classes 6 and 7, modes, and the operations it adds
+const ECLASS = [...CLASS.slice(0, 6), 'BPF_JMP32', 'BPF_ALU64'];
+const EMODE: Record<number, string> = { 0x00: 'BPF_IMM', 0x20: 'BPF_ABS', 0x40: 'BPF_IND', 0x60: 'BPF_MEM', 0x80: 'BPF_MEMSX', 0xc0: 'BPF_ATOMIC' };
+const EOP_ALU: Record<number, string> = { ...OP_ALU, 0xb0: 'BPF_MOV', 0xc0: 'BPF_ARSH', 0xd0: 'BPF_END' };
+const EOP_JMP: Record<number, string> = {
+  ...OP_JMP, 0x50: 'BPF_JNE', 0x60: 'BPF_JSGT', 0x70: 'BPF_JSGE', 0x80: 'BPF_CALL', 0x90: 'BPF_EXIT', 0xa0: 'BPF_JLT', 0xb0: 'BPF_JLE', 0xc0: 'BPF_JSLT', 0xd0: 'BPF_JSLE',
+};
 
-/** an instruction's code: its class, then the fields that class has, OR-ed */
-function codeText(code: number): string {
+/**
+ * an instruction's code: its class, then the fields that class has, OR-ed; `extended`: an eBPF
+ * code, whose classes 6 and 7 are JMP32 and ALU64 (strace prints JMP32's bits as unknown)
+ */
+function codeText(code: number, extended = false): string {
   const cls = code & 7;
   let rest = code & ~7;
-  const parts = [named(cls, CLASS[cls], 'BPF_???')];
+  const parts = [named(cls, (extended ? ECLASS : CLASS)[cls], 'BPF_???')];
   const unknown = (v: number) => `${hex(v)} /* BPF_??? */`;
+  const sizeMode = () => parts.push(named(code & 0x18, SIZE[code & 0x18], 'BPF_???'), named(code & 0xe0, (extended ? EMODE : MODE)[code & 0xe0], 'BPF_???'));
+  const alu = () => parts.push(named(code & 0x08, SRC[code & 0x08], 'BPF_???'), named(code & 0xf0, (extended ? EOP_ALU : OP_ALU)[code & 0xf0], 'BPF_???'));
   switch (cls) {
     case 2: case 3:  // BPF_ST, BPF_STX
-      if (rest) parts.push(unknown(rest));
+      if (extended) sizeMode();
+      else if (rest) parts.push(unknown(rest));
       break;
     case 0: case 1:  // BPF_LD, BPF_LDX
-      parts.push(named(code & 0x18, SIZE[code & 0x18], 'BPF_???'), named(code & 0xe0, MODE[code & 0xe0], 'BPF_???'));
+      sizeMode();
       break;
-    case 7:  // BPF_MISC
+    case 7:  // BPF_MISC, eBPF's BPF_ALU64
+      if (extended) {
+        alu();
+        break;
+      }
       parts.push(named(code & 0xf8, MISCOP[code & 0xf8], 'BPF_???'));
       rest &= ~0xf8;
       if (rest) parts.push(unknown(rest));
       break;
     case 4:  // BPF_ALU
-      parts.push(named(code & 0x08, SRC[code & 0x08], 'BPF_???'), named(code & 0xf0, OP_ALU[code & 0xf0], 'BPF_???'));
+      alu();
       break;
     case 5:  // BPF_JMP
-      parts.push(named(code & 0x08, SRC[code & 0x08], 'BPF_???'), named(code & 0xf0, OP_JMP[code & 0xf0], 'BPF_???'));
+      parts.push(named(code & 0x08, SRC[code & 0x08], 'BPF_???'), named(code & 0xf0, (extended ? EOP_JMP : OP_JMP)[code & 0xf0], 'BPF_???'));
       break;
-    case 6:  // BPF_RET
-      parts.push(named(code & 0x18, RVAL[code & 0x18], 'BPF_???'));
-      rest &= ~0x18;
+    case 6:  // BPF_RET, reserved in eBPF
+      if (!extended) {
+        parts.push(named(code & 0x18, RVAL[code & 0x18], 'BPF_???'));
+        rest &= ~0x18;
+      }
       if (rest) parts.push(unknown(rest));
       break;
   }
@@ -108,6 +127,23 @@ function insn(b: Buffer, o: number, k: KPrinter): string {
  * read, then `... /* where the rest begins *\/`; none readable, the address.
  */
 export function bpfProgram(bytes: Buffer | undefined, len: number, addr: bigint, k: KPrinter): string {
+  return program(bytes, len, addr, (o) => insn(bytes!, o, k));
+}
+
+const EBPF_REGS = ['BPF_REG_0', 'BPF_REG_1', 'BPF_REG_2', 'BPF_REG_3', 'BPF_REG_4', 'BPF_REG_5', 'BPF_REG_6', 'BPF_REG_7', 'BPF_REG_8', 'BPF_REG_9', 'BPF_REG_10'];
+/** one eBPF instruction (struct bpf_insn: u8 code, dst_reg:4, src_reg:4, s16 off, s32 imm) */
+function ebpfInsn(b: Buffer, o: number): string {
+  const regs = b[o + 1]!, imm = b.readUInt32LE(o + 4);
+  const reg = (r: number) => named(r, EBPF_REGS[r], 'BPF_REG_???');
+  return `{code=${codeText(b[o]!, true)}, dst_reg=${reg(regs & 15)}, src_reg=${reg(regs >> 4)}, off=${b.readInt16LE(o + 2)}, imm=${imm ? hex(imm) : '0'}}`;
+}
+
+/** bpf(BPF_PROG_LOAD)'s program of `len` eBPF instructions at `addr`, as bpfProgram */
+export function ebpfProgram(bytes: Buffer | undefined, len: number, addr: bigint): string {
+  return program(bytes, len, addr, (o) => ebpfInsn(bytes!, o));
+}
+
+function program(bytes: Buffer | undefined, len: number, addr: bigint, one: (offset: number) => string): string {
   if (len === 0) return '[]';
   if (!bytes || bytes.length < 8) return ptr(addr);
   const out: string[] = [];
@@ -117,7 +153,7 @@ export function bpfProgram(bytes: Buffer | undefined, len: number, addr: bigint,
       out.push('...');
       return `[${out.join(', ')}]`;
     }
-    out.push(insn(bytes, 8 * i, k));
+    out.push(one(8 * i));
   }
   if (n < len && n < MAX_INSNS) out.push(`... /* ${hex(addr + BigInt(8 * n))} */`);
   return `[${out.join(', ')}]`;
@@ -148,4 +184,17 @@ export function sockFprog(b: Buffer, c: StructCtx): string {
 /** seccomp(SECCOMP_SET_MODE_FILTER)'s and prctl(PR_SET_SECCOMP)'s filter */
 export function seccompFprog(b: Buffer, c: StructCtx): string {
   return fprog(b, c, seccompFilterK);
+}
+
+/**
+ * getsockopt(SO_GET_FILTER)'s program: as many instructions as the kernel wrote in *optlen (a
+ * u16 count: anything else was the program's own doing, an address), read at exit as capture
+ * index 1; without -v the address
+ */
+export function sockFilterGot(_b: Buffer, c: StructCtx): string {
+  const n = c.other(4, 'exit');
+  if (!n || n.length < 4) return c.addr;
+  const rlen = n.readUInt32LE(0);
+  if (rlen > 0xffff || !c.verbose) return c.addr;
+  return bpfProgram(instructions(c.caps), rlen, BigInt(c.addr), sockFilterK);
 }

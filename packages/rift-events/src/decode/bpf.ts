@@ -2,13 +2,17 @@
  * bpf(2)'s attribute union as strace prints it: the command's struct, read as long as the call's
  * size argument says (what lies past it is 0), its fields printed in groups, each group only when
  * the size reaches it (the kernel grew each struct one release at a time). Memory the attribute
- * points to (licence strings, logs, instruction arrays) is not captured: those print as addresses.
+ * points to is printed where the engine captured it (the plan's rows in ../pointees.ts, each
+ * capture index N of the attribute's argument: PROG_LOAD's program, licence, log and signature, OBJ_PIN's and
+ * OBJ_GET's path, RAW_TRACEPOINT_OPEN's name, BTF_LOAD's bytes); the rest print as addresses.
  *
  * A command's layout is data: a list of fields at their offsets (x86-64), `cut` rows where
  * strace stops when the size does not reach an offset, and an `exit` row from which the fields
  * are the kernel's answer (read at the call's exit).
  */
-import { captureBytes } from '../events.js';
+import { captureBytes, type Capture } from '../events.js';
+import { ebpfProgram } from './bpf-filter.js';
+import { boundedString } from './kstr.js';
 import { cstringIn, ifindexText } from './sockaddr.js';
 import type { StructCtx } from './structs.js';
 import { ABBREV, RAW, getCallStyle, hex, printEnum, printFlags, quote } from './values.js';
@@ -19,6 +23,12 @@ type Kind =
   | 'ptr'
   /** a directory descriptor (AT_FDCWD by name) */
   | 'dirfd'
+  /** a pointer to a C string the engine captured (index 2 of the attribute): strace's printstr */
+  | 'str:2'
+  /** a pointer to a path the engine captured (index 1): strace's printpath */
+  | 'path:1'
+  /** a pointer to a string of at most 128 bytes (index 1): strace's printstr_ex with that bound */
+  | 'str128:1'
   | `enum:${string}` | `flags:${string}`
   /** 64-bit flags whose 0 has a name (BPF_ANY) */
   | `flags64:${string}`;
@@ -42,8 +52,21 @@ type Row =
 const PAGE = 4096;
 
 const PROG_LOAD: readonly Row[] = [
-  ['prog_type', 0, 'enum:bpf_prog_type'], ['insn_cnt', 4, 'u32'], ['insns', 8, 'ptr'], ['license', 16, 'ptr'],
-  { cut: 24 }, ['log_level', 24, 'u32'], ['log_size', 28, 'u32'], ['log_buf', 32, 'ptr'],
+  ['prog_type', 0, 'enum:bpf_prog_type'], ['insn_cnt', 4, 'u32'],
+  // the program with -v (capture index 1), else its address
+  { custom: (b, c) => {
+    const p = b.readBigUInt64LE(8);
+    return `insns=${p && c.verbose ? ebpfProgram(pointee(c, 1), b.readUInt32LE(4), p) : p ? hex(p) : 'NULL'}`;
+  } },
+  ['license', 16, 'str:2'],
+  { cut: 24 }, ['log_level', 24, 'u32'], ['log_size', 28, 'u32'],
+  // at most log_size bytes of it, up to a NUL (capture index 3, at entry)
+  { custom: (b, c) => {
+    const p = b.readBigUInt64LE(32);
+    const cap = p ? pointeeCap(c, 3) : undefined;
+    if (!p || !cap || cap.fault) return `log_buf=${p ? hex(p) : 'NULL'}`;
+    return `log_buf=${boundedString(captureBytes(cap), b.readUInt32LE(28), { ...c, addr: hex(p) })}`;
+  } },
   { cut: 40 }, ['kern_version', 40, 'kver'],
   { cut: 44 }, ['prog_flags', 44, 'flags:bpf_prog_flags'],
   { cut: 48 }, ['prog_name', 48, 'name'],
@@ -58,7 +81,15 @@ const PROG_LOAD: readonly Row[] = [
   { exit: 140 }, ['log_true_size', 140, 'u32'],
   { cut: 144 }, ['prog_token_fd', 144, 'fd'],
   { cut: 148 }, ['fd_array_cnt', 148, 'u32'],
-  { cut: 152 }, ['signature', 152, 'ptr'], ['signature_size', 160, 'u32'], ['keyring_id', 164, 'i32'],
+  { cut: 152 },
+  // signature_size bytes in hex, -s of them (capture index 4)
+  { custom: (b, c) => {
+    const p = b.readBigUInt64LE(152), size = b.readUInt32LE(160);
+    const cap = p ? pointeeCap(c, 4) : undefined;
+    const want = Math.min(c.stringSize + 1, size), shown = Math.min(want, c.stringSize);
+    if (!p || !cap || cap.fault || cap.len < want) return `signature=${p ? hex(p) : 'NULL'}`;
+    return `signature=${quote(captureBytes(cap).subarray(0, shown), { ...c, hex: 2 })}${size > c.stringSize ? '...' : ''}`;
+  } }, ['signature_size', 160, 'u32'], ['keyring_id', 164, 'i32'],
 ];
 
 const MAP_CREATE: readonly Row[] = [
@@ -80,8 +111,7 @@ const MAP_LOOKUP_ELEM: readonly Row[] = [['map_fd', 0, 'fd'], ['key', 8, 'addr']
 const MAP_UPDATE_ELEM: readonly Row[] = [['map_fd', 0, 'fd'], ['key', 8, 'addr'], ['value', 16, 'addr'], ['flags', 24, 'flags64:bpf_update_flags']];
 const MAP_DELETE_ELEM: readonly Row[] = [['map_fd', 0, 'fd'], ['key', 8, 'addr']];
 const MAP_GET_NEXT_KEY: readonly Row[] = [['map_fd', 0, 'fd'], ['key', 8, 'addr'], ['next_key', 16, 'addr']];
-// the path is a pointer this decoder does not follow
-const OBJ_PIN: readonly Row[] = [['pathname', 0, 'ptr'], ['bpf_fd', 8, 'fd'], { cut: 12 }, ['file_flags', 12, 'flags:bpf_file_flags'], { cut: 16 }, ['path_fd', 16, 'dirfd']];
+const OBJ_PIN: readonly Row[] = [['pathname', 0, 'path:1'], ['bpf_fd', 8, 'fd'], { cut: 12 }, ['file_flags', 12, 'flags:bpf_file_flags'], { cut: 16 }, ['path_fd', 16, 'dirfd']];
 /** the attach types whose target is an interface, not a descriptor */
 const IFINDEX_TARGETS = new Set([46, 47, 54, 55, 37]);  // BPF_TCX_INGRESS, BPF_TCX_EGRESS, BPF_NETKIT_PRIMARY, BPF_NETKIT_PEER, BPF_XDP
 const PROG_ATTACH: readonly Row[] = [
@@ -119,9 +149,17 @@ const OBJ_GET_INFO_BY_FD: readonly Row[] = [
 ];
 const MAP_GET_FD_BY_ID: readonly Row[] = [['map_id', 0, 'u32'], { cut: 8 }, ['open_flags', 8, 'flags:bpf_file_mode_flags']];
 
-const RAW_TRACEPOINT_OPEN: readonly Row[] = [{ group: 'raw_tracepoint', rows: [['name', 0, 'ptr'], ['prog_fd', 8, 'fd'], { cut: 23 }, ['cookie', 16, 'x64']] }];
+const RAW_TRACEPOINT_OPEN: readonly Row[] = [{ group: 'raw_tracepoint', rows: [['name', 0, 'str128:1'], ['prog_fd', 8, 'fd'], { cut: 23 }, ['cookie', 16, 'x64']] }];
 const BTF_LOAD: readonly Row[] = [
-  ['btf', 0, 'ptr'], ['btf_log_buf', 8, 'addr'], ['btf_size', 16, 'u32'], ['btf_log_size', 20, 'u32'], ['btf_log_level', 24, 'u32'],
+  // btf_size bytes (capture index 1) as strace's printstrn: -s of them
+  { custom: (b, c) => {
+    const p = b.readBigUInt64LE(0);
+    const cap = p ? pointeeCap(c, 1) : undefined;
+    const size = b.readUInt32LE(16), shown = Math.min(size, c.stringSize);
+    if (!p || !cap || cap.fault || cap.len < shown) return `btf=${p ? hex(p) : 'NULL'}`;
+    return `btf=${quote(captureBytes(cap).subarray(0, shown), c)}${size > shown ? '...' : ''}`;
+  } },
+  ['btf_log_buf', 8, 'addr'], ['btf_size', 16, 'u32'], ['btf_log_size', 20, 'u32'], ['btf_log_level', 24, 'u32'],
   { exit: 28 }, ['btf_log_true_size', 28, 'u32'], { cut: 32 }, ['btf_flags', 32, 'flags:bpf_file_flags'], ['btf_token_fd', 36, 'fd'],
 ];
 const BTF_GET_FD_BY_ID: readonly Row[] = [['btf_id', 0, 'u32'], { cut: 8 }, ['open_flags', 8, 'flags:bpf_file_mode_flags'], ['fd_by_id_token_fd', 12, 'fd']];
@@ -289,8 +327,38 @@ function kernelVersion(v: number): string {
   return style === ABBREV ? text : `${num} /* ${text} */`;
 }
 
+/** the capture of memory the attribute points to, index `index` (taken at entry) */
+function pointeeCap(c: StructCtx, index: number): Capture | undefined {
+  return (c.entryCaps ?? c.caps).find((x) => x.index === index);
+}
+function pointee(c: StructCtx, index: number): Buffer | undefined {
+  const cap = pointeeCap(c, index);
+  return cap && !cap.fault ? captureBytes(cap) : undefined;
+}
+
+/**
+ * A C string at `p` from its capture (index `index`), as strace prints it: NULL; the address when
+ * it could not be read, or ran into memory that could not be before its NUL; else quoted, -s
+ * bytes of it at most, and `...` when it went on past them or reached `bound` bytes without a
+ * NUL (printstr: no bound; printpath: PATH_MAX, 4095 bytes shown; printstr_ex's bound: all shown)
+ */
+function cstringAt(c: StructCtx, p: bigint, index: number, bound = Infinity, shownAtBound = bound): string {
+  if (p === 0n) return 'NULL';
+  const cap = pointeeCap(c, index);
+  if (!cap || cap.fault) return hex(p);
+  const b = captureBytes(cap);
+  const cut = cap.full !== undefined;
+  if (!cut && b.length < bound && b.length <= c.stringSize && b.length > 0 && (Number(p & 0xfffn) + b.length) % 4096 === 0) return hex(p);
+  if (b.length >= bound) return quote(b.subarray(0, Math.min(shownAtBound, c.stringSize)), c) + '...';
+  if (cut || b.length > c.stringSize) return quote(b.subarray(0, c.stringSize), c) + '...';
+  return quote(b, c);
+}
+
 function field(b: Buffer, o: number, kind: Kind, len: number, c: StructCtx): string {
   switch (kind) {
+    case 'str:2': return cstringAt(c, b.readBigUInt64LE(o), 2);
+    case 'path:1': return cstringAt(c, b.readBigUInt64LE(o), 1, 4096, 4095);
+    case 'str128:1': return cstringAt(c, b.readBigUInt64LE(o), 1, 128);
     case 'u32': return String(b.readUInt32LE(o));
     case 'i32': return String(b.readInt32LE(o));
     case 'x32': return b.readUInt32LE(o) ? hex(b.readUInt32LE(o)) : '0';

@@ -1,0 +1,104 @@
+/**
+ * Memory that a struct argument points to, as capture-plan data: which pointer field of which
+ * argument's struct to follow, for which selector values (setsockopt's level and name, bpf's
+ * command), and how long the memory there is (a C string, or a length field of the same struct
+ * times an element size). The engines follow these rows without knowing any syscall: a
+ * `When` row guards the row after it, a `Pointee` row reads args[arg] + ptr (a pointer), then
+ * the memory it points to, into the blob of the argument with the given index (index 0, or no
+ * index, is the struct itself, captured by the argument's own row).
+ *
+ * Row layouts (PLAN_ROW int32 fields each, see syscalls.ts):
+ *   When:    nr, arg, 0, When, value, 0, 0, 0, 0: the next row of nr only when the low 32 bits
+ *            of argument `arg` equal `value` (consecutive When rows all hold)
+ *   Pointee: nr, arg, atExit, Pointee, lenOff << 8 | (of + 1) << 4 | lenSize, index << 16 | ptrOff, max, 0, scale:
+ *            the pointer at offset ptrOff of the struct at argument `arg` (ptrOff 0xffff: the
+ *            argument itself); its length the unsigned lenSize-byte field at lenOff of that struct
+ *            (of + 1 = 0) or of the struct at argument `of`, times scale, or (lenSize 0) a C
+ *            string; `max` bounds the bytes kept (-1: whole)
+ */
+
+export const PointeeKind = { Pointee: 6, When: 7 } as const;
+/** a Pointee row's ptrOff when the argument itself is the pointer */
+const POINTER_IS_ARG = 0xffff;
+
+export type PointeeLength =
+  /** a NUL-terminated string, kept up to -s */
+  | { cstring: true }
+  /**
+   * an unsigned field of the struct (its offset and size in bytes) times `scale` bytes; `of`: of
+   * the struct another argument points to instead (getsockopt's *optlen)
+   */
+  | { field: number; size: 1 | 2 | 4 | 8; scale: number; of?: number };
+
+export interface Pointee {
+  /** the syscall, by name */
+  call: string;
+  /** the argument holding the struct's address */
+  arg: number;
+  /** only when these arguments' low 32 bits have these values */
+  when: ReadonlyArray<readonly [arg: number, value: number]>;
+  /** the pointer field's offset in the struct; 'arg': the argument itself points to the memory */
+  ptr: number | 'arg';
+  len: PointeeLength;
+  /** the blob index of the argument the memory goes to (1 and up) */
+  index: number;
+  /** read at the call's exit (the kernel's answer), when it succeeded */
+  atExit?: boolean;
+  /**
+   * bytes kept at most (strings: -s, arrays: 64 KiB, unless given); 'string': -s and one more,
+   * to know whether the bytes went on past them
+   */
+  max?: number | 'string';
+}
+
+const SOL_SOCKET = 1, SO_ATTACH_FILTER = 26, SO_ATTACH_REUSEPORT_CBPF = 51;
+const SECCOMP_SET_MODE_FILTER = 1;
+const PATH_MAX = 4096;
+/** BPF_MAXINSNS instructions of 8 bytes: what strace prints of a classic or eBPF program at most */
+const PROGRAM_BYTES = 4096 * 8;
+/** one instruction more than strace prints: it knows the program was longer ("...") */
+const PROGRAM_BOUND = PROGRAM_BYTES + 8;
+/** bpf(2) commands (uapi/linux/bpf.h) */
+const BPF = { PROG_LOAD: 5, OBJ_PIN: 6, OBJ_GET: 7, OBJ_GET_INFO_BY_FD: 15, RAW_TRACEPOINT_OPEN: 17, BTF_LOAD: 18 } as const;
+
+/** struct sock_fprog / seccomp's: u16 len at 0, the instructions at 8, 8 bytes each */
+const FPROG_INSNS = { ptr: 8, len: { field: 0, size: 2, scale: 8 }, index: 1, max: PROGRAM_BOUND } as const;
+
+export const POINTEES: readonly Pointee[] = [
+  { call: 'setsockopt', arg: 3, when: [[1, SOL_SOCKET], [2, SO_ATTACH_FILTER]], ...FPROG_INSNS },
+  { call: 'setsockopt', arg: 3, when: [[1, SOL_SOCKET], [2, SO_ATTACH_REUSEPORT_CBPF]], ...FPROG_INSNS },
+  // getsockopt(SO_GET_FILTER): the program the kernel wrote, *optlen (at exit: its instruction count) of 8 bytes
+  { call: 'getsockopt', arg: 3, when: [[1, SOL_SOCKET], [2, SO_ATTACH_FILTER]], ptr: 'arg', len: { field: 0, size: 4, scale: 8, of: 4 }, index: 1, atExit: true, max: PROGRAM_BOUND },
+  { call: 'seccomp', arg: 2, when: [[0, SECCOMP_SET_MODE_FILTER]], ...FPROG_INSNS },
+  // bpf(2)'s union bpf_attr (argument 1), by command
+  // PROG_LOAD: insns (insn_cnt eBPF instructions of 8 bytes), license
+  { call: 'bpf', arg: 1, when: [[0, BPF.PROG_LOAD]], ptr: 8, len: { field: 4, size: 4, scale: 8 }, index: 1, max: PROGRAM_BOUND },
+  { call: 'bpf', arg: 1, when: [[0, BPF.PROG_LOAD]], ptr: 16, len: { cstring: true }, index: 2 },
+  // and log_buf as the program gave it: a string of at most log_size bytes
+  { call: 'bpf', arg: 1, when: [[0, BPF.PROG_LOAD]], ptr: 32, len: { field: 28, size: 4, scale: 1 }, index: 3, max: 'string' },
+  // and its signature, signature_size bytes
+  { call: 'bpf', arg: 1, when: [[0, BPF.PROG_LOAD]], ptr: 152, len: { field: 160, size: 4, scale: 1 }, index: 4, max: 'string' },
+  // OBJ_PIN, OBJ_GET: pathname
+  { call: 'bpf', arg: 1, when: [[0, BPF.OBJ_PIN]], ptr: 0, len: { cstring: true }, index: 1, max: PATH_MAX },
+  { call: 'bpf', arg: 1, when: [[0, BPF.OBJ_GET]], ptr: 0, len: { cstring: true }, index: 1, max: PATH_MAX },
+  // RAW_TRACEPOINT_OPEN: raw_tracepoint.name, which the kernel reads 128 bytes of at most
+  { call: 'bpf', arg: 1, when: [[0, BPF.RAW_TRACEPOINT_OPEN]], ptr: 0, len: { cstring: true }, index: 1, max: 128 },
+  // BTF_LOAD: btf_size bytes of BTF (strace prints -s of them)
+  { call: 'bpf', arg: 1, when: [[0, BPF.BTF_LOAD]], ptr: 0, len: { field: 16, size: 4, scale: 1 }, index: 1, max: 'string' },
+  // OBJ_GET_INFO_BY_FD: the info struct as the kernel left it, info_len bytes (the kernel's length)
+  { call: 'bpf', arg: 1, when: [[0, BPF.OBJ_GET_INFO_BY_FD]], ptr: 8, len: { field: 4, size: 4, scale: 1 }, index: 1, atExit: true, max: 4096 },
+];
+
+/** The plan rows of `POINTEES` (syscall numbers by `nrOf`); strings are bounded by `stringSize`. */
+export function pointeeRows(nrOf: (name: string) => number | undefined, stringSize: number, only?: ReadonlySet<number>): number[] {
+  const rows: number[] = [];
+  for (const p of POINTEES) {
+    const nr = nrOf(p.call);
+    if (nr === undefined || (only && !only.has(nr))) continue;
+    for (const [arg, value] of p.when) rows.push(nr, arg, 0, PointeeKind.When, value | 0, 0, 0, 0, 0);
+    const [lenDesc, scale] = 'cstring' in p.len ? [0, 1] : [(p.len.field << 8) | ((p.len.of ?? -1) + 1) << 4 | p.len.size, p.len.scale];
+    const max = p.max === 'string' ? stringSize + 1 : p.max ?? ('cstring' in p.len ? stringSize : 65536);
+    rows.push(nr, p.arg, p.atExit ? 1 : 0, PointeeKind.Pointee, lenDesc, (p.index << 16) | (p.ptr === 'arg' ? POINTER_IS_ARG : p.ptr), max, 0, scale);
+  }
+  return rows;
+}
