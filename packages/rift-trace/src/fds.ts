@@ -19,6 +19,8 @@ interface Entry {
   cloexec: boolean;
   /** a pidfd's process */
   pid?: number;
+  /** its path was unlinked since it was opened (strace -y: `<path>(deleted)`) */
+  deleted?: boolean;
 }
 type Table = Map<number, Entry>;
 
@@ -146,6 +148,11 @@ export class FdTracker implements FdPaths {
    */
   descriptors(pid: number): Array<[number, string]> {
     return [...(this.known(pid) ?? new Map()).entries()].map(([fd, e]) => [fd, e.path] as [number, string]);
+  }
+
+  /** Whether the file descriptor `fd` of `pid` refers to was unlinked since it was opened. */
+  deleted(pid: number, fd: number): boolean {
+    return this.known(pid)?.get(fd)?.deleted === true;
   }
 
   remotePath(pid: number, pidfd: number, fd: number): string | undefined {
@@ -295,6 +302,17 @@ export class FdTracker implements FdPaths {
       case 'close':
         t.delete(a(0));
         return;
+      case 'unlink':
+      case 'unlinkat': {
+        // the open descriptors of that file (in every process) now name a deleted one
+        const p = memBytes(ev, ev.name === 'unlink' ? 0 : 1);
+        if (p === undefined) return;
+        const gone = posix.normalize(this.abs(ev.pid, ev.name === 'unlink' ? undefined : a(0), p));
+        for (const table of this.tables.values()) {
+          for (const [fd, e] of table) if (e.path === gone && !e.deleted) table.set(fd, { ...e, deleted: true });
+        }
+        return;
+      }
       case 'close_range':
         for (const fd of [...t.keys()]) if (fd >= a(0) && fd <= (a(1) >>> 0)) t.delete(fd);
         return;
