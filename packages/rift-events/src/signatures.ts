@@ -120,6 +120,8 @@ export const STRUCT_SIZES: Readonly<Record<string, number>> = {
   ptrace_syscall_info: 88,
   id_array: 8,
   futex_waiters: 24,
+  lsm_ids: 8,
+  kexec_segments: 32,
 };
 
 type Table = Record<string, Signature>;
@@ -444,7 +446,8 @@ export const SIGNATURES: Table = {
   open_tree: { args: ['dirfd', 'path', 'flags:open_tree'], ret: 'fd', classes: FD },
   move_mount: { args: ['dirfd', 'path', 'dirfd', 'path', 'flags:move_mount'], classes: FD },
   fsopen: { args: ['str', 'flags:fsopen'], ret: 'fd', classes: D },
-  fsconfig: { args: ['fd', 'enum:fsconfig', 'str', 'ptr', 'int'], classes: FD },
+  // the key and value as each command has them (decode/kstr.ts; aux: VARIANTS)
+  fsconfig: { args: ['fd', 'enum:fsconfig', 'in:fsconfig_key(=256)', 'in:fsconfig_value(=4096)', 'int'], classes: FD },
   fsmount: { args: ['fd', 'flags:fsmount', 'flags:fsmount_attr'], ret: 'fd', classes: D },
   fspick: { args: ['dirfd', 'path', 'flags:fspick'], ret: 'fd', classes: FD },
   // struct mount_attr as long as the size says (decode/mount_attr.ts)
@@ -465,14 +468,17 @@ export const SIGNATURES: Table = {
   memfd_secret: { args: ['flags:memfd_secret'], ret: 'fd', classes: D },
   process_madvise: { args: ['fd', 'in:iovaddr(2)', 'size', 'enum:madvise', 'hex32'], classes: D },
   process_mrelease: { args: ['fd', 'hex32'], classes: D },
-  modify_ldt: { args: ['int', 'ptr', 'ulong'] },
+  // the kernel's result is an int: -errno in the register's low half (ret 'ldtret')
+  modify_ldt: { args: ['int', 'in:user_desc(=16)', 'ulong'], ret: 'ldtret' },
   set_thread_area: { args: ['ptr'] },
   get_thread_area: { args: ['ptr'] },
   // processes, scheduling
   sched_setparam: { args: ['pid', 'in:sched_param(=1)'] },
   sched_rr_get_interval: { args: ['pid', 'out:timespec(=1)'] },
-  sched_setattr: { args: ['pid', 'ptr', 'uint'] },
-  sched_getattr: { args: ['pid', 'ptr', 'uint', 'flags:sched_getattr'] },
+  // struct sched_attr (decode/sched_attr.ts): setattr's read also after an E2BIG, which writes the
+  // size the kernel wants
+  sched_setattr: { args: ['pid', 'inout:sched_attr_set(=56)', 'hex32'] },
+  sched_getattr: { args: ['pid', 'out:sched_attr_get(=56)', 'uint', 'flags:sched_getattr'] },
   getcpu: { args: ['out:u32(=1)', 'out:u32(=1)', 'ptr'] },
   // the second index points to a slot for KCMP_EPOLL_TFD (VARIANTS: what each type takes)
   kcmp: { args: ['pid', 'pid', 'enum:kcmp', 'hex', 'in:kcmp_epoll_slot(=12)'] },
@@ -496,7 +502,8 @@ export const SIGNATURES: Table = {
   // the struct as the kernel left it, and the clock's state (decode/time_misc.ts)
   adjtimex: { args: ['out:timex(=208)'], ret: 'state:adjtimex_state', classes: CL },
   clock_adjtime: { args: ['enum:clock', 'ptr'], classes: CL },
-  reboot: { args: ['enum:reboot_magic', 'enum:reboot_magic2', 'enum:reboot_cmd', 'str'] },
+  // (the restart command's string as the kernel copies it: 255 bytes at most; decode/kstr.ts)
+  reboot: { args: ['enum:reboot_magic', 'enum:reboot_magic2', 'enum:reboot_cmd', 'in:reboot_arg(=255)'] },
   iopl: { args: ['int'] },
   ioperm: { args: ['hex', 'hex', 'int'] },
   create_module: { args: ['str', 'size'] },
@@ -505,7 +512,7 @@ export const SIGNATURES: Table = {
   delete_module: { args: ['str', 'flags:delete_module'] },
   get_kernel_syms: { args: ['ptr'] },
   query_module: { args: ['str', 'int', 'ptr', 'size', 'ptr'] },
-  kexec_load: { args: ['ptr', 'ulong', 'ptr', 'flags:kexec_load'] },
+  kexec_load: { args: ['ptr', 'ulong', 'in:kexec_segments(1)', 'kexec_flags'] },
   kexec_file_load: { args: ['fd', 'fd', 'ulong', 'in:buf(2)', 'flags:kexec_file_load'], classes: D },
   add_key: { args: ['str', 'str', 'in:buf(3)', 'size', 'enum:keyspec'] },
   request_key: { args: ['str', 'str', 'str', 'enum:keyspec'] },
@@ -517,7 +524,8 @@ export const SIGNATURES: Table = {
   io_pgetevents: { args: ['hex', 'long', 'long', 'ptr', 'in:timespec(=1)', 'ptr'] },
   io_submit: { args: ['hex', 'long', 'ptr'] },
   io_cancel: { args: ['hex', 'ptr', 'ptr'] },
-  io_uring_setup: { args: ['uint', 'ptr'], ret: 'fd', classes: D },
+  // struct io_uring_params: the program's part at entry, the kernel's at exit (decode/io_uring.ts)
+  io_uring_setup: { args: ['uint', 'inout:uring_params(=120)'], ret: 'fd', classes: D },
   io_uring_enter: { args: ['fd', 'uint', 'uint', 'flags:uring_enter', 'ptr', 'size'], classes: D },
   io_uring_register: { args: ['fd', 'uring_op', 'ptr', 'uint'], classes: D },
   // IPC, timers, signals
@@ -554,9 +562,11 @@ export const SIGNATURES: Table = {
   statmount: { args: ['in:mnt_id_req_stat(*0)', 'ptr', 'size', 'flags:statmount'] },
   listmount: { args: ['in:mnt_id_req_list(*0)', 'out:id_array(ret)', 'size', 'flags:listmount'] },
   listns: { args: ['in:ns_id_req(*0)', 'out:id_array(ret)', 'size', 'hex32'] },
-  lsm_get_self_attr: { args: ['enum:lsm_attr', 'ptr', 'in:u32(=1)', 'flags:lsm_flags'] },
-  lsm_set_self_attr: { args: ['enum:lsm_attr', 'ptr', 'uint', 'hex32'] },
-  lsm_list_modules: { args: ['ptr', 'in:u32(=1)', 'hex32'] },
+  // the contexts (a page: the header is read whatever the size) and the ids as long as the size
+  // behind the pointer says (decode/lsm.ts)
+  lsm_get_self_attr: { args: ['enum:lsm_attr', 'inout:lsm_ctx_get(=4096)', 'inout:lsm_size(=4)', 'flags:lsm_flags'] },
+  lsm_set_self_attr: { args: ['enum:lsm_attr', 'in:lsm_ctx_set(2)', 'uint', 'hex32'] },
+  lsm_list_modules: { args: ['out:lsm_ids(ret)', 'inout:lsm_size(=4)', 'hex32'] },
   setxattrat: { args: ['dirfd', 'path', 'flags:at_xattr', 'str', 'ptr', 'size'], classes: FD },
   getxattrat: { args: ['dirfd', 'path', 'flags:at_xattr', 'str', 'ptr', 'size'], classes: FD },
   open_tree_attr: { args: ['dirfd', 'path', 'flags:open_tree', 'in:mount_attr(4)', 'size'], ret: 'fd', classes: FD },

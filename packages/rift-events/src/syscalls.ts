@@ -2,6 +2,7 @@ import { SYSCALL_TABLE } from './syscall-names.js';
 import { SIGNATURES, STRUCT_SIZES, type Signature } from './signatures.js';
 import { ERRNO_TABLE } from './errno-table.js';
 import { SIGNAL_TABLE } from './signal-table.js';
+import { PointeeKind, pointeeRows } from './pointees.js';
 
 /** Syscall name by number (x86-64), e.g. SYSCALL_NAMES[257] === 'openat'. */
 export const SYSCALL_NAMES: readonly string[] = (() => {
@@ -59,7 +60,7 @@ export function signalNumber(name: string): number | undefined {
  * How the native core reads what an argument refers to (numbers shared with src/tracer.h):
  * memory at a pointer, or (FdData) the bytes a call moved from the file behind a descriptor.
  */
-export const CaptureKind = { CString: 0, Buffer: 1, IoVec: 2, StringArray: 3, MsgHdr: 4, FdData: 5 } as const;
+export const CaptureKind = { CString: 0, Buffer: 1, IoVec: 2, StringArray: 3, MsgHdr: 4, FdData: 5, ...PointeeKind } as const;
 export const LengthFrom = { Fixed: 0, Arg: 1, Ret: 2, ArgPtrU32: 3, ArgPtrU64: 4, ArgI32: 5 } as const;
 
 export interface ArgSpec {
@@ -153,7 +154,7 @@ const PATH_MAX = 4096;
  * getsockopt's optlen, which the kernel may have written before it failed; bpf's attribute,
  * whose output fields such as log_true_size strace reads at exit whatever the result).
  */
-const EXIT_ON_ERROR: ReadonlySet<string> = new Set(['remts', 'optlen', 'bpf_attr']);
+const EXIT_ON_ERROR: ReadonlySet<string> = new Set(['remts', 'optlen', 'bpf_attr', 'lsm_size', 'sched_attr_set']);
 /** Plan rows have this many int32 fields: nr, arg, atExit, kind, lenFrom, lenArg, max, onError, scale */
 export const PLAN_ROW = 9;
 
@@ -190,6 +191,8 @@ export function capturePlan(opts: PlanOptions = {}): Int32Array {
     });
     if (sig.moves) rows.push(nr, sig.moves.from, 1, CaptureKind.FdData, LengthFrom.Ret, sig.moves.off, data ? -1 : size, 0, 1);
   }
+  // memory the structs of some calls point to (pointees.ts), after their struct's own rows
+  rows.push(...pointeeRows((name) => byName.get(name), size, opts.only));
   return Int32Array.from(rows);
 }
 

@@ -11,9 +11,10 @@
 import type { Capture, Event, Int64, SignalEvent, SyscallEvent, ExitEvent } from '../events.js';
 import { captureBytes } from '../events.js';
 import { SIGNATURES, type Signature } from '../signatures.js';
-import { errnoMessage, errnoNumber, LengthFrom, parseArgSpec, signatureOf, type ArgSpec } from '../syscalls.js';
+import { errnoMessage, errnoName, errnoNumber, LengthFrom, parseArgSpec, signatureOf, type ArgSpec } from '../syscalls.js';
 import { msghdrFailed } from './msghdr.js';
 import { PTRACE_VARIANTS } from './ptrace.js';
+import { kexecFlags } from './kexec.js';
 import { bufText, clockTicks, fdsetBits, selectNfds, fileMode, makedev, pollRevents, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
 import { ABBREV, setCallStyle, enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str, type XlatStyle } from './values.js';
 
@@ -31,6 +32,8 @@ export interface FdPaths {
   opened?(ev: SyscallEvent): string | undefined;
   /** the working directory of process `pid` (printed after AT_FDCWD), when known */
   cwdText?(pid: number): string | undefined;
+  /** whether the file descriptor `fd` of `pid` refers to was unlinked (printed `<path>(deleted)`) */
+  deleted?(pid: number, fd: number): boolean;
   /** descriptor `fd` of the process that pidfd `pidfd` of process `pid` refers to (pidfd_getfd) */
   remotePath?(pid: number, pidfd: number, fd: number): string | undefined;
 }
@@ -202,7 +205,7 @@ const SETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
 const GETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   ...SOCKOPT_LEVELS,
   // option 26 is SO_GET_FILTER when read
-  SOL_SOCKET: { ...sockopt('so_get'), then: { by: 2, table: 'so', cases: { ...soInts('out:sockint(*4)'), SO_ERROR: value('sockerr'), SO_PEERCRED: value('ucred'), SO_LINGER: value('linger'), SO_TXREHASH: value('txrehash') } } },
+  SOL_SOCKET: { ...sockopt('so_get'), then: { by: 2, table: 'so', cases: { ...soInts('out:sockint(*4)'), SO_ERROR: value('sockerr'), SO_PEERCRED: value('ucred'), SO_LINGER: value('linger'), SO_TXREHASH: value('txrehash'), SO_ATTACH_FILTER: value('sock_filter_got') } } },
   SOL_NETLINK: { args: { 2: 'enum:netlink_opt', 3: 'out:socknum(*4)' }, then: { by: 2, table: 'netlink_opt', cases: { NETLINK_LIST_MEMBERSHIPS: value('nl_memberships') } } },
   SOL_PACKET: { ...sockopt('packet_opt'), then: { by: 2, table: 'packet_opt', cases: { PACKET_STATISTICS: value('tpacket_stats') } } },
   SOL_TIPC: { args: { 2: 'enum:tipc_opt', 3: 'out:socknum(*4)' }, then: { by: 2, table: 'tipc_opt', cases: { TIPC_IMPORTANCE: value('tipc_importance'), TIPC_GROUP_JOIN: value('tipc_group') } } },
@@ -295,6 +298,8 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   },
   // the address and the data by request (decode/ptrace.ts)
   ptrace: PTRACE_VARIANTS,
+  // fsconfig's aux: the directory of a path, a descriptor, else a number
+  fsconfig: { by: 1, table: 'fsconfig', cases: { FSCONFIG_SET_PATH: { args: { 4: 'dirfd' } }, FSCONFIG_SET_PATH_EMPTY: { args: { 4: 'dirfd' } }, FSCONFIG_SET_FD: { args: { 4: 'fd' } } } },
   // the argument string only for LINUX_REBOOT_CMD_RESTART2
   reboot: { by: 2, table: 'reboot_cmd', cases: { LINUX_REBOOT_CMD_RESTART2: {} }, default: { show: [0, 1, 2] } },
   // the device number only for character and block devices
@@ -453,6 +458,7 @@ const WIDE = new Set(['ptrace', 'ptrace_options', 'clone', 'clone3', 'mount', 'm
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
+  kexec_flags: (v) => kexecFlags(v),
   // pidfd_getfd's descriptor: one of the process its pidfd (argument 0) refers to
   pidfd_target: (v, x) => {
     const fd = int32(v);
@@ -603,7 +609,8 @@ function atFdcwd(x: Ctx): string {
 
 function fdText(fd: number, x: Ctx): string {
   const p = x.o.fds && fd >= 0 ? x.o.fds.path(x.ev.pid, fd) : undefined;
-  return p === undefined ? String(fd) : `${fd}<${p}>`;
+  if (p === undefined) return String(fd);
+  return x.o.fds!.deleted?.(x.ev.pid, fd) ? `${fd}<${p}>(deleted)` : `${fd}<${p}>`;
 }
 
 function capsOf(mem: Capture[] | undefined, arg: number, at: 'entry' | 'exit'): Capture[] {
@@ -689,6 +696,8 @@ class Struct implements StructCtx {
     this.style = o.style;
   }
   readonly style: XlatStyle;
+  /** the call's errno name when it failed */
+  errno?: string;
   get addr(): string {
     return hex(this.raw);
   }
@@ -894,6 +903,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   if (!dec) return hex(addr);
   if (!x.deref) return hex(addr);
   const st = new Struct(o, x.verbose, mem, i, at, x.ret, addr, dir === 'inout' && useExit, x.args);
+  st.errno = x.errno;
   if (spec.capture!.lenFrom === LengthFrom.ArgPtrU32) st.lenPtrArg = spec.capture!.lenArg;
   st.call = x;
   return dec(bytes, st);
@@ -1037,6 +1047,12 @@ function retText(type: string, x: Ctx): string {
       const left = t === undefined ? '' : `, left ${tb && tb.length >= 16 ? `{tv_sec=${tb.readBigInt64LE(0)}, tv_nsec=${tb.readBigUInt64LE(8)}}` : hex(x.args[2]!)}`;
       return `${s64str(v)} (${pollRevents(captureBytes(c), x.verbose ? Infinity : o.stringSize)}${left})`;
     }
+  }
+  // modify_ldt's int result with -errno in the register's low half: the number, then the error
+  if (type === 'ldtret') {
+    const u = BigInt.asUintN(64, BigInt(v));
+    if (u < 0xfffff000n || u > 0xffffffffn) return s64str(v);
+    return `${u} ${errnoText(errnoName(Number(0x100000000n - u))).slice(3)}`;
   }
   // a return value with a name for some values: 5 (TIME_ERROR)
   if (type.startsWith('state:')) {

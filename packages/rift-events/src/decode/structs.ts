@@ -11,7 +11,13 @@ import { ptraceSyscallInfo } from './ptrace.js';
 import { MOUNT_REQ_STRUCTS } from './mount_req.js';
 import { QUOTA_XFS_STRUCTS } from './quota_xfs.js';
 import { TIME_MISC_STRUCTS } from './time_misc.js';
-import { seccompFprog, sockFprog } from './bpf-filter.js';
+import { MOUNT_ATTR_STRUCTS } from './mount_attr.js';
+import { LSM_STRUCTS } from './lsm.js';
+import { KSTR_STRUCTS } from './kstr.js';
+import { SCHED_ATTR_STRUCTS } from './sched_attr.js';
+import { IO_URING_STRUCTS } from './io_uring.js';
+import { KEXEC_STRUCTS } from './kexec.js';
+import { seccompFprog, sockFilterGot, sockFprog } from './bpf-filter.js';
 import { msghdr } from './msghdr.js';
 import { groupReq, icmpFilter, ipv6Mreq, tcpAoAdd } from './netopts.js';
 import { sockaddrText } from './sockaddr.js';
@@ -40,6 +46,8 @@ export interface StructCtx extends StringStyle {
   args: readonly (number | string)[];
   /** a descriptor inside a structure as -y prints it (its number alone without -y) */
   fdText?(fd: number): string;
+  /** the call's errno name when it failed */
+  errno?: string;
 }
 
 export type StructDecoder = (b: Buffer, c: StructCtx) => string;
@@ -561,6 +569,9 @@ function sockaddr(b: Buffer, c: StructCtx): string {
   // fewer bytes could be read than the length says (strace reads a sockaddr_storage at most,
   // 128 bytes): strace's read fails, the address
   if (Math.min(want, 128) > b.length) return c.addr;
+  // shorter than a family (a datagram from an unnamed socket: the kernel wrote a length of 0),
+  // strace prints the address
+  if (b.length < 2) return c.addr;
   return sockaddrText(b, c);
 }
 
@@ -1147,6 +1158,12 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   ...MOUNT_REQ_STRUCTS,
   ...QUOTA_XFS_STRUCTS,
   ...TIME_MISC_STRUCTS,
+  ...MOUNT_ATTR_STRUCTS,
+  ...LSM_STRUCTS,
+  ...KSTR_STRUCTS,
+  ...SCHED_ATTR_STRUCTS,
+  ...IO_URING_STRUCTS,
+  ...KEXEC_STRUCTS,
   // ptrace's data where its request does not say what it is (PTRACE_VARIANTS does)
   ptrace_data: (_b, c) => c.addr,
   group_req: groupReq,
@@ -1156,6 +1173,7 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   // kcmp's KCMP_EPOLL_TFD slot: the epoll descriptor, the target and its offset
   kcmp_epoll_slot: (b, c) => (b.length < 12 ? c.addr : `{efd=${b.readInt32LE(0)}, tfd=${b.readInt32LE(4)}, toff=${b.readUInt32LE(8)}}`),
   sock_fprog: sockFprog,
+  sock_filter_got: sockFilterGot,
   seccomp_fprog: seccompFprog,
   seccomp_action: (b, c) => (b.length < 4 ? c.addr : `[${printEnum('seccomp_ret_action', b.readUInt32LE(0))}]`),
   notif_sizes: (b, c) => (b.length < 6 ? c.addr : `{seccomp_notif=${b.readUInt16LE(0)}, seccomp_notif_resp=${b.readUInt16LE(2)}, seccomp_data=${b.readUInt16LE(4)}}`),
