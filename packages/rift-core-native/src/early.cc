@@ -251,8 +251,8 @@ void Tracer::abandonEarlyHook(pid_t tid, ThreadState& st) {
   ptraceCall(PTRACE_SETREGS, tid, nullptr, &regs);
 }
 
-// Writes the mapping's contents and patches the loader; false when the library must not adopt
-// the mapping (it then fails to map its own there, and records nothing in this image).
+// Writes the mapping's contents, patches the loader and sets the mark; false when nothing was
+// written (no buffer to register).
 bool Tracer::installEarlyHook(pid_t tid, const EarlyHook& eh, uint64_t stoppedAt, uint64_t& resumeAt) {
   const uint64_t page = RIFT_SB_GADGET_PAGE;
   std::vector<uint8_t> area(RIFT_SB_EARLY_BUFFER_OFFSET + RIFT_SB_HEADER_SIZE, 0);
@@ -345,16 +345,19 @@ bool Tracer::installEarlyHook(pid_t tid, const EarlyHook& eh, uint64_t stoppedAt
     }
     close(mem);
   }
-  // the mark, and the token that ties it to this image
+  // the mark, and the token that ties it to this image. Without them the library does not
+  // adopt the mapping (it fails to map its own there, and records nothing in this image), but
+  // the loader's patched sites record into the buffer all the same: it is registered.
   uint8_t random[RIFT_SB_TOKEN_LEN / 2];
-  if (readMemory(tid, eh.randomAddr, random, sizeof random) != ssize_t(sizeof random)) return false;
+  if (readMemory(tid, eh.randomAddr, random, sizeof random) != ssize_t(sizeof random)) return true;
   char mark[1 + RIFT_SB_TOKEN_LEN];
   mark[0] = RIFT_SB_MARK_EARLY;
   for (size_t i = 0; i < sizeof random; i++) {
     mark[1 + 2 * i] = "0123456789abcdef"[random[i] >> 4];
     mark[2 + 2 * i] = "0123456789abcdef"[random[i] & 15];
   }
-  return writeMemory(tid, eh.markAddr, mark, sizeof mark) == ssize_t(sizeof mark);
+  writeMemory(tid, eh.markAddr, mark, sizeof mark);
+  return true;
 }
 
 }  // namespace rift
