@@ -8,13 +8,17 @@
  * index, is the struct itself, captured by the argument's own row).
  *
  * Row layouts (PLAN_ROW int32 fields each, see syscalls.ts):
- *   When:    nr, arg, 0, When, value, 0, 0, 0, 0: the next row of nr only when the low 32 bits
- *            of argument `arg` equal `value` (consecutive When rows all hold)
- *   Pointee: nr, arg, atExit, Pointee, lenOff << 8 | (of + 1) << 4 | lenSize, index << 16 | ptrOff, max, 0, scale:
+ *   When:    nr, arg, 0, When, value, field, 0, 0, 0: the next row of nr only when the low 32
+ *            bits of argument `arg` (field 0), or the u32 at offset field - 1 of the struct it
+ *            points to, equal `value` (consecutive When rows all hold)
+ *   Pointee: nr, arg, atExit, Pointee, strings << 20 | lenOff << 8 | (of + 1) << 4 | lenSize,
+ *            index << 16 | ptrOff, max, onError, scale:
  *            the pointer at offset ptrOff of the struct at argument `arg` (ptrOff 0xffff: the
  *            argument itself); its length the unsigned lenSize-byte field at lenOff of that struct
  *            (of + 1 = 0) or of the struct at argument `of`, times scale, or (lenSize 0) a C
- *            string; `max` bounds the bytes kept (-1: whole)
+ *            string; `max` bounds the bytes kept (-1: whole). strings 1: the memory is that many
+ *            pointers to C strings, blob `index`, and string j is blob index + 1 + j (each
+ *            bounded by `max`)
  */
 
 export const PointeeKind = { Pointee: 6, When: 7 } as const;
@@ -28,22 +32,28 @@ export type PointeeLength =
    * an unsigned field of the struct (its offset and size in bytes) times `scale` bytes; `of`: of
    * the struct another argument points to instead (getsockopt's *optlen)
    */
-  | { field: number; size: 1 | 2 | 4 | 8; scale: number; of?: number };
+  | { field: number; size: 1 | 2 | 4 | 8; scale: number; of?: number }
+  /** that many pointers to C strings (the field's count), each string kept up to -s */
+  | { field: number; size: 1 | 2 | 4 | 8; strings: true };
 
 export interface Pointee {
   /** the syscall, by name */
   call: string;
   /** the argument holding the struct's address */
   arg: number;
-  /** only when these arguments' low 32 bits have these values */
-  when: ReadonlyArray<readonly [arg: number, value: number]>;
+  /**
+   * only when these arguments' low 32 bits have these values (or, with a field offset, the
+   * u32 at that offset of the struct the argument points to)
+   */
+  when: ReadonlyArray<readonly [arg: number, value: number, field?: number]>;
   /** the pointer field's offset in the struct; 'arg': the argument itself points to the memory */
   ptr: number | 'arg';
   len: PointeeLength;
   /** the blob index of the argument the memory goes to (1 and up) */
   index: number;
-  /** read at the call's exit (the kernel's answer), when it succeeded */
+  /** read at the call's exit (the kernel's answer), when it succeeded (onError: also when it failed) */
   atExit?: boolean;
+  onError?: boolean;
   /**
    * bytes kept at most (strings: -s, arrays: 64 KiB, unless given); 'string': -s and one more,
    * to know whether the bytes went on past them
@@ -59,7 +69,12 @@ const PROGRAM_BYTES = 4096 * 8;
 /** one instruction more than strace prints: it knows the program was longer ("...") */
 const PROGRAM_BOUND = PROGRAM_BYTES + 8;
 /** bpf(2) commands (uapi/linux/bpf.h) */
-const BPF = { PROG_LOAD: 5, OBJ_PIN: 6, OBJ_GET: 7, OBJ_GET_INFO_BY_FD: 15, RAW_TRACEPOINT_OPEN: 17, BTF_LOAD: 18 } as const;
+const BPF = { PROG_LOAD: 5, OBJ_PIN: 6, OBJ_GET: 7, OBJ_GET_INFO_BY_FD: 15, PROG_QUERY: 16, RAW_TRACEPOINT_OPEN: 17, BTF_LOAD: 18, LINK_CREATE: 28, PROG_STREAM_READ_BY_FD: 37 } as const;
+/** BPF_LINK_CREATE's attach types (link_create.attach_type, the u32 at 8) whose struct points to arrays */
+const ATTACH = { TRACE_ITER: 28, TRACE_KPROBE_MULTI: 42, TRACE_UPROBE_MULTI: 48, TRACE_FENTRY_MULTI: 59, TRACE_FEXIT_MULTI: 60, TRACE_FSESSION_MULTI: 61 } as const;
+/** a LINK_CREATE row for one attach type */
+const linkCreate = (type: number, rest: Omit<Pointee, 'call' | 'arg' | 'when'>): Pointee =>
+  ({ call: 'bpf', arg: 1, when: [[0, BPF.LINK_CREATE], [1, type, 8]], ...rest });
 
 /** struct sock_fprog / seccomp's: u16 len at 0, the instructions at 8, 8 bytes each */
 const FPROG_INSNS = { ptr: 8, len: { field: 0, size: 2, scale: 8 }, index: 1, max: PROGRAM_BOUND } as const;
@@ -85,8 +100,31 @@ export const POINTEES: readonly Pointee[] = [
   { call: 'bpf', arg: 1, when: [[0, BPF.RAW_TRACEPOINT_OPEN]], ptr: 0, len: { cstring: true }, index: 1, max: 128 },
   // BTF_LOAD: btf_size bytes of BTF (strace prints -s of them)
   { call: 'bpf', arg: 1, when: [[0, BPF.BTF_LOAD]], ptr: 0, len: { field: 16, size: 4, scale: 1 }, index: 1, max: 'string' },
-  // OBJ_GET_INFO_BY_FD: the info struct as the kernel left it, info_len bytes (the kernel's length)
-  { call: 'bpf', arg: 1, when: [[0, BPF.OBJ_GET_INFO_BY_FD]], ptr: 8, len: { field: 4, size: 4, scale: 1 }, index: 1, atExit: true, max: 4096 },
+  // LINK_CREATE by attach type: iter_info (u32 map_fd each), kprobe_multi's syms, addrs and
+  // cookies, uprobe_multi's path and arrays, tracing_multi's ids and cookies
+  linkCreate(ATTACH.TRACE_ITER, { ptr: 16, len: { field: 24, size: 4, scale: 4 }, index: 1 }),
+  linkCreate(ATTACH.TRACE_KPROBE_MULTI, { ptr: 24, len: { field: 20, size: 4, strings: true }, index: 16 }),
+  linkCreate(ATTACH.TRACE_KPROBE_MULTI, { ptr: 32, len: { field: 20, size: 4, scale: 8 }, index: 2 }),
+  linkCreate(ATTACH.TRACE_KPROBE_MULTI, { ptr: 40, len: { field: 20, size: 4, scale: 8 }, index: 3 }),
+  linkCreate(ATTACH.TRACE_UPROBE_MULTI, { ptr: 16, len: { cstring: true }, index: 1, max: PATH_MAX }),
+  linkCreate(ATTACH.TRACE_UPROBE_MULTI, { ptr: 24, len: { field: 48, size: 4, scale: 8 }, index: 2 }),
+  linkCreate(ATTACH.TRACE_UPROBE_MULTI, { ptr: 32, len: { field: 48, size: 4, scale: 8 }, index: 3 }),
+  linkCreate(ATTACH.TRACE_UPROBE_MULTI, { ptr: 40, len: { field: 48, size: 4, scale: 8 }, index: 4 }),
+  ...[ATTACH.TRACE_FENTRY_MULTI, ATTACH.TRACE_FEXIT_MULTI, ATTACH.TRACE_FSESSION_MULTI].flatMap((type) => [
+    linkCreate(type, { ptr: 16, len: { field: 32, size: 4, scale: 4 }, index: 1 }),
+    linkCreate(type, { ptr: 24, len: { field: 32, size: 4, scale: 8 }, index: 2 }),
+  ]),
+  // PROG_QUERY's answers: prog_ids, prog_attach_flags, link_ids, link_attach_flags, prog_cnt u32 each
+  ...[16, 32, 40, 48].map((ptr, i): Pointee => ({ call: 'bpf', arg: 1, when: [[0, BPF.PROG_QUERY]], ptr, len: { field: 24, size: 4, scale: 4 }, index: 1 + i, atExit: true })),
+  // PROG_STREAM_READ_BY_FD: stream_buf_len bytes of stream_buf as the call left them, whatever it returned
+  { call: 'bpf', arg: 1, when: [[0, BPF.PROG_STREAM_READ_BY_FD]], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, atExit: true, onError: true, max: 'string' },
+  // OBJ_GET_INFO_BY_FD: the info struct as the kernel left it, info_len bytes (the kernel's
+  // length), also when the call failed (strace prints it then too)
+  { call: 'bpf', arg: 1, when: [[0, BPF.OBJ_GET_INFO_BY_FD]], ptr: 8, len: { field: 4, size: 4, scale: 1 }, index: 1, atExit: true, onError: true, max: 4096 },
+  // setxattrat's and getxattrat's value (struct xattr_args: value at 0, size a u32 at 8), as
+  // given and as the kernel wrote it: -s and one more byte (decode/xattr_args.ts)
+  { call: 'setxattrat', arg: 4, when: [], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, max: 'string' },
+  { call: 'getxattrat', arg: 4, when: [], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, atExit: true, max: 'string' },
 ];
 
 /** The plan rows of `POINTEES` (syscall numbers by `nrOf`); strings are bounded by `stringSize`. */
@@ -95,10 +133,13 @@ export function pointeeRows(nrOf: (name: string) => number | undefined, stringSi
   for (const p of POINTEES) {
     const nr = nrOf(p.call);
     if (nr === undefined || (only && !only.has(nr))) continue;
-    for (const [arg, value] of p.when) rows.push(nr, arg, 0, PointeeKind.When, value | 0, 0, 0, 0, 0);
-    const [lenDesc, scale] = 'cstring' in p.len ? [0, 1] : [(p.len.field << 8) | ((p.len.of ?? -1) + 1) << 4 | p.len.size, p.len.scale];
-    const max = p.max === 'string' ? stringSize + 1 : p.max ?? ('cstring' in p.len ? stringSize : 65536);
-    rows.push(nr, p.arg, p.atExit ? 1 : 0, PointeeKind.Pointee, lenDesc, (p.index << 16) | (p.ptr === 'arg' ? POINTER_IS_ARG : p.ptr), max, 0, scale);
+    for (const [arg, value, field] of p.when) rows.push(nr, arg, 0, PointeeKind.When, value | 0, field === undefined ? 0 : field + 1, 0, 0, 0);
+    const l = p.len;
+    let lenDesc = 0, scale = 1;
+    if ('strings' in l) lenDesc = (1 << 20) | (l.field << 8) | l.size;
+    else if ('field' in l) [lenDesc, scale] = [(l.field << 8) | ((l.of ?? -1) + 1) << 4 | l.size, l.scale];
+    const max = p.max === 'string' ? stringSize + 1 : p.max ?? ('cstring' in l || 'strings' in l ? stringSize : 65536);
+    rows.push(nr, p.arg, p.atExit ? 1 : 0, PointeeKind.Pointee, lenDesc, (p.index << 16) | (p.ptr === 'arg' ? POINTER_IS_ARG : p.ptr), max, p.onError ? 1 : 0, scale);
   }
   return rows;
 }

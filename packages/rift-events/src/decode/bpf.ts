@@ -14,6 +14,7 @@ import { captureBytes, type Capture } from '../events.js';
 import { ebpfProgram } from './bpf-filter.js';
 import { boundedString } from './kstr.js';
 import { cstringIn, ifindexText } from './sockaddr.js';
+import { makedev } from './structs.js';
 import type { StructCtx } from './structs.js';
 import { ABBREV, RAW, getCallStyle, hex, printEnum, printFlags, quote } from './values.js';
 
@@ -144,9 +145,39 @@ const GET_NEXT_ID: readonly Row[] = [['start_id', 0, 'u32'], { exit: 0 }, ['next
 const OBJ_GET_INFO_BY_FD: readonly Row[] = [
   { custom: (b, c, _len, exit) => {
     const given = b.readUInt32LE(4), got = exit.readUInt32LE(4);
-    return `info={bpf_fd=${field(b, 0, 'fd', 0, c)}, info_len=${given}${got !== given ? ` => ${got}` : ''}, info=${field(exit, 8, 'addr', 0, c)}}`;
+    return `info={bpf_fd=${field(b, 0, 'fd', 0, c)}, info_len=${given}${got !== given ? ` => ${got}` : ''}, info=${objInfo(b, exit, c)}}`;
   } },
 ];
+/** struct bpf_map_info's fields, each group only when the info's length goes past its offset */
+const MAP_INFO: readonly Row[] = [
+  ['type', 0, 'enum:bpf_map_type'], ['id', 4, 'u32'], ['key_size', 8, 'u32'], ['value_size', 12, 'u32'], ['max_entries', 16, 'u32'], ['map_flags', 20, 'flags:bpf_map_flags'],
+  { cut: 24 }, { custom: (b) => `name=${cstringIn(b.subarray(24, 40), 16)}` },
+  { cut: 40 }, ['ifindex', 40, 'ifindex'], ['btf_vmlinux_value_type_id', 44, 'u32'], { custom: (b) => `netns_dev=${makedev(b.readBigUInt64LE(48))}` }, ['netns_ino', 56, 'u64'],
+  { cut: 64 }, ['btf_id', 64, 'u32'], ['btf_key_type_id', 68, 'u32'], ['btf_value_type_id', 72, 'u32'],
+  { cut: 80 }, ['btf_vmlinux_id', 76, 'u32'], ['map_extra', 80, 'x64'],
+  { cut: 88 }, ['hash', 88, 'x64'], ['hash_size', 96, 'u32'],
+];
+const MAP_INFO_SIZE = 104;
+/**
+ * OBJ_GET_INFO_BY_FD's info with -v, as the kernel left it (capture index 1 at exit, info_len
+ * bytes as it says): a map's struct bpf_map_info (the object's kind from its descriptor's path,
+ * as strace reads it: known with -y); else, or when it could not be read, its address
+ */
+function objInfo(b: Buffer, exit: Buffer, c: StructCtx): string {
+  const p = exit.readBigUInt64LE(8);
+  const addr = p ? hex(p) : 'NULL';
+  const size = exit.readUInt32LE(4);
+  const cap = exitPointeeCap(c, 1);
+  if (!c.verbose || !cap || cap.fault || size === 0 || size > PAGE || cap.len < size) return addr;
+  const kind = /<anon_inode:bpf-(map|prog)>$/.exec(c.fdText?.(b.readInt32LE(0)) ?? '')?.[1];
+  if (kind !== 'map') return addr;
+  const len = Math.min(size, MAP_INFO_SIZE);
+  const info = padded(captureBytes(cap), len);
+  const out: string[] = [];
+  fields(MAP_INFO, info, info, len, c, out);
+  return `{${out.join(', ')}}`;
+}
+
 const MAP_GET_FD_BY_ID: readonly Row[] = [['map_id', 0, 'u32'], { cut: 8 }, ['open_flags', 8, 'flags:bpf_file_mode_flags']];
 
 const RAW_TRACEPOINT_OPEN: readonly Row[] = [{ group: 'raw_tracepoint', rows: [['name', 0, 'str128:1'], ['prog_fd', 8, 'fd'], { cut: 23 }, ['cookie', 16, 'x64']] }];
@@ -183,13 +214,11 @@ const LINK_UPDATE: readonly Row[] = [{
     // the program replaced, with BPF_F_REPLACE only
     { custom: (b, c) => (b.readUInt32LE(8) & 4 ? `old_prog_fd=${field(b, 12, 'fd', 0, c)}` : '') }],
 }];
-/**
- * An array of `cnt` u32 the attribute points to: NULL, [] when empty, else its address (memory
- * this decoder does not have)
- */
-function u32Array(b: Buffer, o: number, cnt: number): string {
-  const p = b.readBigUInt64LE(o);
-  return p === 0n ? 'NULL' : cnt === 0 ? '[]' : hex(p);
+const ids = (a: Buffer, i: number) => String(a.readUInt32LE(i));
+const attachFlags = (a: Buffer, i: number) => printFlags('bpf_attach_flags', a.readUInt32LE(i), 32);
+/** PROG_QUERY's array at `o` of the attribute as the kernel left it: prog_cnt u32 (capture `index` at exit) */
+function queryArray(exit: Buffer, c: StructCtx, o: number, index: number, one: (a: Buffer, i: number) => string): string {
+  return arrayAt(c, exit.readBigUInt64LE(o), exit.readUInt32LE(24), 4, exitPointeeCap(c, index), one);
 }
 const PROG_QUERY: readonly Row[] = [{
   group: 'query',
@@ -197,14 +226,15 @@ const PROG_QUERY: readonly Row[] = [{
     { custom: (b, c) => (IFINDEX_TARGETS.has(b.readUInt32LE(4)) ? `target_ifindex=${ifindexText(b.readUInt32LE(0))}` : `target_fd=${field(b, 0, 'fd', 0, c)}`) },
     ['attach_type', 4, 'enum:bpf_attach_type'], ['query_flags', 8, 'flags:bpf_query_flags'], ['attach_flags', 12, 'flags:bpf_attach_flags'],
     // the kernel's answers: the programs, and their count (the one given => the kernel's)
+    // (the arrays: capture indexes 1 to 4 at exit, as long as the count the kernel left)
     { exit: 0 },
-    { custom: (b, _c, _len, exit) => {
+    { custom: (b, c, _len, exit) => {
       const given = b.readUInt32LE(24), got = exit.readUInt32LE(24);
-      return `prog_ids=${u32Array(exit, 16, got)}, prog_cnt=${given !== got ? `${given} => ${got}` : got}`;
+      return `prog_ids=${queryArray(exit, c, 16, 1, ids)}, prog_cnt=${given !== got ? `${given} => ${got}` : got}`;
     } },
-    { cut: 32 }, { custom: (_b, _c, _len, exit) => `prog_attach_flags=${u32Array(exit, 32, exit.readUInt32LE(24))}` },
+    { cut: 32 }, { custom: (_b, c, _len, exit) => `prog_attach_flags=${queryArray(exit, c, 32, 2, attachFlags)}` },
     { cut: 40 },
-    { custom: (_b, _c, _len, exit) => `link_ids=${u32Array(exit, 40, exit.readUInt32LE(24))}, link_attach_flags=${u32Array(exit, 48, exit.readUInt32LE(24))}` },
+    { custom: (_b, c, _len, exit) => `link_ids=${queryArray(exit, c, 40, 3, ids)}, link_attach_flags=${queryArray(exit, c, 48, 4, attachFlags)}` },
     ['revision', 56, 'x64'],
   ],
 }];
@@ -216,7 +246,9 @@ function linkCreateTail(b: Buffer, c: StructCtx): [string[], number] {
   const u = (o: number) => String(b.readUInt32LE(o));
   const x = (o: number) => field(b, o, 'x64', 0, c);
   const fd = (o: number) => field(b, o, 'fd', 0, c);
-  const arr = (o: number, cnt: number) => u32Array(b, o, cnt);
+  // the arrays the struct points to, captured as index `index` (see ../pointees.ts)
+  const u32s = (o: number, cnt: number, index: number) => arrayAt(c, b.readBigUInt64LE(o), cnt, 4, pointeeCap(c, index), (a, i) => String(a.readUInt32LE(i)));
+  const x64s = (o: number, cnt: number, index: number) => arrayAt(c, b.readBigUInt64LE(o), cnt, 8, pointeeCap(c, index), (a, i) => (a.readBigUInt64LE(i) ? hex(a.readBigUInt64LE(i)) : '0'));
   // relative to another program by id (BPF_F_ID) or by descriptor, and the revision expected
   const relative = (name: string): [string[], number] => [[`${name}={${flags & 32 ? `relative_id=${u(16)}` : `relative_fd=${fd(16)}`}, expected_revision=${x(24)}}`], 32];
   if (CGROUP_ATTACH.has(type)) {
@@ -225,14 +257,14 @@ function linkCreateTail(b: Buffer, c: StructCtx): [string[], number] {
   }
   switch (type) {
     case 28:  // BPF_TRACE_ITER
-      return [[`iter_info=${arr(16, b.readUInt32LE(24))}`, `iter_info_len=${u(24)}`], 28];
+      return [[`iter_info=${arrayAt(c, b.readBigUInt64LE(16), b.readUInt32LE(24), 4, pointeeCap(c, 1), (a, i) => `{map={map_fd=${c.fdText ? c.fdText(a.readInt32LE(i)) : a.readInt32LE(i)}}}`)}`, `iter_info_len=${u(24)}`], 28];
     case 41:  // BPF_PERF_EVENT
       return [[`perf_event={bpf_cookie=${x(16)}}`], 24];
     case 24: case 25: case 26: case 27: case 58:  // FENTRY, FEXIT, MODIFY_RETURN, LSM_MAC, FSESSION
       return [[`tracing={target_btf_id=${u(16)}, cookie=${x(24)}}`], 32];
     case 59: case 60: case 61: {  // the _MULTI tracing types
       const cnt = b.readUInt32LE(32);
-      return [[`tracing_multi={ids=${arr(16, cnt)}, cookies=${arr(24, cnt)}, cnt=${cnt}}`], 36];
+      return [[`tracing_multi={ids=${u32s(16, cnt, 1)}, cookies=${x64s(24, cnt, 2)}, cnt=${cnt}}`], 36];
     }
     case 45:  // BPF_NETFILTER
       return [[`netfilter={pf=${u(16)}, hooknum=${u(20)}, priority=${b.readInt32LE(24)}, flags=${printFlags('bpf_netfilter_flags', b.readUInt32LE(28), 32)}}`], 32];
@@ -242,11 +274,13 @@ function linkCreateTail(b: Buffer, c: StructCtx): [string[], number] {
       return relative('netkit');
     case 42: {  // BPF_TRACE_KPROBE_MULTI
       const cnt = b.readUInt32LE(20);
-      return [[`kprobe_multi={flags=${printFlags('bpf_kprobe_multi_flags', b.readUInt32LE(16), 32)}, cnt=${cnt}, syms=${arr(24, cnt)}, addrs=${arr(32, cnt)}, cookies=${arr(40, cnt)}}`], 48];
+      // syms: pointers (capture index 16), string i as index 17 + i
+      const syms = arrayAt(c, b.readBigUInt64LE(24), cnt, 8, pointeeCap(c, 16), (a, i) => cstringAt(c, a.readBigUInt64LE(i), 17 + i / 8));
+      return [[`kprobe_multi={flags=${printFlags('bpf_kprobe_multi_flags', b.readUInt32LE(16), 32)}, cnt=${cnt}, syms=${syms}, addrs=${x64s(32, cnt, 2)}, cookies=${x64s(40, cnt, 3)}}`], 48];
     }
     case 48: {  // BPF_TRACE_UPROBE_MULTI
       const cnt = b.readUInt32LE(48);
-      const parts = [`path=${field(b, 16, 'ptr', 0, c)}`, `offsets=${arr(24, cnt)}`, `ref_ctr_offsets=${arr(32, cnt)}`, `cookies=${arr(40, cnt)}`, `cnt=${cnt}`,
+      const parts = [`path=${field(b, 16, 'path:1', 0, c)}`, `offsets=${x64s(24, cnt, 2)}`, `ref_ctr_offsets=${x64s(32, cnt, 3)}`, `cookies=${x64s(40, cnt, 4)}`, `cnt=${cnt}`,
         `flags=${printFlags('bpf_uprobe_multi_flags', b.readUInt32LE(52), 32)}`, `pid=${b.readInt32LE(56)}`];
       return [[`uprobe_multi={${parts.join(', ')}`], 64];
     }
@@ -269,7 +303,14 @@ const LINK_CREATE: readonly Row[] = [{
   ],
 }];
 const PROG_STREAM_READ_BY_FD: readonly Row[] = [
-  { exit: 0 }, { group: 'prog_stream_read', rows: [['stream_buf', 0, 'ptr'], ['stream_buf_len', 8, 'u32'], ['stream_id', 12, 'u32'], ['prog_fd', 16, 'fd']] },
+  { exit: 0 },
+  { group: 'prog_stream_read', rows: [
+    // stream_buf_len bytes of it as the call left them (capture index 1 at exit), -s of them
+    { custom: (b, c) => {
+      const p = b.readBigUInt64LE(0), size = b.readUInt32LE(8);
+      return `stream_buf=${p ? bytesText(c, p, size, exitPointeeCap(c, 1), false) : 'NULL'}`;
+    } },
+    ['stream_buf_len', 8, 'u32'], ['stream_id', 12, 'u32'], ['prog_fd', 16, 'fd']] },
 ];
 
 /**
@@ -331,6 +372,46 @@ function kernelVersion(v: number): string {
 function pointeeCap(c: StructCtx, index: number): Capture | undefined {
   return (c.entryCaps ?? c.caps).find((x) => x.index === index);
 }
+/** the same, taken at exit (the kernel's answer): none when the attribute is decoded at entry */
+function exitPointeeCap(c: StructCtx, index: number): Capture | undefined {
+  return c.entryCaps ? c.caps.find((x) => x.index === index) : undefined;
+}
+
+/**
+ * `size` bytes at `p` as strace's printstr_ex of that length: -s of them, quoted (in hex with
+ * `forceHex`), `...` when there were more; the address when they could not be read
+ */
+function bytesText(c: StructCtx, p: bigint, size: number, cap: Capture | undefined, forceHex: boolean): string {
+  const shown = Math.min(size, c.stringSize);
+  if (!cap || cap.fault || cap.len < shown) return hex(p);
+  return `${quote(captureBytes(cap).subarray(0, shown), forceHex ? { ...c, hex: 2 } : c)}${size > c.stringSize ? '...' : ''}`;
+}
+
+/**
+ * An array of `cnt` elements of `size` bytes at `p` as strace's print_array: NULL, [] when empty,
+ * the address when its first element could not be read, else the elements that could be and
+ * `... /* where the rest begins *\/`; without -v no more than -s of them, then `...`
+ */
+function arrayAt(c: StructCtx, p: bigint, cnt: number, size: number, cap: Capture | undefined, one: (b: Buffer, offset: number) => string): string {
+  if (p === 0n) return 'NULL';
+  if (cnt === 0) return '[]';
+  const b = cap && !cap.fault ? captureBytes(cap) : Buffer.alloc(0);
+  const out: string[] = [];
+  for (let i = 0; i < cnt; i++) {
+    if (!c.verbose && i >= c.stringSize) {
+      out.push('...');
+      break;
+    }
+    if ((i + 1) * size > b.length) {
+      if (i === 0) return hex(p);
+      out.push(`... /* ${hex(p + BigInt(i * size))} */`);
+      break;
+    }
+    out.push(one(b, i * size));
+  }
+  return `[${out.join(', ')}]`;
+}
+
 function pointee(c: StructCtx, index: number): Buffer | undefined {
   const cap = pointeeCap(c, index);
   return cap && !cap.fault ? captureBytes(cap) : undefined;
