@@ -173,7 +173,8 @@ export class FdTracker implements FdPaths {
     this.known(pid);
     const base = dirfd === undefined || dirfd === -100 ? this.cwd.get(pid) : this.rawPath(pid, dirfd);
     if (!base || !base.startsWith('/')) return p;
-    return (base.endsWith('/') ? base : base + '/') + p;
+    // a relative path's . and .. resolved (lexically), as /proc names what it opened
+    return posix.normalize((base.endsWith('/') ? base : base + '/') + p).replace(/(.)\/$/, '$1');
   }
 
   /** The path (as printed) the descriptor returned by `ev` refers to. */
