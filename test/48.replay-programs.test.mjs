@@ -45,13 +45,14 @@ for (const [name, src] of Object.entries(nodePrograms)) {
   // node's fs: the replay no longer waits turnWaitMs (1 s) at each call of the main thread for a
   // libuv worker asleep in a futex (100 ms, once: replays of 25 s, past CI's timeout, before),
   // but some recordings still desync: the main thread's FUTEX_WAKE of the work queue's
-  // condition woke worker X when recorded; replayed, X is still asleep in that wait 100 ms later
-  // (the kernel woke another waiter), so X's recorded calls (the file's read, the
-  // eventfd write that reports it done) do not come before the main thread's next ones, its
-  // JavaScript finds no completion and takes another path: 'desync ... recorded: uname,
+  // condition woke worker X when recorded; replayed, it wakes another worker Y that waits on
+  // the same futex word, where Y had waited on the condition's other word when recorded (glibc's
+  // condition variable has two groups of waiters, one futex word each, and which group a waiter
+  // joins is decided by atomic operations in user space, which no call orders). X sleeps on, its
+  // calls (the file's read, the eventfd write reporting it done) do not come in their turn, and
+  // node's JavaScript finds no completion and takes another path: 'desync ... recorded: uname,
   // actual: epoll_pwait' within a second, in 5 of 6 replays of one recording in three (6
-  // December). Which waiter a wake picks is decided in the kernel, not by a call replay
-  // orders: skipped (RIFT_TEST_NODE_FS=1 runs it).
+  // December). Skipped (RIFT_TEST_NODE_FS=1 runs it).
   const skip = name === 'fs' && !process.env.RIFT_TEST_NODE_FS ? 'the libuv worker a futex wake picks is not the recorded one: some recordings desync (within a second, no hang); issue 18, open' : false;
   t.test(`node: ${name}`, { skip }, async (t) => {
     writeFileSync(join(dir, 'g'), `recorded ${name}\n`);
