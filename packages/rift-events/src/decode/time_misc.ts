@@ -3,7 +3,8 @@
  * struct __sysctl_args (_sysctl), futex_waitv's array of struct futex_waitv and modify_ldt's
  * struct user_desc.
  */
-import type { StructCtx } from './structs.js';
+import { captureBytes } from '../events.js';
+import { sigsetText, type StructCtx } from './structs.js';
 import { hex, printFlags, ptr } from './values.js';
 
 const i64 = (b: Buffer, o: number): string => String(b.readBigInt64LE(o));
@@ -71,3 +72,22 @@ function userDesc(b: Buffer, c: StructCtx): string {
     `seg_not_present=${(bits >> 5) & 1}, useable=${(bits >> 6) & 1}, lm=${(bits >> 7) & 1}}`;
 }
 TIME_MISC_STRUCTS.user_desc = userDesc;
+
+/**
+ * pselect6's and io_pgetevents' {sigmask, sigsetsize} pair (struct __aio_sigset): the mask
+ * through a pointee capture (blob index 1), decoded only when the size is the kernel's 8.
+ */
+function sigsetPair(b: Buffer, c: StructCtx): string {
+  if (b.length < 16) return c.addr;
+  const p = b.readBigUInt64LE(0);
+  const size = b.readBigUInt64LE(8);
+  let mask: string;
+  if (!p) mask = 'NULL';
+  else {
+    const cap = c.caps.find((x) => x.index === 1);
+    const m = cap && !cap.fault ? captureBytes(cap) : undefined;
+    mask = size === 8n && m && m.length >= 8 ? sigsetText(m.subarray(0, 8), 8) : hex(p);
+  }
+  return `{sigmask=${mask}, sigsetsize=${size}}`;
+}
+TIME_MISC_STRUCTS.sigset_pair = sigsetPair;
