@@ -162,6 +162,9 @@ function plan(name, args) {
           break;
         case 'inject':
         case 'fault':
+          // rift-record injects errors, results, signals and delays; it does not write the
+          // tracee's memory (strace's poke_enter=, poke_exit=)
+          if (/:poke_(enter|exit)=/.test(val)) p.skip ??= `option -e ${key}=...:poke_enter/poke_exit (rift-record does not poke memory)`;
           p.record.push('-e', `${key}=${val}`);
           break;
         case 'signal':
