@@ -30,9 +30,10 @@ const SPAWN_KINDS = ['fork', 'vfork', 'thread', 'process'] as const;
 const END_REASONS = ['exit', 'detach', 'killed'] as const;
 /**
  * Kinds whose captures carry an index: arrays (one blob per element: StringArray, IoVec, MsgHdr)
- * and Pointee (memory a struct points to: index 1 and up, the struct being index 0).
+ * Pointee (memory a struct points to: index 1 and up, the struct being index 0) and MsgHdrVec
+ * (element j's part p as index j << 16 | p).
  */
-const ARRAY_KINDS = new Set([2, 3, 4, 6]);
+const ARRAY_KINDS = new Set([2, 3, 4, 6, 8]);
 
 interface Blob {
   arg: number;

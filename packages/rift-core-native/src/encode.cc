@@ -10,7 +10,7 @@ namespace rift {
 namespace {
 
 // Capture kinds whose captures are arrays, one blob an element (CaptureKind in tracer.h).
-constexpr int64_t kArrayKinds = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 6);  // StringArray, IoVec, MsgHdr, Pointee
+constexpr int64_t kArrayKinds = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 6) | (1 << 8);  // StringArray, IoVec, MsgHdr, Pointee, MsgHdrVec
 constexpr int64_t kMaxExact = (int64_t(1) << 53) - 1;            // beyond: a decimal string
 constexpr int SIGCHLD_ = 17;
 constexpr size_t kSiUtime = 32, kSiStime = 40;  // in x86-64 siginfo_t (SIGCHLD's part)

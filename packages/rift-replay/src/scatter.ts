@@ -119,6 +119,9 @@ function scatter(ev: SyscallEvent, each: (spec: ArgSpec, i: number, caps: Captur
   sig.args.forEach((a, i) => {
     const spec = parseArgSpec(a);
     if (spec.dir !== 'out' && spec.dir !== 'inout') return;
+    // sendmmsg's and recvmmsg's vectors are captured for display; replay does not write them
+    // back (msg_len, received data), as before they were captured
+    if (spec.type === 'mmsgsend' || spec.type === 'mmsgrecv') return;
     const caps = exitCaps.filter((m) => m.arg === i);
     if (!caps.length) {
       const len = spec.capture?.lenFrom === LengthFrom.Ret && ev.ret !== null ? Number(int64(ev.ret)) : -1;

@@ -57,6 +57,8 @@ const DUMPS: Readonly<Record<string, 'read' | 'write'>> = {
   mq_timedreceive: 'read', mq_timedsend: 'write',
   // the iovecs inside the msghdr (its captures 3, 4...: buffer 0, 1...)
   recvmsg: 'read', sendmsg: 'write',
+  // each message of the vector the call moved: its iovecs, as long as its msg_len
+  recvmmsg: 'read', sendmmsg: 'write',
 };
 /** the calls whose data is a msghdr's iovecs: their captures' index of buffer 0 */
 const MSGHDR_IOV_BASE: Readonly<Record<string, number>> = { recvmsg: 3, sendmsg: 3 };
@@ -297,6 +299,10 @@ export class TextRenderer implements BlockSink {
     const fds = dir === 'read' ? this.opts.dumpRead : this.opts.dumpWrite;
     const fd = int32(ev.args[0] ?? -1);
     if (!fds || fd < 0 || (fds.size && !fds.has(fd))) return;
+    if (ev.name === 'sendmmsg' || ev.name === 'recvmmsg') {
+      this.dumpMmsg(ev);
+      return;
+    }
     const n = Object.hasOwn(DUMP_LENGTH, ev.name) ? Number(BigInt.asUintN(64, BigInt(ev.args[DUMP_LENGTH[ev.name]!] ?? 0))) : dir === 'write' ? Infinity : Number(ev.ret);
     const caps = (ev.mem ?? []).filter((c) => c.arg === 1 && c.at === (dir === 'read' ? 'exit' : 'entry') && !c.fault);
     if (caps.length === 1 && caps[0]!.index === undefined) {
@@ -333,6 +339,34 @@ export class TextRenderer implements BlockSink {
       this.out.line(` * ${b.length} bytes in buffer ${i}`);
       for (const l of hexDump(b)) this.out.line(l);
     });
+  }
+
+  /**
+   * sendmmsg's and recvmmsg's messages (those the call moved, when it succeeded), as strace
+   * dumps them: ` = N buffers in vector J`, then each buffer up to the message's msg_len (the
+   * engine's MsgHdrVec capture at exit: element J's part P is index J << 16 | P)
+   */
+  private dumpMmsg(ev: SyscallEvent): void {
+    if (ev.errno !== undefined) return;
+    const caps = (ev.mem ?? []).filter((c) => c.arg === 1 && c.at === 'exit' && c.index !== undefined);
+    const moved = Number(ev.ret);
+    for (let j = 0; j < moved; j++) {
+      const head = caps.find((c) => c.index === j << 16);
+      if (!head || head.fault || head.more) return;
+      const h = captureBytes(head);
+      if (h.length < 60) return;
+      this.out.line(` = ${h.readBigUInt64LE(24)} buffers in vector ${j}`);
+      let left = h.readUInt32LE(56);
+      for (const c of caps) {
+        const part = c.index! & 0xffff;
+        if (c.index! >>> 16 !== j || part < 3 || c.fault || c.more) continue;
+        const b = captureBytes(c).subarray(0, left);
+        if (!b.length) continue;
+        left -= b.length;
+        this.out.line(` * ${b.length} bytes in buffer ${part - 3}`);
+        for (const l of hexDump(b)) this.out.line(l);
+      }
+    }
   }
 
   private closePending(): void {
