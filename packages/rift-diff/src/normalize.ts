@@ -10,7 +10,7 @@
  * the signature lookups are cached per syscall name, no key string unless asked for, struct bytes
  * are decoded into a scratch buffer.
  */
-import { parseArgSpec, signatureOf, type ArgSpec, type Capture, type Event, type Header, type Int64, type Signature, type SyscallEvent } from '@rift/events';
+import { captureBytes, parseArgSpec, signatureOf, type ArgSpec, type Capture, type Event, type Header, type Int64, type Signature, type SyscallEvent } from '@rift/events';
 import { FIELD_NAMES, type Field } from './fields.js';
 
 export type NormValue = string | number | boolean | null | NormValue[] | { [k: string]: NormValue };
@@ -116,6 +116,21 @@ function num(v: Int64): number | undefined {
  * owner the kernel checks).
  */
 const REAL_ID_RESULTS: ReadonlySet<string> = new Set(['set_tid_address']);
+/**
+ * Ints the kernel writes through a struct's pointers (a blob index of the call's capture), by
+ * call: a pid or a descriptor, or undefined. clone3's pidfd field (blob 2) gets a descriptor only
+ * with CLONE_PIDFD (glibc's pthread_create points it at the thread id, as parent_tid, blob 3).
+ */
+const CLONE_PIDFD = 0x1000n;
+const KERNEL_WRITTEN_IDS: Readonly<Record<string, (index: number, ev: SyscallEvent) => 'pid' | 'fd' | undefined>> = {
+  clone3: (index, ev) => {
+    if (index === 3) return 'pid';
+    if (index !== 2) return undefined;
+    const args = ev.mem?.find((m) => m.arg === 0 && !m.index && m.at === 'entry');
+    const b = args ? captureBytes(args) : undefined;
+    return b && b.length >= 8 && (b.readBigUInt64LE(0) & CLONE_PIDFD) !== 0n ? 'fd' : 'pid';
+  },
+};
 
 export class Normaliser {
   /** tid/pid number -> canonical name (1, 1.1, 1.2.1, ...) */
@@ -391,6 +406,14 @@ export class Normaliser {
       return [this.fd(proc, b.readInt32LE(0)), this.fd(proc, b.readInt32LE(4))];
     }
     if (type === 'sockaddr') return sockaddrView(scratchBytes(c));
+    // ids the kernel wrote where a struct said (clone3's pidfd and parent_tid, the ints at blob
+    // indexes 2 and 3): they differ from run to run as a returned pid or descriptor does
+    const id = c.at === 'exit' ? KERNEL_WRITTEN_IDS[ev.name]?.(c.index ?? 0, ev) : undefined;
+    if (id) {
+      const b = scratchBytes(c);
+      const v = b.length >= 4 ? b.readInt32LE(0) : b.length ? b.readUIntLE(0, b.length) : 0;
+      return id === 'fd' ? this.fd(proc, v) : this.pidValue(v);
+    }
     if (this.ig.addr && !BYTES_TYPES.has(type) && c.len >= 8) return maskPointers(scratchBytes(c), c);
     return this.captureData(c, type);
   }
