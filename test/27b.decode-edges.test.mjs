@@ -55,6 +55,9 @@ t.test('odd values, unknown bits, bad pointers: the lines strace prints', async 
     'connect(-1, {sa_family=AF_X25, sx25_addr={x25_addr="0123456789"}}, 18) = -1 EBADF (Bad file descriptor)',
     'connect(-1, {sa_family=0x2e /* AF_??? */, sa_data="\\1\\2\\3"}, 5) = -1 EBADF (Bad file descriptor)',
     'recvmsg(-1, {msg_namelen=7}, MSG_DONTWAIT) = -1 EBADF (Bad file descriptor)',
+    // a count with garbage in its register's high half: its low half's elements read (a
+    // negative descriptor's events not printed)
+    'ppoll([{fd=-1}], 1, {tv_sec=0, tv_nsec=0}, NULL, 8) = 0 (Timeout)',
   ];
   // recvmsg's name length as given => as the kernel wrote it, a descriptor received
   t.ok(raw.some((l) => /^recvmsg\(\d+, \{msg_name=ADDR, msg_namelen=110 => 0, msg_iov=\[\{iov_base="hi", iov_len=8\}\], msg_iovlen=1, msg_control=\[\{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=\[\d+\]\}\], msg_controllen=24, msg_flags=0\}, 0\) = 2$/.test(l)), 'recvmsg: msg_namelen=110 => 0, SCM_RIGHTS');
