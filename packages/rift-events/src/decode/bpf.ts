@@ -14,7 +14,7 @@ import { captureBytes, type Capture } from '../events.js';
 import { ebpfProgram } from './bpf-filter.js';
 import { boundedString } from './kstr.js';
 import { cstringIn, ifindexText } from './sockaddr.js';
-import { makedev } from './structs.js';
+import { makedev, timeComment } from './structs.js';
 import type { StructCtx } from './structs.js';
 import { ABBREV, RAW, getCallStyle, hex, printEnum, printFlags, quote } from './values.js';
 
@@ -170,12 +170,103 @@ function objInfo(b: Buffer, exit: Buffer, c: StructCtx): string {
   const cap = exitPointeeCap(c, 1);
   if (!c.verbose || !cap || cap.fault || size === 0 || size > PAGE || cap.len < size) return addr;
   const kind = /<anon_inode:bpf-(map|prog)>$/.exec(c.fdText?.(b.readInt32LE(0)) ?? '')?.[1];
+  if (kind === 'prog') return progInfo(captureBytes(cap), size, c);
   if (kind !== 'map') return addr;
   const len = Math.min(size, MAP_INFO_SIZE);
   const info = padded(captureBytes(cap), len);
   const out: string[] = [];
   fields(MAP_INFO, info, info, len, c, out);
   return `{${out.join(', ')}}`;
+}
+
+const PROG_INFO_SIZE = 228;
+/**
+ * struct bpf_prog_info as the kernel left it (`bytes`, `size` long), the lengths and counts the
+ * program gave first where the kernel changed them (the info at entry, capture index 1: GIVEN =>
+ * KERNEL'S), and what it points to as strace prints it: jited_prog_insns' bytes in hex (index 2),
+ * the xlated program (index 3, as many whole instructions as both lengths hold), map_ids (index
+ * 4, as many as both counts say); the rest of its pointers as addresses
+ */
+function progInfo(bytes: Buffer, size: number, c: StructCtx): string {
+  const len = Math.min(size, PROG_INFO_SIZE);
+  const info = padded(bytes, len);
+  const entryCap = pointeeCap(c, 1);
+  // (an entry info that could not be read counts as zeros, as strace's)
+  const saved = padded(entryCap && !entryCap.fault ? captureBytes(entryCap) : Buffer.alloc(0), len);
+  const u = (o: number) => String(info.readUInt32LE(o));
+  const changed = (o: number) => (saved.readUInt32LE(o) !== info.readUInt32LE(o) ? `${saved.readUInt32LE(o)} => ${u(o)}` : u(o));
+  const addr64 = (b: Buffer, o: number) => (b.readBigUInt64LE(o) ? hex(b.readBigUInt64LE(o)) : 'NULL');
+  const changedAddr = (o: number) => (saved.readBigUInt64LE(o) !== info.readBigUInt64LE(o) ? `${addr64(saved, o)} => ${addr64(info, o)}` : addr64(info, o));
+  const out: string[] = [];
+  const f = (name: string, text: string) => out.push(`${name}=${text}`);
+  f('type', printEnum('bpf_prog_type', info.readUInt32LE(0)));
+  f('id', u(4));
+  f('tag', quote(info.subarray(8, 16), { ...c, hex: 2 }));
+  f('jited_prog_len', changed(16));
+  const jited = info.readBigUInt64LE(24);
+  f('jited_prog_insns', jited ? bytesText(c, jited, info.readUInt32LE(16), exitPointeeCap(c, 2), true) : 'NULL');
+  f('xlated_prog_len', changed(20));
+  const xlated = info.readBigUInt64LE(32);
+  const insns = Math.floor(Math.min(saved.readUInt32LE(20), info.readUInt32LE(20)) / 8);
+  const cap3 = exitPointeeCap(c, 3);
+  f('xlated_prog_insns', xlated ? ebpfProgram(cap3 && !cap3.fault ? captureBytes(cap3) : undefined, insns, xlated) : 'NULL');
+  if (len > 40) {
+    const t = info.readBigUInt64LE(40);
+    f('load_time', `${t}${bootTimeComment(t)}`);
+    f('created_by_uid', String(info.readInt32LE(48)));
+    f('nr_map_ids', changed(52));
+    const ids = Math.min(saved.readUInt32LE(52), info.readUInt32LE(52));
+    f('map_ids', arrayAt(c, info.readBigUInt64LE(56), ids, 4, exitPointeeCap(c, 4), (a, i) => String(a.readUInt32LE(i))));
+    f('name', cstringIn(info.subarray(64, 80), 16));
+  }
+  if (len > 80) {
+    f('ifindex', ifindexText(info.readUInt32LE(80)));
+    f('gpl_compatible', String(info.readUInt32LE(84) & 1));
+    f('netns_dev', makedev(info.readBigUInt64LE(88)));
+    f('netns_ino', String(info.readBigUInt64LE(96)));
+  }
+  if (len > 104) {
+    f('nr_jited_ksyms', changed(104));
+    f('nr_jited_func_lens', changed(108));
+    f('jited_ksyms', changedAddr(112));
+    f('jited_func_lens', changedAddr(120));
+  }
+  if (len > 128) {
+    f('btf_id', u(128));
+    f('func_info_rec_size', changed(132));
+    f('func_info', addr64(info, 136));
+    f('nr_func_info', changed(144));
+    f('nr_line_info', changed(148));
+    f('line_info', addr64(info, 152));
+    f('jited_line_info', changedAddr(160));
+    f('nr_jited_line_info', changed(168));
+    f('line_info_rec_size', changed(172));
+    f('jited_line_info_rec_size', changed(176));
+    f('nr_prog_tags', changed(180));
+    f('prog_tags', addr64(info, 184));
+  }
+  if (len > 192) {
+    f('run_time_ns', String(info.readBigUInt64LE(192)));
+    f('run_cnt', String(info.readBigUInt64LE(200)));
+  }
+  if (len > 208) f('recursion_misses', String(info.readBigUInt64LE(208)));
+  if (len > 216) f('verified_insns', u(216));
+  if (len > 220) {
+    f('attach_btf_obj_id', u(220));
+    f('attach_btf_id', u(224));
+  }
+  return `{${out.join(', ')}}`;
+}
+
+/**
+ * strace's comment after a boot-clock time (load_time, ns since boot): the wall-clock time it
+ * was, from this machine's clocks now (the monotonic clock standing for the boot clock, as on a
+ * machine that did not sleep; the recording's machine and boot are assumed to be this one)
+ */
+function bootTimeComment(ns: bigint): string {
+  if (getCallStyle() === RAW) return '';
+  const bootedAt = BigInt(Date.now()) * 1000000n - process.hrtime.bigint();
+  return timeComment((bootedAt + ns) / 1000000000n);
 }
 
 const MAP_GET_FD_BY_ID: readonly Row[] = [['map_id', 0, 'u32'], { cut: 8 }, ['open_flags', 8, 'flags:bpf_file_mode_flags']];
