@@ -18,7 +18,7 @@ writeFileSync(big, bigBytes);
 
 const big64 = (v) => BigInt(v ?? 0);
 // results that differ from run to run (addresses, ids) or with scheduling (futex)
-const VOLATILE = new Set(['mmap', 'brk', 'set_tid_address', 'getpid', 'gettid', 'getppid', 'clone', 'clone3', 'wait4', 'rt_sigreturn', 'prlimit64']);
+const VOLATILE = new Set(['mmap', 'brk', 'set_tid_address', 'getpid', 'gettid', 'getppid', 'clone', 'clone3', 'vfork', 'fork', 'wait4', 'rt_sigreturn', 'prlimit64']);
 // futex: with scheduling. The loader's anonymous maps: loading one more library (the buffer's)
 // takes room in the loader's own heap, so its later maps come in other sizes and numbers.
 const RACY = new Set(['futex']);
@@ -302,4 +302,152 @@ t.test("libc's own calls and raw syscall()s: recorded in process from every flow
   }
   const names = (events) => syscalls(events).filter((e) => ['getdents64', 'statx', 'getcwd', 'getpgid', 'fcntl'].includes(e.name)).map((e) => `${e.name}=${e.errno ?? (e.name === 'getpgid' ? 'X' : e.ret)}`).sort();
   t.same(names(r.events), names(p.events), 'the same calls and results as the ptrace engine records');
+});
+
+/**
+ * Each new image's loader phase: its calls from its exec up to the unmapping of
+ * /etc/ld.so.cache, the last thing the loader does before libc's and the library's start-up
+ * code runs. One list per exec.
+ */
+function loaderPhases(events) {
+  const phases = [];
+  const open = new Map();  // tid -> its phase while the loader runs
+  for (const e of events) {
+    if (e.type === 'exec') {
+      const p = { tid: e.tid, calls: [] };
+      phases.push(p);
+      open.set(e.tid, p);
+      continue;
+    }
+    if (e.type !== 'syscall' || e.vdso || !open.has(e.tid)) continue;
+    const p = open.get(e.tid);
+    p.calls.push(e);
+    if (e.name === 'openat' && mem(e, 1) === '/etc/ld.so.cache') p.cacheFd = e.ret;
+    if (e.name === 'mmap' && p.cacheAt === undefined && p.cacheFd !== undefined && big64(e.args[4]) === big64(p.cacheFd)) p.cacheAt = e.ret;
+    if (e.name === 'munmap' && p.cacheAt !== undefined && big64(e.args[0]) === big64(p.cacheAt)) open.delete(e.tid);
+  }
+  return phases;
+}
+
+t.test("each new image's loader: its calls recorded in process from the first (the early hook)", async (t) => {
+  const loop = ['sh', '-c', `for i in 1 2 3 4; do cat ${known}; done`];
+  const early = record(loop);
+  const late = record(loop, [], { env: { ...process.env, RIFT_SB_NO_EARLY: '1' } });
+  const ptrace = record(loop, ['--no-syscall-buffer']);
+  for (const r of [early, late, ptrace]) {
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, 'known bytes\n'.repeat(4), 'the loop ran');
+    t.same(r.events.filter((e) => e.type === 'warning'), [], 'no warning');
+  }
+  t.same(sequences(early.events), sequences(ptrace.events), 'per thread the same calls, results and bytes as the ptrace engine');
+  t.same(sequences(late.events), sequences(ptrace.events), 'and without the early hook (RIFT_SB_NO_EARLY=1)');
+  const phases = loaderPhases(early.events);
+  t.equal(phases.length, 5, 'five images: sh and four cats');
+  for (const [i, p] of phases.entries()) {
+    // execve stops (it must); libc's start-up (prlimit64) runs before the library patched libc
+    const loaders = p.calls.filter((e) => !['execve', 'prlimit64'].includes(e.name));
+    const stopped = loaders.filter((e) => !e.buffered).map((e) => e.name);
+    t.ok(loaders.length >= 15, `image ${i}: ${loaders.length} calls of its loader`);
+    t.same(stopped, [], `image ${i}: every one recorded in process (openat, read, mmap, mprotect, arch_prctl, rseq...)`);
+    t.same([...new Set(loaders.map((e) => e.tid))], [p.tid], `image ${i}: all under the tid of the thread that exec'd`);
+  }
+  for (const [i, p] of loaderPhases(late.events).entries())
+    t.same(p.calls.filter((e) => e.buffered).map((e) => e.name), [], `image ${i} without the early hook: the loader's calls all stop`);
+  const share = (r) => syscalls(r.events).filter((e) => e.buffered).length / syscalls(r.events).length;
+  t.ok(share(early) > share(late) + 0.1, `in process: ${(100 * share(early)).toFixed(1)}% of the calls, ${(100 * share(late)).toFixed(1)}% without the hook`);
+  t.notOk(syscalls(early.events).some((e) => e.name === 'mmap' && big64(e.args[0]) === 0x52490000n), 'the injected mapping is not in the stream');
+  t.same(libraryLoad(early.events).size, 0, "nor the loader's calls for the library, recorded in process now");
+});
+
+t.test('no early hook where no loader runs before the program: a static program, the loader run as the program', async (t) => {
+  const stat = fixture('early_static', ['-static']);
+  const s = record([stat, known]);
+  const sp = record([stat, known], ['--no-syscall-buffer']);
+  t.equal(s.status, 0, s.stderr);
+  t.equal(s.stdout, 'known bytes\npid 1\n');
+  t.same(syscalls(s.events).filter((e) => e.buffered).map((e) => e.name), [], 'static: nothing recorded in process (no library)');
+  t.same(s.events.filter((e) => e.type === 'warning'), [], 'no warning');
+  t.same(sequences(s.events), sequences(sp.events), 'the same calls as the ptrace engine');
+  t.notOk(syscalls(s.events).some((e) => big64(e.args[0]) === 0x52490000n), 'nothing mapped at the gadget pages');
+  // ld.so as the command: no interpreter (AT_BASE 0), so no hook; the loader still loads the
+  // library for the program it runs, and the program's calls after it are in process
+  const ldso = ['/lib64/ld-linux-x86-64.so.2', '/bin/cat', known];
+  const l = record(ldso);
+  const lp = record(ldso, ['--no-syscall-buffer']);
+  t.equal(l.status, 0, l.stderr);
+  t.equal(l.stdout, 'known bytes\n');
+  const [phase] = loaderPhases(l.events);
+  t.same(phase.calls.filter((e) => e.buffered).map((e) => e.name), [], "the loader's calls stop, as before the early hook");
+  t.ok(syscalls(l.events, 'read').some((e) => e.buffered && mem(e, 1, 'exit') === 'known bytes\n'), "cat's read of the file in process");
+  t.same(sequences(l.events), sequences(lp.events), 'the same calls as the ptrace engine');
+});
+
+// A setuid program under the syscall buffer runs without its privileges: the seccomp filter
+// needs no_new_privs, which the kernel keeps across the execve, so the loader is not in secure
+// mode (AT_SECURE 0) and honours LD_PRELOAD. (The early hook looks at AT_SECURE all the same:
+// the loader ignores LD_PRELOAD there.) --no-syscall-buffer, which installs no filter, runs it
+// with them: the loader's secure-mode checks (fcntl of descriptors 0-2) show in its stream.
+t.test('a setuid program: no privileges under the filter, so the library and the early hook load', async (t) => {
+  if (process.getuid() !== 0) return t.skip('needs root to chown a copy of cat');
+  const d = tmp();
+  const suid = join(d, 'suidcat');
+  spawnSync('cp', ['/bin/cat', suid]);
+  spawnSync('chown', ['nobody', suid]);
+  spawnSync('chmod', ['4755', suid]);
+  const r = record([suid, '/etc/hostname']);
+  const late = record([suid, '/etc/hostname'], [], { env: { ...process.env, RIFT_SB_NO_EARLY: '1' } });
+  const p = record([suid, '/etc/hostname'], ['--no-syscall-buffer']);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, p.stdout, 'the same output under both engines');
+  const [phase] = loaderPhases(r.events);
+  t.same(phase.calls.filter((e) => !e.buffered && !['execve', 'prlimit64'].includes(e.name)).map((e) => e.name), [], "its loader's calls in process");
+  t.same(sequences(r.events), sequences(late.events), 'the same calls as without the early hook');
+  const [privileged] = loaderPhases(p.events);
+  t.ok(privileged.calls.some((e) => e.name === 'fcntl'), 'with its privileges (no filter), the loader runs in secure mode');
+});
+
+t.test("dlopen after start-up, from a thread and from main: through the loader's patched sites, each call under its own thread", async (t) => {
+  const prog = fixture('early_dlopen', ['-pthread', '-ldl']);
+  const r = record([prog]);
+  const p = record([prog], ['--no-syscall-buffer']);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, 'libm libresolv\n');
+  const thread = r.events.find((e) => e.type === 'spawn' && e.kind === 'thread')?.child;
+  const main = syscalls(r.events)[0].tid;
+  for (const [who, tid, lib] of [['thread', thread, 'libm.so.6'], ['main', main, 'libresolv.so.2']]) {
+    const open = syscalls(r.events, 'openat').find((e) => (mem(e, 1) ?? '').endsWith(`/${lib}`));
+    t.ok(open?.buffered, `${who}: the loader's open of ${lib} in process`);
+    t.equal(open?.tid, tid, `${who}: under its own tid`);
+    const fd = open?.ret;
+    const onIt = syscalls(r.events).filter((e) => e.seq > open.seq && e.tid === tid && ['read', 'pread64', 'newfstatat', 'mmap', 'close'].includes(e.name) && big64(e.args[e.name === 'mmap' ? 4 : 0]) === big64(fd));
+    t.ok(onIt.length >= 4 && onIt.every((e) => e.buffered), `${who}: its reads, stat, maps and close in process (${onIt.length})`);
+  }
+  t.same(sequences(r.events), sequences(p.events), 'the same calls as the ptrace engine, per thread');
+});
+
+t.test("an environment passed on stale (read from /proc/self/environ): the early hook's mark is that image's only", async (t) => {
+  // the mark carries a token of its image (AT_RANDOM's bytes): the library of an image that
+  // was not given the hook's mapping must not adopt one (it crashed on the missing page)
+  const stale = fixture('early_stale');
+  for (const args of [[], ['-s']]) {
+    const r = record([stale, ...args, '/bin/cat', known]);
+    t.equal(r.status, 0, `${args.join(' ') || 'traced as usual'}: the exec'd cat runs`, { stderr: r.stderr });
+    t.equal(r.stdout, 'known bytes\n');
+    t.notOk(r.events.some((e) => e.type === 'signal' && e.sig === 'SIGSEGV'), 'no SIGSEGV');
+  }
+});
+
+t.test("-e openat: the early hook injected at the loader's first traced call, which then runs through its stub", async (t) => {
+  // the image's first stop is its loader's openat of /etc/ld.so.cache, not brk
+  const loop = ['sh', '-c', `for i in 1 2 3; do cat ${known}; done`];
+  const r = record(loop, ['-e', 'openat']);
+  const p = record(loop, ['-e', 'openat', '--no-syscall-buffer']);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, 'known bytes\n'.repeat(3));
+  const paths = (x) => syscalls(x.events).map((e) => `${e.name} ${mem(e, 1)} ${e.errno ?? (e.ret >= 0 ? 'fd' : e.ret)}`);
+  t.same(paths(r), paths(p), 'the same opens, in the same order, as the ptrace engine');
+  const cache = syscalls(r.events, 'openat').filter((e) => mem(e, 1) === '/etc/ld.so.cache');
+  t.equal(cache.length, 4, "each image's loader opens the cache");
+  t.ok(cache.every((e) => e.buffered), 'each in process: the stopped call ran again through its patched site');
+  t.notOk(syscalls(r.events).some((e) => e.name !== 'openat'), 'nothing but openat (the injected mmap is not in the stream)');
 });

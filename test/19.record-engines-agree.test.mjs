@@ -42,13 +42,18 @@ const PROGRAMS = [
   { name: "libc's own calls", cmd: [internal, join(dir, 'tree/a/b'), join(dir, 'f.txt')], inProcess: ['getdents64', 'fcntl', 'statx', 'getcwd'] },
   { name: 'cat', cmd: ['cat', join(dir, 'f.txt')] },
   { name: 'ls -la', cmd: ['ls', '-la', '/usr/bin'] },
-  { name: 'sort', cmd: ['sort', '/etc/services'] },
+  { name: 'sort', cmd: ['sort', '/etc/services'], inProcess: ['pread64', 'access', 'arch_prctl', 'rseq'] },
   { name: 'stat', cmd: ['stat', join(dir, 'f.txt'), '/etc/hostname'] },
   { name: 'tar', cmd: ['tar', 'cf', '/dev/null', '-C', dir, 'tree'], inProcess: ['getdents64', 'fcntl'] },
   { name: 'find', cmd: ['find', join(dir, 'tree'), '-name', 'f1*'], inProcess: ['getdents64', 'fcntl'] },
   { name: 'cp', cmd: ['sh', '-c', `cp ${join(dir, 'f.txt')} ${join(dir, 'copy.txt')}; rm ${join(dir, 'copy.txt')}`] },
   // (one child at a time: in a pipeline, which child sh reaps first is the scheduler's choice)
   { name: 'sh with children', cmd: ['sh', '-c', `cat ${join(dir, 'f.txt')} > /dev/null; wc -l ${join(dir, 'f.txt')}; ls ${join(dir, 'tree')} > /dev/null`] },
+  // each new image's loader: its calls recorded in process from the image's first (the early
+  // hook the tracer injects before the library is loaded), in sh and in each cat
+  { name: 'sh loop', cmd: ['sh', '-c', `for i in 1 2 3; do cat ${join(dir, 'f.txt')} > /dev/null; done`], inProcess: ['pread64', 'access', 'mprotect', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq'] },
+  // no loader, no library, no early hook: every call the ptrace way
+  { name: 'static program', cmd: [fixture('early_static', ['-static']), join(dir, 'f.txt')] },
   { name: 'python3', cmd: [python, '-c', `import os; print(len(open(${JSON.stringify(join(dir, 'f.txt'))}).read())); print(sorted(os.listdir(${JSON.stringify(join(dir, 'tree/a/b'))}))[:3])`] },
   { name: 'git log', cmd: ['git', '-C', repo, '--no-pager', 'log', '--format=%s'] },
   // a query (a write would read /dev/urandom for its journal: not the same program twice)

@@ -61,3 +61,24 @@ t.test('handler: the counts agree with the program', async (t) => {
   t.equal(handler % 10, 0, 'handler: whole runs of 10');
   t.ok(handler >= 100, 'handler ran at least 10 times');
 });
+
+// Each new image's loader runs before the library: its calls are recorded in process by the
+// early hook the tracer injects at the image's first stop. Every one of them once, in every
+// run: the calls of a shell running cat ten times, counted by name, are the ptrace engine's
+// (mmap, munmap and brk aside: the loader's own allocations change with the library it loads).
+t.test("the loaders' calls: every one once, in process", async (t) => {
+  const cmd = ['sh', '-c', 'for i in 0 1 2 3 4 5 6 7 8 9; do cat /etc/hostname; done'];
+  const count = (r) => {
+    const m = {};
+    for (const e of syscalls(r.events)) if (!['mmap', 'munmap', 'brk'].includes(e.name)) m[e.name] = (m[e.name] ?? 0) + 1;
+    return m;
+  };
+  const want = count(record(cmd, ['--no-syscall-buffer']));
+  t.ok(want.openat >= 30 && want.rseq === 11, 'the ptrace engine: the loaders of sh and ten cats');
+  for (let i = 0; i < 4; i++) {
+    const r = record(cmd);
+    t.equal(r.status, 0);
+    t.same(count(r), want, `run ${i}: the same calls, as many of each`);
+    t.equal(syscalls(r.events, 'rseq').filter((e) => e.buffered).length, 11, `run ${i}: each loader's rseq in process`);
+  }
+});

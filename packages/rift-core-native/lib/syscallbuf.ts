@@ -4,6 +4,9 @@
  * listed here without a ptrace stop, following the same capture plan as the ptrace engine and
  * writing the same records; everything else still stops the tracer.
  *
+ * The calls each new image's loader makes before the library is loaded are recorded in process
+ * too, by the loader's early hook the tracer injects at the image's first stop (src/early.cc).
+ *
  * Like rr's preload library it is not invisible: the loader opens and maps it in every image,
  * and the loader's own later allocations shift by what its link map took. A replay of such a
  * recording loads it too, passive (SYSCALLBUF_PASSIVE), so that the program makes the same calls.
@@ -32,6 +35,9 @@ export const BUFFERED_SYSCALLS: readonly string[] = [
   'fchmod', 'fchown', 'fadvise64', 'rt_sigaction', 'uname', 'sysinfo', 'statfs', 'fstatfs',
   'getxattr', 'lgetxattr', 'fgetxattr', 'flistxattr', 'getcwd', 'sched_getaffinity', 'pipe2',
   'socket', 'getresuid', 'getresgid', 'getgroups', 'fstat', 'getrusage', 'times', 'mmap', 'brk',
+  // a new thread's or image's set-up by the loader and libc (the loader's early hook, and
+  // libc's patched sites, catch them)
+  'set_tid_address', 'set_robust_list', 'rseq', 'arch_prctl', 'prlimit64',
   // time reads the vDSO answers: recorded flagged vdso (no syscall), so that a replay has them
   'clock_gettime', 'gettimeofday', 'time',
 ];

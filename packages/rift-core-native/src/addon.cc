@@ -416,10 +416,19 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     if (plan.IsTypedArray()) {
       Napi::Int32Array rows = plan.As<Napi::Int32Array>();
       opts.plan.resize(1024);
+      std::vector<CaptureSpec::Guard> when;  // guards for the next row
       for (size_t i = 0; i + 9 <= rows.ElementLength(); i += 9) {
         int nr = rows[i];
         if (nr < 0 || nr >= 1024) continue;
+        if (CaptureKind(rows[i + 3]) == CaptureKind::When) {
+          // lenArg: 0, the argument itself; off + 1, the u32 at off in its struct
+          if (rows[i + 1] >= 0 && rows[i + 1] <= 5 && rows[i + 5] >= 0)
+            when.push_back({rows[i + 1], rows[i + 5] - 1, uint32_t(rows[i + 4])});
+          continue;
+        }
         CaptureSpec c;
+        c.when = std::move(when);
+        when.clear();
         c.arg = rows[i + 1];
         c.atExit = rows[i + 2] != 0;
         c.kind = CaptureKind(rows[i + 3]);
@@ -428,6 +437,28 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
         c.max = rows[i + 6];
         c.onError = rows[i + 7] != 0;
         c.scale = rows[i + 8] > 0 ? rows[i + 8] : 1;
+        if (c.kind == CaptureKind::Pointee) {
+          // lenFrom: strings << 20 | lenOff << 8 | (lenBase + 1) << 4 | lenSize;
+          // lenArg: index << 16 | ptrOff
+          c.lenSize = uint32_t(rows[i + 4]) & 0xf;
+          c.lenBase = int((uint32_t(rows[i + 4]) >> 4 & 0xf)) - 1;
+          c.lenOff = uint32_t(rows[i + 4]) >> 8 & 0xfff;
+          c.strings = (uint32_t(rows[i + 4]) >> 20 & 0xf) == 1;
+          // onError: (via + 1) << 1 | onError
+          c.via = int(uint32_t(rows[i + 7]) >> 1) - 1;
+          c.onError = (rows[i + 7] & 1) != 0;
+          c.ptrOff = uint32_t(rows[i + 5]) & 0xffff;
+          c.index = uint32_t(rows[i + 5]) >> 16;
+          c.lenFrom = LengthFrom::Fixed;
+          c.lenArg = 0;
+          if (c.lenSize != 0 && c.lenSize != 1 && c.lenSize != 2 && c.lenSize != 4 && c.lenSize != 8) continue;
+          if (c.lenBase > 5) continue;
+        }
+        if (c.kind == CaptureKind::MsgHdrVec) {
+          // lenFrom: (dataLimitOff + 1) << 8 | LengthFrom
+          c.lenOff = uint32_t(rows[i + 4]) >> 8;
+          c.lenFrom = LengthFrom(rows[i + 4] & 0xff);
+        }
         if (c.arg < 0 || c.arg > 5 || c.lenArg < 0 || c.lenArg > 5) continue;
         opts.plan[size_t(nr)].push_back(c);
       }

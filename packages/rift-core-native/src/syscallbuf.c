@@ -7,10 +7,12 @@
 // the thread's next ptrace stop. See syscallbuf_abi.h.
 //
 // Why not a seccomp trap: the tracee is ptraced, so a SIGSYS costs a signal-delivery stop of
-// the tracer, as much as the ptrace stop it would save. Calls that neither a wrapper nor a
-// patched site sees (the loader's before the library's constructor runs, other libraries' and
-// runtimes' own syscall instructions, sites of shapes the patcher does not know) still stop
-// the tracer and are recorded the ptrace way: nothing is missed, only slower.
+// the tracer, as much as the ptrace stop it would save. The loader's calls before the
+// constructor runs are recorded by the tracer's early hook (early.cc, early_hook.c), whose
+// mapping and buffer the constructor adopts (adopt_early_mapping). Calls that neither a
+// wrapper nor a patched site sees (libc's own start-up before the constructor, other
+// libraries' and runtimes' own syscall instructions, sites of shapes the patcher does not
+// know) still stop the tracer and are recorded the ptrace way: nothing is missed, only slower.
 //
 // Rules of this file: a wrapper or a patched site makes its call through the gadget and calls
 // nothing that may make another, and reads memory the kernel did not just touch through
@@ -34,6 +36,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -41,6 +44,7 @@
 #include <unistd.h>
 
 #include "syscallbuf_abi.h"
+#include "sb_sites.h"
 
 #define MAX_NR 512
 #define MAX_ROWS 8
@@ -375,6 +379,32 @@ static struct rift_sb_header* thread_buffer(void) {
   return h;
 }
 
+// ---- where the thread is in a buffered call (the header's stage word) ----------------------
+// The tracer reads it at a signal-delivery stop to place the signal among the buffered calls:
+// before the call (entered), at its exit (made, or its record being published). Written only
+// by the thread (not by a vfork child on its TLS); the compiler keeps the stores in program
+// order around the call (the gadget's asm clobbers memory). A wrapper puts back the word it
+// found: a signal handler's buffered calls, inside another one's wrapper, leave it as it was.
+static inline uint32_t* stage_word(void) {
+  struct rift_sb_header* h = pthread_getspecific(buf_key);
+  return h && !__atomic_load_n(&h->lent, __ATOMIC_RELAXED) ? &h->stage : NULL;
+}
+static inline void set_stage(uint32_t* w, long nr, uint32_t phase) {
+  if (w) __atomic_store_n(w, ((uint32_t)nr << 2) | phase, __ATOMIC_RELAXED);
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+static inline void put_stage(uint32_t* w, uint32_t v) {
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+  if (w) __atomic_store_n(w, v, __ATOMIC_RELAXED);
+}
+// made -> recorded, just before the record is published (the tracer then finds it unfinished
+// in the buffer, or taken: which of the two tells whether it comes after the signal)
+static inline void stage_recorded(struct rift_sb_header* h) {
+  uint32_t v = __atomic_load_n(&h->stage, __ATOMIC_RELAXED);
+  if ((v & 3) == RIFT_SB_STAGE_MADE) __atomic_store_n(&h->stage, v | RIFT_SB_STAGE_RECORDED, __ATOMIC_RELAXED);
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
 // Appends the record of one completed call to the thread's buffer. Room is reserved first (a
 // signal handler's own call may land in the middle and append after it), the length written
 // last. A record too big for the buffer goes to the tracer through the magic syscall, which
@@ -436,6 +466,7 @@ static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1, int
   uint32_t slot_len = (uint32_t)need;
   if (__atomic_compare_exchange_n(&h->head, &expect, off + used, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
     slot_len = (uint32_t)used;
+  stage_recorded(h);
   __atomic_store_n((uint32_t*)slot, slot_len, __ATOMIC_RELEASE);  // complete: the tracer may take it
   __atomic_sub_fetch(&h->busy, 1, __ATOMIC_SEQ_CST);
   return;
@@ -444,6 +475,7 @@ direct:;
   uint8_t rec[RIFT_RECORD_HEADER];
   put_record_header(rec, nr, a, ret, t0, t1, flags);
   if (magic(RIFT_SB_OP_CAPTURE, (long)rec, 0) != 0) detached = 1;
+  if (h && !__atomic_load_n(&h->lent, __ATOMIC_RELAXED)) stage_recorded(h);
 }
 
 // A thread's buffer goes with it: drained, then unmapped. The tracer refuses it another, so
@@ -467,21 +499,11 @@ static void on_thread_exit(void* p) {
 // The patches are in the process's memory: a fork keeps them, an execve drops them (the new
 // image loads the library again).
 //
-// The shapes (x86-64 glibc; `nr` a call the library buffers):
-//   mov $nr,%eax; syscall                     7 bytes: a jump and two nops
-//   xor %eax,%eax; syscall; cmp $imm32,%rax   10 bytes (read): the cmp runs in the stub
-//   mov 8(%rsp),%r9; syscall                  syscall(), and
-//   mov $imm32,%edi (or %esi, %edx); syscall  where the number was set before: it is only
-//                                             known at run time, the stub tests it against
-//                                             is_fast and makes any other call itself, in
-//                                             place (clone and the rest that need their own
-//                                             stack)
-// and each only when the instruction before the match is not part of a longer one (a REX or
-// operand-size prefix: `41 b8` is mov $imm,%r8d) and the instruction after it is one that
-// follows a syscall in libc (a compare or test of the result, a move of it, ret).
+// The shapes, and the stubs, are sb_sites.h's (the tracer patches the loader's sites with the
+// same table before the library is loaded: the loader's early hook).
 
 #define STUB_AREA_SIZE (64 * 1024)
-#define MAX_STUB 112
+#define MAX_STUB SB_MAX_STUB
 static size_t stub_used;
 static int npatched;
 
@@ -580,11 +602,16 @@ __attribute__((used, visibility("hidden"))) long rift_sb_hook(long nr, const lon
   if (nr == SYS_mprotect && !(a[2] & PROT_READ) && overlaps_known((uint64_t)a[0], (size_t)a[1])) ranges_off = 1;
   if (nr == SYS_mmap && (a[3] & MAP_FIXED) && overlaps_known((uint64_t)a[0], (size_t)a[1])) ranges_off = 1;
   int saved = errno;
+  uint32_t* stage = stage_word();
+  uint32_t outer = stage ? *stage : 0;
+  set_stage(stage, nr, RIFT_SB_STAGE_ENTERED);
   int64_t t0 = now_ns();
   long ret = UNTRACED(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+  set_stage(stage, nr, RIFT_SB_STAGE_MADE);
   int64_t t1 = now_ns();
   record(nr, a, ret, t0, t1, RIFT_SC_BUFFERED);
   errno = saved;
+  put_stage(stage, outer);
   return ret;
 }
 
@@ -592,110 +619,6 @@ __attribute__((used, visibility("hidden"))) long rift_sb_hook(long nr, const lon
 // when the vDSO cannot answer (the library's own clock goes through them).
 static int patchable_nr(long nr) {
   return nr >= 0 && nr < MAX_NR && is_fast[nr] && nr != SYS_clock_gettime && nr != SYS_gettimeofday && nr != SYS_time;
-}
-
-static int is_prefix(uint8_t b) { return (b >= 0x40 && b <= 0x4f) || b == 0x66 || b == 0xf2 || b == 0xf3; }
-
-// Whether the bytes at p start an instruction that follows a syscall in libc: cmp $imm32 of
-// rax or eax, test of eax/rax with itself, a move of eax/rax to a register, a move between a
-// 64-bit register and a global (brk's), neg %eax, ret, mov $imm32,%eax (a result not looked
-// at).
-static int known_follower(const uint8_t* p) {
-  const uint8_t* q = p[0] == 0x48 ? p + 1 : p;
-  if (q[0] == 0x3d) return 1;
-  if (q[0] == 0x85 && q[1] == 0xc0) return 1;
-  if (q[0] == 0x89 && (q[1] & 0xf8) == 0xc0) return 1;
-  if (p[0] == 0x48 && (p[1] == 0x89 || p[1] == 0x8b) && (p[2] & 0xc7) == 0x05) return 1;  // mov to or from a global
-  if (q[0] == 0xf7 && q[1] == 0xd8) return 1;
-  return p[0] == 0xc3 || p[0] == 0xb8;
-}
-
-struct site {
-  size_t start, end;      // the bytes the jump replaces, within the text
-  size_t pre, post;       // of them, the instructions before the syscall and after it
-  int dynamic;            // the number only known at run time (syscall())
-};
-
-// The site of the syscall instruction at t[p], if it has one of the shapes above.
-static int match_site(const uint8_t* t, size_t len, size_t p, struct site* s) {
-  if (p + 12 > len || p < 8) return 0;
-  static const uint8_t generic[] = {0x4c, 0x8b, 0x4c, 0x24, 0x08};  // mov 8(%rsp),%r9
-  static const uint8_t generic_after[] = {0x48, 0x3d, 0x01, 0xf0, 0xff, 0xff};  // cmp $-4095,%rax
-  if (t[p - 5] == 0xb8 && !is_prefix(t[p - 6]) && known_follower(t + p + 2)) {
-    uint32_t nr;
-    memcpy(&nr, t + p - 4, 4);
-    if (!patchable_nr((long)nr)) return 0;
-    *s = (struct site){p - 5, p + 2, 5, 0, 0};
-    return 1;
-  }
-  if (t[p - 2] == 0x31 && t[p - 1] == 0xc0 && !is_prefix(t[p - 3]) && t[p + 2] == 0x48 && t[p + 3] == 0x3d) {
-    if (!patchable_nr(0)) return 0;
-    *s = (struct site){p - 2, p + 8, 2, 6, 0};
-    return 1;
-  }
-  if (memcmp(t + p - 5, generic, 5) == 0 && memcmp(t + p + 2, generic_after, 6) == 0) {
-    *s = (struct site){p - 5, p + 2, 5, 0, 1};
-    return 1;
-  }
-  // mov $imm32,%edi / %esi / %edx; syscall: the number set before, known at run time
-  if ((t[p - 5] == 0xbf || t[p - 5] == 0xbe || t[p - 5] == 0xba) && !is_prefix(t[p - 6]) && known_follower(t + p + 2)) {
-    *s = (struct site){p - 5, p + 2, 5, 0, 1};
-    return 1;
-  }
-  return 0;
-}
-
-static uint8_t* emit(uint8_t* s, const void* bytes, size_t n) {
-  memcpy(s, bytes, n);
-  return s + n;
-}
-static uint8_t* emit_u64(uint8_t* s, uint64_t v) { return emit(s, &v, 8); }
-
-// The stub of a site at `site` (its original bytes there), ending in a jump back to `back`.
-static uint8_t* emit_stub(uint8_t* s, const uint8_t* site, const struct site* st, uint64_t back) {
-  uint64_t syscall_end = back - st->post;  // the address after the site's syscall instruction
-  static const uint8_t below_red_zone[] = {0x48, 0x8d, 0x64, 0x24, 0x80};                 // lea -128(%rsp),%rsp
-  static const uint8_t above_red_zone[] = {0x48, 0x8d, 0xa4, 0x24, 0x80, 0x00, 0x00, 0x00};  // lea 128(%rsp),%rsp
-  static const uint8_t call_r11[] = {0x41, 0xff, 0xd3};                                    // call *%r11
-  static const uint8_t movabs_r11[] = {0x49, 0xbb};                                        // movabs $imm64,%r11
-  uint8_t *ja = NULL, *je = NULL, *jmp = NULL;
-  s = emit(s, site, st->pre);
-  if (st->dynamic) {
-    static const uint8_t cmp_max[] = {0x48, 0x3d, (MAX_NR - 1) & 0xff, (MAX_NR - 1) >> 8, 0, 0};  // cmp $MAX_NR-1,%rax
-    static const uint8_t test_fast[] = {0x41, 0x80, 0x3c, 0x03, 0x00};                          // cmpb $0,(%r11,%rax)
-    s = emit(s, cmp_max, sizeof cmp_max);
-    *s++ = 0x77;  // ja plain
-    ja = s++;
-    s = emit(s, movabs_r11, 2);
-    s = emit_u64(s, (uint64_t)is_fast);
-    s = emit(s, test_fast, sizeof test_fast);
-    *s++ = 0x74;  // je plain
-    je = s++;
-  }
-  s = emit(s, below_red_zone, sizeof below_red_zone);
-  s = emit(s, movabs_r11, 2);
-  s = emit_u64(s, (uint64_t)rift_sb_entry);
-  s = emit(s, call_r11, sizeof call_r11);
-  // rcx and r11 as the syscall instruction leaves them: its return address, the flags
-  static const uint8_t movabs_rcx[] = {0x48, 0xb9};          // movabs $imm64,%rcx
-  static const uint8_t flags_r11[] = {0x9c, 0x41, 0x5b};     // pushfq; pop %r11 (below the red zone still)
-  s = emit(s, movabs_rcx, 2);
-  s = emit_u64(s, syscall_end);
-  s = emit(s, flags_r11, sizeof flags_r11);
-  s = emit(s, above_red_zone, sizeof above_red_zone);
-  if (st->dynamic) {
-    *s++ = 0xeb;  // jmp after
-    jmp = s++;
-    *ja = (uint8_t)(s - (ja + 1));
-    *je = (uint8_t)(s - (je + 1));
-    *s++ = 0x0f;  // plain: syscall
-    *s++ = 0x05;
-    *jmp = (uint8_t)(s - (jmp + 1));
-  }
-  s = emit(s, site + (st->end - st->start - st->post), st->post);
-  int32_t rel = (int32_t)((int64_t)back - (int64_t)(s + 5));
-  *s++ = 0xe9;
-  return emit(s, &rel, 4);
 }
 
 static int within_rel32(uint64_t from, uint64_t to) {
@@ -712,17 +635,14 @@ static void patch_segment(uint64_t lo, uint64_t hi) {
   size_t len = hi - lo;
   for (size_t p = 0; p + 1 < len; p++) {
     if (t[p] != 0x0f || t[p + 1] != 0x05) continue;
-    struct site st;
-    if (!match_site(t, len, p, &st)) continue;
+    struct sb_site st;
+    if (!sb_match_site(t, len, p, &st, patchable_nr)) continue;
     if (stub_used + MAX_STUB > STUB_AREA_SIZE) break;
     uint8_t* stub = stub_area + stub_used;
-    uint8_t* end = emit_stub(stub, t + st.start, &st, lo + st.end);
+    uint8_t* end = sb_emit_stub(stub, (uint64_t)stub, t + st.start, &st, lo + st.end, (uint64_t)is_fast, (uint64_t)rift_sb_entry);
     stub_used = (size_t)(end - stub_area + 15) & ~(size_t)15;
-    int32_t rel = (int32_t)((int64_t)stub - (int64_t)(lo + st.start + 5));
-    uint8_t jump[16];
-    jump[0] = 0xe9;
-    memcpy(jump + 1, &rel, 4);
-    for (size_t i = 5; i < st.end - st.start; i++) jump[i] = 0x90;  // nop: never run
+    uint8_t jump[SB_MAX_SITE];
+    sb_site_jump(jump, &st, lo + st.start, (uint64_t)stub);
     memcpy(t + st.start, jump, st.end - st.start);
     npatched++;
     p = st.end - 1;
@@ -802,14 +722,52 @@ static void clean_environment(void) {
 // through the wrappers below go to the kernel, where the replay answers them from the recording.
 static int passive;
 
+// Whether a mark's token is this image's: the first bytes at AT_RANDOM, in lower-case hex.
+static int this_image(const char* token) {
+  const uint8_t* random = (const uint8_t*)getauxval(AT_RANDOM);
+  if (!random) return 0;
+  for (int i = 0; i < RIFT_SB_TOKEN_LEN / 2; i++)
+    if (token[2 * i] != "0123456789abcdef"[random[i] >> 4] || token[2 * i + 1] != "0123456789abcdef"[random[i] & 15]) return 0;
+  return 1;
+}
+
+// The tracer's mapping (syscallbuf_abi.h, the loader's early hook): its buffer, which holds
+// the loader's calls so far and is registered, becomes the main thread's, and the hook's stubs
+// in the loader call this library's handler from now on. No call of the library's own, no
+// stop: the calls it made to map and register its own are not needed.
+static void adopt_early_mapping(void) {
+  struct rift_sb_early* e = (struct rift_sb_early*)(RIFT_SB_GADGET_PAGE + RIFT_SB_EARLY_OFFSET);
+  if (e->magic != RIFT_SB_EARLY_MAGIC || pthread_key_create(&buf_key, on_thread_exit) != 0) return;
+  find_known_ranges();
+  struct rift_sb_header* h = (struct rift_sb_header*)e->buffer;
+  thread_stack(h);
+  pthread_setspecific(buf_key, h);
+  enabled = 1;
+  const char* no_patch = getenv("RIFT_SB_NO_PATCH");
+  if (!no_patch || !*no_patch) patch_libc();
+  __atomic_store_n(&e->hook, (uint64_t)rift_sb_hook, __ATOMIC_RELEASE);
+}
+
 __attribute__((constructor)) static void rift_syscallbuf_init(void) {
   find_time_functions();
   const char* cfg = getenv(RIFT_SB_ENV);
   if (!cfg) return;
+  // the mark of a recording configuration: '!' and this image's token, the tracer mapped the
+  // gadget pages at the image's first stop, with the loader's early hook and this thread's
+  // buffer in them
+  int early = 0;
+  if ((*cfg == RIFT_SB_MARK_PLAIN || *cfg == RIFT_SB_MARK_EARLY) && strnlen(cfg, 1 + RIFT_SB_TOKEN_LEN) == 1 + RIFT_SB_TOKEN_LEN) {
+    early = *cfg == RIFT_SB_MARK_EARLY && this_image(cfg + 1);
+    cfg += 1 + RIFT_SB_TOKEN_LEN;
+  }
   passive = !*cfg;
   int ok = parse_config(cfg) == 0;
   clean_environment();
   if (!ok || nfast == 0) return;
+  if (early) {
+    adopt_early_mapping();
+    return;
+  }
   // The gadget pages are mapped by calls of libc's that the tracer would record as the
   // program's: they are made quiet first (the magic syscall goes out through libc's syscall(),
   // as the gadget does not exist yet; without a rift tracer it fails with ENOSYS).
@@ -850,11 +808,16 @@ static long buffered(long nr, long a0, long a1, long a2, long a3, long a4, long 
     return ret;
   }
   long a[6] = {a0, a1, a2, a3, a4, a5};
+  uint32_t* stage = stage_word();
+  uint32_t outer = stage ? *stage : 0;
+  set_stage(stage, nr, RIFT_SB_STAGE_ENTERED);
   int64_t t0 = now_ns();
   long ret = UNTRACED(nr, a0, a1, a2, a3, a4, a5);
+  set_stage(stage, nr, RIFT_SB_STAGE_MADE);
   int64_t t1 = now_ns();
   int saved = errno;
   record(nr, a, ret, t0, t1, RIFT_SC_BUFFERED);
+  put_stage(stage, outer);
   if (ret < 0 && ret >= -4095) {
     errno = (int)-ret;
     return -1;
@@ -967,20 +930,28 @@ OPEN(open64)
 // own clock inside other functions are not seen (they are not interposed).
 static inline int recording(long nr) { return enabled && !detached && !sandboxed() && is_fast[nr]; }
 
-static void record_time(long nr, long a0, long a1, long ret, int64_t t0) {
+// (the stage word: the read made, then as the wrapper found it)
+static void record_time(long nr, long a0, long a1, long ret, int64_t t0, uint32_t* stage, uint32_t outer) {
+  set_stage(stage, nr, RIFT_SB_STAGE_MADE);
   long a[6] = {a0, a1, 0, 0, 0, 0};
   int saved = errno;
   record(nr, a, ret, t0, now_ns(), RIFT_SC_BUFFERED | RIFT_SC_VDSO);
   errno = saved;
+  put_stage(stage, outer);
 }
+#define TIME_STAGE(nr)                      \
+  uint32_t* stage = stage_word();           \
+  uint32_t outer = stage ? *stage : 0;      \
+  set_stage(stage, nr, RIFT_SB_STAGE_ENTERED)
 
 EXPORT int clock_gettime(clockid_t id, struct timespec* ts) {
   if (passive) return (int)syscall(SYS_clock_gettime, id, ts);
   if (!real_clock_gettime) find_time_functions();
   if (!recording(SYS_clock_gettime)) return real_clock_gettime(id, ts);
+  TIME_STAGE(SYS_clock_gettime);
   int64_t t0 = now_ns();
   int r = real_clock_gettime(id, ts);
-  record_time(SYS_clock_gettime, I(id), (long)ts, r == 0 ? 0 : -errno, t0);
+  record_time(SYS_clock_gettime, I(id), (long)ts, r == 0 ? 0 : -errno, t0, stage, outer);
   return r;
 }
 
@@ -988,9 +959,10 @@ EXPORT int gettimeofday(struct timeval* tv, void* tz) {
   if (passive) return (int)syscall(SYS_gettimeofday, tv, tz);
   if (!real_gettimeofday) find_time_functions();
   if (!recording(SYS_gettimeofday)) return real_gettimeofday(tv, tz);
+  TIME_STAGE(SYS_gettimeofday);
   int64_t t0 = now_ns();
   int r = real_gettimeofday(tv, tz);
-  record_time(SYS_gettimeofday, (long)tv, (long)tz, r == 0 ? 0 : -errno, t0);
+  record_time(SYS_gettimeofday, (long)tv, (long)tz, r == 0 ? 0 : -errno, t0, stage, outer);
   return r;
 }
 
@@ -998,8 +970,9 @@ EXPORT time_t time(time_t* t) {
   if (passive) return (time_t)syscall(SYS_time, t);
   if (!real_time) find_time_functions();
   if (!recording(SYS_time)) return real_time(t);
+  TIME_STAGE(SYS_time);
   int64_t t0 = now_ns();
   time_t r = real_time(t);
-  record_time(SYS_time, (long)t, 0, (long)r, t0);
+  record_time(SYS_time, (long)t, 0, (long)r, t0, stage, outer);
   return r;
 }

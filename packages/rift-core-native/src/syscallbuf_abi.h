@@ -46,6 +46,48 @@
 //   LD_PRELOAD=<path of rift_syscallbuf.so>
 //   RIFT_SYSCALLBUF=<nr>,<nr>,...;<plan rows>   plan rows as in capturePlan(), 9 ints each
 #define RIFT_SB_ENV "RIFT_SYSCALLBUF"
+// A recording configuration starts with a mark and a token the tracer may change in the new
+// image's environment before the library reads them: '.' nothing more; '!' the tracer mapped
+// the gadget pages itself at the image's first stop, with the loader's early hook (below),
+// and the library adopts them, if the token is this image's: the first 8 bytes at AT_RANDOM
+// (new at each execve), in lower-case hex. A stale environment passed on to another image
+// (from /proc/self/environ, by a sandboxed program or one no longer traced) does not make the
+// library adopt a mapping that is not there. A passive configuration (empty) has neither.
+#define RIFT_SB_MARK_PLAIN '.'
+#define RIFT_SB_MARK_EARLY '!'
+#define RIFT_SB_TOKEN_LEN 16
+
+// The loader's early hook (issue 16). Before the library's constructor runs, the loader
+// (ld.so) opens, reads and maps the program's libraries with syscall instructions of its own.
+// At the new image's first syscall stop the tracer maps RIFT_SB_EARLY_SIZE bytes at
+// RIFT_SB_GADGET_PAGE (the two gadget pages, then the hook's code, the stubs, one buffer),
+// writes the hook there (early_hook.c, flattened at build time), rewrites ld.so's syscall
+// sites of known shapes (sb_sites.h) into jumps to stubs that call it, and registers the
+// buffer as the thread's. The hook records those calls as the library does. The library finds
+// the mark '!' in its configuration, adopts the buffer as the main thread's and sets `hook`:
+// from then on the stubs call the library's own handler.
+#define RIFT_SB_EARLY_OFFSET 0x2000         // the hook's image: struct rift_sb_early first
+#define RIFT_SB_EARLY_IMAGE_MAX 0x6000      // its room, up to the stubs
+#define RIFT_SB_EARLY_STUBS_OFFSET 0x8000   // the stubs of ld.so's sites
+#define RIFT_SB_EARLY_STUBS_SIZE 0x8000
+#define RIFT_SB_EARLY_BUFFER_OFFSET 0x10000 // the main thread's buffer (RIFT_SB_BUFFER_SIZE)
+#define RIFT_SB_EARLY_SIZE (0x10000 + 256 * 1024)
+#define RIFT_SB_EARLY_MAGIC 0x52534245u     // "EBSR"
+#define RIFT_SB_EARLY_ROWS 256
+struct rift_sb_early_row {
+  int32_t nr, arg, atExit, kind, lenFrom, lenArg, max, onError, scale;
+};
+struct rift_sb_early {
+  uint32_t magic;    // RIFT_SB_EARLY_MAGIC (the image's)
+  uint32_t nrows;    // rows used (the tracer's)
+  uint64_t entry;    // the stubs' call target (the image's): rax the number, args in registers
+  uint64_t hook;     // 0, or the library's handler, long (*)(long nr, const long* args)
+  uint64_t buffer;   // the buffer (the tracer's)
+  uint32_t owner;    // the thread the buffer is for (the tracer's)
+  uint32_t pad;
+  uint8_t is_fast[512];  // the calls recorded (the tracer's, from the configuration)
+  struct rift_sb_early_row rows[RIFT_SB_EARLY_ROWS];
+};
 
 // Buffer header, at the start of each thread's buffer. Records follow from kHeaderSize.
 // Written by the thread (head, busy) and by the tracer while the thread is stopped (tail, and
@@ -63,8 +105,17 @@ struct rift_sb_header {
   uint32_t lent;
   uint64_t stack_lo, stack_hi;  // the library's own: the thread's stack (the tracer leaves them)
   uint32_t owner;  // the library's own: the tid of the thread the buffer is for
-  uint32_t pad;
+  // Where the thread is in a buffered call, for the tracer's signal-delivery stop (a signal that
+  // comes inside a wrapper is placed by it: before the call, or at its exit, its record written
+  // or still to come): (nr << 2) | RIFT_SB_STAGE_*. Written by the thread only; a wrapper puts
+  // back the value it found (a signal handler's calls nest).
+  uint32_t stage;
 };
+#define RIFT_SB_STAGE_OUT 0       // not in a wrapper
+#define RIFT_SB_STAGE_ENTERED 1   // in the wrapper of call nr, which is not made yet
+#define RIFT_SB_STAGE_MADE 2      // call nr made (or in the kernel), its record not written yet
+#define RIFT_SB_STAGE_RECORDED 3  // its record being published, or published (the tracer tells
+                                  // which: an unfinished record left in the buffer)
 #define RIFT_SB_HEADER_MAGIC 0x52534231u  // "1BSR"
 #define RIFT_SB_HEADER_SIZE 56
 #define RIFT_SB_BUFFER_SIZE (256 * 1024)

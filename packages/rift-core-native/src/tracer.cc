@@ -305,6 +305,7 @@ static int64_t lengthOf(Tracer& t, pid_t tid, const CaptureSpec& c, const uint64
   switch (c.lenFrom) {
     case LengthFrom::Fixed: return c.max < 0 ? 0 : c.max;
     case LengthFrom::Arg: return int64_t(args[c.lenArg]) * c.scale;
+    case LengthFrom::ArgI32: return std::max<int64_t>(int32_t(args[c.lenArg]), 0) * c.scale;
     case LengthFrom::Ret: return ret * c.scale;
     case LengthFrom::ArgPtrU32: {
       uint32_t v = 0;
@@ -462,12 +463,117 @@ static void captureFdData(Tracer& t, pid_t tid, pid_t pid, RecordWriter& w, uint
   w.blobCommit(got < full ? flags | BLOB_TRUNCATED : flags, full, uint32_t(got));
 }
 
+// The memory a pointer field of the struct at `addr` points to (a Pointee row, see tracer.h; or
+// `addr` itself; or, with `via`, of the struct a pointer in that one points to): nothing when a
+// struct cannot be read or the pointer is NULL (the struct's own capture says what there is),
+// else a C string bounded by `max`, or the length field's count times `scale` bytes bounded by
+// `max` (partial or fault-flagged as any buffer), or that many pointers and their strings.
+static void capturePointee(Tracer& t, pid_t tid, RecordWriter& w, const CaptureSpec& c,
+                           uint8_t flags, uint64_t addr, const uint64_t* lenArgs) {
+  if (c.via >= 0 && (addr == 0 || t.readMemory(tid, addr + uint64_t(c.via), &addr, 8) != 8)) return;
+  uint64_t p = addr;
+  if (c.ptrOff != kPointeeIsArg && (addr == 0 || t.readMemory(tid, addr + c.ptrOff, &p, 8) != 8)) return;
+  if (p == 0) return;
+  const uint8_t kind = uint8_t(CaptureKind::Pointee);
+  if (c.lenSize == 0) {
+    captureString(t, tid, w, uint8_t(c.arg), flags, c.index, p, c.max, kind);
+    return;
+  }
+  uint64_t n = 0;  // little-endian: the field's bytes at the low end
+  uint64_t lenStruct = c.lenBase < 0 ? addr : lenArgs[c.lenBase];
+  if (lenStruct == 0 || t.readMemory(tid, lenStruct + c.lenOff, &n, c.lenSize) != ssize_t(c.lenSize)) return;
+  if (c.strings) {
+    // the pointers, then the strings of the first 1024 (a NULL one has none)
+    const uint64_t count = std::min<uint64_t>(n, 1024);
+    captureBuffer(t, tid, w, uint8_t(c.arg), flags, kind, c.index, p, int64_t(count) * 8, -1);
+    for (uint64_t j = 0; j < count; j++) {
+      uint64_t s = 0;
+      if (t.readMemory(tid, p + 8 * j, &s, 8) != 8) break;
+      if (s) captureString(t, tid, w, uint8_t(c.arg), flags, c.index + 1 + uint32_t(j), s, c.max, kind);
+    }
+    return;
+  }
+  int64_t full = n > uint64_t(0x7fffffff) / uint64_t(c.scale) ? 0x7fffffff : int64_t(n) * c.scale;
+  captureBuffer(t, tid, w, uint8_t(c.arg), flags, kind, c.index, p, full, c.max);
+}
+
+// One struct msghdr at `addr` (an element `elemSize` bytes long, the msghdr its first 56) and
+// what it points to, as blobs `base | part`: part 0 the element, 1 the name (128 bytes at most),
+// 2 the control data (4096), 3 + i iovec i's buffer: `remaining` bytes of data at most across
+// them, each keeping `budget` bytes at most (-1: all). False when the element could not be read.
+static bool captureMsghdrParts(Tracer& t, pid_t tid, RecordWriter& w, uint8_t arg, uint8_t flags, uint8_t kind,
+                               uint32_t base, uint64_t addr, size_t elemSize, int64_t remaining, int64_t budget) {
+  uint8_t el[256];
+  elemSize = std::min<size_t>(std::max<size_t>(elemSize, 56), sizeof el);
+  if (addr == 0 || t.readMemory(tid, addr, el, elemSize) != ssize_t(elemSize)) {
+    w.blob(arg, flags | BLOB_FAULT, kind, base, EFAULT, nullptr, 0);
+    return false;
+  }
+  w.blob(arg, flags, kind, base, uint32_t(elemSize), el, uint32_t(elemSize));
+  uint64_t name, control, iov, iovlen, controllen;
+  uint32_t namelen;
+  memcpy(&name, el + 0, 8);
+  memcpy(&namelen, el + 8, 4);
+  memcpy(&iov, el + 16, 8);
+  memcpy(&iovlen, el + 24, 8);
+  memcpy(&control, el + 32, 8);
+  memcpy(&controllen, el + 40, 8);
+  if (name && namelen) captureBuffer(t, tid, w, arg, flags, kind, base | 1, name, namelen, 128);
+  if (control && controllen) captureBuffer(t, tid, w, arg, flags, kind, base | 2, control, int64_t(std::min<uint64_t>(controllen, 0x7fffffff)), 4096);
+  const uint64_t count = std::min<uint64_t>(iovlen, 1024);
+  for (uint64_t i = 0; i < count; i++) {
+    uint64_t v[2];
+    if (t.readMemory(tid, iov + 16 * i, v, 16) != 16) {
+      w.blob(arg, flags | BLOB_FAULT, kind, base | uint32_t(3 + i), EFAULT, nullptr, 0);
+      break;
+    }
+    int64_t len = std::min<int64_t>(int64_t(std::min<uint64_t>(v[1], INT64_MAX)), std::max<int64_t>(remaining, 0));
+    captureBuffer(t, tid, w, arg, flags, kind, base | uint32_t(3 + i), v[0], len, budget);
+    remaining -= len;
+  }
+  if (iovlen > count) w.blob(arg, flags | BLOB_MORE, kind, base | uint32_t(3 + count), 0, nullptr, 0);
+  return true;
+}
+
+// Whether the plan's guards of `c` hold for this call (see CaptureSpec::when).
+static bool guardsHold(Tracer& t, pid_t tid, const CaptureSpec& c, const uint64_t* args) {
+  for (const auto& g : c.when) {
+    uint32_t v = uint32_t(args[g.arg]);
+    if (g.off >= 0 && (args[g.arg] == 0 || t.readMemory(tid, args[g.arg] + uint64_t(g.off), &v, 4) != 4)) return false;
+    if (v != g.value) return false;
+  }
+  return true;
+}
+
 void Tracer::capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureSpec& c,
                      int64_t ret, bool atExit) {
+  if (!c.when.empty() && !guardsHold(*this, tid, c, st.args)) return;  // another selector's row
   uint8_t flags = atExit ? BLOB_EXIT : 0;
   uint8_t arg = uint8_t(c.arg);
   uint64_t addr = st.args[c.arg];
   switch (c.kind) {
+    case CaptureKind::Pointee:
+      capturePointee(*this, tid, w, c, flags, addr, st.args);
+      break;
+    case CaptureKind::When:  // the plan's guards are in c.when
+      break;
+    case CaptureKind::MsgHdrVec: {
+      // (sendmmsg, recvmmsg) element j at addr + j * scale, its parts j << 16 | part
+      if (addr == 0) break;
+      // how many: the unsigned int argument (vlen); with Ret, at exit the return value (those received)
+      const int64_t n = c.lenFrom == LengthFrom::Ret && atExit ? std::max<int64_t>(ret, 0) : int64_t(uint32_t(st.args[c.lenArg]));
+      const int64_t count = std::min<int64_t>(n, 1024);
+      const size_t elemSize = size_t(std::max<int64_t>(c.scale, 56));
+      for (int64_t j = 0; j < count; j++) {
+        uint64_t el = addr + uint64_t(j) * elemSize;
+        int64_t remaining = INT64_MAX;
+        uint32_t limit = 0;
+        if (atExit && c.lenOff > 0 && readMemory(tid, el + c.lenOff - 1, &limit, 4) == 4) remaining = limit;
+        if (!captureMsghdrParts(*this, tid, w, arg, flags, uint8_t(c.kind), uint32_t(j) << 16, el, elemSize, remaining, c.max)) break;
+      }
+      if (n > count) w.blob(arg, flags | BLOB_MORE, uint8_t(c.kind), uint32_t(count) << 16, 0, nullptr, 0);
+      break;
+    }
     case CaptureKind::FdData:
       // nothing moved when the call was skipped (replay answered it)
       if (atExit && !st.skipped)
@@ -722,17 +828,34 @@ void Tracer::finishExit(pid_t tid, ThreadState& st, const ExitDecision* dp, int6
 // new image (LibraryLoad): the open of the library's path, then calls on that descriptor until
 // its close, and maps and protections inside the range the library was mapped at. Decided at
 // entry, so that an interceptor (a replay) never sees the call either.
-bool Tracer::loadsLibrary(pid_t tid, ThreadState& st) {
-  auto it = libraryLoads_.find(st.pid);
+bool Tracer::loadsLibrary(pid_t tid, ThreadState& st) { return loadsLibrary(tid, st.pid, st.nr, st.args, nullptr); }
+
+// The same for a call of process `pid`, at its entry or (`rec`, a buffered record: the loader's
+// early hook recorded it) when its record is taken from the buffer, whose path blob is read
+// instead of the memory it was in.
+bool Tracer::loadsLibrary(pid_t tid, pid_t pid, uint64_t nr, const uint64_t* a, const uint8_t* rec) {
+  auto it = libraryLoads_.find(pid);
   if (it == libraryLoads_.end()) return false;
   LibraryLoad& l = it->second;
-  const uint64_t* a = st.args;
   auto inRange = [&](uint64_t addr) { return l.hi && addr >= l.lo && addr < l.hi; };
-  switch (st.nr) {
+  switch (nr) {
     case SYS_open:
     case SYS_openat: {
       if (!l.expected) return false;
-      uint64_t pathAddr = st.nr == SYS_openat ? a[1] : a[0];
+      uint8_t pathArg = nr == SYS_openat ? 1 : 0;
+      uint64_t pathAddr = a[pathArg];
+      if (rec) {
+        uint16_t nblobs;
+        memcpy(&nblobs, rec + 6, 2);
+        size_t at = kRecordHeader;
+        for (uint16_t i = 0; i < nblobs; i++) {  // checked by validBufferedRecord
+          uint32_t len;
+          memcpy(&len, rec + at + 12, 4);
+          if (rec[at] == pathArg && rec[at + 2] == uint8_t(CaptureKind::CString) && !(rec[at + 1] & BLOB_EXIT))
+            return len == opts_.sbLibrary.size() && memcmp(rec + at + kBlobHeader, opts_.sbLibrary.data(), len) == 0;
+          at += kBlobHeader + len;
+        }
+      }
       std::string path(opts_.sbLibrary.size() + 1, '\0');
       if (readMemory(tid, pathAddr, &path[0], path.size()) != ssize_t(path.size())) return false;
       return path.compare(0, opts_.sbLibrary.size(), opts_.sbLibrary) == 0 && path.back() == '\0';
@@ -755,11 +878,13 @@ bool Tracer::loadsLibrary(pid_t tid, ThreadState& st) {
 }
 
 // The loader's call for the library (loadsLibrary) completed: what it tells about the load.
-void Tracer::loadedLibrary(ThreadState& st, int64_t rval, bool isError) {
-  auto it = libraryLoads_.find(st.pid);
+void Tracer::loadedLibrary(ThreadState& st, int64_t rval, bool isError) { loadedLibrary(st.pid, st.nr, st.args, rval, isError); }
+
+void Tracer::loadedLibrary(pid_t pid, uint64_t nr, const uint64_t* args, int64_t rval, bool isError) {
+  auto it = libraryLoads_.find(pid);
   if (it == libraryLoads_.end()) return;
   LibraryLoad& l = it->second;
-  switch (st.nr) {
+  switch (nr) {
     case SYS_open:
     case SYS_openat:
       l.expected = false;
@@ -769,9 +894,9 @@ void Tracer::loadedLibrary(ThreadState& st, int64_t rval, bool isError) {
       l.fd = -1;
       break;
     case SYS_mmap:
-      if (!l.hi && !isError && int(st.args[4]) == l.fd) {  // the first: the whole library's room
+      if (!l.hi && !isError && int(args[4]) == l.fd) {  // the first: the whole library's room
         l.lo = uint64_t(rval);
-        l.hi = l.lo + st.args[1];
+        l.hi = l.lo + args[1];
       }
       break;
     default:
@@ -855,7 +980,7 @@ void Tracer::emitExec(pid_t tid, pid_t oldTid) {
   maybeFlush(false);
 }
 
-void Tracer::emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop) {
+void Tracer::emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop, int64_t inCall) {
   if (!st.started) return;
   siginfo_t si;
   memset(&si, 0, sizeof si);
@@ -866,6 +991,7 @@ void Tracer::emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop) {
     w.begin(REC_SIGNAL, tid, st.pid, now());
     w.set(0, sig);
     w.set(7, groupStop ? 1 : 0);
+    w.set(8, inCall);
     if (haveInfo) {
       w.set(1, si.si_code);
       w.set(2, si.si_pid);
@@ -878,6 +1004,59 @@ void Tracer::emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop) {
     w.end();
   }
   maybeFlush(false);
+}
+
+// Whether code at `ip` is the syscall buffer's: its gadget pages, the library's text, or the
+// vDSO its time wrappers call (a signal handler's own code, between calls, is none of these).
+static bool syscallBufferCode(pid_t pid, uint64_t ip) {
+  if (ip >= RIFT_SB_GADGET_PAGE && ip < RIFT_SB_GADGET_PAGE + 8192) return true;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/maps", int(pid));
+  FILE* f = fopen(path, "re");
+  if (!f) return false;
+  char line[512];
+  bool ours = false;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long lo, hi;
+    if (sscanf(line, "%lx-%lx", &lo, &hi) != 2 || ip < lo || ip >= hi) continue;
+    ours = strstr(line, "rift_syscallbuf") != nullptr || strstr(line, "[vdso]") != nullptr;
+    break;
+  }
+  fclose(f);
+  return ours;
+}
+
+// Where in a buffered call a signal came, from the library's stage word (syscallbuf_abi.h),
+// for the signal event (v[8]): 0 when it came in the program's own code (or the thread has no
+// buffer); else (nr << 4) | (late << 3) | at. at 1: in the wrapper of call nr, before the call
+// was made; 2: after it returned, before the wrapper returned to the program; 3: while it was
+// in the kernel (-ERESTART*: it is made again after the handler or fails with EINTR, and its
+// record holds that end). late: its record is written once the handler has returned, so the
+// stream has it after the signal. Signals are rare: /proc/PID/maps is read only for a thread in
+// a wrapper, to tell its code from a handler's that runs inside it.
+int64_t Tracer::signalInCall(pid_t tid, ThreadState& st) {
+  if (!st.sbAddr) return 0;
+  rift_sb_header h;
+  if (readMemory(tid, st.sbAddr, &h, sizeof h) != ssize_t(sizeof h) || h.magic != RIFT_SB_HEADER_MAGIC) return 0;
+  uint32_t phase = h.stage & 3, nr = h.stage >> 2;
+  if (phase == RIFT_SB_STAGE_OUT || nr >= 1024) return 0;
+  user_regs_struct regs;
+  if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0 || !syscallBufferCode(st.pid, regs.rip)) return 0;
+  int64_t at = 2, late = 1;
+  if (phase == RIFT_SB_STAGE_ENTERED) {
+    // at the untraced gadget's return: the call ended at this stop (the wrapper has not marked
+    // it made yet), or was interrupted
+    if (regs.rip == RIFT_SB_GADGET_PAGE + RIFT_SB_UNTRACED_OFFSET + 2) {
+      int64_t r = int64_t(regs.rax);
+      if (r == -512 || r == -513 || r == -514 || r == -516) at = 3;  // ERESTARTSYS..ERESTART_RESTARTBLOCK
+    } else {
+      at = 1;
+      late = 0;
+    }
+  } else if (phase == RIFT_SB_STAGE_RECORDED) {
+    late = h.head > h.tail;  // its record still unfinished in the buffer (the drain stopped at it)
+  }
+  return int64_t(nr) << 4 | late << 3 | at;
 }
 
 // The address range of a process's vDSO ([vdso] in its maps), 0..0 when it has none.
@@ -1040,7 +1219,8 @@ static std::vector<uint32_t> configNumbers(const std::string& config) {
 // buffers, its stack bounds, the direct memory copies' fallback, and the patching of libc's
 // syscall instructions at start-up (the stubs' mapping, mprotect of libc's text).
 static const uint32_t kLibraryOwnCalls[] = {SYS_mmap, SYS_munmap, SYS_mprotect, SYS_brk, SYS_getpid, SYS_gettid,
-                                            SYS_prlimit64, SYS_process_vm_readv};
+                                            SYS_prlimit64, SYS_process_vm_readv,
+                                            SYS_clock_gettime};  // the loader's early hook's clock
 
 // seccomp-bpf program: SECCOMP_RET_TRACE for the wanted numbers (all of them with `all`),
 // ALLOW for the rest. With the syscall buffer, the calls it records (`buffered`) and its own
@@ -1288,11 +1468,32 @@ void Tracer::takeBuffer(pid_t tid, ThreadState& st, bool stopped) {
       distrustBuffer(tid, st, "a malformed record");
       return;
     }
-    if (st.started && !st.quiet) {
+    const uint8_t* rec = p + off + 8;
+    // the loader's calls for the library, which its early hook recorded, are rift's
+    bool riftsOwn = false;
+    if (!libraryLoads_.empty()) {
+      int64_t v[8];
+      memcpy(v, rec + 24, sizeof v);
+      uint64_t a[6];
+      for (int i = 0; i < 6; i++) a[i] = uint64_t(v[1 + i]);
+      riftsOwn = loadsLibrary(tid, st.pid, uint64_t(v[0]), a, rec);
+      if (riftsOwn) {
+        loadedLibrary(st.pid, uint64_t(v[0]), a, v[7], isErrorReturn(v[7]));
+      } else if (!isErrorReturn(v[7]) && (v[0] == SYS_openat || v[0] == SYS_open)) {
+        auto l = libraryLoads_.find(st.pid);  // as in onSyscallExit: a descriptor reused
+        if (l != libraryLoads_.end() && l->second.fd == int(v[7])) l->second.fd = -1;
+      }
+    }
+    if (st.started && !st.quiet && (!riftsOwn || opts_.riftCalls)) {
       int64_t ts;
-      memcpy(&ts, p + off + 8 + 16, 8);
-      sbPending_.push_back(PendingRecord{ts, sbPendingBytes_.size(), len, tid, st.pid});
-      sbPendingBytes_.insert(sbPendingBytes_.end(), p + off + 8, p + off + 8 + len);
+      memcpy(&ts, rec + 16, 8);
+      size_t at = sbPendingBytes_.size();
+      sbPending_.push_back(PendingRecord{ts, at, len, tid, st.pid});
+      sbPendingBytes_.insert(sbPendingBytes_.end(), rec, rec + len);
+      if (riftsOwn) {
+        int64_t flags = SC_BUFFERED | SC_RIFT;
+        memcpy(sbPendingBytes_.data() + at + 24 + 8 * 9, &flags, 8);
+      }
     }
     off += slot;
   }
@@ -1470,7 +1671,10 @@ void Tracer::addPreloadEnv(pid_t tid, ThreadState& st) {
     keep.push_back(p);
   }
   std::string preload = kPreload + opts_.sbLibrary + (theirs.empty() ? "" : ":" + theirs);
-  std::string config = kConfig + opts_.sbConfig;
+  // a recording configuration carries the mark the tracer sets when it gives the new image the
+  // loader's early hook (syscallbuf_abi.h)
+  std::string mark = std::string(1, RIFT_SB_MARK_PLAIN) + std::string(RIFT_SB_TOKEN_LEN, '0');
+  std::string config = kConfig + (sbActive_ ? mark : std::string()) + opts_.sbConfig;
   struct user_regs_struct regs;
   if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return;
   size_t strings = preload.size() + 1 + config.size() + 1;
@@ -1660,6 +1864,7 @@ void Tracer::handleStop(pid_t tid, int status) {
     // Detach at whatever stop comes first; a signal about to be delivered goes with it. What
     // the thread's buffer holds was made while traced: it is taken first.
     drainBuffer(tid, st, true);
+    abandonEarlyHook(tid, st);  // its injected mmap's exit: the loader's call put back (early.cc)
     bool signalStop = sig != (SIGTRAP | 0x80) && event == 0 && sig != SIGTRAP;
     xptrace(PTRACE_DETACH, tid, 0L, signalStop ? long(sig) : 0L);
     threads_.erase(tid);
@@ -1676,6 +1881,7 @@ void Tracer::handleStop(pid_t tid, int status) {
       afterEntry(tid, st);
       return;
     } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+      if (finishEarlyHook(tid, st, info.exit.rval)) return;  // the early hook's mmap: early.cc
       onSyscallExit(tid, st, info.exit.rval, info.exit.is_error);
       if (st.launchExec) {
         // The launching execve failed: it is in the stream, as the program's call; what the
@@ -1705,6 +1911,7 @@ void Tracer::handleStop(pid_t tid, int status) {
           resume(tid, st, 0);
           return;
         }
+        if (injectEarlyHook(tid, st, nr)) return;  // the image's first stop in its loader: early.cc
         // the other threads' buffers die with the image: take what they hold now
         if (nr == SYS_exit_group || nr == SYS_execve || nr == SYS_execveat) drainProcess(tid, st);
         lendBuffer(tid, st, nr, reinterpret_cast<const uint64_t*>(info.seccomp.args));
@@ -1769,6 +1976,7 @@ void Tracer::handleStop(pid_t tid, int status) {
             kv.second.sbShareWith = 0;
             kv.second.quiet = kv.second.sbExiting = kv.second.sbRegistered = false;
           }
+        armEarlyHook(tid, s);  // the loader's calls before the library: early.cc
       }
       if (tid == child_ && errPipe_ >= 0) { close(errPipe_); errPipe_ = -1; }
       if (opts_.noVdso) hideVdso(*this, tid);
@@ -1814,7 +2022,7 @@ void Tracer::handleStop(pid_t tid, int status) {
     resume(tid, st, 0);  // answered: the fault is not the program's
     return;
   }
-  emitSignal(tid, st, sig, false);
+  emitSignal(tid, st, sig, false, signalInCall(tid, st));
   if (detaching_) { xptrace(PTRACE_DETACH, tid, 0L, long(sig)); threads_.erase(tid); return; }
   resume(tid, st, sig);
 }

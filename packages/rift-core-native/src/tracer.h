@@ -23,8 +23,19 @@ namespace rift {
 // FdData: not memory but the bytes a call moved inside the kernel from the regular file behind
 // descriptor argument `arg` (copy_file_range, sendfile, splice), read back from it at exit;
 // `lenArg` is the argument holding the source's loff_t pointer (see Tracer::capture).
-enum class CaptureKind : int32_t { CString = 0, Buffer = 1, IoVec = 2, StringArray = 3, MsgHdr = 4, FdData = 5 };
-enum class LengthFrom : int32_t { Fixed = 0, Arg = 1, Ret = 2, ArgPtrU32 = 3, ArgPtrU64 = 4 };
+// Pointee: the memory a pointer field of the struct at argument `arg` points to (the field at
+// `ptrOff`, or with kPointeeIsArg the argument itself; its length the unsigned `lenSize`-byte
+// field at `lenOff` of the struct at argument `lenBase` (-1: at `arg`) times `scale`, or with
+// lenSize 0 a C string), into blob `index` of that argument. When: not a capture but a guard
+// (see CaptureSpec::when). Both from @rift/events' pointees.ts, which holds what they mean.
+// MsgHdrVec: an array of elements `scale` bytes long, each a struct msghdr followed by more
+// (struct mmsghdr), as many as lengthOf says (1024 at most); element j's parts are blob indexes
+// j << 16 | part, the parts as MsgHdr's (0 the element whole, 1 name, 2 control, 3 + i iovecs),
+// its data bounded by the u32 at `lenOff` of the element when lenOff is set (>= 0: msg_len).
+enum class CaptureKind : int32_t { CString = 0, Buffer = 1, IoVec = 2, StringArray = 3, MsgHdr = 4, FdData = 5, Pointee = 6, When = 7, MsgHdrVec = 8 };
+// ArgI32: the argument's low 32 bits, an int (a count the kernel takes as int: garbage in the
+// register's high half does not count, a negative one is no bytes)
+enum class LengthFrom : int32_t { Fixed = 0, Arg = 1, Ret = 2, ArgPtrU32 = 3, ArgPtrU64 = 4, ArgI32 = 5 };
 
 struct CaptureSpec {
   int arg = 0;
@@ -35,7 +46,26 @@ struct CaptureSpec {
   int64_t max = -1;      // bytes to keep; -1 = whole (content that replay must reproduce)
   bool onError = false;  // also capture when the syscall failed
   int64_t scale = 1;     // length unit in bytes (element size of an array of structs)
+  // Pointee: where the pointer and the length are in the struct, the blob index written
+  uint32_t ptrOff = 0, lenOff = 0, lenSize = 0, index = 0;
+  int lenBase = -1;
+  // >= 0: the struct is not at the argument but where the pointer at this offset of the
+  // argument's struct points (bpf's info struct, whose own fields point to more)
+  int via = -1;
+  // the memory is `count` pointers to C strings: the array as blob `index`, string j as
+  // blob index + 1 + j (each bounded by `max`)
+  bool strings = false;
+  // the plan's When rows before this one: captured only when each holds (a selector:
+  // setsockopt's option name, bpf's command, a field of bpf's attribute)
+  struct Guard {
+    int arg;
+    int off;  // -1: the argument's low 32 bits; else the u32 at that offset of its struct
+    uint32_t value;
+  };
+  std::vector<Guard> when;
 };
+
+constexpr uint32_t kPointeeIsArg = 0xffff;  // a Pointee's ptrOff: the argument is the pointer
 
 using CapturePlan = std::vector<std::vector<CaptureSpec>>;  // indexed by syscall number
 
@@ -196,6 +226,25 @@ struct LibraryLoad {
   uint64_t lo = 0, hi = 0;  // the library's address range (its first mapping reserves it)
 };
 
+// The loader's early hook in one new image (syscallbuf_abi.h; early.cc): armed at the exec
+// stop, injected at the image's first syscall stop in the loader, finished at that injected
+// mmap's exit stop.
+struct EarlyHook {
+  int stage = 0;             // 1 armed, 2 the mapping's mmap injected (its exit awaited)
+  pid_t tid = 0;             // the thread it is injected in
+  uint64_t textLo = 0, textHi = 0;  // the loader's executable segment
+  uint64_t markAddr = 0;     // the configuration's mark in the image's environment
+  uint64_t randomAddr = 0;   // AT_RANDOM: the mark's token
+  uint64_t savedRegs[27] = {0};     // the stopped call's registers (user_regs_struct)
+  std::string loaderId;      // the loader's build id and text size: its sites are cached by it
+};
+// One of the loader's patched sites, relative to its text (sb_sites.h's sb_site, and its bytes)
+struct EarlySite {
+  uint64_t start, end, pre, post, syscallAt;
+  int dynamic;
+  uint8_t bytes[16];
+};
+
 class Tracer {
  public:
   Tracer(TracerOptions opts, BatchHandler onBatch);
@@ -253,7 +302,8 @@ class Tracer {
   void captureSide(pid_t tid, ThreadState& st, RecordWriter& w, bool atExit, int64_t ret, bool isError = false);
   void emitSpawn(pid_t parent, ThreadState& st, pid_t child, int kind);
   void emitExec(pid_t tid, pid_t oldTid);
-  void emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop);
+  void emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop, int64_t inCall = 0);
+  int64_t signalInCall(pid_t tid, ThreadState& st);
   bool emulateTsc(pid_t tid, ThreadState& st);
   void emitExit(pid_t tid, ThreadState& st, int status);
   bool loadsLibrary(pid_t tid, ThreadState& st);
@@ -276,6 +326,14 @@ class Tracer {
   void addPreloadEnv(pid_t tid, ThreadState& st);
   void shareBuffer(pid_t parent, ThreadState& st, pid_t child, int event);
   void lendBuffer(pid_t tid, ThreadState& st, uint64_t nr, const uint64_t* args);
+  // the loader's early hook (early.cc)
+  void armEarlyHook(pid_t tid, ThreadState& st);
+  bool injectEarlyHook(pid_t tid, ThreadState& st, uint64_t nr);
+  bool finishEarlyHook(pid_t tid, ThreadState& st, int64_t rval);
+  void abandonEarlyHook(pid_t tid, ThreadState& st);
+  bool installEarlyHook(pid_t tid, const EarlyHook& eh, uint64_t stoppedAt, uint64_t& resumeAt);
+  bool loadsLibrary(pid_t tid, pid_t pid, uint64_t nr, const uint64_t* args, const uint8_t* rec);
+  void loadedLibrary(pid_t pid, uint64_t nr, const uint64_t* args, int64_t rval, bool isError);
   void maybeFlush(bool force);
   void countLocked(std::unique_lock<std::mutex>& lk, bool force);
   void flushLocked(std::unique_lock<std::mutex>& lk);
@@ -325,6 +383,10 @@ class Tracer {
   std::unordered_map<pid_t, LibraryLoad> libraryLoads_;  // by process
   std::vector<bool> bufferedNrs_;     // the calls the library records (its configuration)
   std::unordered_map<pid_t, std::pair<uint64_t, uint64_t>> vdsoRange_;  // by process (trapTsc)
+  std::unordered_map<pid_t, EarlyHook> earlyHooks_;  // by process
+  std::unordered_map<std::string, std::vector<EarlySite>> earlySites_;  // by EarlyHook::loaderId
+  std::string earlyImage_;            // early_hook.c flattened (empty: no early hook)
+  bool earlyLoaded_ = false;
 };
 
 }  // namespace rift

@@ -12,13 +12,14 @@
  *            bits of argument `arg` (field 0), or the u32 at offset field - 1 of the struct it
  *            points to, equal `value` (consecutive When rows all hold)
  *   Pointee: nr, arg, atExit, Pointee, strings << 20 | lenOff << 8 | (of + 1) << 4 | lenSize,
- *            index << 16 | ptrOff, max, onError, scale:
+ *            index << 16 | ptrOff, max, (via + 1) << 1 | onError, scale:
  *            the pointer at offset ptrOff of the struct at argument `arg` (ptrOff 0xffff: the
  *            argument itself); its length the unsigned lenSize-byte field at lenOff of that struct
  *            (of + 1 = 0) or of the struct at argument `of`, times scale, or (lenSize 0) a C
  *            string; `max` bounds the bytes kept (-1: whole). strings 1: the memory is that many
  *            pointers to C strings, blob `index`, and string j is blob index + 1 + j (each
- *            bounded by `max`)
+ *            bounded by `max`). via + 1 > 0: the struct is where the pointer at offset `via` of
+ *            the argument's struct points (one level further)
  */
 
 export const PointeeKind = { Pointee: 6, When: 7 } as const;
@@ -54,6 +55,8 @@ export interface Pointee {
   /** read at the call's exit (the kernel's answer), when it succeeded (onError: also when it failed) */
   atExit?: boolean;
   onError?: boolean;
+  /** the struct is where the pointer at this offset of the argument's struct points */
+  via?: number;
   /**
    * bytes kept at most (strings: -s, arrays: 64 KiB, unless given); 'string': -s and one more,
    * to know whether the bytes went on past them
@@ -118,6 +121,14 @@ export const POINTEES: readonly Pointee[] = [
   ...[16, 32, 40, 48].map((ptr, i): Pointee => ({ call: 'bpf', arg: 1, when: [[0, BPF.PROG_QUERY]], ptr, len: { field: 24, size: 4, scale: 4 }, index: 1 + i, atExit: true })),
   // PROG_STREAM_READ_BY_FD: stream_buf_len bytes of stream_buf as the call left them, whatever it returned
   { call: 'bpf', arg: 1, when: [[0, BPF.PROG_STREAM_READ_BY_FD]], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, atExit: true, onError: true, max: 'string' },
+  // OBJ_GET_INFO_BY_FD: the info struct as the program gave it (a program's lengths and counts
+  // given => the kernel's)
+  { call: 'bpf', arg: 1, when: [[0, BPF.OBJ_GET_INFO_BY_FD]], ptr: 8, len: { field: 4, size: 4, scale: 1 }, index: 1, max: 4096 },
+  // and what a program's info points to, as the kernel left it: jited_prog_insns (jited_prog_len
+  // bytes), xlated_prog_insns (xlated_prog_len bytes), map_ids (nr_map_ids u32). (A map's info
+  // has other fields there: what they point to, if anything, is read and not printed.)
+  ...([[24, 16, 1, 'string'], [32, 20, 1, PROGRAM_BOUND], [56, 52, 4, 4096]] as const).map(([ptr, field, scale, max], i): Pointee =>
+    ({ call: 'bpf', arg: 1, when: [[0, BPF.OBJ_GET_INFO_BY_FD]], via: 8, ptr, len: { field, size: 4, scale }, index: 2 + i, atExit: true, onError: true, max })),
   // OBJ_GET_INFO_BY_FD: the info struct as the kernel left it, info_len bytes (the kernel's
   // length), also when the call failed (strace prints it then too)
   { call: 'bpf', arg: 1, when: [[0, BPF.OBJ_GET_INFO_BY_FD]], ptr: 8, len: { field: 4, size: 4, scale: 1 }, index: 1, atExit: true, onError: true, max: 4096 },
@@ -125,6 +136,15 @@ export const POINTEES: readonly Pointee[] = [
   // given and as the kernel wrote it: -s and one more byte (decode/xattr_args.ts)
   { call: 'setxattrat', arg: 4, when: [], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, max: 'string' },
   { call: 'getxattrat', arg: 4, when: [], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, atExit: true, max: 'string' },
+  // clone3's set_tid: set_tid_size pids (u64 count at 72, the array at 64), 32 at most as strace
+  { call: 'clone3', arg: 0, when: [], ptr: 64, len: { field: 72, size: 8, scale: 4 }, index: 1, max: 128 },
+  // and the ints the kernel wrote back, pidfd (the pointer at 8) and parent_tid (at 24): read as
+  // C strings of 4 bytes at most (one that stops early ended at a zero byte)
+  { call: 'clone3', arg: 0, when: [], ptr: 8, len: { cstring: true }, index: 2, atExit: true, max: 4 },
+  { call: 'clone3', arg: 0, when: [], ptr: 24, len: { cstring: true }, index: 3, atExit: true, max: 4 },
+  // pselect6's and io_pgetevents' signal mask ({sigmask, sigsetsize}: sigsetsize bytes, 8 used)
+  { call: 'pselect6', arg: 5, when: [], ptr: 0, len: { field: 8, size: 8, scale: 1 }, index: 1, max: 16 },
+  { call: 'io_pgetevents', arg: 5, when: [], ptr: 0, len: { field: 8, size: 8, scale: 1 }, index: 1, max: 16 },
 ];
 
 /** The plan rows of `POINTEES` (syscall numbers by `nrOf`); strings are bounded by `stringSize`. */
@@ -139,7 +159,7 @@ export function pointeeRows(nrOf: (name: string) => number | undefined, stringSi
     if ('strings' in l) lenDesc = (1 << 20) | (l.field << 8) | l.size;
     else if ('field' in l) [lenDesc, scale] = [(l.field << 8) | ((l.of ?? -1) + 1) << 4 | l.size, l.scale];
     const max = p.max === 'string' ? stringSize + 1 : p.max ?? ('cstring' in l || 'strings' in l ? stringSize : 65536);
-    rows.push(nr, p.arg, p.atExit ? 1 : 0, PointeeKind.Pointee, lenDesc, (p.index << 16) | (p.ptr === 'arg' ? POINTER_IS_ARG : p.ptr), max, p.onError ? 1 : 0, scale);
+    rows.push(nr, p.arg, p.atExit ? 1 : 0, PointeeKind.Pointee, lenDesc, (p.index << 16) | (p.ptr === 'arg' ? POINTER_IS_ARG : p.ptr), max, ((p.via ?? -1) + 1) << 1 | (p.onError ? 1 : 0), scale);
   }
   return rows;
 }

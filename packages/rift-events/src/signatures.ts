@@ -263,7 +263,8 @@ export const SIGNATURES: Table = {
   execve: { args: ['path', 'argv', 'envp'], classes: ['%file', '%process'] },
   execveat: { args: ['dirfd', 'path', 'argv', 'envp', 'flags:at'], classes: ['%file', '%desc', '%process'] },
   clone: { args: ['flags:clone', 'ptr', 'ptr', 'ptr', 'hex'], ret: 'pid', classes: P },
-  clone3: { args: ['in:clone_args(=1)', 'size'], ret: 'pid', classes: P },
+  // struct clone_args as long as the size says (decode/clone3.ts; set_tid: pointees.ts)
+  clone3: { args: ['inout:clone3_args(1)', 'size'], ret: 'pid', classes: P },
   fork: { args: [], ret: 'pid', classes: P },
   vfork: { args: [], ret: 'pid', classes: P },
   exit: { args: ['int'], classes: P },
@@ -352,7 +353,7 @@ export const SIGNATURES: Table = {
   // fd sets: nfds bytes read (at least the (nfds + 7) / 8 the bits take), at entry and exit; the
   // timeout also at exit, for the time left
   select: { args: ['int', 'inout:fdset(i0)', 'inout:fdset(i0)', 'inout:fdset(i0)', 'inout:seltimeval(=1)'], ret: 'selret', classes: D },
-  pselect6: { args: ['int', 'inout:fdset(i0)', 'inout:fdset(i0)', 'inout:fdset(i0)', 'inout:seltimespec(=1)', 'ptr'], ret: 'selret', classes: D },
+  pselect6: { args: ['int', 'inout:fdset(i0)', 'inout:fdset(i0)', 'inout:fdset(i0)', 'inout:seltimespec(=1)', 'in:sigset_pair(=16)'], ret: 'selret', classes: D },
   epoll_create: { args: ['int'], ret: 'fd', classes: D },
   epoll_create1: { args: ['flags:epoll_create'], ret: 'fd', classes: D },
   epoll_ctl: { args: ['fd', 'enum:epoll_ctl', 'fd', 'in:epoll_event(=1)'], classes: D },
@@ -376,9 +377,9 @@ export const SIGNATURES: Table = {
   recvfrom: { args: ['fd', 'out:buf(ret)', 'size', 'flags:msg', 'out:sockaddr(*5)', 'inout:int(=1)'], ret: 'size', classes: ND, content: true },
   sendmsg: { args: ['fd', 'in:msghdr', 'flags:msg'], ret: 'size', classes: ND },
   recvmsg: { args: ['fd', 'inout:msghdr', 'flags:msg'], ret: 'size', classes: ND, content: true },
-  sendmmsg: { args: ['fd', 'ptr', 'uint', 'flags:msg'], classes: ND },
+  sendmmsg: { args: ['fd', 'out:mmsgsend(2)', 'uint', 'flags:msg'], classes: ND },
   // the timeout as given, and as the kernel left it (`= 1 (left {...})`)
-  recvmmsg: { args: ['fd', 'ptr', 'uint', 'flags:msg', 'inout:seltimespec(=1)'], ret: 'mmsgret', classes: ND },
+  recvmmsg: { args: ['fd', 'inout:mmsgrecv(2)', 'uint', 'flags:msg', 'inout:seltimespec(=1)'], ret: 'mmsgret', classes: ND },
   shutdown: { args: ['fd', 'enum:shutdown'], classes: ND },
   setsockopt: { args: ['fd', 'enum:sockopt_level', 'int', 'in:sockopt(4)', 'int'], classes: ND },
   getsockopt: { args: ['fd', 'enum:sockopt_level', 'int', 'out:sockopt(*4)', 'inout:optlen(=1)'], classes: ND },
@@ -521,7 +522,7 @@ export const SIGNATURES: Table = {
   io_setup: { args: ['uint', 'out:hexptr(=1)'] },
   io_destroy: { args: ['hex'] },
   io_getevents: { args: ['hex', 'long', 'long', 'ptr', 'in:timespec(=1)'] },
-  io_pgetevents: { args: ['hex', 'long', 'long', 'ptr', 'in:timespec(=1)', 'ptr'] },
+  io_pgetevents: { args: ['hex', 'long', 'long', 'ptr', 'in:timespec(=1)', 'in:sigset_pair(=16)'] },
   io_submit: { args: ['hex', 'long', 'ptr'] },
   io_cancel: { args: ['hex', 'ptr', 'ptr'] },
   // struct io_uring_params: the program's part at entry, the kernel's at exit (decode/io_uring.ts)
@@ -567,8 +568,9 @@ export const SIGNATURES: Table = {
   lsm_get_self_attr: { args: ['enum:lsm_attr', 'inout:lsm_ctx_get(=4096)', 'inout:lsm_size(=4)', 'flags:lsm_flags'] },
   lsm_set_self_attr: { args: ['enum:lsm_attr', 'in:lsm_ctx_set(2)', 'uint', 'hex32'] },
   lsm_list_modules: { args: ['out:lsm_ids(ret)', 'inout:lsm_size(=4)', 'hex32'] },
-  setxattrat: { args: ['dirfd', 'path', 'flags:at_xattr', 'str', 'ptr', 'size'], classes: FD },
-  getxattrat: { args: ['dirfd', 'path', 'flags:at_xattr', 'str', 'ptr', 'size'], classes: FD },
+  // struct xattr_args as long as the size says, and its value (decode/xattr_args.ts; pointees.ts)
+  setxattrat: { args: ['dirfd', 'path', 'flags:at_xattr', 'str', 'in:xattr_args_set(5)', 'size'], classes: FD },
+  getxattrat: { args: ['dirfd', 'path', 'flags:at_xattr', 'str', 'inout:xattr_args_get(5)', 'size'], classes: FD },
   open_tree_attr: { args: ['dirfd', 'path', 'flags:open_tree', 'in:mount_attr(4)', 'size'], ret: 'fd', classes: FD },
   // not implemented by the kernel: strace prints their registers as they are
   nfsservctl: { args: ['hex', 'hex', 'hex'] },

@@ -60,7 +60,7 @@ export function signalNumber(name: string): number | undefined {
  * How the native core reads what an argument refers to (numbers shared with src/tracer.h):
  * memory at a pointer, or (FdData) the bytes a call moved from the file behind a descriptor.
  */
-export const CaptureKind = { CString: 0, Buffer: 1, IoVec: 2, StringArray: 3, MsgHdr: 4, FdData: 5, ...PointeeKind } as const;
+export const CaptureKind = { CString: 0, Buffer: 1, IoVec: 2, StringArray: 3, MsgHdr: 4, FdData: 5, ...PointeeKind, MsgHdrVec: 8 } as const;
 export const LengthFrom = { Fixed: 0, Arg: 1, Ret: 2, ArgPtrU32: 3, ArgPtrU64: 4, ArgI32: 5 } as const;
 
 export interface ArgSpec {
@@ -105,6 +105,12 @@ export function parseArgSpec(s: string): ArgSpec {
       capture = { kind: CaptureKind.MsgHdr, lenFrom: LengthFrom.Fixed, lenArg: 0, scale: 1 };
       // recvmsg: the msghdr, name and lengths the program gave, no bytes of its buffers
       if (dir === 'inout') capture.entryKeep = 0;
+    } else if (type === 'mmsgsend' || type === 'mmsgrecv') {
+      // struct mmsghdr vectors (sendmmsg: vlen elements at exit; recvmmsg: vlen at entry, the
+      // lengths given, then the `ret` received, each one's data up to its msg_len at offset 56)
+      const recv = type === 'mmsgrecv';
+      capture = { kind: CaptureKind.MsgHdrVec, lenFrom: recv ? LengthFrom.Ret | ((56 + 1) << 8) : LengthFrom.Arg, lenArg: Number(len), scale: STRUCT_SIZES.mmsghdr ?? 64 };
+      if (recv) capture.entryKeep = 0;
     } else if (len === 'ret') {
       capture = { kind: CaptureKind.Buffer, lenFrom: LengthFrom.Ret, lenArg: 0, scale };
     } else if (len.startsWith('*')) {
@@ -154,7 +160,7 @@ const PATH_MAX = 4096;
  * getsockopt's optlen, which the kernel may have written before it failed; bpf's attribute,
  * whose output fields such as log_true_size strace reads at exit whatever the result).
  */
-const EXIT_ON_ERROR: ReadonlySet<string> = new Set(['remts', 'optlen', 'bpf_attr', 'lsm_size', 'sched_attr_set']);
+const EXIT_ON_ERROR: ReadonlySet<string> = new Set(['remts', 'optlen', 'bpf_attr', 'lsm_size', 'sched_attr_set', 'mmsgsend']);
 /** Plan rows have this many int32 fields: nr, arg, atExit, kind, lenFrom, lenArg, max, onError, scale */
 export const PLAN_ROW = 9;
 
@@ -181,7 +187,7 @@ export function capturePlan(opts: PlanOptions = {}): Int32Array {
       let max: number;
       if (spec.type === 'path') max = PATH_MAX;
       else if (c.lenFrom === LengthFrom.Fixed && c.bytes !== undefined) max = c.bytes;
-      else if (spec.type === 'buf' || spec.type === 'iov' || spec.type === 'msghdr' || spec.type === 'str' || spec.type === 'argv')
+      else if (spec.type === 'buf' || spec.type === 'iov' || spec.type === 'msghdr' || spec.type === 'mmsgsend' || spec.type === 'mmsgrecv' || spec.type === 'str' || spec.type === 'argv')
         max = sig.content && data && spec.dir !== 'in' ? -1 : size;
       else max = 65536;  // arrays of structs: whole, within reason
       const push = (atExit: boolean) =>

@@ -790,7 +790,8 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
   if (spec.type === 'msghdr' && dir === 'inout' && x.failed && x.raw !== null) return x.deref ? msghdrFailed(capsOf(mem, i, 'entry'), hex(addr)) : hex(addr);
   // (listmount's and listns's ids: none asked for, whatever the call returned)
   if (spec.type === 'id_array' && isZero(x.args[2] ?? 1) && x.raw !== null) return '[]';
-  if (outOnly && (x.failed || x.raw === null) && !interrupted) return hex(addr);
+  // (sendmmsg's vector: strace reads it at exit whatever the call returned)
+  if (outOnly && (x.failed || x.raw === null) && !interrupted && !(spec.type === 'mmsgsend' && x.raw !== null)) return hex(addr);
   if (spec.type === 'remts' && !interrupted) return hex(addr);
   if (spec.type === 'envp') return envpText(mem, i, addr);
   const at = useExit ? 'exit' : 'entry';

@@ -17,8 +17,11 @@ import { KSTR_STRUCTS } from './kstr.js';
 import { SCHED_ATTR_STRUCTS } from './sched_attr.js';
 import { IO_URING_STRUCTS } from './io_uring.js';
 import { KEXEC_STRUCTS } from './kexec.js';
+import { XATTR_ARGS_STRUCTS } from './xattr_args.js';
+import { CLONE3_STRUCTS } from './clone3.js';
 import { seccompFprog, sockFilterGot, sockFprog } from './bpf-filter.js';
 import { msghdr } from './msghdr.js';
+import { mmsgRecv, mmsgSend } from './mmsghdr.js';
 import { groupReq, icmpFilter, ipv6Mreq, tcpAoAdd } from './netopts.js';
 import { sockaddrText } from './sockaddr.js';
 import { ABBREV, enumName, getCallStyle, hex, octal, printEnum, printFlags, ptr, quote, signalName, styledText, type StringStyle } from './values.js';
@@ -309,7 +312,10 @@ function pollfds(b: Buffer, c: StructCtx): string {
       out.push('...');
       break;
     }
-    out.push(`{fd=${b.readInt32LE(o)}, events=${printFlags('poll_events', BigInt(b.readUInt16LE(o + 4)))}}`);
+    // the events of a descriptor that is not one (negative: ignored by the kernel) are not printed
+    const fd = b.readInt32LE(o);
+    const fdText = c.fdText ? c.fdText(fd) : String(fd);
+    out.push(fd < 0 ? `{fd=${fd}}` : `{fd=${fdText}, events=${printFlags('poll_events', BigInt(b.readUInt16LE(o + 4)))}}`);
   }
   return `[${out.join(', ')}]`;
 }
@@ -1071,6 +1077,8 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   sockaddr,
   iov,
   msghdr,
+  mmsgsend: mmsgSend,
+  mmsgrecv: mmsgRecv,
   dirents,
   open_how: openHow,
   clone_args: cloneArgs,
@@ -1164,6 +1172,8 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   ...SCHED_ATTR_STRUCTS,
   ...IO_URING_STRUCTS,
   ...KEXEC_STRUCTS,
+  ...XATTR_ARGS_STRUCTS,
+  ...CLONE3_STRUCTS,
   // ptrace's data where its request does not say what it is (PTRACE_VARIANTS does)
   ptrace_data: (_b, c) => c.addr,
   group_req: groupReq,
