@@ -1,8 +1,8 @@
 /**
  * struct msghdr (sendmsg, recvmsg) and its control messages, as strace prints them. The engine's
  * MsgHdr capture holds the msghdr itself (index 0), the name (1, as long as msg_namelen says,
- * 128 bytes at most), the control data (2, 4096 bytes at most) and each iovec's buffer (3...).
- * recvmsg's is captured at entry too (the lengths the program gave: msg_namelen => what the
+ * 128 bytes at most), the control data (2, 256 KiB at most; 4096 in older recordings) and each
+ * iovec's buffer (3...). recvmsg's is captured at entry too (the lengths the program gave: msg_namelen => what the
  * kernel wrote).
  */
 import { readFileSync } from 'node:fs';
