@@ -24,6 +24,7 @@ mkdirSync(join(dir, 'tree/a/b'), { recursive: true });
 for (let i = 0; i < 20; i++) writeFileSync(join(dir, `tree/a/b/f${i}`), `file ${i}\n`);
 const known = fixture('record_known');
 const internal = fixture('syscallbuf_internal', ['-pthread']);
+const rawClone = fixture('syscallbuf_rawclone');
 const python = spawnSync(PYTHON, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
 // a repository to read (made outside the recordings)
 const repo = join(dir, 'repo');
@@ -37,6 +38,8 @@ spawnSync('sqlite3', [join(ROOT, 'test', '.build', 'engines.db'), 'create table 
 
 const PROGRAMS = [
   { name: 'C fixture', cmd: [known, join(dir, 'f.txt'), '/bin/true'] },
+  // a raw clone's thread on its creator's TLS: its buffered calls are its own, not its creator's
+  { name: 'raw clone thread', cmd: [rawClone], inProcess: ['close'] },
   // libc's own calls (readdir, stdio) and raw syscall()s, from main, a signal handler, a
   // thread, a fork child and a vfork child: caught at libc's patched syscall instructions
   { name: "libc's own calls", cmd: [internal, join(dir, 'tree/a/b'), join(dir, 'f.txt')], inProcess: ['getdents64', 'fcntl', 'statx', 'getcwd'] },

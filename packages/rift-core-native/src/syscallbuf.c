@@ -418,11 +418,13 @@ static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1, int
     if (!r->atExit || !is_error || r->onError) need += row_bound(r, a, ret);
   }
   need = (need + 7) & ~7;
-  if (h && __atomic_load_n(&h->lent, __ATOMIC_ACQUIRE)) {
-    // a vfork child on its parent's TLS: its calls go to the tracer, under its own tid. The
-    // owner's first record after the vfork takes the buffer back.
+  uint32_t lent = h ? __atomic_load_n(&h->lent, __ATOMIC_ACQUIRE) : 0;
+  if (lent) {
+    // a vfork child, or a raw clone's thread, on its parent's TLS: its calls go to the tracer,
+    // under its own tid. The owner's first record after a vfork takes the buffer back; a
+    // thread beside it keeps it lent (each record then asks for the caller's tid).
     if ((uint32_t)UNTRACED(SYS_gettid, 0, 0, 0, 0, 0, 0) != h->owner) goto direct;
-    __atomic_store_n(&h->lent, 0, __ATOMIC_RELEASE);
+    if (lent & RIFT_SB_LENT_VFORK) __atomic_and_fetch(&h->lent, ~RIFT_SB_LENT_VFORK, __ATOMIC_RELEASE);
   }
   if (!h || need > RIFT_SB_BUFFER_SIZE - RIFT_SB_HEADER_SIZE) goto direct;
   if (h->head + need > h->size) {

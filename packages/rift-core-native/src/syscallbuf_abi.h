@@ -100,8 +100,11 @@ struct rift_sb_header {
   uint64_t tail;   // end of the records the tracer has taken
   uint32_t busy;   // a record is being written (a signal came in the middle): no reset
   // Set by the tracer at the thread's vfork, or clone sharing its memory but not its TLS
-  // (posix_spawn): the child runs on this thread's TLS and finds this buffer, but its calls
-  // are its own, so they go to the tracer one by one; the owner's next record clears it.
+  // (posix_spawn, a raw clone): the child runs on this thread's TLS and finds this buffer, but
+  // its calls are its own, so they go to the tracer one by one (a record checks the caller's
+  // tid while it is set). RIFT_SB_LENT_VFORK: the parent waits for the child, and the owner's
+  // next record clears it; RIFT_SB_LENT_SHARED: the child runs beside the owner (a thread made
+  // by a raw clone without CLONE_SETTLS), for good.
   uint32_t lent;
   uint64_t stack_lo, stack_hi;  // the library's own: the thread's stack (the tracer leaves them)
   uint32_t owner;  // the library's own: the tid of the thread the buffer is for
@@ -117,6 +120,8 @@ struct rift_sb_header {
 #define RIFT_SB_STAGE_RECORDED 3  // its record being published, or published (the tracer tells
                                   // which: an unfinished record left in the buffer)
 #define RIFT_SB_HEADER_MAGIC 0x52534231u  // "1BSR"
+#define RIFT_SB_LENT_VFORK 1u
+#define RIFT_SB_LENT_SHARED 2u
 #define RIFT_SB_HEADER_SIZE 56
 #define RIFT_SB_BUFFER_SIZE (256 * 1024)
 

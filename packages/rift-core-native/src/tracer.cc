@@ -1694,7 +1694,7 @@ void Tracer::addPreloadEnv(pid_t tid, ThreadState& st) {
 }
 
 // At the seccomp stop of a vfork, or of a clone that shares the memory but not the TLS
-// (posix_spawn's): the child will run on this thread's TLS and find its buffer there, so the
+// (posix_spawn's, a raw clone's thread): the child will run on this thread's TLS and find its buffer there, so the
 // buffer is marked lent (syscallbuf_abi.h): the child's calls then come to the tracer one by
 // one, under the child's tid, however late its parent's vfork event is seen.
 void Tracer::lendBuffer(pid_t tid, ThreadState& st, uint64_t nr, const uint64_t* args) {
@@ -1704,7 +1704,11 @@ void Tracer::lendBuffer(pid_t tid, ThreadState& st, uint64_t nr, const uint64_t*
   else if (nr == SYS_clone) flags = args[0];
   else if (nr != SYS_clone3 || readMemory(tid, args[0], &flags, 8) != 8) return;
   if (!(flags & CLONE_VM) || (flags & CLONE_SETTLS)) return;
-  uint32_t lent = 1;
+  // a child its parent waits for (vfork, posix_spawn) gives the buffer back when it is done; a
+  // thread that runs beside its creator on the same TLS shares it from now on
+  uint32_t lent = 0;
+  readMemory(tid, st.sbAddr + offsetof(struct rift_sb_header, lent), &lent, sizeof lent);
+  lent |= nr == SYS_vfork || (flags & CLONE_VFORK) ? RIFT_SB_LENT_VFORK : RIFT_SB_LENT_SHARED;
   writeMemory(tid, st.sbAddr + offsetof(struct rift_sb_header, lent), &lent, sizeof lent);
 }
 
