@@ -2,7 +2,7 @@
 // decode_edges.c) makes calls with odd values, unknown bits and bad pointers, as strace's own
 // test programs do; strace and rift-trace trace it, and every line of its own calls must match.
 import t from 'tap';
-import { fixture, tmp } from './helpers.mjs';
+import { fixture, record, syscalls, tmp } from './helpers.mjs';
 import { calls, normalise, straceText, riftTraceRun } from './20.trace-helpers.mjs';
 
 const bin = fixture('decode_edges');
@@ -98,4 +98,37 @@ t.test('-v: the memory a struct points to (filter programs, bpf instructions, st
     /^sendmmsg\(-1, \[\{msg_hdr=\{msg_name=NULL, msg_namelen=0, msg_iov=\[\{iov_base="ab", iov_len=2\}\], msg_iovlen=1, msg_controllen=0, msg_flags=0\}\}, \.\.\. \/\* ADDR \*\/\], 2, MSG_DONTWAIT\) = -1 EBADF/,
   ];
   for (const w of want) t.ok(raw.some((l) => w.test(l)), String(w));
+});
+
+t.test('the engine follows the plan to the memory a struct points to, and records it by index', async (t) => {
+  const cwd = tmp();
+  const r = record([bin], [], { cwd });
+  t.equal(r.status, 0, 'rift-record exit status');
+  const ev = syscalls(r.events);
+  const caps = (e, arg, at) => (e?.mem ?? []).filter((m) => m.arg === arg && m.at === at);
+  // the socket filter: the sock_fprog (no index), its 2 instructions (index 1, 16 bytes)
+  const attach = ev.find((e) => e.name === 'setsockopt' && e.args[1] === 1 && e.args[2] === 26);
+  t.same(caps(attach, 3, 'entry').map((m) => [m.index, m.len]), [[undefined, 16], [1, 16]], 'setsockopt(SO_ATTACH_FILTER): the struct, then its program');
+  // another option of the same call: no row follows its pointer
+  const other = ev.find((e) => e.name === 'setsockopt' && e.args[1] !== 1);
+  t.ok(other && caps(other, 3, 'entry').every((m) => m.index === undefined), 'setsockopt of another option: the struct alone');
+  // getsockopt(SO_GET_FILTER): the argument itself, *optlen instructions at exit
+  const get = ev.find((e) => e.name === 'getsockopt' && e.args[2] === 26);
+  t.same(caps(get, 3, 'exit').filter((m) => m.index === 1).map((m) => m.len), [16], 'getsockopt(SO_GET_FILTER): 2 instructions at exit');
+  // the seccomp filter whose second instruction is in the unmapped page: 8 of 16 bytes
+  const sec = ev.find((e) => e.name === 'seccomp');
+  const prog = caps(sec, 2, 'entry').find((m) => m.index === 1);
+  t.same(prog && [prog.len, prog.full], [8, 16], 'seccomp: the instruction that could be read, of 16 bytes');
+  // bpf PROG_LOAD: instructions (index 1) and licence (index 2); OBJ_PIN: the path (index 1)
+  const load = ev.find((e) => e.name === 'bpf' && e.args[0] === 5 && e.args[2] === 24);
+  t.same(caps(load, 1, 'entry').filter((m) => m.index).map((m) => [m.index, m.len]), [[1, 8], [2, 3]], 'bpf(BPF_PROG_LOAD): its instruction and licence');
+  const pin = ev.find((e) => e.name === 'bpf' && e.args[0] === 6);
+  t.equal(caps(pin, 1, 'entry').find((m) => m.index === 1)?.data, '/nonexistent-rift-dir/pin', 'bpf(BPF_OBJ_PIN): its path');
+  // sendmmsg: element j's parts as j << 16 | part (0 the mmsghdr, 3 its one iovec), at exit
+  const send = ev.find((e) => e.name === 'sendmmsg' && e.ret === 2);
+  t.same(caps(send, 1, 'exit').map((m) => [m.index, m.len]), [[0, 64], [3, 2], [65536, 64], [65539, 3]], 'sendmmsg: both messages, at exit');
+  // recvmmsg: the lengths given at entry (no bytes of the buffers), the data received at exit
+  const recv = ev.find((e) => e.name === 'recvmmsg');
+  t.same(caps(recv, 1, 'entry').filter((m) => (m.index & 0xffff) === 3).map((m) => [m.index, m.len, m.full]), [[3, 0, 4], [65539, 0, 8]], 'recvmmsg at entry: the buffers\' lengths');
+  t.same(caps(recv, 1, 'exit').filter((m) => (m.index & 0xffff) === 3).map((m) => [m.index, m.data]), [[3, 'ab'], [65539, 'cde']], 'recvmmsg at exit: each message as long as its msg_len');
 });
