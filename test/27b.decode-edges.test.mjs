@@ -109,6 +109,8 @@ t.test('the engine follows the plan to the memory a struct points to, and record
   // the socket filter: the sock_fprog (no index), its 2 instructions (index 1, 16 bytes)
   const attach = ev.find((e) => e.name === 'setsockopt' && e.args[1] === 1 && e.args[2] === 26);
   t.same(caps(attach, 3, 'entry').map((m) => [m.index, m.len]), [[undefined, 16], [1, 16]], 'setsockopt(SO_ATTACH_FILTER): the struct, then its program');
+  // rows the syscall buffer does not follow: their calls take the ptrace stop
+  t.notOk(ev.some((e) => (e.name === 'setsockopt' || e.name === 'sendmmsg' || e.name === 'recvmmsg') && e.buffered), 'none of those calls recorded by the syscall buffer');
   // another option of the same call: no row follows its pointer
   const other = ev.find((e) => e.name === 'setsockopt' && e.args[1] !== 1);
   t.ok(other && caps(other, 3, 'entry').every((m) => m.index === undefined), 'setsockopt of another option: the struct alone');
