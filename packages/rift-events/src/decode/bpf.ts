@@ -291,7 +291,14 @@ const TASK_FD_QUERY: readonly Row[] = [{
     ['pid', 0, 'i32'], ['fd', 4, 'fd'], ['flags', 8, 'u32'],
     // the buffer's length given, => the kernel's when it wrote another; then its answers
     { custom: (b, _c, _len, exit) => `buf_len=${b.readUInt32LE(12)}${exit.readUInt32LE(12) !== b.readUInt32LE(12) ? ` => ${exit.readUInt32LE(12)}` : ''}` },
-    { exit: 0 }, ['buf', 16, 'ptr'], ['prog_id', 24, 'u32'], ['fd_type', 28, 'enum:bpf_task_fd_type'], ['probe_offset', 32, 'x64'], ['probe_addr', 40, 'x64'],
+    // the name the kernel wrote (capture index 1 at exit), as long as both lengths allow
+    { custom: (b, c, _len, exit) => {
+      const p = exit.readBigUInt64LE(16), n = Math.min(b.readUInt32LE(12), exit.readUInt32LE(12));
+      const cap = p ? exitPointeeCap(c, 1) : undefined;
+      if (!p || !cap || cap.fault) return `buf=${p ? hex(p) : 'NULL'}`;
+      return `buf=${boundedString(captureBytes(cap), n, { ...c, addr: hex(p) })}`;
+    } },
+    { exit: 0 }, ['prog_id', 24, 'u32'], ['fd_type', 28, 'enum:bpf_task_fd_type'], ['probe_offset', 32, 'x64'], ['probe_addr', 40, 'x64'],
   ],
 }];
 const batch = (fields: readonly Row[]): readonly Row[] => [{ group: 'batch', rows: fields }];
