@@ -412,7 +412,8 @@ export class Normaliser {
     if (id) {
       const b = scratchBytes(c);
       const v = b.length >= 4 ? b.readInt32LE(0) : b.length ? b.readUIntLE(0, b.length) : 0;
-      return id === 'fd' ? this.fd(proc, v) : this.pidValue(v);
+      // real ids even in a --deterministic recording: the sandbox answers calls, not these writes
+      return id === 'fd' ? this.fd(proc, v) : this.idValue(v);
     }
     if (this.ig.addr && !BYTES_TYPES.has(type) && c.len >= 8) return maskPointers(scratchBytes(c), c);
     return this.captureData(c, type);
