@@ -421,9 +421,9 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
         int nr = rows[i];
         if (nr < 0 || nr >= 1024) continue;
         if (CaptureKind(rows[i + 3]) == CaptureKind::When) {
-          // lenArg: 0, the argument itself; off + 1, the u32 at off in its struct
+          // lenArg: 0, the argument itself; off + 1, the u32 at off in its struct; max: 1, at least
           if (rows[i + 1] >= 0 && rows[i + 1] <= 5 && rows[i + 5] >= 0)
-            when.push_back({rows[i + 1], rows[i + 5] - 1, uint32_t(rows[i + 4])});
+            when.push_back({rows[i + 1], rows[i + 5] - 1, uint32_t(rows[i + 4]), rows[i + 6] == 1});
           continue;
         }
         CaptureSpec c;

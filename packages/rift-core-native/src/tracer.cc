@@ -497,10 +497,15 @@ static void capturePointee(Tracer& t, pid_t tid, RecordWriter& w, const CaptureS
   captureBuffer(t, tid, w, uint8_t(c.arg), flags, kind, c.index, p, full, c.max);
 }
 
+// The control data of a msghdr kept at most: strace reads up to net.core.optmem_max of it (128
+// KiB by default on recent kernels; the decoder bounds it by the value where it runs).
+static const int64_t kControlCap = 256 << 10;
+
 // One struct msghdr at `addr` (an element `elemSize` bytes long, the msghdr its first 56) and
 // what it points to, as blobs `base | part`: part 0 the element, 1 the name (128 bytes at most),
-// 2 the control data (4096), 3 + i iovec i's buffer: `remaining` bytes of data at most across
-// them, each keeping `budget` bytes at most (-1: all). False when the element could not be read.
+// 2 the control data (kControlCap), 3 + i iovec i's buffer: `remaining` bytes of data at most
+// across them, each keeping `budget` bytes at most (-1: all). False when the element could not
+// be read.
 static bool captureMsghdrParts(Tracer& t, pid_t tid, RecordWriter& w, uint8_t arg, uint8_t flags, uint8_t kind,
                                uint32_t base, uint64_t addr, size_t elemSize, int64_t remaining, int64_t budget) {
   uint8_t el[256];
@@ -519,7 +524,7 @@ static bool captureMsghdrParts(Tracer& t, pid_t tid, RecordWriter& w, uint8_t ar
   memcpy(&control, el + 32, 8);
   memcpy(&controllen, el + 40, 8);
   if (name && namelen) captureBuffer(t, tid, w, arg, flags, kind, base | 1, name, namelen, 128);
-  if (control && controllen) captureBuffer(t, tid, w, arg, flags, kind, base | 2, control, int64_t(std::min<uint64_t>(controllen, 0x7fffffff)), 4096);
+  if (control && controllen) captureBuffer(t, tid, w, arg, flags, kind, base | 2, control, int64_t(std::min<uint64_t>(controllen, 0x7fffffff)), kControlCap);
   const uint64_t count = std::min<uint64_t>(iovlen, 1024);
   for (uint64_t i = 0; i < count; i++) {
     uint64_t v[2];
@@ -540,7 +545,7 @@ static bool guardsHold(Tracer& t, pid_t tid, const CaptureSpec& c, const uint64_
   for (const auto& g : c.when) {
     uint32_t v = uint32_t(args[g.arg]);
     if (g.off >= 0 && (args[g.arg] == 0 || t.readMemory(tid, args[g.arg] + uint64_t(g.off), &v, 4) != 4)) return false;
-    if (v != g.value) return false;
+    if (g.atLeast ? v < g.value : v != g.value) return false;
   }
   return true;
 }
@@ -627,7 +632,7 @@ void Tracer::capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureS
         memcpy(&control, mh + 32, 8);
         memcpy(&controllen, mh + 40, 8);
         if (name && namelen) captureBuffer(*this, tid, w, arg, flags, uint8_t(c.kind), 1, name, namelen, 128);
-        if (control && controllen) captureBuffer(*this, tid, w, arg, flags, uint8_t(c.kind), 2, control, int64_t(controllen), 4096);
+        if (control && controllen) captureBuffer(*this, tid, w, arg, flags, uint8_t(c.kind), 2, control, int64_t(std::min<uint64_t>(controllen, 0x7fffffff)), kControlCap);
         iovAddr = iov;
         count = int64_t(iovlen);
         base = 3;

@@ -61,6 +61,7 @@ struct CaptureSpec {
     int arg;
     int off;  // -1: the argument's low 32 bits; else the u32 at that offset of its struct
     uint32_t value;
+    bool atLeast;  // holds when it is value or more (unsigned), else only when equal
   };
   std::vector<Guard> when;
 };

@@ -8,9 +8,10 @@
  * index, is the struct itself, captured by the argument's own row).
  *
  * Row layouts (PLAN_ROW int32 fields each, see syscalls.ts):
- *   When:    nr, arg, 0, When, value, field, 0, 0, 0: the next row of nr only when the low 32
+ *   When:    nr, arg, 0, When, value, field, op, 0, 0: the next row of nr only when the low 32
  *            bits of argument `arg` (field 0), or the u32 at offset field - 1 of the struct it
- *            points to, equal `value` (consecutive When rows all hold)
+ *            points to, equal `value` (op 0) or are at least `value` (op 1, unsigned); consecutive
+ *            When rows all hold
  *   Pointee: nr, arg, atExit, Pointee, strings << 20 | lenOff << 8 | (of + 1) << 4 | lenSize,
  *            index << 16 | ptrOff, max, (via + 1) << 1 | onError, scale:
  *            the pointer at offset ptrOff of the struct at argument `arg` (ptrOff 0xffff: the
@@ -58,6 +59,11 @@ export interface Pointee {
   /** the struct is where the pointer at this offset of the argument's struct points */
   via?: number;
   /**
+   * the argument that says how long the struct is (bpf's size): only when it reaches past the
+   * pointer and the length field (what lies past it is not the program's)
+   */
+  sizedBy?: number;
+  /**
    * bytes kept at most (strings: -s, arrays: 64 KiB, unless given); 'string': -s and one more,
    * to know whether the bytes went on past them
    */
@@ -72,17 +78,19 @@ const PROGRAM_BYTES = 4096 * 8;
 /** one instruction more than strace prints: it knows the program was longer ("...") */
 const PROGRAM_BOUND = PROGRAM_BYTES + 8;
 /** bpf(2) commands (uapi/linux/bpf.h) */
-const BPF = { PROG_LOAD: 5, OBJ_PIN: 6, OBJ_GET: 7, OBJ_GET_INFO_BY_FD: 15, PROG_QUERY: 16, RAW_TRACEPOINT_OPEN: 17, BTF_LOAD: 18, LINK_CREATE: 28, PROG_STREAM_READ_BY_FD: 37 } as const;
+const BPF = { PROG_LOAD: 5, OBJ_PIN: 6, OBJ_GET: 7, OBJ_GET_INFO_BY_FD: 15, PROG_QUERY: 16, RAW_TRACEPOINT_OPEN: 17, BTF_LOAD: 18, TASK_FD_QUERY: 20, LINK_CREATE: 28, PROG_STREAM_READ_BY_FD: 37 } as const;
 /** BPF_LINK_CREATE's attach types (link_create.attach_type, the u32 at 8) whose struct points to arrays */
 const ATTACH = { TRACE_ITER: 28, TRACE_KPROBE_MULTI: 42, TRACE_UPROBE_MULTI: 48, TRACE_FENTRY_MULTI: 59, TRACE_FEXIT_MULTI: 60, TRACE_FSESSION_MULTI: 61 } as const;
 /** a LINK_CREATE row for one attach type */
 const linkCreate = (type: number, rest: Omit<Pointee, 'call' | 'arg' | 'when'>): Pointee =>
   ({ call: 'bpf', arg: 1, when: [[0, BPF.LINK_CREATE], [1, type, 8]], ...rest });
+/** bpf's rows: each only when the attribute's size (argument 2) holds its pointer and length */
+const bpfSized = (rows: readonly Pointee[]): Pointee[] => rows.map((r) => (r.call === 'bpf' ? { ...r, sizedBy: 2 } : r));
 
 /** struct sock_fprog / seccomp's: u16 len at 0, the instructions at 8, 8 bytes each */
 const FPROG_INSNS = { ptr: 8, len: { field: 0, size: 2, scale: 8 }, index: 1, max: PROGRAM_BOUND } as const;
 
-export const POINTEES: readonly Pointee[] = [
+export const POINTEES: readonly Pointee[] = bpfSized([
   { call: 'setsockopt', arg: 3, when: [[1, SOL_SOCKET], [2, SO_ATTACH_FILTER]], ...FPROG_INSNS },
   { call: 'setsockopt', arg: 3, when: [[1, SOL_SOCKET], [2, SO_ATTACH_REUSEPORT_CBPF]], ...FPROG_INSNS },
   // getsockopt(SO_GET_FILTER): the program the kernel wrote, *optlen (at exit: its instruction count) of 8 bytes
@@ -119,6 +127,8 @@ export const POINTEES: readonly Pointee[] = [
   ]),
   // PROG_QUERY's answers: prog_ids, prog_attach_flags, link_ids, link_attach_flags, prog_cnt u32 each
   ...[16, 32, 40, 48].map((ptr, i): Pointee => ({ call: 'bpf', arg: 1, when: [[0, BPF.PROG_QUERY]], ptr, len: { field: 24, size: 4, scale: 4 }, index: 1 + i, atExit: true })),
+  // TASK_FD_QUERY's answer: the name in buf, buf_len bytes as the kernel left it
+  { call: 'bpf', arg: 1, when: [[0, BPF.TASK_FD_QUERY]], ptr: 16, len: { field: 12, size: 4, scale: 1 }, index: 1, atExit: true, onError: true, max: 'string' },
   // PROG_STREAM_READ_BY_FD: stream_buf_len bytes of stream_buf as the call left them, whatever it returned
   { call: 'bpf', arg: 1, when: [[0, BPF.PROG_STREAM_READ_BY_FD]], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, atExit: true, onError: true, max: 'string' },
   // OBJ_GET_INFO_BY_FD: the info struct as the program gave it (a program's lengths and counts
@@ -145,7 +155,7 @@ export const POINTEES: readonly Pointee[] = [
   // pselect6's and io_pgetevents' signal mask ({sigmask, sigsetsize}: sigsetsize bytes, 8 used)
   { call: 'pselect6', arg: 5, when: [], ptr: 0, len: { field: 8, size: 8, scale: 1 }, index: 1, max: 16 },
   { call: 'io_pgetevents', arg: 5, when: [], ptr: 0, len: { field: 8, size: 8, scale: 1 }, index: 1, max: 16 },
-];
+]);
 
 /** The plan rows of `POINTEES` (syscall numbers by `nrOf`); strings are bounded by `stringSize`. */
 export function pointeeRows(nrOf: (name: string) => number | undefined, stringSize: number, only?: ReadonlySet<number>): number[] {
@@ -155,6 +165,11 @@ export function pointeeRows(nrOf: (name: string) => number | undefined, stringSi
     if (nr === undefined || (only && !only.has(nr))) continue;
     for (const [arg, value, field] of p.when) rows.push(nr, arg, 0, PointeeKind.When, value | 0, field === undefined ? 0 : field + 1, 0, 0, 0);
     const l = p.len;
+    if (p.sizedBy !== undefined) {
+      // (through `via`: the pointer to the struct that holds them)
+      const end = p.via !== undefined ? p.via + 8 : Math.max(p.ptr === 'arg' ? 0 : p.ptr + 8, 'field' in l ? l.field + l.size : 0);
+      rows.push(nr, p.sizedBy, 0, PointeeKind.When, end, 0, 1, 0, 0);
+    }
     let lenDesc = 0, scale = 1;
     if ('strings' in l) lenDesc = (1 << 20) | (l.field << 8) | l.size;
     else if ('field' in l) [lenDesc, scale] = [(l.field << 8) | ((l.of ?? -1) + 1) << 4 | l.size, l.scale];
