@@ -444,6 +444,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
           c.lenBase = int((uint32_t(rows[i + 4]) >> 4 & 0xf)) - 1;
           c.lenOff = uint32_t(rows[i + 4]) >> 8 & 0xfff;
           c.strings = (uint32_t(rows[i + 4]) >> 20 & 0xf) == 1;
+          c.fixedLen = (uint32_t(rows[i + 4]) >> 20 & 0xf) == 2;
           // onError: (via + 1) << 1 | onError
           c.via = int(uint32_t(rows[i + 7]) >> 1) - 1;
           c.onError = (rows[i + 7] & 1) != 0;

@@ -475,6 +475,10 @@ static void capturePointee(Tracer& t, pid_t tid, RecordWriter& w, const CaptureS
   if (c.ptrOff != kPointeeIsArg && (addr == 0 || t.readMemory(tid, addr + c.ptrOff, &p, 8) != 8)) return;
   if (p == 0) return;
   const uint8_t kind = uint8_t(CaptureKind::Pointee);
+  if (c.fixedLen) {
+    captureBuffer(t, tid, w, uint8_t(c.arg), flags, kind, c.index, p, c.lenOff, c.max);
+    return;
+  }
   if (c.lenSize == 0) {
     captureString(t, tid, w, uint8_t(c.arg), flags, c.index, p, c.max, kind);
     return;

@@ -55,6 +55,7 @@ struct CaptureSpec {
   // the memory is `count` pointers to C strings: the array as blob `index`, string j as
   // blob index + 1 + j (each bounded by `max`)
   bool strings = false;
+  bool fixedLen = false;  // the memory is lenOff bytes long (an int the kernel writes back)
   // the plan's When rows before this one: captured only when each holds (a selector:
   // setsockopt's option name, bpf's command, a field of bpf's attribute)
   struct Guard {

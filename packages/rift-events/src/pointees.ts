@@ -19,7 +19,7 @@
  *            (of + 1 = 0) or of the struct at argument `of`, times scale, or (lenSize 0) a C
  *            string; `max` bounds the bytes kept (-1: whole). strings 1: the memory is that many
  *            pointers to C strings, blob `index`, and string j is blob index + 1 + j (each
- *            bounded by `max`). via + 1 > 0: the struct is where the pointer at offset `via` of
+ *            bounded by `max`). strings 2: lenOff bytes, a fixed length. via + 1 > 0: the struct is where the pointer at offset `via` of
  *            the argument's struct points (one level further)
  */
 
@@ -36,7 +36,9 @@ export type PointeeLength =
    */
   | { field: number; size: 1 | 2 | 4 | 8; scale: number; of?: number }
   /** that many pointers to C strings (the field's count), each string kept up to -s */
-  | { field: number; size: 1 | 2 | 4 | 8; strings: true };
+  | { field: number; size: 1 | 2 | 4 | 8; strings: true }
+  /** a fixed number of bytes (an int the kernel writes back: clone3's pidfd, parent_tid), 4095 at most */
+  | { bytes: number };
 
 export interface Pointee {
   /** the syscall, by name */
@@ -148,10 +150,9 @@ export const POINTEES: readonly Pointee[] = bpfSized([
   { call: 'getxattrat', arg: 4, when: [], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, atExit: true, max: 'string' },
   // clone3's set_tid: set_tid_size pids (u64 count at 72, the array at 64), 32 at most as strace
   { call: 'clone3', arg: 0, when: [], ptr: 64, len: { field: 72, size: 8, scale: 4 }, index: 1, max: 128 },
-  // and the ints the kernel wrote back, pidfd (the pointer at 8) and parent_tid (at 24): read as
-  // C strings of 4 bytes at most (one that stops early ended at a zero byte)
-  { call: 'clone3', arg: 0, when: [], ptr: 8, len: { cstring: true }, index: 2, atExit: true, max: 4 },
-  { call: 'clone3', arg: 0, when: [], ptr: 24, len: { cstring: true }, index: 3, atExit: true, max: 4 },
+  // and the ints the kernel wrote back, pidfd (the pointer at 8) and parent_tid (at 24)
+  { call: 'clone3', arg: 0, when: [], ptr: 8, len: { bytes: 4 }, index: 2, atExit: true, max: 4 },
+  { call: 'clone3', arg: 0, when: [], ptr: 24, len: { bytes: 4 }, index: 3, atExit: true, max: 4 },
   // pselect6's and io_pgetevents' signal mask ({sigmask, sigsetsize}: sigsetsize bytes, 8 used)
   { call: 'pselect6', arg: 5, when: [], ptr: 0, len: { field: 8, size: 8, scale: 1 }, index: 1, max: 16 },
   { call: 'io_pgetevents', arg: 5, when: [], ptr: 0, len: { field: 8, size: 8, scale: 1 }, index: 1, max: 16 },
@@ -172,6 +173,7 @@ export function pointeeRows(nrOf: (name: string) => number | undefined, stringSi
     }
     let lenDesc = 0, scale = 1;
     if ('strings' in l) lenDesc = (1 << 20) | (l.field << 8) | l.size;
+    else if ('bytes' in l) lenDesc = (2 << 20) | (l.bytes << 8);
     else if ('field' in l) [lenDesc, scale] = [(l.field << 8) | ((l.of ?? -1) + 1) << 4 | l.size, l.scale];
     const max = p.max === 'string' ? stringSize + 1 : p.max ?? ('cstring' in l || 'strings' in l ? stringSize : 65536);
     rows.push(nr, p.arg, p.atExit ? 1 : 0, PointeeKind.Pointee, lenDesc, (p.index << 16) | (p.ptr === 'arg' ? POINTER_IS_ARG : p.ptr), max, ((p.via ?? -1) + 1) << 1 | (p.onError ? 1 : 0), scale);
