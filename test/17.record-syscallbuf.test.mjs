@@ -47,17 +47,24 @@ function libraryLoad(events) {
   return out;
 }
 
-/** Per-thread sequences of name=result plus captured bytes, sorted (tids differ between runs). */
+/**
+ * Per-thread sequences of name=result plus captured bytes, sorted (tids differ between runs). A
+ * tid the kernel hands out again (a busy machine wraps pid_max, 32768 here) starts a new
+ * sequence at its spawn event, so two processes are never taken for one.
+ */
 function sequences(events) {
   const m = new Map();
   const load = libraryLoad(events);
-  for (const e of syscalls(events)) {
-    if (load.has(e) || anonymousMap(e)) continue;
+  const lives = new Map();  // tid -> how many threads had it so far
+  for (const e of events) {
+    if (e.type === 'spawn') lives.set(e.child, (lives.get(e.child) ?? 0) + 1);
+    if (e.type !== 'syscall' || e.vdso || load.has(e) || anonymousMap(e)) continue;
     if (RACY.has(e.name)) continue;
-    if (!m.has(e.tid)) m.set(e.tid, []);
+    const key = `${e.tid}#${lives.get(e.tid) ?? 0}`;
+    if (!m.has(key)) m.set(key, []);
     const ret = e.errno ?? (VOLATILE.has(e.name) ? 'X' : e.ret);
     const bytes = ['read', 'write', 'openat'].includes(e.name) ? (e.mem ?? []).map((c) => c.fault ?? `${c.len}:${c.data}`).join('|') : '';
-    m.get(e.tid).push(`${e.name}=${ret}${bytes ? ` ${bytes}` : ''}`);
+    m.get(key).push(`${e.name}=${ret}${bytes ? ` ${bytes}` : ''}`);
   }
   return [...m.values()].map((s) => s.join('\n')).sort();
 }

@@ -107,67 +107,8 @@ static void put_blob_header(uint8_t* p, uint8_t arg, uint8_t flags, uint8_t kind
   put_u32(p + 12, len);
 }
 
-// Bytes at addr, page by page for a C string (one that ends just before an unmapped page is
-// still read): the tracer's readBounded's rules.
-static long read_bounded(uint64_t addr, uint8_t* dst, size_t cap, int cstring, int* saw_nul) {
-  size_t got = 0;
-  *saw_nul = 0;
-  while (got < cap) {
-    uint64_t a = addr + got;
-    size_t chunk = cstring ? 4096 - (a & 4095) : cap - got;
-    if (chunk > cap - got) chunk = cap - got;
-    long n = safe_read(a, dst + got, chunk);
-    if (n <= 0) {
-      if (got == 0) return n < 0 ? n : -E_FAULT;
-      break;
-    }
-    if (cstring)
-      for (long i = 0; i < n; i++)
-        if (dst[got + (size_t)i] == 0) {
-          *saw_nul = 1;
-          return (long)(got + (size_t)i);
-        }
-    got += (size_t)n;
-    if ((size_t)n < chunk) break;
-  }
-  return (long)got;
-}
-
-// A buffer row's length from the plan, 0..INT32_MAX; `bound`: an upper bound for a length
-// behind a pointer (not read)
-static int64_t buffer_length(const struct rift_sb_early_row* r, const long* a, long ret, int bound) {
-  int64_t full = 0;
-  switch (r->lenFrom) {
-    case RIFT_LEN_FIXED: full = r->max < 0 ? 0 : r->max; break;
-    case RIFT_LEN_ARG: full = (int64_t)a[r->lenArg] * r->scale; break;
-    case RIFT_LEN_RET: full = (int64_t)ret * r->scale; break;
-    case RIFT_LEN_ARGPTR_U32: {
-      uint32_t v = 0;
-      if (bound) full = 8 * 65536;
-      else if (a[r->lenArg] && safe_read((uint64_t)a[r->lenArg], &v, 4) == 4) full = (int64_t)v * r->scale;
-      break;
-    }
-    case RIFT_LEN_ARGPTR_U64: {
-      uint64_t v = 0;
-      if (bound) full = 8 * 65536;
-      else if (a[r->lenArg] && safe_read((uint64_t)a[r->lenArg], &v, 8) == 8) full = (int64_t)v;
-      break;
-    }
-  }
-  if (full < 0) full = 0;
-  if (full > 0x7fffffff) full = 0x7fffffff;
-  return full;
-}
-
-static size_t kept_length(const struct rift_sb_early_row* r, int64_t full) {
-  int64_t max = r->lenFrom == RIFT_LEN_FIXED ? -1 : r->max;
-  return (size_t)(max >= 0 && full > max ? max : full);
-}
-
-static int64_t row_bound(const struct rift_sb_early_row* r, const long* a, long ret) {
-  if (r->kind == RIFT_CAPTURE_CSTRING) return 16 + (r->max < 0 ? STRING_CAP : r->max) + 1;
-  return 16 + (int64_t)kept_length(r, buffer_length(r, a, ret, 1));
-}
+#define SB_ROW struct rift_sb_early_row
+#include "sb_capture.h"
 
 // One row's blob at *cur; returns the end.
 static uint8_t* capture_row(uint8_t* hdr, const struct rift_sb_early_row* r, const long* a, long ret, int is_error) {
