@@ -22,7 +22,7 @@
       "actions": [
         {
           "action_name": "early_hook_image",
-          "inputs": ["src/early_hook.c", "src/early_hook.ld", "src/syscallbuf_abi.h", "src/sb_capture.h"],
+          "inputs": ["src/early_hook.c", "src/early_hook.ld", "src/syscallbuf_abi.h", "src/sb_capture.h", "src/sb_calls.h"],
           "outputs": ["<(PRODUCT_DIR)/rift_early_hook.bin"],
           "action": ["sh", "-c", "cc -O2 -Wall -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -fno-pic -fno-stack-protector -mno-red-zone -fno-asynchronous-unwind-tables -fcf-protection=none -nostdlib -static -no-pie -Wl,-T,src/early_hook.ld -Wl,--build-id=none -o <(PRODUCT_DIR)/rift_early_hook.elf src/early_hook.c && objcopy -O binary <(PRODUCT_DIR)/rift_early_hook.elf <(PRODUCT_DIR)/rift_early_hook.bin"]
         }
