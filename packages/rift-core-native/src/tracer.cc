@@ -506,12 +506,11 @@ static void capturePointee(Tracer& t, pid_t tid, RecordWriter& w, const CaptureS
 static const int64_t kControlCap = 256 << 10;
 
 // One struct msghdr at `addr` (an element `elemSize` bytes long, the msghdr its first 56) and
-// what it points to, as blobs `base | part`: part 0 the element, 1 the name (128 bytes at most),
-// 2 the control data (kControlCap), 3 + i iovec i's buffer: `remaining` bytes of data at most
-// across them, each keeping `budget` bytes at most (-1: all). False when the element could not
-// be read.
-static bool captureMsghdrParts(Tracer& t, pid_t tid, RecordWriter& w, uint8_t arg, uint8_t flags, uint8_t kind,
-                               uint32_t base, uint64_t addr, size_t elemSize, int64_t remaining, int64_t budget) {
+// what it points to but its iovecs' buffers, as blobs `base | part`: part 0 the element, 1 the
+// name (128 bytes at most), 2 the control data (kControlCap). False when the element could not
+// be read (a fault blob); else its iovec array and count in `iov`, `iovlen`.
+static bool captureMsghdrHead(Tracer& t, pid_t tid, RecordWriter& w, uint8_t arg, uint8_t flags, uint8_t kind,
+                              uint32_t base, uint64_t addr, size_t elemSize, uint64_t& iov, uint64_t& iovlen) {
   uint8_t el[256];
   elemSize = std::min<size_t>(std::max<size_t>(elemSize, 56), sizeof el);
   if (addr == 0 || t.readMemory(tid, addr, el, elemSize) != ssize_t(elemSize)) {
@@ -519,7 +518,7 @@ static bool captureMsghdrParts(Tracer& t, pid_t tid, RecordWriter& w, uint8_t ar
     return false;
   }
   w.blob(arg, flags, kind, base, uint32_t(elemSize), el, uint32_t(elemSize));
-  uint64_t name, control, iov, iovlen, controllen;
+  uint64_t name, control, controllen;
   uint32_t namelen;
   memcpy(&name, el + 0, 8);
   memcpy(&namelen, el + 8, 4);
@@ -529,6 +528,16 @@ static bool captureMsghdrParts(Tracer& t, pid_t tid, RecordWriter& w, uint8_t ar
   memcpy(&controllen, el + 40, 8);
   if (name && namelen) captureBuffer(t, tid, w, arg, flags, kind, base | 1, name, namelen, 128);
   if (control && controllen) captureBuffer(t, tid, w, arg, flags, kind, base | 2, control, int64_t(std::min<uint64_t>(controllen, 0x7fffffff)), kControlCap);
+  return true;
+}
+
+// One element of an mmsghdr vector: its msghdr (captureMsghdrHead), then as blob base | 3 + i
+// iovec i's buffer: `remaining` bytes of data at most across them, each keeping `budget` bytes
+// at most (-1: all). False when the element could not be read.
+static bool captureMsghdrParts(Tracer& t, pid_t tid, RecordWriter& w, uint8_t arg, uint8_t flags, uint8_t kind,
+                               uint32_t base, uint64_t addr, size_t elemSize, int64_t remaining, int64_t budget) {
+  uint64_t iov, iovlen;
+  if (!captureMsghdrHead(t, tid, w, arg, flags, kind, base, addr, elemSize, iov, iovlen)) return false;
   const uint64_t count = std::min<uint64_t>(iovlen, 1024);
   for (uint64_t i = 0; i < count; i++) {
     uint64_t v[2];
@@ -620,23 +629,8 @@ void Tracer::capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureS
       int64_t count = int64_t(st.args[c.lenArg]);
       uint32_t base = 0;
       if (c.kind == CaptureKind::MsgHdr) {
-        uint8_t mh[56];
-        if (addr == 0 || readMemory(tid, addr, mh, 56) != 56) {
-          w.blob(arg, flags | BLOB_FAULT, uint8_t(c.kind), 0, EFAULT, nullptr, 0);
-          return;
-        }
-        w.blob(arg, flags, uint8_t(c.kind), 0, 56, mh, 56);
-        uint64_t name, control, iov;
-        uint32_t namelen;
-        uint64_t iovlen, controllen;
-        memcpy(&name, mh + 0, 8);
-        memcpy(&namelen, mh + 8, 4);
-        memcpy(&iov, mh + 16, 8);
-        memcpy(&iovlen, mh + 24, 8);
-        memcpy(&control, mh + 32, 8);
-        memcpy(&controllen, mh + 40, 8);
-        if (name && namelen) captureBuffer(*this, tid, w, arg, flags, uint8_t(c.kind), 1, name, namelen, 128);
-        if (control && controllen) captureBuffer(*this, tid, w, arg, flags, uint8_t(c.kind), 2, control, int64_t(std::min<uint64_t>(controllen, 0x7fffffff)), kControlCap);
+        uint64_t iov, iovlen;
+        if (!captureMsghdrHead(*this, tid, w, arg, flags, uint8_t(c.kind), 0, addr, 56, iov, iovlen)) return;
         iovAddr = iov;
         count = int64_t(iovlen);
         base = 3;
