@@ -7,22 +7,13 @@
  * ints (pointee captures 2 and 3), and the bytes past the known part again.
  */
 import { captureBytes } from '../events.js';
-import { bufText, type StructCtx } from './structs.js';
+import { nonzeroBytes, type StructCtx } from './structs.js';
 import { hex, printFlags, ptr, signalName, styledText } from './values.js';
 
-const KNOWN = 88, MIN = 64, PAGE = 4096;
+const KNOWN = 88, MIN = 64;
 const CLONE_PIDFD = 0x1000n, CLONE_CHILD_SETTID = 0x1000000n, CLONE_CHILD_CLEARTID = 0x200000n, CLONE_PARENT_SETTID = 0x100000n;
 const CLONE_SETTLS = 0x80000n, CLONE_INTO_CGROUP = 0x200000000n;
 
-/** the bytes past the known part (`from`..min(size, page)): nothing when zero, ??? when unreadable */
-function tail(b: Buffer, from: number, size: bigint, c: StructCtx): string | undefined {
-  const end = Number(size < BigInt(PAGE) ? size : BigInt(PAGE));
-  if (end <= from) return undefined;
-  if (b.length < end) return '???';
-  const extra = b.subarray(from, end);
-  if (extra.every((x) => x === 0)) return undefined;
-  return `/* bytes ${from}..${end - 1} */ ${bufText(extra, extra.length, { stringSize: c.stringSize, hex: 2 })}`;
-}
 
 function cloneArgs(exitB: Buffer, c: StructCtx): string {
   // the struct as the program gave it (read at entry; at exit only the kernel's answers count)
@@ -64,7 +55,7 @@ function cloneArgs(exitB: Buffer, c: StructCtx): string {
     out.push(`set_tid_size=${setTidSize}`);
   }
   if (fetch > 80 && (q(80) || flags & CLONE_INTO_CGROUP)) out.push(`cgroup=${q(80)}`);
-  const t = size > BigInt(fetch) ? tail(b, fetch, size, c) : undefined;
+  const t = size > BigInt(fetch) ? nonzeroBytes(b, fetch, size, c) : '';
   if (t) out.push(t);
   let text = `{${out.join(', ')}}`;
   // what the kernel wrote back, when the call succeeded (or its result was injected)

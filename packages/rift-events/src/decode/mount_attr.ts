@@ -4,11 +4,10 @@
  * below the first version's 32 bytes or when it could not be read, the four fields, userns_fd as
  * a descriptor only with MOUNT_ATTR_IDMAP set or cleared, bytes past the known part.
  */
-import { bufText, type StructCtx } from './structs.js';
+import { nonzeroBytes, type StructCtx } from './structs.js';
 import { printEnum, printFlags } from './values.js';
 
 const IDMAP = 0x100000n;
-const PAGE = 4096;
 
 function mountAttr(b: Buffer, c: StructCtx): string {
   const size = BigInt.asUintN(64, BigInt(c.args[4] ?? 0));
@@ -17,15 +16,8 @@ function mountAttr(b: Buffer, c: StructCtx): string {
   const clr = b.readBigUInt64LE(8);
   const userns = b.readBigUInt64LE(24);
   const fd = userns > 0x7fffffffn || !((set | clr) & IDMAP) ? String(userns) : c.fdText ? c.fdText(Number(userns)) : String(userns);
-  let tail = '';
-  if (size > 32n) {
-    const end = Number(size < BigInt(PAGE) ? size : BigInt(PAGE));
-    if (b.length < end) tail = ', ???';
-    else {
-      const extra = b.subarray(32, end);
-      if (extra.some((x) => x !== 0)) tail = `, /* bytes 32..${end - 1} */ ${bufText(extra, extra.length, { stringSize: c.stringSize, hex: 2 })}`;
-    }
-  }
+  const past = size > 32n ? nonzeroBytes(b, 32, size, c) : '';
+  const tail = past && `, ${past}`;
   return `{attr_set=${printFlags('mount_attr_attr', set)}, attr_clr=${printFlags('mount_attr_attr', clr)}, ` +
     `propagation=${printEnum('mount_attr_propagation', b.readBigUInt64LE(16), 64)}, userns_fd=${fd}${tail}}`;
 }

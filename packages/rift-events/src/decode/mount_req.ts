@@ -5,20 +5,15 @@
  * struct could not be read as long as it says; bytes past the known part as strace's
  * print_nonzero_bytes. And the arrays of 64-bit ids listmount and listns fill in.
  */
-import { bufText, type StructCtx } from './structs.js';
+import { nonzeroBytes, type StructCtx } from './structs.js';
 import { RAW, getCallStyle, hex, printFlags, styledText } from './values.js';
 
-const PAGE = 4096;
+/** the bytes past the 32 known ones, after ', ' (nothing when they are all zero) */
+const tailText = (b: Buffer, size: number, c: StructCtx): string => {
+  const t = nonzeroBytes(b, 32, size, c);
+  return t && `, ${t}`;
+};
 
-/** bytes past the known part (`from`..min(size, page)): `???` when they could not be read */
-function extraBytes(b: Buffer, from: number, size: number, c: StructCtx): string {
-  const end = Math.min(size, PAGE);
-  if (end <= from) return '';
-  if (b.length < end) return ', ???';
-  const tail = b.subarray(from, end);
-  if (tail.every((x) => x === 0)) return '';
-  return `, /* bytes ${from}..${end - 1} */ ${bufText(tail, tail.length, { stringSize: c.stringSize, hex: 2 })}`;
-}
 
 const x64 = (v: bigint): string => (v ? hex(v) : '0');
 
@@ -52,7 +47,7 @@ function mntIdReq(b: Buffer, c: StructCtx, list: boolean): string {
   const param = s.readBigUInt64LE(16);
   out.push(`param=${list ? x64(param) : printFlags('statmount_mask', param)}`);
   if (size >= 32) out.push(`mnt_ns_id=${x64(s.readBigUInt64LE(24))}`);
-  return `{${out.join(', ')}${size > 32 ? extraBytes(b, 32, size, c) : ''}}`;
+  return `{${out.join(', ')}${size > 32 ? tailText(b, size, c) : ''}}`;
 }
 
 /** struct ns_id_req (listns) */
@@ -67,7 +62,7 @@ function nsIdReq(b: Buffer, c: StructCtx): string {
   const spare2 = s.readUInt32LE(20);
   if (spare2) out.push(`spare2=${hex(spare2)}`);
   out.push(`user_ns_id=${idOrAllOnes(s.readBigUInt64LE(24), 'LISTNS_CURRENT_USER')}`);
-  return `{${out.join(', ')}${size > 32 ? extraBytes(b, 32, size, c) : ''}}`;
+  return `{${out.join(', ')}${size > 32 ? tailText(b, size, c) : ''}}`;
 }
 
 /**

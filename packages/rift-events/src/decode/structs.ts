@@ -817,20 +817,33 @@ function u32Arr(b: Buffer, c: StructCtx): string {
 }
 
 /**
- * An extensible struct's bytes past the part strace knows (`from`..`size`): nothing when they
- * are all zero, `???` when they could not be read, else `/* bytes F..L *\/ "\x.."` (as strace's
- * print_nonzero_bytes, in hex, bounded by -s).
+ * An extensible struct's bytes past the part strace knows (`from`..min(`size`, a page): strace
+ * looks at most a page): '' when they are all zero, `???` when they could not all be read, else
+ * `/* bytes F..L *\/ "\x.."` (as strace's print_nonzero_bytes, in hex, bounded by -s).
+ */
+export function nonzeroBytes(b: Buffer, from: number, size: number | bigint, c: StructCtx): string {
+  const end = Number(BigInt(size) < 4096n ? BigInt(size) : 4096n);
+  if (end <= from) return '';
+  if (b.length < end) return '???';
+  return bytesPast(b.subarray(from, end), from, end, c);
+}
+
+/** `bytes` (those of from..end that there are) as nonzeroBytes prints them: '' when all zero. */
+function bytesPast(bytes: Buffer, from: number, end: number, c: StructCtx): string {
+  if (bytes.every((x) => x === 0)) return '';
+  return `/* bytes ${from}..${end - 1} */ ${bufText(bytes, end - from, { stringSize: c.stringSize, hex: 2 })}`;
+}
+
+/**
+ * nonzeroBytes after ', ' (nothing when it is ''), for a struct whose capture the recording may
+ * cut at its bound: fewer bytes than asked but more than -s past `from` are all that prints,
+ * not `???`.
  */
 function nonzeroTail(b: Buffer, from: number, size: number, c: StructCtx): string {
-  // strace looks at most a page
   const end = Math.min(size, 4096);
-  if (end <= from) return '';
-  // fewer bytes than asked: the rest could not be read, unless the capture was cut at the
-  // recording's bound after more than -s of them (what is printed then is all there)
-  if (b.length < end && b.length < from + c.stringSize) return ', ???';
-  const tail = b.subarray(from, Math.min(end, b.length));
-  if (tail.every((x) => x === 0)) return '';
-  return `, /* bytes ${from}..${end - 1} */ ${bufText(tail, end - from, { stringSize: c.stringSize, hex: 2 })}`;
+  const cut = end > from && b.length < end && b.length >= from + c.stringSize;
+  const t = cut ? bytesPast(b.subarray(from), from, end, c) : nonzeroBytes(b, from, size, c);
+  return t && `, ${t}`;
 }
 
 /** cachestat's range: {off=0x.., len=N} */

@@ -7,11 +7,10 @@
  * XATTR_SIZE_MAX prints as its address.
  */
 import { captureBytes, type Capture } from '../events.js';
-import { bufText, type StructCtx } from './structs.js';
+import { nonzeroBytes, type StructCtx } from './structs.js';
 import { hex, printFlags, ptr, quote } from './values.js';
 
 const XATTR_SIZE_MAX = 65536;
-const PAGE = 4096;
 
 /** printstr_ex(value, size, QUOTE_OMIT_TRAILING_0) from the value's capture */
 function valueText(value: bigint, size: number, cap: Capture | undefined, c: StructCtx): string {
@@ -40,15 +39,8 @@ function xattrArgs(b: Buffer, c: StructCtx, get: boolean): string {
   // or was asked for nothing
   else if (vsize === 0 || c.errno !== undefined || c.ret < 0) v = ptr(value);
   else v = valueText(value, c.ret, c.caps.find((x) => x.index === 1 && x.at === 'exit'), c);
-  let tail = '';
-  if (size > 16n) {
-    const end = Number(size < BigInt(PAGE) ? size : BigInt(PAGE));
-    if (s.length < end) tail = ', ???';
-    else {
-      const extra = s.subarray(16, end);
-      if (extra.some((x) => x !== 0)) tail = `, /* bytes 16..${end - 1} */ ${bufText(extra, extra.length, { stringSize: c.stringSize, hex: 2 })}`;
-    }
-  }
+  const past = size > 16n ? nonzeroBytes(s, 16, size, c) : '';
+  const tail = past && `, ${past}`;
   return `{value=${v}, size=${vsize}, flags=${printFlags('xattr', s.readUInt32LE(12), 32)}${tail}}`;
 }
 
