@@ -68,6 +68,11 @@ export type EntryVerdict =
       then?: Expectation[];
       /** signals delivered to the thread after this call (see `holdSignals`) */
       deliver?: number[];
+      /**
+       * the syscall the kernel runs in the call's place, with `args` (the exit stop still
+       * reports the program's call, whose argument registers are given back there)
+       */
+      nr?: number;
     }
   /**
    * skip it: the tracee sees `value` (negative = -errno) and these memory writes. With
@@ -493,7 +498,8 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
             const w = writesOf(x.writes);
             const t = expectationsOf(x.then);
             if (x.deliver?.length) extras(id, x.deliver, 0, 0);
-            n.reply(id, 0, a, undefined, w, undefined, x.exit === false, t);
+            if (x.nr !== undefined && (!Number.isInteger(x.nr) || x.nr < 0 || x.nr >= 1024)) throw new TypeError(`run: bad syscall number ${x.nr}`);
+            n.reply(id, 0, a, undefined, w, undefined, x.exit === false, t, x.nr);
           } else if (x.action === 'return') {
             const val = BigInt.asIntN(64, toU64(x.value, 'value'));
             const w = writesOf(x.writes);

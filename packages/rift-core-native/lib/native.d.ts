@@ -77,6 +77,8 @@ export declare class NativeTracer {
     noExit?: boolean,
     /** expectations, encoded by lib/intercept.ts expectationsOf */
     then?: Buffer,
+    /** run: the syscall the kernel runs in the call's place */
+    nr?: number,
   ): void;
   /** [tid, count, tid, count...]: expectations answered by the engine since the last call */
   takeConsumed(): number[];

@@ -646,7 +646,8 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     return info.Env().Undefined();
   }
   // reply(id, action, args?: (bigint|undefined)[], value?: bigint|number, writes?: [addr, Buffer][],
-  //       warning?: string, noExit?: boolean): a handler's verdict. action: 0 run, 1 return, 2 kill.
+  //       warning?: string, noExit?: boolean, then?: Expectation[], nr?: number): a handler's
+  //       verdict. action: 0 run, 1 return, 2 kill.
   Napi::Value Reply(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!bridge_) throw Napi::Error::New(env, "reply: this trace has no intercept handler");
@@ -673,6 +674,11 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     if (info.Length() > 5 && info[5].IsString()) r.warning = info[5].As<Napi::String>().Utf8Value();
     if (info.Length() > 6 && info[6].IsBoolean()) r.noExit = info[6].As<Napi::Boolean>().Value();
     if (info.Length() > 7) r.then = expectationsOf(info[7]);
+    if (info.Length() > 8 && info[8].IsNumber()) {
+      int64_t nr = info[8].As<Napi::Number>().Int64Value();
+      if (nr < 0 || nr >= int64_t(rift::kMaxNr)) throw Napi::RangeError::New(env, "reply: bad syscall number");
+      r.nr = nr;
+    }
     bridge_->reply(id, std::move(r));
     return env.Undefined();
   }

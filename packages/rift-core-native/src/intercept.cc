@@ -553,6 +553,14 @@ void InterceptChain::apply(Tracer& t, const SyscallView& v, JsReply& r, EntryDec
         d.setArgs = true;  // (also what marks the call injected when only memory changed)
         for (int i = 0; i < 6; i++) d.args[i] = (r.argMask & (1 << i)) ? r.args[i] : v.args[i];
       }
+      if (r.nr >= 0) {
+        // another call in this one's place: the registers it leaves behind (its arguments;
+        // the kernel keeps them) are the program's again at exit, as the program's call keeps them
+        d.setNr = r.nr;
+        Fix& f = fixes_[v.tid];
+        f.args = true;
+        memcpy(f.saved, v.args, sizeof f.saved);
+      }
       if (js_->wantsExit() && !r.noExit) pending_[v.tid].kind = Pending::JsExit;
       break;
     case JsReply::Return: {

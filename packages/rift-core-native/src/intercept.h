@@ -53,6 +53,7 @@ struct JsReply {
   std::vector<std::pair<uint64_t, std::string>> writes;
   std::string warning;  // the handler threw: reported as a warning event
   bool noExit = false;  // Run: no exit round trip for this call
+  int64_t nr = -1;      // Run: >= 0, the syscall the kernel runs in the call's place
   // Verdicts decided ahead for the calls this thread makes next (see Expectation).
   std::vector<Expectation> then;
   VerdictExtras extra;

@@ -710,20 +710,21 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
 
 void Tracer::applyEntry(pid_t tid, ThreadState& st, const EntryDecision& d) {
   {
-    if (d.setArgs || d.skip) {
+    if (d.setArgs || d.skip || d.setNr >= 0) {
       struct user_regs_struct regs;
       if (xptrace(PTRACE_GETREGS, tid, nullptr, &regs) == 0) {
         if (d.setArgs) {
           regs.rdi = d.args[0]; regs.rsi = d.args[1]; regs.rdx = d.args[2];
           regs.r10 = d.args[3]; regs.r8 = d.args[4]; regs.r9 = d.args[5];
         }
+        if (d.setNr >= 0 && !d.skip) regs.orig_rax = uint64_t(d.setNr);
         if (d.skip) regs.orig_rax = uint64_t(-1);  // the kernel skips nr -1 with -ENOSYS
         // A skipped call's rax is left as the entry stop set it: setting the result now (and
         // again at exit) keeps it right even when the trace detaches before the exit stop.
         if (d.skip && d.setRet) regs.rax = uint64_t(d.ret);
         xptrace(PTRACE_SETREGS, tid, nullptr, &regs);
         st.skipped = d.skip;
-        st.injected = d.setArgs;
+        st.injected = d.setArgs || d.setNr >= 0;
         // Under the prefilter nothing else needs this call's exit stop: complete it now and
         // resume with PTRACE_CONT (one stop instead of two; handleStop does it).
         if (st.seccompEntry && d.skip && d.setRet && !d.exitWork) {

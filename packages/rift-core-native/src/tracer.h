@@ -128,6 +128,9 @@ struct EntryDecision {
   int64_t ret = 0;
   bool setArgs = false;        // write `args` back before it runs
   uint64_t args[6] = {0};
+  // >= 0: the kernel runs this syscall in the call's place (the exit stop still reports the
+  // program's call: rift-replay places the heap with prctl at the first brk)
+  int64_t setNr = -1;
   bool hold = false;           // hold the thread: decision continues at exit (onExit)
   // false: a skipped call whose exit changes nothing more (no signal, delay or fix-up). At a
   // seccomp stop such a call is completed there and the thread resumed without an exit stop.

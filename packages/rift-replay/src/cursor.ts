@@ -129,6 +129,12 @@ export class TraceCursor {
   /** the first recorded syscall of the root when it is the launching execve (never seen in replay) */
   rootExec: SyscallEvent | undefined;
   private rootStarted = false;
+  /** per recorded pid, its last execve read (its image's first brk(0) is noted on it: heapBases) */
+  private readonly readExec = new Map<number, SyscallEvent>();
+  /** per recorded pid, its last execve matched (the image the replayed process runs now) */
+  private readonly takenExec = new Map<number, SyscallEvent>();
+  /** an execve's image: where its heap began (what its first brk(0) returned) */
+  private readonly heapBases = new WeakMap<SyscallEvent, bigint>();
   ended = false;
   end: EndEvent | undefined;
   /** seq and line of the last event read */
@@ -221,6 +227,11 @@ export class TraceCursor {
           const s = h?.pop();
           if (s) this.points.set(s, { ...this.points.get(s), rax: BigInt.asUintN(64, int64(ev.ret)) });
           if (h && !h.length) this.inHandler.delete(ev.tid);
+        }
+        if ((ev.name === 'execve' || ev.name === 'execveat') && ev.ret !== null && Number(ev.ret) === 0) this.readExec.set(ev.pid, ev);
+        else if (ev.name === 'brk' && ev.ret !== null && int64(ev.args[0] ?? 0) === 0n) {
+          const x = this.readExec.get(ev.pid);
+          if (x && !this.heapBases.has(x)) this.heapBases.set(x, BigInt.asUintN(64, int64(ev.ret)));
         }
         if (ev.status === 'resumed' || this.skip.has(ev.name)) return true;
         // Replay reads as many registers as the call takes. rift-record writes them all; a
@@ -587,9 +598,24 @@ export class TraceCursor {
     const ev = this.queues.get(tid)?.shift();
     if (!ev) return undefined;
     this.buffered--;
+    if ((ev.name === 'execve' || ev.name === 'execveat') && ev.ret !== null && Number(ev.ret) === 0) this.takenExec.set(ev.pid, ev);
     this.recent.push(ev);
     if (this.recent.length > this.historySize) this.recent.shift();
     return ev;
+  }
+
+  /**
+   * Where the heap of recorded process `pid` began in the image it runs now (its last execve
+   * matched, else the launched command's), once its first brk(0) has been read; undefined
+   * before, or when that image made none.
+   */
+  heapBase(pid: number): bigint | undefined {
+    const x = this.imageOf(pid);
+    return x && this.heapBases.get(x);
+  }
+  /** The execve of the image recorded process `pid` runs now (its last matched, else the launching one). */
+  imageOf(pid: number): SyscallEvent | undefined {
+    return this.takenExec.get(pid) ?? (this.rootExec?.pid === pid ? this.rootExec : undefined);
   }
 
   /** Gives back the event take(tid) returned last: the thread makes that call again. */

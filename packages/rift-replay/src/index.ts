@@ -258,7 +258,10 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   const trapTsc = src.header.options?.tsc === true;
 
   let liveMsg: string | undefined;
+  // each image's heap where it was recorded (Replayer.placeHeap): at its first brk
+  const placeHeap = scan.syscalls.has(syscallNumber('brk')!) && !process.env.RIFT_REPLAY_NO_HEAP;
   const replayer = new Replayer(cursor, {
+    placeHeap,
     signals: held,
     nextPid: pidAsk?.next,
     order: o.order !== false,
@@ -293,6 +296,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   for (const n of SPAWNERS) nrs.add(syscallNumber(n)!);
   nrs.add(syscallNumber('lseek')!);  // offsets behind injected reads are fixed up
   for (const n of free) nrs.delete(syscallNumber(n)!);
+  if (placeHeap) nrs.add(syscallNumber('brk')!);
   if (held.size) {
     // the engine keeps held signals blocked again after these (their exits must be seen)
     nrs.add(syscallNumber('rt_sigprocmask')!);

@@ -20,7 +20,7 @@ import { argWrites, complete, outputWrites, ScatterError, type Write } from './s
 export type OnDesync = 'stop' | 'warn' | 'live';
 
 /** The interception API's verdicts (rift-core-native lib/intercept.ts). */
-export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; writes?: Write[]; exit?: boolean; then?: Expectation[]; deliver?: number[] };
+export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; writes?: Write[]; exit?: boolean; then?: Expectation[]; deliver?: number[]; nr?: number };
 /** A call answered ahead by the engine (rift-core-native's Expectation). */
 export interface Expectation {
   nr: number;
@@ -102,6 +102,8 @@ export interface ReplayerOptions {
   order?: boolean;
   /** longest wait for a turn, ms (then the thread goes on, and a thread that really departs is a desync as usual) */
   turnWaitMs?: number;
+  /** each image's heap begins where it began when recorded (placeHeap); brk must be intercepted */
+  placeHeap?: boolean;
 }
 
 /** Pending (the thread's and its process's), caught and ignored signals, as masks (bit n-1 for signal n). */
@@ -133,6 +135,8 @@ interface Pending {
   value?: bigint;
   /** run: memory put back at exit (a timespec replay changed) */
   restore?: Write;
+  /** a brk(0) run as the prctl that moves the heap (placeHeap): what it returns as it goes */
+  heap?: { moved: bigint; stayed: bigint };
   /** an open of a file that describes the process itself (read live: liveFds) */
   selfFile?: boolean;
   /** run: memory written at exit (the recorded outputs) */
@@ -479,12 +483,14 @@ export class Replayer {
       this.stats.free++;
       this.inLoose.add(call.tid);
       const p = spawner ? { kind: 'run' as const, spawner } : call.name === 'rt_sigreturn' ? this.afterHandler(call) : undefined;
+      const free = (): EntryVerdict | Promise<EntryVerdict> =>
+        call.name === 'brk' ? this.placeHeap(call) : this.runs(call, p, call.name === 'lseek' ? this.seekFix(call) : undefined);
       // the thread may still need a recorded tid (a new thread's first call)
       if (!this.tids.has(call.tid)) {
         const r = this.recordedTid(call);
-        if (r instanceof Promise) return r.then(() => this.runs(call, p, call.name === 'lseek' ? this.seekFix(call) : undefined), (e) => this.fail(e));
+        if (r instanceof Promise) return r.then(free, (e) => this.fail(e));
       }
-      return this.runs(call, p, call.name === 'lseek' ? this.seekFix(call) : undefined);
+      return free();
     }
     let rt: number | undefined | Promise<number | undefined>;
     try {
@@ -676,6 +682,60 @@ export class Replayer {
     // tempName gives back the recorded one)
     if (name === 'getrandom') return true;
     return isLooseMmap(name, args);
+  }
+
+  /**
+   * The heap where the recording had it. ASLR starts a process's heap at a random place after
+   * its data, and a program may decide by where it is: V8 asks for its code range just past
+   * the heap, at an address it works out from /proc/self/maps (read live in replay, see
+   * liveFds), and goes another way when the kernel does not give it that address. Replayed
+   * with the heap elsewhere, the address and the kernel's answer differ, and so do the calls
+   * that follow. So an image's first brk, when it is brk(0), runs as prctl(PR_SET_MM,
+   * PR_SET_MM_MAP) with the heap's start moved to the recorded one (the process's own map: no
+   * privilege needed, the kernel checks the values), and returns that start. Left as it is
+   * when the recorded place is not free (a mapping within HEAP_ROOM of it), or unknown.
+   */
+  private placeHeap(call: LiveCall): EntryVerdict | Promise<EntryVerdict> {
+    const plain = (): EntryVerdict => this.runs(call, undefined, undefined);
+    const rpid = this.pids.get(call.pid);
+    if (!this.opts.placeHeap || rpid === undefined) return plain();
+    const image = this.cursor.imageOf(rpid);
+    if (!image || this.heapImage.get(call.pid) === image) return plain();
+    this.heapImage.set(call.pid, image);
+    if ((call.args[0] ?? 0n) !== 0n) return plain();
+    const base = this.cursor.heapBase(rpid);
+    if (base !== undefined) return this.moveHeap(call, base) ?? plain();
+    // its record may come a little later in the file than what was read so far
+    const rt = this.tids.get(call.tid);
+    const more = rt === undefined ? undefined : this.cursor.peek(rt);
+    if (!(more instanceof Promise)) return plain();
+    return more.then(() => {
+      const b = this.cursor.heapBase(rpid);
+      return (b === undefined ? undefined : this.moveHeap(call, b)) ?? plain();
+    }, (e) => this.fail(e));
+  }
+  /** per replayed pid, the image (its recorded execve) whose first brk placeHeap has seen */
+  private readonly heapImage = new Map<number, SyscallEvent>();
+
+  /** The prctl verdict that starts the heap of `call`'s process at `base`, or undefined when it cannot. */
+  private moveHeap(call: LiveCall, base: bigint): EntryVerdict | undefined {
+    const mm = procMemoryLayout(call.pid);
+    const sp = stackPointer(call.tid);
+    if (!mm || sp === undefined || mm.startBrk === base) return undefined;
+    if (!roomForHeap(call.pid, base)) return undefined;
+    // struct prctl_mm_map: 11 addresses, auxv pointer, auxv_size, exe_fd (-1: unchanged)
+    const map = Buffer.alloc(104);
+    const fields = [mm.startCode, mm.endCode, mm.startData, mm.endData, base, base, mm.startStack, mm.argStart, mm.argEnd, mm.envStart, mm.envEnd];
+    fields.forEach((v, i) => map.writeBigUInt64LE(v, 8 * i));
+    map.writeUInt32LE(0xffffffff, 100);
+    // below the stack pointer, past the red zone: memory no code of the thread's uses now
+    const at = (sp - 1024n) & ~15n;
+    const old = call.readBytes(at, map.length);
+    if (!old || old.length < map.length) return undefined;
+    if (DEBUG) debug(`heap ${call.pid}: from 0x${mm.startBrk.toString(16)} to 0x${base.toString(16)}, as recorded`);
+    this.pending.set(call.tid, { kind: 'run', spawner: false, heap: { moved: base, stayed: mm.startBrk }, restore: { addr: at, data: Buffer.from(old) } });
+    const PR_SET_MM = 35n, PR_SET_MM_MAP = 14n;
+    return { action: 'run', nr: syscallNumber('prctl')!, args: [PR_SET_MM, PR_SET_MM_MAP, at, BigInt(map.length), 0n, 0n], writes: [{ addr: at, data: map }] };
   }
 
   /** A futex the recording does not have here: run for real, a deadline in the recording's time moved 1 ms into the live clock's future. */
@@ -1737,6 +1797,8 @@ export class Replayer {
       if ((flags & 3n) !== 0n) this.rwFds.add(lagKey(call.pid, ret));
       else this.rwFds.delete(lagKey(call.pid, ret));
     }
+    // the prctl in a brk(0)'s place (placeHeap): its start, moved or where it was
+    if (p.heap) return { value: ret === 0n ? p.heap.moved : p.heap.stayed, writes: p.restore ? [p.restore] : [] };
     if (p.kind === 'run' && p.value !== undefined) {
       if (p.lagFd !== undefined && ret < p.value) {
         const k = lagKey(call.pid, p.lagFd);
@@ -2071,6 +2133,53 @@ const DEFAULT_IGNORED: ReadonlySet<number> = new Set([17, 18, 23, 28]);
 function mask(status: string, key: string): bigint {
   const m = new RegExp(`\\n${key}:\\s*([0-9a-f]+)`).exec(status);
   return m ? BigInt('0x' + m[1]) : 0n;
+}
+
+/** Room kept free after a recorded heap's start for placeHeap to move a heap there. */
+const HEAP_ROOM = 64n << 20n;
+
+/** What /proc/PID/stat says of a process's memory layout (its fields 26-28 and 45-51). */
+interface MemoryLayout {
+  startCode: bigint; endCode: bigint; startStack: bigint;
+  startData: bigint; endData: bigint; startBrk: bigint;
+  argStart: bigint; argEnd: bigint; envStart: bigint; envEnd: bigint;
+}
+function procMemoryLayout(pid: number): MemoryLayout | undefined {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).trim().split(' ');  // f[0] is field 3
+    const n = (field: number): bigint => BigInt(f[field - 3] ?? '0');
+    const m = { startCode: n(26), endCode: n(27), startStack: n(28), startData: n(45), endData: n(46), startBrk: n(47), argStart: n(48), argEnd: n(49), envStart: n(50), envEnd: n(51) };
+    return m.endCode > 0n && m.startBrk > 0n ? m : undefined;  // (zeros: no access, or a zombie)
+  } catch {
+    return undefined;
+  }
+}
+/** The stack pointer of a thread stopped in a syscall (/proc/TID/syscall), or undefined. */
+function stackPointer(tid: number): bigint | undefined {
+  try {
+    const w = readFileSync(`/proc/${tid}/syscall`, 'utf8').trim().split(' ');
+    return w.length >= 9 ? BigInt(w[w.length - 2]!) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+/**
+ * Whether process `pid` has no heap yet (brk never grew it: moving its start orphans nothing)
+ * and nothing mapped within HEAP_ROOM of `base`.
+ */
+function roomForHeap(pid: number, base: bigint): boolean {
+  try {
+    for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
+      const m = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+      if (!m) continue;
+      if (line.endsWith(' [heap]')) return false;
+      if (BigInt('0x' + m[1]) < base + HEAP_ROOM && BigInt('0x' + m[2]) > base) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A thread's signal state from /proc (undefined when it is gone). */
