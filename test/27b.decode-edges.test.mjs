@@ -58,6 +58,19 @@ t.test('odd values, unknown bits, bad pointers: the lines strace prints', async 
     // a count with garbage in its register's high half: its low half's elements read (a
     // negative descriptor's events not printed)
     'ppoll([{fd=-1}], 1, {tv_sec=0, tv_nsec=0}, NULL, 8) = 0 (Timeout)',
+    // ptrace's data by request: a sigset only when the address (its size) is 8, a fault's
+    // siginfo with its bounds, PTRACE_PEEKSIGINFO's arguments, registers without the address
+    // argument, a register set as far as the iovec's length reaches (not a whole number of
+    // registers: the address), the registers a failed PTRACE_GETREGSET did not write: the address
+    'ptrace(PTRACE_SETSIGMASK, 0, 8, [USR1]) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_SETSIGMASK, 0, 4, ADDR) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_SETSIGINFO, 0, NULL, {si_signo=SIGSEGV, si_code=SEGV_BNDERR, si_addr=0x1000, si_lower=NULL, si_upper=0x2000}) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_PEEKSIGINFO, 0, {off=1, flags=PTRACE_PEEKSIGINFO_SHARED, nr=2}, ADDR) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_SECCOMP_GET_METADATA, 0, 16, {filter_off=3}) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_SETREGS, 0, {r15=0, r14=0x1, r13=0x2, r12=0x3, rbp=0x4, rbx=0x5, r11=0x6, r10=0x7, r9=0x8, r8=0x9, rax=0xa, rcx=0xb, rdx=0xc, rsi=0xd, rdi=0xe, orig_rax=0xf, rip=0x10, cs=0x11, eflags=0x12, rsp=0x13, ss=0x14, fs_base=0x15, gs_base=0x16, ds=0x17, es=0x18, fs=0x19, gs=0x1a}) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_SETREGSET, 0, NT_PRSTATUS, {iov_base={r15=0x1, r14=0x2}, iov_len=16}) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_SETREGSET, 0, NT_PRSTATUS, {iov_base=ADDR, iov_len=12}) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_GETREGSET, 0, NT_FPREGSET, {iov_base=ADDR, iov_len=12}) = -1 ESRCH (No such process)',
   ];
   // recvmsg's name length as given => as the kernel wrote it, a descriptor received
   t.ok(raw.some((l) => /^recvmsg\(\d+, \{msg_name=ADDR, msg_namelen=110 => 0, msg_iov=\[\{iov_base="hi", iov_len=8\}\], msg_iovlen=1, msg_control=\[\{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=\[\d+\]\}\], msg_controllen=24, msg_flags=0\}, 0\) = 2$/.test(l)), 'recvmsg: msg_namelen=110 => 0, SCM_RIGHTS');
@@ -70,7 +83,7 @@ t.test('-X raw and -X verbose print the same calls as strace -X', async (t) => {
     const s = section(straceText([bin], { cwd, extra: ['-X', x] }));
     const r = section(riftTraceRun([bin], { cwd, extra: ['-X', x] }).text);
     // lines whose text strace 6 and rift agree on in every style: the enums and flag sets
-    const pick = (l) => /^(getrlimit|getitimer|lseek|close_range|inotify_init1|umask)\(/.test(l);
+    const pick = (l) => /^(getrlimit|getitimer|lseek|close_range|inotify_init1|umask|ptrace)\(/.test(l);
     t.same(r.filter(pick), s.filter(pick), `-X ${x}`);
   }
 });

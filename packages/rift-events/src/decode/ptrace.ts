@@ -6,12 +6,19 @@
  *
  * The data argument is captured at entry and at exit as 512 bytes (as many as can be read): the
  * largest structure a request reads or writes there that is printed (a user_fpregs_struct);
- * each request's decoder looks at its own part of them.
+ * each request's decoder looks at its own part of them. What lies behind a pointer in it is
+ * captured by pointees.ts's rows for the requests that have one (PTRACE_GETREGSET's and
+ * PTRACE_SETREGSET's registers at the iovec's iov_base; PTRACE_PEEKSIGINFO's siginfos, and
+ * its arguments, which the address argument points to), as capture index 1.
  */
+import type { Capture } from '../events.js';
+import { captureBytes } from '../events.js';
 import { errnoName, syscallName } from '../syscalls.js';
-import type { StructCtx } from './structs.js';
+import type { StructCtx, StructDecoder } from './structs.js';
 import type { Variant, VariantRule } from './format.js';
-import { RAW, getCallStyle, hex, ptr, styledText } from './values.js';
+import { bpfProgram, seccompFilterK } from './bpf-filter.js';
+import { siginfo, siginfoArray } from './siginfo.js';
+import { RAW, VERBOSE, getCallStyle, hex, printFlags, ptr, signalName, styledText } from './values.js';
 
 /** ELF machine numbers and audit's flags (linux/audit.h, elf.h) */
 const BIT64 = 0x80000000, LE = 0x40000000, N32 = 0x20000000;
@@ -114,6 +121,8 @@ export function ptraceSyscallInfo(raw: Buffer, c: StructCtx): string {
 /** requests whose data is a signal to deliver */
 const RESUME = ['PTRACE_CONT', 'PTRACE_DETACH', 'PTRACE_SYSCALL', 'PTRACE_SINGLESTEP', 'PTRACE_SINGLEBLOCK', 'PTRACE_SYSEMU', 'PTRACE_SYSEMU_SINGLESTEP'];
 const ADDR_ONLY: Variant = { args: { 2: 'ptr', 3: 'ptr' } };
+/** the registers' requests: the address is not printed, the data is the registers (or where) */
+const regs = (type: string): Variant => ({ show: [0, 1, 3], args: { 3: type } });
 
 export const PTRACE_VARIANTS: VariantRule = {
   by: 0,
@@ -129,8 +138,188 @@ export const PTRACE_VARIANTS: VariantRule = {
     PTRACE_PEEKDATA: { args: { 2: 'ptr', 3: 'out:hexptr(=1)' } },
     PTRACE_PEEKTEXT: { args: { 2: 'ptr', 3: 'out:hexptr(=1)' } },
     PTRACE_GETEVENTMSG: { args: { 2: 'ptr', 3: 'out:u64(=1)' } },
+    PTRACE_PEEKUSER: { args: { 2: 'ptr', 3: 'out:hexptr(=1)' } },
     PTRACE_GET_SYSCALL_INFO: { args: { 2: 'ulong', 3: 'out:ptrace_syscall_info(=1)' } },
     PTRACE_SET_SYSCALL_INFO: { args: { 2: 'ulong', 3: 'in:ptrace_syscall_info(=1)' } },
+    // the address is the sigset's size
+    PTRACE_GETSIGMASK: { args: { 2: 'ulong', 3: 'out:ptrace_sigmask(=1)' } },
+    PTRACE_SETSIGMASK: { args: { 2: 'ulong', 3: 'in:ptrace_sigmask(=1)' } },
+    PTRACE_GETSIGINFO: { args: { 2: 'ptr', 3: 'out:ptrace_siginfo(=1)' } },
+    PTRACE_SETSIGINFO: { args: { 2: 'ptr', 3: 'in:ptrace_siginfo(=1)' } },
+    PTRACE_PEEKSIGINFO: { args: { 2: 'in:peeksiginfo_args(=1)', 3: 'out:ptrace_siginfos(=1)' } },
+    // the address is the filter's index, or the metadata's size
+    PTRACE_SECCOMP_GET_FILTER: { args: { 2: 'ulong', 3: 'out:ptrace_fprog(=1)' } },
+    PTRACE_SECCOMP_GET_METADATA: { args: { 2: 'ulong', 3: 'inout:seccomp_metadata(=1)' } },
+    // the address is the register set's note type, the data an iovec of them
+    PTRACE_GETREGSET: { args: { 2: 'enum:nt_type', 3: 'inout:regset_get(=1)' } },
+    PTRACE_SETREGSET: { args: { 2: 'enum:nt_type', 3: 'inout:regset_set(=1)' } },
+    PTRACE_GETREGS: regs('out:user_regs(=1)'),
+    PTRACE_SETREGS: regs('in:user_regs(=1)'),
+    PTRACE_GETFPREGS: regs('out:user_fpregs(=1)'),
+    PTRACE_SETFPREGS: regs('in:user_fpregs(=1)'),
   },
   default: ADDR_ONLY,
+};
+
+// ---- the data of each request --------------------------------------------------------------
+
+const u64 = (v: number | string | undefined): bigint => BigInt.asUintN(64, BigInt(v ?? 0));
+const xnum = (v: number | bigint): string => (v === 0 || v === 0n ? '0' : hex(v));
+
+/** the capture of the data itself (the signature's row) and what it points to (index 1) */
+const mainOf = (caps: readonly Capture[] | undefined): Buffer | undefined => {
+  const c = caps?.find((x) => x.index === undefined);
+  return c && !c.fault ? captureBytes(c) : undefined;
+};
+const pointeeOf = (caps: readonly Capture[] | undefined): Buffer | undefined => {
+  const c = caps?.find((x) => x.index === 1);
+  return c && !c.fault ? captureBytes(c) : undefined;
+};
+
+/** struct user_regs_struct (NT_PRSTATUS, PTRACE_GETREGS): 27 registers of 8 bytes */
+const USER_REGS = ['r15', 'r14', 'r13', 'r12', 'rbp', 'rbx', 'r11', 'r10', 'r9', 'r8', 'rax', 'rcx', 'rdx', 'rsi', 'rdi', 'orig_rax',
+  'rip', 'cs', 'eflags', 'rsp', 'ss', 'fs_base', 'gs_base', 'ds', 'es', 'fs', 'gs'];
+const USER_REGS_SIZE = USER_REGS.length * 8;
+
+/**
+ * A register set of `size` bytes at `base` (`b`: what could be read of it, as much as the
+ * struct's size at most): each field the size reaches into, `...` when it goes on past the
+ * struct; a size that is not a whole number of registers, or bytes that could not be read, the
+ * address.
+ */
+function prstatus(b: Buffer | undefined, size: bigint, base: bigint): string {
+  if (!size || size % 8n) return ptr(base);
+  const fetch = Number(size < BigInt(USER_REGS_SIZE) ? size : BigInt(USER_REGS_SIZE));
+  if (!b || b.length < fetch) return ptr(base);
+  const out: string[] = [];
+  for (let i = 0; i === 0 || fetch > 8 * i; i++) out.push(`${USER_REGS[i]}=${xnum(b.readBigUInt64LE(8 * i))}`);
+  if (size > BigInt(USER_REGS_SIZE)) out.push('...');
+  return `{${out.join(', ')}}`;
+}
+
+/** struct user_fpregs_struct (NT_FPREGSET, PTRACE_GETFPREGS): its scalars, then its u32 arrays */
+const FPREGS_SCALARS: ReadonlyArray<readonly [string, number, 2 | 4 | 8]> = [
+  ['cwd', 0, 2], ['swd', 2, 2], ['ftw', 4, 2], ['fop', 6, 2], ['rip', 8, 8], ['rdp', 16, 8], ['mxcsr', 24, 4], ['mxcr_mask', 28, 4],
+];
+const FPREGS_ARRAYS: ReadonlyArray<readonly [string, number, number]> = [['st_space', 32, 32], ['xmm_space', 160, 64], ['padding', 416, 24]];
+const FPREGS_SIZE = 512;
+
+/** as prstatus, an array field with as many elements as the size reaches (-s of them, unless -v) */
+function fpregs(b: Buffer | undefined, size: bigint, base: bigint, c: StructCtx): string {
+  if (!size || size % 8n) return ptr(base);
+  const fetch = Number(size < BigInt(FPREGS_SIZE) ? size : BigInt(FPREGS_SIZE));
+  if (!b || b.length < fetch) return ptr(base);
+  const out: string[] = [];
+  for (const [name, at, width] of FPREGS_SCALARS) {
+    if (at && fetch <= at) break;
+    const v = width === 2 ? b.readUInt16LE(at) : width === 4 ? b.readUInt32LE(at) : b.readBigUInt64LE(at);
+    out.push(`${name}=${xnum(v)}`);
+  }
+  for (const [name, at, count] of FPREGS_ARRAYS) {
+    if (fetch <= at) break;
+    const n = Math.min(Math.floor((fetch - at) / 4), count);
+    const items: string[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!c.verbose && i >= c.stringSize) {
+        items.push('...');
+        break;
+      }
+      items.push(xnum(b.readUInt32LE(at + 4 * i)));
+    }
+    out.push(`${name}=[${items.join(', ')}]`);
+  }
+  if (size > BigInt(FPREGS_SIZE)) out.push('...');
+  return `{${out.join(', ')}}`;
+}
+
+/** a register set by its note type (the address argument); the other types as an address */
+function regset(nt: bigint, b: Buffer | undefined, size: bigint, base: bigint, c: StructCtx): string {
+  if (nt === 1n) return prstatus(b, size, base);
+  if (nt === 2n) return fpregs(b, size, base, c);
+  return ptr(base);
+}
+
+/** the signal set's size is the address argument: the kernel's 8 bytes only, else the address */
+function sigmask(b: Buffer, c: StructCtx): string {
+  if (u64(c.args[2]) !== 8n || b.length < 8) return c.addr;
+  const style = getCallStyle();
+  const lo = b.readUInt32LE(0), hi = b.readUInt32LE(4);
+  const bits = (n: number) => ((n <= 32 ? lo >>> (n - 1) : hi >>> (n - 33)) & 1) === 1;
+  let count = 0;
+  for (let n = 1; n <= 64; n++) if (bits(n)) count++;
+  // two thirds or more of the bits set: those that are not, after a ~ (as strace)
+  const invert = count >= 42;
+  const out: string[] = [];
+  for (let n = 1; n <= 64; n++) {
+    if (bits(n) === invert) continue;
+    const name = signalName(n).replace(/^SIG/, '');
+    out.push(style === RAW ? String(n) : style === VERBOSE ? `${n} /* ${name} */` : name);
+  }
+  return `${invert ? '~' : ''}[${out.join(' ')}]`;
+}
+
+/**
+ * PTRACE_SECCOMP_GET_METADATA's struct seccomp_metadata, as long as the address argument says:
+ * filter_off as given, and at exit (when the call succeeded) the flags the kernel wrote.
+ */
+function seccompMetadata(b: Buffer, c: StructCtx): string {
+  const size = u64(c.args[2]);
+  if (size < 8n) return c.addr;
+  const atExit = c.caps[0]?.at === 'exit';
+  const given = atExit ? mainOf(c.entryCaps) : b;
+  if (!given || given.length < 8) return c.addr;
+  let s = `{filter_off=${given.readBigUInt64LE(0)}`;
+  if (atExit && size > 8n) {
+    if (size < 16n || b.length < 16) s += ', ???';
+    else s += `, flags=${printFlags('seccomp_filter', b.readBigUInt64LE(8))}${size > 16n ? ', ...' : ''}`;
+  }
+  return s + '}';
+}
+
+/**
+ * PTRACE_GETREGSET's iovec: the registers the kernel wrote (when the call succeeded), the length
+ * given and, when the kernel changed it, the one it left (`iov_len=224 => 216`).
+ */
+function regsetGet(b: Buffer, c: StructCtx): string {
+  const atExit = c.caps[0]?.at === 'exit';
+  const given = atExit ? mainOf(c.entryCaps) : b;
+  if (!given || given.length < 16) return c.addr;
+  const iov = atExit && b.length >= 16 ? b : given;
+  const base = iov.readBigUInt64LE(0), len = iov.readBigUInt64LE(8), before = given.readBigUInt64LE(8);
+  const regs = atExit ? regset(u64(c.args[2]), pointeeOf(c.caps), len, base, c) : ptr(base);
+  return `{iov_base=${regs}, iov_len=${before === len ? len : `${before} => ${len}`}}`;
+}
+
+/** PTRACE_SETREGSET's iovec: the registers given, and the length the kernel left when it changed it */
+function regsetSet(b: Buffer, c: StructCtx): string {
+  const atExit = c.caps[0]?.at === 'exit';
+  const entry = atExit ? c.entryCaps : c.caps;
+  const given = atExit ? mainOf(entry) : b;
+  if (!given || given.length < 16) return c.addr;
+  const base = given.readBigUInt64LE(0), len = given.readBigUInt64LE(8);
+  const after = atExit && b.length >= 16 ? b.readBigUInt64LE(8) : len;
+  return `{iov_base=${regset(u64(c.args[2]), pointeeOf(entry), len, base, c)}, iov_len=${len}${after !== len ? ` => ${after}` : ''}}`;
+}
+
+/** PTRACE_PEEKSIGINFO's arguments: struct { u64 off; u32 flags; u32 nr; } */
+function peeksiginfoArgs(b: Buffer, c: StructCtx): string {
+  if (b.length < 16) return c.addr;
+  return `{off=${b.readBigUInt64LE(0)}, flags=${printFlags('peeksiginfo_flags', b.readUInt32LE(8), 32)}, nr=${b.readUInt32LE(12)}}`;
+}
+
+/** The decoders of the variants' types (merged into structs.ts's STRUCTS). */
+export const PTRACE_STRUCTS: Readonly<Record<string, StructDecoder>> = {
+  ptrace_syscall_info: ptraceSyscallInfo,
+  ptrace_sigmask: sigmask,
+  ptrace_siginfo: siginfo,
+  // the `ret` siginfos it copied (the pointee capture: nr of them were read)
+  ptrace_siginfos: (b, c) => siginfoArray(pointeeOf(c.caps) ?? b, c.ret, c),
+  peeksiginfo_args: peeksiginfoArgs,
+  // the classic BPF program of `ret` instructions (64 of them at most captured), with -v only
+  ptrace_fprog: (b, c) => (c.verbose ? bpfProgram(b, c.ret & 0xffff, BigInt(c.addr), seccompFilterK) : c.addr),
+  seccomp_metadata: seccompMetadata,
+  regset_get: regsetGet,
+  regset_set: regsetSet,
+  user_regs: (b, c) => prstatus(b, BigInt(USER_REGS_SIZE), BigInt(c.addr)),
+  user_fpregs: (b, c) => fpregs(b, BigInt(FPREGS_SIZE), BigInt(c.addr), c),
 };
