@@ -66,9 +66,9 @@ function errText(v: number): string {
   return name === undefined || /^E\d+$/.test(name) ? String(v >>> 0) : styledText(String(v), name);
 }
 
-/** clock ticks (USER_HZ) with their seconds, as strace's PRINT_FIELD_CLOCK_T */
+/** clock ticks (USER_HZ), unsigned, with their seconds, as strace's PRINT_FIELD_CLOCK_T */
 function clockText(t: bigint): string {
-  if (getCallStyle() === RAW || t <= 0n) return String(t);
+  if (getCallStyle() === RAW || t === 0n) return String(t);
   return `${t} /* ${t / 100n}.${String(t % 100n).padStart(2, '0')} s */`;
 }
 
@@ -130,7 +130,7 @@ function info(b: Buffer, c: Pick<StructCtx, 'fdText'>, signo: number, errno: num
       source();
       const status = b.readInt32LE(24);
       out.push(`si_status=${code === CLD_EXITED ? status : signalText(status)}`);
-      out.push(`si_utime=${clockText(b.readBigInt64LE(32))}`, `si_stime=${clockText(b.readBigInt64LE(40))}`);
+      out.push(`si_utime=${clockText(b.readBigUInt64LE(32))}`, `si_stime=${clockText(b.readBigUInt64LE(40))}`);
       return;
     }
     case SIGILL:
