@@ -71,6 +71,9 @@ t.test('odd values, unknown bits, bad pointers: the lines strace prints', async 
     'ptrace(PTRACE_SETREGSET, 0, NT_PRSTATUS, {iov_base={r15=0x1, r14=0x2}, iov_len=16}) = -1 ESRCH (No such process)',
     'ptrace(PTRACE_SETREGSET, 0, NT_PRSTATUS, {iov_base=ADDR, iov_len=12}) = -1 ESRCH (No such process)',
     'ptrace(PTRACE_GETREGSET, 0, NT_FPREGSET, {iov_base=ADDR, iov_len=12}) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_PEEKUSER, 0, 8*SS+12, NULL) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_POKEUSER, 0, 0x391, 0x5) = -1 ESRCH (No such process)',
+    'ptrace(PTRACE_OLDSETOPTIONS, 0, NULL, PTRACE_O_TRACESYSGOOD|PTRACE_O_EXITKILL) = -1 ESRCH (No such process)',
   ];
   // recvmsg's name length as given => as the kernel wrote it, a descriptor received
   t.ok(raw.some((l) => /^recvmsg\(\d+, \{msg_name=ADDR, msg_namelen=110 => 0, msg_iov=\[\{iov_base="hi", iov_len=8\}\], msg_iovlen=1, msg_control=\[\{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=\[\d+\]\}\], msg_controllen=24, msg_flags=0\}, 0\) = 2$/.test(l)), 'recvmsg: msg_namelen=110 => 0, SCM_RIGHTS');

@@ -134,11 +134,14 @@ export const PTRACE_VARIANTS: VariantRule = {
     ...Object.fromEntries(RESUME.map((r) => [r, { args: { 2: 'ptr', 3: 'signo' } }])),
     PTRACE_SEIZE: { args: { 2: 'ptr', 3: 'flags:ptrace_options' } },
     PTRACE_SETOPTIONS: { args: { 2: 'ptr', 3: 'flags:ptrace_options' } },
+    PTRACE_OLDSETOPTIONS: { args: { 2: 'ptr', 3: 'flags:ptrace_options' } },
     // the word read, at exit
     PTRACE_PEEKDATA: { args: { 2: 'ptr', 3: 'out:hexptr(=1)' } },
     PTRACE_PEEKTEXT: { args: { 2: 'ptr', 3: 'out:hexptr(=1)' } },
     PTRACE_GETEVENTMSG: { args: { 2: 'ptr', 3: 'out:u64(=1)' } },
-    PTRACE_PEEKUSER: { args: { 2: 'ptr', 3: 'out:hexptr(=1)' } },
+    // the address is an offset in struct user
+    PTRACE_PEEKUSER: { args: { 2: 'user_offset', 3: 'out:hexptr(=1)' } },
+    PTRACE_POKEUSER: { args: { 2: 'user_offset', 3: 'ptr' } },
     PTRACE_GET_SYSCALL_INFO: { args: { 2: 'ulong', 3: 'out:ptrace_syscall_info(=1)' } },
     PTRACE_SET_SYSCALL_INFO: { args: { 2: 'ulong', 3: 'in:ptrace_syscall_info(=1)' } },
     // the address is the sigset's size
@@ -323,3 +326,38 @@ export const PTRACE_STRUCTS: Readonly<Record<string, StructDecoder>> = {
   user_regs: (b, c) => prstatus(b, BigInt(USER_REGS_SIZE), BigInt(c.addr)),
   user_fpregs: (b, c) => fpregs(b, BigInt(FPREGS_SIZE), BigInt(c.addr), c),
 };
+
+// ---- PTRACE_PEEKUSER's and PTRACE_POKEUSER's offset ----------------------------------------
+
+/**
+ * The offsets in x86-64's struct user that strace names (its userent.h): the registers by the
+ * kernel's ptrace-abi.h index (8*RAX), then the other fields, then the struct's end.
+ */
+const USER_OFFSETS: ReadonlyArray<readonly [number, string]> = [
+  ...['R15', 'R14', 'R13', 'R12', 'RBP', 'RBX', 'R11', 'R10', 'R9', 'R8', 'RAX', 'RCX', 'RDX', 'RSI', 'RDI', 'ORIG_RAX', 'RIP', 'CS', 'EFL', 'RSP', 'SS']
+    .map((r, i): [number, string] => [8 * i, `8*${r}`]),
+  ...([['u_fpvalid', 216], ['i387', 224], ['u_tsize', 736], ['u_dsize', 744], ['u_ssize', 752], ['start_code', 760], ['start_stack', 768],
+    ['signal', 776], ['reserved', 784], ['u_ar0', 792], ['u_fpstate', 800], ['magic', 808], ['u_comm', 816], ['u_debugreg', 848]] as const)
+    .map(([f, o]): [number, string] => [o, `offsetof(struct user, ${f})`]),
+  [912, 'sizeof(struct user)'],
+];
+
+/**
+ * An offset in struct user as strace's print_user_offset_addr: the field at or below it by name,
+ * `+N` into it (-X abbrev: the name alone; raw: the number; verbose: both); past the struct's end,
+ * the number.
+ */
+export function userOffsetText(v: number | string): string {
+  const off = u64(v);
+  let name: string | undefined;
+  let base = 0;
+  for (const [o, n] of USER_OFFSETS) {
+    if (BigInt(o) > off) break;
+    [base, name] = [o, n];
+  }
+  const last = USER_OFFSETS[USER_OFFSETS.length - 1]![0];
+  const style = getCallStyle();
+  if (name === undefined || (base === last && off > BigInt(last)) || style === RAW) return ptr(off);
+  const text = off > BigInt(base) ? `${name}+${off - BigInt(base)}` : name;
+  return style === VERBOSE ? `${ptr(off)} /* ${text} */` : text;
+}
