@@ -77,12 +77,20 @@ export function syscallBufferConfig(plan: Int32Array, wanted?: readonly number[]
   return `${nrs.join(',')};${out.join(',')}`;
 }
 
-// Plan rows the library follows: C strings and buffers, none read at entry and again at exit.
+// Plan rows the library follows: C strings and buffers, none read at entry and again at exit;
+// and guards on an argument's value (a When row on the argument itself, equal), whose calls it
+// leaves to the tracer, which reads what the row after the guard says (syscallbuf.c's to_tracer).
 function rowsBufferable(rows: number[]): boolean {
   const entryArgs = new Set<number>();
   const exitArgs = new Set<number>();
   for (let i = 0; i < rows.length; i += PLAN_ROW) {
     const [, arg, atExit, kind] = rows.slice(i, i + 4) as [number, number, number, number];
+    if (kind === CaptureKind.When) {
+      const next = i + PLAN_ROW;
+      if (rows[i + 5] !== 0 || rows[i + 6] !== 0 || next >= rows.length || rows[next + 3] === CaptureKind.When) return false;
+      i = next;  // the guarded row: the tracer's
+      continue;
+    }
     if (kind !== CaptureKind.CString && kind !== CaptureKind.Buffer) return false;
     (atExit ? exitArgs : entryArgs).add(arg);
   }

@@ -59,6 +59,19 @@ static unsigned char is_fast[MAX_NR];
 static int nfast;
 static struct plan_row plan[MAX_NR][MAX_ROWS];
 static unsigned char nrows[MAX_NR];
+// The plan's guarded rows (a When row, then the capture it guards: fcntl's lock structure for
+// its lock commands) are the tracer's: a call whose argument has a guard's value is made as a
+// traced call (the tracer reads what the row says); the library records the others.
+#define MAX_GUARDS 64
+static struct { int nr, arg; uint32_t value; } guards[MAX_GUARDS];
+static int nguards;
+static unsigned char guarded[MAX_NR];
+static inline int to_tracer(long nr, const long* a) {
+  if (!guarded[nr]) return 0;
+  for (int i = 0; i < nguards; i++)
+    if (guards[i].nr == nr && (uint32_t)a[guards[i].arg] == guards[i].value) return 1;
+  return 0;
+}
 static int enabled;           // the gadget is mapped: wrappers record
 static volatile int detached; // registration failed: no tracer, calls run unrecorded
 // Each thread's buffer, found through a pthread key: no TLS of the library's own, which would
@@ -453,7 +466,7 @@ __asm__(RIFT_SB_ENTRY_ASM(rift_sb_entry, rift_sb_hook, ".hidden rift_sb_entry\n"
 // A patched site's call (rift_sb_entry): recorded as a wrapper records it, the raw result
 // returned as the syscall instruction returns it (libc's code after the site sets errno).
 __attribute__((used, visibility("hidden"))) long rift_sb_hook(long nr, const long* args) {
-  if (!enabled || detached || sandboxed() || (unsigned long)nr >= MAX_NR || !is_fast[nr]) return plain_syscall(nr, args);
+  if (!enabled || detached || sandboxed() || (unsigned long)nr >= MAX_NR || !is_fast[nr] || to_tracer(nr, args)) return plain_syscall(nr, args);
   long a[6] = {args[0], args[1], args[2], args[3], args[4], args[5]};
   if (nr == SYS_munmap && overlaps_known((uint64_t)a[0], (size_t)a[1])) ranges_off = 1;
   if (nr == SYS_mprotect && !(a[2] & PROT_READ) && overlaps_known((uint64_t)a[0], (size_t)a[1])) ranges_off = 1;
@@ -543,6 +556,7 @@ static int parse_config(const char* s) {
   }
   if (*s != ';') return -1;
   s++;
+  int skip = 0;  // the row after a guard: the tracer's
   while (*s) {
     long v[9];
     for (int i = 0; i < 9; i++) {
@@ -550,7 +564,27 @@ static int parse_config(const char* s) {
       if (end == s) return -1;
       s = *end == ',' ? end + 1 : end;
     }
-    if (v[0] < 0 || v[0] >= MAX_NR || nrows[v[0]] >= MAX_ROWS || v[1] < 0 || v[1] > 5 || v[5] < 0 || v[5] > 5) return -1;
+    if (v[0] < 0 || v[0] >= MAX_NR || v[1] < 0 || v[1] > 5) return -1;
+    if (v[3] == RIFT_CAPTURE_WHEN) {
+      // on the argument itself (v[5] 0), equal (v[6] 0): the only guards the library tests
+      if (v[5] != 0 || v[6] != 0) return -1;
+      skip = 1;
+      // more guards than it holds: the syscall is left to the tracer whole
+      if (nguards >= MAX_GUARDS) {
+        is_fast[v[0]] = 0;
+        continue;
+      }
+      guards[nguards].nr = (int)v[0];
+      guards[nguards].arg = (int)v[1];
+      guards[nguards++].value = (uint32_t)v[4];
+      guarded[v[0]] = 1;
+      continue;
+    }
+    if (skip) {
+      skip = 0;
+      continue;
+    }
+    if (nrows[v[0]] >= MAX_ROWS || v[5] < 0 || v[5] > 5) return -1;
     struct plan_row r = {(int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[6], (int)v[7], v[8] > 0 ? (int)v[8] : 1};
     if (r.kind != RIFT_CAPTURE_CSTRING && r.kind != RIFT_CAPTURE_BUFFER) return -1;
     plan[v[0]][nrows[v[0]]++] = r;
@@ -653,10 +687,10 @@ __attribute__((constructor)) static void rift_syscallbuf_init(void) {
 // and every call once the program has a seccomp filter of its own, goes out through libc's
 // syscall(), as the program's libc would have made it.
 static long buffered(long nr, long a0, long a1, long a2, long a3, long a4, long a5) {
-  if (!enabled || detached || sandboxed() || nr < 0 || nr >= MAX_NR || !is_fast[nr]) {
+  long args[6] = {a0, a1, a2, a3, a4, a5};
+  if (!enabled || detached || sandboxed() || nr < 0 || nr >= MAX_NR || !is_fast[nr] || to_tracer(nr, args)) {
     // made here, as libc's wrapper would (not through libc's syscall(), whose patched site
     // would test the number again): the cheapest way for a call the trace does not want
-    long args[6] = {a0, a1, a2, a3, a4, a5};
     long ret = plain_syscall(nr, args);
     if (ret < 0 && ret >= -4095) {
       errno = (int)-ret;

@@ -135,6 +135,7 @@ struct rift_sb_header {
 #define RIFT_BLOB_TRUNCATED 4
 #define RIFT_CAPTURE_CSTRING 0
 #define RIFT_CAPTURE_BUFFER 1
+#define RIFT_CAPTURE_WHEN 7  // a guard: the plan row after it only for calls whose argument has a value
 #define RIFT_LEN_FIXED 0
 #define RIFT_LEN_ARG 1
 #define RIFT_LEN_RET 2
