@@ -21,7 +21,9 @@ const big64 = (v) => BigInt(v ?? 0);
 const VOLATILE = new Set(['mmap', 'brk', 'set_tid_address', 'getpid', 'gettid', 'getppid', 'clone', 'clone3', 'vfork', 'fork', 'wait4', 'rt_sigreturn', 'prlimit64']);
 // futex: with scheduling. The loader's anonymous maps: loading one more library (the buffer's)
 // takes room in the loader's own heap, so its later maps come in other sizes and numbers.
-const RACY = new Set(['futex']);
+// munmap: a thread's new malloc arena is mapped at twice its size and trimmed to an aligned
+// block by zero, one or two munmaps, by where ASLR put it (as rift-replay's FREE list says).
+const RACY = new Set(['futex', 'munmap']);
 const anonymousMap = (e) => e.name === 'mmap' && (big64(e.args[3]) & 0x20n) !== 0n;
 
 /**

@@ -66,6 +66,33 @@ t.test('SIGALRM interrupts a read (EINTR), then ticks between reads (SA_RESTART)
   t.ok(seen.has('read interrupted'), `inCall of the interrupted read (${[...seen].join(', ')})`);
 });
 
+// Ticks that come in the program's own code, between a read's count and the next read, most
+// of them in its work there: the signal event holds the instruction (ip, and where it is in
+// the program's file), and replay steps the thread from the read's return to that instruction
+// of its own mapping before it delivers the tick, so the handler sees the count it saw. Placed
+// at the read's return (the rule before), a tick that came after the count was stored saw one
+// read fewer: about every second tick of this program. Both replay modes: the default (the
+// read answered at its seccomp stop) and -o (an entry and an exit stop).
+t.test('ticks in the program\'s own code: delivered at the instruction they came at', async (t) => {
+  const bin = fixture('replay_signals');
+  let inCode = 0;
+  for (let k = 0; k < 4; k++) {
+    const rec = record([bin, 'busy', data], [], { cwd: dir });
+    t.equal(rec.status, 0, rec.stderr);
+    t.match(rec.stdout, /^\d+ ticks after reads:( \d+)+\n$/);
+    const ticks = rec.events.filter((e) => e.type === 'signal' && e.sig === 'SIGALRM');
+    const own = ticks.filter((e) => e.ipFile === bin);
+    inCode += own.length;
+    for (const e of own) t.ok(e.ip !== undefined && e.ipOffset !== undefined && !e.inCall, 'ip, ipOffset, no inCall');
+    for (const [i, extra] of [[1, []], [2, ['-o', join(dir, `busy${k}.ndjson`)]]]) {
+      const r = replayNs([...extra, rec.file, '--', bin, 'busy', data]);
+      t.equal(r.status, 0, r.stderr);
+      t.equal(r.stdout, rec.stdout, `recording ${k + 1}, replay ${i}${extra.length ? ' (-o)' : ''}: each tick after the read it followed`);
+    }
+  }
+  t.ok(inCode >= 8, `ticks that came in the program's own code (${inCode})`);
+});
+
 // The signal interrupts a read inside the syscall buffer's wrapper, its handler writes the
 // byte the read then gets (SA_RESTART: the read is made again): the read's record, written
 // after the handler returned, goes after the signal. Before inCall the replay put it before,

@@ -179,7 +179,7 @@ function decodeRecord(buf: Buffer, dv: DataView, off: number, st: DecodeState): 
       const signo = v(0);
       const ev: Event = { type: 'signal', seq, pid, tid, ts, signo, sig: signalName(signo) };
       if (v(7)) ev.stop = true;
-      else if (blobs.length) {
+      else if (blobs.some((b) => b.arg === 0)) {
         // siginfo is a union: report only the fields this signal and code carry
         const code = v(1);
         ev.code = code;
@@ -190,7 +190,7 @@ function decodeRecord(buf: Buffer, dv: DataView, off: number, st: DecodeState): 
           if (signo === SIGCHLD) {
             ev.status = v(4);
             // si_utime and si_stime (clock_t, in clock ticks) follow si_status in the siginfo
-            const si = blobs[0]!.bytes;
+            const si = blobs.find((b) => b.arg === 0)!.bytes;
             if (si.length >= SI_STIME + 8) {
               ev.utime = Number(si.readBigInt64LE(SI_UTIME));
               ev.stime = Number(si.readBigInt64LE(SI_STIME));
@@ -205,6 +205,15 @@ function decodeRecord(buf: Buffer, dv: DataView, off: number, st: DecodeState): 
         const nr = Math.floor(inCall / 16);
         ev.inCall = { nr, name: syscallName(nr), at: IN_CALL_AT[inCall & 3] ?? 'exit' };
         if (inCall & 8) ev.inCall.late = true;
+      }
+      if (v(9)) {
+        // the instruction it interrupted in the program's own code, and where it is in the file
+        ev.ip = i64(dv, off + 24 + 72);
+        const code = blobs.find((b) => b.arg === 1);
+        if (code && code.bytes.length > 8) {
+          ev.ipFile = code.bytes.subarray(8).toString('utf8');
+          ev.ipOffset = toInt64(code.bytes.readBigInt64LE(0));
+        }
       }
       return ev;
     }

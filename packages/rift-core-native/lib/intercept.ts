@@ -81,7 +81,7 @@ export type EntryVerdict =
    * interrupted: a signal delivered then (`deliver`) restarts the call (SA_RESTART) or makes it
    * fail with EINTR
    */
-  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[]; then?: Expectation[]; deliver?: number[]; restartable?: boolean }
+  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[]; then?: Expectation[]; deliver?: number[]; restartable?: boolean; deliverAt?: bigint }
   /**
    * not now: skip the call and have the thread make it again, as the kernel restarts a call
    * (onEntry sees it again). `sleepUs`: the thread first sleeps that long in its place, so that
@@ -101,9 +101,11 @@ export type TscVerdict = { value: bigint; aux?: number } | undefined;
  * At the exit of a call that ran: its result, memory writes, and signals the thread gets right
  * after it (see holdSignals). `again`: the program does not see this result; the thread makes
  * the call again (back over its syscall instruction, as the kernel restarts a call), and
- * onEntry sees it anew
+ * onEntry sees it anew. `deliverAt`: the signals come when the thread is at this instruction
+ * (it is single-stepped there from the exit; they come sooner if it reaches its next syscall
+ * instruction first)
  */
-export type ExitVerdict = { value?: bigint | number; writes?: MemoryWrite[]; deliver?: number[]; again?: boolean } | undefined;
+export type ExitVerdict = { value?: bigint | number; writes?: MemoryWrite[]; deliver?: number[]; again?: boolean; deliverAt?: bigint } | undefined;
 
 export interface InterceptOptions {
   /** syscall numbers sent to the handler; others run untouched (and stay out of a seccomp filter's way) */
@@ -414,9 +416,9 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
   const held = signalMask(o.holdSignals, 'intercept.holdSignals');
   // handed over with the first call (src/intercept.cc)
   let control: Control | undefined;
-  const extras = (id: number, deliver: number[] | undefined, flags: number, sleepUs: number): void => {
+  const extras = (id: number, deliver: number[] | undefined, flags: number, sleepUs: number, stepTo?: bigint): void => {
     if (!control) throw new Error('intercept: the engine gave no control function; delivering signals and restarting calls are not available');
-    control(0, id, signalMask(deliver, 'deliver'), flags, sleepUs);
+    control(0, id, signalMask(deliver, 'deliver'), flags, sleepUs, stepTo);
   };
 
   return {
@@ -484,7 +486,7 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
             else {
               const val = x.value === undefined ? undefined : BigInt.asIntN(64, toU64(x.value, 'value'));
               const w = writesOf(x.writes);
-              if (x.deliver?.length || x.again) extras(id, x.deliver, x.again ? 1 : 0, 0);
+              if (x.deliver?.length || x.again) extras(id, x.deliver, x.again ? 1 : 0, 0, x.deliver?.length && x.deliverAt ? toU64(x.deliverAt, 'deliverAt') : undefined);
               n.reply(id, 0, undefined, x.again ? undefined : val, x.again ? undefined : w);
             }
             answered = true;
@@ -504,7 +506,7 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
             const val = BigInt.asIntN(64, toU64(x.value, 'value'));
             const w = writesOf(x.writes);
             const t = expectationsOf(x.then);
-            if (x.deliver?.length || x.restartable) extras(id, x.deliver, x.restartable ? 2 : 0, 0);
+            if (x.deliver?.length || x.restartable) extras(id, x.deliver, x.restartable ? 2 : 0, 0, x.deliver?.length && x.deliverAt && !x.restartable ? toU64(x.deliverAt, 'deliverAt') : undefined);
             n.reply(id, 1, undefined, val, w, undefined, undefined, t);
           } else if (x.action === 'restart') {
             const us = x.sleepUs ?? 0;

@@ -315,9 +315,10 @@ class RecordText {
     key("signo", signo);
     keyOf("sig");
     putName(out_, t_.signalNames, signo, "");
+    Blob siginfo;
     if (v(7)) {
       out_ += ",\"stop\":true";
-    } else if (nblobs()) {
+    } else if (firstBlob(0, siginfo)) {
       // siginfo is a union: only the fields this signal and code carry
       int64_t code = v(1);
       key("code", code);
@@ -330,10 +331,9 @@ class RecordText {
         key("senderUid", v(3));
         if (signo == SIGCHLD_) {
           key("status", v(4));
-          Blob si;
-          if (firstBlob(-1, si) && si.len >= kSiStime + 8) {
-            key("utime", i64At(si.bytes + kSiUtime));
-            key("stime", i64At(si.bytes + kSiStime));
+          if (siginfo.len >= kSiStime + 8) {
+            key("utime", i64At(siginfo.bytes + kSiUtime));
+            key("stime", i64At(siginfo.bytes + kSiStime));
           }
         }
       }
@@ -352,6 +352,21 @@ class RecordText {
       out_ += '"';
       if (in & 8) out_ += ",\"late\":true";
       out_ += '}';
+    }
+    if (v(9)) {
+      // the instruction it interrupted in the program's own code, and where it is in the file
+      keyOf("ip");
+      putInt64(out_, v(9));
+      Blob code;
+      if (firstBlob(1, code) && code.len > 8) {
+        keyOf("ipFile");
+        Blob path = code;
+        path.bytes += 8;
+        path.len -= 8;
+        text(&path);
+        keyOf("ipOffset");
+        putInt64(out_, i64At(code.bytes));
+      }
     }
     out_ += "}\n";
   }

@@ -149,8 +149,9 @@ void JsBridge::setExtras(uint64_t id, const VerdictExtras& x) {
   extras_[id] = x;
 }
 
-// control(0, id, deliver: bigint, flags: 1 restart | 2 restartable, sleepUs): extras for the
-// verdict of call id, before reply(id). control(1, mask: bigint): the signals held back.
+// control(0, id, deliver: bigint, flags: 1 restart | 2 restartable, sleepUs, stepTo?: bigint):
+// extras for the verdict of call id, before reply(id). control(1, mask: bigint): the signals
+// held back.
 Napi::Value JsBridge::control(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto u64 = [&](size_t i) -> uint64_t {
@@ -167,6 +168,7 @@ Napi::Value JsBridge::control(const Napi::CallbackInfo& info) {
     x.restart = flags & 1;
     x.restartable = flags & 2;
     x.sleepUs = info[4].IsNumber() ? uint32_t(std::max<int64_t>(0, info[4].As<Napi::Number>().Int64Value())) : 0;
+    if (info.Length() > 5 && info[5].IsBigInt()) x.stepTo = u64(5);
     setExtras(id, x);
   } else if (op == 1) {
     setHoldMask(u64(1));
@@ -321,7 +323,12 @@ void InterceptChain::deliver(const SyscallView& v, uint64_t sigs) {
 }
 
 void InterceptChain::extras(Tracer& t, const SyscallView& v, const VerdictExtras& x, EntryDecision& d) {
-  if (x.deliver) deliver(v, x.deliver);
+  if (x.deliver && x.stepTo && d.skip && !x.restart && !x.restartable) {
+    d.stepTo = x.stepTo;  // a call answered here: delivered there once it returned (Tracer::runTo)
+    d.stepSigs = x.deliver;
+  } else if (x.deliver) {
+    deliver(v, x.deliver);
+  }
   if (x.restart) {
     struct user_regs_struct r;
     if (!getRegs(v.tid, r)) return;
@@ -515,7 +522,12 @@ void InterceptChain::exitAnswered(Tracer& t, const SyscallView& v, JsReply& r, E
     d.ret = r.value;
   }
   d.writes = std::move(r.writes);
-  if (r.extra.deliver) deliver(v, r.extra.deliver);
+  if (r.extra.deliver && r.extra.stepTo && !r.extra.restart) {
+    d.stepTo = r.extra.stepTo;  // delivered there (Tracer::runTo)
+    d.stepSigs = r.extra.deliver;
+  } else if (r.extra.deliver) {
+    deliver(v, r.extra.deliver);
+  }
   if (r.extra.restart) {
     // made again (ExitVerdict.again): back over the syscall instruction with rax = nr, as the
     // kernel restarts a call; this result is not the program's
@@ -682,6 +694,11 @@ void InterceptChain::onExec(Tracer& t, pid_t tid) {
 
 void InterceptChain::onSpawn(pid_t parentPid, pid_t child, bool thread) {
   if (rules_) rules_->onSpawn(parentPid, child, thread);
+}
+
+void InterceptChain::deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) {
+  SyscallView v{tid, pid, 0, {}, 0};
+  deliver(v, sigs);
 }
 
 void InterceptChain::onGone(pid_t tid) {

@@ -41,6 +41,9 @@ struct VerdictExtras {
   // put back at the exit stop so the kernel's own rules apply when a signal is delivered then
   // (restart it with SA_RESTART, else -EINTR), as for the recorded call a signal interrupted.
   bool restartable = false;
+  // With deliver at an exit: the instruction the signals come at (a recorded signal's ip in the
+  // program's own code). The thread is single-stepped there from the call's exit (Tracer::runTo).
+  uint64_t stepTo = 0;
 };
 
 // A JS verdict, converted on the JS thread.
@@ -158,6 +161,7 @@ class InterceptChain : public Interceptor {
   ExitDecision onExit(Tracer& t, const SyscallView& v, bool skipped) override;
   void onExec(Tracer& t, pid_t tid) override;
   void onGone(pid_t tid) override;
+  void deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) override;
   void onSpawn(pid_t parentPid, pid_t child, bool thread) override;
   bool resumeEntry(Tracer& t, pid_t tid, EntryDecision& d) override;
   bool resumeExit(Tracer& t, pid_t tid, ExitDecision& d) override;

@@ -709,6 +709,10 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
 }
 
 void Tracer::applyEntry(pid_t tid, ThreadState& st, const EntryDecision& d) {
+  if (d.stepSigs) {
+    st.stepTo = d.stepTo;
+    st.stepSigs = d.stepSigs;
+  }
   {
     if (d.setArgs || d.skip || d.setNr >= 0) {
       struct user_regs_struct regs;
@@ -806,6 +810,10 @@ void Tracer::finishExit(pid_t tid, ThreadState& st, const ExitDecision* dp, int6
     }
     if (d.setRet || !d.writes.empty() || d.signal) st.injected = true;
     st.pendingSignal = d.signal;
+    if (d.stepSigs) {
+      st.stepTo = d.stepTo;
+      st.stepSigs = d.stepSigs;
+    }
   }
   // a call an interceptor answered (a replay's recorded result, the sandbox's CPUs) is its own
   if (!isError && !opts_.visibleCpus.empty() && !(dp && (dp->setRet || !dp->writes.empty()))) hidePin(tid, st, rval);
@@ -984,11 +992,53 @@ void Tracer::emitExec(pid_t tid, pid_t oldTid) {
   maybeFlush(false);
 }
 
+// The mapping of a process's memory that holds `ip`, from /proc/PID/maps: false when none does.
+struct MappingAt {
+  uint64_t lo = 0, hi = 0, offset = 0;  // offset: of lo in the mapped file
+  std::string name;                     // the file's path, or [vdso], [heap]..., or empty
+};
+static bool mappingAt(pid_t pid, uint64_t ip, MappingAt& m) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/maps", int(pid));
+  FILE* f = fopen(path, "re");
+  if (!f) return false;
+  char line[4352];
+  bool found = false;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long lo, hi, off;
+    int at = 0;
+    if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %n", &lo, &hi, &off, &at) != 3 || ip < lo || ip >= hi) continue;
+    m.lo = lo;
+    m.hi = hi;
+    m.offset = off;
+    m.name = at > 0 ? std::string(line + at) : std::string();
+    while (!m.name.empty() && (m.name.back() == '\n' || m.name.back() == ' ')) m.name.pop_back();
+    found = true;
+    break;
+  }
+  fclose(f);
+  return found;
+}
+
 void Tracer::emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop, int64_t inCall) {
   if (!st.started) return;
   siginfo_t si;
   memset(&si, 0, sizeof si);
   bool haveInfo = !groupStop && xptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) == 0;
+  // In the program's own code: the instruction it interrupted, and where that is in the file
+  // mapped there (replay runs the thread to the same instruction of its own mapping of the file)
+  uint64_t ip = 0;
+  std::string code;  // blob 1: the offset in the file (8 bytes), then its path
+  user_regs_struct regs;
+  if (!groupStop && !inCall && xptrace(PTRACE_GETREGS, tid, nullptr, &regs) == 0) {
+    ip = regs.rip;
+    MappingAt m;
+    if (mappingAt(st.pid, ip, m) && m.name.size() > 1 && m.name[0] == '/') {
+      uint64_t off = ip - m.lo + m.offset;
+      code.assign(reinterpret_cast<const char*>(&off), 8);
+      code += m.name;
+    }
+  }
   {
     std::unique_lock<std::mutex> lk(mu_);
     RecordWriter w(batch_);
@@ -996,6 +1046,7 @@ void Tracer::emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop, int
     w.set(0, sig);
     w.set(7, groupStop ? 1 : 0);
     w.set(8, inCall);
+    w.set(9, int64_t(ip));
     if (haveInfo) {
       w.set(1, si.si_code);
       w.set(2, si.si_pid);
@@ -1005,6 +1056,7 @@ void Tracer::emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop, int
       w.set(6, si.si_errno);
       w.blob(0, 0, 0, 0, sizeof si, &si, sizeof si);
     }
+    if (!code.empty()) w.blob(1, 0, 0, 0, uint32_t(code.size()), code.data(), uint32_t(code.size()));
     w.end();
   }
   maybeFlush(false);
@@ -1014,20 +1066,8 @@ void Tracer::emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop, int
 // vDSO its time wrappers call (a signal handler's own code, between calls, is none of these).
 static bool syscallBufferCode(pid_t pid, uint64_t ip) {
   if (ip >= RIFT_SB_GADGET_PAGE && ip < RIFT_SB_GADGET_PAGE + 8192) return true;
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/maps", int(pid));
-  FILE* f = fopen(path, "re");
-  if (!f) return false;
-  char line[512];
-  bool ours = false;
-  while (fgets(line, sizeof line, f)) {
-    unsigned long lo, hi;
-    if (sscanf(line, "%lx-%lx", &lo, &hi) != 2 || ip < lo || ip >= hi) continue;
-    ours = strstr(line, "rift_syscallbuf") != nullptr || strstr(line, "[vdso]") != nullptr;
-    break;
-  }
-  fclose(f);
-  return ours;
+  MappingAt m;
+  return mappingAt(pid, ip, m) && (m.name.find("rift_syscallbuf") != std::string::npos || m.name == "[vdso]");
 }
 
 // Where in a buffered call a signal came, from the library's stage word (syscallbuf_abi.h),
@@ -1772,7 +1812,42 @@ void Tracer::shareBuffer(pid_t parent, ThreadState& st, pid_t child, int event) 
 
 // ---- the loop ------------------------------------------------------------------------------
 
+// Most instructions a thread is single-stepped through to reach a signal's instruction (runTo).
+constexpr int kMaxSteps = 100000;
+
+// Signals a replay gives where they came in the program's own code (ExitDecision::stepTo): from
+// the exit of the call before them, the thread is single-stepped until it is at the recorded
+// instruction, and they are queued to it there (they come before it runs). How far a program
+// had got between two calls (a loop's counter stored or not) is what its handler sees. Stepping
+// stops short at the thread's next syscall instruction (they then come before that call) or
+// after kMaxSteps (a long computation between the calls: they come there). False when the
+// thread stopped for something else meanwhile (handleStop has taken that stop and resumed it).
+bool Tracer::runTo(pid_t tid, ThreadState& st) {
+  uint64_t ip = st.stepTo, sigs = st.stepSigs;
+  st.stepTo = st.stepSigs = 0;
+  for (int n = 0; n < kMaxSteps; n++) {
+    user_regs_struct r;
+    if (xptrace(PTRACE_GETREGS, tid, nullptr, &r) != 0 || r.rip == ip) break;
+    uint8_t insn[2];
+    if (readMemory(tid, r.rip, insn, 2) == 2 && insn[0] == 0x0f && insn[1] == 0x05) break;  // syscall
+    if (xptrace(PTRACE_SINGLESTEP, tid, 0L, 0L) != 0) break;
+    int status;
+    pid_t w;
+    do w = waitpid(tid, &status, __WALL);
+    while (w < 0 && errno == EINTR);
+    if (w != tid) break;
+    if (!(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)) {
+      interceptor_->deliverSignals(st.pid, tid, sigs);
+      handleStop(tid, status);
+      return false;
+    }
+  }
+  interceptor_->deliverSignals(st.pid, tid, sigs);
+  return true;
+}
+
 void Tracer::resume(pid_t tid, ThreadState& st, int sig) {
+  if (st.stepTo && !st.inSyscall && interceptor_ && !runTo(tid, st)) return;
   int op = resumeOp_;
   // under the prefilter, a syscall stopped at its seccomp stop must be resumed with
   // PTRACE_SYSCALL so that its exit is seen too

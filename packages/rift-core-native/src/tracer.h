@@ -138,6 +138,9 @@ struct EntryDecision {
   // not decided yet (a handler's verdict, a delay): the thread stays stopped while the tracer
   // serves the others, and Interceptor::resumeEntry gives the decision later
   bool defer = false;
+  // a skipped call: deliver these signals (bit sig-1) once the thread has returned from it and
+  // run on to this instruction (Tracer::runTo)
+  uint64_t stepTo = 0, stepSigs = 0;
 };
 
 struct ExitDecision {
@@ -146,6 +149,8 @@ struct ExitDecision {
   // bytes to write into tracee memory before it resumes: (address, bytes)
   std::vector<std::pair<uint64_t, std::string>> writes;
   int signal = 0;              // deliver a signal to the thread after the syscall
+  // deliver these signals (bit sig-1) once the thread has run on to this instruction (runTo)
+  uint64_t stepTo = 0, stepSigs = 0;
   bool defer = false;          // not decided yet: Interceptor::resumeExit gives it later
 };
 
@@ -160,6 +165,8 @@ class Interceptor {
   virtual void onExec(Tracer& t, pid_t tid) { (void)t; (void)tid; }
   // A thread is gone (its tid may be reused by a new one).
   virtual void onGone(pid_t tid) { (void)tid; }
+  // Signals (bit sig-1) the thread gets on its way on, as a verdict's deliver gives them.
+  virtual void deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) { (void)pid; (void)tid; (void)sigs; }
   // A decision deferred (defer) while its thread waits at its stop, asked again each time the
   // tracer looks (after any stop, at the latest every half millisecond): true with the
   // decision once there is one.
@@ -199,6 +206,7 @@ struct ThreadState {
   bool compat = false;
   bool groupStopped = false;
   int pendingSignal = 0;    // signal the interceptor asked to deliver after the syscall
+  uint64_t stepTo = 0, stepSigs = 0;  // an exit decision's (ExitDecision::stepTo): for resume
   bool doneAtEntry = false; // a skipped call completed at its seccomp stop (no exit stop)
   int64_t skipRet = 0;      // its result, already in rax
   // waiting at its stop for the interceptor's decision (1 at entry, 2 at exit), with what the
@@ -308,6 +316,7 @@ class Tracer {
   void emitSpawn(pid_t parent, ThreadState& st, pid_t child, int kind);
   void emitExec(pid_t tid, pid_t oldTid);
   void emitSignal(pid_t tid, ThreadState& st, int sig, bool groupStop, int64_t inCall = 0);
+  bool runTo(pid_t tid, ThreadState& st);
   int64_t signalInCall(pid_t tid, ThreadState& st);
   bool emulateTsc(pid_t tid, ThreadState& st);
   void emitExit(pid_t tid, ThreadState& st, int status);

@@ -140,6 +140,14 @@ export interface SignalEvent extends EventBase {
    * record follows the signal in the stream. Absent: in the program's own code.
    */
   inCall?: SignalInCall;
+  /**
+   * The instruction the signal interrupted, when it came in the program's own code (no
+   * inCall, not at a call's stop); `ipFile` and `ipOffset`: the file mapped there and the
+   * offset in it (replay runs the thread to that instruction of its own mapping of the file).
+   */
+  ip?: Int64;
+  ipFile?: string;
+  ipOffset?: Int64;
 }
 
 export interface SignalInCall {

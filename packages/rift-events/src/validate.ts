@@ -324,6 +324,9 @@ function checkSignal(v: Record<string, unknown>): Reason {
   if (typeof sig !== 'string') return typeReason('sig', sig, 'a string');
   if (stop !== undefined && stop !== true) return typeReason('stop', stop, 'true (or no field)');
   if (addr !== undefined && !isInt64(addr)) return int64Reason('addr', addr);
+  if (v.ip !== undefined && !isInt64(v.ip)) return int64Reason('ip', v.ip);
+  if (v.ipOffset !== undefined && !isInt64(v.ipOffset)) return int64Reason('ipOffset', v.ipOffset);
+  if (v.ipFile !== undefined && typeof v.ipFile !== 'string') return typeReason('ipFile', v.ipFile, 'a string');
   for (const k of SIGNAL_INTS) {
     const x = v[k];
     if (x !== undefined && !isInt(x)) return intReason(k, x);

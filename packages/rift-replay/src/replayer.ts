@@ -31,12 +31,12 @@ export interface Expectation {
 export type EntryVerdict =
   | undefined
   | RunVerdict
-  | { action: 'return'; value: bigint | number; writes?: Write[]; then?: Expectation[]; deliver?: number[]; restartable?: boolean }
+  | { action: 'return'; value: bigint | number; writes?: Write[]; then?: Expectation[]; deliver?: number[]; restartable?: boolean; deliverAt?: bigint }
   | { action: 'restart'; sleepUs?: number; deliver?: number[] }
   | { action: 'error'; errno: string | number }
   | { action: 'kill' };
 /** `again`: the thread makes the call again (see exitFor: a pipe's end), the result is not its */
-export type ExitVerdict = { value?: bigint | number; writes?: Write[]; deliver?: number[]; again?: boolean } | undefined;
+export type ExitVerdict = { value?: bigint | number; writes?: Write[]; deliver?: number[]; again?: boolean; deliverAt?: bigint } | undefined;
 /** The counter an rdtsc/rdtscp gets: the recorded one; undefined, the real one. */
 export type TscVerdict = { value: bigint; aux?: number } | undefined;
 
@@ -1130,6 +1130,17 @@ export class Replayer {
   }
 
   /**
+   * Where a signal delivered after `call` comes: when it came in the program's own code, at the
+   * instruction it came at (the engine steps the thread there from the call's return).
+   */
+  private deliverAt(call: LiveCall, sig: SignalEvent): { deliverAt?: bigint } {
+    const at = userCode(this.cursor.signalPoint(sig)) ? liveInstruction(call.pid, sig) : undefined;
+    if (at === undefined) return {};
+    if (DEBUG) debug(`signal ${sig.sig} to ${call.tid} at 0x${at.toString(16)} (${sig.ipFile}+0x${BigInt(sig.ipOffset ?? 0).toString(16)})`);
+    return { deliverAt: at };
+  }
+
+  /**
    * The verdict for a matched call, and a signal recorded right after it: delivered as the
    * call returns (at once for a call answered from the recording, at its exit for one that
    * runs), so that the program's next instructions find the handler's work done, as when
@@ -1159,7 +1170,7 @@ export class Replayer {
       if (after.wait) return v;
       after.list.shift();
       this.stats.signals++;
-      return { ...v, deliver: [after.sig.signo] };
+      return { ...v, deliver: [after.sig.signo], ...this.deliverAt(call, after.sig) };
     }
     if (v !== undefined && v.action !== 'run') return v;
     let p = this.pending.get(call.tid);
@@ -1295,7 +1306,7 @@ export class Replayer {
         list.shift();
         continue;
       }
-      const wait = (!!st && !(st.pending & bit) && this.causedInReplay(sig)) || (prev !== undefined && ranOn(this.cursor.signalPoint(sig), prev, next));
+      const wait = (!!st && !(st.pending & bit) && this.causedInReplay(sig)) || (prev !== undefined && ranOn(this.cursor.signalPoint(sig), prev, next, sig));
       return { list, sig, wait };
     }
     return undefined;
@@ -1311,7 +1322,7 @@ export class Replayer {
   private senderFirst(call: LiveCall, rt: number, ev: SyscallEvent): EntryVerdict | undefined {
     this.cursor.readAhead(rt, 2);
     const d = this.dueAfter(call, rt, ev, 1);
-    if (!d?.wait || ranOn(this.cursor.signalPoint(d.sig), ev, this.cursor.pending(rt, 1))) {
+    if (!d?.wait || ranOn(this.cursor.signalPoint(d.sig), ev, this.cursor.pending(rt, 1), d.sig)) {
       if (d && !d.wait) this.sigWait.delete(call.tid);
       return undefined;
     }
@@ -1783,7 +1794,8 @@ export class Replayer {
     if (!after || after.wait) return v;  // not come yet, or not at this exit: the next call's entry delivers it
     after.list.shift();
     this.stats.signals++;
-    const add = (x: ExitVerdict): ExitVerdict => ({ ...(x ?? {}), deliver: [after.sig.signo] });
+    const at = this.deliverAt(call, after.sig);
+    const add = (x: ExitVerdict): ExitVerdict => ({ ...(x ?? {}), deliver: [after.sig.signo], ...at });
     return v instanceof Promise ? v.then(add) : add(v);
   }
 
@@ -2218,12 +2230,40 @@ function running(pid: number): boolean {
  * choice is prev's exit or next's entry; how far the program got in between (a loop's counter
  * stored or not) the stream cannot tell. With prev's result still in the register: prev's exit.
  */
-function ranOn(point: SignalPoint | undefined, prev: SyscallEvent, next: SyscallEvent | undefined): boolean {
+function ranOn(point: SignalPoint | undefined, prev: SyscallEvent, next: SyscallEvent | undefined, sig?: SignalEvent): boolean {
   // the recording says where, inside the syscall buffer's wrapper: before the next call, or at prev's exit
   if (point?.after === 'entry') return true;
   if (point?.after === 'exit') return false;
+  // or at which instruction of the program's own code: delivered there, stepped to from prev's exit
+  if (sig?.ipFile !== undefined && userCode(point)) return false;
   if (point?.after !== 'returned' || point.rax === undefined || !next || prev.ret === null) return false;
   return point.rax !== BigInt.asUintN(64, int64(prev.ret));
+}
+
+/** Whether a signal came in the program's own code between two calls (not in a buffered call's wrapper, nor as a handler returned). */
+function userCode(point: SignalPoint | undefined): boolean {
+  return point?.after === undefined || point.after === 'returned';
+}
+
+/**
+ * Where a signal that came in the program's own code is in the replayed process: the same
+ * offset of the same file (ipFile) in its own mapping of it (ASLR put it elsewhere); undefined
+ * when the signal has none or the process maps no such file there.
+ */
+function liveInstruction(pid: number, sig: SignalEvent): bigint | undefined {
+  if (sig.ipFile === undefined || sig.ipOffset === undefined) return undefined;
+  const want = BigInt(sig.ipOffset);
+  try {
+    for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
+      const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ ([0-9a-f]+) \S+ \S+ +(.*)$/.exec(line);
+      if (!m || m[4] !== sig.ipFile) continue;
+      const lo = BigInt('0x' + m[1]), hi = BigInt('0x' + m[2]), off = BigInt('0x' + m[3]);
+      if (want >= off && want < off + (hi - lo)) return lo + (want - off);
+    }
+  } catch {
+    /* gone */
+  }
+  return undefined;
 }
 
 /** how long a thread asleep in a call matched to its recording is waited for, ms (see stuck()) */
