@@ -221,7 +221,8 @@ export class FdTracker implements FdPaths {
       case 'socket':
       case 'accept':
       case 'accept4':
-        return this.entry('socket:');
+        // socket:[INODE], as /proc named it when recorded (Signature.links), where kept
+        return this.entry(memBytes(ev, 0, 'exit') ?? 'socket:');
       case 'epoll_create':
       case 'epoll_create1':
         return this.entry('anon_inode:[eventpoll]');
@@ -342,7 +343,13 @@ export class FdTracker implements FdPaths {
         const b = captureBytes(c);
         if (b.length < 8) return;
         const cloexec = ev.name === 'pipe2' ? (a(1) & O_CLOEXEC) !== 0 : false;
-        const e = this.entry(ev.name === 'socketpair' ? 'socket:' : 'pipe:', cloexec);
+        if (ev.name === 'socketpair') {
+          // each end's socket:[INODE] as /proc named it (Signature.links: arguments 0 and 1), where kept
+          t.set(b.readInt32LE(0), this.entry(memBytes(ev, 0, 'exit') ?? 'socket:', cloexec));
+          t.set(b.readInt32LE(4), this.entry(memBytes(ev, 1, 'exit') ?? 'socket:', cloexec));
+          return;
+        }
+        const e = this.entry('pipe:', cloexec);
         t.set(b.readInt32LE(0), e);
         t.set(b.readInt32LE(4), e);
         return;
