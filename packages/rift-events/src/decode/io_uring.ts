@@ -42,19 +42,13 @@ function uringParams(b: Buffer, c: StructCtx): string {
   return `{${out.join(', ')}}`;
 }
 
-/** the bytes of the pointee capture `index` of the argument (undefined: none, or a fault) */
-function pointee(c: StructCtx, index: number): Buffer | undefined {
-  const cap = c.caps.find((x) => x.index === index);
-  return cap && !cap.fault ? captureBytes(cap) : undefined;
-}
-
 /** the kernel's sigset size on x86-64: strace decodes a mask of this size only */
 const SIGSET_SIZE = 8;
 
 /** a signal mask at `p` of `size` bytes, read as pointee `index` */
 function sigmaskAt(p: bigint, size: bigint, c: StructCtx, index: number): string {
   if (!p) return 'NULL';
-  const m = pointee(c, index);
+  const m = capBytes(c.caps, index);
   return size === BigInt(SIGSET_SIZE) && m && m.length >= SIGSET_SIZE ? sigsetText(m.subarray(0, SIGSET_SIZE)) : hex(p);
 }
 
@@ -72,7 +66,7 @@ function getEventsArg(b: Buffer, c: StructCtx): string {
   if (b.length < 24) return c.addr;
   const mask = sigmaskAt(b.readBigUInt64LE(0), BigInt(b.readUInt32LE(8)), c, 1);
   const tsAddr = b.readBigUInt64LE(16);
-  const t = pointee(c, 2);
+  const t = capBytes(c.caps, 2);
   const ts = !tsAddr ? 'NULL' : t && t.length >= 16 ? `{tv_sec=${t.readBigInt64LE(0)}, tv_nsec=${t.readBigUInt64LE(8)}}` : hex(tsAddr);
   return `{sigmask=${mask}, sigmask_sz=${b.readUInt32LE(8)}, min_wait_usec=${b.readUInt32LE(12)}, ts=${ts}}`;
 }
@@ -80,16 +74,13 @@ function getEventsArg(b: Buffer, c: StructCtx): string {
 // ---- io_uring_register ------------------------------------------------------------------------
 
 /** io_uring_register's opcodes (<linux/io_uring.h>) that take an argument strace decodes */
-export const URING_REGISTER = {
+const URING_REGISTER = {
   BUFFERS: 0, FILES: 2, EVENTFD: 4, FILES_UPDATE: 6, EVENTFD_ASYNC: 7, PROBE: 8, RESTRICTIONS: 11, FILES2: 13, FILES_UPDATE2: 14,
   BUFFERS2: 15, BUFFERS_UPDATE: 16, IOWQ_AFF: 17, IOWQ_MAX_WORKERS: 19, RING_FDS: 20, UNREGISTER_RING_FDS: 21, PBUF_RING: 22,
   UNREGISTER_PBUF_RING: 23, SYNC_CANCEL: 24, FILE_ALLOC_RANGE: 25, PBUF_STATUS: 26, NAPI: 27, UNREGISTER_NAPI: 28, CLOCK: 29,
   CLONE_BUFFERS: 30, SEND_MSG_RING: 31, ZCRX_IFQ: 32, RESIZE_RINGS: 33, MEM_REGION: 34, QUERY: 35, ZCRX_CTRL: 36,
 } as const;
 const R = URING_REGISTER;
-/** the bytes read of io_uring_register's argument: a page (the tail strace checks of an
- * extensible struct) and one array element more */
-export const URING_REG_BYTES = 4096 + 16;
 /** IORING_OP_* values the decoders test */
 const OP = { READV: 1, WRITEV: 2, READ_FIXED: 4, WRITE_FIXED: 5, SENDMSG: 9, RECVMSG: 10, ACCEPT: 13, READ: 22, WRITE: 23, SEND: 26, RECV: 27, MSG_RING: 40,
   URING_CMD: 46, SEND_ZC: 47, SENDMSG_ZC: 48, READ_MULTISHOT: 49, FIXED_FD_INSTALL: 54, RECV_ZC: 58, READV_FIXED: 60, WRITEV_FIXED: 61, NOP: 0,
@@ -158,7 +149,7 @@ const iovec = (b: Buffer, o: number): string => `{iov_base=${ptr(b.readBigUInt64
 /** struct io_uring_probe (16 bytes and `count` ops of 8), as the program gave it or the kernel filled it */
 function probeText(b: Buffer, count: number, truncated: boolean, c: StructCtx): string {
   const out = [`last_op=${printEnum('uring_ops_u', b[0]!)}`, `ops_len=${b[1]}`];
-  if (b.readUInt16LE(2)) out.push(`resv=${u32x(Buffer.from([b[2]!, b[3]!, 0, 0]), 0)}`);
+  if (b.readUInt16LE(2)) out.push(`resv=${x(b.readUInt16LE(2))}`);
   const resv2 = u32s(b, 4, 3);
   if (anySet(resv2)) out.push(`resv2=${xints(resv2)}`);
   const limit = c.verbose ? Infinity : c.stringSize;
@@ -449,8 +440,8 @@ function queryData(op: number, p: bigint, d: Buffer | undefined): string {
   return `{${out.join(', ')}}`;
 }
 
-/** the most entries of IORING_REGISTER_QUERY's list recorded (pointees.ts) and strace's bound */
-export const URING_QUERY_ENTRIES = 33;
+/** IORING_REGISTER_QUERY's entries recorded (pointees.ts' URING_QUERY_ENTRIES), and strace's bound */
+const URING_QUERY_ENTRIES = 33;
 const QUERY_MAX = 1000;
 /**
  * IORING_REGISTER_QUERY's list of struct io_uring_query_hdr: entry k (k > 0) is pointee 2k - 1
@@ -493,7 +484,8 @@ function queryList(b: Buffer, addr: bigint, caps: readonly Capture[], c: StructC
 /**
  * io_uring_register's argument by opcode, as strace prints it: the program's at entry, for
  * some opcodes also the kernel's at exit (` => `, the call went through). The argument's first
- * URING_REG_BYTES bytes are blob 0 at entry; what its structs point to, and the memory the
+ * 4112 bytes (signatures.ts: a page, the tail strace checks of an extensible struct, and an
+ * array element more) are blob 0 at entry; what its structs point to, and the memory the
  * kernel writes back (an exit capture of its own), pointees.ts.
  */
 function uringReg(_b: Buffer, c: StructCtx): string {
