@@ -445,8 +445,9 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
           c.lenOff = uint32_t(rows[i + 4]) >> 8 & 0xfff;
           c.strings = (uint32_t(rows[i + 4]) >> 20 & 0xf) == 1;
           c.fixedLen = (uint32_t(rows[i + 4]) >> 20 & 0xf) == 2;
-          // onError: (via + 1) << 1 | onError
-          c.via = int(uint32_t(rows[i + 7]) >> 1) - 1;
+          // onError: hops << 16 | (via + 1) << 1 | onError
+          c.via = int(uint32_t(rows[i + 7]) >> 1 & 0x7fff) - 1;
+          c.hops = uint32_t(rows[i + 7]) >> 16;
           c.onError = (rows[i + 7] & 1) != 0;
           c.ptrOff = uint32_t(rows[i + 5]) & 0xffff;
           c.index = uint32_t(rows[i + 5]) >> 16;

@@ -464,13 +464,16 @@ static void captureFdData(Tracer& t, pid_t tid, pid_t pid, RecordWriter& w, uint
 }
 
 // The memory a pointer field of the struct at `addr` points to (a Pointee row, see tracer.h; or
-// `addr` itself; or, with `via`, of the struct a pointer in that one points to): nothing when a
-// struct cannot be read or the pointer is NULL (the struct's own capture says what there is),
+// `addr` itself; or, with `via`, of the struct a pointer in that one points to, `hops` times
+// more): nothing when a struct cannot be read or the pointer is NULL (the struct's own capture
+// says what there is),
 // else a C string bounded by `max`, or the length field's count times `scale` bytes bounded by
 // `max` (partial or fault-flagged as any buffer), or that many pointers and their strings.
 static void capturePointee(Tracer& t, pid_t tid, RecordWriter& w, const CaptureSpec& c,
                            uint8_t flags, uint64_t addr, const uint64_t* lenArgs) {
-  if (c.via >= 0 && (addr == 0 || t.readMemory(tid, addr + uint64_t(c.via), &addr, 8) != 8)) return;
+  if (c.via >= 0)
+    for (uint32_t hop = 0; hop <= c.hops; hop++)
+      if (addr == 0 || t.readMemory(tid, addr + uint64_t(c.via), &addr, 8) != 8) return;
   uint64_t p = addr;
   if (c.ptrOff != kPointeeIsArg && (addr == 0 || t.readMemory(tid, addr + c.ptrOff, &p, 8) != 8)) return;
   if (p == 0) return;
@@ -553,6 +556,25 @@ static bool captureMsghdrParts(Tracer& t, pid_t tid, RecordWriter& w, uint8_t ar
   return true;
 }
 
+// The names /proc gives the descriptors a call made (an FdLink row, see tracer.h).
+static void captureFdLinks(Tracer& t, pid_t tid, RecordWriter& w, const CaptureSpec& c, uint8_t flags, const uint64_t* args, int64_t ret) {
+  int fds[2];
+  int n = 0;
+  if (c.lenFrom == LengthFrom::Ret) {
+    if (ret < 0) return;
+    fds[n++] = int(ret);
+  } else {
+    n = int(std::min<int64_t>(c.scale, 2));
+    if (!args[c.lenArg] || t.readMemory(tid, args[c.lenArg], fds, size_t(4 * n)) != 4 * n) return;
+  }
+  for (int j = 0; j < n && c.arg + j <= 5; j++) {
+    char path[64], link[256];
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", int(tid), fds[j]);
+    ssize_t len = readlink(path, link, sizeof link);
+    if (len > 0) w.blob(uint8_t(c.arg + j), flags, uint8_t(CaptureKind::FdLink), 0, uint32_t(len), link, uint32_t(len));
+  }
+}
+
 // Whether the plan's guards of `c` hold for this call (see CaptureSpec::when).
 static bool guardsHold(Tracer& t, pid_t tid, const CaptureSpec& c, const uint64_t* args) {
   for (const auto& g : c.when) {
@@ -592,6 +614,10 @@ void Tracer::capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureS
       if (n > count) w.blob(arg, flags | BLOB_MORE, uint8_t(c.kind), uint32_t(count) << 16, 0, nullptr, 0);
       break;
     }
+    case CaptureKind::FdLink:
+      // (no descriptor was made when replay answered the call)
+      if (atExit && !st.skipped) captureFdLinks(*this, tid, w, c, flags, st.args, ret);
+      break;
     case CaptureKind::FdData:
       // nothing moved when the call was skipped (replay answered it)
       if (atExit && !st.skipped)

@@ -32,7 +32,10 @@ namespace rift {
 // (struct mmsghdr), as many as lengthOf says (1024 at most); element j's parts are blob indexes
 // j << 16 | part, the parts as MsgHdr's (0 the element whole, 1 name, 2 control, 3 + i iovecs),
 // its data bounded by the u32 at `lenOff` of the element when lenOff is set (>= 0: msg_len).
-enum class CaptureKind : int32_t { CString = 0, Buffer = 1, IoVec = 2, StringArray = 3, MsgHdr = 4, FdData = 5, Pointee = 6, When = 7, MsgHdrVec = 8 };
+// FdLink: at exit, what /proc/PID/fd/N links to for the descriptors a call made (socket:[INODE]):
+// N the return value (lenFrom Ret), or each of the `scale` ints (2 at most) behind argument
+// lenArg's pointer, the j-th kept on argument arg + j (socketpair's pair).
+enum class CaptureKind : int32_t { CString = 0, Buffer = 1, IoVec = 2, StringArray = 3, MsgHdr = 4, FdData = 5, Pointee = 6, When = 7, MsgHdrVec = 8, FdLink = 9 };
 // ArgI32: the argument's low 32 bits, an int (a count the kernel takes as int: garbage in the
 // register's high half does not count, a negative one is no bytes)
 enum class LengthFrom : int32_t { Fixed = 0, Arg = 1, Ret = 2, ArgPtrU32 = 3, ArgPtrU64 = 4, ArgI32 = 5 };
@@ -52,6 +55,8 @@ struct CaptureSpec {
   // >= 0: the struct is not at the argument but where the pointer at this offset of the
   // argument's struct points (bpf's info struct, whose own fields point to more)
   int via = -1;
+  // and `hops` more times through the same offset of each struct reached (a linked list)
+  uint32_t hops = 0;
   // the memory is `count` pointers to C strings: the array as blob `index`, string j as
   // blob index + 1 + j (each bounded by `max`)
   bool strings = false;
