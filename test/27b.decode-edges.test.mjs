@@ -74,10 +74,49 @@ t.test('odd values, unknown bits, bad pointers: the lines strace prints', async 
     'ptrace(PTRACE_PEEKUSER, 0, 8*SS+12, NULL) = -1 ESRCH (No such process)',
     'ptrace(PTRACE_POKEUSER, 0, 0x391, 0x5) = -1 ESRCH (No such process)',
     'ptrace(PTRACE_OLDSETOPTIONS, 0, NULL, PTRACE_O_TRACESYSGOOD|PTRACE_O_EXITKILL) = -1 ESRCH (No such process)',
+    // keyctl's arguments by operation, only those it has; fcntl's lock by command (read at entry
+    // for F_OFD_SETLK, although the syscall buffer records fcntl: its lock commands go to the
+    // tracer); name_to_handle_at's room; perf_event_attr up to wakeup_events without -v
+    'keyctl(KEYCTL_UPDATE, KEY_SPEC_REQUESTOR_KEYRING, "payload", 7) = -1 ENOKEY (Required key not available)',
+    'keyctl(KEYCTL_SETPERM, 32429, KEY_POS_VIEW|KEY_POS_READ|KEY_POS_WRITE|KEY_POS_SEARCH|KEY_POS_LINK|KEY_POS_SETATTR|KEY_USR_VIEW|0xc0c0c0c0) = -1 EINVAL (Invalid argument)',
+    'keyctl(KEYCTL_MOVE, 32429, KEY_SPEC_THREAD_KEYRING, KEY_SPEC_PROCESS_KEYRING, 0xfffffffe /* KEYCTL_MOVE_??? */) = -1 EINVAL (Invalid argument)',
+    'fcntl(-1, F_OFD_SETLK, {l_type=F_WRLCK, l_whence=SEEK_END, l_start=-5, l_len=10}) = -1 EBADF (Bad file descriptor)',
+    'fcntl(-1, F_GETLK, ADDR) = -1 EBADF (Bad file descriptor)',
+    'name_to_handle_at(AT_FDCWD, "/nonexistent-rift-dir", {handle_bytes=0}, ADDR, AT_SYMLINK_FOLLOW) = -1 ENOENT (No such file or directory)',
+    'perf_event_open({type=PERF_TYPE_SOFTWARE, size=PERF_ATTR_SIZE_VER0, config=PERF_COUNT_SW_DUMMY, sample_freq=4000, sample_type=0, read_format=0, exclude_kernel=1, freq=1, precise_ip=2 /* requested to have 0 skid */, ...}, 0, -1, -1, 0x10 /* PERF_FLAG_??? */) = -1 EINVAL (Invalid argument)',
   ];
   // recvmsg's name length as given => as the kernel wrote it, a descriptor received
   t.ok(raw.some((l) => /^recvmsg\(\d+, \{msg_name=ADDR, msg_namelen=110 => 0, msg_iov=\[\{iov_base="hi", iov_len=8\}\], msg_iovlen=1, msg_control=\[\{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=\[\d+\]\}\], msg_controllen=24, msg_flags=0\}, 0\) = 2$/.test(l)), 'recvmsg: msg_namelen=110 => 0, SCM_RIGHTS');
   for (const w of want) t.ok(raw.includes(w), w);
+  // io_uring_register's argument by opcode: an iovec array's bases and lengths, descriptors, the
+  // element past the mapped page by its address, a restriction; io_uring_enter's mask only when
+  // its size is the kernel's 8 (no ring: EBADF, or EINVAL where the kernel checks the arguments
+  // first)
+  const failing = [
+    'io_uring_register(-1, IORING_REGISTER_BUFFERS, [{iov_base=ADDR, iov_len=16}, {iov_base=NULL, iov_len=0}], 2)',
+    'io_uring_register(-1, IORING_REGISTER_FILES, [0, -1], 2)',
+    'io_uring_register(-1, IORING_REGISTER_FILES, [1, ... /* ADDR */], 2)',
+    'io_uring_register(-1, IORING_REGISTER_RESTRICTIONS, [{opcode=IORING_RESTRICTION_SQE_OP, sqe_op=IORING_OP_READV}], 1)',
+    'io_uring_enter(-1, 0, 0, IORING_ENTER_GETEVENTS, [USR1], 8)',
+    'io_uring_enter(-1, 0, 0, IORING_ENTER_GETEVENTS, ADDR, 4)',
+  ];
+  for (const w of failing) t.ok(raw.some((l) => l.startsWith(`${w} = -1 E`)), w);
+});
+
+t.test('-y: a socket as /proc names it, socket:[INODE] (socket(), each end of socketpair())', async (t) => {
+  const cwd = tmp();
+  const ino = (l) => l.replace(/socket:\[\d+\]/g, 'socket:[INO]');
+  // the calls on a socket the program made (not socketpair's own line, whose array rift prints
+  // without paths, nor recvmsg's, which receives a descriptor rift does not know)
+  const mine = (l) => l.includes('<socket:') && !/^(socketpair|recvmsg)\(/.test(l);
+  const s = section(straceText([bin], { cwd, extra: ['-y'] })).filter(mine);
+  const text = riftTraceRun([bin], { cwd, extra: ['-y'] }).text;
+  const r = section(text).filter(mine);
+  t.ok(s.length >= 4, `strace printed ${s.length} lines with a socket`);
+  t.same(r.map(ino), s.map(ino));
+  // a number /proc gave each socket: the pair's two ends differ
+  const inodes = new Set(r.flatMap((l) => [...l.matchAll(/socket:\[(\d+)\]/g)].map((m) => m[1])));
+  t.ok(inodes.size >= 2, `${inodes.size} sockets`);
 });
 
 t.test('-X raw and -X verbose print the same calls as strace -X', async (t) => {

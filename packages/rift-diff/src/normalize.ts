@@ -10,7 +10,7 @@
  * the signature lookups are cached per syscall name, no key string unless asked for, struct bytes
  * are decoded into a scratch buffer.
  */
-import { captureBytes, parseArgSpec, signatureOf, type ArgSpec, type Capture, type Event, type Header, type Int64, type Signature, type SyscallEvent } from '@rift/events';
+import { captureBytes, captureHoles, isFdLink, parseArgSpec, signatureOf, type ArgSpec, type Capture, type Event, type Header, type Int64, type Signature, type SyscallEvent } from '@rift/events';
 import { FIELD_NAMES, type Field } from './fields.js';
 
 export type NormValue = string | number | boolean | null | NormValue[] | { [k: string]: NormValue };
@@ -397,8 +397,18 @@ export class Normaliser {
   private capture(ev: SyscallEvent, c: Capture, spec: ArgSpec | undefined, proc: string): NormValue {
     if (c.fault) return `!${c.fault}`;
     const type = spec?.type;
+    // bytes that hold no value of the program's (a struct's padding): what the memory held before
+    const holes = captureHoles(ev.name, ev.args, c);
+    if (holes) {
+      const b = Buffer.from(scratchBytes(c));
+      for (const [from, to] of holes) b.fill(0, Math.min(from, b.length), Math.min(to, b.length));
+      return `b64:${b.toString('base64')}${c.full !== undefined && c.full !== c.len ? `…(${c.full})` : ''}`;
+    }
     if (ev.name === 'getrandom' && this.ig.random) return `<${c.full ?? c.len} bytes>`;
     if (this.ig.clock && c.at === 'exit' && (CLOCK_OUT.has(ev.name) || type === 'rusage')) return `<${c.full ?? c.len} bytes>`;
+    // a descriptor's name as /proc gave it (Signature.links: socket:[INODE]): its inode is the
+    // run's own, as a descriptor's number is
+    if (c.at === 'exit' && isFdLink(ev.name, c.arg) && c.data !== undefined) return c.data.replace(/:\[\d+\]$/, ':[ino]');
     if (type === undefined) return this.captureData(c, type);
     if (STAT_TYPES.has(type) && this.ig.stat && c.at === 'exit') return statView(type, scratchBytes(c), c);
     if (type === 'int2' && this.ig.fd && c.at === 'exit' && c.len === 8) {

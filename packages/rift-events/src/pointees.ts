@@ -13,14 +13,15 @@
  *            points to, equal `value` (op 0) or are at least `value` (op 1, unsigned); consecutive
  *            When rows all hold
  *   Pointee: nr, arg, atExit, Pointee, strings << 20 | lenOff << 8 | (of + 1) << 4 | lenSize,
- *            index << 16 | ptrOff, max, (via + 1) << 1 | onError, scale:
+ *            index << 16 | ptrOff, max, hops << 16 | (via + 1) << 1 | onError, scale:
  *            the pointer at offset ptrOff of the struct at argument `arg` (ptrOff 0xffff: the
  *            argument itself); its length the unsigned lenSize-byte field at lenOff of that struct
  *            (of + 1 = 0) or of the struct at argument `of`, times scale, or (lenSize 0) a C
  *            string; `max` bounds the bytes kept (-1: whole). strings 1: the memory is that many
  *            pointers to C strings, blob `index`, and string j is blob index + 1 + j (each
  *            bounded by `max`). strings 2: lenOff bytes, a fixed length. via + 1 > 0: the struct is where the pointer at offset `via` of
- *            the argument's struct points (one level further)
+ *            the argument's struct points (one level further), and `hops` levels more through
+ *            the same offset of each struct reached (a linked list's later entries)
  */
 
 export const PointeeKind = { Pointee: 6, When: 7 } as const;
@@ -60,6 +61,9 @@ export interface Pointee {
   onError?: boolean;
   /** the struct is where the pointer at this offset of the argument's struct points */
   via?: number;
+  /** follow `via` this many more times, through the same offset of each struct reached (the
+   * entries of a linked list: IORING_REGISTER_QUERY's) */
+  hops?: number;
   /**
    * the argument that says how long the struct is (bpf's size): only when it reaches past the
    * pointer and the length field (what lies past it is not the program's)
@@ -72,8 +76,13 @@ export interface Pointee {
   max?: number | 'string';
 }
 
+import { KEYCTL_POINTEES } from './decode/keyctl.js';
+
 const SOL_SOCKET = 1, SO_ATTACH_FILTER = 26, SO_ATTACH_REUSEPORT_CBPF = 51;
 const SECCOMP_SET_MODE_FILTER = 1;
+/** ptrace(2) requests whose data points to more (uapi/linux/ptrace.h), and the register sets' note types */
+const PTRACE = { GETREGSET: 0x4204, SETREGSET: 0x4205, PEEKSIGINFO: 0x4209 } as const;
+const NT_PRSTATUS = 1, NT_FPREGSET = 2;
 const PATH_MAX = 4096;
 /** BPF_MAXINSNS instructions of 8 bytes: what strace prints of a classic or eBPF program at most */
 const PROGRAM_BYTES = 4096 * 8;
@@ -91,6 +100,48 @@ const bpfSized = (rows: readonly Pointee[]): Pointee[] => rows.map((r) => (r.cal
 
 /** struct sock_fprog / seccomp's: u16 len at 0, the instructions at 8, 8 bytes each */
 const FPROG_INSNS = { ptr: 8, len: { field: 0, size: 2, scale: 8 }, index: 1, max: PROGRAM_BOUND } as const;
+
+/** io_uring_register's opcodes whose argument points to more (<linux/io_uring.h>) */
+const IORING_REGISTER = {
+  FILES_UPDATE: 6, PROBE: 8, FILES2: 13, FILES_UPDATE2: 14, BUFFERS2: 15, BUFFERS_UPDATE: 16, IOWQ_MAX_WORKERS: 19, PBUF_STATUS: 26, NAPI: 27,
+  UNREGISTER_NAPI: 28, SEND_MSG_RING: 31, QUERY: 35, ZCRX_CTRL: 36,
+} as const;
+/** IORING_REGISTER_QUERY's entries read: -s (32) and the next one's header, whose address strace prints */
+const URING_QUERY_ENTRIES = 33;
+function uringRegisterRows(): Pointee[] {
+  const reg = (op: number, rest: Omit<Pointee, 'call' | 'arg' | 'when'>): Pointee => ({ call: 'io_uring_register', arg: 2, when: [[1, op]], ...rest });
+  const R = IORING_REGISTER;
+  const rows: Pointee[] = [
+    // FILES_UPDATE's fds (as many ints as nr_args: the bytes of 1023 at most)
+    reg(R.FILES_UPDATE, { ptr: 8, len: { bytes: 4092 }, index: 1 }),
+    // the rsrc structs' data (ints or iovecs) and tags (u64), nr elements each (the u32 at 0, or at 24)
+    reg(R.FILES2, { ptr: 16, len: { field: 0, size: 4, scale: 4 }, index: 1 }),
+    reg(R.FILES2, { ptr: 24, len: { field: 0, size: 4, scale: 8 }, index: 2 }),
+    reg(R.BUFFERS2, { ptr: 16, len: { field: 0, size: 4, scale: 16 }, index: 1 }),
+    reg(R.BUFFERS2, { ptr: 24, len: { field: 0, size: 4, scale: 8 }, index: 2 }),
+    reg(R.FILES_UPDATE2, { ptr: 8, len: { field: 24, size: 4, scale: 4 }, index: 1 }),
+    reg(R.FILES_UPDATE2, { ptr: 16, len: { field: 24, size: 4, scale: 8 }, index: 2 }),
+    reg(R.BUFFERS_UPDATE, { ptr: 8, len: { field: 24, size: 4, scale: 16 }, index: 1 }),
+    reg(R.BUFFERS_UPDATE, { ptr: 16, len: { field: 24, size: 4, scale: 8 }, index: 2 }),
+    // SEND_MSG_RING's SQE: attr_ptr's struct io_uring_attr_pi
+    reg(R.SEND_MSG_RING, { ptr: 48, len: { bytes: 32 }, index: 3 }),
+    // QUERY's list: entry 0's query_data (48 bytes at most), index 2 * URING_QUERY_ENTRIES
+    reg(R.QUERY, { ptr: 8, len: { bytes: 48 }, index: 2 * URING_QUERY_ENTRIES }),
+    // what the kernel writes back, read at exit when the call went through: PROBE's struct
+    // (16 bytes and 256 ops of 8 at most), the workers' counts, a buffer ring's status, NAPI's
+    // settings, ZCRX_CTRL's export
+    ...([[R.PROBE, 16 + 8 * 256], [R.IOWQ_MAX_WORKERS, 4 * 64], [R.PBUF_STATUS, 40], [R.NAPI, 16], [R.UNREGISTER_NAPI, 16], [R.ZCRX_CTRL, 72]] as const)
+      .map(([op, bytes]) => reg(op, { ptr: 'arg', len: { bytes }, index: 1, atExit: true })),
+  ];
+  // entry k (next_entry, at 0, k times over) as index 2k - 1, its query_data as 2k
+  for (let k = 1; k < URING_QUERY_ENTRIES; k++) {
+    rows.push(reg(R.QUERY, { ptr: 0, len: { bytes: 40 }, index: 2 * k - 1, ...(k > 1 ? { via: 0, hops: k - 2 } : {}) }));
+    if (k < URING_QUERY_ENTRIES - 1) rows.push(reg(R.QUERY, { ptr: 8, len: { bytes: 48 }, index: 2 * k, via: 0, hops: k - 1 }));
+  }
+  // and the same with IORING_REGISTER_USE_REGISTERED_RING (the opcode's top bit: the ring is
+  // a registered index)
+  return rows.flatMap((r) => [r, { ...r, when: r.when.map(([arg, v]) => [arg, (v | 0x80000000) >>> 0] as const) }]);
+}
 
 export const POINTEES: readonly Pointee[] = bpfSized([
   { call: 'setsockopt', arg: 3, when: [[1, SOL_SOCKET], [2, SO_ATTACH_FILTER]], ...FPROG_INSNS },
@@ -156,6 +207,25 @@ export const POINTEES: readonly Pointee[] = bpfSized([
   // pselect6's and io_pgetevents' signal mask ({sigmask, sigsetsize}: sigsetsize bytes, 8 used)
   { call: 'pselect6', arg: 5, when: [], ptr: 0, len: { field: 8, size: 8, scale: 1 }, index: 1, max: 16 },
   { call: 'io_pgetevents', arg: 5, when: [], ptr: 0, len: { field: 8, size: 8, scale: 1 }, index: 1, max: 16 },
+  // what keyctl's structures point to, by operation (decode/keyctl.ts)
+  ...KEYCTL_POINTEES,
+  // io_uring_enter's struct io_uring_getevents_arg (IORING_ENTER_EXT_ARG, a flag no When row can
+  // test: read whatever argument 4 is): sigmask, sigmask_sz (u32 at 8) bytes; ts, a timespec
+  { call: 'io_uring_enter', arg: 4, when: [], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, max: 16 },
+  { call: 'io_uring_enter', arg: 4, when: [], ptr: 16, len: { bytes: 16 }, index: 2, max: 16 },
+  // io_uring_register's argument by opcode (decode/io_uring.ts; blob 0 is the argument's first bytes)
+  ...uringRegisterRows(),
+  // ptrace by request (decode/ptrace.ts): PTRACE_PEEKSIGINFO's arguments (the address argument:
+  // u64 off, u32 flags, u32 nr) and the siginfos it copied (nr of 128 bytes; `ret` are printed)
+  { call: 'ptrace', arg: 2, when: [[0, PTRACE.PEEKSIGINFO]], ptr: 'arg', len: { bytes: 16 }, index: 1 },
+  { call: 'ptrace', arg: 3, when: [[0, PTRACE.PEEKSIGINFO]], ptr: 'arg', len: { field: 12, size: 4, scale: 128, of: 2 }, index: 1, atExit: true },
+  // PTRACE_GETREGSET's and PTRACE_SETREGSET's registers: iov_len bytes at iov_base (the data's
+  // struct iovec), the kernel's at exit; as much as strace reads of NT_PRSTATUS (a
+  // user_regs_struct) and NT_FPREGSET (a user_fpregs_struct), the other note types not at all
+  ...([[PTRACE.GETREGSET, true], [PTRACE.SETREGSET, false]] as const).flatMap(([req, atExit]) => [
+    { call: 'ptrace', arg: 3, when: [[0, req], [2, NT_PRSTATUS]], ptr: 0, len: { field: 8, size: 8, scale: 1 }, index: 1, atExit, max: 216 },
+    { call: 'ptrace', arg: 3, when: [[0, req], [2, NT_FPREGSET]], ptr: 0, len: { field: 8, size: 8, scale: 1 }, index: 1, atExit, max: 512 },
+  ] satisfies Pointee[]),
 ]);
 
 /** The plan rows of `POINTEES` (syscall numbers by `nrOf`); strings are bounded by `stringSize`. */
@@ -176,7 +246,7 @@ export function pointeeRows(nrOf: (name: string) => number | undefined, stringSi
     else if ('bytes' in l) lenDesc = (2 << 20) | (l.bytes << 8);
     else if ('field' in l) [lenDesc, scale] = [(l.field << 8) | ((l.of ?? -1) + 1) << 4 | l.size, l.scale];
     const max = p.max === 'string' ? stringSize + 1 : p.max ?? ('cstring' in l || 'strings' in l ? stringSize : 65536);
-    rows.push(nr, p.arg, p.atExit ? 1 : 0, PointeeKind.Pointee, lenDesc, (p.index << 16) | (p.ptr === 'arg' ? POINTER_IS_ARG : p.ptr), max, ((p.via ?? -1) + 1) << 1 | (p.onError ? 1 : 0), scale);
+    rows.push(nr, p.arg, p.atExit ? 1 : 0, PointeeKind.Pointee, lenDesc, (p.index << 16) | (p.ptr === 'arg' ? POINTER_IS_ARG : p.ptr), max, (p.hops ?? 0) << 16 | ((p.via ?? -1) + 1) << 1 | (p.onError ? 1 : 0), scale);
   }
   return rows;
 }

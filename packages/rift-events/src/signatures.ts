@@ -40,6 +40,13 @@ export interface Signature {
    * like content data unless --no-data.
    */
   moves?: { from: number; off: number };
+  /**
+   * The call makes descriptors: at exit, what /proc/PID/fd/N links to for each (socket:[INODE],
+   * what strace's -y prints) is kept as an exit capture of an argument that has none of its
+   * own: for the return value ('ret', on argument 0), or for the two ints behind argument
+   * `at` (socketpair's; on arguments 0 and 1).
+   */
+  links?: 'ret' | { at: number };
 }
 
 /** Element sizes for capture types, in bytes (x86-64). 'buf' and unlisted types are bytes. */
@@ -122,6 +129,10 @@ export const STRUCT_SIZES: Readonly<Record<string, number>> = {
   futex_waiters: 24,
   lsm_ids: 8,
   kexec_segments: 32,
+  // struct io_event, struct iocb (decode/aio.ts)
+  io_events: 32,
+  io_event: 32,
+  iocb_head: 64,
 };
 
 type Table = Record<string, Signature>;
@@ -364,13 +375,13 @@ export const SIGNATURES: Table = {
   eventfd: { args: ['uint'], ret: 'fd', classes: D },
   eventfd2: { args: ['uint', 'flags:eventfd'], ret: 'fd', classes: D },
   // sockets
-  socket: { args: ['enum:socket_domain', 'flags:socket_type', 'int'], ret: 'fd', classes: N },
-  socketpair: { args: ['enum:socket_domain', 'flags:socket_type', 'int', 'out:int2(=1)'], classes: N },
+  socket: { args: ['enum:socket_domain', 'flags:socket_type', 'int'], ret: 'fd', classes: N, links: 'ret' },
+  socketpair: { args: ['enum:socket_domain', 'flags:socket_type', 'int', 'out:int2(=1)'], classes: N, links: { at: 3 } },
   connect: { args: ['fd', 'in:sockaddr(2)', 'uint'], classes: ND },
   bind: { args: ['fd', 'in:sockaddr(2)', 'uint'], classes: ND },
   listen: { args: ['fd', 'int'], classes: ND },
-  accept: { args: ['fd', 'out:sockaddr(*2)', 'inout:int(=1)'], ret: 'fd', classes: ND },
-  accept4: { args: ['fd', 'out:sockaddr(*2)', 'inout:int(=1)', 'flags:socket_flags'], ret: 'fd', classes: ND },
+  accept: { args: ['fd', 'out:sockaddr(*2)', 'inout:int(=1)'], ret: 'fd', classes: ND, links: 'ret' },
+  accept4: { args: ['fd', 'out:sockaddr(*2)', 'inout:int(=1)', 'flags:socket_flags'], ret: 'fd', classes: ND, links: 'ret' },
   getsockname: { args: ['fd', 'out:sockaddr(*2)', 'inout:int(=1)'], classes: ND },
   getpeername: { args: ['fd', 'out:sockaddr(*2)', 'inout:int(=1)'], classes: ND },
   sendto: { args: ['fd', 'in:buf(2)', 'size', 'flags:msg', 'in:sockaddr(5)', 'uint'], ret: 'size', classes: ND },
@@ -442,8 +453,10 @@ export const SIGNATURES: Table = {
   inotify_init: { args: [], ret: 'fd', classes: D },
   fanotify_init: { args: ['flags:fan_init', 'flags:open'], ret: 'fd', classes: D },
   fanotify_mark: { args: ['fd', 'flags:fan_mark', 'flags:fan_event', 'fanfd', 'path'], classes: FD },
-  name_to_handle_at: { args: ['dirfd', 'path', 'ptr', 'ptr', 'flags:at'], classes: FD },
-  open_by_handle_at: { args: ['fd', 'ptr', 'flags:open'], ret: 'fd', classes: D },
+  // struct file_handle: its header and 128 bytes of the handle (decode/file_handle.ts; the
+  // kernel's answer at exit: FILE_HANDLE_CAPTURES)
+  name_to_handle_at: { args: ['dirfd', 'path', 'in:file_handle_out(=136)', 'out:int(=1)', 'flags:name_to_handle_at'], classes: FD },
+  open_by_handle_at: { args: ['fd', 'in:file_handle(=136)', 'flags:open'], ret: 'fd', classes: D },
   open_tree: { args: ['dirfd', 'path', 'flags:open_tree'], ret: 'fd', classes: FD },
   move_mount: { args: ['dirfd', 'path', 'dirfd', 'path', 'flags:move_mount'], classes: FD },
   fsopen: { args: ['str', 'flags:fsopen'], ret: 'fd', classes: D },
@@ -490,7 +503,8 @@ export const SIGNATURES: Table = {
   pidfd_getfd: { args: ['fd', 'pidfd_target', 'hex32'], ret: 'fd', classes: D },
   restart_syscall: { args: [] },
   vhangup: { args: [] },
-  perf_event_open: { args: ['ptr', 'pid', 'int', 'fd', 'flags:perf_event_open'], ret: 'fd', classes: D },
+  // struct perf_event_attr: the 144 bytes strace knows, at entry (decode/perf_event.ts)
+  perf_event_open: { args: ['in:perf_attr(=144)', 'pid', 'int', 'fd', 'flags:perf_event_open'], ret: 'fd', classes: D },
   userfaultfd: { args: ['flags:uffd'], ret: 'fd', classes: D },
   bpf: { args: ['enum:bpf_cmd', 'inout:bpf_attr(2)', 'uint'], classes: D },
   landlock_create_ruleset: { args: ['in:landlock_attr(1)', 'size', 'flags:landlock_create'], ret: 'fd', classes: D },
@@ -521,14 +535,21 @@ export const SIGNATURES: Table = {
   // asynchronous I/O
   io_setup: { args: ['uint', 'out:hexptr(=1)'] },
   io_destroy: { args: ['hex'] },
-  io_getevents: { args: ['hex', 'long', 'long', 'ptr', 'in:timespec(=1)'] },
-  io_pgetevents: { args: ['hex', 'long', 'long', 'ptr', 'in:timespec(=1)', 'in:sigset_pair(=16)'] },
+  // the events as many as returned, 32 bytes each; io_cancel's iocb and result (decode/aio.ts)
+  io_getevents: { args: ['hex', 'long', 'long', 'out:io_events(ret)', 'in:timespec(=1)'] },
+  io_pgetevents: { args: ['hex', 'long', 'long', 'out:io_events(ret)', 'in:timespec(=1)', 'in:sigset_pair(=16)'] },
   io_submit: { args: ['hex', 'long', 'ptr'] },
-  io_cancel: { args: ['hex', 'ptr', 'ptr'] },
+  io_cancel: { args: ['hex', 'in:iocb_head(=1)', 'out:io_event(=1)'] },
   // struct io_uring_params: the program's part at entry, the kernel's at exit (decode/io_uring.ts)
   io_uring_setup: { args: ['uint', 'inout:uring_params(=120)'], ret: 'fd', classes: D },
-  io_uring_enter: { args: ['fd', 'uint', 'uint', 'flags:uring_enter', 'ptr', 'size'], classes: D },
-  io_uring_register: { args: ['fd', 'uring_op', 'ptr', 'uint'], classes: D },
+  // the signal mask (sigsetsize bytes, decoded when 8), or with IORING_ENTER_EXT_ARG a struct
+  // io_uring_getevents_arg (VARIANTS): 24 bytes read either way, the struct's mask and timeout
+  // through pointees.ts
+  io_uring_enter: { args: ['fd', 'uint', 'uint', 'flags:uring_enter', 'in:uring_sigset(=24)', 'size'], classes: D },
+  // the argument by opcode (decode/io_uring.ts): its first bytes (a page and an element) at
+  // entry; what its structs point to and what the kernel writes back, pointees.ts (an exit
+  // capture there: replay writes nothing back, as before)
+  io_uring_register: { args: ['fd', 'uring_op', 'in:uring_reg(=4112)', 'uint'], classes: D },
   // IPC, timers, signals
   semtimedop: { args: ['int', 'in:sembuf(2)', 'uint', 'in:timespec(=1)'], classes: I },
   mq_timedsend: { args: ['fd', 'in:buf(2)', 'size', 'uint', 'in:timespec(=1)'], classes: D },
@@ -560,7 +581,8 @@ export const SIGNATURES: Table = {
   // their structures are printed as addresses for now (a request's size field, a value pointer
   // inside xattr_args need captures this table cannot say)
   // the requests as long as their first field says (decode/mount_req.ts)
-  statmount: { args: ['in:mnt_id_req_stat(*0)', 'ptr', 'size', 'flags:statmount'] },
+  // the answer as long as the size argument says (decode/statmount.ts)
+  statmount: { args: ['in:mnt_id_req_stat(*0)', 'out:statmount_buf(2)', 'size', 'flags:statmount'] },
   listmount: { args: ['in:mnt_id_req_list(*0)', 'out:id_array(ret)', 'size', 'flags:listmount'] },
   listns: { args: ['in:ns_id_req(*0)', 'out:id_array(ret)', 'size', 'hex32'] },
   // the contexts (a page: the header is read whatever the size) and the ids as long as the size

@@ -1,8 +1,13 @@
+import type { Capture, Int64 } from './events.js';
 import { SYSCALL_TABLE } from './syscall-names.js';
 import { SIGNATURES, STRUCT_SIZES, type Signature } from './signatures.js';
 import { ERRNO_TABLE } from './errno-table.js';
 import { SIGNAL_TABLE } from './signal-table.js';
 import { PointeeKind, pointeeRows } from './pointees.js';
+import { KEYCTL_CAPTURES } from './decode/keyctl.js';
+import { PERF_EVENT_CAPTURES } from './decode/perf_event.js';
+import { FILE_HANDLE_CAPTURES } from './decode/file_handle.js';
+import { FCNTL_CAPTURES } from './decode/fcntl.js';
 
 /** Syscall name by number (x86-64), e.g. SYSCALL_NAMES[257] === 'openat'. */
 export const SYSCALL_NAMES: readonly string[] = (() => {
@@ -24,6 +29,12 @@ export function syscallNumber(name: string): number | undefined {
 export function signatureOf(name: string): Signature | undefined {
   // own keys only: a stream's name "constructor" or "__proto__" is no signature
   return Object.hasOwn(SIGNATURES, name) ? SIGNATURES[name] : undefined;
+}
+
+/** Whether argument `arg`'s exit capture of a `name` call is a descriptor's /proc name (Signature.links). */
+export function isFdLink(name: string, arg: number): boolean {
+  const l = signatureOf(name)?.links;
+  return l === 'ret' ? arg === 0 : l !== undefined && (arg === 0 || arg === 1);
 }
 
 const errnoByNum = new Map(ERRNO_TABLE.map(([n, name, msg]) => [n, { name, msg }]));
@@ -58,9 +69,10 @@ export function signalNumber(name: string): number | undefined {
 
 /**
  * How the native core reads what an argument refers to (numbers shared with src/tracer.h):
- * memory at a pointer, or (FdData) the bytes a call moved from the file behind a descriptor.
+ * memory at a pointer, or (FdData) the bytes a call moved from the file behind a descriptor,
+ * or (FdLink) what /proc names the descriptors a call made.
  */
-export const CaptureKind = { CString: 0, Buffer: 1, IoVec: 2, StringArray: 3, MsgHdr: 4, FdData: 5, ...PointeeKind, MsgHdrVec: 8 } as const;
+export const CaptureKind = { CString: 0, Buffer: 1, IoVec: 2, StringArray: 3, MsgHdr: 4, FdData: 5, ...PointeeKind, MsgHdrVec: 8, FdLink: 9 } as const;
 export const LengthFrom = { Fixed: 0, Arg: 1, Ret: 2, ArgPtrU32: 3, ArgPtrU64: 4, ArgI32: 5 } as const;
 
 export interface ArgSpec {
@@ -153,6 +165,41 @@ export interface PlanOptions {
   only?: ReadonlySet<number>;
 }
 
+/**
+ * An argument's capture that only some calls of a syscall have: when the low 32 bits of each
+ * `when` argument hold its value (keyctl's operation says which of its arguments point to
+ * memory, and how much). `spec` is a signature argument's ('in:buf(3)', 'str'...); `max` the
+ * bytes kept ('string': -s, and one more for a buffer, to know whether it went on).
+ */
+export interface CaseCapture {
+  call: string;
+  when: ReadonlyArray<readonly [arg: number, value: number]>;
+  arg: number;
+  spec: string;
+  max: number | 'string';
+  onError?: boolean;
+  /**
+   * byte ranges [from, to) of the capture that hold no value of the program's: a struct's
+   * padding, a field the call ignores (they hold what the memory held before, which differs from
+   * run to run); readers that compare runs zero them (captureHoles)
+   */
+  holes?: ReadonlyArray<readonly [from: number, to: number]>;
+}
+const CASE_CAPTURES: readonly CaseCapture[] = [...KEYCTL_CAPTURES, ...PERF_EVENT_CAPTURES, ...FILE_HANDLE_CAPTURES, ...FCNTL_CAPTURES];
+const HOLED = new Map<string, CaseCapture[]>();
+for (const g of CASE_CAPTURES) if (g.holes) HOLED.set(g.call, [...(HOLED.get(g.call) ?? []), g]);
+
+/** The byte ranges of a capture of call `name` with arguments `args` that hold no value (CaseCapture.holes). */
+export function captureHoles(name: string, args: readonly Int64[], c: Capture): ReadonlyArray<readonly [number, number]> | undefined {
+  const rows = HOLED.get(name);
+  if (!rows) return undefined;
+  for (const g of rows) {
+    if (g.arg !== c.arg || parseArgSpec(g.spec).dir !== (c.at === 'entry' ? 'in' : 'out')) continue;
+    if (g.when.every(([a, v]) => args[a] !== undefined && Number(BigInt.asUintN(32, BigInt(args[a]!))) === v >>> 0)) return g.holes;
+  }
+  return undefined;
+}
+
 const PATH_MAX = 4096;
 /**
  * Capture types read at exit even when the call failed: what strace prints of a failed call
@@ -196,6 +243,22 @@ export function capturePlan(opts: PlanOptions = {}): Int32Array {
       if (spec.dir === 'out' || spec.dir === 'inout') push(true);
     });
     if (sig.moves) rows.push(nr, sig.moves.from, 1, CaptureKind.FdData, LengthFrom.Ret, sig.moves.off, data ? -1 : size, 0, 1);
+    // the descriptors it makes, as /proc names them (Signature.links): the return value, or two ints behind an argument
+    if (sig.links === 'ret') rows.push(nr, 0, 1, CaptureKind.FdLink, LengthFrom.Ret, 0, 0, 0, 1);
+    else if (sig.links) rows.push(nr, 0, 1, CaptureKind.FdLink, LengthFrom.Fixed, sig.links.at, 0, 0, 2);
+  }
+  // captures only some calls of a syscall have (keyctl's operations)
+  for (const g of CASE_CAPTURES) {
+    const nr = byName.get(g.call);
+    if (nr === undefined || (opts.only && !opts.only.has(nr))) continue;
+    const spec = parseArgSpec(g.spec);
+    const c = spec.capture!;
+    const max = g.max === 'string' ? (c.kind === CaptureKind.CString ? size : size + 1) : g.max;
+    for (const atExit of [false, true]) {
+      if (atExit ? spec.dir === 'in' : spec.dir === 'out') continue;
+      for (const [arg, value] of g.when) rows.push(nr, arg, 0, CaptureKind.When, value | 0, 0, 0, 0, 0);
+      rows.push(nr, g.arg, atExit ? 1 : 0, c.kind, c.lenFrom, c.lenArg, c.lenFrom === LengthFrom.Fixed && c.bytes !== undefined ? c.bytes : max, g.onError ? 1 : 0, c.scale);
+    }
   }
   // memory the structs of some calls point to (pointees.ts), after their struct's own rows
   rows.push(...pointeeRows((name) => byName.get(name), size, opts.only));

@@ -13,7 +13,9 @@ import { captureBytes } from '../events.js';
 import { SIGNATURES, type Signature } from '../signatures.js';
 import { errnoMessage, errnoName, errnoNumber, LengthFrom, parseArgSpec, signatureOf, type ArgSpec } from '../syscalls.js';
 import { msghdrFailed } from './msghdr.js';
-import { PTRACE_VARIANTS } from './ptrace.js';
+import { PTRACE_VARIANTS, userOffsetText } from './ptrace.js';
+import { KEYCTL_VARIANTS } from './keyctl.js';
+import { FCNTL_CASES } from './fcntl.js';
 import { kexecFlags } from './kexec.js';
 import { bufText, clockTicks, fdsetBits, selectNfds, fileMode, makedev, pollRevents, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
 import { ABBREV, setCallStyle, enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str, type XlatStyle } from './values.js';
@@ -265,6 +267,9 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   },
   // with IORING_REGISTER_USE_REGISTERED_RING the first argument is a registered ring's index
   io_uring_register: { by: 1, mask: 0x80000000, cases: { [0x80000000]: { args: { 0: 'int' } } } },
+  // io_uring_enter's fifth argument: a struct io_uring_getevents_arg with IORING_ENTER_EXT_ARG, an
+  // offset in a registered region with IORING_ENTER_EXT_ARG_REG, a signal mask with neither or both
+  io_uring_enter: { by: 3, mask: 0x48, cases: { [0x8]: { args: { 4: 'in:uring_getevents_arg(=24)' } }, [0x40]: { args: { 4: 'ulong' } } } },
   // MEMBARRIER_CMD_QUERY: the commands supported, as the return value's flags
   membarrier: { by: 0, table: 'membarrier', cases: { MEMBARRIER_CMD_QUERY: { show: [0, 1], ret: 'xflags:membarrier_cmds' } } },
   // mount ignores the type with MS_REMOUNT, the type and the data with MS_BIND, MS_MOVE and the
@@ -298,6 +303,8 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
   },
   // the address and the data by request (decode/ptrace.ts)
   ptrace: PTRACE_VARIANTS,
+  // the arguments each operation has (decode/keyctl.ts)
+  keyctl: KEYCTL_VARIANTS,
   // fsconfig's aux: the directory of a path, a descriptor, else a number
   fsconfig: { by: 1, table: 'fsconfig', cases: { FSCONFIG_SET_PATH: { args: { 4: 'dirfd' } }, FSCONFIG_SET_PATH_EMPTY: { args: { 4: 'dirfd' } }, FSCONFIG_SET_FD: { args: { 4: 'fd' } } } },
   // the argument string only for LINUX_REBOOT_CMD_RESTART2
@@ -312,7 +319,7 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
       F_GETFD: { ...FCNTL_NOARG, ret: 'flags:fd_flags' },
       F_GETFL: { ...FCNTL_NOARG, ret: 'flags:open' },
       F_GET_SEALS: { ...FCNTL_NOARG, ret: 'flags:f_seals' },
-      F_GETOWN: FCNTL_NOARG, F_GETSIG: FCNTL_NOARG, F_GETLEASE: FCNTL_NOARG, F_GETPIPE_SZ: FCNTL_NOARG,
+      F_GETOWN: FCNTL_NOARG, F_GETPIPE_SZ: FCNTL_NOARG,
       F_SETFD: { args: { 2: 'flags:fd_flags' } },
       F_SETFL: { args: { 2: 'flags:open' } },
       F_ADD_SEALS: { args: { 2: 'flags:f_seals' } },
@@ -321,7 +328,8 @@ export const VARIANTS: Readonly<Record<string, VariantRule>> = {
       F_SETOWN: { args: { 2: 'int' } },
       F_SETSIG: { args: { 2: 'signo' } },
       F_SETPIPE_SZ: { args: { 2: 'int' } },
-      F_SETLK: { args: { 2: 'ptr' } }, F_SETLKW: { args: { 2: 'ptr' } }, F_GETLK: { args: { 2: 'ptr' } },
+      // the structures, and the values with names (decode/fcntl.ts)
+      ...FCNTL_CASES,
     },
   },
   ioctl: {
@@ -451,10 +459,10 @@ interface Ctx {
 }
 
 /** capture types that are arrays whose decoders print [] for none, even where their memory faulted */
-const EMPTY_ARRAYS: ReadonlySet<string> = new Set(['nodemask', 'nodemask1', 'nl_memberships']);
+const EMPTY_ARRAYS: ReadonlySet<string> = new Set(['nodemask', 'nodemask1', 'nl_memberships', 'uring_reg']);
 
 /** flag and enum tables of 64-bit C types; the others are an int and print their low 32 bits */
-const WIDE = new Set(['ptrace', 'ptrace_options', 'clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask', 'perf_event_open', 'mmap_prot64', 'unshare']);
+const WIDE = new Set(['ptrace', 'ptrace_options', 'nt_type', 'clone', 'clone3', 'mount', 'mmap', 'pkey_access', 'pkey_prot', 'fan_event', 'kexec_file_load', 'futex2_mask', 'perf_event_open', 'mmap_prot64', 'unshare']);
 
 const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   fd: (v, x) => fdText(int32(v), x),
@@ -481,6 +489,8 @@ const SCALAR: Readonly<Record<string, (v: Int64, x: Ctx) => string>> = {
   // a 32-bit flags word without a table: its low half in hex
   hex32: (v) => (lo32(v) === 0 ? '0' : hex(lo32(v))),
   ptr: (v) => ptr(v),
+  // an offset in struct user (PTRACE_PEEKUSER's and PTRACE_POKEUSER's address, decode/ptrace.ts)
+  user_offset: (v) => userOffsetText(v),
   pid: (v) => String(int32(v)),
   uid: (v) => String(int32(v) === -1 ? -1 : lo32(v)),
   gid: (v) => String(int32(v) === -1 ? -1 : lo32(v)),
@@ -1075,7 +1085,12 @@ function retText(type: string, x: Ctx): string {
     return enumName('sched_policy', p) !== undefined ? `${s64str(v)} (${policyText(p, ABBREV)})` : s64str(v);
   }
   // a value with its name after it: 14 (SIGALRM), 0 (SCHED_OTHER)
-  if (type === 'signo') return `${s64str(v)} (${signalName(int32(v))})`;
+  if (type === 'signo') return isZero(v) ? '0' : `${s64str(v)} (${signalName(int32(v))})`;
+  // an enum's value in hex with its name: 0x2 (F_UNLCK)
+  if (type.startsWith('xenum:')) {
+    const n = enumName(type.slice(6), int32(v));
+    return `${isZero(v) ? '0' : hex(v)}${n === undefined ? '' : ` (${n})`}`;
+  }
   if (type.startsWith('enum:')) {
     const n = enumName(type.slice(5), int32(v));
     return n === undefined ? s64str(v) : `${s64str(v)} (${n})`;

@@ -7,7 +7,8 @@ import type { Capture } from '../events.js';
 import { captureBytes } from '../events.js';
 import { errnoName } from '../syscalls.js';
 import { bpfAttr } from './bpf.js';
-import { ptraceSyscallInfo } from './ptrace.js';
+import { PTRACE_STRUCTS } from './ptrace.js';
+import { siginfo } from './siginfo.js';
 import { MOUNT_REQ_STRUCTS } from './mount_req.js';
 import { QUOTA_XFS_STRUCTS } from './quota_xfs.js';
 import { TIME_MISC_STRUCTS } from './time_misc.js';
@@ -19,6 +20,12 @@ import { IO_URING_STRUCTS } from './io_uring.js';
 import { KEXEC_STRUCTS } from './kexec.js';
 import { XATTR_ARGS_STRUCTS } from './xattr_args.js';
 import { CLONE3_STRUCTS } from './clone3.js';
+import { KEYCTL_STRUCTS } from './keyctl.js';
+import { PERF_EVENT_STRUCTS } from './perf_event.js';
+import { FILE_HANDLE_STRUCTS } from './file_handle.js';
+import { FCNTL_STRUCTS } from './fcntl.js';
+import { STATMOUNT_STRUCTS } from './statmount.js';
+import { AIO_STRUCTS } from './aio.js';
 import { seccompFprog, sockFilterGot, sockFprog } from './bpf-filter.js';
 import { msghdr } from './msghdr.js';
 import { mmsgRecv, mmsgSend } from './mmsghdr.js';
@@ -697,40 +704,6 @@ function tms(b: Buffer, c: StructCtx): string {
   return `{tms_utime=${q(0)}, tms_stime=${q(8)}, tms_cutime=${q(16)}, tms_cstime=${q(24)}}`;
 }
 
-function siginfo(b: Buffer, c: StructCtx): string {
-  // read whole or not at all, as strace
-  if (b.length < 128) return c.addr;
-  const signo = b.readInt32LE(0);
-  // nothing filled in (waitid with WNOHANG and no child to report)
-  if (signo === 0 && b.readBigUInt64LE(0) === 0n && b.readBigUInt64LE(8) === 0n && b.readBigUInt64LE(16) === 0n) return '{}';
-  const code = b.readInt32LE(8);
-  const errno = b.readInt32LE(4);
-  // a code a process sent (<= 0: SI_USER, SI_QUEUE...) has the generic names
-  const codeText = signo === 17 && code > 0 ? printEnum('si_code_chld', code) : printEnum('si_code', code);
-  const head = `si_signo=${signalName(signo)}, si_code=${codeText}${errno ? `, si_errno=${errno > 0 && errno < 4096 ? errnoName(errno) : errno >>> 0}` : ''}`;
-  const uid = b.readUInt32LE(20);
-  const source = `si_pid=${b.readInt32LE(16)}, si_uid=${uid === 0xffffffff ? -1 : uid}`;
-  if (signo === 17 && code > 0) {
-    // a child's status: an exit code, or the signal that stopped or killed it
-    const status = b.readInt32LE(24);
-    return `{${head}, ${source}, si_status=${code === 1 ? status : signalName(status)}, si_utime=${clockTicks(b.readBigUInt64LE(32))}, si_stime=${clockTicks(b.readBigUInt64LE(40))}}`;
-  }
-  if (code > 0) return `{${head}, ${source}}`;
-  // the value sent with it (sigqueue): when its pointer is not NULL, as strace
-  const value = (): string => (b.readBigUInt64LE(24) ? `, si_int=${b.readInt32LE(24)}, si_ptr=${ptr(b.readBigUInt64LE(24))}` : '');
-  switch (code) {
-    case 0: // SI_USER
-    case -6: // SI_TKILL
-      return `{${head}, ${source}}`;
-    case -2: // SI_TIMER
-      return `{${head}, si_timerid=${hex(b.readUInt32LE(16))}, si_overrun=${b.readInt32LE(20)}, si_int=${b.readInt32LE(24)}, si_ptr=${ptr(b.readBigUInt64LE(24))}}`;
-    case -5: // SI_SIGIO
-      return `{${head}, si_band=${b.readBigInt64LE(16)}, si_fd=${b.readInt32LE(24)}}`;
-    default:
-      return `{${head}, ${source}${value()}}`;
-  }
-}
-
 function schedParam(b: Buffer, c: StructCtx): string {
   if (b.length < 4) return c.addr;
   return `{sched_priority=${b.readInt32LE(0)}}`;
@@ -1175,7 +1148,8 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   // seccomp's filter program: its length and where its instructions are
   seccomp_args: (_b, c) => c.addr,
   bpf_attr: bpfAttr,
-  ptrace_syscall_info: ptraceSyscallInfo,
+  // ptrace's data by request (decode/ptrace.ts)
+  ...PTRACE_STRUCTS,
   ...MOUNT_REQ_STRUCTS,
   ...QUOTA_XFS_STRUCTS,
   ...TIME_MISC_STRUCTS,
@@ -1187,6 +1161,12 @@ export const STRUCTS: Readonly<Record<string, StructDecoder>> = {
   ...KEXEC_STRUCTS,
   ...XATTR_ARGS_STRUCTS,
   ...CLONE3_STRUCTS,
+  ...KEYCTL_STRUCTS,
+  ...PERF_EVENT_STRUCTS,
+  ...FILE_HANDLE_STRUCTS,
+  ...FCNTL_STRUCTS,
+  ...STATMOUNT_STRUCTS,
+  ...AIO_STRUCTS,
   // ptrace's data where its request does not say what it is (PTRACE_VARIANTS does)
   ptrace_data: (_b, c) => c.addr,
   group_req: groupReq,

@@ -11,6 +11,14 @@
  */
 
 import { NET_XLAT } from './xlat-net.js';
+import { URING_XLAT } from './xlat-uring.js';
+import { PTRACE_XLAT } from './xlat-ptrace.js';
+import { KEYS_XLAT } from './xlat-keys.js';
+import { PERF_XLAT } from './xlat-perf.js';
+import { HANDLE_XLAT } from './xlat-handle.js';
+import { FCNTL_XLAT } from './xlat-fcntl.js';
+import { STATMOUNT_XLAT } from './xlat-statmount.js';
+import { AIO_XLAT } from './xlat-aio.js';
 
 export interface Xlat {
   kind: 'flags' | 'enum';
@@ -75,6 +83,22 @@ const SO_OPTIONS: Array<readonly [string, number]> = [
 export const XLAT: Readonly<Record<string, Xlat>> = {
   // networking tables (decode/xlat-net.ts)
   ...NET_XLAT,
+  // io_uring's (decode/xlat-uring.ts)
+  ...URING_XLAT,
+  // ptrace's (decode/xlat-ptrace.ts)
+  ...PTRACE_XLAT,
+  // keyctl's (decode/xlat-keys.ts)
+  ...KEYS_XLAT,
+  // perf_event_open's (decode/xlat-perf.ts)
+  ...PERF_XLAT,
+  // name_to_handle_at's (decode/xlat-handle.ts)
+  ...HANDLE_XLAT,
+  // fcntl's structures' (decode/xlat-fcntl.ts)
+  ...FCNTL_XLAT,
+  // struct statmount's (decode/xlat-statmount.ts)
+  ...STATMOUNT_XLAT,
+  // aio's (decode/xlat-aio.ts)
+  ...AIO_XLAT,
   // ---- files ----
   open_accmode: E([['O_RDONLY', 0], ['O_WRONLY', 1], ['O_RDWR', 2], ['O_ACCMODE', 3]]),
   open: F(O_FLAGS, { field: { mask: 3, table: 'open_accmode', always: true } }),
@@ -104,8 +128,11 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   fcntl: E([
     ['F_DUPFD', 0], ['F_GETFD', 1], ['F_SETFD', 2], ['F_GETFL', 3], ['F_SETFL', 4], ['F_GETLK', 5], ['F_SETLK', 6], ['F_SETLKW', 7],
     ['F_SETOWN', 8], ['F_GETOWN', 9], ['F_SETSIG', 10], ['F_GETSIG', 11], ['F_SETOWN_EX', 15], ['F_GETOWN_EX', 16],
+    ['F_GETLK64', 12], ['F_SETLK64', 13], ['F_SETLKW64', 14], ['F_GETOWNER_UIDS', 17],
     ['F_OFD_GETLK', 36], ['F_OFD_SETLK', 37], ['F_OFD_SETLKW', 38], ['F_SETLEASE', 1024], ['F_GETLEASE', 1025], ['F_NOTIFY', 1026],
+    ['F_DUPFD_QUERY', 1027], ['F_CREATED_QUERY', 1028], ['F_CANCELLK', 1029],
     ['F_DUPFD_CLOEXEC', 1030], ['F_SETPIPE_SZ', 1031], ['F_GETPIPE_SZ', 1032], ['F_ADD_SEALS', 1033], ['F_GET_SEALS', 1034],
+    ['F_GET_RW_HINT', 1035], ['F_SET_RW_HINT', 1036], ['F_GET_FILE_RW_HINT', 1037], ['F_SET_FILE_RW_HINT', 1038], ['F_GETDELEG', 1039], ['F_SETDELEG', 1040],
   ]),
   fd_flags: F([['FD_CLOEXEC', 1]], { zero: '0' }),
   f_seals: F([['F_SEAL_SEAL', 1], ['F_SEAL_SHRINK', 2], ['F_SEAL_GROW', 4], ['F_SEAL_WRITE', 8], ['F_SEAL_FUTURE_WRITE', 0x10], ['F_SEAL_EXEC', 0x20]], { zero: '0' }),
@@ -242,7 +269,7 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   // ---- time ----
   clock: E([
     ['CLOCK_REALTIME', 0], ['CLOCK_MONOTONIC', 1], ['CLOCK_PROCESS_CPUTIME_ID', 2], ['CLOCK_THREAD_CPUTIME_ID', 3], ['CLOCK_MONOTONIC_RAW', 4],
-    ['CLOCK_REALTIME_COARSE', 5], ['CLOCK_MONOTONIC_COARSE', 6], ['CLOCK_BOOTTIME', 7], ['CLOCK_REALTIME_ALARM', 8], ['CLOCK_BOOTTIME_ALARM', 9], ['CLOCK_TAI', 11],
+    ['CLOCK_REALTIME_COARSE', 5], ['CLOCK_MONOTONIC_COARSE', 6], ['CLOCK_BOOTTIME', 7], ['CLOCK_REALTIME_ALARM', 8], ['CLOCK_BOOTTIME_ALARM', 9], ['CLOCK_SGI_CYCLE', 10], ['CLOCK_TAI', 11],
   ]),
   timer: F([['TIMER_ABSTIME', 1]], { zero: '0' }),
   timerfd_settime: F([['TFD_TIMER_ABSTIME', 1], ['TFD_TIMER_CANCEL_ON_SET', 2]], { zero: '0' }),
@@ -573,9 +600,6 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
   landlock_scope: F([['LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET', 1], ['LANDLOCK_SCOPE_SIGNAL', 2]], { zero: '0' }),
   pidfd_send_signal: F([['PIDFD_SIGNAL_THREAD', 1], ['PIDFD_SIGNAL_THREAD_GROUP', 2], ['PIDFD_SIGNAL_PROCESS_GROUP', 4]], { zero: '0' }),
   landlock_add_rule: F([['LANDLOCK_ADD_RULE_QUIET', 1]], { zero: '0' }),
-  // io_uring_setup's flags and features (bit n each, in order)
-  uring_setup: F([['IORING_SETUP_IOPOLL', 0x1], ['IORING_SETUP_SQPOLL', 0x2], ['IORING_SETUP_SQ_AFF', 0x4], ['IORING_SETUP_CQSIZE', 0x8], ['IORING_SETUP_CLAMP', 0x10], ['IORING_SETUP_ATTACH_WQ', 0x20], ['IORING_SETUP_R_DISABLED', 0x40], ['IORING_SETUP_SUBMIT_ALL', 0x80], ['IORING_SETUP_COOP_TASKRUN', 0x100], ['IORING_SETUP_TASKRUN_FLAG', 0x200], ['IORING_SETUP_SQE128', 0x400], ['IORING_SETUP_CQE32', 0x800], ['IORING_SETUP_SINGLE_ISSUER', 0x1000], ['IORING_SETUP_DEFER_TASKRUN', 0x2000], ['IORING_SETUP_NO_MMAP', 0x4000], ['IORING_SETUP_REGISTERED_FD_ONLY', 0x8000], ['IORING_SETUP_NO_SQARRAY', 0x10000], ['IORING_SETUP_HYBRID_IOPOLL', 0x20000], ['IORING_SETUP_CQE_MIXED', 0x40000], ['IORING_SETUP_SQE_MIXED', 0x80000], ['IORING_SETUP_SQ_REWIND', 0x100000]], { zero: '0', dflt: 'IORING_SETUP_???' }),
-  uring_features: F([['IORING_FEAT_SINGLE_MMAP', 0x1], ['IORING_FEAT_NODROP', 0x2], ['IORING_FEAT_SUBMIT_STABLE', 0x4], ['IORING_FEAT_RW_CUR_POS', 0x8], ['IORING_FEAT_CUR_PERSONALITY', 0x10], ['IORING_FEAT_FAST_POLL', 0x20], ['IORING_FEAT_POLL_32BITS', 0x40], ['IORING_FEAT_SQPOLL_NONFIXED', 0x80], ['IORING_FEAT_EXT_ARG', 0x100], ['IORING_FEAT_NATIVE_WORKERS', 0x200], ['IORING_FEAT_RSRC_TAGS', 0x400], ['IORING_FEAT_CQE_SKIP', 0x800], ['IORING_FEAT_LINKED_FILE', 0x1000], ['IORING_FEAT_REG_REG_RING', 0x2000], ['IORING_FEAT_RECVSEND_BUNDLE', 0x4000], ['IORING_FEAT_MIN_TIMEOUT', 0x8000], ['IORING_FEAT_RW_ATTR', 0x10000], ['IORING_FEAT_NO_IOWAIT', 0x20000]], { zero: '0', dflt: 'IORING_FEAT_???' }),
   sched_attr_flags: F([['SCHED_FLAG_RESET_ON_FORK', 1], ['SCHED_FLAG_RECLAIM', 2], ['SCHED_FLAG_DL_OVERRUN', 4], ['SCHED_FLAG_KEEP_POLICY', 8],
     ['SCHED_FLAG_KEEP_PARAMS', 0x10], ['SCHED_FLAG_UTIL_CLAMP_MIN', 0x20], ['SCHED_FLAG_UTIL_CLAMP_MAX', 0x40]], { zero: '0', dflt: 'SCHED_FLAG_???' }),
   sched_getattr: F([['SCHED_GETATTR_FLAG_DL_DYNAMIC', 1]], { zero: '0', dflt: 'SCHED_GETATTR_FLAG_???' }),
@@ -608,15 +632,6 @@ export const XLAT: Readonly<Record<string, Xlat>> = {
     'KEYCTL_SET_TIMEOUT', 'KEYCTL_ASSUME_AUTHORITY', 'KEYCTL_GET_SECURITY', 'KEYCTL_SESSION_TO_PARENT', 'KEYCTL_REJECT', 'KEYCTL_INSTANTIATE_IOV',
     'KEYCTL_INVALIDATE', 'KEYCTL_GET_PERSISTENT', 'KEYCTL_DH_COMPUTE', 'KEYCTL_PKEY_QUERY', 'KEYCTL_PKEY_ENCRYPT', 'KEYCTL_PKEY_DECRYPT', 'KEYCTL_PKEY_SIGN',
     'KEYCTL_PKEY_VERIFY', 'KEYCTL_RESTRICT_KEYRING', 'KEYCTL_MOVE', 'KEYCTL_CAPABILITIES', 'KEYCTL_WATCH_KEY'])),
-  uring_enter: F([['IORING_ENTER_GETEVENTS', 1], ['IORING_ENTER_SQ_WAKEUP', 2], ['IORING_ENTER_SQ_WAIT', 4], ['IORING_ENTER_EXT_ARG', 8], ['IORING_ENTER_REGISTERED_RING', 0x10]], { zero: '0' }),
-  uring_register: E(seq(['IORING_REGISTER_BUFFERS', 'IORING_UNREGISTER_BUFFERS', 'IORING_REGISTER_FILES', 'IORING_UNREGISTER_FILES', 'IORING_REGISTER_EVENTFD',
-    'IORING_UNREGISTER_EVENTFD', 'IORING_REGISTER_FILES_UPDATE', 'IORING_REGISTER_EVENTFD_ASYNC', 'IORING_REGISTER_PROBE', 'IORING_REGISTER_PERSONALITY',
-    'IORING_UNREGISTER_PERSONALITY', 'IORING_REGISTER_RESTRICTIONS', 'IORING_REGISTER_ENABLE_RINGS', 'IORING_REGISTER_FILES2',
-    'IORING_REGISTER_FILES_UPDATE2', 'IORING_REGISTER_BUFFERS2', 'IORING_REGISTER_BUFFERS_UPDATE', 'IORING_REGISTER_IOWQ_AFF', 'IORING_UNREGISTER_IOWQ_AFF',
-    'IORING_REGISTER_IOWQ_MAX_WORKERS', 'IORING_REGISTER_RING_FDS', 'IORING_UNREGISTER_RING_FDS', 'IORING_REGISTER_PBUF_RING', 'IORING_UNREGISTER_PBUF_RING',
-    'IORING_REGISTER_SYNC_CANCEL', 'IORING_REGISTER_FILE_ALLOC_RANGE', 'IORING_REGISTER_PBUF_STATUS', 'IORING_REGISTER_NAPI', 'IORING_UNREGISTER_NAPI',
-    'IORING_REGISTER_CLOCK', 'IORING_REGISTER_CLONE_BUFFERS', 'IORING_REGISTER_SEND_MSG_RING', 'IORING_REGISTER_ZCRX_IFQ', 'IORING_REGISTER_RESIZE_RINGS',
-    'IORING_REGISTER_MEM_REGION', 'IORING_REGISTER_QUERY', 'IORING_REGISTER_ZCRX_CTRL', 'IORING_REGISTER_BPF_FILTER']), { dflt: 'IORING_REGISTER_???' }),
 };
 
 /** Looks a table up; throws on a name the signatures use but no table defines (a bug). */
