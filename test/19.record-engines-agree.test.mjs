@@ -61,8 +61,9 @@ const PROGRAMS = [
   { name: 'git log', cmd: ['git', '-C', repo, '--no-pager', 'log', '--format=%s'] },
   // a query (a write would read /dev/urandom for its journal: not the same program twice)
   // (sqlite3 lstats each directory above its file: not under /tmp, whose link count changes
-  // whenever something else makes a directory there)
-  { name: 'sqlite3', cmd: ['sqlite3', join(ROOT, 'test', '.build', 'engines.db'), 'select sum(x) from t;'] },
+  // whenever something else makes a directory there); its locks (fcntl F_SETLK, whose struct
+  // flock a guarded row captures) recorded in process
+  { name: 'sqlite3', cmd: ['sqlite3', join(ROOT, 'test', '.build', 'engines.db'), 'select sum(x) from t;'], inProcess: ['fcntl'] },
 ];
 
 /**

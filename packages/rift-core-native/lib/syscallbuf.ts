@@ -78,8 +78,10 @@ export function syscallBufferConfig(plan: Int32Array, wanted?: readonly number[]
 }
 
 // Plan rows the library follows: C strings and buffers, none read at entry and again at exit;
-// and guards on an argument's value (a When row on the argument itself, equal), whose calls it
-// leaves to the tracer, which reads what the row after the guard says (syscallbuf.c's to_tracer).
+// and guards on an argument's value (a When row on the argument itself, equal) with the row
+// after it, which the library reads for the calls the guard holds for when it can (a C string
+// or a buffer not read both before and after the call), else leaves those calls to the tracer
+// (syscallbuf.c's parse_config and to_tracer).
 function rowsBufferable(rows: number[]): boolean {
   const entryArgs = new Set<number>();
   const exitArgs = new Set<number>();

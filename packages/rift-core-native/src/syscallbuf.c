@@ -53,19 +53,36 @@
 
 struct plan_row {
   int arg, atExit, kind, lenFrom, lenArg, max, onError, scale;
+  // a guarded row (after a When row): read only when argument guardArg is guardValue
+  int guarded, guardArg;
+  uint32_t guardValue;
 };
+// whether row r is read for a call with arguments a
+static inline int row_applies(const struct plan_row* r, const long* a) {
+  return !r->guarded || (uint32_t)a[r->guardArg] == r->guardValue;
+}
 
 static unsigned char is_fast[MAX_NR];
 static int nfast;
 static struct plan_row plan[MAX_NR][MAX_ROWS];
 static unsigned char nrows[MAX_NR];
 // The plan's guarded rows (a When row, then the capture it guards: fcntl's lock structure for
-// its lock commands) are the tracer's: a call whose argument has a guard's value is made as a
-// traced call (the tracer reads what the row says); the library records the others.
+// its lock commands) the library reads itself when it can (a C string or a buffer, not read
+// both before and after the call: the library reads after it); a call whose argument has the
+// value of another guard is made as a traced call (the tracer reads what the row says).
 #define MAX_GUARDS 64
 static struct { int nr, arg; uint32_t value; } guards[MAX_GUARDS];
 static int nguards;
 static unsigned char guarded[MAX_NR];
+// a call of nr whose argument arg is value goes to the tracer: false when no room is left
+static int leave_to_tracer(int nr, int arg, uint32_t value) {
+  if (nguards >= MAX_GUARDS) return 0;
+  guards[nguards].nr = nr;
+  guards[nguards].arg = arg;
+  guards[nguards++].value = value;
+  guarded[nr] = 1;
+  return 1;
+}
 static inline int to_tracer(long nr, const long* a) {
   if (!guarded[nr]) return 0;
   for (int i = 0; i < nguards; i++)
@@ -347,7 +364,7 @@ static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1, int
   int64_t need = 8 + RIFT_RECORD_HEADER;
   for (int i = 0; i < nrows[nr]; i++) {
     const struct plan_row* r = &plan[nr][i];
-    if (!r->atExit || !is_error || r->onError) need += row_bound(r, a, ret);
+    if (row_applies(r, a) && (!r->atExit || !is_error || r->onError)) need += row_bound(r, a, ret);
   }
   need = (need + 7) & ~7;
   uint32_t lent = h ? __atomic_load_n(&h->lent, __ATOMIC_ACQUIRE) : 0;
@@ -384,11 +401,11 @@ static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1, int
   put_record_header(b.start, nr, a, ret, t0, t1, flags);
   for (int i = 0; i < nrows[nr]; i++) {
     const struct plan_row* r = &plan[nr][i];
-    if (!r->atExit) capture_row(&b, r, a, ret, is_error);
+    if (!r->atExit && row_applies(r, a)) capture_row(&b, r, a, ret, is_error);
   }
   for (int i = 0; i < nrows[nr]; i++) {
     const struct plan_row* r = &plan[nr][i];
-    if (r->atExit && (!is_error || r->onError)) capture_row(&b, r, a, ret, is_error);
+    if (r->atExit && (!is_error || r->onError) && row_applies(r, a)) capture_row(&b, r, a, ret, is_error);
   }
   uint32_t rec_len = (uint32_t)(b.cur - b.start);
   memcpy(b.start, &rec_len, 4);
@@ -556,7 +573,8 @@ static int parse_config(const char* s) {
   }
   if (*s != ';') return -1;
   s++;
-  int skip = 0;  // the row after a guard: the tracer's
+  int guard = -1;          // the row after a When row: guarded by it (argument, value)
+  long guardArg = 0, guardValue = 0;
   while (*s) {
     long v[9];
     for (int i = 0; i < 9; i++) {
@@ -568,27 +586,34 @@ static int parse_config(const char* s) {
     if (v[3] == RIFT_CAPTURE_WHEN) {
       // on the argument itself (v[5] 0), equal (v[6] 0): the only guards the library tests
       if (v[5] != 0 || v[6] != 0) return -1;
-      skip = 1;
-      // more guards than it holds: the syscall is left to the tracer whole
-      if (nguards >= MAX_GUARDS) {
-        is_fast[v[0]] = 0;
-        continue;
-      }
-      guards[nguards].nr = (int)v[0];
-      guards[nguards].arg = (int)v[1];
-      guards[nguards++].value = (uint32_t)v[4];
-      guarded[v[0]] = 1;
+      guard = (int)v[0];
+      guardArg = v[1];
+      guardValue = v[4];
       continue;
     }
-    if (skip) {
-      skip = 0;
+    int isGuarded = guard == (int)v[0];
+    guard = -1;
+    if (v[5] < 0 || v[5] > 5) return -1;
+    struct plan_row r = {(int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[6], (int)v[7], v[8] > 0 ? (int)v[8] : 1,
+                         isGuarded, (int)guardArg, (uint32_t)guardValue};
+    int readable = r.kind == RIFT_CAPTURE_CSTRING || r.kind == RIFT_CAPTURE_BUFFER;
+    if (isGuarded && (!readable || nrows[v[0]] >= MAX_ROWS)) {
+      if (!leave_to_tracer((int)v[0], (int)guardArg, (uint32_t)guardValue)) is_fast[v[0]] = 0;
       continue;
     }
-    if (nrows[v[0]] >= MAX_ROWS || v[5] < 0 || v[5] > 5) return -1;
-    struct plan_row r = {(int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[6], (int)v[7], v[8] > 0 ? (int)v[8] : 1};
-    if (r.kind != RIFT_CAPTURE_CSTRING && r.kind != RIFT_CAPTURE_BUFFER) return -1;
+    if (!readable || nrows[v[0]] >= MAX_ROWS) return -1;
     plan[v[0]][nrows[v[0]]++] = r;
   }
+  // a guard whose rows read one argument both before and after the call (fcntl's F_GETLK): the
+  // library reads after the call only, so such calls go to the tracer
+  for (int nr = 0; nr < MAX_NR; nr++)
+    for (int i = 0; i < nrows[nr]; i++)
+      for (int j = i + 1; j < nrows[nr]; j++) {
+        const struct plan_row *x = &plan[nr][i], *y = &plan[nr][j];
+        if (x->guarded && y->guarded && x->guardArg == y->guardArg && x->guardValue == y->guardValue &&
+            x->arg == y->arg && x->atExit != y->atExit && !leave_to_tracer(nr, x->guardArg, x->guardValue))
+          is_fast[nr] = 0;
+      }
   return 0;
 }
 
