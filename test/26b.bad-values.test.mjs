@@ -156,7 +156,7 @@ async function tests() {
         ]
       : []),
   ];
-  const INT64 = /^(args\[\d+\]|ret|addr|value)$/;  // (value: an rdtsc event's counter)
+  const INT64 = /^(args\[\d+\]|ret|addr|value|ip|ipOffset)$/;  // (value: an rdtsc event's counter; ip, ipOffset: a signal's)
   const DATE_TIME = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:?\d\d)$/;
   /** the readers' own rules beside the schema: exact integers, the signed 64-bit range, a real date */
   const readersReject = (type, path, v) => {
