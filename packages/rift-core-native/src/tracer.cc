@@ -470,12 +470,14 @@ static void captureFdData(Tracer& t, pid_t tid, pid_t pid, RecordWriter& w, uint
 // else a C string bounded by `max`, or the length field's count times `scale` bytes bounded by
 // `max` (partial or fault-flagged as any buffer), or that many pointers and their strings.
 static void capturePointee(Tracer& t, pid_t tid, RecordWriter& w, const CaptureSpec& c,
-                           uint8_t flags, uint64_t addr, const uint64_t* lenArgs) {
-  if (c.via >= 0)
+                           uint8_t flags, uint64_t addr, const uint64_t* lenArgs, uint64_t sp) {
+  // at the stack pointer (the call's entry) plus an offset: what rt_sigreturn takes back
+  if (c.ptrOff != kPointeeIsArg && (c.ptrOff & kPointeeAtSp)) addr = sp + (c.ptrOff & ~kPointeeAtSp);
+  else if (c.via >= 0)
     for (uint32_t hop = 0; hop <= c.hops; hop++)
       if (addr == 0 || t.readMemory(tid, addr + uint64_t(c.via), &addr, 8) != 8) return;
   uint64_t p = addr;
-  if (c.ptrOff != kPointeeIsArg && (addr == 0 || t.readMemory(tid, addr + c.ptrOff, &p, 8) != 8)) return;
+  if (c.ptrOff != kPointeeIsArg && !(c.ptrOff & kPointeeAtSp) && (addr == 0 || t.readMemory(tid, addr + c.ptrOff, &p, 8) != 8)) return;
   if (p == 0) return;
   const uint8_t kind = uint8_t(CaptureKind::Pointee);
   if (c.fixedLen) {
@@ -593,7 +595,7 @@ void Tracer::capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureS
   uint64_t addr = st.args[c.arg];
   switch (c.kind) {
     case CaptureKind::Pointee:
-      capturePointee(*this, tid, w, c, flags, addr, st.args);
+      capturePointee(*this, tid, w, c, flags, addr, st.args, st.sp);
       break;
     case CaptureKind::When:  // the plan's guards are in c.when
       break;
@@ -705,6 +707,7 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
   st.compat = info->arch != AUDIT_ARCH_X86_64;
   st.nr = seccomp ? info->seccomp.nr : info->entry.nr;
   memcpy(st.args, seccomp ? info->seccomp.args : info->entry.args, sizeof st.args);
+  st.sp = info->stack_pointer;
   st.entryTs = now();
   st.entryBlobs.clear();
   st.entryBlobCount = 0;

@@ -73,6 +73,7 @@ struct CaptureSpec {
 };
 
 constexpr uint32_t kPointeeIsArg = 0xffff;  // a Pointee's ptrOff: the argument is the pointer
+constexpr uint32_t kPointeeAtSp = 0x8000;   // a Pointee's ptrOff bit: at the stack pointer + the rest
 
 using CapturePlan = std::vector<std::vector<CaptureSpec>>;  // indexed by syscall number
 
@@ -212,6 +213,7 @@ struct ThreadState {
   bool groupStopped = false;
   int pendingSignal = 0;    // signal the interceptor asked to deliver after the syscall
   uint64_t stepTo = 0, stepSigs = 0;  // an exit decision's (ExitDecision::stepTo): for resume
+  uint64_t sp = 0;          // the stack pointer at the call's entry (a Pointee row at kPointeeAtSp)
   bool doneAtEntry = false; // a skipped call completed at its seccomp stop (no exit stop)
   int64_t skipRet = 0;      // its result, already in rax
   // waiting at its stop for the interceptor's decision (1 at entry, 2 at exit), with what the

@@ -15,7 +15,8 @@
  *   Pointee: nr, arg, atExit, Pointee, strings << 20 | lenOff << 8 | (of + 1) << 4 | lenSize,
  *            index << 16 | ptrOff, max, hops << 16 | (via + 1) << 1 | onError, scale:
  *            the pointer at offset ptrOff of the struct at argument `arg` (ptrOff 0xffff: the
- *            argument itself); its length the unsigned lenSize-byte field at lenOff of that struct
+ *            argument itself; 0x8000 | off: the memory at the thread's stack pointer at the
+ *            call's entry plus off, what rt_sigreturn takes back from a signal frame); its length the unsigned lenSize-byte field at lenOff of that struct
  *            (of + 1 = 0) or of the struct at argument `of`, times scale, or (lenSize 0) a C
  *            string; `max` bounds the bytes kept (-1: whole). strings 1: the memory is that many
  *            pointers to C strings, blob `index`, and string j is blob index + 1 + j (each
@@ -27,6 +28,8 @@
 export const PointeeKind = { Pointee: 6, When: 7 } as const;
 /** a Pointee row's ptrOff when the argument itself is the pointer */
 const POINTER_IS_ARG = 0xffff;
+/** a Pointee row's ptrOff bit: the memory is at the stack pointer plus the low 15 bits */
+const POINTER_AT_SP = 0x8000;
 
 export type PointeeLength =
   /** a NUL-terminated string, kept up to -s */
@@ -51,8 +54,11 @@ export interface Pointee {
    * u32 at that offset of the struct the argument points to)
    */
   when: ReadonlyArray<readonly [arg: number, value: number, field?: number]>;
-  /** the pointer field's offset in the struct; 'arg': the argument itself points to the memory */
-  ptr: number | 'arg';
+  /**
+   * the pointer field's offset in the struct; 'arg': the argument itself points to the memory;
+   * { sp }: the memory is at the thread's stack pointer at the call's entry plus sp
+   */
+  ptr: number | 'arg' | { sp: number };
   len: PointeeLength;
   /** the blob index of the argument the memory goes to (1 and up) */
   index: number;
@@ -199,6 +205,10 @@ export const POINTEES: readonly Pointee[] = bpfSized([
   // given and as the kernel wrote it: -s and one more byte (decode/xattr_args.ts)
   { call: 'setxattrat', arg: 4, when: [], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, max: 'string' },
   { call: 'getxattrat', arg: 4, when: [], ptr: 0, len: { field: 8, size: 4, scale: 1 }, index: 1, atExit: true, max: 'string' },
+  // rt_sigreturn's signal mask: the signal frame's uc_sigmask, which it puts back. At the call the
+  // frame's return address has been popped: the stack pointer is at its struct ucontext, whose
+  // uc_flags (8), uc_link (8), uc_stack (24) and uc_mcontext (256) come before the mask
+  { call: 'rt_sigreturn', arg: 0, when: [], ptr: { sp: 296 }, len: { bytes: 8 }, index: 1, max: 8 },
   // clone3's set_tid: set_tid_size pids (u64 count at 72, the array at 64), 32 at most as strace
   { call: 'clone3', arg: 0, when: [], ptr: 64, len: { field: 72, size: 8, scale: 4 }, index: 1, max: 128 },
   // and the ints the kernel wrote back, pidfd (the pointer at 8) and parent_tid (at 24)
@@ -238,7 +248,7 @@ export function pointeeRows(nrOf: (name: string) => number | undefined, stringSi
     const l = p.len;
     if (p.sizedBy !== undefined) {
       // (through `via`: the pointer to the struct that holds them)
-      const end = p.via !== undefined ? p.via + 8 : Math.max(p.ptr === 'arg' ? 0 : p.ptr + 8, 'field' in l ? l.field + l.size : 0);
+      const end = p.via !== undefined ? p.via + 8 : Math.max(typeof p.ptr === 'number' ? p.ptr + 8 : 0, 'field' in l ? l.field + l.size : 0);
       rows.push(nr, p.sizedBy, 0, PointeeKind.When, end, 0, 1, 0, 0);
     }
     let lenDesc = 0, scale = 1;
@@ -246,7 +256,8 @@ export function pointeeRows(nrOf: (name: string) => number | undefined, stringSi
     else if ('bytes' in l) lenDesc = (2 << 20) | (l.bytes << 8);
     else if ('field' in l) [lenDesc, scale] = [(l.field << 8) | ((l.of ?? -1) + 1) << 4 | l.size, l.scale];
     const max = p.max === 'string' ? stringSize + 1 : p.max ?? ('cstring' in l || 'strings' in l ? stringSize : 65536);
-    rows.push(nr, p.arg, p.atExit ? 1 : 0, PointeeKind.Pointee, lenDesc, (p.index << 16) | (p.ptr === 'arg' ? POINTER_IS_ARG : p.ptr), max, (p.hops ?? 0) << 16 | ((p.via ?? -1) + 1) << 1 | (p.onError ? 1 : 0), scale);
+    const ptrOff = p.ptr === 'arg' ? POINTER_IS_ARG : typeof p.ptr === 'number' ? p.ptr : POINTER_AT_SP | p.ptr.sp;
+    rows.push(nr, p.arg, p.atExit ? 1 : 0, PointeeKind.Pointee, lenDesc, (p.index << 16) | ptrOff, max, (p.hops ?? 0) << 16 | ((p.via ?? -1) + 1) << 1 | (p.onError ? 1 : 0), scale);
   }
   return rows;
 }

@@ -17,7 +17,7 @@ import { PTRACE_VARIANTS, userOffsetText } from './ptrace.js';
 import { KEYCTL_VARIANTS } from './keyctl.js';
 import { FCNTL_CASES } from './fcntl.js';
 import { kexecFlags } from './kexec.js';
-import { bufText, clockTicks, fdsetBits, selectNfds, fileMode, makedev, pollRevents, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
+import { bufText, clockTicks, fdsetBits, selectNfds, fileMode, makedev, pollRevents, sigsetText, STRUCTS, timeComment, type StructCtx, type StructDecoder } from './structs.js';
 import { ABBREV, setCallStyle, enumName, enumPrinter, flagsPrinter, hex, int32, isZero, lo32, octal, printEnum, printFlags, ptr, quote, s64str, signalName, u64str, type XlatStyle } from './values.js';
 
 export interface Paint {
@@ -1178,6 +1178,19 @@ function retNumber(v: Int64): number {
 }
 
 /** Decodes a syscall event into its printed parts. */
+/**
+ * Calls whose argument is not in a register but on the stack, printed as strace prints it from
+ * the memory recorded there (a Pointee row at the stack pointer, pointees.ts): rt_sigreturn's
+ * signal frame, by the mask it puts back. Nothing recorded: no argument, as before.
+ */
+const STACK_ARGS: Readonly<Record<string, (mem: readonly Capture[] | undefined) => string | undefined>> = {
+  rt_sigreturn: (mem) => {
+    const c = mem?.find((m) => m.arg === 0 && m.index === 1 && m.at === 'entry');
+    const b = c && !c.fault ? captureBytes(c) : undefined;
+    return b && b.length >= 8 ? `{mask=${sigsetText(b)}}` : undefined;
+  },
+};
+
 export function decodeSyscall(ev: SyscallEvent, opts?: FormatOptions): CallParts {
   const o = resolve(opts);
   const errno = ev.errno;
@@ -1207,6 +1220,8 @@ export function decodeSyscall(ev: SyscallEvent, opts?: FormatOptions): CallParts
     const text = v === undefined ? '?' : ap.print(v, ap.a, x);
     args.push(ap.label ? `${ap.label}=${text}` : text);
   }
+  const onStack = STACK_ARGS[evName]?.(ev.mem);
+  if (onStack !== undefined) args.push(onStack);
   return { name, args, split: split < 0 ? args.length : split, ret: retText(plan.ret, x), failed };
 }
 
