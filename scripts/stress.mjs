@@ -23,6 +23,8 @@ const RACES = {
   'test/42.replay-threads.test.mjs': 'replay of threads',
   'test/48.replay-threads-order.test.mjs': 'replay following the recorded order across threads',
   'test/48.replay-signals.test.mjs': 'signals delivered at their recorded point',
+  'test/48.replay-programs.test.mjs': 'node and make replayed: thread pools, child processes, layouts ASLR changes',
+  'test/48.replay-heap.test.mjs': 'heaps placed where recorded, whatever ASLR chose',
   'test/47.replay-interrupt.test.mjs': 'replay of pipelines and busy loops, interrupted or not',
   'test/51.deterministic.test.mjs': 'the deterministic sandbox: forks, waits, virtual pids',
   'test/53.sandbox-net.test.mjs': 'the virtual network: a server and its client in two processes',

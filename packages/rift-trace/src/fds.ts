@@ -335,6 +335,15 @@ export class FdTracker implements FdPaths {
         if (p) this.cwd.set(ev.pid, p);
         return;
       }
+      case 'getsockopt': {
+        // SO_PEERPIDFD (SOL_SOCKET): a pidfd for the peer, its number in the value
+        const SOL_SOCKET = 1, SO_PEERPIDFD = 77;
+        if (a(1) !== SOL_SOCKET || a(2) !== SO_PEERPIDFD) return;
+        const c = ev.mem?.find((m) => m.arg === 3 && m.at === 'exit' && !m.fault);
+        const b = c && captureBytes(c);
+        if (b && b.length >= 4) t.set(b.readInt32LE(0), this.entry('anon_inode:[pidfd]'));
+        return;
+      }
       case 'pipe':
       case 'pipe2':
       case 'socketpair': {

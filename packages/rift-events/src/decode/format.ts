@@ -207,7 +207,7 @@ const SETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
 const GETSOCKOPT_LEVELS: Readonly<Record<string, Variant>> = {
   ...SOCKOPT_LEVELS,
   // option 26 is SO_GET_FILTER when read
-  SOL_SOCKET: { ...sockopt('so_get'), then: { by: 2, table: 'so', cases: { ...soInts('out:sockint(*4)'), SO_ERROR: value('sockerr'), SO_PEERCRED: value('ucred'), SO_LINGER: value('linger'), SO_TXREHASH: value('txrehash'), SO_ATTACH_FILTER: value('sock_filter_got') } } },
+  SOL_SOCKET: { ...sockopt('so_get'), then: { by: 2, table: 'so', cases: { ...soInts('out:sockint(*4)'), SO_ERROR: value('sockerr'), SO_PEERCRED: value('ucred'), SO_PEERPIDFD: value('sockpidfd'), SO_LINGER: value('linger'), SO_TXREHASH: value('txrehash'), SO_ATTACH_FILTER: value('sock_filter_got') } } },
   SOL_NETLINK: { args: { 2: 'enum:netlink_opt', 3: 'out:socknum(*4)' }, then: { by: 2, table: 'netlink_opt', cases: { NETLINK_LIST_MEMBERSHIPS: value('nl_memberships') } } },
   SOL_PACKET: { ...sockopt('packet_opt'), then: { by: 2, table: 'packet_opt', cases: { PACKET_STATISTICS: value('tpacket_stats') } } },
   SOL_TIPC: { args: { 2: 'enum:tipc_opt', 3: 'out:socknum(*4)' }, then: { by: 2, table: 'tipc_opt', cases: { TIPC_IMPORTANCE: value('tipc_importance'), TIPC_GROUP_JOIN: value('tipc_group') } } },
@@ -623,6 +623,16 @@ function fdText(fd: number, x: Ctx): string {
   return x.o.fds!.deleted?.(x.ev.pid, fd) ? `${fd}<${p}>(deleted)` : `${fd}<${p}>`;
 }
 
+/**
+ * A pidfd the kernel hands the program in memory (SO_PEERPIDFD's value, an SCM_PIDFD message):
+ * as -y prints a descriptor; one the tracker does not know yet (it is new) is a pidfd, which
+ * /proc names anon_inode:[pidfd].
+ */
+function pidfdText(fd: number, x: Ctx): string {
+  if (!x.o.fds || fd < 0 || x.o.fds.path(x.ev.pid, fd) !== undefined) return fdText(fd, x);
+  return `${fd}<anon_inode:[pidfd]>`;
+}
+
 function capsOf(mem: Capture[] | undefined, arg: number, at: 'entry' | 'exit'): Capture[] {
   const out: Capture[] = [];
   if (mem) for (const c of mem) if (c.arg === arg && c.at === at) out.push(c);
@@ -724,6 +734,9 @@ class Struct implements StructCtx {
   call?: Ctx;
   fdText(fd: number): string {
     return this.call ? fdText(fd, this.call) : String(fd);
+  }
+  pidfdText(fd: number): string {
+    return this.call ? pidfdText(fd, this.call) : String(fd);
   }
   get entryCaps(): readonly Capture[] | undefined {
     return this.withEntry ? (this.entryList ??= capsOf(this.mem, this.i, 'entry')) : undefined;
@@ -892,8 +905,10 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
       if (bytes.length < Math.min(total, 65536)) return hex(addr);
       return o.paint.str(bufText(bytes, total, o));
     }
-    case 'sockint': {
+    case 'sockint':
+    case 'sockpidfd': {
       // SOL_SOCKET's int options: set, shorter than an int is an address; get, the bytes in hex
+      // (sockpidfd: SO_PEERPIDFD's, a pidfd the kernel made)
       let total = lengthOf(spec, first, x) | 0;
       if (spec.capture!.lenFrom === LengthFrom.ArgPtrU32) {
         const l = firstCap(mem, spec.capture!.lenArg, 'exit');
@@ -901,7 +916,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
         if (lb && lb.length >= 4) total = lb.readInt32LE(0);
       }
       if (total <= 0 || (spec.dir === 'in' && total < 4) || bytes.length < Math.min(total, 4)) return hex(addr);
-      if (total >= 4) return `[${bytes.readInt32LE(0)}]`;
+      if (total >= 4) return `[${spec.type === 'sockpidfd' ? pidfdText(bytes.readInt32LE(0), x) : bytes.readInt32LE(0)}]`;
       return o.paint.str(bufText(bytes, total, { stringSize: o.stringSize, hex: 2 }));
     }
     case 'socknum':

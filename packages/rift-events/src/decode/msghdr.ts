@@ -66,7 +66,7 @@ const SOCKET_CMSGS: ReadonlyMap<number, readonly [CmsgPrinter, number]> = new Ma
   [1, [(d, c) => array(Math.floor(d.length / 4), (i) => fdOf(c, d.readInt32LE(4 * i)), c), 4]],  // SCM_RIGHTS
   [2, [(d) => `{pid=${d.readInt32LE(0)}, uid=${d.readInt32LE(4) === -1 ? -1 : d.readUInt32LE(4)}, gid=${d.readInt32LE(8) === -1 ? -1 : d.readUInt32LE(8)}}`, 12]],  // SCM_CREDENTIALS
   [3, [(d) => quote(d, { hex: 0 }), 1]],  // SCM_SECURITY
-  [4, [(d, c) => fdOf(c, d.readInt32LE(0)), 4]],  // SCM_PIDFD
+  [4, [(d, c) => (c.pidfdText ? c.pidfdText(d.readInt32LE(0)) : fdOf(c, d.readInt32LE(0))), 4]],  // SCM_PIDFD
   [29, [timeval, 1]],  // SO_TIMESTAMP_OLD
   [35, [(d) => (d.length < 16 ? '???' : timespec(d)), 1]],  // SO_TIMESTAMPNS_OLD
   [37, [(d) => timespecs(d, 3), 1]],  // SO_TIMESTAMPING_OLD

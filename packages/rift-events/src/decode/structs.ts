@@ -56,6 +56,8 @@ export interface StructCtx extends StringStyle {
   args: readonly (number | string)[];
   /** a descriptor inside a structure as -y prints it (its number alone without -y) */
   fdText?(fd: number): string;
+  /** a pidfd the kernel hands the program inside a structure (SCM_PIDFD), as -y prints it */
+  pidfdText?(fd: number): string;
   /** the call's errno name when it failed */
   errno?: string;
 }
