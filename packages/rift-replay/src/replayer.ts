@@ -1134,7 +1134,7 @@ export class Replayer {
    * instruction it came at (the engine steps the thread there from the call's return).
    */
   private deliverAt(call: LiveCall, sig: SignalEvent): { deliverAt?: bigint } {
-    const at = userCode(this.cursor.signalPoint(sig)) ? liveInstruction(call.pid, sig) : undefined;
+    const at = steppable(sig, this.cursor.signalPoint(sig)) ? liveInstruction(call.pid, sig) : undefined;
     if (at === undefined) return {};
     if (DEBUG) debug(`signal ${sig.sig} to ${call.tid} at 0x${at.toString(16)} (${sig.ipFile}+0x${BigInt(sig.ipOffset ?? 0).toString(16)})`);
     return { deliverAt: at };
@@ -2235,7 +2235,7 @@ function ranOn(point: SignalPoint | undefined, prev: SyscallEvent, next: Syscall
   if (point?.after === 'entry') return true;
   if (point?.after === 'exit') return false;
   // or at which instruction of the program's own code: delivered there, stepped to from prev's exit
-  if (sig?.ipFile !== undefined && userCode(point)) return false;
+  if (sig && steppable(sig, point)) return false;
   if (point?.after !== 'returned' || point.rax === undefined || !next || prev.ret === null) return false;
   return point.rax !== BigInt.asUintN(64, int64(prev.ret));
 }
@@ -2243,6 +2243,19 @@ function ranOn(point: SignalPoint | undefined, prev: SyscallEvent, next: Syscall
 /** Whether a signal came in the program's own code between two calls (not in a buffered call's wrapper, nor as a handler returned). */
 function userCode(point: SignalPoint | undefined): boolean {
   return point?.after === undefined || point.after === 'returned';
+}
+
+/**
+ * The files whose code the syscall buffer's wrappers run besides their own (the C library's
+ * pthread_getspecific, memcpy and errno, the loader's lazy binding): a signal whose instruction
+ * is there may have come inside a call's wrapper, where the stage word it left is not read
+ * (Tracer::signalInCall trusts it only in the library's own code), so it is placed by the rule.
+ */
+const WRAPPER_CODE = /(^|\/)(rift_syscallbuf\.so|libc\.so[.\d]*|libpthread\.so[.\d]*|ld-linux[-\w.]*\.so[.\d]*)$/;
+
+/** Whether a signal came in the program's own code, at an instruction replay can step to. */
+function steppable(sig: SignalEvent, point: SignalPoint | undefined): boolean {
+  return sig.ipFile !== undefined && !WRAPPER_CODE.test(sig.ipFile) && userCode(point);
 }
 
 /**
