@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { completion, defineCli, parseArgs, runCli } from '@rift/cli';
 import { record, UsageError, type RecordOptions } from './index.js';
 import type { Trace } from '@rift/core-native';
@@ -105,7 +106,9 @@ function handleSignals(t: Trace, attached: boolean): void {
       return;
     }
     interrupts++;
-    if (sig === 'SIGINT' && interrupts === 1 && process.stdin.isTTY) return;
+    // (isatty, not process.stdin.isTTY: making that stream would set O_NONBLOCK on a pipe the
+    // program shares)
+    if (sig === 'SIGINT' && interrupts === 1 && isatty(0)) return;
     // through the engine's pidfd: only ever the launched command, never a pid of our making
     t.signal(sig);
   };

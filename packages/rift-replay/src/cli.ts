@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { completion, defineCli, parseArgs, runCli, UsageError } from '@rift/cli';
 import { StreamError } from '@rift/events';
 import type { Trace } from '@rift/core-native';
@@ -98,7 +99,9 @@ function handleSignals(t: Trace, control: ReplayControl): void {
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
-    const tty = sig === 'SIGINT' && interrupts === 1 && process.stdin.isTTY;
+    // (isatty, not process.stdin.isTTY: making that stream would set O_NONBLOCK on a pipe the
+    // program shares)
+    const tty = sig === 'SIGINT' && interrupts === 1 && isatty(0);
     control.interrupt(sig, { kill: !tty });
   };
   process.on('SIGINT', onSignal);

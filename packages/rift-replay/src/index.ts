@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { isatty } from 'node:tty';
 import { constants as osConstants, release } from 'node:os';
 import { resolveCommand, Trace, TraceError, writeFd, type LaunchOptions } from '@rift/core-native';
 import {
@@ -187,7 +188,9 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   cursor.cutLine = cutLine;
   await cursor.start();
 
-  const showProgress = o.progress ?? !!process.stderr.isTTY;
+  // isatty, not process.stderr.isTTY: making that stream sets O_NONBLOCK on a pipe, and the
+  // replayed program shares rift-replay's stderr (its F_GETFL would see the flag)
+  const showProgress = o.progress ?? isatty(2);
   let progressShown = false;
   function clearProgress(): void {
     if (progressShown) {
