@@ -111,14 +111,7 @@ static uint8_t* capture_row(uint8_t* hdr, const struct rift_sb_early_row* r, con
     put_blob_header(hdr, arg, flags | RIFT_BLOB_FAULT, kind, E_FAULT, 0);
     return dst;
   }
-  long n;
-  if (!is_error && r->atExit && r->lenFrom == RIFT_LEN_RET) {  // the kernel has just written them
-    memcpy(dst, (const void*)addr, want);
-    n = (long)want;
-  } else {
-    int nul;
-    n = read_bounded(addr, dst, want, 0, &nul);
-  }
+  long n = read_row(r, is_error, addr, dst, want);
   if (n < 0) {
     put_blob_header(hdr, arg, flags | RIFT_BLOB_FAULT, kind, (uint32_t)-n, 0);
     return dst;

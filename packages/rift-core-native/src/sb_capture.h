@@ -39,6 +39,19 @@ static long read_bounded(uint64_t addr, uint8_t* dst, size_t cap, int cstring, i
   return (long)got;
 }
 
+// The bytes of buffer row `r` at addr, up to want: the count, or -errno when none could be read.
+// An exit buffer as long as the result is copied (the kernel has just written it); anything
+// else is read the safe way: a call's success does not say it read its input (a write to
+// /dev/null of a bad pointer succeeds). The includer declares memcpy.
+static long read_row(const SB_ROW* r, int is_error, uint64_t addr, uint8_t* dst, size_t want) {
+  if (!is_error && r->atExit && r->lenFrom == RIFT_LEN_RET) {
+    memcpy(dst, (const void*)addr, want);
+    return (long)want;
+  }
+  int nul;
+  return read_bounded(addr, dst, want, 0, &nul);
+}
+
 // A buffer row's length from the plan: the bytes there are, 0..INT32_MAX. `bound`: a length
 // behind a pointer is not read, an upper bound stands for it.
 static int64_t buffer_length(const SB_ROW* r, const long* a, long ret, int bound) {

@@ -264,18 +264,7 @@ static void capture_row(struct builder* b, const struct plan_row* r, const long*
     b->cur = dst;
     return;
   }
-  long n;
-  // The kernel has just written these bytes (an exit buffer as long as the result): they are
-  // there to copy. Anything else is read the safe way: a call's success does not say it read
-  // its input (a write to /dev/null of a bad pointer succeeds).
-  int touched = !is_error && r->atExit && r->lenFrom == RIFT_LEN_RET;
-  if (touched) {
-    memcpy(dst, (const void*)addr, want);
-    n = (long)want;
-  } else {
-    int nul;
-    n = read_bounded(addr, dst, want, 0, &nul);
-  }
+  long n = read_row(r, is_error, addr, dst, want);
   if (n < 0) {
     put_blob_header(hdr, arg, flags | RIFT_BLOB_FAULT, (uint8_t)r->kind, 0, (uint32_t)-n, 0);
     b->cur = dst;
