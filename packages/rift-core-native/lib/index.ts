@@ -355,6 +355,11 @@ export class Trace implements AsyncIterable<Event[]> {
     if (!this.finished) this.native.detach();
   }
 
+  /** A thread waiting at its call (intercept verdict `wait`): onEntry is asked about it again now. */
+  wakeThread(tid: number): void {
+    if (!this.finished) this.native.wakeWaiting(tid);
+  }
+
   /** Voids every expectation handed to the engine (intercept `then`): the handler's plans changed. */
   dropExpectations(): void {
     if (!this.finished) this.native.dropExpectations();

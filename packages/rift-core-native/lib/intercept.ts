@@ -89,6 +89,13 @@ export type EntryVerdict =
    * it makes the call again (their handlers run first)
    */
   | { action: 'restart'; sleepUs?: number; deliver?: number[] }
+  /**
+   * not now, and not made: the thread stays stopped at the call while the engine serves the
+   * other threads, until `Trace.wakeThread(tid)` or `maxUs` microseconds pass; then onEntry is asked
+   * about the same call again. Nothing runs meanwhile, so the wait costs no stop (a restart
+   * costs three) and ends the moment it is woken
+   */
+  | { action: 'wait'; maxUs: number }
   /** skip it: it fails with this errno (name or number) */
   | { action: 'error'; errno: string | number }
   /** SIGKILL the process */
@@ -513,8 +520,11 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
             if (!Number.isInteger(us) || us < 0 || us > 10_000_000) throw new TypeError('restart: sleepUs must be an integer 0..10000000');
             extras(id, x.deliver, 1, us);
             n.reply(id, 0, undefined, undefined, undefined, undefined, true);
-          }
-          else if (x.action === 'error') n.reply(id, 1, undefined, -BigInt(errnoOf(x.errno, 'error')));
+          } else if (x.action === 'wait') {
+            if (!Number.isInteger(x.maxUs) || x.maxUs < 0 || x.maxUs > 10_000_000) throw new TypeError('wait: maxUs must be an integer 0..10000000');
+            extras(id, undefined, 4, x.maxUs);
+            n.reply(id, 0, undefined, undefined, undefined, undefined, true);
+          } else if (x.action === 'error') n.reply(id, 1, undefined, -BigInt(errnoOf(x.errno, 'error')));
           else if (x.action === 'kill') n.reply(id, 2);
           else throw new TypeError(`bad verdict ${JSON.stringify(x)}`);
           answered = true;

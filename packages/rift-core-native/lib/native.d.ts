@@ -84,6 +84,8 @@ export declare class NativeTracer {
   takeConsumed(): number[];
   /** voids every queued expectation */
   dropExpectations(): void;
+  /** a thread waiting at its call (a `wait` verdict) is asked about it again now */
+  wakeWaiting(tid: number): void;
   /** the launched child's pid, valid once start() has returned (0 for attach) */
   childPid(): number;
   /** signals the launched child through its pidfd; 0 or an errno (ESRCH: gone) */

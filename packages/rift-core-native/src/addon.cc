@@ -381,6 +381,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
                         InstanceMethod("reply", &NativeTracer::Reply),
                         InstanceMethod("takeConsumed", &NativeTracer::TakeConsumed),
                         InstanceMethod("dropExpectations", &NativeTracer::DropExpectations),
+                        InstanceMethod("wakeWaiting", &NativeTracer::WakeWaiting),
                         InstanceMethod("childPid", &NativeTracer::ChildPid),
                         InstanceMethod("signal", &NativeTracer::Signal)});
   }
@@ -697,6 +698,11 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
   }
   Napi::Value DropExpectations(const Napi::CallbackInfo& info) {
     if (bridge_) bridge_->dropExpectations();
+    return info.Env().Undefined();
+  }
+  // wakeWaiting(tid): a thread waiting at its call (a `wait` verdict) is asked about it again now
+  Napi::Value WakeWaiting(const Napi::CallbackInfo& info) {
+    if (bridge_ && info[0].IsNumber()) bridge_->wake(pid_t(info[0].As<Napi::Number>().Int32Value()));
     return info.Env().Undefined();
   }
   Napi::Value ChildPid(const Napi::CallbackInfo& info) {

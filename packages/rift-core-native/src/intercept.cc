@@ -142,6 +142,21 @@ void JsBridge::reply(uint64_t id, JsReply r) {
   if (wake) wake();  // a thread parked for this answer
 }
 
+void JsBridge::wake(pid_t tid) {
+  std::function<void()> w;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    woken_.insert(tid);
+    w = onAnswer_;
+  }
+  if (w) w();
+}
+
+bool JsBridge::takeWake(pid_t tid) {
+  std::lock_guard<std::mutex> lk(mu_);
+  return woken_.erase(tid) > 0;
+}
+
 void JsBridge::setExtras(uint64_t id, const VerdictExtras& x) {
   std::lock_guard<std::mutex> lk(mu_);
   auto it = asks_.find(id);
@@ -149,7 +164,7 @@ void JsBridge::setExtras(uint64_t id, const VerdictExtras& x) {
   extras_[id] = x;
 }
 
-// control(0, id, deliver: bigint, flags: 1 restart | 2 restartable, sleepUs, stepTo?: bigint):
+// control(0, id, deliver: bigint, flags: 1 restart | 2 restartable | 4 wait, sleepUs, stepTo?: bigint):
 // extras for the verdict of call id, before reply(id). control(1, mask: bigint): the signals
 // held back.
 Napi::Value JsBridge::control(const Napi::CallbackInfo& info) {
@@ -167,6 +182,7 @@ Napi::Value JsBridge::control(const Napi::CallbackInfo& info) {
     int flags = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : 0;
     x.restart = flags & 1;
     x.restartable = flags & 2;
+    x.wait = flags & 4;
     x.sleepUs = info[4].IsNumber() ? uint32_t(std::max<int64_t>(0, info[4].As<Napi::Number>().Int64Value())) : 0;
     if (info.Length() > 5 && info[5].IsBigInt()) x.stepTo = u64(5);
     setExtras(id, x);
@@ -464,6 +480,13 @@ void InterceptChain::answered(Tracer& t, const SyscallView& v, JsReply& r, uint6
       r.then.clear();
     }
     VerdictExtras x = r.extra;
+    if (x.wait) {
+      // stays at its stop, the call not made (the thread's state untouched): asked again later
+      d = EntryDecision{};
+      d.defer = true;
+      waiting_[v.tid] = {0, v, held, monoNs() + int64_t(x.sleepUs) * 1000};
+      return;
+    }
     apply(t, v, r, d);
     if (held && !d.skip && !x.restart) tempMask(t, v, held & ~x.deliver, d);
     if (x.deliver || x.restart || x.restartable) extras(t, v, x, d);
@@ -501,11 +524,36 @@ bool InterceptChain::verdict(std::unordered_map<pid_t, Asking>& m, Tracer& t, pi
   return true;
 }
 
+// A thread waiting at its call: once woken, its time is up, or the trace is cancelled, the
+// handler is asked again (it may have the thread wait anew: false, still parked).
+bool InterceptChain::waitOver(Tracer& t, pid_t tid, EntryDecision& d) {
+  auto w = waiting_.find(tid);
+  if (!js_->takeWake(tid) && monoNs() < w->second.deadline && !js_->cancelled()) return false;
+  Asking q = std::move(w->second);
+  waiting_.erase(w);
+  if (js_->serial()) {
+    JsReply r;
+    std::string why;
+    if (!js_->ask(false, q.v, r, why)) {
+      if (why == "timeout") timedOut(t, q.v, false);
+      return true;  // the call runs unchanged
+    }
+    answered(t, q.v, r, q.held, d);
+    return !d.defer;
+  }
+  uint64_t id = js_->post(0, q.v);
+  if (!id) return true;
+  asking_[tid] = {id, q.v, q.held, monoNs() + int64_t(js_->timeoutMs()) * 1000000};
+  return false;
+}
+
 bool InterceptChain::resumeEntry(Tracer& t, pid_t tid, EntryDecision& d) {
+  if (!waiting_.empty() && waiting_.count(tid)) return waitOver(t, tid, d);
   bool delayed;
   bool over = delayOver(delayedEntry_, tid, d, delayed);
   if (delayed) return over;
-  return verdict(asking_, t, tid, false, [&](Asking& q, JsReply& r) { answered(t, q.v, r, q.held, d); });
+  over = verdict(asking_, t, tid, false, [&](Asking& q, JsReply& r) { answered(t, q.v, r, q.held, d); });
+  return over && !d.defer;  // (a wait verdict: parked on, in waiting_)
 }
 
 bool InterceptChain::resumeExit(Tracer& t, pid_t tid, ExitDecision& d) {
@@ -703,6 +751,7 @@ void InterceptChain::deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) {
 
 void InterceptChain::onGone(pid_t tid) {
   delayedEntry_.erase(tid);
+  waiting_.erase(tid);
   delayedExit_.erase(tid);
   for (auto* m : {&asking_, &askingExit_}) {
     auto it = m->find(tid);

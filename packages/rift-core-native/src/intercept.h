@@ -37,6 +37,11 @@ struct VerdictExtras {
   // a thread waiting for its turn does not spin through the tracer.
   bool restart = false;
   uint32_t sleepUs = 0;
+  // Not now, and not made: the thread stays stopped at the call (the tracer serves the others)
+  // until JS wakes it (JsBridge::wake) or sleepUs pass; then the handler is asked again for
+  // the same call. A thread waiting for its turn so costs no stop and wakes the moment its
+  // turn comes, where a restart's sleep is a guess.
+  bool wait = false;
   // A skipped call answered with a kernel restart code (-ERESTARTSYS...): the syscall number is
   // put back at the exit stop so the kernel's own rules apply when a signal is delivered then
   // (restart it with SA_RESTART, else -EINTR), as for the recorded call a signal interrupted.
@@ -127,6 +132,10 @@ class JsBridge : public std::enable_shared_from_this<JsBridge> {
   // verdict of call `id`, which reply(id) carries; and the signals held back in every thread.
   void setExtras(uint64_t id, const VerdictExtras& x);
   void setHoldMask(uint64_t m) { holdMask_.store(m); }
+  // From the JS thread: a thread waiting at its call (VerdictExtras::wait) is to be asked again
+  // now. On the ptrace thread: whether it was (the flag is cleared).
+  void wake(pid_t tid);
+  bool takeWake(pid_t tid);
   uint64_t holdMask() const { return holdMask_.load(std::memory_order_relaxed); }
 
  private:
@@ -135,6 +144,7 @@ class JsBridge : public std::enable_shared_from_this<JsBridge> {
   bool controlSent_ = false;
   std::atomic<uint64_t> holdMask_{0};
   std::unordered_map<uint64_t, VerdictExtras> extras_;
+  std::unordered_set<pid_t> woken_;  // under mu_
   bool serial_ = true;
   std::function<void()> onAnswer_;
   std::atomic<bool> drop_{false};
@@ -197,6 +207,9 @@ class InterceptChain : public Interceptor {
   std::unordered_map<pid_t, Delayed> delayedEntry_;
   std::unordered_map<pid_t, DelayedExit> delayedExit_;
   std::unordered_map<pid_t, Asking> asking_, askingExit_;
+  // threads waiting at a call (VerdictExtras::wait): asked again when woken or at `deadline`
+  std::unordered_map<pid_t, Asking> waiting_;
+  bool waitOver(Tracer& t, pid_t tid, EntryDecision& d);
   template <typename F>
   bool verdict(std::unordered_map<pid_t, Asking>& m, Tracer& t, pid_t tid, bool exit, F answer);
   bool matches(Tracer& t, const SyscallView& v, const Expectation& e);

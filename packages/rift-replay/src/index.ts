@@ -365,6 +365,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
     throw e;
   }
   const started = trace;
+  replayer.wakeThread = (tid) => started.wakeThread(tid);
   let programDone = false;
   trace.done.then(() => (programDone = true), () => {});
   o.onStart?.(trace, {

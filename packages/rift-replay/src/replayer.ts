@@ -33,6 +33,7 @@ export type EntryVerdict =
   | RunVerdict
   | { action: 'return'; value: bigint | number; writes?: Write[]; then?: Expectation[]; deliver?: number[]; restartable?: boolean; deliverAt?: bigint }
   | { action: 'restart'; sleepUs?: number; deliver?: number[] }
+  | { action: 'wait'; maxUs: number }
   | { action: 'error'; errno: string | number }
   | { action: 'kill' };
 /** `again`: the thread makes the call again (see exitFor: a pipe's end), the result is not its */
@@ -281,6 +282,7 @@ export class Replayer {
     this.threadsOf.get(pid)?.delete(tid);
     this.waiting.delete(tid);
     this.heldExits.delete(tid);
+    this.waiters.delete(tid);
     if (!group) return;
     for (const t of listTasks(pid)) if (t !== tid && this.tids.has(t)) {
       this.gone.add(this.tids.get(t)!);
@@ -450,6 +452,15 @@ export class Replayer {
   // ---- entry -----------------------------------------------------------------------------
 
   onEntry(call: LiveCall): EntryVerdict | Promise<EntryVerdict> {
+    this.waiters.delete(call.tid);  // (a thread that waited is asked again)
+    if (!this.waiters.size) return this.onEntry2(call);
+    const v = this.onEntry2(call);
+    if (v instanceof Promise) return v.then((x) => (this.wakeDue(), x));
+    this.wakeDue();
+    return v;
+  }
+
+  private onEntry2(call: LiveCall): EntryVerdict | Promise<EntryVerdict> {
     if (DEBUG) {
       const v = this.onEntry1(call);
       const show = (x: EntryVerdict) => debug(`entry ${call.tid} ${call.name} -> ${x ? x.action : 'run'}${x && 'deliver' in x && x.deliver ? ` deliver ${x.deliver}` : ''}${x && 'then' in x && x.then ? ` then ${x.then.length}` : ''} [head ${this.lastHead}]`);
@@ -888,7 +899,7 @@ export class Replayer {
     const f = this.live ? undefined : this.exitFrontier(call, h.ev);
     if (f && Date.now() - h.since < (this.opts.turnWaitMs ?? 1000)) {
       h.n++;
-      return this.restart(call, { action: 'restart', sleepUs: Math.min(1000, 20 << Math.min(h.n, 6)) });
+      return this.waitTurn(call, Math.min(1000, 20 << Math.min(h.n, 6)));
     }
     if (f) this.stats.turnsGivenUp++;
     this.heldExits.delete(call.tid);
@@ -946,7 +957,9 @@ export class Replayer {
     if (!w) this.waiting.set(call.tid, (w = { since: now, n: 0 }));
     const waited = now - w.since;
     const limit = this.opts.turnWaitMs ?? 1000;
-    if (waited >= limit || this.stuck(call.pid, f.tid, now)) {
+    // (most waits end within a millisecond, woken as the other thread's call is made: no need
+    // to look in /proc at once whether it sleeps)
+    if (waited >= limit || (waited >= 1 && this.stuck(call.pid, f.tid, now))) {
       this.waiting.delete(call.tid);
       this.stats.turnsGivenUp++;
       return null;
@@ -961,7 +974,46 @@ export class Replayer {
     // thread waits behind, on one CPU
     const gapUs = Math.floor((ev.ts - f.ts) / 500);
     const sleepUs = Math.max(Math.min(1000, 20 << Math.min(w.n, 6)), Math.min(8000, gapUs));
-    return this.restart(call, { action: 'restart', sleepUs });
+    return this.waitTurn(call, sleepUs);
+  }
+
+  /**
+   * The thread waits at its call for its turn. With an engine that can hold it there (`wait`),
+   * it stays stopped until wakeDue sees its turn come (or `us` pass: a frontier thread found
+   * stuck, turnWaitMs, are seen at the call asked again); else it sleeps `us` in the call's
+   * place and makes it again.
+   */
+  private waitTurn(call: LiveCall, us: number): EntryVerdict {
+    if (!this.wakeThread) return this.restart(call, { action: 'restart', sleepUs: us });
+    this.pending.delete(call.tid);
+    this.waiters.set(call.tid, call.pid);
+    return { action: 'wait', maxUs: Math.max(us, 200) };
+  }
+
+  /** Set by whoever runs the trace: asks the engine about a waiting thread's call again now (Trace.wakeThread). */
+  wakeThread?: (tid: number) => void;
+  /** threads waiting at a call for their turn (waitTurn): tid -> pid */
+  private readonly waiters = new Map<number, number>();
+
+  /** Wakes the waiting threads whose turn came (another thread's call was made, a thread ended). */
+  private wakeDue(): void {
+    for (const [tid, pid] of this.waiters) {
+      if (this.killed || this.live || this.turnCame(tid, pid)) {
+        this.waiters.delete(tid);
+        this.wakeThread!(tid);
+      }
+    }
+  }
+
+  private turnCame(tid: number, pid: number): boolean {
+    const me = { tid, pid } as LiveCall;
+    const h = this.heldExits.get(tid);
+    if (h) return !this.exitFrontier(me, h.ev);
+    const rt = this.tids.get(tid);
+    const ev = rt === undefined ? undefined : this.cursor.pending(rt, 0);
+    if (!ev) return true;
+    const f = this.frontier(me, true);
+    return !f || f instanceof Promise || ev.ts <= f.ts;
   }
 
   // ---- signals -----------------------------------------------------------------------------
@@ -1653,6 +1705,7 @@ export class Replayer {
       } else this.stats.ran++;
     }
     if (plan && !plan.length) this.planned.delete(tid);
+    if (this.waiters.size) this.wakeDue();
   }
 
   /** Something the plans assumed changed (a ghost descriptor or a pipe appeared, replay went live): void them all. */
