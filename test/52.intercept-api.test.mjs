@@ -185,6 +185,29 @@ t.test("kill: the process dies with SIGKILL at that call", async (t) => {
   t.same(r.events.filter((e) => e.type === 'exit').map((e) => e.signal), ['SIGKILL']);
 });
 
+// rift-replay without -o: a write it lets run costs one stop, not two
+t.test('under a seccomp filter with no capture plan, a call run with exit: false has no exit stop', async (t) => {
+  const intercept = () => ({
+    syscalls: [NR('getpid'), NR('getppid')],
+    onEntry: (call) => (call.name === 'getpid' ? { action: 'run', exit: false } : undefined),
+    onExit: (call, ret) => undefined,
+  });
+  const bare = await launch([probe, 'getpid', 'getppid'], intercept(), { seccomp: [NR('getpid'), NR('getppid')], plan: undefined });
+  t.equal(bare.exitCode, 0);
+  t.match(bare.stdout, /^getpid [1-9]\d*$/m, 'getpid ran, its real result');
+  const [pid] = sys(bare.events, 'getpid');
+  t.equal(pid?.status, 'unfinished', 'its event has no result: no exit stop');
+  t.equal(pid?.ret, null);
+  const [ppid] = sys(bare.events, 'getppid');
+  t.equal(ppid?.status, undefined, 'a call whose exit the handler wants has its exit stop');
+  t.match(String(ppid?.ret), /^[1-9]\d*$/);
+  // with captures to take, or with every call stopped at, the exit stop stays
+  const planned = await launch([probe, 'getpid'], intercept(), { seccomp: [NR('getpid')] });
+  t.equal(sys(planned.events, 'getpid')[0]?.status, undefined, 'with a plan: whole');
+  const unfiltered = await launch([probe, 'getpid'], intercept(), { plan: undefined });
+  t.equal(sys(unfiltered.events, 'getpid')[0]?.status, undefined, 'without the filter: whole');
+});
+
 t.test('only the selected syscalls reach the handler; with a seccomp filter too', async (t) => {
   const seen = new Set();
   const r = await launch([probe, 'getpid', 'open:/etc/hostname'], {

@@ -63,7 +63,11 @@ export class TraceError extends Error {
 export interface CommonOptions {
   /** capture plan from @rift/events capturePlan() */
   plan?: Int32Array;
-  /** syscall numbers to stop at (seccomp-bpf prefilter); undefined = every syscall */
+  /**
+   * syscall numbers to stop at (seccomp-bpf prefilter); undefined = every syscall. Without a
+   * `plan` (nothing captured), a call an interceptor lets run with `exit: false` then runs on
+   * without an exit stop (one stop, not two): its event has no result (status `unfinished`)
+   */
   seccomp?: number[];
   /**
    * CPU for the ptrace thread. 'auto' (default): the last CPU, with a launched command pinned

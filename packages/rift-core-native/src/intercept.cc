@@ -436,6 +436,7 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
           js_->noteConsumed(v.tid);
           apply(t, v, e.reply, d);
           if (held && !d.skip) tempMask(t, v, held, d);
+          settle(v, held, d);
           return d;
         }
         expected_.erase(it);  // the thread went elsewhere: the handler decides, and plans anew
@@ -459,6 +460,15 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
     answered(t, v, r, held, d);
   }
   return d;
+}
+
+// A call that runs with no exit verdict asked for needs its exit stop only for what this
+// chain left to do there: a fix-up, a pending result, the held signals' mask after a call
+// that sets the mask.
+void InterceptChain::settle(const SyscallView& v, uint64_t held, EntryDecision& d) {
+  d.noExitStop = !d.skip && !d.defer && noExit_ && !fixes_.count(v.tid) && !pending_.count(v.tid) &&
+                 !(held && (v.nr == SYS_rt_sigprocmask || v.nr == SYS_rt_sigreturn));
+  noExit_ = false;
 }
 
 void InterceptChain::timedOut(Tracer& t, const SyscallView& v, bool exit) {
@@ -490,6 +500,8 @@ void InterceptChain::answered(Tracer& t, const SyscallView& v, JsReply& r, uint6
     apply(t, v, r, d);
     if (held && !d.skip && !x.restart) tempMask(t, v, held & ~x.deliver, d);
     if (x.deliver || x.restart || x.restartable) extras(t, v, x, d);
+    if (x.deliver || x.restart) noExit_ = false;
+    settle(v, held, d);
   }
 }
 
@@ -622,6 +634,7 @@ void InterceptChain::apply(Tracer& t, const SyscallView& v, JsReply& r, EntryDec
         memcpy(f.saved, v.args, sizeof f.saved);
       }
       if (js_->wantsExit() && !r.noExit) pending_[v.tid].kind = Pending::JsExit;
+      noExit_ = r.noExit && r.nr < 0;
       break;
     case JsReply::Return: {
       d.skip = true;

@@ -189,6 +189,8 @@ class InterceptChain : public Interceptor {
   void answered(Tracer& t, const SyscallView& v, JsReply& r, uint64_t held, EntryDecision& d);
   void exitAnswered(Tracer& t, const SyscallView& v, JsReply& r, ExitDecision& d);
   void timedOut(Tracer& t, const SyscallView& v, bool exit);
+  void settle(const SyscallView& v, uint64_t held, EntryDecision& d);
+  bool noExit_ = false;  // the verdict apply() just applied was a Run with no exit asked for
   // decisions a parked thread waits for (resumeEntry, resumeExit): a delay's end, a verdict
   struct Delayed {
     EntryDecision d;

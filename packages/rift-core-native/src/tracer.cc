@@ -767,6 +767,38 @@ void Tracer::applyEntry(pid_t tid, ThreadState& st, const EntryDecision& d) {
       }
     }
   }
+  if (d.noExitStop && !d.skip && runsOn(st)) st.runsOn = true;
+}
+
+// Whether a call the interceptor lets run with nothing to do at its exit can go on without an
+// exit stop: stopped at its seccomp stop, nothing captured (no stream is written: rift-replay
+// without -o), no bookkeeping of the tracer's own at its exit (a new image, a new process or
+// thread, the syscall buffer library's descriptor, an affinity to hide), no step to take.
+// Its event then has no result (unfinished). A replayed write so costs one stop, not two.
+bool Tracer::runsOn(const ThreadState& st) const {
+  if (!st.seccompEntry || st.compat || st.stepTo || !opts_.plan.empty()) return false;
+  switch (st.nr) {
+    case SYS_execve:
+    case SYS_execveat:
+    case SYS_clone:
+    case SYS_clone3:
+    case SYS_fork:
+    case SYS_vfork:
+    case SYS_exit:
+    case SYS_exit_group:
+    case SYS_rt_sigreturn:
+      return false;
+    case SYS_open:
+    case SYS_openat:
+      if (sbOn_) return false;  // may open a descriptor the library had (onSyscallExit)
+      break;
+    case SYS_sched_getaffinity:
+      if (!opts_.visibleCpus.empty()) return false;  // hidePin
+      break;
+    default:
+      break;
+  }
+  return true;
 }
 
 // A syscall's return register as the kernel reports errors: -4095..-1 is -errno.
@@ -1892,6 +1924,10 @@ void Tracer::resume(pid_t tid, ThreadState& st, int sig) {
 void Tracer::afterEntry(pid_t tid, ThreadState& st) {
   if (st.parked) return;
   if (sbOn_ && st.inSyscall && !st.skipped) addPreloadEnv(tid, st);
+  if (st.runsOn) {
+    st.runsOn = false;
+    emitUnfinished(tid, st, now());  // (no longer inSyscall: resumed with resumeOp_, no exit stop)
+  }
   if (st.doneAtEntry) {
     st.doneAtEntry = false;
     onSyscallExit(tid, st, st.skipRet, isErrorReturn(st.skipRet), true);

@@ -144,6 +144,10 @@ struct EntryDecision {
   // not decided yet (a handler's verdict, a delay): the thread stays stopped while the tracer
   // serves the others, and Interceptor::resumeEntry gives the decision later
   bool defer = false;
+  // a call that runs and whose exit the interceptor needs nothing from (its verdict asked for
+  // no exit, and left nothing to undo there): at a seccomp stop, when the tracer needs nothing
+  // there either (Tracer::runsOn), it runs on without an exit stop
+  bool noExitStop = false;
   // a skipped call: deliver these signals (bit sig-1) once the thread has returned from it and
   // run on to this instruction (Tracer::runTo)
   uint64_t stepTo = 0, stepSigs = 0;
@@ -216,6 +220,7 @@ struct ThreadState {
   uint64_t sp = 0;          // the stack pointer at the call's entry (a Pointee row at kPointeeAtSp)
   bool doneAtEntry = false; // a skipped call completed at its seccomp stop (no exit stop)
   int64_t skipRet = 0;      // its result, already in rax
+  bool runsOn = false;      // a call resumed at its seccomp stop with no exit stop (Tracer::runsOn)
   // waiting at its stop for the interceptor's decision (1 at entry, 2 at exit), with what the
   // rest of its exit needs
   uint8_t parked = 0;
@@ -328,6 +333,7 @@ class Tracer {
   bool emulateTsc(pid_t tid, ThreadState& st);
   void emitExit(pid_t tid, ThreadState& st, int status);
   bool loadsLibrary(pid_t tid, ThreadState& st);
+  bool runsOn(const ThreadState& st) const;
   void loadedLibrary(ThreadState& st, int64_t rval, bool isError);
   void emitEnd(int reason, int status);
   void warn(pid_t tid, const std::string& msg);

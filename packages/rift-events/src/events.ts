@@ -77,7 +77,8 @@ export interface SyscallEvent extends EventBase {
   dur: number | null;
   mem?: Capture[];
   /**
-   * unfinished: cut short by exit_group, execve or SIGKILL (no exit stop);
+   * unfinished: cut short by exit_group, execve or SIGKILL (no exit stop), or let run on
+   * without an exit stop by an interceptor under a seccomp filter with no capture plan;
    * resumed: already in progress when tracing began (no entry stop)
    */
   status?: 'unfinished' | 'resumed';
