@@ -42,19 +42,12 @@ const nodePrograms = {
 };
 
 for (const [name, src] of Object.entries(nodePrograms)) {
-  // node's fs: the replay no longer waits turnWaitMs (1 s) at each call of the main thread for a
-  // libuv worker asleep in a futex (100 ms, once: replays of 25 s, past CI's timeout, before),
-  // but some recordings still desync: the main thread's FUTEX_WAKE of the work queue's
-  // condition woke worker X when recorded; replayed, it wakes another worker Y that waits on
-  // the same futex word, where Y had waited on the condition's other word when recorded (glibc's
-  // condition variable has two groups of waiters, one futex word each, and which group a waiter
-  // joins is decided by atomic operations in user space, which no call orders). X sleeps on, its
-  // calls (the file's read, the eventfd write reporting it done) do not come in their turn, and
-  // node's JavaScript finds no completion and takes another path: 'desync ... recorded: uname,
-  // actual: epoll_pwait' within a second, in 5 of 6 replays of one recording in three (6
-  // December). Skipped (RIFT_TEST_NODE_FS=1 runs it).
-  const skip = name === 'fs' && !process.env.RIFT_TEST_NODE_FS ? 'the libuv worker a futex wake picks is not the recorded one: some recordings desync (within a second, no hang); issue 18, open' : false;
-  t.test(`node: ${name}`, { skip }, async (t) => {
+  // node's fs: libuv's workers take jobs from a queue in user space, and which one takes a job
+  // is a race the recording cannot order (glibc's condition variable: the futex word a waiter
+  // sleeps on is decided by atomics). Replay holds each woken futex wait until its recorded
+  // wake is made, lets the worker that took another's job take its recorded part, and makes
+  // the main thread's read of the eventfd that reports a job done again until the job is done.
+  t.test(`node: ${name}`, async (t) => {
     writeFileSync(join(dir, 'g'), `recorded ${name}\n`);
     // as a user runs it: not with the test runner's module loader, which it puts in the
     // NODE_OPTIONS of every process it spawns (an ES module loader reading many files at once

@@ -283,6 +283,7 @@ export class Replayer {
     this.waiting.delete(tid);
     this.heldExits.delete(tid);
     this.waiters.delete(tid);
+    this.notYet.delete(tid);
     if (!group) return;
     for (const t of listTasks(pid)) if (t !== tid && this.tids.has(t)) {
       this.gone.add(this.tids.get(t)!);
@@ -483,6 +484,15 @@ export class Replayer {
       // (a call of a signal handler's in between is not it: the entry stays until it comes)
       const h = this.heldExits.get(call.tid);
       if (h && h.nr === call.nr) return this.heldAgain(call, h);
+    }
+    if (this.notYet.size) {
+      // the event source's read made again (exitFor): a nap first, 50 us growing to 1 ms
+      const w = this.notYet.get(call.tid);
+      if (w && !w.slept && !this.live) {
+        w.slept = true;
+        return this.waitTurn(call, Math.min(1000, 50 << Math.min(w.n++, 5)), false);
+      }
+      if (w) w.slept = false;
     }
     const spawner = SPAWNERS.includes(call.name);
     if (this.live) {
@@ -851,7 +861,7 @@ export class Replayer {
    * Another thread of the process (its tid, the entry time of its next call) whose next call
    * began, when recorded, before `ev` of this thread ended, and which can make it now: not
    * blocked in a call (a read of a pipe whose bytes another thread got, a futex: it may wait
-   * for this very thread). Undefined when there is none.
+   * for this very thread), nor reading an event source again (notYet). Undefined when there is none.
    */
   private exitFrontier(call: LiveCall, ev: SyscallEvent): { ts: number; tid: number } | undefined {
     if (!this.order || ev.dur === null || ev.dur === undefined) return undefined;
@@ -865,7 +875,9 @@ export class Replayer {
       if (ru === undefined || this.gone.has(ru)) continue;
       const h = this.cursor.pending(ru, 0);
       if (!h || h.ts >= end) continue;
-      if (blocked(call.pid, tid) || this.stuck(call.pid, tid, now)) continue;
+      // (a read of an event source made again until it gets its count waits as one asleep in
+      // the kernel does: for another thread, maybe this one)
+      if (this.notYet.has(tid) || blocked(call.pid, tid) || this.stuck(call.pid, tid, now)) continue;
       return { ts: h.ts, tid };
     }
     return undefined;
@@ -895,19 +907,69 @@ export class Replayer {
   }
 
   /** The call made again after exitTurn: sleep in its place while the other call is still to be made, then its kept result. */
-  private heldAgain(call: LiveCall, h: { nr: number; ev: SyscallEvent; ret: bigint; since: number; n: number }): EntryVerdict {
-    const f = this.live ? undefined : this.exitFrontier(call, h.ev);
+  private heldAgain(call: LiveCall, h: HeldExit): EntryVerdict {
+    const f = this.live ? undefined : (h.waker && !this.made(h.waker)) || this.exitFrontier(call, h.ev);
     if (f && Date.now() - h.since < (this.opts.turnWaitMs ?? 1000)) {
       h.n++;
       return this.waitTurn(call, Math.min(1000, 20 << Math.min(h.n, 6)));
     }
     if (f) this.stats.turnsGivenUp++;
+    if (DEBUG && h.waker) debug(`futex ${call.tid} event ${h.ev.seq}: released${f ? ' (waited too long)' : ''}, ${h.waker.rt} at ${this.cursor.pending(h.waker.rt, 0)?.seq}`);
     this.heldExits.delete(call.tid);
     this.pending.set(call.tid, { ev: h.ev, kind: 'inject', spawner: false });
     return { action: 'return', value: h.ret };
   }
-  /** per replayed tid: the call held at its exit (exitTurn), made again, with its real result */
-  private readonly heldExits = new Map<number, { nr: number; ev: SyscallEvent; ret: bigint; since: number; n: number }>();
+  /** per replayed tid: the call held at its exit (exitTurn), made again, with its real result; or a futex wait held until its waker is made */
+  private readonly heldExits = new Map<number, HeldExit>();
+
+  /**
+   * The recorded wake that ended a private futex wait woken (ret 0), when another thread of the
+   * process has still to make it: the latest FUTEX_WAKE, WAKE_BITSET, REQUEUE or WAKE_OP on the
+   * wait's word that began before the wait ended and woke someone, among the next calls of
+   * the other threads. Undefined when there is none among them (made already) or they are
+   * not read as far as the wait's end: the wait then runs for real.
+   */
+  private wakerOf(call: LiveCall, ev: SyscallEvent): RecordedAt | undefined {
+    const peers = this.threadsOf.get(call.pid);
+    if (!peers || peers.size < 2 || ev.dur === null || ev.dur === undefined) return undefined;
+    const end = ev.ts + ev.dur;
+    const word = BigInt.asUintN(64, int64(ev.args[0]!));
+    let best: RecordedAt | undefined;
+    for (const tid of peers) {
+      if (tid === call.tid) continue;
+      const rt = this.tids.get(tid);
+      if (rt === undefined || this.gone.has(rt)) continue;
+      // (as far as the wait's end: a main thread's clock reads between two wakes are many)
+      let n = 0;
+      for (let want = 64; want <= WAKER_LOOKAHEAD; want *= 2) {
+        n = this.cursor.readAhead(rt, want);
+        if (n < want || this.cursor.pending(rt, n - 1)!.ts >= end) break;
+      }
+      // not read that far yet (the trace is read in batches): an earlier wake found would not
+      // be the one; unknown, and the wait runs for real
+      const last = n > 0 ? this.cursor.pending(rt, n - 1) : undefined;
+      if (!(last && last.ts >= end) && !this.cursor.finished(rt)) {
+        if (DEBUG) debug(`futex ${call.tid} event ${ev.seq}: thread ${rt} not read as far as its end`);
+        return undefined;
+      }
+      for (let i = 0; i < n; i++) {
+        const e = this.cursor.pending(rt, i)!;
+        if (e.ts >= end) break;
+        if (e.name !== 'futex' || e.ret === null || int64(e.ret) <= 0n) continue;
+        const cmd = Number(BigInt.asUintN(64, int64(e.args[1]!)) & 127n);
+        const a = (k: number) => BigInt.asUintN(64, int64(e.args[k]!));
+        const on = FUTEX_WAKES.has(cmd) ? a(0) === word : cmd === FUTEX_WAKE_OP && (a(0) === word || a(4) === word);
+        if (on && (!best || e.ts > best.ev.ts)) best = { rt, ev: e };
+      }
+    }
+    return best;
+  }
+
+  /** Whether a recorded call was made (its thread's cursor is past it). */
+  private made(at: RecordedAt): boolean {
+    const h = this.cursor.pending(at.rt, 0);
+    return !h || h.seq > at.ev.seq;
+  }
   /** per replayed tid: the calls held at their exit not yet seen in replay's stream (their first run's record is left out) */
   private readonly heldAgains = new Map<number, number[]>();
 
@@ -983,11 +1045,14 @@ export class Replayer {
    * stuck, turnWaitMs, are seen at the call asked again); else it sleeps `us` in the call's
    * place and makes it again.
    */
-  private waitTurn(call: LiveCall, us: number): EntryVerdict {
+  private waitTurn(call: LiveCall, us: number, wakeable = true): EntryVerdict {
     if (!this.wakeThread) return this.restart(call, { action: 'restart', sleepUs: us });
     this.pending.delete(call.tid);
+    if (!wakeable) return { action: 'wait', maxUs: us };  // (a nap: not woken by turns)
     this.waiters.set(call.tid, call.pid);
-    return { action: 'wait', maxUs: Math.max(us, 200) };
+    // (woken when its turn comes: asked again meanwhile only to see whether the thread it
+    // waits for got stuck, or the wait lasted turnWaitMs)
+    return { action: 'wait', maxUs: Math.max(us, 2000) };
   }
 
   /** Set by whoever runs the trace: asks the engine about a waiting thread's call again now (Trace.wakeThread). */
@@ -999,6 +1064,7 @@ export class Replayer {
   private wakeDue(): void {
     for (const [tid, pid] of this.waiters) {
       if (this.killed || this.live || this.turnCame(tid, pid)) {
+        if (DEBUG) debug(`wake ${tid}${this.heldExits.has(tid) ? ' (held exit)' : ''}`);
         this.waiters.delete(tid);
         this.wakeThread!(tid);
       }
@@ -1008,7 +1074,7 @@ export class Replayer {
   private turnCame(tid: number, pid: number): boolean {
     const me = { tid, pid } as LiveCall;
     const h = this.heldExits.get(tid);
-    if (h) return !this.exitFrontier(me, h.ev);
+    if (h) return (!h.waker || this.made(h.waker)) && !this.exitFrontier(me, h.ev);
     const rt = this.tids.get(tid);
     const ev = rt === undefined ? undefined : this.cursor.pending(rt, 0);
     if (!ev) return true;
@@ -1081,6 +1147,8 @@ export class Replayer {
 
   /** per replayed tid, the calls made again at their exit (exitFor), not yet seen in the stream */
   private readonly agains = new Map<number, number[]>();
+  /** per replayed tid: a read of an event source made again until it gets what it got when recorded (since when, how many naps) */
+  private readonly notYet = new Map<number, { ev: SyscallEvent; since: number; n: number; slept: boolean }>();
 
   /**
    * Replay's own stream (-o): whether `ev` is the engine's record of a call answered `restart`
@@ -1287,7 +1355,7 @@ export class Replayer {
   private futexAsRecorded(call: LiveCall, ev: SyscallEvent): EntryVerdict {
     const op = Number((call.args[1] ?? 0n) & 0xffffffffn);
     const cmd = op & 127;
-    const FUTEX_WAIT = 0, FUTEX_WAIT_BITSET = 9, FUTEX_CLOCK_REALTIME = 256;
+    const FUTEX_WAIT = 0, FUTEX_WAIT_BITSET = 9, FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
     const ret = int64(ev.ret!);
     if (cmd !== FUTEX_WAIT && cmd !== FUTEX_WAIT_BITSET) {
       this.stats.ran++;
@@ -1297,6 +1365,20 @@ export class Replayer {
       this.stats.injected++;
       this.pending.set(call.tid, { ev, kind: 'inject', spawner: false });
       return { action: 'return', value: ret };
+    }
+    const waker = this.order && op & FUTEX_PRIVATE_FLAG ? this.wakerOf(call, ev) : undefined;
+    if (waker) {
+      // A wait that was woken, on a futex of this process, by a wake of another thread still
+      // to be made: not slept in the kernel at all. It returns 0 once that wake is made
+      // (heldAgain, as a call held at its exit). Which waiter a real FUTEX_WAKE picks is the
+      // kernel's, and which futex word a waiter sleeps on is decided in user space (glibc's
+      // condition variables have two groups of waiters): node's libuv, whose main thread woke
+      // worker X when recorded, woke worker Y in replay, and X's work never came.
+      this.stats.injected++;
+      if (DEBUG) debug(`futex ${call.tid} event ${ev.seq}: held until event ${waker.ev.seq} of ${waker.rt}`);
+      const h = { nr: call.nr, ev, ret: 0n, since: Date.now(), n: 0, waker };
+      this.heldExits.set(call.tid, h);
+      return this.heldAgain(call, h);
     }
     this.stats.ran++;
     const p: Pending = { ev, kind: 'run', spawner: false, value: 0n };
@@ -1909,6 +1991,27 @@ export class Replayer {
         if (DEBUG) debug(`pipe ${call.tid}: event ${p.ev.seq} is the pipe's end, ${ret} byte(s) the program already had are dropped; read again`);
         return { again: true };
       }
+      // A read of an event source (an eventfd, timerfd, signalfd, inotify descriptor) that got
+      // something when recorded and finds nothing yet (EAGAIN: libuv's are non-blocking): what
+      // it reports has not happened yet in replay (a worker's job done, when another worker
+      // than recorded took it and is slower). Answered now, the program would look for a
+      // completion not there yet and take another path (node: a read of its work queue's
+      // eventfd, then no callback). Made again a little later, until it gets something (or
+      // turnWaitMs passes: then answered as recorded).
+      if (ret === -EAGAIN && rt !== undefined && int64(p.ev.ret!) > 0n && this.eventFds.has(lagKey(call.pid, call.args[0]))) {
+        const w = this.notYet.get(call.tid);
+        const now = Date.now();
+        if (!w || w.ev !== p.ev) this.notYet.set(call.tid, { ev: p.ev, since: now, n: 0, slept: false });
+        if (now - (w?.ev === p.ev ? w.since : now) < (this.opts.turnWaitMs ?? 1000)) {
+          this.cursor.untake(rt, p.ev);
+          const a = this.agains.get(call.tid);
+          if (a) a.push(call.nr);
+          else this.agains.set(call.tid, [call.nr]);
+          if (DEBUG) debug(`eventfd ${call.tid}: event ${p.ev.seq} got ${p.ev.ret} when recorded, nothing yet; read again`);
+          return { again: true };
+        }
+      }
+      if (this.notYet.size) this.notYet.delete(call.tid);
       try {
         return { value: int64(p.ev.ret!), writes: this.substituted(call, outputWrites(p.ev, call)) };
       } catch (e) {
@@ -2334,6 +2437,28 @@ function liveInstruction(pid: number, sig: SignalEvent): bigint | undefined {
 
 /** how long a thread asleep in a call matched to its recording is waited for, ms (see stuck()) */
 const STUCK_MATCHED_MS = 100;
+const EAGAIN = 11n;
+/** how far, at most, each other thread's recording is looked ahead for the wake that ended a futex wait */
+const WAKER_LOOKAHEAD = 4096;
+/** futex commands that wake waiters on their first word: WAKE, REQUEUE, CMP_REQUEUE, WAKE_BITSET */
+const FUTEX_WAKES = new Set([1, 3, 4, 10]);
+const FUTEX_WAKE_OP = 5;
+
+/** A recorded call of recorded thread `rt`. */
+interface RecordedAt {
+  rt: number;
+  ev: SyscallEvent;
+}
+
+/** A call held at its exit (exitTurn) with its kept result, or a futex wait held until its recorded waker is made. */
+interface HeldExit {
+  nr: number;
+  ev: SyscallEvent;
+  ret: bigint;
+  since: number;
+  n: number;
+  waker?: RecordedAt;
+}
 
 /** futex, epoll_wait, epoll_pwait, epoll_pwait2, poll, ppoll: waits on something another thread does */
 const ASLEEP_NRS: ReadonlySet<number> = new Set([202, 232, 281, 441, 7, 271]);
