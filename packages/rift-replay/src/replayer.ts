@@ -1170,9 +1170,10 @@ export class Replayer {
       }
     }
     if (this.agains.size) {
-      // a read made again at its exit (exitFor): its record holds what it found, not nr
+      // a read made again at its exit (exitFor): its record holds what it found (bytes the
+      // program had, or EAGAIN: an event source with nothing yet), not nr
       const a = this.agains.get(ev.tid);
-      if (a && a[0] === ev.nr && ev.ret !== null && int64(ev.ret) > 0n) {
+      if (a && a[0] === ev.nr && ev.ret !== null && (int64(ev.ret) > 0n || int64(ev.ret) === -EAGAIN)) {
         a.shift();
         if (!a.length) this.agains.delete(ev.tid);
         return true;
