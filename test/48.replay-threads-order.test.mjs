@@ -4,8 +4,8 @@
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { fixture, record, run, tmp } from './helpers.mjs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { BIN, fixture, record, run, tmp } from './helpers.mjs';
 
 const dir = tmp();
 
@@ -18,6 +18,25 @@ t.test('three threads reading one pipe get the bytes they got when recorded', as
     const r = run('rift-replay', [rec.file, '--', bin, 'pipe']);
     t.equal(r.status, 0, r.stderr);
     t.equal(r.stdout, rec.stdout, `replay ${i + 1}: each reader got its recorded bytes`);
+  }
+});
+
+// A pool on a condition variable: futex waits held until their recorded wake is made, workers
+// that take each other's jobs, threads parked at their calls; a replay that hangs (every thread
+// parked or asleep, the engine waiting for a stop) fails here by its timeout.
+t.test('a pool of three workers on a condition variable', async (t) => {
+  const bin = fixture('replay_pool', ['-pthread']);
+  for (let k = 0; k < 3; k++) {
+    const rec = record([bin]);
+    t.equal(rec.status, 0, rec.stderr);
+    t.match(rec.stdout, /^total \d+\n$/);
+    t.not(execFileSync(bin, { encoding: 'utf8' }), rec.stdout, 'run for real, it prints another total');
+    for (let i = 0; i < 3; i++) {
+      // (in its own PID namespace: replay signals its tracees)
+      const r = spawnSync('unshare', ['-pf', '--mount-proc', BIN('rift-replay'), rec.file, '--', bin], { encoding: 'utf8', timeout: 30000 });
+      t.equal(r.status, 0, r.stderr);
+      t.equal(r.stdout, rec.stdout, `recording ${k + 1}, replay ${i + 1}: every read got its recorded byte`);
+    }
   }
 });
 

@@ -2236,6 +2236,11 @@ void Tracer::loop() {
     int status;
     pid_t tid;
     if (parked_.empty()) {
+      if (wakeArmed_) {
+        struct itimerspec off = {};
+        timer_settime(static_cast<timer_t>(wakeTimer_), 0, &off, nullptr);
+        wakeArmed_ = false;
+      }
       tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
     } else {
       // threads wait for a decision (a handler's verdict, a delay) while the others go on:
@@ -2244,7 +2249,10 @@ void Tracer::loop() {
       serviceParked();
       if (parked_.empty()) continue;
       // wait for the next stop, or for wake() (a verdict came), or at most 2 ms (a delay's end;
-      // a wake() that came just before this waitpid)
+      // a wake() that came just before this waitpid). The timer repeats: a tick that came
+      // before waitpid (this thread preempted for 2 ms on a CPU it shares with the tracees and
+      // the JS thread) would leave waitpid waiting for a stop that may never come, every
+      // thread parked or asleep (a replay that hung)
       if (!wakeTimer_) {
         struct sigevent sev = {};
         sev.sigev_notify = SIGEV_THREAD_ID;
@@ -2254,8 +2262,9 @@ void Tracer::loop() {
         if (timer_create(CLOCK_MONOTONIC, &sev, &timer) == 0) wakeTimer_ = timer;
       }
       if (wakeTimer_) {
-        struct itimerspec soon = {{0, 0}, {0, 2000000}};
+        struct itimerspec soon = {{0, 2000000}, {0, 2000000}};
         timer_settime(static_cast<timer_t>(wakeTimer_), 0, &soon, nullptr);
+        wakeArmed_ = true;
         tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
       } else {
         tid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);

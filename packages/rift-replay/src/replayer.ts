@@ -810,8 +810,9 @@ export class Replayer {
         // swap the two threads' recorded parts
         this.tids.set(call.tid, ru);
         this.tids.set(tid, rt);
-        this.planned.delete(call.tid);
-        this.planned.delete(tid);
+        // (every plan goes, the engine's queues with them: the other thread's queue, planned
+        // on its old recorded part, must not be answered on; dropPlans does nothing when no
+        // plan is left, so the two threads' are not taken out first)
         this.dropPlans();
         this.stats.swaps++;
         if (DEBUG) debug(`swap ${call.tid} -> recorded ${ru}, ${tid} -> recorded ${rt}`);
@@ -908,7 +909,7 @@ export class Replayer {
 
   /** The call made again after exitTurn: sleep in its place while the other call is still to be made, then its kept result. */
   private heldAgain(call: LiveCall, h: HeldExit): EntryVerdict {
-    const f = this.live ? undefined : (h.waker && !this.made(h.waker)) || this.exitFrontier(call, h.ev);
+    const f = this.live ? undefined : (h.waker && !this.made(h.waker) && !this.wakerLoose(h.waker, call.pid)) || this.exitFrontier(call, h.ev);
     if (f && Date.now() - h.since < (this.opts.turnWaitMs ?? 1000)) {
       h.n++;
       return this.waitTurn(call, Math.min(1000, 20 << Math.min(h.n, 6)));
@@ -963,6 +964,16 @@ export class Replayer {
       }
     }
     return best;
+  }
+
+  /**
+   * Whether the thread that is to make a waker asleep in a call its recording does not have
+   * there (loose: a lock the program contends for now and did not when recorded): it may wait
+   * for the very thread held for its wake, which then goes on (its exit turn still holds).
+   */
+  private wakerLoose(at: RecordedAt, pid: number): boolean {
+    for (const [tid, rt] of this.tids) if (rt === at.rt) return this.inLoose.has(tid) && asleep(pid, tid);
+    return false;
   }
 
   /** Whether a recorded call was made (its thread's cursor is past it). */
@@ -1074,7 +1085,7 @@ export class Replayer {
   private turnCame(tid: number, pid: number): boolean {
     const me = { tid, pid } as LiveCall;
     const h = this.heldExits.get(tid);
-    if (h) return (!h.waker || this.made(h.waker)) && !this.exitFrontier(me, h.ev);
+    if (h) return (!h.waker || this.made(h.waker) || this.wakerLoose(h.waker, pid)) && !this.exitFrontier(me, h.ev);
     const rt = this.tids.get(tid);
     const ev = rt === undefined ? undefined : this.cursor.pending(rt, 0);
     if (!ev) return true;
