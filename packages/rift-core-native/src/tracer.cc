@@ -2282,6 +2282,11 @@ void Tracer::loop() {
     }
     handleStop(tid, status);
   }
+  if (wakeArmed_) {  // (its ticks would cut the calls of what follows short, EINTR)
+    struct itimerspec off = {};
+    timer_settime(static_cast<timer_t>(wakeTimer_), 0, &off, nullptr);
+    wakeArmed_ = false;
+  }
 }
 
 int Tracer::run() {
