@@ -178,8 +178,9 @@ function decodeRecord(buf: Buffer, dv: DataView, off: number, st: DecodeState): 
     case REC_SIGNAL: {
       const signo = v(0);
       const ev: Event = { type: 'signal', seq, pid, tid, ts, signo, sig: signalName(signo) };
+      const siginfo = blobs.find((b) => b.arg === 0)?.bytes;
       if (v(7)) ev.stop = true;
-      else if (blobs.some((b) => b.arg === 0)) {
+      else if (siginfo) {
         // siginfo is a union: report only the fields this signal and code carry
         const code = v(1);
         ev.code = code;
@@ -190,10 +191,9 @@ function decodeRecord(buf: Buffer, dv: DataView, off: number, st: DecodeState): 
           if (signo === SIGCHLD) {
             ev.status = v(4);
             // si_utime and si_stime (clock_t, in clock ticks) follow si_status in the siginfo
-            const si = blobs.find((b) => b.arg === 0)!.bytes;
-            if (si.length >= SI_STIME + 8) {
-              ev.utime = Number(si.readBigInt64LE(SI_UTIME));
-              ev.stime = Number(si.readBigInt64LE(SI_STIME));
+            if (siginfo.length >= SI_STIME + 8) {
+              ev.utime = Number(siginfo.readBigInt64LE(SI_UTIME));
+              ev.stime = Number(siginfo.readBigInt64LE(SI_STIME));
             }
           }
         }

@@ -338,13 +338,19 @@ void InterceptChain::deliver(const SyscallView& v, uint64_t sigs) {
     if ((sigs & bit(sig)) && !(pend & bit(sig))) syscall(SYS_tgkill, v.pid, v.tid, sig);
 }
 
-void InterceptChain::extras(Tracer& t, const SyscallView& v, const VerdictExtras& x, EntryDecision& d) {
-  if (x.deliver && x.stepTo && d.skip && !x.restart && !x.restartable) {
-    d.stepTo = x.stepTo;  // a call answered here: delivered there once it returned (Tracer::runTo)
-    d.stepSigs = x.deliver;
+// A verdict's signals: delivered now, or (`canStep`: the call returns with no restart, and
+// the verdict names an instruction) once the thread has returned and run on there (Tracer::runTo).
+void InterceptChain::deliverOrStep(const SyscallView& v, const VerdictExtras& x, bool canStep, uint64_t& stepTo, uint64_t& stepSigs) {
+  if (x.deliver && x.stepTo && canStep) {
+    stepTo = x.stepTo;
+    stepSigs = x.deliver;
   } else if (x.deliver) {
     deliver(v, x.deliver);
   }
+}
+
+void InterceptChain::extras(Tracer& t, const SyscallView& v, const VerdictExtras& x, EntryDecision& d) {
+  deliverOrStep(v, x, d.skip && !x.restart && !x.restartable, d.stepTo, d.stepSigs);  // (a call answered here)
   if (x.restart) {
     struct user_regs_struct r;
     if (!getRegs(v.tid, r)) return;
@@ -582,12 +588,7 @@ void InterceptChain::exitAnswered(Tracer& t, const SyscallView& v, JsReply& r, E
     d.ret = r.value;
   }
   d.writes = std::move(r.writes);
-  if (r.extra.deliver && r.extra.stepTo && !r.extra.restart) {
-    d.stepTo = r.extra.stepTo;  // delivered there (Tracer::runTo)
-    d.stepSigs = r.extra.deliver;
-  } else if (r.extra.deliver) {
-    deliver(v, r.extra.deliver);
-  }
+  deliverOrStep(v, r.extra, !r.extra.restart, d.stepTo, d.stepSigs);
   if (r.extra.restart) {
     // made again (ExitVerdict.again): back over the syscall instruction with rax = nr, as the
     // kernel restarts a call; this result is not the program's

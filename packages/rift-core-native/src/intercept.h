@@ -222,6 +222,7 @@ class InterceptChain : public Interceptor {
   void tempMask(Tracer& t, const SyscallView& v, uint64_t mask, EntryDecision& d);
   void extras(Tracer& t, const SyscallView& v, const VerdictExtras& x, EntryDecision& d);
   void deliver(const SyscallView& v, uint64_t sigs);
+  void deliverOrStep(const SyscallView& v, const VerdictExtras& x, bool canStep, uint64_t& stepTo, uint64_t& stepSigs);
   // Per thread, what the exit stop must undo or finish (extras, temporary masks).
   struct Fix {
     bool args = false;          // put these argument registers back (a rewritten mask pointer)

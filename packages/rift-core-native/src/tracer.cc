@@ -2236,11 +2236,7 @@ void Tracer::loop() {
     int status;
     pid_t tid;
     if (parked_.empty()) {
-      if (wakeArmed_) {
-        struct itimerspec off = {};
-        timer_settime(static_cast<timer_t>(wakeTimer_), 0, &off, nullptr);
-        wakeArmed_ = false;
-      }
+      wakeEvery(false);
       tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
     } else {
       // threads wait for a decision (a handler's verdict, a delay) while the others go on:
@@ -2253,18 +2249,7 @@ void Tracer::loop() {
       // before waitpid (this thread preempted for 2 ms on a CPU it shares with the tracees and
       // the JS thread) would leave waitpid waiting for a stop that may never come, every
       // thread parked or asleep (a replay that hung)
-      if (!wakeTimer_) {
-        struct sigevent sev = {};
-        sev.sigev_notify = SIGEV_THREAD_ID;
-        sev.sigev_signo = kWakeSignal;
-        sev._sigev_un._tid = pid_t(syscall(SYS_gettid));
-        timer_t timer;
-        if (timer_create(CLOCK_MONOTONIC, &sev, &timer) == 0) wakeTimer_ = timer;
-      }
-      if (wakeTimer_) {
-        struct itimerspec soon = {{0, 2000000}, {0, 2000000}};
-        timer_settime(static_cast<timer_t>(wakeTimer_), 0, &soon, nullptr);
-        wakeArmed_ = true;
+      if (wakeEvery(true)) {
         tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
       } else {
         tid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
@@ -2282,11 +2267,27 @@ void Tracer::loop() {
     }
     handleStop(tid, status);
   }
-  if (wakeArmed_) {  // (its ticks would cut the calls of what follows short, EINTR)
-    struct itimerspec off = {};
-    timer_settime(static_cast<timer_t>(wakeTimer_), 0, &off, nullptr);
-    wakeArmed_ = false;
+  wakeEvery(false);  // (its ticks would cut the calls of what follows short, EINTR)
+}
+
+// The ptrace thread's wake timer while threads are parked: on, it ticks every 2 ms (armed once,
+// not at each turn of the loop); off, it is stopped. False when there is no timer.
+bool Tracer::wakeEvery(bool on) {
+  if (on && !wakeTimer_) {
+    struct sigevent sev = {};
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = kWakeSignal;
+    sev._sigev_un._tid = pid_t(syscall(SYS_gettid));
+    timer_t timer;
+    if (timer_create(CLOCK_MONOTONIC, &sev, &timer) == 0) wakeTimer_ = timer;
   }
+  if (!wakeTimer_) return false;
+  if (on != wakeArmed_) {
+    struct itimerspec every = {{0, on ? 2000000 : 0}, {0, on ? 2000000 : 0}};
+    timer_settime(static_cast<timer_t>(wakeTimer_), 0, &every, nullptr);
+    wakeArmed_ = on;
+  }
+  return true;
 }
 
 int Tracer::run() {

@@ -322,6 +322,7 @@ class Tracer {
   std::unordered_set<pid_t> parked_;
   void* wakeTimer_ = nullptr;  // timer_t: wakes the ptrace thread while threads are parked
   bool wakeArmed_ = false;     // it is ticking (every 2 ms)
+  bool wakeEvery(bool on);
   void emitUnfinished(pid_t tid, ThreadState& st, int64_t ts);
   void capture(pid_t tid, ThreadState& st, RecordWriter& w, const CaptureSpec& c, int64_t ret,
                bool atExit);

@@ -899,9 +899,7 @@ export class Replayer {
   private exitTurn(call: LiveCall, ev: SyscallEvent, ret: bigint): ExitVerdict {
     if (!this.exitFrontier(call, ev)) return undefined;
     this.heldExits.set(call.tid, { nr: call.nr, ev, ret, since: Date.now(), n: 0 });
-    const q = this.heldAgains.get(call.tid);
-    if (q) q.push(call.nr);
-    else this.heldAgains.set(call.tid, [call.nr]);
+    pushTo(this.heldAgains, call.tid, call.nr);
     this.stats.held++;
     if (DEBUG) debug(`exit ${call.tid} ${call.name} held: event ${ev.seq} ended after another thread's next call began`);
     return { again: true };
@@ -909,7 +907,7 @@ export class Replayer {
 
   /** The call made again after exitTurn: sleep in its place while the other call is still to be made, then its kept result. */
   private heldAgain(call: LiveCall, h: HeldExit): EntryVerdict {
-    const f = this.live ? undefined : (h.waker && !this.made(h.waker) && !this.wakerLoose(h.waker, call.pid)) || this.exitFrontier(call, h.ev);
+    const f = !this.live && this.stillHeld(call, h);
     if (f && Date.now() - h.since < (this.opts.turnWaitMs ?? 1000)) {
       h.n++;
       return this.waitTurn(call, Math.min(1000, 20 << Math.min(h.n, 6)));
@@ -964,6 +962,15 @@ export class Replayer {
       }
     }
     return best;
+  }
+
+  /**
+   * Whether a call held at its exit (or a futex wait held for its waker) is to wait on: its
+   * waker not made yet (unless the thread owing it sleeps in a loose call), or another
+   * thread's call that began before it ended still to be made (exitFrontier).
+   */
+  private stillHeld(call: LiveCall, h: HeldExit): boolean {
+    return (!!h.waker && !this.made(h.waker) && !this.wakerLoose(h.waker, call.pid)) || !!this.exitFrontier(call, h.ev);
   }
 
   /**
@@ -1085,7 +1092,7 @@ export class Replayer {
   private turnCame(tid: number, pid: number): boolean {
     const me = { tid, pid } as LiveCall;
     const h = this.heldExits.get(tid);
-    if (h) return (!h.waker || this.made(h.waker) || this.wakerLoose(h.waker, pid)) && !this.exitFrontier(me, h.ev);
+    if (h) return !this.stillHeld(me, h);
     const rt = this.tids.get(tid);
     const ev = rt === undefined ? undefined : this.cursor.pending(rt, 0);
     if (!ev) return true;
@@ -1149,9 +1156,7 @@ export class Replayer {
 
   /** A restart verdict, counted so that the engine's record of the call made again is left out of replay's stream. */
   private restart(call: LiveCall, v: { action: 'restart'; sleepUs?: number; deliver?: number[] }): EntryVerdict {
-    const q = this.restarts.get(call.tid);
-    if (q) q.push(call.nr);
-    else this.restarts.set(call.tid, [call.nr]);
+    pushTo(this.restarts, call.tid, call.nr);
     this.pending.delete(call.tid);
     return v;
   }
@@ -1997,9 +2002,7 @@ export class Replayer {
       if (ret > 0n && p.ev.ret !== null && int64(p.ev.ret) === 0n && rt !== undefined && this.isInnerPipe(call.pid, call.args[0] ?? 0n)) {
         this.cursor.untake(rt, p.ev);
         this.stats.drained++;
-        const a = this.agains.get(call.tid);
-        if (a) a.push(call.nr);
-        else this.agains.set(call.tid, [call.nr]);
+        pushTo(this.agains, call.tid, call.nr);
         if (DEBUG) debug(`pipe ${call.tid}: event ${p.ev.seq} is the pipe's end, ${ret} byte(s) the program already had are dropped; read again`);
         return { again: true };
       }
@@ -2016,9 +2019,7 @@ export class Replayer {
         if (!w || w.ev !== p.ev) this.notYet.set(call.tid, { ev: p.ev, since: now, n: 0, slept: false });
         if (now - (w?.ev === p.ev ? w.since : now) < (this.opts.turnWaitMs ?? 1000)) {
           this.cursor.untake(rt, p.ev);
-          const a = this.agains.get(call.tid);
-          if (a) a.push(call.nr);
-          else this.agains.set(call.tid, [call.nr]);
+          pushTo(this.agains, call.tid, call.nr);
           if (DEBUG) debug(`eventfd ${call.tid}: event ${p.ev.seq} got ${p.ev.ret} when recorded, nothing yet; read again`);
           return { again: true };
         }
@@ -2349,17 +2350,32 @@ function stackPointer(tid: number): bigint | undefined {
  * and nothing mapped within HEAP_ROOM of `base`.
  */
 function roomForHeap(pid: number, base: bigint): boolean {
+  const maps = mappingsOf(pid);
+  return !!maps && !maps.some((m) => m.name === '[heap]' || (m.lo < base + HEAP_ROOM && m.hi > base));
+}
+
+/** One line of /proc/PID/maps: its range, the offset of `lo` in the file mapped, the file's path (or [heap]..., or empty). */
+interface Mapping {
+  lo: bigint;
+  hi: bigint;
+  offset: bigint;
+  name: string;
+}
+
+/** The mappings of process `pid` (undefined when it is gone). */
+function mappingsOf(pid: number): Mapping[] | undefined {
+  let text: string;
   try {
-    for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
-      const m = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
-      if (!m) continue;
-      if (line.endsWith(' [heap]')) return false;
-      if (BigInt('0x' + m[1]) < base + HEAP_ROOM && BigInt('0x' + m[2]) > base) return false;
-    }
-    return true;
+    text = readFileSync(`/proc/${pid}/maps`, 'utf8');
   } catch {
-    return false;
+    return undefined;
   }
+  const out: Mapping[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ ([0-9a-f]+) \S+ \S+ *(.*)$/.exec(line);
+    if (m) out.push({ lo: BigInt('0x' + m[1]), hi: BigInt('0x' + m[2]), offset: BigInt('0x' + m[3]), name: m[4]! });
+  }
+  return out;
 }
 
 /** A thread's signal state from /proc (undefined when it is gone). */
@@ -2434,22 +2450,20 @@ function steppable(sig: SignalEvent, point: SignalPoint | undefined): boolean {
 function liveInstruction(pid: number, sig: SignalEvent): bigint | undefined {
   if (sig.ipFile === undefined || sig.ipOffset === undefined) return undefined;
   const want = BigInt(sig.ipOffset);
-  try {
-    for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
-      const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ ([0-9a-f]+) \S+ \S+ +(.*)$/.exec(line);
-      if (!m || m[4] !== sig.ipFile) continue;
-      const lo = BigInt('0x' + m[1]), hi = BigInt('0x' + m[2]), off = BigInt('0x' + m[3]);
-      if (want >= off && want < off + (hi - lo)) return lo + (want - off);
-    }
-  } catch {
-    /* gone */
-  }
-  return undefined;
+  const m = mappingsOf(pid)?.find((m) => m.name === sig.ipFile && want >= m.offset && want < m.offset + (m.hi - m.lo));
+  return m && m.lo + (want - m.offset);
 }
 
 /** how long a thread asleep in a call matched to its recording is waited for, ms (see stuck()) */
 const STUCK_MATCHED_MS = 100;
 const EAGAIN = 11n;
+
+/** Appends `v` to the list kept under `k`. */
+function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const q = m.get(k);
+  if (q) q.push(v);
+  else m.set(k, [v]);
+}
 /** how far, at most, each other thread's recording is looked ahead for the wake that ended a futex wait */
 const WAKER_LOOKAHEAD = 4096;
 /** futex commands that wake waiters on their first word: WAKE, REQUEUE, CMP_REQUEUE, WAKE_BITSET */
