@@ -220,6 +220,11 @@ export function captureBytes(c: Capture): Buffer {
   return Buffer.from(c.data, c.enc === 'base64' ? 'base64' : 'utf8');
 }
 
+/** A capture's bytes: none when there is no capture or it faulted (nothing could be read). */
+export function capturedBytes(c: Capture | undefined): Buffer | undefined {
+  return c && !c.fault ? captureBytes(c) : undefined;
+}
+
 /** Encodes bytes for a Capture: text when valid UTF-8, else base64 (both exact). */
 export function encodeBytes(b: Uint8Array): { enc: 'utf8' | 'base64'; data: string } {
   const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);

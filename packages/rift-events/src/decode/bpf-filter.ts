@@ -10,7 +10,7 @@
  * the address.
  */
 import type { Capture } from '../events.js';
-import { captureBytes } from '../events.js';
+import { capturedBytes } from '../events.js';
 import type { StructCtx } from './structs.js';
 import { ABBREV, RAW, getCallStyle, hex, printEnum, ptr } from './values.js';
 
@@ -162,7 +162,7 @@ function program(bytes: Buffer | undefined, len: number, addr: bigint, one: (off
 /** the capture of the instructions (index 1 of the fprog's argument) */
 function instructions(caps: readonly Capture[]): Buffer | undefined {
   const c = caps.find((x) => x.index === 1);
-  return c && !c.fault ? captureBytes(c) : undefined;
+  return capturedBytes(c);
 }
 
 function fprog(b: Buffer, c: StructCtx, k: KPrinter): string {

@@ -10,7 +10,7 @@
  * strace stops when the size does not reach an offset, and an `exit` row from which the fields
  * are the kernel's answer (read at the call's exit).
  */
-import { captureBytes, type Capture } from '../events.js';
+import { captureBytes, capturedBytes, type Capture } from '../events.js';
 import { ebpfProgram } from './bpf-filter.js';
 import { boundedString } from './kstr.js';
 import { cstringIn, ifindexText } from './sockaddr.js';
@@ -192,7 +192,7 @@ function progInfo(bytes: Buffer, size: number, c: StructCtx): string {
   const info = padded(bytes, len);
   const entryCap = pointeeCap(c, 1);
   // (an entry info that could not be read counts as zeros, as strace's)
-  const saved = padded(entryCap && !entryCap.fault ? captureBytes(entryCap) : Buffer.alloc(0), len);
+  const saved = padded(capturedBytes(entryCap) ?? Buffer.alloc(0), len);
   const u = (o: number) => String(info.readUInt32LE(o));
   const changed = (o: number) => (saved.readUInt32LE(o) !== info.readUInt32LE(o) ? `${saved.readUInt32LE(o)} => ${u(o)}` : u(o));
   const addr64 = (b: Buffer, o: number) => (b.readBigUInt64LE(o) ? hex(b.readBigUInt64LE(o)) : 'NULL');
@@ -209,7 +209,7 @@ function progInfo(bytes: Buffer, size: number, c: StructCtx): string {
   const xlated = info.readBigUInt64LE(32);
   const insns = Math.floor(Math.min(saved.readUInt32LE(20), info.readUInt32LE(20)) / 8);
   const cap3 = exitPointeeCap(c, 3);
-  f('xlated_prog_insns', xlated ? ebpfProgram(cap3 && !cap3.fault ? captureBytes(cap3) : undefined, insns, xlated) : 'NULL');
+  f('xlated_prog_insns', xlated ? ebpfProgram(capturedBytes(cap3), insns, xlated) : 'NULL');
   if (len > 40) {
     const t = info.readBigUInt64LE(40);
     f('load_time', `${t}${bootTimeComment(t)}`);
@@ -493,7 +493,7 @@ function bytesText(c: StructCtx, p: bigint, size: number, cap: Capture | undefin
 function arrayAt(c: StructCtx, p: bigint, cnt: number, size: number, cap: Capture | undefined, one: (b: Buffer, offset: number) => string): string {
   if (p === 0n) return 'NULL';
   if (cnt === 0) return '[]';
-  const b = cap && !cap.fault ? captureBytes(cap) : Buffer.alloc(0);
+  const b = capturedBytes(cap) ?? Buffer.alloc(0);
   const out: string[] = [];
   for (let i = 0; i < cnt; i++) {
     if (!c.verbose && i >= c.stringSize) {
@@ -512,7 +512,7 @@ function arrayAt(c: StructCtx, p: bigint, cnt: number, size: number, cap: Captur
 
 function pointee(c: StructCtx, index: number): Buffer | undefined {
   const cap = pointeeCap(c, index);
-  return cap && !cap.fault ? captureBytes(cap) : undefined;
+  return capturedBytes(cap);
 }
 
 /**

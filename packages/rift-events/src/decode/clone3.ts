@@ -6,7 +6,7 @@
  * result was injected) ` => {...}` with what the kernel wrote back: the pidfd and parent_tid
  * ints (pointee captures 2 and 3), and the bytes past the known part again.
  */
-import { captureBytes } from '../events.js';
+import { captureBytes, capturedBytes } from '../events.js';
 import { nonzeroBytes, type StructCtx } from './structs.js';
 import { hex, printFlags, ptr, signalName, styledText } from './values.js';
 
@@ -19,7 +19,7 @@ function cloneArgs(exitB: Buffer, c: StructCtx): string {
   // the struct as the program gave it (read at entry; at exit only the kernel's answers count)
   const entryCaps = c.entryCaps ?? c.caps;
   const own = entryCaps.find((x) => x.index === undefined && x.at === 'entry');
-  const b = own && !own.fault ? captureBytes(own) : exitB;
+  const b = capturedBytes(own) ?? exitB;
   const size = BigInt.asUintN(64, BigInt(c.args[1] ?? 0));
   const fetch = Number(size < BigInt(KNOWN) ? size : BigInt(KNOWN));
   if (fetch < MIN || b.length < fetch) return c.addr;
@@ -41,7 +41,7 @@ function cloneArgs(exitB: Buffer, c: StructCtx): string {
     if (!setTid || !setTidSize || setTidSize > 32n) out.push(`set_tid=${ptr(setTid)}`);
     else {
       const cap = entryCaps.find((x) => x.index === 1 && x.at === 'entry');
-      const t = cap && !cap.fault ? captureBytes(cap) : undefined;
+      const t = capturedBytes(cap);
       const n = Number(setTidSize);
       if (!t || t.length < 4) out.push(`set_tid=${hex(setTid)}`);
       else {

@@ -9,7 +9,7 @@
  *   decodeSyscall(ev)  the parts (name, argument texts, return text) for other layouts
  */
 import type { Capture, Event, Int64, SignalEvent, SyscallEvent, ExitEvent } from '../events.js';
-import { captureBytes } from '../events.js';
+import { captureBytes, capturedBytes } from '../events.js';
 import { SIGNATURES, type Signature } from '../signatures.js';
 import { errnoMessage, errnoName, errnoNumber, LengthFrom, parseArgSpec, signatureOf, type ArgSpec } from '../syscalls.js';
 import { msghdrFailed } from './msghdr.js';
@@ -727,7 +727,7 @@ class Struct implements StructCtx {
   }
   other(arg: number, at: 'entry' | 'exit'): Buffer | undefined {
     const c = firstCap(this.mem, arg, at);
-    return c && !c.fault ? captureBytes(c) : undefined;
+    return capturedBytes(c);
   }
   lenPtrArg?: number;
   /** the call being formatted: its process's descriptors for fdText */
@@ -894,7 +894,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
       let total = lengthOf(spec, first, x) | 0;
       if (spec.capture!.lenFrom === LengthFrom.ArgPtrU32) {
         const l = firstCap(mem, spec.capture!.lenArg, 'exit') ?? firstCap(mem, spec.capture!.lenArg, 'entry');
-        const lb = l && !l.fault ? captureBytes(l) : undefined;
+        const lb = capturedBytes(l);
         if (lb && lb.length >= 4) total = Math.min(total, lb.readInt32LE(0));
       }
       if (spec.dir === 'in' && total === 0) return o.paint.str('""');
@@ -912,7 +912,7 @@ function memArg(spec: ArgSpec, dec: StructDecoder | undefined, i: number, x: Ctx
       let total = lengthOf(spec, first, x) | 0;
       if (spec.capture!.lenFrom === LengthFrom.ArgPtrU32) {
         const l = firstCap(mem, spec.capture!.lenArg, 'exit');
-        const lb = l && !l.fault ? captureBytes(l) : undefined;
+        const lb = capturedBytes(l);
         if (lb && lb.length >= 4) total = lb.readInt32LE(0);
       }
       if (total <= 0 || (spec.dir === 'in' && total < 4) || bytes.length < Math.min(total, 4)) return hex(addr);
@@ -1027,7 +1027,7 @@ function selectReady(x: Ctx): string {
   }
   if (!isZero(x.args[4] ?? 0)) {
     const c = firstCap(x.mem, 4, 'exit');
-    const b = c && !c.fault ? captureBytes(c) : undefined;
+    const b = capturedBytes(c);
     const t = b && b.length >= 16 ? `{tv_sec=${s64str(b.readBigInt64LE(0).toString())}, ${x.ev.name === 'select' ? 'tv_usec' : 'tv_nsec'}=${b.readBigUInt64LE(8)}}` : hex(x.args[4]!);
     out += `${sep}left ${t}`;
   }
@@ -1060,7 +1060,7 @@ function retText(type: string, x: Ctx): string {
       if (isZero(v)) return '0 (Timeout)';
       if (!x.deref || isZero(x.args[4] ?? 0)) return s64str(v);
       const t = firstCap(x.mem, 4, 'exit');
-      const tb = t && !t.fault ? captureBytes(t) : undefined;
+      const tb = capturedBytes(t);
       return `${s64str(v)} (left ${tb && tb.length >= 16 ? `{tv_sec=${tb.readBigInt64LE(0)}, tv_nsec=${tb.readBigInt64LE(8)}}` : hex(x.args[4]!)})`;
     }
     case 'pollret': {
@@ -1069,7 +1069,7 @@ function retText(type: string, x: Ctx): string {
       if (!c) return s64str(v);
       // ppoll: the time left, as the kernel wrote it back
       const t = ev.name === 'ppoll' && !isZero(x.args[2] ?? 0) ? firstCap(x.mem, 2, 'exit') : undefined;
-      const tb = t && !t.fault ? captureBytes(t) : undefined;
+      const tb = capturedBytes(t);
       const left = t === undefined ? '' : `, left ${tb && tb.length >= 16 ? `{tv_sec=${tb.readBigInt64LE(0)}, tv_nsec=${tb.readBigUInt64LE(8)}}` : hex(x.args[2]!)}`;
       return `${s64str(v)} (${pollRevents(captureBytes(c), x.verbose ? Infinity : o.stringSize)}${left})`;
     }
@@ -1192,7 +1192,6 @@ function retNumber(v: Int64): number {
   return typeof v === 'number' ? v || 0 : Number(s64str(v));
 }
 
-/** Decodes a syscall event into its printed parts. */
 /**
  * Calls whose argument is not in a register but on the stack, printed as strace prints it from
  * the memory recorded there (a Pointee row at the stack pointer, pointees.ts): rt_sigreturn's
@@ -1201,11 +1200,12 @@ function retNumber(v: Int64): number {
 const STACK_ARGS: Readonly<Record<string, (mem: readonly Capture[] | undefined) => string | undefined>> = {
   rt_sigreturn: (mem) => {
     const c = mem?.find((m) => m.arg === 0 && m.index === 1 && m.at === 'entry');
-    const b = c && !c.fault ? captureBytes(c) : undefined;
+    const b = capturedBytes(c);
     return b && b.length >= 8 ? `{mask=${sigsetText(b)}}` : undefined;
   },
 };
 
+/** Decodes a syscall event into its printed parts. */
 export function decodeSyscall(ev: SyscallEvent, opts?: FormatOptions): CallParts {
   const o = resolve(opts);
   const errno = ev.errno;

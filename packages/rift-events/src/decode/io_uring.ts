@@ -6,7 +6,7 @@
  */
 import type { StructCtx } from './structs.js';
 import { sigsetText } from './structs.js';
-import { captureBytes } from '../events.js';
+import { capturedBytes } from '../events.js';
 import type { Capture } from '../events.js';
 import { nonzeroBytes } from './structs.js';
 import { hex, printEnum, printFlags, ptr, styledText } from './values.js';
@@ -27,7 +27,7 @@ function offsets(b: Buffer, o: number, cq: boolean): string {
 
 function uringParams(b: Buffer, c: StructCtx): string {
   const entryCap = c.entryCaps?.[0] ?? (c.caps[0]?.at === 'entry' ? c.caps[0] : undefined);
-  const e = entryCap && !entryCap.fault ? captureBytes(entryCap) : b;
+  const e = capturedBytes(entryCap) ?? b;
   if (e.length < SIZE) return c.addr;
   const flags = e.readUInt32LE(8);
   const out = [`flags=${printFlags('uring_setup', flags, 32)}`, `sq_thread_cpu=${x(e.readUInt32LE(12))}`, `sq_thread_idle=${e.readUInt32LE(16)}`];
@@ -101,7 +101,7 @@ const anySet = (vs: ReadonlyArray<number | bigint>): boolean => vs.some((v) => v
 /** The memory one capture of the argument holds: its bytes (those that could be read), none for a fault. */
 function capBytes(caps: readonly Capture[], index: number): Buffer | undefined {
   const cap = caps.find((k) => (k.index ?? 0) === index);
-  return cap && !cap.fault ? captureBytes(cap) : undefined;
+  return capturedBytes(cap);
 }
 
 /**

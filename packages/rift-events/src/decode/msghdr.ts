@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Capture } from '../events.js';
-import { captureBytes } from '../events.js';
+import { captureBytes, capturedBytes } from '../events.js';
 import { ifindexText, inet4Field, sockaddrText } from './sockaddr.js';
 import { iovecs, type StructCtx } from './structs.js';
 import { hex, printEnum, printFlags, ptr, quote } from './values.js';
@@ -160,7 +160,7 @@ export function msghdr(_b: Buffer, c: StructCtx): string {
   if (h.length < 56) return c.addr;
   // recvmsg: the name's length the program gave (captured at entry)
   const entryHead = c.entryCaps?.find((x) => x.index === 0);
-  const eh = entryHead && !entryHead.fault ? captureBytes(entryHead) : undefined;
+  const eh = capturedBytes(entryHead);
   const userLen = eh && eh.length >= 56 ? eh.readInt32LE(8) : undefined;
   const kernelLen = h.readInt32LE(8);
   const namelen = userLen !== undefined && kernelLen > userLen ? userLen : kernelLen;

@@ -12,7 +12,7 @@
  * its arguments, which the address argument points to), as capture index 1.
  */
 import type { Capture } from '../events.js';
-import { captureBytes } from '../events.js';
+import { capturedBytes } from '../events.js';
 import { errnoName, syscallName } from '../syscalls.js';
 import type { StructCtx, StructDecoder } from './structs.js';
 import type { Variant, VariantRule } from './format.js';
@@ -172,11 +172,11 @@ const xnum = (v: number | bigint): string => (v === 0 || v === 0n ? '0' : hex(v)
 /** the capture of the data itself (the signature's row) and what it points to (index 1) */
 const mainOf = (caps: readonly Capture[] | undefined): Buffer | undefined => {
   const c = caps?.find((x) => x.index === undefined);
-  return c && !c.fault ? captureBytes(c) : undefined;
+  return capturedBytes(c);
 };
 const pointeeOf = (caps: readonly Capture[] | undefined): Buffer | undefined => {
   const c = caps?.find((x) => x.index === 1);
-  return c && !c.fault ? captureBytes(c) : undefined;
+  return capturedBytes(c);
 };
 
 /** struct user_regs_struct (NT_PRSTATUS, PTRACE_GETREGS): 27 registers of 8 bytes */

@@ -3,7 +3,7 @@
  * struct __sysctl_args (_sysctl), futex_waitv's array of struct futex_waitv and modify_ldt's
  * struct user_desc.
  */
-import { captureBytes } from '../events.js';
+import { capturedBytes } from '../events.js';
 import { sigsetText, type StructCtx } from './structs.js';
 import { hex, printFlags, ptr } from './values.js';
 
@@ -85,7 +85,7 @@ function sigsetPair(b: Buffer, c: StructCtx): string {
   if (!p) mask = 'NULL';
   else {
     const cap = c.caps.find((x) => x.index === 1);
-    const m = cap && !cap.fault ? captureBytes(cap) : undefined;
+    const m = capturedBytes(cap);
     mask = size === 8n && m && m.length >= 8 ? sigsetText(m.subarray(0, 8), 8) : hex(p);
   }
   return `{sigmask=${mask}, sigsetsize=${size}}`;

@@ -6,7 +6,7 @@
  * bytes as the call returned, only when it succeeded and the size was not 0. A value larger than
  * XATTR_SIZE_MAX prints as its address.
  */
-import { captureBytes, type Capture } from '../events.js';
+import { capturedBytes, type Capture } from '../events.js';
 import { nonzeroBytes, type StructCtx } from './structs.js';
 import { hex, printFlags, ptr, quote } from './values.js';
 
@@ -17,7 +17,7 @@ function valueText(value: bigint, size: number, cap: Capture | undefined, c: Str
   if (!value) return 'NULL';
   if (size > XATTR_SIZE_MAX || size < 0) return hex(value);
   const want = Math.min(c.stringSize + 1, size);
-  const b = cap && !cap.fault ? captureBytes(cap) : undefined;
+  const b = capturedBytes(cap);
   if (!b || b.length < want) return want === 0 ? '""' : hex(value);
   let shown = Math.min(want, c.stringSize);
   // a NUL at the end of the value is not printed
@@ -29,7 +29,7 @@ function xattrArgs(b: Buffer, c: StructCtx, get: boolean): string {
   const size = BigInt.asUintN(64, BigInt(c.args[5] ?? 0));
   // the struct as the program gave it (get's is read again at exit: its entry capture counts)
   const entry = c.entryCaps?.find((x) => x.index === undefined) ?? c.caps.find((x) => x.index === undefined && x.at === 'entry');
-  const s = entry && !entry.fault ? captureBytes(entry) : b;
+  const s = capturedBytes(entry) ?? b;
   if (size < 16n || s.length < 16) return c.addr;
   const value = s.readBigUInt64LE(0);
   const vsize = s.readUInt32LE(8);
