@@ -18,6 +18,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RACES = {
   'test/13.record-attach.test.mjs': 'attach and detach while the tracee runs',
   'test/19.record-nothing-lost.test.mjs': 'the syscall buffer under forks that start threads, exits, signals, exec',
+  'test/19.record-clone-race.test.mjs': "new threads that exit at once, and their creator's clone3 captures",
   'test/17.record-syscallbuf.test.mjs': 'the syscall buffer: threads, forks, a hostile program',
   'test/28.trace-threads.test.mjs': 'threads whose calls interleave, counts that must be exact',
   'test/42.replay-threads.test.mjs': 'replay of threads',

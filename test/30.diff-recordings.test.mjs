@@ -127,7 +127,7 @@ t.test('threads: aligned per thread whatever the interleaving', async (t) => {
   const a = rec([threads, '6']);
   const b = rec([threads, '6']);
   const r = run('rift-diff', [a.file, b.file]);
-  t.equal(r.status, 0, 'two runs of six threads: the same');
+  t.equal(r.status, 0, 'two runs of six threads: the same', { stdout: r.stdout, stderr: r.stderr });
   const c = rec([threads, '6'], { DIFF_ODD: '4' });
   const res = await diffFiles(a.file, c.file);
   t.equal(res.same, false);

@@ -831,12 +831,12 @@ void Tracer::onSyscallExit(pid_t tid, ThreadState& st, int64_t rval, bool isErro
     resumed = true;
   }
   st.inSyscall = false;
-  if (!st.started || st.quiet) return;
+  if (!st.started || st.quiet) return releaseNewborns(st);
   bool riftsOwn = st.riftsOwn && !resumed;
   st.riftsOwn = false;
   if (riftsOwn) {
     loadedLibrary(st, rval, isError);
-    if (!opts_.riftCalls) return;
+    if (!opts_.riftCalls) return releaseNewborns(st);
   } else if (sbOn_ && !isError && (st.nr == SYS_openat || st.nr == SYS_open)) {
     // Under a prefilter the loader's close of the library may not stop: a descriptor the
     // program opens with the library's number means the library's is closed
@@ -895,6 +895,7 @@ void Tracer::finishExit(pid_t tid, ThreadState& st, const ExitDecision* dp, int6
     w.end();
   }
   maybeFlush(false);
+  releaseNewborns(st);
 }
 
 // Whether the call starting now is the loader's work for the syscall buffer's library in a
@@ -1475,6 +1476,7 @@ void Tracer::seize(pid_t tid, bool interrupt) {
   if (interrupt) xptrace(PTRACE_INTERRUPT, tid, 0L, 0L);
   ThreadState& st = state(tid);
   st.started = true;
+  st.firstStopSeen = st.creatorSeen = true;  // attached by rift, not made by a traced clone
 }
 
 void Tracer::attach() {
@@ -1918,6 +1920,58 @@ void Tracer::resume(pid_t tid, ThreadState& st, int sig) {
   xptrace(op, tid, 0L, long(sig));
 }
 
+// A new thread and its creator's clone. The kernel writes the new tid to the creator's memory
+// (CLONE_PARENT_SETTID) before the call returns, and clears that very word when the thread
+// exits (CLONE_CHILD_CLEARTID: glibc's pthread_create passes one word for both). A thread that
+// ran and exited before its creator's exit stop was handled left 0 there, and the stream said
+// clone3 returned {parent_tid=[0]}: it differed from run to run (rift-diff). So a new thread
+// (of a process already traced) stays at its first stop until its creator's call has returned
+// and its exit was captured; then it runs. Processes (fork, vfork, posix_spawn) have memory of
+// their own, or share it with a parent that waits for them: they are never held.
+//
+// The thread's first stop and its creator's clone event come in either order: holdNewborn
+// takes the first stop, bornOf the event. True when the thread is held (not resumed).
+bool Tracer::holdNewborn(pid_t tid, ThreadState& st) {
+  if (st.firstStopSeen) return false;
+  st.firstStopSeen = true;
+  if (st.pid == tid || (st.creatorSeen && !st.heldFor)) return false;
+  st.heldAtBirth = true;
+  return true;
+}
+
+void Tracer::bornOf(pid_t creator, ThreadState& st, pid_t child) {
+  ThreadState& cs = state(child);
+  cs.creatorSeen = true;
+  if (cs.pid == child) return;  // a process
+  // its exit stop comes (and captures): a call traced at entry, neither completed there nor
+  // run on without an exit stop
+  if (st.inSyscall && !st.doneAtEntry && !st.runsOn) {
+    cs.heldFor = creator;
+    st.newborns.push_back(child);
+    return;
+  }
+  cs.heldFor = 0;
+  if (cs.heldAtBirth) {
+    cs.heldAtBirth = false;
+    resume(child, cs, 0);
+  }
+}
+
+// The creator's call has returned (its exit captured) or the creator is gone: its new threads run.
+void Tracer::releaseNewborns(ThreadState& creator) {
+  std::vector<pid_t> born;
+  born.swap(creator.newborns);
+  for (pid_t child : born) {
+    auto it = threads_.find(child);
+    if (it == threads_.end()) continue;
+    ThreadState& cs = it->second;
+    cs.heldFor = 0;
+    if (!cs.heldAtBirth) continue;
+    cs.heldAtBirth = false;
+    resume(child, cs, 0);
+  }
+}
+
 // The rest of a syscall's entry stop once its decision is applied: the new image's library
 // (its environment gets the variables back), a call completed at its seccomp stop, the resume.
 // Nothing while the thread is parked.
@@ -1994,6 +2048,7 @@ void Tracer::handleStop(pid_t tid, int status) {
         }
       }
       emitExit(tid, it->second, status);
+      releaseNewborns(it->second);
       threads_.erase(it);
       parked_.erase(tid);
       if (interceptor_) interceptor_->onGone(tid);
@@ -2093,6 +2148,7 @@ void Tracer::handleStop(pid_t tid, int status) {
       if (interceptor_) interceptor_->onSpawn(st.pid, pid_t(msg), event == PTRACE_EVENT_CLONE && state(pid_t(msg)).pid == st.pid);
       if (st.ownAffinity) state(pid_t(msg)).ownAffinity = true;
       if (sbOn_) shareBuffer(tid, st, pid_t(msg), event);
+      bornOf(tid, st, pid_t(msg));
       resume(tid, st, 0);
       return;
     }
@@ -2139,6 +2195,7 @@ void Tracer::handleStop(pid_t tid, int status) {
       // exit_group or execve, a return from main): its memory is still there, its buffer is
       // taken now (asked for only with the syscall buffer)
       drainBuffer(tid, st, true);
+      releaseNewborns(st);
       resume(tid, st, 0);
       return;
     case PTRACE_EVENT_STOP: {
@@ -2153,6 +2210,7 @@ void Tracer::handleStop(pid_t tid, int status) {
       }
       st.groupStopped = false;
       if (detaching_) { xptrace(PTRACE_DETACH, tid, 0L, 0L); threads_.erase(tid); return; }
+      if (holdNewborn(tid, st)) return;
       resume(tid, st, 0);
       return;
     }

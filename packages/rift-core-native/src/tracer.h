@@ -237,6 +237,13 @@ struct ThreadState {
   bool riftsOwn = false;     // the call in progress is the loader's for rift's library
   bool sbRegistered = false; // the thread registered a buffer of its own (its creator's clone
                              // event, which may come later, must not overwrite it)
+  // A new thread waits at its first stop until its creator's clone has returned (Tracer::
+  // holdNewborn): until then its creator's memory is as the kernel left it at the call's return.
+  bool firstStopSeen = false;  // its first stop came (or rift attached it: it is no newborn)
+  bool creatorSeen = false;    // its creator's clone event came (or rift attached it)
+  bool heldAtBirth = false;    // stopped at its first stop, not resumed yet
+  pid_t heldFor = 0;           // the creator whose clone must return first
+  std::vector<pid_t> newborns; // as a creator: the threads waiting for this call to return
 };
 
 // SIGKILL to a tracee (a thread the caller traces and has not reaped), by tgkill
@@ -342,6 +349,9 @@ class Tracer {
   ThreadState& state(pid_t tid);
   pid_t tgidOf(pid_t tid);
   void resume(pid_t tid, ThreadState& st, int sig);
+  bool holdNewborn(pid_t tid, ThreadState& st);
+  void bornOf(pid_t creator, ThreadState& st, pid_t child);
+  void releaseNewborns(ThreadState& creator);
   void doDetach();
   // syscall buffer
   void drainBuffer(pid_t tid, ThreadState& st, bool stopped);
