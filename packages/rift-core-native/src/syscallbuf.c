@@ -404,6 +404,12 @@ static void record(long nr, const long* a, long ret, int64_t t0, int64_t t1, int
   uint64_t used = (8 + rec_len + 7) & ~7ULL;
   uint64_t expect = off + (uint64_t)need;
   uint32_t slot_len = (uint32_t)need;
+  // Where the next slot would begin once the room is given back, a slot word of 0 first: a
+  // tracer that read the head before it was given back, and this slot after it was published,
+  // reads on past it; the bytes there are an older record's when the buffer has been reused
+  // (a duplicate event, or a "malformed record" that would distrust the buffer). need - used
+  // is a multiple of 8, so the word is inside this reservation.
+  if (used < (uint64_t)need) __atomic_store_n((uint32_t*)(slot + used), 0, __ATOMIC_SEQ_CST);
   if (__atomic_compare_exchange_n(&h->head, &expect, off + used, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
     slot_len = (uint32_t)used;
   stage_recorded(h);
