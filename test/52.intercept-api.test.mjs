@@ -312,6 +312,30 @@ t.test('verdicts decided ahead (then): answered by the engine while the calls ma
   t.match(reads[0], { ret: 5, injected: true, skipped: true }, 'recorded as injected and skipped');
 });
 
+t.test('then: a call made again (exit verdict again) voids its queue, it is not taken for the next call', async (t) => {
+  // rift-replay's held exits: python's write of "0" was made again and taken for the planned
+  // write of " " that followed it, so "0" came out twice and " " never
+  const bin = fixture('intercept_ahead');
+  const entries = [];
+  const consumed = [];
+  let again = 0;
+  const r = await launch([bin], {
+    syscalls: [NR('getppid')],
+    onConsumed: (tid, n) => consumed.push(n),
+    onEntry() {
+      entries.push(entries.length);
+      if (entries.length === 1) return { action: 'run', then: [101, 102, 103].map((value) => ({ nr: NR('getppid'), verdict: { action: 'return', value } })) };
+      return { action: 'return', value: 100 + entries.length };
+    },
+    onExit: () => (again++ === 0 ? { again: true } : undefined),
+  });
+  t.equal(r.exitCode, 0);
+  t.equal(again, 1, 'one exit: the call made again was answered at its entry');
+  t.equal(entries.length, 6, 'the handler saw the call, the same call made again, and the four after it');
+  t.same(consumed, [], 'nothing taken from the voided queue');
+  t.match(r.stdout, /^ppid 102\nppid 103\nppid 104\nppid 105\nppid 106\n/);
+});
+
 t.test('then: a malformed expectation is an error of the handler; dropExpectations voids the queue', async (t) => {
   const bin = fixture('intercept_ahead');
   const errors = [];

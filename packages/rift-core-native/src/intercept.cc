@@ -491,10 +491,12 @@ void InterceptChain::answered(Tracer& t, const SyscallView& v, JsReply& r, uint6
   {
     if (!r.warning.empty()) t.emitWarning(v.tid, r.warning);
     if (js_->dropRequested()) expected_.clear();  // voided while the handler ran: before its new plans
-    if (!r.then.empty()) {
+    // The calls planned after this one; none when this one is made again or waits (the same
+    // call, back at its entry, would be taken for the first of them)
+    if (r.extra.restart || r.extra.wait) expected_.erase(v.tid);
+    else if (!r.then.empty())
       expected_[v.tid] = std::deque<Expectation>(std::make_move_iterator(r.then.begin()), std::make_move_iterator(r.then.end()));
-      r.then.clear();
-    }
+    r.then.clear();
     VerdictExtras x = r.extra;
     if (x.wait) {
       // stays at its stop, the call not made (the thread's state untouched): asked again later
@@ -591,7 +593,10 @@ void InterceptChain::exitAnswered(Tracer& t, const SyscallView& v, JsReply& r, E
   deliverOrStep(v, r.extra, !r.extra.restart, d.stepTo, d.stepSigs);
   if (r.extra.restart) {
     // made again (ExitVerdict.again): back over the syscall instruction with rax = nr, as the
-    // kernel restarts a call; this result is not the program's
+    // kernel restarts a call; this result is not the program's. The calls planned after it are
+    // void: the same call, back at its entry, would be taken for the first of them and made
+    // (python's write of "0" made twice, its write of " " never: rift-replay's exitTurn)
+    expected_.erase(v.tid);
     struct user_regs_struct regs;
     if (getRegs(v.tid, regs)) {
       regs.rax = v.nr;
