@@ -64,7 +64,7 @@ export type EntryVerdict =
       writes?: MemoryWrite[];
       /** false: no onExit for this call (saves the exit round trip to JS); default true */
       exit?: boolean;
-      /** the thread's next calls, answered by the engine while they match (see Expectation) */
+      /** the thread's next calls, answered by the engine while they match (see Expectation); void if this call is made again (`again` at its exit) */
       then?: Expectation[];
       /** signals delivered to the thread after this call (see `holdSignals`) */
       deliver?: number[];
