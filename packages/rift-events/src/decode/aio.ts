@@ -7,12 +7,11 @@
  * pointer, and a PWRITE's buffer or a PREADV's iovecs one pointer further.
  */
 import type { StructCtx, StructDecoder } from './structs.js';
-import { hex, printEnum, printFlags } from './values.js';
+import { hex, hex0, printEnum, printFlags } from './values.js';
 
 export const IOCB = 64, IO_EVENT = 32;
 const IOCB_FLAG_IOPRIO = 2;
 
-const hx = (v: number | bigint): string => (v === 0 || v === 0n ? '0' : hex(v));
 
 /** an I/O priority: IOPRIO_PRIO_VALUE(class, data) */
 function ioprio(v: number): string {
@@ -21,7 +20,7 @@ function ioprio(v: number): string {
 
 /** print_iocb_header: the fields every opcode has */
 export function iocbHeader(b: Buffer, c: StructCtx): string[] {
-  const out = [`aio_data=${hx(b.readBigUInt64LE(0))}`];
+  const out = [`aio_data=${hex0(b.readBigUInt64LE(0))}`];
   const key = b.readUInt32LE(8);
   if (key) out.push(`aio_key=${key}`);
   const rw = b.readUInt32LE(12);
@@ -36,7 +35,7 @@ export function iocbHeader(b: Buffer, c: StructCtx): string[] {
 }
 
 function ioEvent(b: Buffer, o: number): string {
-  return `{data=${hx(b.readBigUInt64LE(o))}, obj=${hx(b.readBigUInt64LE(o + 8))}, res=${b.readBigInt64LE(o + 16)}, res2=${b.readBigInt64LE(o + 24)}}`;
+  return `{data=${hex0(b.readBigUInt64LE(o))}, obj=${hex0(b.readBigUInt64LE(o + 8))}, res=${b.readBigInt64LE(o + 16)}, res2=${b.readBigInt64LE(o + 24)}}`;
 }
 
 export const AIO_STRUCTS: Readonly<Record<string, StructDecoder>> = {

@@ -10,7 +10,7 @@
  */
 import type { CaseCapture } from '../syscalls.js';
 import type { StructCtx, StructDecoder } from './structs.js';
-import { hex, printEnum, printFlags } from './values.js';
+import { hex0, printEnum, printFlags } from './values.js';
 
 /** the size strace knows (PERF_ATTR_SIZE_VER9), the first version's, where -v starts */
 const KNOWN = 144, VER0 = 64, WAKEUP = 48;
@@ -26,9 +26,8 @@ const FLAGS_HI = ['mmap_data', 'sample_id_all', 'exclude_host', 'exclude_guest',
 const PRECISE_IP = ['arbitrary skid', 'constant skid', 'requested to have 0 skid', 'must have 0 skid'];
 const AUX_FLAGS = ['aux_start_paused', 'aux_pause', 'aux_resume'];
 
-const hx = (v: number | bigint): string => (v === 0 || v === 0n ? '0' : hex(v));
 /** `V<<N` of the shifted-out part of a config */
-const shifted = (v: number | bigint, by: number): string => `${hx(v)}<<${by}`;
+const shifted = (v: number | bigint, by: number): string => `${hex0(v)}<<${by}`;
 
 function configText(type: number, config: bigint): string {
   switch (type) {
@@ -49,7 +48,7 @@ function configText(type: number, config: bigint): string {
       return parts.join('|');
     }
     default:
-      return hx(config);
+      return hex0(config);
   }
 }
 
@@ -86,7 +85,7 @@ function perfAttr(b: Buffer, c: StructCtx): string {
   out.push(`precise_ip=${precise} /* ${PRECISE_IP[precise]} */`);
   FLAGS_HI.forEach((name, i) => flag(name, bit(17 + i)));
   const reserved1 = flags >> 38n;
-  if (reserved1) out.push(`__reserved_1=${hx(reserved1)} /* Bits 63..38 */`);
+  if (reserved1) out.push(`__reserved_1=${hex0(reserved1)} /* Bits 63..38 */`);
   const done = (): string => {
     if (declared ? declared > size : size < VER0) out.push('...');
     return `{${out.join(', ')}}`;
@@ -98,44 +97,44 @@ function perfAttr(b: Buffer, c: StructCtx): string {
     const bp = a.readUInt32LE(52);
     const name = printEnum('hw_breakpoint_type', bp, 32);
     // an unknown one: any mix of R/W with X is invalid
-    out.push(`bp_type=${name !== String(bp) && !name.startsWith('0x') ? name : `${hx(bp)} /* ${bp <= 7 ? 'HW_BREAKPOINT_INVALID' : 'HW_BREAKPOINT_???'} */`}`);
-    out.push(`bp_addr=${hx(a.readBigUInt64LE(56))}`);
-  } else out.push(`config1=${hx(a.readBigUInt64LE(56))}`);
+    out.push(`bp_type=${name !== String(bp) && !name.startsWith('0x') ? name : `${hex0(bp)} /* ${bp <= 7 ? 'HW_BREAKPOINT_INVALID' : 'HW_BREAKPOINT_???'} */`}`);
+    out.push(`bp_addr=${hex0(a.readBigUInt64LE(56))}`);
+  } else out.push(`config1=${hex0(a.readBigUInt64LE(56))}`);
   /** whether the size reaches the field at `off` */
   const has = (off: number): boolean => off < size;
   if (!has(64)) return done();
-  out.push(breakpoint ? `bp_len=${a.readBigUInt64LE(64)}` : `config2=${hx(a.readBigUInt64LE(64))}`);
+  out.push(breakpoint ? `bp_len=${a.readBigUInt64LE(64)}` : `config2=${hex0(a.readBigUInt64LE(64))}`);
   if (!has(72)) return done();
   if (sampleType & SAMPLE_BRANCH_STACK) out.push(`branch_sample_type=${printFlags('perf_branch_sample_type', a.readBigUInt64LE(72), 64)}`);
   if (!has(80)) return done();
-  out.push(`sample_regs_user=${hx(a.readBigUInt64LE(80))}`);
+  out.push(`sample_regs_user=${hex0(a.readBigUInt64LE(80))}`);
   if (!has(88)) return done();
-  if (sampleType & SAMPLE_STACK_USER) out.push(`sample_stack_user=${hx(a.readUInt32LE(88))}`);
+  if (sampleType & SAMPLE_STACK_USER) out.push(`sample_stack_user=${hex0(a.readUInt32LE(88))}`);
   if (bit(25)) {
     if (!has(92)) return done();
     out.push(`clockid=${printEnum('clock', a.readInt32LE(92), 32)}`);
   }
   if (!has(96)) return done();
-  out.push(`sample_regs_intr=${hx(a.readBigUInt64LE(96))}`);
+  out.push(`sample_regs_intr=${hex0(a.readBigUInt64LE(96))}`);
   if (!has(104)) return done();
   out.push(`aux_watermark=${a.readUInt32LE(104)}`);
   if (!has(108)) return done();
   out.push(`sample_max_stack=${a.readUInt16LE(108)}`);
   if (!has(110)) return done();
   const reserved2 = a.readUInt16LE(110);
-  if (reserved2) out[out.length - 1] += ` /* bytes 110..111: ${hx(reserved2)} */`;
+  if (reserved2) out[out.length - 1] += ` /* bytes 110..111: ${hex0(reserved2)} */`;
   if (!has(112)) return done();
   out.push(`aux_sample_size=${a.readUInt32LE(112)}`);
   if (!has(116)) return done();
   const aux = a.readUInt32LE(116);
   AUX_FLAGS.forEach((name, i) => flag(name, (aux >>> i) & 1));
-  if (aux >>> 3) out.push(`__reserved_3=${hx(aux >>> 3)} /* Bits 931..959 */`);
+  if (aux >>> 3) out.push(`__reserved_3=${hex0(aux >>> 3)} /* Bits 931..959 */`);
   if (!has(120)) return done();
-  out.push(`sig_data=${hx(a.readBigUInt64LE(120))}`);
+  out.push(`sig_data=${hex0(a.readBigUInt64LE(120))}`);
   if (!has(128)) return done();
-  out.push(`config3=${hx(a.readBigUInt64LE(128))}`);
+  out.push(`config3=${hex0(a.readBigUInt64LE(128))}`);
   if (!has(136)) return done();
-  out.push(`config4=${hx(a.readBigUInt64LE(136))}`);
+  out.push(`config4=${hex0(a.readBigUInt64LE(136))}`);
   return done();
 }
 

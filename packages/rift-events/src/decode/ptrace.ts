@@ -18,7 +18,7 @@ import type { StructCtx, StructDecoder } from './structs.js';
 import type { Variant, VariantRule } from './format.js';
 import { bpfProgram, seccompFilterK } from './bpf-filter.js';
 import { siginfo, siginfoArray } from './siginfo.js';
-import { RAW, VERBOSE, getCallStyle, hex, printFlags, ptr, signalName, styledText } from './values.js';
+import { RAW, VERBOSE, getCallStyle, hex, hex0, printFlags, ptr, signalName, styledText } from './values.js';
 
 /** ELF machine numbers and audit's flags (linux/audit.h, elf.h) */
 const BIT64 = 0x80000000, LE = 0x40000000, N32 = 0x20000000;
@@ -39,7 +39,7 @@ const PSI_OPS = ['PTRACE_SYSCALL_INFO_NONE', 'PTRACE_SYSCALL_INFO_ENTRY', 'PTRAC
 
 /** A value with its name, in the call's -X style: `NAME`, `0x1`, `0x1 /* NAME *\/`; unknown: `0x4 /* DFLT *\/` */
 function xval(v: number | bigint, name: string | undefined, dflt: string): string {
-  const num = v === 0 || v === 0n ? '0' : hex(v);
+  const num = hex0(v);
   if (name === undefined) return getCallStyle() === RAW ? num : `${num} /* ${dflt} */`;
   return styledText(num, name);
 }
@@ -167,7 +167,6 @@ export const PTRACE_VARIANTS: VariantRule = {
 // ---- the data of each request --------------------------------------------------------------
 
 const u64 = (v: number | string | undefined): bigint => BigInt.asUintN(64, BigInt(v ?? 0));
-const xnum = (v: number | bigint): string => (v === 0 || v === 0n ? '0' : hex(v));
 
 /** the capture of the data itself (the signature's row) and what it points to (index 1) */
 const mainOf = (caps: readonly Capture[] | undefined): Buffer | undefined => {
@@ -195,7 +194,7 @@ function prstatus(b: Buffer | undefined, size: bigint, base: bigint): string {
   const fetch = Number(size < BigInt(USER_REGS_SIZE) ? size : BigInt(USER_REGS_SIZE));
   if (!b || b.length < fetch) return ptr(base);
   const out: string[] = [];
-  for (let i = 0; i === 0 || fetch > 8 * i; i++) out.push(`${USER_REGS[i]}=${xnum(b.readBigUInt64LE(8 * i))}`);
+  for (let i = 0; i === 0 || fetch > 8 * i; i++) out.push(`${USER_REGS[i]}=${hex0(b.readBigUInt64LE(8 * i))}`);
   if (size > BigInt(USER_REGS_SIZE)) out.push('...');
   return `{${out.join(', ')}}`;
 }
@@ -216,7 +215,7 @@ function fpregs(b: Buffer | undefined, size: bigint, base: bigint, c: StructCtx)
   for (const [name, at, width] of FPREGS_SCALARS) {
     if (at && fetch <= at) break;
     const v = width === 2 ? b.readUInt16LE(at) : width === 4 ? b.readUInt32LE(at) : b.readBigUInt64LE(at);
-    out.push(`${name}=${xnum(v)}`);
+    out.push(`${name}=${hex0(v)}`);
   }
   for (const [name, at, count] of FPREGS_ARRAYS) {
     if (fetch <= at) break;
@@ -227,7 +226,7 @@ function fpregs(b: Buffer | undefined, size: bigint, base: bigint, c: StructCtx)
         items.push('...');
         break;
       }
-      items.push(xnum(b.readUInt32LE(at + 4 * i)));
+      items.push(hex0(b.readUInt32LE(at + 4 * i)));
     }
     out.push(`${name}=[${items.join(', ')}]`);
   }

@@ -7,7 +7,7 @@
  * Captured at exit: the buffer, as long as the call's size argument says (65536 bytes at most).
  */
 import type { StructCtx, StructDecoder } from './structs.js';
-import { hex, printEnum, printFlags, quote } from './values.js';
+import { hex0, printEnum, printFlags, quote } from './values.js';
 
 /** sizeof(struct statmount), and the string area strace reads at most (PATH_MAX * 3) */
 const SIZE = 512, STR_MAX = 4096 * 3;
@@ -16,7 +16,6 @@ const MASK = {
   FS_SUBTYPE: 0x100n, SB_SOURCE: 0x200n, OPT_ARRAY: 0x400n, OPT_SEC_ARRAY: 0x800n, SUPPORTED_MASK: 0x1000n, MNT_UIDMAP: 0x2000n, MNT_GIDMAP: 0x4000n,
 } as const;
 
-const hx = (v: number | bigint): string => (v === 0 || v === 0n ? '0' : hex(v));
 
 /**
  * The string at `off` of the area, as print_quoted_cstring: at most all but the last of the bytes
@@ -43,12 +42,12 @@ function statmount(b: Buffer, c: StructCtx): string {
   const u64 = (o: number) => st.readBigUInt64LE(o);
   const str = (name: string, o: number): string => {
     const off = u32(o);
-    return `${name}=${off < strSize ? cstring(area, off, c)[0] : hx(off)}`;
+    return `${name}=${off < strSize ? cstring(area, off, c)[0] : hex0(off)}`;
   };
   const seq = (numName: string, numOff: number, name: string, o: number): string[] => {
     const n = u32(numOff);
     const off = u32(o);
-    if (off >= strSize) return [`${numName}=${n}`, `${name}=${hx(off)}`];
+    if (off >= strSize) return [`${numName}=${n}`, `${name}=${hex0(off)}`];
     const items: string[] = [];
     let at = off;
     let i = 0;
@@ -73,18 +72,18 @@ function statmount(b: Buffer, c: StructCtx): string {
     out.push(`sb_dev_major=${u32(16)}`, `sb_dev_minor=${u32(20)}`);
     const magic = u64(24);
     const name = printEnum('fs_magic', magic, 64);
-    out.push(`sb_magic=${name.includes(' /* ') ? hx(magic) : name}`, `sb_flags=${printFlags('statmount_sb_flags', u32(32), 32)}`);
+    out.push(`sb_magic=${name.includes(' /* ') ? hex0(magic) : name}`, `sb_flags=${printFlags('statmount_sb_flags', u32(32), 32)}`);
   }
   if (mask & MASK.FS_TYPE) out.push(str('fs_type', 36));
   if (mask & MASK.MNT_BASIC) {
-    out.push(`mnt_id=${hx(u64(40))}`, `mnt_parent_id=${hx(u64(48))}`, `mnt_id_old=${hx(u32(56))}`, `mnt_parent_id_old=${hx(u32(60))}`,
+    out.push(`mnt_id=${hex0(u64(40))}`, `mnt_parent_id=${hex0(u64(48))}`, `mnt_id_old=${hex0(u32(56))}`, `mnt_parent_id_old=${hex0(u32(60))}`,
       `mnt_attr=${printFlags('mount_attr_attr', u64(64), 64)}`, `mnt_propagation=${printFlags('statmount_propagation', u64(72), 64)}`,
-      `mnt_peer_group=${hx(u64(80))}`, `mnt_master=${hx(u64(88))}`);
+      `mnt_peer_group=${hex0(u64(80))}`, `mnt_master=${hex0(u64(88))}`);
   }
-  if (mask & MASK.PROPAGATE_FROM) out.push(`propagate_from=${hx(u64(96))}`);
+  if (mask & MASK.PROPAGATE_FROM) out.push(`propagate_from=${hex0(u64(96))}`);
   if (mask & MASK.MNT_ROOT) out.push(str('mnt_root', 104));
   if (mask & MASK.MNT_POINT) out.push(str('mnt_point', 108));
-  if (mask & MASK.MNT_NS_ID) out.push(`mnt_ns_id=${hx(u64(112))}`);
+  if (mask & MASK.MNT_NS_ID) out.push(`mnt_ns_id=${hex0(u64(112))}`);
   if (mask & MASK.FS_SUBTYPE) out.push(str('fs_subtype', 120));
   if (mask & MASK.SB_SOURCE) out.push(str('sb_source', 124));
   if (mask & MASK.OPT_ARRAY) out.push(...seq('opt_num', 128, 'opt_array', 132));

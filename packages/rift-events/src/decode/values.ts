@@ -63,6 +63,10 @@ export function hex(v: Int64 | bigint): string {
   if (typeof v === 'number' && v >= 0) return '0x' + (Number.isSafeInteger(v) ? hexDigits(v) : v.toString(16));
   return '0x' + u64(v).toString(16);
 }
+/** A number as strace's "%#x" prints it: 0 alone, else hex (struct fields, flag words). */
+export function hex0(v: Int64 | bigint): string {
+  return v === 0 || v === 0n || v === '0' ? '0' : hex(v);
+}
 export function isZero(v: Int64): boolean {
   return v === 0 || v === '0';
 }
