@@ -198,3 +198,40 @@ touch stop; wait; rm -f stop`;
     t.equal(r.stdout, recorded, `replay ${i + 1}: the recorded output`);
   }
 });
+
+t.test("in the machine's own PID namespace replay leaves the pid counter alone", async (t) => {
+  // Asking for the recorded pids (ns_last_pid) there would have every other program of the
+  // machine get pids given out moments ago (a recording made meanwhile in another test saw one
+  // thread id twice). In a namespace of its own (the tests above) replay still asks.
+  const cmd = ['sh', '-c', 'for i in 1 2 3 4 5; do /bin/true; done; echo done'];
+  const rec = record(cmd, [], { cwd: dir });
+  t.equal(rec.stdout, 'done\n');
+  const children = rec.events.filter((e) => e.type === 'spawn').map((e) => e.childPid);
+  t.equal(children.length, 5);
+  for (let i = 0; i < 20; i++) spawnSync('/bin/true');  // the counter moves past the recorded pids
+  const before = spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim();
+  const r = run('rift-replay', [rec.file, '--', ...cmd], { cwd: dir });
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, 'done\n');
+  const after = spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim();
+  const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+  // (unless the machine's counter came to pid_max meanwhile and began again)
+  t.ok(Number(after) > Number(before) || Number(before) > pidMax - 5000, `a pid given out after the replay (${after}) comes after one given out before it (${before}), not back at the recorded ${children[0]}`);
+});
+
+t.test('an ignored SIGCHLD still wakes a traced epoll_wait: EINTR, as under strace, and again in replay', async (t) => {
+  const bin = fixture('eintr_ignored');
+  t.equal(spawnSync(bin, { encoding: 'utf8' }).stdout, 'timeout\n', 'untraced: the wait times out');
+  t.equal(spawnSync('strace', ['-f', '-o', '/dev/null', bin], { encoding: 'utf8' }).stdout, 'EINTR\n', 'strace -f: EINTR');
+  for (const flags of [[], ['--no-syscall-buffer']]) {
+    const rec = record([bin], flags, { cwd: dir });
+    t.equal(rec.stdout, 'EINTR\n', `rift-record ${flags.join(' ')}: EINTR`);
+    const wait = rec.events.find((e) => e.type === 'syscall' && e.name === 'epoll_wait');
+    t.match(wait, { ret: -4, errno: 'EINTR' }, 'the stream records what the program got');
+    for (let i = 0; i < 2; i++) {
+      const r = replayNs([rec.file, '--', bin]);
+      t.equal(r.status, 0, r.stderr);
+      t.equal(r.stdout, 'EINTR\n', `replay ${i + 1}: EINTR again`);
+    }
+  }
+});

@@ -4,7 +4,7 @@
  * The bin (bin/rift-replay.js) only parses arguments and calls replay().
  */
 import { basename } from 'node:path';
-import { existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { isatty } from 'node:tty';
 import { constants as osConstants, release } from 'node:os';
@@ -87,7 +87,8 @@ export interface ReplayOptions {
   order?: boolean;
   /**
    * give the replayed processes and threads their recorded ids where the kernel allows it
-   * (default true): root only, through /proc/sys/kernel/ns_last_pid, as CRIU restores pids.
+   * (default true): root only, in a PID namespace of its own (unshare -pf), through
+   * /proc/sys/kernel/ns_last_pid, as CRIU restores pids; never in the machine's own namespace.
    * A program that prints or formats its pid (bash's $$, the length of a pid string on its heap)
    * then does what it did when recorded
    */
@@ -493,12 +494,27 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
 const UNHELD_SIGNALS: ReadonlySet<number> = new Set([4, 5, 7, 8, 9, 11, 18, 19, 20, 21, 22, 31]);
 
 /**
+ * Whether this process is in the machine's own PID namespace (the kernel gives it the fixed
+ * inode PROC_PID_INIT_INO, 0xeffffffc). There replay leaves the pid counter alone: moved back,
+ * it would have the machine's other programs get pids that were given out moments ago (a pid
+ * file naming another process than it did; a recording made meanwhile with a thread id twice).
+ */
+function inInitialPidNamespace(): boolean {
+  try {
+    return readlinkSync('/proc/self/ns/pid') === 'pid:[4026531836]';
+  } catch {
+    return true;  // cannot tell: as if it were
+  }
+}
+
+/**
  * Asking the kernel for the next pid: /proc/sys/kernel/ns_last_pid holds the last pid given out
  * in this PID namespace; the next fork or clone gets the one after it when it is free. Writable
  * by root only (CAP_SYS_ADMIN over the namespace); undefined when it is not writable. Best
  * effort: another process of the system may fork in between, and a pid in use is not taken.
  */
 function pidRequester(): { next: (pid: number, before?: number) => boolean } | undefined {
+  if (inInitialPidNamespace()) return undefined;
   let fd: number;
   try {
     fd = openSync('/proc/sys/kernel/ns_last_pid', 'w');
