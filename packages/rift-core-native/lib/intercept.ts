@@ -48,6 +48,8 @@ export interface Expectation {
   args?: { index: number; value: bigint; bits?: 32 | 64 }[];
   /** arguments pointing at a NUL-terminated string with exactly these bytes */
   strings?: { index: number; bytes: Buffer }[];
+  /** arguments pointing at memory that begins with exactly these bytes (no terminator: a write's data) */
+  memory?: { index: number; bytes: Buffer }[];
   /** run it (no onExit), or skip it with `value` and write `writes[i].data` at the address in args[writes[i].arg] */
   verdict: { action: 'run' } | { action: 'return'; value: bigint | number; writes?: { arg: number; data: Buffer }[] };
 }
@@ -326,8 +328,9 @@ function writesOf(w: MemoryWrite[] | undefined): [bigint, Buffer][] | undefined 
  * Expectations -> the engine's form (checked): one Buffer, because converting thousands of
  * small JS objects field by field in C++ costs more than the round trips they save. Per
  * expectation, little-endian: u16 nr, u8 action (0 run, 1 return), u8 ints, u8 strings,
- * u8 writes, u16 0, i64 value; then ints x (u8 arg, u8 bits, u8[6] 0, u64 value); then strings
- * and writes x (u8 arg, u8[3] 0, u32 length, bytes). Read by expectationsOf in src/addon.cc.
+ * u8 writes, u8 memory, u8 0, i64 value; then ints x (u8 arg, u8 bits, u8[6] 0, u64 value); then
+ * strings, memory and writes x (u8 arg, u8[3] 0, u32 length, bytes). Read by expectationsOf in
+ * src/addon.cc.
  */
 function expectationsOf(list: Expectation[] | undefined): Buffer | undefined {
   if (list === undefined) return undefined;
@@ -347,6 +350,7 @@ function expectationsOf(list: Expectation[] | undefined): Buffer | undefined {
     if (v?.action !== 'run' && v?.action !== 'return') throw new TypeError(`then: bad verdict ${JSON.stringify(v)}`);
     size += 16 + 16 * (e.args?.length ?? 0);
     for (const x of e.strings ?? []) size += 8 + bytes(x.bytes, 'strings[].bytes').length;
+    for (const x of e.memory ?? []) size += 8 + bytes(x.bytes, 'memory[].bytes').length;
     if (v.action === 'return') for (const w of v.writes ?? []) size += 8 + bytes(w.data, 'writes[].data').length;
   }
   const out = Buffer.allocUnsafe(size);
@@ -361,14 +365,16 @@ function expectationsOf(list: Expectation[] | undefined): Buffer | undefined {
     const v = e.verdict;
     const ints = e.args ?? [];
     const strs = e.strings ?? [];
+    const mems = e.memory ?? [];
     const writes = v.action === 'return' ? v.writes ?? [] : [];
-    if (ints.length > 6 || strs.length > 6 || writes.length > 12) throw new TypeError('then: too many argument matches or writes');
+    if (ints.length > 6 || strs.length > 6 || mems.length > 6 || writes.length > 12) throw new TypeError('then: too many argument matches or writes');
     out.writeUInt16LE(e.nr, o);
     out[o + 2] = v.action === 'return' ? 1 : 0;
     out[o + 3] = ints.length;
     out[o + 4] = strs.length;
     out[o + 5] = writes.length;
-    out.writeUInt16LE(0, o + 6);
+    out[o + 6] = mems.length;
+    out[o + 7] = 0;
     out.writeBigInt64LE(v.action === 'return' ? BigInt.asIntN(64, toU64(v.value, 'value')) : 0n, o + 8);
     o += 16;
     for (const a of ints) {
@@ -379,6 +385,7 @@ function expectationsOf(list: Expectation[] | undefined): Buffer | undefined {
       o += 16;
     }
     for (const x of strs) blob(idx(x.index, 'strings[].index'), x.bytes);
+    for (const x of mems) blob(idx(x.index, 'memory[].index'), x.bytes);
     for (const w of writes) blob(idx(w.arg, 'writes[].arg'), w.data);
   }
   return out;

@@ -161,7 +161,7 @@ std::vector<rift::Expectation> expectationsOf(const Napi::Value& v) {
     need(16);
     rift::Expectation e;
     e.nr = uint64_t(p[o]) | uint64_t(p[o + 1]) << 8;
-    uint8_t action = p[o + 2], ints = p[o + 3], strs = p[o + 4], writes = p[o + 5];
+    uint8_t action = p[o + 2], ints = p[o + 3], strs = p[o + 4], writes = p[o + 5], mems = p[o + 6];
     if (action > 1) throw bad();
     e.reply.action = rift::JsReply::Action(action);
     e.reply.noExit = true;
@@ -176,9 +176,10 @@ std::vector<rift::Expectation> expectationsOf(const Napi::Value& v) {
       e.ints.push_back({arg(p[o]), mask, u64(o + 8) & mask});
       o += 16;
     }
-    for (uint8_t k = 0; k < strs; k++) {
+    for (uint8_t k = 0; k < strs + mems; k++) {
       rift::Expectation::StringMatch m;
       blob(m.arg, m.bytes);
+      m.nul = k < strs;  // then the memory matches: bytes without a terminator
       e.strings.push_back(std::move(m));
     }
     for (uint8_t k = 0; k < writes; k++) {

@@ -614,10 +614,10 @@ bool InterceptChain::matches(Tracer& t, const SyscallView& v, const Expectation&
     if ((v.args[m.arg] & m.mask) != m.value) return false;
   char buf[4097];
   for (const auto& m : e.strings) {
-    size_t want = m.bytes.size() + 1;  // the string and its NUL
+    size_t want = m.bytes.size() + (m.nul ? 1 : 0);  // the string and its NUL, or the bytes
     if (want > sizeof buf || v.args[m.arg] == 0) return false;
     ssize_t n = t.readMemory(v.tid, v.args[m.arg], buf, want);
-    if (n != ssize_t(want) || buf[want - 1] != 0 || memcmp(buf, m.bytes.data(), want - 1) != 0) return false;
+    if (n != ssize_t(want) || (m.nul && buf[want - 1] != 0) || memcmp(buf, m.bytes.data(), m.bytes.size()) != 0) return false;
   }
   return true;
 }

@@ -81,6 +81,7 @@ struct Expectation {
   struct StringMatch {
     uint8_t arg;
     std::string bytes;  // the NUL-terminated string at the argument's pointer, without the NUL
+    bool nul = true;    // false: exactly these bytes there, no terminator (a write's data)
   };
   std::vector<IntMatch> ints;
   std::vector<StringMatch> strings;

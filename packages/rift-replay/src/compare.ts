@@ -9,7 +9,7 @@
  * Pointers, addresses, offsets, modes and plain ints are not compared: they legitimately
  * differ (ASLR, heap layout) without the program seeing anything different.
  */
-import { int64, parseArgSpec, signatureOf, type Capture, type Int64, type SyscallEvent } from '@rift/events';
+import { captureBytes, int64, parseArgSpec, signatureOf, type Capture, type Int64, type SyscallEvent } from '@rift/events';
 import { complete } from './scatter.js';
 
 /** What replay knows about a live call (the interception API's SyscallCall has these). */
@@ -108,6 +108,33 @@ export function compareCall(ev: SyscallEvent, call: LiveCall): Mismatch | undefi
     }
   }
   return undefined;
+}
+
+/** Calls whose data the program writes (the argument that points at it): compared by writtenBytes. */
+export const WRITE_DATA: Readonly<Record<string, number>> = { write: 1, pwrite64: 1 };
+
+/** The bytes a recorded write began with (its entry capture, as long as -s kept), when recorded. */
+export function writtenBytes(ev: SyscallEvent): Buffer | undefined {
+  const arg = WRITE_DATA[ev.name];
+  if (arg === undefined) return undefined;
+  const c = entryCaptures(ev, arg)[0];
+  return c && !c.fault && c.data !== undefined ? captureBytes(c) : undefined;
+}
+
+/**
+ * Where a write the program makes now differs from the recorded one's bytes: undefined when it
+ * writes what it wrote when recorded (or nothing was recorded to compare with). Key arguments
+ * match already: the same descriptor and count.
+ */
+export function writeDiffers(ev: SyscallEvent, call: LiveCall): string | undefined {
+  const want = writtenBytes(ev);
+  if (!want?.length) return undefined;
+  const got = call.readBytes(call.args[WRITE_DATA[ev.name]!] ?? 0n, want.length);
+  if (!got || got.length !== want.length || got.equals(want)) return undefined;
+  let k = 0;
+  while (got[k] === want[k]) k++;
+  const show = (b: Buffer) => JSON.stringify(b.subarray(k, k + 16).toString('latin1'));
+  return `at byte ${k}: ${show(want)} when recorded, ${show(got)} now`;
 }
 
 function fmtNum(type: string, v: bigint): string {

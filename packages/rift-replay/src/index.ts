@@ -237,7 +237,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
     report(d);
     if (onDesync === 'stop') {
       log(`rift-replay: not started (exit ${EXIT_DESYNC}); --on-desync=live runs it anyway\n`);
-      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0, swaps: 0, tempNames: 0, tsc: 0, drained: 0 }, leftover: 0 };
+      return { exitCode: EXIT_DESYNC, programExitCode: 0, desyncs, stats: { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0, swaps: 0, tempNames: 0, tsc: 0, drained: 0, writesDiffer: 0 }, leftover: 0 };
     }
     if (onDesync === 'live') startLive = true;
   }

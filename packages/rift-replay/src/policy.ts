@@ -73,6 +73,9 @@ export const FD_CREATORS: readonly string[] = ['open', 'openat', 'openat2', 'cre
 
 export type Action = 'inject' | 'passthru' | 'free';
 
+/** The calls whose content (data read, entropy, time, query results) replay gives by default. */
+const CONTENT: ReadonlySet<string> = new Set([...Object.entries(SIGNATURES).filter(([, sig]) => sig.content || sig.moves).map(([n]) => n), ...QUERIES]);
+
 export class Policy {
   private readonly inject = new Set<string>();
 
@@ -81,15 +84,20 @@ export class Policy {
 
   constructor(overrides: { inject?: string[]; passthru?: string[]; free?: readonly string[] } = {}) {
     this.free = overrides.free ?? FREE;
-    for (const [name, sig] of Object.entries(SIGNATURES)) if (sig.content || sig.moves) this.inject.add(name);
-    for (const q of QUERIES) this.inject.add(q);
+    for (const name of CONTENT) this.inject.add(name);
     for (const n of expand(overrides.inject, '--inject')) {
       if (ALWAYS_PASSTHRU.includes(n)) throw new SelectError(`--inject: ${n} always runs for real (replay needs it)`);
       if (!SIGNATURES[n] || !hasOutputsOrNone(n)) throw new SelectError(`--inject: ${n} has no signature rift records its outputs by; cannot be injected`);
       this.inject.add(n);
     }
-    for (const n of expand(overrides.passthru, '--passthru')) this.inject.delete(n);
+    for (const n of expand(overrides.passthru, '--passthru')) if (this.inject.delete(n) && CONTENT.has(n)) this.contentRuns = true;
   }
+
+  /**
+   * Some call whose content replay gives by default runs for real (--passthru read): the
+   * program then reads what is there now, and may well write other bytes than when recorded.
+   */
+  contentRuns = false;
 
   action(name: string): Action {
     if (this.free.includes(name)) return 'free';

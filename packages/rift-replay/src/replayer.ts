@@ -12,7 +12,7 @@
  */
 import { accessSync, appendFileSync, constants, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SignalEvent, type SpawnEvent, type SyscallEvent, type TscEvent } from '@rift/events';
-import { compareCall, entryCaptures, formatLive, formatRecorded, KEY_TYPES, type LiveCall, type Mismatch } from './compare.js';
+import { compareCall, entryCaptures, formatLive, formatRecorded, KEY_TYPES, WRITE_DATA, writeDiffers, writtenBytes, type LiveCall, type Mismatch } from './compare.js';
 import { LookaheadError, reapedPid, TraceCursor, type SignalPoint } from './cursor.js';
 import { FD_CREATORS, PIPE_CREATORS, PIPE_READS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
 import { argWrites, complete, outputWrites, ScatterError, type Write } from './scatter.js';
@@ -26,6 +26,7 @@ export interface Expectation {
   nr: number;
   args?: { index: number; value: bigint; bits?: 32 | 64 }[];
   strings?: { index: number; bytes: Buffer }[];
+  memory?: { index: number; bytes: Buffer }[];
   verdict: { action: 'run' } | { action: 'return'; value: bigint; writes?: { arg: number; data: Buffer }[] };
 }
 export type EntryVerdict =
@@ -150,6 +151,8 @@ interface Pending {
 
 const RESTART_ERRNOS = new Set(['ERESTARTSYS', 'ERESTARTNOINTR', 'ERESTARTNOHAND', 'ERESTART_RESTARTBLOCK']);
 const RESYNC_WINDOW = 32;
+/** writes whose bytes differ from the recording that get a warning of their own (checkWrite) */
+const MAX_WRITE_WARNINGS = 3;
 /** Events read on before a call that does not match is a desync. */
 const RETRY_READ = 2000;
 /** Recorded calls of a thread read ahead before a signal recorded at its head is delivered. */
@@ -218,7 +221,7 @@ export class Replayer {
   liveReason: string | undefined;
   killed = false;
   readonly desyncs: Desync[] = [];
-  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0, swaps: 0, tempNames: 0, tsc: 0, drained: 0 };
+  stats = { matched: 0, injected: 0, ran: 0, free: 0, unmatched: 0, ahead: 0, signals: 0, held: 0, turnsGivenUp: 0, swaps: 0, tempNames: 0, tsc: 0, drained: 0, writesDiffer: 0 };
   /** per replayed tid: the calls handed to the engine, in order, not yet reported used */
   private readonly planned = new Map<number, Planned[]>();
   /** signals replayed where they were recorded */
@@ -656,6 +659,7 @@ export class Replayer {
     }
     this.cursor.take(rt);
     if (ev.name === 'exit_group' || ev.name === 'exit') this.exiting(call.tid, call.pid, ev.name === 'exit_group');
+    if (WRITE_DATA[ev.name] !== undefined && !this.live && !this.opts.policy.contentRuns) this.checkWrite(call, ev);
     if (tempWrite) {
       this.stats.tempNames++;
       const path = resolveAt(call, tempWrite.data.toString('latin1'), call.name === 'openat' || call.name === 'mkdirat' ? fdOf(call.args[0]) : -100);
@@ -1689,6 +1693,19 @@ export class Replayer {
     return { ...v, then };
   }
 
+  /**
+   * A write made for real that writes other bytes than when recorded: the program's output
+   * departs from the recording although its calls still match (a race replay did not follow;
+   * an address ASLR moved, printed). Said in a warning, the first few times; counted in stats.
+   */
+  private checkWrite(call: LiveCall, ev: SyscallEvent): void {
+    const where = writeDiffers(ev, call);
+    if (!where) return;
+    const n = ++this.stats.writesDiffer;
+    if (n <= MAX_WRITE_WARNINGS)
+      this.opts.warn?.(`event ${ev.seq}: ${ev.name} to fd ${fdOf(call.args[0] ?? 0n)} wrote other bytes than when recorded, ${where}${n === MAX_WRITE_WARNINGS ? ' (further writes that differ are not reported)' : ''}`);
+  }
+
   /** The engine's form of a recorded call it can answer alone, or undefined. */
   private expectation(ev: SyscallEvent): Expectation | undefined {
     if (this.eventFds.size && PIPE_READS.includes(ev.name) && [...this.eventFds].some((k) => k.endsWith(`:${fdOf(BigInt(int64(ev.args[0]!)))}`))) return undefined;
@@ -1720,10 +1737,13 @@ export class Replayer {
       } else if (type === 'argv') return undefined;
       else args.push({ index: i, value: rec });
     }
-    if (!this.fromRecording(ev)) return { nr, args, strings, verdict: { action: 'run' } };
+    // a write's bytes too (checkWrite): one that differs comes to onEntry, which says so
+    const data = WRITE_DATA[ev.name] !== undefined && !this.opts.policy.contentRuns ? writtenBytes(ev) : undefined;
+    const memory = data?.length ? [{ index: WRITE_DATA[ev.name]!, bytes: data }] : undefined;
+    if (!this.fromRecording(ev)) return { nr, args, strings, memory, verdict: { action: 'run' } };
     const writes = argWrites(ev);
     if (!writes) return undefined;
-    return { nr, args, strings, verdict: { action: 'return', value: int64(ev.ret), writes } };
+    return { nr, args, strings, memory, verdict: { action: 'return', value: int64(ev.ret), writes } };
   }
 
   /**
