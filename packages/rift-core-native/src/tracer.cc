@@ -1950,11 +1950,7 @@ void Tracer::bornOf(pid_t creator, ThreadState& st, pid_t child) {
     st.newborns.push_back(child);
     return;
   }
-  cs.heldFor = 0;
-  if (cs.heldAtBirth) {
-    cs.heldAtBirth = false;
-    resume(child, cs, 0);
-  }
+  letRun(child, cs);
 }
 
 // The creator's call has returned (its exit captured) or the creator is gone: its new threads run.
@@ -1963,13 +1959,17 @@ void Tracer::releaseNewborns(ThreadState& creator) {
   born.swap(creator.newborns);
   for (pid_t child : born) {
     auto it = threads_.find(child);
-    if (it == threads_.end()) continue;
-    ThreadState& cs = it->second;
-    cs.heldFor = 0;
-    if (!cs.heldAtBirth) continue;
-    cs.heldAtBirth = false;
-    resume(child, cs, 0);
+    if (it != threads_.end()) letRun(child, it->second);
   }
+}
+
+// A new thread waits for nothing more: resumed if it is held at its first stop, else it will
+// run from that stop when it comes.
+void Tracer::letRun(pid_t child, ThreadState& cs) {
+  cs.heldFor = 0;
+  if (!cs.heldAtBirth) return;
+  cs.heldAtBirth = false;
+  resume(child, cs, 0);
 }
 
 // The rest of a syscall's entry stop once its decision is applied: the new image's library

@@ -352,6 +352,7 @@ class Tracer {
   bool holdNewborn(pid_t tid, ThreadState& st);
   void bornOf(pid_t creator, ThreadState& st, pid_t child);
   void releaseNewborns(ThreadState& creator);
+  void letRun(pid_t child, ThreadState& cs);
   void doDetach();
   // syscall buffer
   void drainBuffer(pid_t tid, ThreadState& st, bool stopped);
