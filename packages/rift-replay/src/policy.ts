@@ -79,6 +79,12 @@ const CONTENT: ReadonlySet<string> = new Set([...Object.entries(SIGNATURES).filt
 export class Policy {
   private readonly inject = new Set<string>();
 
+  /**
+   * Some call whose content replay gives by default runs for real (--passthru read): the
+   * program then reads what is there now, and may well write other bytes than when recorded.
+   */
+  contentRuns = false;
+
   /** the calls never matched (FREE, or fewer: futex when threads take turns) */
   readonly free: readonly string[];
 
@@ -92,12 +98,6 @@ export class Policy {
     }
     for (const n of expand(overrides.passthru, '--passthru')) if (this.inject.delete(n) && CONTENT.has(n)) this.contentRuns = true;
   }
-
-  /**
-   * Some call whose content replay gives by default runs for real (--passthru read): the
-   * program then reads what is there now, and may well write other bytes than when recorded.
-   */
-  contentRuns = false;
 
   action(name: string): Action {
     if (this.free.includes(name)) return 'free';
