@@ -312,6 +312,74 @@ t.test('verdicts decided ahead (then): answered by the engine while the calls ma
   t.match(reads[0], { ret: 5, injected: true, skipped: true }, 'recorded as injected and skipped');
 });
 
+/**
+ * A handler that answers getppid number i with i, planning 64 calls at a time and, with `more`,
+ * the calls after them while the engine answers those (at most 256 not yet made). `delayMs`:
+ * each further list comes that much later (a promise), by when the engine has often used the
+ * queue up and asked again, so the list belongs to a queue that is gone.
+ */
+function plannedCounter({ more = true, delayMs = 0 } = {}) {
+  const s = { done: 0, asked: 0, longest: 0, sinceAsked: 0, late: 0, plan: undefined };
+  const ahead = (from, count) => Array.from({ length: count }, (_, k) => ({ nr: NR('getppid'), verdict: { action: 'return', value: from + k } }));
+  s.intercept = {
+    syscalls: [NR('getppid'), NR('getuid')],
+    onConsumed: (tid, n) => {
+      s.done += n;
+      s.sinceAsked += n;
+      s.longest = Math.max(s.longest, s.sinceAsked);
+    },
+    onEntry(call) {
+      s.asked++;
+      s.sinceAsked = 0;
+      const value = call.name === 'getuid' ? 4242 : s.done;
+      s.done++;
+      const plan = { upTo: s.done + 64 };
+      s.plan = plan;
+      const next = () => {
+        if (s.plan !== plan || plan.upTo - s.done >= 256) return undefined;
+        const list = ahead(plan.upTo, 64);
+        plan.upTo += 64;
+        if (!delayMs) return list;
+        return new Promise((r) => setTimeout(() => {
+          if (s.plan !== plan) s.late++;
+          r(list);
+        }, delayMs));
+      };
+      return { action: 'return', value, then: ahead(s.done, 64), more: more ? next : undefined };
+    },
+  };
+  return s;
+}
+const counted = (n, other) => Array.from({ length: n }, (_, i) => (i === other ? 4242 : i)).join('\n') + '\n';
+
+t.test('more: the calls after a plan are planned while the engine answers it', async (t) => {
+  const bin = fixture('intercept_more');
+  const n = 3000;
+  const s = plannedCounter();
+  const r = await launch([bin, String(n)], s.intercept, { jsApart: true });
+  t.equal(r.exitCode, 0);
+  t.equal(r.stdout, counted(n), 'every call got its number, in order');
+  t.equal(s.done, n, 'each call asked about or answered by the engine, once');
+  t.ok(s.longest > 64, `more than one plan's calls answered without a question (longest run ${s.longest})`);
+  t.ok(s.asked < n / 64, `fewer questions (${s.asked}) than plans of 64 alone would take`);
+  const without = plannedCounter({ more: false });
+  const w = await launch([bin, String(n)], without.intercept, { jsApart: true });
+  t.equal(w.stdout, counted(n));
+  t.ok(without.longest <= 64 && without.asked >= n / 65, `without more: a question after each plan (${without.asked})`);
+});
+
+t.test('more: a list for a queue used up or voided by then is dropped, never put on the next one', async (t) => {
+  const bin = fixture('intercept_more');
+  const n = 2000;
+  for (const other of [-1, 700]) {
+    const s = plannedCounter({ delayMs: 10 });
+    const r = await launch([bin, String(n), String(other)], s.intercept, { jsApart: true });
+    t.equal(r.exitCode, 0);
+    t.equal(r.stdout, counted(n, other), `every call got its number${other >= 0 ? ', the getuid the plan did not have its own' : ''}`);
+    t.ok(s.late > 0, `lists that came after their queue was gone (${s.late}): dropped`);
+  }
+});
+
 t.test('then: a call made again (exit verdict again) voids its queue, it is not taken for the next call', async (t) => {
   // rift-replay's held exits: python's write of "0" was made again and taken for the planned
   // write of " " that followed it, so "0" came out twice and " " never

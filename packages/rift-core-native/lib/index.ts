@@ -133,6 +133,13 @@ export interface LaunchOptions extends CommonOptions {
    * default they are left out of the stream, as the program did not make them
    */
   riftCalls?: boolean;
+  /**
+   * keep the JS thread off the CPU the tracer and the program are pinned to, so that it works
+   * while they run. Default: when there is no intercept handler (the JS thread then only
+   * decodes batches). A handler asked about every call is answered fastest on that CPU; one
+   * that plans calls ahead (a verdict's `more`) plans them in parallel on another.
+   */
+  jsApart?: boolean;
 }
 
 export interface AttachOptions extends CommonOptions {
@@ -330,6 +337,7 @@ export class Trace implements AsyncIterable<Event[]> {
         net: (o.net ?? (det ? 'virtual' : 'host')) === 'virtual' ? 'virtual' : undefined,
         syscallBuffer: buffered !== undefined && library ? { library, config: buffered } : undefined,
         riftCalls: o.riftCalls ?? false,
+        jsApart: o.jsApart ?? !o.intercept,
         cpu,
         pinChild: true,
         // the pin is rift's: sched_getaffinity answers what the program would have had

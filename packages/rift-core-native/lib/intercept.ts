@@ -40,7 +40,8 @@ export interface MemoryWrite {
  * a verdict as `then`; while the thread makes exactly those calls, in that order, the engine
  * answers them itself, without a round trip to JavaScript (several times cheaper). The first
  * call that differs voids the rest of the queue and reaches onEntry as usual. onConsumed says
- * how many were used, so the handler can keep its own state in step.
+ * how many were used, so the handler can keep its own state in step. A verdict's `more` plans
+ * the calls after those while the engine answers them (on another CPU, in parallel).
  */
 export interface Expectation {
   nr: number;
@@ -53,6 +54,17 @@ export interface Expectation {
   /** run it (no onExit), or skip it with `value` and write `writes[i].data` at the address in args[writes[i].arg] */
   verdict: { action: 'run' } | { action: 'return'; value: bigint | number; writes?: { arg: number; data: Buffer }[] };
 }
+
+/**
+ * Plans a thread's calls past a verdict's `then` while the engine answers those: called once
+ * the verdict is sent, and again while it returns some (none: done). Each list is appended to
+ * the thread's queue unless the queue is gone by then (used up, or voided by a call that
+ * differed), in which case it is dropped and the thread's next call reaches onEntry as usual:
+ * a handler forgets what it planned for a thread when asked about that thread. onConsumed is
+ * called first, so the handler knows how much of its plan is still ahead. It may answer later
+ * (a promise): the queue is checked when the list comes.
+ */
+export type ThenMore = () => Expectation[] | undefined | Promise<Expectation[] | undefined>;
 
 export type EntryVerdict =
   | undefined
@@ -68,6 +80,8 @@ export type EntryVerdict =
       exit?: boolean;
       /** the thread's next calls, answered by the engine while they match (see Expectation); void if this call is made again (`again` at its exit) */
       then?: Expectation[];
+      /** the calls after `then` (see ThenMore) */
+      more?: ThenMore;
       /** signals delivered to the thread after this call (see `holdSignals`) */
       deliver?: number[];
       /**
@@ -83,7 +97,7 @@ export type EntryVerdict =
    * interrupted: a signal delivered then (`deliver`) restarts the call (SA_RESTART) or makes it
    * fail with EINTR
    */
-  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[]; then?: Expectation[]; deliver?: number[]; restartable?: boolean; deliverAt?: bigint }
+  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[]; then?: Expectation[]; more?: ThenMore; deliver?: number[]; restartable?: boolean; deliverAt?: bigint }
   /**
    * not now: skip the call and have the thread make it again, as the kernel restarts a call
    * (onEntry sees it again). `sleepUs`: the thread first sleeps that long in its place, so that
@@ -434,6 +448,39 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
     if (!control) throw new Error('intercept: the engine gave no control function; delivering signals and restarting calls are not available');
     control(0, id, signalMask(deliver, 'deliver'), flags, sleepUs, stepTo);
   };
+  // A verdict's `more`: called on idle turns of the event loop while it plans calls (ThenMore)
+  const planMore = (tid: number, id: number, more: ThenMore, call: SyscallCall): void => {
+    const failed = (e: unknown): void => {
+      try {
+        o.onError?.(e, call);
+      } catch {
+        /* as for a handler's error */
+      }
+    };
+    const extend = (list: Expectation[] | undefined): void => {
+      if (!list?.length) return;
+      try {
+        native().extendExpectations(tid, id, expectationsOf(list)!);
+      } catch (e) {
+        failed(e);
+        return;
+      }
+      setImmediate(step);
+    };
+    const step = (): void => {
+      let r: ReturnType<ThenMore>;
+      try {
+        deliverConsumed(o, native());
+        r = more();
+      } catch (e) {
+        failed(e);
+        return;
+      }
+      if (isThenable(r)) r.then(extend, failed);
+      else extend(r);
+    };
+    setImmediate(step);
+  };
 
   return {
     syscalls: [...new Set(o.syscalls)],
@@ -535,6 +582,7 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
           else if (x.action === 'kill') n.reply(id, 2);
           else throw new TypeError(`bad verdict ${JSON.stringify(x)}`);
           answered = true;
+          if (x && (x.action === 'run' || x.action === 'return') && x.then?.length && x.more) planMore(tid, id, x.more, call);
         } catch (e) {
           fail(e);
         }

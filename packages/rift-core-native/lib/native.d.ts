@@ -21,6 +21,8 @@ export interface NativeOptions {
   trapTsc?: boolean;
   /** keep the loader's calls that load the syscall buffer's library, marked rift: true */
   riftCalls?: boolean;
+  /** with pinChild: the JS thread keeps off `cpu` while the trace runs */
+  jsApart?: boolean;
   inject?: NativeInjectRule[];
   /** the syscall buffer: the library to preload and its RIFT_SYSCALLBUF configuration */
   syscallBuffer?: { library: string; config: string };
@@ -84,6 +86,8 @@ export declare class NativeTracer {
   takeConsumed(): number[];
   /** voids every queued expectation */
   dropExpectations(): void;
+  /** appends expectations to the queue the verdict for question `id` started for `tid`, if still its */
+  extendExpectations(tid: number, id: number, expectations: Buffer): void;
   /** a thread waiting at its call (a `wait` verdict) is asked about it again now */
   wakeWaiting(tid: number): void;
   /** the launched child's pid, valid once start() has returned (0 for attach) */

@@ -382,6 +382,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
                         InstanceMethod("reply", &NativeTracer::Reply),
                         InstanceMethod("takeConsumed", &NativeTracer::TakeConsumed),
                         InstanceMethod("dropExpectations", &NativeTracer::DropExpectations),
+                        InstanceMethod("extendExpectations", &NativeTracer::ExtendExpectations),
                         InstanceMethod("wakeWaiting", &NativeTracer::WakeWaiting),
                         InstanceMethod("childPid", &NativeTracer::ChildPid),
                         InstanceMethod("signal", &NativeTracer::Signal)});
@@ -495,8 +496,9 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     opts.riftCalls = boolOpt(o, "riftCalls", false);
     setupIntercept(env, o, opts);
     // With a JS handler every handled call is a round trip to the JS thread, which is cheapest
-    // on the tracer's own CPU: only a trace without one keeps the JS thread away from it.
-    keepJsOff_ = opts.pinChild && !bridge_ ? opts.cpu : -1;
+    // on the tracer's own CPU; the TS wrapper says when the JS thread keeps away from it
+    // (jsApart: a trace without a handler, or one whose handler plans calls ahead).
+    keepJsOff_ = opts.pinChild && boolOpt(o, "jsApart", !bridge_) ? opts.cpu : -1;
     opts.batchEvents = size_t(intOpt(o, "batchEvents", 512));
     opts.maxInFlight = intOpt(o, "maxInFlight", 8);
     opts.flushMs = intOpt(o, "flushMs", 20);
@@ -700,6 +702,17 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
   Napi::Value DropExpectations(const Napi::CallbackInfo& info) {
     if (bridge_) bridge_->dropExpectations();
     return info.Env().Undefined();
+  }
+  // extendExpectations(tid, id, expectations): more calls for the queue the verdict for
+  // question `id` started for thread `tid` (JsBridge::extend)
+  Napi::Value ExtendExpectations(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!bridge_) throw Napi::Error::New(env, "extendExpectations: this trace has no intercept handler");
+    if (!info[0].IsNumber() || !info[1].IsNumber()) throw Napi::TypeError::New(env, "extendExpectations(tid, id, expectations)");
+    auto more = expectationsOf(info[2]);
+    if (!more.empty())
+      bridge_->extend({pid_t(info[0].As<Napi::Number>().Int32Value()), uint64_t(info[1].As<Napi::Number>().Int64Value()), std::move(more)});
+    return env.Undefined();
   }
   // wakeWaiting(tid): a thread waiting at its call (a `wait` verdict) is asked about it again now
   Napi::Value WakeWaiting(const Napi::CallbackInfo& info) {

@@ -135,6 +135,7 @@ void JsBridge::reply(uint64_t id, JsReply r) {
       r.extra = x->second;
       extras_.erase(x);
     }
+    r.id = id;
     it->second = std::move(r);
     cv_.notify_all();
     wake = onAnswer_;
@@ -214,6 +215,20 @@ void JsBridge::noteConsumed(pid_t tid) {
     consumed_.back().second++;
   else
     consumed_.emplace_back(tid, 1);
+}
+
+void JsBridge::extend(Extension x) {
+  std::lock_guard<std::mutex> lk(extMu_);
+  ext_.push_back(std::move(x));
+  extPending_.store(true);
+}
+
+std::vector<JsBridge::Extension> JsBridge::takeExtensions() {
+  std::lock_guard<std::mutex> lk(extMu_);
+  std::vector<Extension> out;
+  out.swap(ext_);
+  extPending_.store(false);
+  return out;
 }
 
 std::vector<std::pair<pid_t, uint32_t>> JsBridge::takeConsumed() {
@@ -431,6 +446,7 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
   }
   if (js_ && js_->wants(v.nr)) {
     if (js_->dropRequested()) expected_.clear();
+    if (js_->extensionsPending()) mergeExtensions();
     if (!expected_.empty()) {
       auto it = expected_.find(v.tid);
       if (it != expected_.end()) {
@@ -494,8 +510,10 @@ void InterceptChain::answered(Tracer& t, const SyscallView& v, JsReply& r, uint6
     // The calls planned after this one; none when this one is made again or waits (the same
     // call, back at its entry, would be taken for the first of them)
     if (r.extra.restart || r.extra.wait) expected_.erase(v.tid);
-    else if (!r.then.empty())
+    else if (!r.then.empty()) {
       expected_[v.tid] = std::deque<Expectation>(std::make_move_iterator(r.then.begin()), std::make_move_iterator(r.then.end()));
+      planOf_[v.tid] = r.id;
+    }
     r.then.clear();
     VerdictExtras x = r.extra;
     if (x.wait) {
@@ -605,6 +623,18 @@ void InterceptChain::exitAnswered(Tracer& t, const SyscallView& v, JsReply& r, E
     }
     d.setRet = false;
     d.writes.clear();
+  }
+}
+
+// Extensions go on the queue they were planned for, if it is still the thread's and not used
+// up: a queue that ran out, was voided or replaced took the handler's plan with it, and the
+// handler forgets the rest of its plan at the thread's next question.
+void InterceptChain::mergeExtensions() {
+  for (auto& x : js_->takeExtensions()) {
+    auto it = expected_.find(x.tid);
+    auto p = planOf_.find(x.tid);
+    if (it == expected_.end() || p == planOf_.end() || p->second != x.planId) continue;
+    for (auto& e : x.more) it->second.push_back(std::move(e));
   }
 }
 
@@ -781,6 +811,7 @@ void InterceptChain::onGone(pid_t tid) {
   }
   if (rules_) rules_->onGone(tid);
   expected_.erase(tid);  // the tid may come back as another thread
+  planOf_.erase(tid);
   pending_.erase(tid);
   fixes_.erase(tid);
   masked_.erase(tid);

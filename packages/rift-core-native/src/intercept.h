@@ -64,6 +64,7 @@ struct JsReply {
   int64_t nr = -1;      // Run: >= 0, the syscall the kernel runs in the call's place
   // Verdicts decided ahead for the calls this thread makes next (see Expectation).
   std::vector<Expectation> then;
+  uint64_t id = 0;  // the question's: names the queue `then` starts (JsBridge::extend)
   VerdictExtras extra;
 };
 
@@ -128,6 +129,18 @@ class JsBridge : public std::enable_shared_from_this<JsBridge> {
   std::vector<std::pair<pid_t, uint32_t>> takeConsumed();
   // From the JS thread: every queued expectation is void (the handler's state changed).
   void dropExpectations() { drop_.store(true); }
+  // From the JS thread, while the ptrace thread answers the queue verdict `planId` started for
+  // `tid`: the calls after it, planned meanwhile. Appended if that queue is still the thread's
+  // (not used up, voided or replaced by then); else dropped, as the queue was.
+  struct Extension {
+    pid_t tid;
+    uint64_t planId;
+    std::vector<Expectation> more;
+  };
+  void extend(Extension x);
+  // On the ptrace thread: the extensions handed over since the last call, in order.
+  bool extensionsPending() const { return extPending_.load(std::memory_order_relaxed); }
+  std::vector<Extension> takeExtensions();
   bool dropRequested() { return drop_.load(std::memory_order_relaxed) && drop_.exchange(false); }
   // From the JS thread (the control function handed to JS with the first call): extras for the
   // verdict of call `id`, which reply(id) carries; and the signals held back in every thread.
@@ -151,6 +164,9 @@ class JsBridge : public std::enable_shared_from_this<JsBridge> {
   std::atomic<bool> drop_{false};
   std::mutex consumedMu_;
   std::vector<std::pair<pid_t, uint32_t>> consumed_;
+  std::mutex extMu_;
+  std::vector<Extension> ext_;  // under extMu_
+  std::atomic<bool> extPending_{false};
   Napi::ThreadSafeFunction tsfn_;
   std::bitset<kMaxNr> nrs_;
   bool exit_;
@@ -238,6 +254,9 @@ class InterceptChain : public Interceptor {
   std::shared_ptr<JsBridge> js_;
   std::unordered_map<pid_t, Pending> pending_;
   std::unordered_map<pid_t, std::deque<Expectation>> expected_;
+  // the question whose verdict started each thread's queue (a JsBridge::Extension names it)
+  std::unordered_map<pid_t, uint64_t> planOf_;
+  void mergeExtensions();
 };
 
 }  // namespace rift

@@ -177,9 +177,11 @@ export class TraceCursor {
     return (this.filling ??= this.readBatch().finally(() => (this.filling = undefined)));
   }
   private filling: Promise<boolean> | undefined;
+  private failed: unknown;
 
   private async readBatch(): Promise<boolean> {
     if (this.ended) return false;
+    if (this.failed !== undefined) throw this.failed;
     let r: IteratorResult<Event[]>;
     try {
       r = await this.batches.next();  // StreamError on a malformed line: the caller reports it
@@ -190,6 +192,9 @@ export class TraceCursor {
         this.ended = true;
         return false;
       }
+      // every later read fails the same way (the reader is done: it would say the trace ended),
+      // whoever read first (a thread's next call, or calls planned ahead, which let it go)
+      this.failed = e;
       throw e;
     }
     if (r.done) {

@@ -20,7 +20,7 @@ import { argWrites, complete, outputWrites, ScatterError, type Write } from './s
 export type OnDesync = 'stop' | 'warn' | 'live';
 
 /** The interception API's verdicts (rift-core-native lib/intercept.ts). */
-export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; writes?: Write[]; exit?: boolean; then?: Expectation[]; deliver?: number[]; nr?: number };
+export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; writes?: Write[]; exit?: boolean; then?: Expectation[]; more?: ThenMore; deliver?: number[]; nr?: number };
 /** A call answered ahead by the engine (rift-core-native's Expectation). */
 export interface Expectation {
   nr: number;
@@ -29,10 +29,12 @@ export interface Expectation {
   memory?: { index: number; bytes: Buffer }[];
   verdict: { action: 'run' } | { action: 'return'; value: bigint; writes?: { arg: number; data: Buffer }[] };
 }
+/** the calls after a verdict's `then`, planned while the engine answers those (none: done) */
+export type ThenMore = () => Expectation[] | undefined | Promise<Expectation[] | undefined>;
 export type EntryVerdict =
   | undefined
   | RunVerdict
-  | { action: 'return'; value: bigint | number; writes?: Write[]; then?: Expectation[]; deliver?: number[]; restartable?: boolean; deliverAt?: bigint }
+  | { action: 'return'; value: bigint | number; writes?: Write[]; then?: Expectation[]; more?: ThenMore; deliver?: number[]; restartable?: boolean; deliverAt?: bigint }
   | { action: 'restart'; sleepUs?: number; deliver?: number[] }
   | { action: 'wait'; maxUs: number }
   | { action: 'error'; errno: string | number }
@@ -1668,12 +1670,43 @@ export class Replayer {
     if (!max || !v || v.action === 'kill' || v.action === 'error' || this.live || this.killed || rt === undefined) return v;
     if (this.ghosts.get(call.pid)?.size || this.starved.size) return v;
     const plan: Planned[] = [];
+    const then = this.planCalls(call, rt, plan, max);
+    if (!then.length) return v;
+    this.planned.set(call.tid, plan);
+    return { ...v, then, more: () => this.planMore(call, rt, plan, max) };
+  }
+
+  /**
+   * The calls after a thread's plan, planned while the engine answers it (the verdict's `more`):
+   * none once the plan is no longer the thread's (it asked again, or plans were voided), or
+   * MAX_PLANNED calls are planned and not yet made.
+   */
+  private planMore(call: LiveCall, rt: number, plan: Planned[], max: number): Expectation[] | undefined | Promise<Expectation[] | undefined> {
+    const planning = (): boolean =>
+      this.planned.get(call.tid) === plan && plan.length < MAX_PLANNED && !this.live && !this.killed && !this.ghosts.get(call.pid)?.size && !this.starved.size;
+    if (!planning()) return undefined;
+    const want = plan.length + max;
+    if (this.cursor.readAhead(rt, want) >= want) return this.planCalls(call, rt, plan, max);
+    // the trace read so far ends first: read on (a bad line is reported by the thread's own
+    // next question, which reads it again)
+    return this.cursor.ensure(rt, want).then(
+      () => (planning() ? this.planCalls(call, rt, plan, max) : undefined),
+      () => undefined,
+    );
+  }
+
+  /**
+   * Plans the thread's recorded calls from the end of `plan` on (at most `max` more) that need
+   * nothing from this thread: their expectations, and their bookkeeping appended to `plan`.
+   */
+  private planCalls(call: LiveCall, rt: number, plan: Planned[], max: number): Expectation[] {
     const then: Expectation[] = [];
-    const n = this.cursor.readAhead(rt, max);
+    const from = plan.length;
+    const n = this.cursor.readAhead(rt, from + max);
     // calls past another thread's next one are not this thread's to make yet (turn)
     const f = this.order ? this.frontier(call, true) : undefined;
     const limit = f && !(f instanceof Promise) ? f.ts : Infinity;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       const ev = this.cursor.pending(rt, i);
       if (!ev || ev.ts > limit) break;
       if (this.held.size) {
@@ -1688,9 +1721,7 @@ export class Replayer {
       then.push(e);
       plan.push({ rt, ev, pid: call.pid, injected: e.verdict.action === 'return' });
     }
-    if (!then.length) return v;
-    this.planned.set(call.tid, plan);
-    return { ...v, then };
+    return then;
   }
 
   /**
@@ -2484,6 +2515,11 @@ function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   if (q) q.push(v);
   else m.set(k, [v]);
 }
+/**
+ * calls of a thread planned and not yet made, at most: planning stops there (the engine then
+ * asks when it has made them, and planning starts again)
+ */
+const MAX_PLANNED = 1024;
 /** how far, at most, each other thread's recording is looked ahead for the wake that ended a futex wait */
 const WAKER_LOOKAHEAD = 4096;
 /** futex commands that wake waiters on their first word: WAKE, REQUEUE, CMP_REQUEUE, WAKE_BITSET */
