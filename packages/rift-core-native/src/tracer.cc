@@ -235,16 +235,9 @@ pid_t Tracer::tgidOf(pid_t tid) {
 
 ssize_t Tracer::readMemory(pid_t tid, uint64_t addr, void* buf, size_t len) {
   if (len == 0) return 0;
-  if (len <= sizeof(long)) {
-    // A word or less (a length, a pointer, the byte of a 1-byte write replay compares): one
-    // PEEKDATA is about a third cheaper than process_vm_readv, which pins the page. It needs
-    // the thread stopped under this tracer and all eight bytes mapped; else the general path.
-    long w;  // (the raw call stores the word at its data pointer)
-    if (xptrace(PTRACE_PEEKDATA, tid, reinterpret_cast<void*>(addr), &w) == 0) {
-      memcpy(buf, &w, len);
-      return ssize_t(len);
-    }
-  }
+  // process_vm_readv, not PEEKDATA or /proc/PID/mem first, though those are cheaper for a
+  // word: it honours the page's protection, so a PROT_NONE buffer is a fault, as the kernel
+  // found it for the call (the syscall buffer's records agree; PEEKDATA reads it regardless)
   struct iovec local = {buf, len};
   struct iovec remote = {reinterpret_cast<void*>(addr), len};
   ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
