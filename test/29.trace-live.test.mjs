@@ -95,8 +95,12 @@ kill $canary 2>/dev/null
 
 t.test('signals to a launched command: passed on, and every line printed', { skip: !canUnshare && 'unshare -pf not permitted here' }, async (t) => {
   const dir = tmp();
-  // timeout -s INT 1 rift-trace -- sleep 10, stdin not a terminal: the first SIGINT is passed on
-  const r = inNamespace(dir, 'int', `timeout --preserve-status -s INT 1 "$B/rift-trace" -o "$D/int.txt" -- sleep 10 </dev/null; echo status=$?
+  // timeout -s INT rift-trace -- sleep 10, stdin not a terminal: the first SIGINT is passed on.
+  // timeout sends the SIGINT it gets on to its command; it gets it once sleep is traced (the
+  // execve printed, then half a second for the loader), however long rift-trace took to start
+  const r = inNamespace(dir, 'int', `timeout --preserve-status -s INT 40 "$B/rift-trace" -o "$D/int.txt" -- sleep 10 </dev/null & tp=$!
+i=0; until grep -q '^execve' "$D/int.txt" 2>/dev/null || [ $i -ge 300 ]; do sleep 0.1; i=$((i+1)); done
+sleep 0.5; kill -INT $tp; wait $tp; echo status=$?
 pgrep -x sleep -a | grep -q 'sleep 10' && echo left=yes || echo left=no`);
   t.equal(r.field('canary'), 'alive', 'the canary outlives it');
   t.equal(r.field('status'), '130', 'exit status: the command\'s, killed by SIGINT');

@@ -38,6 +38,8 @@ const mask = (s) =>
     .replace(/\bseq \d+(-\d+)?|\(line \d+\)|\d+ (events|alike)\b/g, 'SEQ')
     .replace(/0x[0-9a-f]{6,}/g, '0xADDR')
     .replace(/\d{4,}/g, 'NNNN')
+    // pids and tids: 300 and up once the kernel's counter wrapped (pid_max, 32768 here)
+    .replace(/\b\d{3}\b/g, 'NNNN')
     .replace(/\s+$/, '');
 
 /** Whether the actual lines match the expected ones ([...] matching any run of lines). */
