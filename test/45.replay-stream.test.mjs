@@ -47,6 +47,27 @@ t.test('a malformed line: FILE:LINE, exit 2, the program killed', async (t) => {
   t.equal(r.stdout, '', 'cat never got to print');
 });
 
+t.test('a malformed line far ahead: still FILE:LINE and exit 2 when calls planned ahead read it first', async (t) => {
+  // dd's reads and writes are planned up to 1,024 calls ahead while the engine answers the
+  // ones before: the planning reads the bad line first, and the error must not be lost there
+  // (the reader, done after its error, would otherwise say the trace ended: replay went live)
+  const dir = tmp();
+  const file = join(dir, 'dd.ndjson');
+  const dd = ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=3000', 'status=none'];
+  const rec = run('rift-record', ['-o', file, '--', ...dd]);
+  t.equal(rec.status, 0, rec.stderr);
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const at = lines.length - 500;
+  t.match(lines[at], /"name":"(read|write)"/);
+  lines[at] = '{"type":"syscall", oops';
+  writeFileSync(file, lines.join('\n') + '\n');
+  for (let i = 0; i < 3; i++) {
+    const r = run('rift-replay', [file, '--', ...dd]);
+    t.equal(r.status, 2, r.stderr);
+    t.match(r.stderr, new RegExp(`dd\\.ndjson:${at + 1}: not JSON`), `replay ${i + 1}: the line named`);
+  }
+});
+
 t.test('a truncated trace: replay goes live from the last event, and says so', async (t) => {
   const { dir, f, lines } = catTrace();
   // cut after the open of f, mid-line: a recording that was interrupted

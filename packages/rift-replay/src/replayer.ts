@@ -1686,10 +1686,11 @@ export class Replayer {
       this.planned.get(call.tid) === plan && plan.length < MAX_PLANNED && !this.live && !this.killed && !this.ghosts.get(call.pid)?.size && !this.starved.size;
     if (!planning()) return undefined;
     const want = plan.length + max;
-    if (this.cursor.readAhead(rt, want) >= want) return this.planCalls(call, rt, plan, max);
-    // the trace read so far ends first: read on (a bad line is reported by the thread's own
-    // next question, which reads it again)
-    return this.cursor.ensure(rt, want).then(
+    if (this.cursor.readAhead(rt, want) >= want || !this.cursor.canReadAhead(2 * max)) return this.planCalls(call, rt, plan, max);
+    // the trace read so far ends first: read on, a little at a time, as other threads' events
+    // read meanwhile are held until they are made (a bad line is reported by the next thread
+    // to need it: the reader keeps its error)
+    return this.cursor.readMore(2 * max).then(
       () => (planning() ? this.planCalls(call, rt, plan, max) : undefined),
       () => undefined,
     );
