@@ -355,17 +355,19 @@ const counted = (n, other) => Array.from({ length: n }, (_, i) => (i === other ?
 t.test('more: the calls after a plan are planned while the engine answers it', async (t) => {
   const bin = fixture('intercept_more');
   const n = 3000;
+  const without = plannedCounter({ more: false });
+  const w = await launch([bin, String(n)], without.intercept, { jsApart: true });
+  t.equal(w.stdout, counted(n));
+  t.ok(without.longest <= 64 && without.asked >= n / 65, `without more: a question after each plan (${without.asked})`);
   const s = plannedCounter();
   const r = await launch([bin, String(n)], s.intercept, { jsApart: true });
   t.equal(r.exitCode, 0);
   t.equal(r.stdout, counted(n), 'every call got its number, in order');
   t.equal(s.done, n, 'each call asked about or answered by the engine, once');
+  // (how many depends on how soon the JS thread plans: on a loaded machine the engine may use
+  // a plan up first and ask; but not every time)
   t.ok(s.longest > 64, `more than one plan's calls answered without a question (longest run ${s.longest})`);
-  t.ok(s.asked < n / 64, `fewer questions (${s.asked}) than plans of 64 alone would take`);
-  const without = plannedCounter({ more: false });
-  const w = await launch([bin, String(n)], without.intercept, { jsApart: true });
-  t.equal(w.stdout, counted(n));
-  t.ok(without.longest <= 64 && without.asked >= n / 65, `without more: a question after each plan (${without.asked})`);
+  t.ok(s.asked < without.asked, `fewer questions (${s.asked} against ${without.asked})`);
 });
 
 t.test('more: a list for a queue used up or voided by then is dropped, never put on the next one', async (t) => {
