@@ -9,7 +9,7 @@
  * Pointers, addresses, offsets, modes and plain ints are not compared: they legitimately
  * differ (ASLR, heap layout) without the program seeing anything different.
  */
-import { captureBytes, int64, parseArgSpec, signatureOf, type Capture, type Int64, type SyscallEvent } from '@rift/events';
+import { capturedBytes, int64, parseArgSpec, signatureOf, type Capture, type Int64, type SyscallEvent } from '@rift/events';
 import { complete } from './scatter.js';
 
 /** What replay knows about a live call (the interception API's SyscallCall has these). */
@@ -117,8 +117,7 @@ export const WRITE_DATA: Readonly<Record<string, number>> = { write: 1, pwrite64
 export function writtenBytes(ev: SyscallEvent): Buffer | undefined {
   const arg = WRITE_DATA[ev.name];
   if (arg === undefined) return undefined;
-  const c = entryCaptures(ev, arg)[0];
-  return c && !c.fault && c.data !== undefined ? captureBytes(c) : undefined;
+  return capturedBytes(entryCaptures(ev, arg)[0]);
 }
 
 /**
