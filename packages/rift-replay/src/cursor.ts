@@ -415,7 +415,6 @@ export class TraceCursor {
     }
   }
 
-  /** Reads up to n more events of the trace into the queues (waits for batches as needed). */
   /**
    * Whether n more events can be read for reading ahead that could wait (calls planned before a
    * thread needs them): what is held for lagging threads stays under half the cap, so that the
@@ -425,6 +424,7 @@ export class TraceCursor {
     return this.buffered + n <= this.maxBuffered / 2;
   }
 
+  /** Reads up to n more events of the trace into the queues (waits for batches as needed). */
   async readMore(n: number): Promise<void> {
     for (let i = 0; i < n; i++) {
       if (!this.step()) {

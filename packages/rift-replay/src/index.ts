@@ -544,9 +544,15 @@ function signalName(n: number): string {
   return Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0] ?? '';
 }
 
-/** The last CPU this process may run on. */
+/** The last CPU this process may run on ('auto', the engine's pick, when /proc does not say). */
 function lastCpu(): number | 'auto' {
-  const m = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'));
+  let status: string;
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return 'auto';
+  }
+  const m = /Cpus_allowed_list:\s*(\S+)/.exec(status);
   const cpu = Number(m?.[1]!.split(',').at(-1)!.split('-').at(-1));
   return m && Number.isInteger(cpu) ? cpu : 'auto';
 }

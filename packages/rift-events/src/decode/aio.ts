@@ -12,7 +12,6 @@ import { hex, hex0, printEnum, printFlags } from './values.js';
 export const IOCB = 64, IO_EVENT = 32;
 const IOCB_FLAG_IOPRIO = 2;
 
-
 /** an I/O priority: IOPRIO_PRIO_VALUE(class, data) */
 function ioprio(v: number): string {
   return `IOPRIO_PRIO_VALUE(${printEnum('ioprio_class', (v >>> 13) & 0x7, 32)}, ${v & 0x1fff})`;
