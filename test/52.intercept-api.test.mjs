@@ -314,12 +314,13 @@ t.test('verdicts decided ahead (then): answered by the engine while the calls ma
 
 /**
  * A handler that answers getppid number i with i, planning 64 calls at a time and, with `more`,
- * the calls after them while the engine answers those (at most 256 not yet made). `delayMs`:
- * each further list comes that much later (a promise), by when the engine has often used the
- * queue up and asked again, so the list belongs to a queue that is gone.
+ * the calls after them while the engine answers those (at most 256 not yet made: then `[]`,
+ * asked again shortly; with `stopWhenFull`, undefined: planning ends there). `delayMs`: each
+ * further list comes that much later (a promise), by when the engine has often used the queue
+ * up and asked again, so the list belongs to a queue that is gone.
  */
-function plannedCounter({ more = true, delayMs = 0 } = {}) {
-  const s = { done: 0, asked: 0, longest: 0, sinceAsked: 0, late: 0, plan: undefined };
+function plannedCounter({ more = true, delayMs = 0, stopWhenFull = false } = {}) {
+  const s = { done: 0, asked: 0, longest: 0, sinceAsked: 0, late: 0, full: 0, plan: undefined };
   const ahead = (from, count) => Array.from({ length: count }, (_, k) => ({ nr: NR('getppid'), verdict: { action: 'return', value: from + k } }));
   s.intercept = {
     syscalls: [NR('getppid'), NR('getuid')],
@@ -336,7 +337,11 @@ function plannedCounter({ more = true, delayMs = 0 } = {}) {
       const plan = { upTo: s.done + 64 };
       s.plan = plan;
       const next = () => {
-        if (s.plan !== plan || plan.upTo - s.done >= 256) return undefined;
+        if (s.plan !== plan) return undefined;
+        if (plan.upTo - s.done >= 256) {
+          s.full++;
+          return stopWhenFull ? undefined : [];
+        }
         const list = ahead(plan.upTo, 64);
         plan.upTo += 64;
         if (!delayMs) return list;
@@ -368,6 +373,24 @@ t.test('more: the calls after a plan are planned while the engine answers it', a
   // a plan up first and ask; but not every time)
   t.ok(s.longest > 64, `more than one plan's calls answered without a question (longest run ${s.longest})`);
   t.ok(s.asked < without.asked, `fewer questions (${s.asked} against ${without.asked})`);
+});
+
+t.test('more: an empty list (the plan is full) is not the end: planning goes on as the engine makes the calls', async (t) => {
+  const bin = fixture('intercept_more');
+  const n = 4000;
+  const stopped = plannedCounter({ stopWhenFull: true });
+  const a = await launch([bin, String(n)], stopped.intercept, { jsApart: true });
+  t.equal(a.stdout, counted(n));
+  // each question plans at most 64 + 256 calls when planning ends at a full plan
+  t.ok(stopped.asked >= n / 320, `planning that ends when full: a question every 320 calls at least (${stopped.asked})`);
+  const s = plannedCounter();
+  const r = await launch([bin, String(n)], s.intercept, { jsApart: true });
+  t.equal(r.exitCode, 0);
+  t.equal(r.stdout, counted(n), 'every call got its number, in order');
+  t.equal(s.done, n, 'each call asked about or answered by the engine, once');
+  t.ok(s.full > 0, `more found the plan full (${s.full} times) and was called again`);
+  t.ok(s.longest > 320, `more calls answered without a question than one full plan holds (longest run ${s.longest})`);
+  t.ok(s.asked < stopped.asked, `fewer questions (${s.asked} against ${stopped.asked})`);
 });
 
 t.test('more: a list for a queue used up or voided by then is dropped, never put on the next one', async (t) => {

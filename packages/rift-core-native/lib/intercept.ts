@@ -57,7 +57,9 @@ export interface Expectation {
 
 /**
  * Plans a thread's calls past a verdict's `then` while the engine answers those: called once
- * the verdict is sent, and again while it returns some (none: done). Each list is appended to
+ * the verdict is sent, and again while it returns a list (undefined: done). An empty list says
+ * "nothing to add yet" (the handler holds enough planned calls not yet made): it is called again
+ * a millisecond later, after onConsumed, rather than on the next idle turn. Each list is appended to
  * the thread's queue unless the queue is gone by then (used up, or voided by a call that
  * differed), in which case it is dropped and the thread's next call reaches onEntry as usual:
  * a handler forgets what it planned for a thread when asked about that thread. onConsumed is
@@ -368,6 +370,8 @@ function expectationsOf(list: Expectation[] | undefined): Buffer | undefined {
     if (v.action === 'return') for (const w of v.writes ?? []) size += 8 + bytes(w.data, 'writes[].data').length;
   }
   const out = Buffer.allocUnsafe(size);
+  // 64-bit fields through a DataView: Buffer's writeBig*64LE split a bigint with bigint arithmetic
+  const view = new DataView(out.buffer, out.byteOffset, out.length);
   let o = 0;
   const blob = (arg: number, b: Buffer): void => {
     out.writeUInt32LE(arg, o);
@@ -389,13 +393,13 @@ function expectationsOf(list: Expectation[] | undefined): Buffer | undefined {
     out[o + 5] = writes.length;
     out[o + 6] = mems.length;
     out[o + 7] = 0;
-    out.writeBigInt64LE(v.action === 'return' ? BigInt.asIntN(64, toU64(v.value, 'value')) : 0n, o + 8);
+    view.setBigUint64(o + 8, v.action === 'return' ? toU64(v.value, 'value') : 0n, true);
     o += 16;
     for (const a of ints) {
-      out.writeBigUInt64LE(0n, o);
+      out.fill(0, o, o + 8);
       out[o] = idx(a.index, 'args[].index');
       out[o + 1] = a.bits === 32 ? 32 : 64;
-      out.writeBigUInt64LE(toU64(a.value, 'args[].value'), o + 8);
+      view.setBigUint64(o + 8, toU64(a.value, 'args[].value'), true);
       o += 16;
     }
     for (const x of strs) blob(idx(x.index, 'strings[].index'), x.bytes);
@@ -458,7 +462,13 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
       }
     };
     const extend = (list: Expectation[] | undefined): void => {
-      if (!list?.length) return;
+      if (list === undefined || list === null) return;
+      if (Array.isArray(list) && !list.length) {
+        // a full plan: asked again once the engine has used some; the timer does not keep a
+        // process whose trace ended alive
+        setTimeout(step, PLAN_FULL_RETRY_MS).unref();
+        return;
+      }
       try {
         native().extendExpectations(tid, id, expectationsOf(list)!);
       } catch (e) {
@@ -599,6 +609,9 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
     },
   };
 }
+
+/** How soon a `more` that had nothing to add (its plan full) is called again. */
+const PLAN_FULL_RETRY_MS = 1;
 
 /** Tells the handler which expectations the engine answered since the last time. */
 export function deliverConsumed(o: InterceptOptions, n: NativeTracer): void {

@@ -26,8 +26,9 @@ export interface ReadOptions {
   /** longest line accepted, in bytes (default 64 MiB) */
   maxLine?: number;
   /**
-   * false: do not remember each event's line for lineOf() (which then returns 0). A WeakMap entry
-   * per event costs about a sixth of the reading time; tools that never call lineOf skip it.
+   * false: do not remember each event's line for lineOf() (which then returns 0). Kept on the
+   * event itself (a hidden property) it still costs some of the reading time; tools that never
+   * call lineOf skip it.
    */
   lineNumbers?: boolean;
 }
@@ -45,6 +46,14 @@ export interface EventSource {
   /** true when the stream ended without an `end` event (a recording cut short) */
   readonly truncated: boolean;
 }
+
+/**
+ * Where an event read from a stream keeps its line number: a property no JSON key can name, not
+ * enumerable, so that it is invisible to JSON.stringify, spreads, util.inspect and deep equality.
+ * (A WeakMap from event to line cost more than twice as much to fill, and the collector's time on
+ * its entries, with replay's events held ahead in their hundreds of thousands.)
+ */
+const LINE = Symbol('rift.line');
 
 const MiB = 1 << 20;
 /** the longest line read by default */
@@ -349,7 +358,7 @@ async function readEvents(chunks: AsyncIterable<Buffer>, name: string, opts: Rea
   const lenient = opts.lenient ?? false;
   const regions = new Regions(chunks, maxLine);
   const ls = new Lines(maxLine);
-  const lineNo = opts.lineNumbers === false ? undefined : new WeakMap<Event, number>();
+  const lineNumbers = opts.lineNumbers !== false;
   let skipped = 0;
   let sawEnd = false;
 
@@ -377,7 +386,7 @@ async function readEvents(chunks: AsyncIterable<Buffer>, name: string, opts: Rea
     get truncated() {
       return !sawEnd;
     },
-    lineOf: (ev) => lineNo?.get(ev) ?? 0,
+    lineOf: (ev) => ((ev as Partial<Record<typeof LINE, number>>)[LINE] ?? 0),
     async *batches() {
       let batch: Event[] = [];
       // The lines of a region are taken synchronously (ls.next()); only a new region is awaited.
@@ -390,7 +399,7 @@ async function readEvents(chunks: AsyncIterable<Buffer>, name: string, opts: Rea
           continue;
         }
         if (ev.type === 'end') sawEnd = true;
-        lineNo?.set(ev, ls.line);
+        if (lineNumbers) Object.defineProperty(ev, LINE, { value: ls.line });
         batch.push(ev);
         if (batch.length >= BATCH) {
           yield batch;

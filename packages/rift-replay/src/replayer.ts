@@ -1678,20 +1678,27 @@ export class Replayer {
 
   /**
    * The calls after a thread's plan, planned while the engine answers it (the verdict's `more`):
-   * none once the plan is no longer the thread's (it asked again, or plans were voided), or
-   * MAX_PLANNED calls are planned and not yet made.
+   * none once the plan is no longer the thread's (it asked again, or plans were voided) or the
+   * thread's recorded calls that can be planned ran out; nothing yet ([]: asked again shortly)
+   * while MAX_PLANNED calls are planned and not yet made. A plan that stopped there would leave
+   * the engine to use it up and ask, and the thread to wait at that call for a fresh plan.
    */
   private planMore(call: LiveCall, rt: number, plan: Planned[], max: number): Expectation[] | undefined | Promise<Expectation[] | undefined> {
-    const planning = (): boolean =>
-      this.planned.get(call.tid) === plan && plan.length < MAX_PLANNED && !this.live && !this.killed && !this.ghosts.get(call.pid)?.size && !this.starved.size;
-    if (!planning()) return undefined;
+    const ours = (): boolean =>
+      this.planned.get(call.tid) === plan && !this.live && !this.killed && !this.ghosts.get(call.pid)?.size && !this.starved.size;
+    if (!ours()) return undefined;
+    if (plan.length >= MAX_PLANNED) return [];
+    const next = (): Expectation[] | undefined => {
+      const list = this.planCalls(call, rt, plan, max);
+      return list.length ? list : undefined;
+    };
     const want = plan.length + max;
-    if (this.cursor.readAhead(rt, want) >= want || !this.cursor.canReadAhead(2 * max)) return this.planCalls(call, rt, plan, max);
+    if (this.cursor.readAhead(rt, want) >= want || !this.cursor.canReadAhead(2 * max)) return next();
     // the trace read so far ends first: read on, a little at a time, as other threads' events
     // read meanwhile are held until they are made (a bad line is reported by the next thread
     // to need it: the reader keeps its error)
     return this.cursor.readMore(2 * max).then(
-      () => (planning() ? this.planCalls(call, rt, plan, max) : undefined),
+      () => (ours() ? next() : undefined),
       () => undefined,
     );
   }
@@ -1740,43 +1747,67 @@ export class Replayer {
 
   /** The engine's form of a recorded call it can answer alone, or undefined. */
   private expectation(ev: SyscallEvent): Expectation | undefined {
+    const shape = this.shapeOf(ev.name);
+    if (!shape) return undefined;
     if (this.eventFds.size && PIPE_READS.includes(ev.name) && [...this.eventFds].some((k) => k.endsWith(`:${fdOf(BigInt(int64(ev.args[0]!)))}`))) return undefined;
     if (this.pipeEnds.size && ev.name === 'write' && [...this.pipeEnds].some((k) => k.endsWith(`:${fdOf(BigInt(int64(ev.args[0]!)))}`))) return undefined;
     if (this.rwFds.size && ev.name === 'read' && [...this.rwFds].some((k) => k.endsWith(`:${fdOf(BigInt(int64(ev.args[0]!)))}`))) return undefined;
     if (this.liveFds.size && this.fdArgs(ev.name, ev.args.map((a) => BigInt.asUintN(64, int64(a)))).some((fd) => [...this.liveFds.values()].some((s) => s.has(fd)))) return undefined;
     if (ev.ret === null || ev === this.cursor.rootExec || (ev.errno && RESTART_ERRNOS.has(ev.errno))) return undefined;
     if (this.held.size && (this.cursor.signalsBefore(ev) || (ev.name === 'rt_sigprocmask' && oldSetOf(ev)))) return undefined;  // decide() delivers / writes the mask
-    if (ev.name === 'futex' || ev.name === 'wait4' || ev.name === 'waitid' || EVENT_WAITS.has(ev.name)) return undefined;  // decided as recorded (futexAsRecorded, waitAsRecorded, eventsAsRecorded)
-    if (SPAWNERS.includes(ev.name) || FD_CREATORS.includes(ev.name) || RECORDED_RESULT.includes(ev.name) || PIPE_CREATORS.includes(ev.name) || EVENT_SOURCES.has(ev.name)) return undefined;
-    if (this.innerPipes.size && PIPE_READS.includes(ev.name)) return undefined;  // may be a pipe's: decide() tells
-    if (TRANSFERS[ev.name] && moved(ev) && this.fromRecording(ev)) return undefined;  // decide() writes its bytes
-    const action = this.opts.policy.action(ev.name);
-    const nr = syscallNumber(ev.name);
-    const sig = signatureOf(ev.name);
-    if (action === 'free' || nr === undefined || !sig || !this.opts.inTrace.has(nr)) return undefined;
+    if (this.innerPipes.size && shape.pipeRead) return undefined;  // may be a pipe's: decide() tells
+    if (shape.transfer && moved(ev) && this.fromRecording(ev)) return undefined;  // decide() writes its bytes
     // the key arguments compareCall checks, as register values and strings
     const args: NonNullable<Expectation['args']> = [];
     const strings: NonNullable<Expectation['strings']> = [];
-    for (let i = 0; i < sig.args.length && i < ev.args.length; i++) {
-      const type = parseArgSpec(sig.args[i]!).type;
-      if (!KEY_TYPES.has(type)) continue;
-      const rec = BigInt.asUintN(64, int64(ev.args[i]!));
-      if (type === 'fd' || type === 'dirfd') args.push({ index: i, value: rec, bits: 32 });
-      else if (type === 'path') {
-        const c = entryCaptures(ev, i)[0];
+    for (const k of shape.keys) {
+      if (k.index >= ev.args.length) break;
+      if (k.kind === 'argv') return undefined;
+      if (k.kind === 'path') {
+        const c = entryCaptures(ev, k.index)[0];
         if (!c || c.fault || !complete(c)) return undefined;
-        strings.push({ index: i, bytes: captureBytes(c) });
-      } else if (type === 'argv') return undefined;
-      else args.push({ index: i, value: rec });
+        strings.push({ index: k.index, bytes: captureBytes(c) });
+        continue;
+      }
+      const value = BigInt.asUintN(64, int64(ev.args[k.index]!));
+      args.push(k.kind === 'fd' ? { index: k.index, value, bits: 32 } : { index: k.index, value });
     }
     // a write's bytes too (checkWrite): one that differs comes to onEntry, which says so
-    const data = WRITE_DATA[ev.name] !== undefined && !this.opts.policy.contentRuns ? writtenBytes(ev) : undefined;
-    const memory = data?.length ? [{ index: WRITE_DATA[ev.name]!, bytes: data }] : undefined;
+    const data = shape.data !== undefined ? writtenBytes(ev) : undefined;
+    const memory = data?.length ? [{ index: shape.data!, bytes: data }] : undefined;
+    const nr = shape.nr;
     if (!this.fromRecording(ev)) return { nr, args, strings, memory, verdict: { action: 'run' } };
     const writes = argWrites(ev);
     if (!writes) return undefined;
     return { nr, args, strings, memory, verdict: { action: 'return', value: int64(ev.ret), writes } };
   }
+
+  /**
+   * What expectation() needs of a syscall's name alone, worked out once per name (the policy is
+   * this replay's): null for the calls never answered ahead (decided as recorded, or making
+   * something replay keeps track of, or free, or not in the trace's syscalls).
+   */
+  private shapeOf(name: string): AheadShape | null {
+    let shape = this.shapes.get(name);
+    if (shape !== undefined) return shape;
+    const nr = syscallNumber(name);
+    const sig = signatureOf(name);
+    shape = null;
+    const decidedAsRecorded = name === 'futex' || name === 'wait4' || name === 'waitid' || EVENT_WAITS.has(name);  // futexAsRecorded, waitAsRecorded, eventsAsRecorded
+    const tracked = SPAWNERS.includes(name) || FD_CREATORS.includes(name) || RECORDED_RESULT.includes(name) || PIPE_CREATORS.includes(name) || EVENT_SOURCES.has(name);
+    if (!decidedAsRecorded && !tracked && this.opts.policy.action(name) !== 'free' && nr !== undefined && sig && this.opts.inTrace.has(nr)) {
+      const keys: AheadShape['keys'] = [];
+      sig.args.forEach((a, index) => {
+        const type = parseArgSpec(a).type;
+        if (KEY_TYPES.has(type)) keys.push({ index, kind: type === 'fd' || type === 'dirfd' ? 'fd' : type === 'path' ? 'path' : type === 'argv' ? 'argv' : 'int' });
+      });
+      const data = WRITE_DATA[name] !== undefined && !this.opts.policy.contentRuns ? WRITE_DATA[name] : undefined;
+      shape = { nr, keys, data, pipeRead: PIPE_READS.includes(name), transfer: TRANSFERS[name] !== undefined };
+    }
+    this.shapes.set(name, shape);
+    return shape;
+  }
+  private readonly shapes = new Map<string, AheadShape | null>();
 
   /**
    * Whether a recorded call is answered from the recording rather than run: the policy says
@@ -2327,6 +2358,17 @@ function withWrite(v: EntryVerdict, w: Write): EntryVerdict {
 }
 
 /** Calls that make an event source's descriptor (eventFds). */
+/** A syscall's part in planning ahead (Replayer.shapeOf). */
+interface AheadShape {
+  nr: number;
+  /** the arguments compareCall checks, in order: a descriptor (low 32 bits), a path, argv (never planned), another integer */
+  keys: { index: number; kind: 'fd' | 'path' | 'argv' | 'int' }[];
+  /** the argument whose bytes a write's check compares (WRITE_DATA), unless content runs */
+  data: number | undefined;
+  pipeRead: boolean;
+  transfer: boolean;
+}
+
 const EVENT_SOURCES: ReadonlySet<string> = new Set(['eventfd', 'eventfd2', 'timerfd_create', 'signalfd', 'signalfd4', 'inotify_init', 'inotify_init1']);
 
 /** The waits of event loops: answered with the recorded events (eventsAsRecorded). */
@@ -2517,10 +2559,12 @@ function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 /**
- * calls of a thread planned and not yet made, at most: planning stops there (the engine then
- * asks when it has made them, and planning starts again)
+ * Calls of a thread planned and not yet made, at most: planning pauses there and goes on as
+ * the engine makes them (planMore's []). A few milliseconds of the engine's work: enough to
+ * ride out a pause of the JS thread, and few events held (each one kept past the young
+ * generation costs the collector).
  */
-const MAX_PLANNED = 1024;
+const MAX_PLANNED = 256;
 /** how far, at most, each other thread's recording is looked ahead for the wake that ended a futex wait */
 const WAKER_LOOKAHEAD = 4096;
 /** futex commands that wake waiters on their first word: WAKE, REQUEUE, CMP_REQUEUE, WAKE_BITSET */
