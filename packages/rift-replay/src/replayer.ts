@@ -1678,14 +1678,19 @@ export class Replayer {
 
   /**
    * The calls after a thread's plan, planned while the engine answers it (the verdict's `more`):
-   * none once the plan is no longer the thread's (it asked again, or plans were voided) or the
-   * thread's recorded calls that can be planned ran out; nothing yet ([]: asked again shortly)
-   * while MAX_PLANNED calls are planned and not yet made. A plan that stopped there would leave
-   * the engine to use it up and ask, and the thread to wait at that call for a fresh plan.
+   * none once the plan is no longer the thread's (it asked again, plans were voided, or it
+   * ended: its tid may come back as another thread, replay gives the recorded ids out again) or
+   * the thread's recorded calls that can be planned ran out; nothing yet ([]: asked again
+   * shortly) while MAX_PLANNED calls are planned and not yet made. A plan that stopped there
+   * would leave the engine to use it up and ask, and the thread to wait at that call for a fresh
+   * plan.
    */
   private planMore(call: LiveCall, rt: number, plan: Planned[], max: number): Expectation[] | undefined | Promise<Expectation[] | undefined> {
+    // (without the tid check, the plan of a thread that ended went on planning its recorded
+    // calls every millisecond, reading the trace ahead for them, and bash's replay under the
+    // stress runner, where its rc forks hundreds of processes, desynced in a child every run)
     const ours = (): boolean =>
-      this.planned.get(call.tid) === plan && !this.live && !this.killed && !this.ghosts.get(call.pid)?.size && !this.starved.size;
+      this.planned.get(call.tid) === plan && this.tids.get(call.tid) === rt && !this.live && !this.killed && !this.ghosts.get(call.pid)?.size && !this.starved.size;
     if (!ours()) return undefined;
     if (plan.length >= MAX_PLANNED) return [];
     const next = (): Expectation[] | undefined => {
