@@ -1679,20 +1679,19 @@ export class Replayer {
   /**
    * The calls after a thread's plan, planned while the engine answers it (the verdict's `more`):
    * none once the plan is no longer the thread's (it asked again, plans were voided, or it
-   * ended: its tid may come back as another thread, replay gives the recorded ids out again) or
-   * the thread's recorded calls that can be planned ran out; nothing yet ([]: asked again
-   * shortly) while MAX_PLANNED calls are planned and not yet made. A plan that stopped there
-   * would leave the engine to use it up and ask, and the thread to wait at that call for a fresh
-   * plan.
+   * ended: its tid may come back as another thread, replay gives the recorded ids out again),
+   * the thread's recorded calls that can be planned ran out, or MAX_PLANNED calls are planned
+   * and not yet made (the engine then uses them up and asks, and planning starts again).
+   * (Planning that paused at a full plan, `[]`, and went on as calls were made broke bash's
+   * replay under the stress runner, whose rc forks hundreds of processes: a desync in a child,
+   * or a replay that did not end, in most runs of 48.replay-signals, with or without the check
+   * that the thread still lives; never in 10 runs with planning that stops. It stops until
+   * that is understood.)
    */
   private planMore(call: LiveCall, rt: number, plan: Planned[], max: number): Expectation[] | undefined | Promise<Expectation[] | undefined> {
-    // (without the tid check, the plan of a thread that ended went on planning its recorded
-    // calls every millisecond, reading the trace ahead for them, and bash's replay under the
-    // stress runner, where its rc forks hundreds of processes, desynced in a child every run)
     const ours = (): boolean =>
       this.planned.get(call.tid) === plan && this.tids.get(call.tid) === rt && !this.live && !this.killed && !this.ghosts.get(call.pid)?.size && !this.starved.size;
-    if (!ours()) return undefined;
-    if (plan.length >= MAX_PLANNED) return [];
+    if (!ours() || plan.length >= MAX_PLANNED) return undefined;
     const next = (): Expectation[] | undefined => {
       const list = this.planCalls(call, rt, plan, max);
       return list.length ? list : undefined;
@@ -2564,12 +2563,10 @@ function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 /**
- * Calls of a thread planned and not yet made, at most: planning pauses there and goes on as
- * the engine makes them (planMore's []). A few milliseconds of the engine's work: enough to
- * ride out a pause of the JS thread, and few events held (each one kept past the young
- * generation costs the collector).
+ * calls of a thread planned and not yet made, at most: planning stops there (the engine then
+ * asks when it has made them, and planning starts again)
  */
-const MAX_PLANNED = 256;
+const MAX_PLANNED = 1024;
 /** how far, at most, each other thread's recording is looked ahead for the wake that ended a futex wait */
 const WAKER_LOOKAHEAD = 4096;
 /** futex commands that wake waiters on their first word: WAKE, REQUEUE, CMP_REQUEUE, WAKE_BITSET */
