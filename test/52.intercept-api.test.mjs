@@ -357,15 +357,23 @@ function plannedCounter({ more = true, delayMs = 0, stopWhenFull = false } = {})
 }
 const counted = (n, other) => Array.from({ length: n }, (_, i) => (i === other ? 4242 : i)).join('\n') + '\n';
 
+/**
+ * The intercept_more fixture making n getppid calls (call number `other` a getuid) under
+ * plannedCounter(opts): the counter and the run.
+ */
+async function counterRun(n, opts, other) {
+  const s = plannedCounter(opts);
+  const args = [fixture('intercept_more'), String(n), ...(other === undefined ? [] : [String(other)])];
+  const r = await launch(args, s.intercept, { jsApart: true });
+  return { s, r };
+}
+
 t.test('more: the calls after a plan are planned while the engine answers it', async (t) => {
-  const bin = fixture('intercept_more');
   const n = 3000;
-  const without = plannedCounter({ more: false });
-  const w = await launch([bin, String(n)], without.intercept, { jsApart: true });
+  const { s: without, r: w } = await counterRun(n, { more: false });
   t.equal(w.stdout, counted(n));
   t.ok(without.longest <= 64 && without.asked >= n / 65, `without more: a question after each plan (${without.asked})`);
-  const s = plannedCounter();
-  const r = await launch([bin, String(n)], s.intercept, { jsApart: true });
+  const { s, r } = await counterRun(n);
   t.equal(r.exitCode, 0);
   t.equal(r.stdout, counted(n), 'every call got its number, in order');
   t.equal(s.done, n, 'each call asked about or answered by the engine, once');
@@ -376,15 +384,12 @@ t.test('more: the calls after a plan are planned while the engine answers it', a
 });
 
 t.test('more: an empty list (the plan is full) is not the end: planning goes on as the engine makes the calls', async (t) => {
-  const bin = fixture('intercept_more');
   const n = 4000;
-  const stopped = plannedCounter({ stopWhenFull: true });
-  const a = await launch([bin, String(n)], stopped.intercept, { jsApart: true });
+  const { s: stopped, r: a } = await counterRun(n, { stopWhenFull: true });
   t.equal(a.stdout, counted(n));
   // each question plans at most 64 + 256 calls when planning ends at a full plan
   t.ok(stopped.asked >= n / 320, `planning that ends when full: a question every 320 calls at least (${stopped.asked})`);
-  const s = plannedCounter();
-  const r = await launch([bin, String(n)], s.intercept, { jsApart: true });
+  const { s, r } = await counterRun(n);
   t.equal(r.exitCode, 0);
   t.equal(r.stdout, counted(n), 'every call got its number, in order');
   t.equal(s.done, n, 'each call asked about or answered by the engine, once');
@@ -394,11 +399,9 @@ t.test('more: an empty list (the plan is full) is not the end: planning goes on 
 });
 
 t.test('more: a list for a queue used up or voided by then is dropped, never put on the next one', async (t) => {
-  const bin = fixture('intercept_more');
   const n = 2000;
   for (const other of [-1, 700]) {
-    const s = plannedCounter({ delayMs: 10 });
-    const r = await launch([bin, String(n), String(other)], s.intercept, { jsApart: true });
+    const { s, r } = await counterRun(n, { delayMs: 10 }, other);
     t.equal(r.exitCode, 0);
     t.equal(r.stdout, counted(n, other), `every call got its number${other >= 0 ? ', the getuid the plan did not have its own' : ''}`);
     t.ok(s.late > 0, `lists that came after their queue was gone (${s.late}): dropped`);
