@@ -2361,7 +2361,6 @@ function withWrite(v: EntryVerdict, w: Write): EntryVerdict {
   return v;
 }
 
-/** Calls that make an event source's descriptor (eventFds). */
 /** A syscall's part in planning ahead (Replayer.shapeOf). */
 interface AheadShape {
   nr: number;
@@ -2373,6 +2372,7 @@ interface AheadShape {
   transfer: boolean;
 }
 
+/** Calls that make an event source's descriptor (eventFds). */
 const EVENT_SOURCES: ReadonlySet<string> = new Set(['eventfd', 'eventfd2', 'timerfd_create', 'signalfd', 'signalfd4', 'inotify_init', 'inotify_init1']);
 
 /** The waits of event loops: answered with the recorded events (eventsAsRecorded). */
