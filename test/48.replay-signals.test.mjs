@@ -132,6 +132,44 @@ t.test('SIGPIPE from a write to a pipe without reader', async (t) => {
   t.same(signals(parse(readFileSync(out, 'utf8'))), signals(rec.events), 'the same signals in replay\'s stream');
 });
 
+// Two signals pending together (delivered at the same point) run their handlers in an order
+// replay does not keep yet: the last delivered first when recorded, one at a time in replay.
+// The sender's 10 ms between signals makes that rare; such a recording is not counted here.
+t.test('SIGWINCH, SIGINT and SIGTERM that another process sends: handled after the recorded reads', async (t) => {
+  const bin = fixture('replay_signals');
+  let replayed = 0;
+  for (let k = 0; k < 8 && replayed < 3; k++) {
+    const rec = record([bin, 'kill', data], [], { cwd: dir });
+    t.equal(rec.status, 0, rec.stderr);
+    const reads = [...rec.stdout.matchAll(/after read (\d+)/g)].map((m) => m[1]);
+    t.equal(reads.length, 3, 'three handled signals');
+    if (new Set(reads).size < 3) {
+      t.comment(`recording ${k + 1}: two signals after the same read (${rec.stdout.trim().replace(/\n/g, '; ')}), not replayed`);
+      continue;
+    }
+    t.match(rec.stdout, /^Window changed after read \d+\nInterrupt after read \d+\nTerminated after read \d+\n$/);
+    replayed++;
+    for (let i = 0; i < 2; i++) {
+      const r = replayNs([rec.file, '--', bin, 'kill', data]);
+      t.equal(r.status, 0, r.stderr);
+      t.equal(r.stdout, rec.stdout, `recording ${k + 1}, replay ${i + 1}: each signal after its recorded read`);
+    }
+  }
+  t.ok(replayed > 0, `recordings replayed (${replayed})`);
+});
+
+// Job control is not held back (README, Signals): the stop and SIGCONT's continuing happen when
+// they are sent, so SIGCONT's handler runs when the sending child (not ordered with the parent)
+// gets there in replay, and a stop held until its recorded read could come after the SIGCONT
+// that was to end it.
+t.test('a job-control stop and SIGCONT another process sends', { todo: 'job control is delivered when sent, not at its recorded point' }, async (t) => {
+  const bin = fixture('replay_signals');
+  const rec = record([bin, 'kill', data, 'jobs'], [], { cwd: dir });
+  t.equal(rec.status, 0, rec.stderr);
+  const r = replayNs([rec.file, '--', bin, 'kill', data, 'jobs']);
+  t.equal(r.stdout, rec.stdout, 'SIGCONT\'s handler after its recorded read');
+});
+
 t.test('bash running commands: its SIGCHLD handler runs where it ran', async (t) => {
   const f = join(dir, 'f');
   writeFileSync(f, 'a\nb\nc\n');
