@@ -132,9 +132,9 @@ t.test('SIGPIPE from a write to a pipe without reader', async (t) => {
   t.same(signals(parse(readFileSync(out, 'utf8'))), signals(rec.events), 'the same signals in replay\'s stream');
 });
 
-// Two signals pending together (delivered at the same point) run their handlers in an order
-// replay does not keep yet: the last delivered first when recorded, one at a time in replay.
-// The sender's 10 ms between signals makes that rare; such a recording is not counted here.
+// Two signals pending together (delivered at the same point) may run their handlers in another
+// order in replay than when recorded (README, Limits). The sender's 10 ms between signals makes
+// that rare; such a recording is not counted here.
 t.test('SIGWINCH, SIGINT and SIGTERM that another process sends: handled after the recorded reads', async (t) => {
   const bin = fixture('replay_signals');
   let replayed = 0;
