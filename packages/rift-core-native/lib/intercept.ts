@@ -84,7 +84,10 @@ export type EntryVerdict =
       then?: Expectation[];
       /** the calls after `then` (see ThenMore) */
       more?: ThenMore;
-      /** signals delivered to the thread after this call (see `holdSignals`) */
+      /**
+       * signals delivered to the thread after this call (see `holdSignals`), in this order: each
+       * one's frame is set up on top of the one before, so the last one's handler runs first
+       */
       deliver?: number[];
       /**
        * the syscall the kernel runs in the call's place, with `args` (the exit stop still
@@ -421,6 +424,18 @@ function signalMask(sigs: number[] | undefined, what: string): bigint {
   return m;
 }
 
+/**
+ * Several signals to deliver, in the order their frames are set up (the engine lets each
+ * through at the delivery stop of the one before it): one signal number a byte, the first in
+ * the low byte; undefined for fewer than two. Past eight, the rest go as the kernel takes them.
+ */
+function signalOrder(sigs: number[] | undefined): bigint | undefined {
+  if (!sigs || sigs.length < 2) return undefined;
+  let o = 0n;
+  sigs.slice(0, 8).forEach((s, i) => (o |= BigInt(s) << BigInt(8 * i)));
+  return o;
+}
+
 /** The bridge's control function (src/intercept.cc JsBridge::control). */
 type Control = (op: number, ...args: unknown[]) => void;
 
@@ -450,7 +465,7 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
   let control: Control | undefined;
   const extras = (id: number, deliver: number[] | undefined, flags: number, sleepUs: number, stepTo?: bigint): void => {
     if (!control) throw new Error('intercept: the engine gave no control function; delivering signals and restarting calls are not available');
-    control(0, id, signalMask(deliver, 'deliver'), flags, sleepUs, stepTo);
+    control(0, id, signalMask(deliver, 'deliver'), flags, sleepUs, stepTo, signalOrder(deliver));
   };
   // A verdict's `more`: called on idle turns of the event loop while it plans calls (ThenMore)
   const planMore = (tid: number, id: number, more: ThenMore, call: SyscallCall): void => {

@@ -165,7 +165,7 @@ void JsBridge::setExtras(uint64_t id, const VerdictExtras& x) {
   extras_[id] = x;
 }
 
-// control(0, id, deliver: bigint, flags: 1 restart | 2 restartable | 4 wait, sleepUs, stepTo?: bigint):
+// control(0, id, deliver: bigint, flags: 1 restart | 2 restartable | 4 wait, sleepUs, stepTo?: bigint, order?: bigint):
 // extras for the verdict of call id, before reply(id). control(1, mask: bigint): the signals
 // held back.
 Napi::Value JsBridge::control(const Napi::CallbackInfo& info) {
@@ -186,6 +186,7 @@ Napi::Value JsBridge::control(const Napi::CallbackInfo& info) {
     x.wait = flags & 4;
     x.sleepUs = info[4].IsNumber() ? uint32_t(std::max<int64_t>(0, info[4].As<Napi::Number>().Int64Value())) : 0;
     if (info.Length() > 5 && info[5].IsBigInt()) x.stepTo = u64(5);
+    if (info.Length() > 6 && info[6].IsBigInt()) x.order = u64(6);
     setExtras(id, x);
   } else if (op == 1) {
     setHoldMask(u64(1));
@@ -342,15 +343,57 @@ void InterceptChain::tempMask(Tracer& t, const SyscallView& v, uint64_t mask, En
   d.args[arg] = at;
 }
 
+static constexpr uint64_t kStops = bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU);
+
 // Signals the thread gets on its way back to user mode: unblocked for it, and queued to it
 // unless one is pending already (the live one that was held back, or one sent meanwhile).
-void InterceptChain::deliver(const SyscallView& v, uint64_t sigs) {
+// With an order of two or more, only the first now (onSignalStop lets the others through).
+void InterceptChain::deliver(const SyscallView& v, uint64_t sigs, uint64_t order) {
+  chained_.erase(v.tid);
+  if (order > 0xff) {
+    int first = int(order & 0xff);
+    chained_[v.tid] = Chained{first, order >> 8};
+    sigs = bit(first);
+  }
   uint64_t cur;
   if (getMask(v.tid, cur)) setMask(v.tid, cur & ~sigs);
   masked_.erase(v.tid);
   uint64_t pend = pendingSignals(v.tid);
+  // A stop sent now discards a pending SIGCONT (the kernel's rule), one that ended this stop
+  // when recorded: once stopped, the process is continued again (onGroupStop).
+  if ((sigs & kStops & ~pend) && (pend & bit(SIGCONT))) contOwed_.insert(v.pid);
   for (int sig = 1; sig <= 64; sig++)
     if ((sigs & bit(sig)) && !(pend & bit(sig))) syscall(SYS_tgkill, v.pid, v.tid, sig);
+}
+
+void InterceptChain::onSignalStop(pid_t pid, pid_t tid, int sig) {
+  auto it = chained_.find(tid);
+  if (it == chained_.end() || it->second.now != sig) return;
+  if (bit(sig) & kStops) return;  // the next ones once stopped (onGroupStop)
+  nextInChain(pid, tid);
+}
+
+// The next signal of a thread's chain let through (the one before it has been delivered).
+void InterceptChain::nextInChain(pid_t pid, pid_t tid) {
+  auto it = chained_.find(tid);
+  if (it == chained_.end()) return;
+  int next = int(it->second.rest & 0xff);
+  uint64_t rest = it->second.rest >> 8;
+  chained_.erase(it);
+  if (!next) return;
+  SyscallView v{tid, pid, 0, {}, 0};
+  deliver(v, bit(next), rest ? (rest << 8) | uint64_t(next) : 0);
+}
+
+// A job-control stop replay delivered, and what came after it when recorded: the signals
+// delivered once the process was continued (a SIGCONT's handler) are let through now, and the
+// process is continued when its SIGCONT has been sent already: before the stop was (which the
+// stop discarded), or while it was being delivered.
+void InterceptChain::onGroupStop(pid_t pid, pid_t tid) {
+  auto it = chained_.find(tid);
+  if (it != chained_.end() && (bit(it->second.now) & kStops)) nextInChain(pid, tid);
+  bool owed = contOwed_.erase(pid) > 0;
+  if (owed || ((js_ ? js_->holdMask() : 0) & pendingSignals(tid) & bit(SIGCONT))) kill(pid, SIGCONT);
 }
 
 // A verdict's signals: delivered now, or (`canStep`: the call returns with no restart, and
@@ -359,8 +402,9 @@ void InterceptChain::deliverOrStep(const SyscallView& v, const VerdictExtras& x,
   if (x.deliver && x.stepTo && canStep) {
     stepTo = x.stepTo;
     stepSigs = x.deliver;
+    if (x.order) stepOrder_[v.tid] = x.order;
   } else if (x.deliver) {
-    deliver(v, x.deliver);
+    deliver(v, x.deliver, x.order);
   }
 }
 
@@ -413,6 +457,17 @@ EntryDecision InterceptChain::onEntry(Tracer& t, const SyscallView& v) {
   if (!fixes_.empty()) fixes_.erase(v.tid);
   uint64_t held = js_ ? js_->holdMask() : 0;
   if (held) holdSignals(v, held);
+  if (!chained_.empty()) {
+    // signals to deliver one after another whose first never reached a delivery stop: the
+    // rest go now, as the kernel takes them
+    auto it = chained_.find(v.tid);
+    if (it != chained_.end()) {
+      uint64_t sigs = 0;
+      for (uint64_t r = it->second.rest; r; r >>= 8) sigs |= bit(int(r & 0xff));
+      chained_.erase(it);
+      deliver(v, sigs);
+    }
+  }
   if (rules_ && rules_->wants(v.nr)) {
     NativeAction a;
     if (rules_->onEntry(t, v, a)) {
@@ -795,10 +850,15 @@ void InterceptChain::onSpawn(pid_t parentPid, pid_t child, bool thread) {
 
 void InterceptChain::deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) {
   SyscallView v{tid, pid, 0, {}, 0};
-  deliver(v, sigs);
+  auto it = stepOrder_.find(tid);
+  uint64_t order = it == stepOrder_.end() ? 0 : it->second;
+  if (it != stepOrder_.end()) stepOrder_.erase(it);
+  deliver(v, sigs, order);
 }
 
 void InterceptChain::onGone(pid_t tid) {
+  chained_.erase(tid);
+  stepOrder_.erase(tid);
   delayedEntry_.erase(tid);
   waiting_.erase(tid);
   delayedExit_.erase(tid);

@@ -49,6 +49,13 @@ struct VerdictExtras {
   // With deliver at an exit: the instruction the signals come at (a recorded signal's ip in the
   // program's own code). The thread is single-stepped there from the call's exit (Tracer::runTo).
   uint64_t stepTo = 0;
+  // With several signals in deliver: the order their handlers' frames are set up in, one
+  // signal number a byte, the first in the low byte (0: the kernel's own order). The first is
+  // delivered; each next one is let through at the signal-delivery stop of the one before it,
+  // so that its frame goes on top (its handler runs first), as for signals that came together
+  // when recorded (after a job-control stop: once stopped, for when it is continued). The
+  // kernel alone would take them lowest number first.
+  uint64_t order = 0;
 };
 
 // A JS verdict, converted on the JS thread.
@@ -189,6 +196,8 @@ class InterceptChain : public Interceptor {
   void onExec(Tracer& t, pid_t tid) override;
   void onGone(pid_t tid) override;
   void deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) override;
+  void onSignalStop(pid_t pid, pid_t tid, int sig) override;
+  void onGroupStop(pid_t pid, pid_t tid) override;
   void onSpawn(pid_t parentPid, pid_t child, bool thread) override;
   bool resumeEntry(Tracer& t, pid_t tid, EntryDecision& d) override;
   bool resumeExit(Tracer& t, pid_t tid, ExitDecision& d) override;
@@ -238,7 +247,8 @@ class InterceptChain : public Interceptor {
   void holdSignals(const SyscallView& v, uint64_t mask);
   void tempMask(Tracer& t, const SyscallView& v, uint64_t mask, EntryDecision& d);
   void extras(Tracer& t, const SyscallView& v, const VerdictExtras& x, EntryDecision& d);
-  void deliver(const SyscallView& v, uint64_t sigs);
+  void deliver(const SyscallView& v, uint64_t sigs, uint64_t order = 0);
+  void nextInChain(pid_t pid, pid_t tid);
   void deliverOrStep(const SyscallView& v, const VerdictExtras& x, bool canStep, uint64_t& stepTo, uint64_t& stepSigs);
   // Per thread, what the exit stop must undo or finish (extras, temporary masks).
   struct Fix {
@@ -250,6 +260,17 @@ class InterceptChain : public Interceptor {
   };
   std::unordered_map<pid_t, Fix> fixes_;
   std::unordered_set<pid_t> masked_;  // threads whose mask holds the held signals
+  // per thread, signals delivered one after another (VerdictExtras::order): the one whose
+  // delivery stop lets the next through, and those left (a byte each, the next one lowest)
+  struct Chained {
+    int now = 0;
+    uint64_t rest = 0;
+  };
+  std::unordered_map<pid_t, Chained> chained_;
+  std::unordered_map<pid_t, uint64_t> stepOrder_;  // the order of signals delivered after a step (runTo)
+  // processes owed a SIGCONT: a job-control stop was delivered while the SIGCONT that ended it
+  // when recorded was already pending (sent early in replay); sending the stop discarded it
+  std::unordered_set<pid_t> contOwed_;
   std::unique_ptr<NativeRules> rules_;
   std::shared_ptr<JsBridge> js_;
   std::unordered_map<pid_t, Pending> pending_;

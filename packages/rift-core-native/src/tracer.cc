@@ -2214,7 +2214,10 @@ void Tracer::handleStop(pid_t tid, int status) {
       if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
         drainBuffer(tid, st, true);
         // group-stop: stay stopped until SIGCONT, but keep reporting (job control works)
-        if (!st.groupStopped) emitSignal(tid, st, sig, true);
+        if (!st.groupStopped) {
+          emitSignal(tid, st, sig, true);
+          if (interceptor_) interceptor_->onGroupStop(st.pid, tid);
+        }
         st.groupStopped = true;
         if (detaching_) { xptrace(PTRACE_DETACH, tid, 0L, 0L); threads_.erase(tid); return; }
         xptrace(PTRACE_LISTEN, tid, 0L, 0L);
@@ -2241,6 +2244,7 @@ void Tracer::handleStop(pid_t tid, int status) {
     return;
   }
   emitSignal(tid, st, sig, false, signalInCall(tid, st));
+  if (interceptor_) interceptor_->onSignalStop(st.pid, tid, sig);
   if (detaching_) { xptrace(PTRACE_DETACH, tid, 0L, long(sig)); threads_.erase(tid); return; }
   resume(tid, st, sig);
 }

@@ -177,6 +177,10 @@ class Interceptor {
   virtual void onGone(pid_t tid) { (void)tid; }
   // Signals (bit sig-1) the thread gets on its way on, as a verdict's deliver gives them.
   virtual void deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) { (void)pid; (void)tid; (void)sigs; }
+  // At a signal-delivery stop, before the signal goes on to the thread.
+  virtual void onSignalStop(pid_t pid, pid_t tid, int sig) { (void)pid; (void)tid; (void)sig; }
+  // A thread entered a group-stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU).
+  virtual void onGroupStop(pid_t pid, pid_t tid) { (void)pid; (void)tid; }
   // A decision deferred (defer) while its thread waits at its stop, asked again each time the
   // tracer looks (after any stop, at the latest every half millisecond): true with the
   // decision once there is one.

@@ -81,6 +81,13 @@ class Queue<T> {
 export interface SignalPoint {
   after?: 'sigreturn' | 'returned' | 'entry' | 'exit';
   rax?: bigint;
+  /**
+   * Delivered with the signal before it, on the same way back to user mode: the program ran
+   * nothing in between (it came at that signal's handler's first instruction, or where that
+   * signal, which set up no handler, came: a job-control stop's, once continued). Its frame
+   * went on top: its handler ran first.
+   */
+  stacked?: true;
 }
 
 export interface CursorOptions {
@@ -114,6 +121,10 @@ export class TraceCursor {
   /** per thread, the signals whose handler has not returned yet (rt_sigreturn), innermost last */
   private readonly inHandler = new Map<number, SignalEvent[]>();
   private readonly points = new WeakMap<SignalEvent, SignalPoint>();
+  /** per thread, its last signal while no call came after it */
+  private readonly lastSignal = new Map<number, SignalEvent>();
+  /** the handlers' entry points rt_sigaction installed (in any recorded process): where a signal delivered on top of another's frame comes */
+  private readonly handlers = new Set<bigint>();
   /**
    * per thread, signals that came inside a buffered call's wrapper whose record the stream has
    * after the signal (written once the handler returned), oldest first: which side of the
@@ -226,6 +237,11 @@ export class TraceCursor {
           if ((ev.name === 'execve' || ev.name === 'execveat') && ev.ret !== null && Number(ev.ret) === 0) this.rootExec = ev;
         }
         this.lastCall.set(ev.tid, ev);
+        if (this.lastSignal.size) this.lastSignal.delete(ev.tid);
+        if (ev.name === 'rt_sigaction' && ev.ret !== null && Number(ev.ret) === 0) {
+          const h = handlerOf(ev);
+          if (h !== undefined) this.handlers.add(h);
+        }
         if (ev.name === 'rt_sigreturn' && ev.ret !== null) {
           // the register the innermost handler's signal interrupted (rt_sigreturn gives it back)
           const h = this.inHandler.get(ev.tid);
@@ -294,7 +310,9 @@ export class TraceCursor {
           else this.sigsPending.set(ev.tid, [ev]);
           const last = this.lastCall.get(ev.tid);
           const after = last?.name === 'rt_sigreturn' ? 'sigreturn' : ev.inCall ? (ev.inCall.at === 'entry' ? 'entry' : 'exit') : last?.buffered && last.status === undefined ? 'returned' : undefined;
-          this.points.set(ev, { after });
+          const before = this.lastSignal.get(ev.tid);
+          this.points.set(ev, before && this.cameWith(before, ev) ? { after, stacked: true } : { after });
+          this.lastSignal.set(ev.tid, ev);
           if (ev.inCall && (ev.inCall.late || ev.inCall.at === 'entry')) {
             const l = this.awaitLate.get(ev.tid);
             if (l) l.push(ev);
@@ -535,6 +553,17 @@ export class TraceCursor {
   }
 
   /**
+   * Whether signal `b`, the next one its thread got after `a` with no call between, was
+   * delivered with it (SignalPoint.stacked): at a handler's first instruction (a's, its frame
+   * just set up), or where `a` came when `a` set up no handler (ignored by default).
+   */
+  private cameWith(a: SignalEvent, b: SignalEvent): boolean {
+    if (b.ip === undefined) return b.inCall !== undefined && a.inCall?.nr === b.inCall.nr && a.inCall.at === b.inCall.at;
+    const ip = BigInt(b.ip);
+    return this.handlers.has(ip) || (a.ip !== undefined && BigInt(a.ip) === ip);
+  }
+
+  /**
    * A buffered record read after a signal that came inside its call's wrapper (its entry time is
    * before the signal's): whether it stays after the signal (true: the call was made once the
    * handler returned, as when the signal came before it was made, or it was in the kernel and
@@ -724,4 +753,13 @@ export function reapedPid(ev: SyscallEvent): number {
   const info = ev.mem?.find((m) => m.arg === 2 && m.at === 'exit');
   const b = info && !info.fault ? captureBytes(info) : undefined;
   return b && b.length >= 20 ? b.readInt32LE(16) : 0;  // si_pid
+}
+
+/** The handler an rt_sigaction installs (its new action's first field; not SIG_DFL or SIG_IGN), from its entry capture. */
+function handlerOf(ev: SyscallEvent): bigint | undefined {
+  const c = ev.mem?.find((m) => m.arg === 1 && m.at === 'entry');
+  const b = c && !c.fault ? captureBytes(c) : undefined;
+  if (!b || b.length < 8) return undefined;
+  const h = b.readBigUInt64LE(0);
+  return h > 1n ? h : undefined;
 }

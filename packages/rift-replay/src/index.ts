@@ -253,7 +253,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
 
   // Signals replayed where they were recorded: those the recording shows delivered, but for
   // the ones that happen by themselves at the same instruction (faults) and those that cannot
-  // be held back (SIGKILL, SIGSTOP) or that stop and continue the program (job control).
+  // be held back (SIGKILL, SIGSTOP).
   const held = new Set(o.signals === false ? [] : [...scan.signals].filter((n) => !UNHELD_SIGNALS.has(n)));
 
   const pidAsk = o.recordedPids === false ? undefined : pidRequester();
@@ -494,9 +494,12 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
 /**
  * Signals not held back: faults raised by an instruction (SIGILL, SIGTRAP, SIGBUS, SIGFPE,
  * SIGSEGV, SIGSYS) recur by themselves where they were recorded; SIGKILL and SIGSTOP cannot be
- * blocked; job control (SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU) stops and continues the program.
+ * blocked. Job control is held: a stop (SIGTSTP, SIGTTIN, SIGTTOU) is delivered at its
+ * recorded point; SIGCONT continues the program when it is sent (the kernel does that even
+ * while it is blocked) and its handler runs where it ran. A stop delivered after its SIGCONT
+ * was sent is continued by the engine (InterceptChain::onGroupStop).
  */
-const UNHELD_SIGNALS: ReadonlySet<number> = new Set([4, 5, 7, 8, 9, 11, 18, 19, 20, 21, 22, 31]);
+const UNHELD_SIGNALS: ReadonlySet<number> = new Set([4, 5, 7, 8, 9, 11, 19, 31]);
 
 /**
  * Whether this process is in the machine's own PID namespace (the kernel gives it the fixed

@@ -1123,7 +1123,7 @@ export class Replayer {
       const sig = due[0]!;
       const st = this.signalState(call);
       const bit = 1n << BigInt(sig.signo - 1);
-      if (!this.held.has(sig.signo) || (st && !(st.pending & bit) && ((st.ignored & bit) || (!(st.caught & bit) && DEFAULT_IGNORED.has(sig.signo))))) {
+      if (this.needless(sig, st)) {
         due.shift();
         continue;
       }
@@ -1140,9 +1140,36 @@ export class Replayer {
       this.sigWait.delete(call.tid);
       due.shift();
       this.stats.signals++;
-      return this.restart(call, { action: 'restart', deliver: [sig.signo] });
+      return this.restart(call, { action: 'restart', deliver: this.withStacked(call, due, sig) });
     }
     return undefined;
+  }
+
+  /**
+   * `first` and the signals recorded delivered with it (SignalPoint.stacked), taken from the
+   * front of `list`, in the order their frames were set up: the engine delivers them so, and
+   * the last one's handler runs first, as when recorded (the kernel alone would take them
+   * lowest number first). One that another replayed process has not sent yet is left for later.
+   */
+  private withStacked(call: LiveCall, list: SignalEvent[], first: SignalEvent): number[] {
+    const out = [first.signo];
+    while (list.length && this.cursor.signalPoint(list[0]!)?.stacked) {
+      const sig = list[0]!;
+      const st = this.signalState(call);
+      if (!this.needless(sig, st)) {
+        if (st && !(st.pending & (1n << BigInt(sig.signo - 1))) && this.causedInReplay(sig)) break;
+        out.push(sig.signo);
+        this.stats.signals++;
+      }
+      list.shift();
+    }
+    return out;
+  }
+
+  /** Whether replay leaves a recorded signal alone: one it does not hold back, or one the program ignores and that is not pending. */
+  private needless(sig: SignalEvent, st: SignalState | undefined): boolean {
+    const bit = 1n << BigInt(sig.signo - 1);
+    return !this.held.has(sig.signo) || (!!st && !(st.pending & bit) && ((st.ignored & bit) !== 0n || (!(st.caught & bit) && DEFAULT_IGNORED.has(sig.signo))));
   }
 
   /**
@@ -1237,13 +1264,13 @@ export class Replayer {
     this.cursor.readAhead(rt, 2);
     const next = this.cursor.pending(rt, 1);
     const due = next ? this.cursor.signalsBefore(next) : this.cursor.signalsAfter(rt);
-    let deliver: number | undefined;
+    let deliver: number[] | undefined;
     if (due) {
       while (due.length && deliver === undefined) {
         const sig = due[0]!;
         const st = this.signalState(call);
         const bit = 1n << BigInt(sig.signo - 1);
-        if (!this.held.has(sig.signo) || (st && !(st.pending & bit) && ((st.ignored & bit) || (!(st.caught & bit) && DEFAULT_IGNORED.has(sig.signo))))) {
+        if (this.needless(sig, st)) {
           due.shift();
           continue;
         }
@@ -1255,7 +1282,7 @@ export class Replayer {
         }
         this.sigWait.delete(call.tid);
         due.shift();
-        deliver = sig.signo;
+        deliver = this.withStacked(call, due, sig);
       }
     }
     this.cursor.take(rt);
@@ -1269,7 +1296,7 @@ export class Replayer {
     this.stats.signals++;
     this.stats.injected++;
     this.pending.set(call.tid, { ev, kind: 'inject', spawner });
-    return { action: 'return', value: int64(ev.ret!), restartable: true, deliver: [deliver] };
+    return { action: 'return', value: int64(ev.ret!), restartable: true, deliver };
   }
 
   /**
@@ -1313,7 +1340,7 @@ export class Replayer {
       if (after.wait) return v;
       after.list.shift();
       this.stats.signals++;
-      return { ...v, deliver: [after.sig.signo], ...this.deliverAt(call, after.sig) };
+      return { ...v, deliver: this.withStacked(call, after.list, after.sig), ...this.deliverAt(call, after.sig) };
     }
     if (v !== undefined && v.action !== 'run') return v;
     let p = this.pending.get(call.tid);
@@ -1459,7 +1486,7 @@ export class Replayer {
       const sig = list[0]!;
       const st = this.signalState(call);
       const bit = 1n << BigInt(sig.signo - 1);
-      if (!this.held.has(sig.signo) || (st && !(st.pending & bit) && ((st.ignored & bit) || (!(st.caught & bit) && DEFAULT_IGNORED.has(sig.signo))))) {
+      if (this.needless(sig, st)) {
         list.shift();
         continue;
       }
@@ -2034,7 +2061,8 @@ export class Replayer {
     after.list.shift();
     this.stats.signals++;
     const at = this.deliverAt(call, after.sig);
-    const add = (x: ExitVerdict): ExitVerdict => ({ ...(x ?? {}), deliver: [after.sig.signo], ...at });
+    const deliver = this.withStacked(call, after.list, after.sig);
+    const add = (x: ExitVerdict): ExitVerdict => ({ ...(x ?? {}), deliver, ...at });
     return v instanceof Promise ? v.then(add) : add(v);
   }
 
