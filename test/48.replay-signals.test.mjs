@@ -139,6 +139,8 @@ t.test('SIGPIPE from a write to a pipe without reader', async (t) => {
 // delivery stop of the one before it (the kernel alone would take them lowest number first).
 // `reads` is how many times over the file the program reads (so that the last signal still
 // comes while it reads), `gapUs` the sender's pause between signals.
+const isStop = (e) => e.type === 'signal' && e.stop && e.sig === 'SIGTSTP';
+
 async function killCase(t, { jobs = false, reads = 100, gapUs = 10000, recordings = 3 } = {}) {
   const bin = fixture('replay_signals');
   const args = [bin, 'kill', data, jobs ? 'jobs' : '-', String(reads), String(gapUs)];
@@ -152,11 +154,13 @@ async function killCase(t, { jobs = false, reads = 100, gapUs = 10000, recording
     t.equal(at.length, handled, `${handled} handled signals`);
     if (new Set(at).size < at.length) together++;
     if (at.at(-1) < reads * readFileSync(data).length) midway++;
-    if (jobs) t.ok(rec.events.some((e) => e.type === 'signal' && e.stop && e.sig === 'SIGTSTP'), 'the job-control stop is recorded');
+    if (jobs) t.ok(rec.events.some(isStop), 'the job-control stop is recorded');
     for (let i = 0; i < 2; i++) {
-      const r = replayNs([rec.file, '--', ...args]);
+      const out = join(dir, `kill${i}.ndjson`);
+      const r = replayNs(['-o', out, rec.file, '--', ...args]);
       t.equal(r.status, 0, r.stderr);
       t.equal(r.stdout, rec.stdout, `recording ${k + 1}, replay ${i + 1}: each handler after its recorded read, in the recorded order`);
+      if (jobs) t.ok(parse(readFileSync(out, 'utf8')).some(isStop), 'stopped in replay');
     }
   }
   return { together, midway };
