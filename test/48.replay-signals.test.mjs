@@ -180,6 +180,39 @@ t.test('a job-control stop (SIGTSTP) and SIGCONT another process sends: stopped 
   t.ok(midway > 0, `recordings where SIGCONT came while the program read (${midway})`);
 });
 
+// A program that stops itself (raise(SIGTSTP)), continued by a process the recording does not
+// have (a shell's `fg`; here a loop of the test's, inside the PID namespace the recording runs
+// in): in replay no one else sends SIGCONT, so the engine continues it once it has stopped.
+t.test('a program that stops itself, continued from outside the recording: replay continues it', async (t) => {
+  const bin = fixture('replay_signals');
+  const file = join(dir, 'stopself.ndjson');
+  const pidFile = join(dir, 'stopself.pid');
+  const args = [bin, 'stopself', data, pidFile];
+  const q = (x) => `'${x}'`;
+  // (stopped: in a tracing stop at three looks 20 ms apart, as a call's stop is over at once;
+  // a SIGCONT that came before the stop would be discarded by it, so it is sent again)
+  const script = `rm -f ${q(pidFile)}; ${q(BIN('rift-record'))} -o ${q(file)} -- ${args.map(q).join(' ')} & rec=$!; n=0
+    while kill -0 $rec 2>/dev/null; do
+      if [ -s ${q(pidFile)} ] && grep -q '^State:.*tracing stop' /proc/$(cat ${q(pidFile)})/status 2>/dev/null; then n=$((n + 1)); else n=0; fi
+      if [ $n -ge 3 ]; then kill -CONT "$(cat ${q(pidFile)})"; n=0; fi
+      sleep 0.02
+    done
+    wait $rec`;
+  const rec = spawnSync('unshare', ['-pf', '--mount-proc', 'sh', '-c', script], { encoding: 'utf8', timeout: 60000, cwd: dir });
+  t.equal(rec.status, 0, rec.stderr);
+  t.match(rec.stdout, /^100 reads, stopped, \d+ reads\n$/);
+  const events = parse(readFileSync(file, 'utf8'));
+  t.ok(events.some(isStop), 'the stop is recorded');
+  t.ok(events.some((e) => e.type === 'signal' && e.sig === 'SIGCONT' && !events.some((x) => x.type === 'syscall' && x.pid === e.senderPid)), 'SIGCONT came from outside the recording');
+  for (let i = 0; i < 2; i++) {
+    const out = join(dir, `stopself${i}.ndjson`);
+    const r = replayNs(['-o', out, file, '--', ...args]);
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, rec.stdout, `replay ${i + 1}: continued, the rest read`);
+    t.ok(parse(readFileSync(out, 'utf8')).some(isStop), 'stopped in replay');
+  }
+});
+
 t.test('bash running commands: its SIGCHLD handler runs where it ran', async (t) => {
   const f = join(dir, 'f');
   writeFileSync(f, 'a\nb\nc\n');

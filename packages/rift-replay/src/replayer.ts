@@ -1156,7 +1156,12 @@ export class Replayer {
     while (list.length && this.cursor.signalPoint(list[0]!)?.stacked) {
       const sig = list[0]!;
       const st = this.signalState(call);
-      if (!this.needless(sig, st)) {
+      if (sig.signo === SIGCONT && out.some((n) => JOB_STOPS.has(n))) {
+        // the continue after a stop replay delivers: the engine sends it when the process has
+        // stopped, unless it is pending (whoever sent it when recorded may not be replayed)
+        out.push(sig.signo);
+        this.stats.signals++;
+      } else if (!this.needless(sig, st)) {
         if (st && !(st.pending & (1n << BigInt(sig.signo - 1))) && this.causedInReplay(sig)) break;
         out.push(sig.signo);
         this.stats.signals++;
@@ -2348,6 +2353,9 @@ function pipeInode(pid: number, fd: number): string | undefined {
 }
 
 const SIGCHLD = 17;
+const SIGCONT = 18;
+/** job-control stops replay holds and delivers (SIGTSTP, SIGTTIN, SIGTTOU; SIGSTOP cannot be held) */
+const JOB_STOPS: ReadonlySet<number> = new Set([20, 21, 22]);
 /**
  * A file made with a name of its own choosing (mkstemp, mkdtemp: O_CREAT|O_EXCL, mkdir), whose
  * name differs from the recorded one only in the run of letters and digits that was random
