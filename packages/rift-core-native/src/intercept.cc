@@ -859,6 +859,7 @@ void InterceptChain::deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) {
 void InterceptChain::onGone(pid_t tid) {
   chained_.erase(tid);
   stepOrder_.erase(tid);
+  contOwed_.erase(tid);  // (a process's leader: its pid may be given out again)
   delayedEntry_.erase(tid);
   waiting_.erase(tid);
   delayedExit_.erase(tid);
