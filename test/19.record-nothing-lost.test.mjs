@@ -18,6 +18,7 @@ const MODES = {
   vfork: { opens: 20, runs: 6 },
   execthread: { opens: 20, runs: 8 },
   fatalsignal: { opens: 100, runs: 8, status: 143 },
+  forkexec: { opens: 200, runs: 4 },
   handler: { opens: 200, runs: 4, atLeast: true },
 };
 

@@ -1474,6 +1474,7 @@ void Tracer::launch() {
   ThreadState& st = state(pid);
   st.pid = pid;
   st.started = false;  // nothing is recorded before its execve
+  st.firstStopSeen = st.creatorSeen = true;  // launched by rift, not made by a traced fork
   xptrace(resumeOp_, pid, 0L, 0L);
   char c = 1;
   if (write(go[1], &c, 1) != 1) {}
@@ -1943,18 +1944,54 @@ void Tracer::resume(pid_t tid, ThreadState& st, int sig) {
 //
 // The thread's first stop and its creator's clone event come in either order: holdNewborn
 // takes the first stop, bornOf the event. True when the thread is held (not resumed).
+//
+// With the syscall buffer, a new process is held too when its first stop comes before its
+// parent's fork event (a loaded machine runs the child first): until that event it has no
+// buffer the tracer knows of, so the calls it buffered were never taken, and an exec threw
+// them away (bash's forked child lost its getpid() before execve under the stress runner).
 bool Tracer::holdNewborn(pid_t tid, ThreadState& st) {
   if (st.firstStopSeen) return false;
   st.firstStopSeen = true;
-  if (st.pid == tid || (st.creatorSeen && !st.heldFor)) return false;
+  if (st.creatorSeen && !st.heldFor) return false;
+  if (st.pid == tid) {
+    if (!sbOn_) return false;
+    heldProcesses_.insert(tid);
+  }
   st.heldAtBirth = true;
   return true;
+}
+
+// Held processes whose parent is gone before its fork event came (killed in fork: the kernel
+// skips the event): they run, as no event will come. A process's parent is then its reaper,
+// not a traced process.
+void Tracer::releaseOrphans() {
+  for (pid_t pid : std::vector<pid_t>(heldProcesses_.begin(), heldProcesses_.end())) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/status", int(pid));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    if (fd >= 0) close(fd);
+    pid_t ppid = 0;
+    if (n > 0) {
+      buf[n] = 0;
+      const char* p = strstr(buf, "\nPPid:");
+      if (p) ppid = pid_t(atoi(p + 6));
+    }
+    auto parent = threads_.find(ppid);
+    if (n > 0 && parent != threads_.end() && parent->second.pid == ppid) continue;  // its parent lives: its event comes
+    heldProcesses_.erase(pid);
+    auto it = threads_.find(pid);
+    if (it != threads_.end()) letRun(pid, it->second);
+  }
 }
 
 void Tracer::bornOf(pid_t creator, ThreadState& st, pid_t child) {
   ThreadState& cs = state(child);
   cs.creatorSeen = true;
-  if (cs.pid == child) return;  // a process
+  if (cs.pid == child) {  // a process: runs (its buffer known now, shareBuffer)
+    if (heldProcesses_.erase(child)) letRun(child, cs);
+    return;
+  }
   // its exit stop comes (and captures): a call traced at entry, neither completed there nor
   // run on without an exit stop
   if (st.inSyscall && !st.doneAtEntry && !st.runsOn) {
@@ -2061,9 +2098,12 @@ void Tracer::handleStop(pid_t tid, int status) {
       }
       emitExit(tid, it->second, status);
       releaseNewborns(it->second);
+      bool leader = it->second.pid == tid;
       threads_.erase(it);
       parked_.erase(tid);
+      heldProcesses_.erase(tid);
       if (interceptor_) interceptor_->onGone(tid);
+      if (leader && !heldProcesses_.empty()) releaseOrphans();
     }
     if (tid == child_) {
       childStatus_ = status;

@@ -331,6 +331,10 @@ class Tracer {
   // gives the parked threads whose decision has come their decision, and resumes them
   void serviceParked();
   std::unordered_set<pid_t> parked_;
+  // New processes held at their first stop until their parent's fork event gives them their
+  // copy of its buffer (holdNewborn); released too once their parent is gone (releaseOrphans)
+  std::unordered_set<pid_t> heldProcesses_;
+  void releaseOrphans();
   void* wakeTimer_ = nullptr;  // timer_t: wakes the ptrace thread while threads are parked
   bool wakeArmed_ = false;     // it is ticking (every 2 ms)
   bool wakeEvery(bool on);
