@@ -1171,10 +1171,17 @@ export class Replayer {
     return out;
   }
 
-  /** Whether replay leaves a recorded signal alone: one it does not hold back, or one the program ignores and that is not pending. */
+  /**
+   * Whether replay leaves a recorded signal alone: one it does not hold back, or one the program
+   * ignores and that is not pending. A child's SIGCHLD left to its default (a subshell waiting
+   * for its command) is not: it is waited for like a handled one (causedInReplay), so that
+   * replay's stream has it where the recording has it.
+   */
   private needless(sig: SignalEvent, st: SignalState | undefined): boolean {
     const bit = 1n << BigInt(sig.signo - 1);
-    return !this.held.has(sig.signo) || (!!st && !(st.pending & bit) && ((st.ignored & bit) !== 0n || (!(st.caught & bit) && DEFAULT_IGNORED.has(sig.signo))));
+    if (!this.held.has(sig.signo)) return true;
+    if (!st || (st.pending & bit)) return false;
+    return (st.ignored & bit) !== 0n || (!(st.caught & bit) && DEFAULT_IGNORED.has(sig.signo) && !this.causedInReplay(sig));
   }
 
   /**
