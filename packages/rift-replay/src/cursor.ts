@@ -285,8 +285,9 @@ export class TraceCursor {
           // handler returned: the signal came as it returned (after its syscall, before the
           // buffer's wrapper had written its record and gone back to the program), so the call
           // goes before the signal, which is delivered with its result. Signals that came before
-          // it began stay before it.
-          const inside = sp && ev.buffered ? sp.findIndex((x) => x.ts > ev.ts && this.points.get(x)?.after !== 'entry') : -1;
+          // it began stay before it, and so do those delivered with one of them (stacked: their
+          // later time is the delivery's, not the call's).
+          const inside = sp && ev.buffered ? sp.findIndex((x, i) => x.ts > ev.ts && this.points.get(x)?.after !== 'entry' && !(i > 0 && this.points.get(x)?.stacked)) : -1;
           if (sp && inside >= 0) {
             const late = sp.splice(inside);
             for (const x of late) {

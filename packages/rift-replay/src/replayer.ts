@@ -1153,6 +1153,7 @@ export class Replayer {
    */
   private withStacked(call: LiveCall, list: SignalEvent[], first: SignalEvent): number[] {
     const out = [first.signo];
+    if (DEBUG && list.length) debug(`after ${first.sig}: ${list.map((s) => `${s.sig}${this.cursor.signalPoint(s)?.stacked ? ' (stacked)' : ''}`).join(', ')}`);
     while (list.length && this.cursor.signalPoint(list[0]!)?.stacked) {
       const sig = list[0]!;
       const st = this.signalState(call);
