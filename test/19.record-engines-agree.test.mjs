@@ -86,14 +86,23 @@ function withoutLoaderAllocations(file) {
     const anonymousRW = e.name === 'mmap' && e.args[0] === 0 && e.args[2] === 3 && e.args[3] === 0x22 && e.args[4] === 4294967295;
     return !anonymousRW;
   });
-  // a directory's link count is its number of subdirectories: /tmp's (or any directory above
-  // the test's, which sqlite3, git and sh stat) changes whenever something else makes one
+  // a directory's link count is its number of subdirectories, and its size grows with its
+  // entries: /tmp's (or any directory above the test's, which sqlite3, git and sh stat; a
+  // checkout under /tmp) change whenever something else makes one there
+  const STAT_FIELDS = {
+    // [nlink offset, length], [mode offset, length], [size offset]: struct stat, struct statx
+    newfstatat: [[16, 8], [24, 4], 48], fstat: [[16, 8], [24, 4], 48], stat: [[16, 8], [24, 4], 48], lstat: [[16, 8], [24, 4], 48],
+    statx: [[16, 4], [28, 2], 40],
+  };
   for (const e of kept) {
-    const nlink = { newfstatat: [16, 8], fstat: [16, 8], stat: [16, 8], lstat: [16, 8], statx: [16, 4] }[e.name];
-    const c = nlink && e.mem?.find((m) => m.at === 'exit' && m.enc === 'base64');
+    const f = STAT_FIELDS[e.name];
+    const c = f && e.mem?.find((m) => m.at === 'exit' && m.enc === 'base64');
     if (!c) continue;
     const b = Buffer.from(c.data, 'base64');
-    if (b.length >= nlink[0] + nlink[1]) b.fill(0, nlink[0], nlink[0] + nlink[1]);
+    const [[at, len], [modeAt, modeLen], sizeAt] = f;
+    if (b.length >= at + len) b.fill(0, at, at + len);
+    const S_IFMT = 0o170000, S_IFDIR = 0o040000;
+    if (b.length >= sizeAt + 8 && (b.readUIntLE(modeAt, modeLen) & S_IFMT) === S_IFDIR) b.fill(0, sizeAt, sizeAt + 8);
     c.data = b.toString('base64');
   }
   // openat's mode means nothing without O_CREAT or O_TMPFILE (strace does not print it): a
