@@ -219,18 +219,26 @@ ThreadState& Tracer::state(pid_t tid) {
   return st;
 }
 
-pid_t Tracer::tgidOf(pid_t tid) {
+// A numeric field of /proc/TID/status ("Tgid", "PPid"); -1 when the thread is gone or has none.
+static pid_t statusField(pid_t tid, const char* key) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/status", tid);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return tid;
+  if (fd < 0) return -1;
   char buf[1024];
   ssize_t n = read(fd, buf, sizeof buf - 1);
   close(fd);
-  if (n <= 0) return tid;
+  if (n <= 0) return -1;
   buf[n] = 0;
-  const char* p = strstr(buf, "\nTgid:");
-  return p ? pid_t(atoi(p + 6)) : tid;
+  char want[32];
+  snprintf(want, sizeof want, "\n%s:", key);
+  const char* p = strstr(buf, want);
+  return p ? pid_t(atoi(p + strlen(want))) : -1;
+}
+
+pid_t Tracer::tgidOf(pid_t tid) {
+  pid_t tgid = statusField(tid, "Tgid");
+  return tgid < 0 ? tid : tgid;
 }
 
 ssize_t Tracer::readMemory(pid_t tid, uint64_t addr, void* buf, size_t len) {
@@ -1966,19 +1974,9 @@ bool Tracer::holdNewborn(pid_t tid, ThreadState& st) {
 // not a traced process.
 void Tracer::releaseOrphans() {
   for (pid_t pid : std::vector<pid_t>(heldProcesses_.begin(), heldProcesses_.end())) {
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/status", int(pid));
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-    if (fd >= 0) close(fd);
-    pid_t ppid = 0;
-    if (n > 0) {
-      buf[n] = 0;
-      const char* p = strstr(buf, "\nPPid:");
-      if (p) ppid = pid_t(atoi(p + 6));
-    }
+    pid_t ppid = statusField(pid, "PPid");
     auto parent = threads_.find(ppid);
-    if (n > 0 && parent != threads_.end() && parent->second.pid == ppid) continue;  // its parent lives: its event comes
+    if (ppid > 0 && parent != threads_.end() && parent->second.pid == ppid) continue;  // its parent lives: its event comes
     heldProcesses_.erase(pid);
     auto it = threads_.find(pid);
     if (it != threads_.end()) letRun(pid, it->second);

@@ -1122,12 +1122,11 @@ export class Replayer {
     while (due.length) {
       const sig = due[0]!;
       const st = this.signalState(call);
-      const bit = 1n << BigInt(sig.signo - 1);
       if (this.needless(sig, st)) {
         due.shift();
         continue;
       }
-      if (st && !(st.pending & bit) && this.causedInReplay(sig)) {
+      if (this.notSentYet(sig, st)) {
         const since = this.sigWait.get(call.tid);
         const now = Date.now();
         if (since === undefined) this.sigWait.set(call.tid, now);
@@ -1163,13 +1162,18 @@ export class Replayer {
         out.push(sig.signo);
         this.stats.signals++;
       } else if (!this.needless(sig, st)) {
-        if (st && !(st.pending & (1n << BigInt(sig.signo - 1))) && this.causedInReplay(sig)) break;
+        if (this.notSentYet(sig, st)) break;
         out.push(sig.signo);
         this.stats.signals++;
       }
       list.shift();
     }
     return out;
+  }
+
+  /** Whether a recorded signal that another replayed process causes has not come yet (causedInReplay, not pending): it is waited for. */
+  private notSentYet(sig: SignalEvent, st: SignalState | undefined): boolean {
+    return !!st && !(st.pending & (1n << BigInt(sig.signo - 1))) && this.causedInReplay(sig);
   }
 
   /**
@@ -1282,12 +1286,11 @@ export class Replayer {
       while (due.length && deliver === undefined) {
         const sig = due[0]!;
         const st = this.signalState(call);
-        const bit = 1n << BigInt(sig.signo - 1);
         if (this.needless(sig, st)) {
           due.shift();
           continue;
         }
-        if (st && !(st.pending & bit) && this.causedInReplay(sig)) {
+        if (this.notSentYet(sig, st)) {
           const since = this.sigWait.get(call.tid);
           const now = Date.now();
           if (since === undefined) this.sigWait.set(call.tid, now);
@@ -1498,12 +1501,11 @@ export class Replayer {
     while (list?.length) {
       const sig = list[0]!;
       const st = this.signalState(call);
-      const bit = 1n << BigInt(sig.signo - 1);
       if (this.needless(sig, st)) {
         list.shift();
         continue;
       }
-      const wait = (!!st && !(st.pending & bit) && this.causedInReplay(sig)) || (prev !== undefined && ranOn(this.cursor.signalPoint(sig), prev, next, sig));
+      const wait = this.notSentYet(sig, st) || (prev !== undefined && ranOn(this.cursor.signalPoint(sig), prev, next, sig));
       return { list, sig, wait };
     }
     return undefined;
