@@ -465,3 +465,30 @@ t.test('then: a malformed expectation is an error of the handler; dropExpectatio
   closeSync(out);
   t.match(readFileSync(join(d, 'out'), 'utf8'), /^ppid \d+\nppid 22\nppid 23\n/, 'the voided expectation was not used');
 });
+
+// A verdict that delivers a signal may give the siginfo it carries (replay gives a signal the
+// one it had when recorded): the handler reads those fields, and so does the stream. Without
+// one, the signal the engine sent itself says so (SI_TKILL, the engine's pid).
+t.test('deliver with siginfo: the handler and the stream see the given sender', async (t) => {
+  const SIGUSR2 = 12;
+  const info = Buffer.alloc(128);
+  info.writeInt32LE(SIGUSR2, 0);  // si_signo
+  info.writeInt32LE(0, 8);        // si_code: SI_USER
+  info.writeInt32LE(4242, 16);    // si_pid
+  info.writeUInt32LE(77, 20);     // si_uid
+  const verdict = (siginfo) => ({ syscalls: [NR('getppid')], holdSignals: [SIGUSR2], onEntry: () => ({ action: 'return', value: 1, deliver: [SIGUSR2], siginfo }) });
+  const given = await launch([probe, 'siginfo'], verdict([info]));
+  t.equal(given.exitCode, 0, given.stderr);
+  t.equal(given.stdout, 'siginfo 1 0 4242 77\n', 'the handler got the given si_code, si_pid, si_uid');
+  const ev = given.events.find((e) => e.type === 'signal' && e.sig === 'SIGUSR2');
+  t.match(ev, { code: 0, senderPid: 4242, senderUid: 77 }, 'the stream reports it as given');
+
+  const own = await launch([probe, 'siginfo'], verdict(undefined));
+  t.equal(own.exitCode, 0, own.stderr);
+  t.equal(own.stdout, `siginfo 1 -6 ${process.pid} 0\n`, 'without one: the engine\'s tgkill');
+
+  const errors = [];
+  const bad = await launch([probe, 'siginfo'], { ...verdict([info.subarray(0, 64)]), onError: (e) => errors.push(e.message) });
+  t.equal(bad.exitCode, 0);
+  t.match(errors, [/siginfo: each must be 128 bytes/], 'a short siginfo is an error of the handler');
+});

@@ -90,6 +90,13 @@ export type EntryVerdict =
        */
       deliver?: number[];
       /**
+       * the siginfo (128 bytes each, the kernel's siginfo_t; si_signo says for which) that
+       * signals in `deliver` carry to the thread and into the stream, in place of their own:
+       * replay gives a signal the one it had when recorded. Also on the other verdicts that
+       * deliver
+       */
+      siginfo?: Uint8Array[];
+      /**
        * the syscall the kernel runs in the call's place, with `args` (the exit stop still
        * reports the program's call, whose argument registers are given back there)
        */
@@ -102,14 +109,14 @@ export type EntryVerdict =
    * interrupted: a signal delivered then (`deliver`) restarts the call (SA_RESTART) or makes it
    * fail with EINTR
    */
-  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[]; then?: Expectation[]; more?: ThenMore; deliver?: number[]; restartable?: boolean; deliverAt?: bigint }
+  | { action: 'return'; value: bigint | number; writes?: MemoryWrite[]; then?: Expectation[]; more?: ThenMore; deliver?: number[]; siginfo?: Uint8Array[]; restartable?: boolean; deliverAt?: bigint }
   /**
    * not now: skip the call and have the thread make it again, as the kernel restarts a call
    * (onEntry sees it again). `sleepUs`: the thread first sleeps that long in its place, so that
    * a thread kept waiting does not spin through the tracer. `deliver`: signals it gets before
    * it makes the call again (their handlers run first)
    */
-  | { action: 'restart'; sleepUs?: number; deliver?: number[] }
+  | { action: 'restart'; sleepUs?: number; deliver?: number[]; siginfo?: Uint8Array[] }
   /**
    * not now, and not made: the thread stays stopped at the call while the engine serves the
    * other threads, until `Trace.wakeThread(tid)` or `maxUs` microseconds pass; then onEntry is asked
@@ -133,7 +140,7 @@ export type TscVerdict = { value: bigint; aux?: number } | undefined;
  * (it is single-stepped there from the exit; they come sooner if it reaches its next syscall
  * instruction first)
  */
-export type ExitVerdict = { value?: bigint | number; writes?: MemoryWrite[]; deliver?: number[]; again?: boolean; deliverAt?: bigint } | undefined;
+export type ExitVerdict = { value?: bigint | number; writes?: MemoryWrite[]; deliver?: number[]; siginfo?: Uint8Array[]; again?: boolean; deliverAt?: bigint } | undefined;
 
 export interface InterceptOptions {
   /** syscall numbers sent to the handler; others run untouched (and stay out of a seccomp filter's way) */
@@ -436,6 +443,19 @@ function signalOrder(sigs: number[] | undefined): bigint | undefined {
   return o;
 }
 
+/** A verdict's siginfo list as one buffer for the engine: 128 bytes a signal, each for a signal it delivers. */
+function siginfoOf(infos: Uint8Array[] | undefined, deliver: number[] | undefined): Buffer | undefined {
+  if (!infos?.length) return undefined;
+  for (const b of infos) {
+    if (!(b instanceof Uint8Array) || b.length !== SIGINFO_SIZE) throw new TypeError(`siginfo: each must be ${SIGINFO_SIZE} bytes`);
+    const signo = new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
+    if (!deliver?.includes(signo)) throw new TypeError(`siginfo: signal ${signo} is not one the verdict delivers`);
+  }
+  return Buffer.concat(infos);
+}
+/** sizeof(siginfo_t) on x86-64 */
+export const SIGINFO_SIZE = 128;
+
 /** The bridge's control function (src/intercept.cc JsBridge::control). */
 type Control = (op: number, ...args: unknown[]) => void;
 
@@ -463,9 +483,9 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
   const held = signalMask(o.holdSignals, 'intercept.holdSignals');
   // handed over with the first call (src/intercept.cc)
   let control: Control | undefined;
-  const extras = (id: number, deliver: number[] | undefined, flags: number, sleepUs: number, stepTo?: bigint): void => {
+  const extras = (id: number, deliver: number[] | undefined, flags: number, sleepUs: number, stepTo?: bigint, siginfo?: Uint8Array[]): void => {
     if (!control) throw new Error('intercept: the engine gave no control function; delivering signals and restarting calls are not available');
-    control(0, id, signalMask(deliver, 'deliver'), flags, sleepUs, stepTo, signalOrder(deliver));
+    control(0, id, signalMask(deliver, 'deliver'), flags, sleepUs, stepTo, signalOrder(deliver), siginfoOf(siginfo, deliver));
   };
   // A verdict's `more`: called on idle turns of the event loop while it plans calls (ThenMore)
   const planMore = (tid: number, id: number, more: ThenMore, call: SyscallCall): void => {
@@ -572,7 +592,7 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
             else {
               const val = x.value === undefined ? undefined : BigInt.asIntN(64, toU64(x.value, 'value'));
               const w = writesOf(x.writes);
-              if (x.deliver?.length || x.again) extras(id, x.deliver, x.again ? 1 : 0, 0, x.deliver?.length && x.deliverAt ? toU64(x.deliverAt, 'deliverAt') : undefined);
+              if (x.deliver?.length || x.again) extras(id, x.deliver, x.again ? 1 : 0, 0, x.deliver?.length && x.deliverAt ? toU64(x.deliverAt, 'deliverAt') : undefined, x.siginfo);
               n.reply(id, 0, undefined, x.again ? undefined : val, x.again ? undefined : w);
             }
             answered = true;
@@ -585,19 +605,19 @@ export function bindIntercept(o: InterceptOptions, native: () => NativeTracer, m
             const a = x.args?.map((a, i) => (a === undefined ? undefined : toU64(a, `args[${i}]`)));
             const w = writesOf(x.writes);
             const t = expectationsOf(x.then);
-            if (x.deliver?.length) extras(id, x.deliver, 0, 0);
+            if (x.deliver?.length) extras(id, x.deliver, 0, 0, undefined, x.siginfo);
             if (x.nr !== undefined && (!Number.isInteger(x.nr) || x.nr < 0 || x.nr >= 1024)) throw new TypeError(`run: bad syscall number ${x.nr}`);
             n.reply(id, 0, a, undefined, w, undefined, x.exit === false, t, x.nr);
           } else if (x.action === 'return') {
             const val = BigInt.asIntN(64, toU64(x.value, 'value'));
             const w = writesOf(x.writes);
             const t = expectationsOf(x.then);
-            if (x.deliver?.length || x.restartable) extras(id, x.deliver, x.restartable ? 2 : 0, 0, x.deliver?.length && x.deliverAt && !x.restartable ? toU64(x.deliverAt, 'deliverAt') : undefined);
+            if (x.deliver?.length || x.restartable) extras(id, x.deliver, x.restartable ? 2 : 0, 0, x.deliver?.length && x.deliverAt && !x.restartable ? toU64(x.deliverAt, 'deliverAt') : undefined, x.siginfo);
             n.reply(id, 1, undefined, val, w, undefined, undefined, t);
           } else if (x.action === 'restart') {
             const us = x.sleepUs ?? 0;
             if (!Number.isInteger(us) || us < 0 || us > 10_000_000) throw new TypeError('restart: sleepUs must be an integer 0..10000000');
-            extras(id, x.deliver, 1, us);
+            extras(id, x.deliver, 1, us, undefined, x.siginfo);
             n.reply(id, 0, undefined, undefined, undefined, undefined, true);
           } else if (x.action === 'wait') {
             if (!Number.isInteger(x.maxUs) || x.maxUs < 0 || x.maxUs > 10_000_000) throw new TypeError('wait: maxUs must be an integer 0..10000000');

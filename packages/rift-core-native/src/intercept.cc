@@ -165,7 +165,7 @@ void JsBridge::setExtras(uint64_t id, const VerdictExtras& x) {
   extras_[id] = x;
 }
 
-// control(0, id, deliver: bigint, flags: 1 restart | 2 restartable | 4 wait, sleepUs, stepTo?: bigint, order?: bigint):
+// control(0, id, deliver: bigint, flags: 1 restart | 2 restartable | 4 wait, sleepUs, stepTo?: bigint, order?: bigint, siginfo?: Buffer):
 // extras for the verdict of call id, before reply(id). control(1, mask: bigint): the signals
 // held back.
 Napi::Value JsBridge::control(const Napi::CallbackInfo& info) {
@@ -187,6 +187,11 @@ Napi::Value JsBridge::control(const Napi::CallbackInfo& info) {
     x.sleepUs = info[4].IsNumber() ? uint32_t(std::max<int64_t>(0, info[4].As<Napi::Number>().Int64Value())) : 0;
     if (info.Length() > 5 && info[5].IsBigInt()) x.stepTo = u64(5);
     if (info.Length() > 6 && info[6].IsBigInt()) x.order = u64(6);
+    if (info.Length() > 7 && info[7].IsBuffer()) {
+      auto b = info[7].As<Napi::Buffer<uint8_t>>();
+      if (b.Length() % sizeof(siginfo_t)) throw Napi::TypeError::New(env, "control: siginfo must be 128 bytes a signal");
+      x.siginfo.assign(reinterpret_cast<const char*>(b.Data()), b.Length());
+    }
     setExtras(id, x);
   } else if (op == 1) {
     setHoldMask(u64(1));
@@ -366,6 +371,17 @@ void InterceptChain::deliver(const SyscallView& v, uint64_t sigs, uint64_t order
     if ((sigs & bit(sig)) && !(pend & bit(sig))) syscall(SYS_tgkill, v.pid, v.tid, sig);
 }
 
+bool InterceptChain::signalInfo(pid_t tid, int sig, siginfo_t& si) {
+  auto it = infoFor_.find(tid);
+  if (it == infoFor_.end()) return false;
+  auto s = it->second.find(sig);
+  if (s == it->second.end()) return false;
+  memcpy(&si, s->second.data(), sizeof si);
+  it->second.erase(s);
+  if (it->second.empty()) infoFor_.erase(it);
+  return true;
+}
+
 void InterceptChain::onSignalStop(pid_t pid, pid_t tid, int sig) {
   auto it = chained_.find(tid);
   if (it == chained_.end() || it->second.now != sig) return;
@@ -399,6 +415,19 @@ void InterceptChain::onGroupStop(pid_t pid, pid_t tid) {
 // A verdict's signals: delivered now, or (`canStep`: the call returns with no restart, and
 // the verdict names an instruction) once the thread has returned and run on there (Tracer::runTo).
 void InterceptChain::deliverOrStep(const SyscallView& v, const VerdictExtras& x, bool canStep, uint64_t& stepTo, uint64_t& stepSigs) {
+  if (x.deliver) {
+    // each signal delivered carries the verdict's siginfo for it, or its own (none left over
+    // from an earlier verdict)
+    auto& infos = infoFor_[v.tid];
+    for (int sig = 1; sig <= 64; sig++)
+      if (x.deliver & bit(sig)) infos.erase(sig);
+    for (size_t at = 0; at + sizeof(siginfo_t) <= x.siginfo.size(); at += sizeof(siginfo_t)) {
+      int sig;
+      memcpy(&sig, x.siginfo.data() + at, sizeof sig);
+      if (sig >= 1 && sig <= 64 && (x.deliver & bit(sig))) infos[sig] = x.siginfo.substr(at, sizeof(siginfo_t));
+    }
+    if (infos.empty()) infoFor_.erase(v.tid);
+  }
   if (x.deliver && x.stepTo && canStep) {
     stepTo = x.stepTo;
     stepSigs = x.deliver;
@@ -859,6 +888,7 @@ void InterceptChain::deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) {
 void InterceptChain::onGone(pid_t tid) {
   chained_.erase(tid);
   stepOrder_.erase(tid);
+  infoFor_.erase(tid);
   contOwed_.erase(tid);  // (a process's leader: its pid may be given out again)
   delayedEntry_.erase(tid);
   waiting_.erase(tid);

@@ -56,6 +56,11 @@ struct VerdictExtras {
   // when recorded (after a job-control stop: once stopped, for when it is continued). The
   // kernel alone would take them lowest number first.
   uint64_t order = 0;
+  // The siginfo (128 bytes each; si_signo says for which signal) the signals this verdict
+  // delivers carry to the thread, in place of the one the kernel made: the recorded one, so
+  // that a live signal that merged with another (two children's SIGCHLDs, one pending) or one
+  // the engine had to send itself gives its handler and the stream what was recorded.
+  std::string siginfo;
 };
 
 // A JS verdict, converted on the JS thread.
@@ -197,6 +202,7 @@ class InterceptChain : public Interceptor {
   void onGone(pid_t tid) override;
   void deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) override;
   void onSignalStop(pid_t pid, pid_t tid, int sig) override;
+  bool signalInfo(pid_t tid, int sig, siginfo_t& si) override;
   void onGroupStop(pid_t pid, pid_t tid) override;
   void onSpawn(pid_t parentPid, pid_t child, bool thread) override;
   bool resumeEntry(Tracer& t, pid_t tid, EntryDecision& d) override;
@@ -268,6 +274,8 @@ class InterceptChain : public Interceptor {
   };
   std::unordered_map<pid_t, Chained> chained_;
   std::unordered_map<pid_t, uint64_t> stepOrder_;  // the order of signals delivered after a step (runTo)
+  // per thread and signal, the siginfo the next delivery of it carries (VerdictExtras::siginfo)
+  std::unordered_map<pid_t, std::unordered_map<int, std::string>> infoFor_;
   // processes owed a SIGCONT: a job-control stop was delivered while the SIGCONT that ended it
   // when recorded was already pending (sent early in replay); sending the stop discarded it
   std::unordered_set<pid_t> contOwed_;

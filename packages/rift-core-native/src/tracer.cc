@@ -2281,6 +2281,8 @@ void Tracer::handleStop(pid_t tid, int status) {
     resume(tid, st, 0);  // answered: the fault is not the program's
     return;
   }
+  siginfo_t given;
+  if (interceptor_ && interceptor_->signalInfo(tid, sig, given)) xptrace(PTRACE_SETSIGINFO, tid, nullptr, &given);
   emitSignal(tid, st, sig, false, signalInCall(tid, st));
   if (interceptor_) interceptor_->onSignalStop(st.pid, tid, sig);
   if (detaching_) { xptrace(PTRACE_DETACH, tid, 0L, long(sig)); threads_.erase(tid); return; }

@@ -2,6 +2,7 @@
 // syscalls: which memory to read for which syscall number comes from a CapturePlan built in
 // TypeScript, and what to do to a syscall comes from an Interceptor.
 #pragma once
+#include <signal.h>
 #include <sys/types.h>
 #include <atomic>
 #include <condition_variable>
@@ -179,6 +180,9 @@ class Interceptor {
   virtual void deliverSignals(pid_t pid, pid_t tid, uint64_t sigs) { (void)pid; (void)tid; (void)sigs; }
   // At a signal-delivery stop, before the signal goes on to the thread.
   virtual void onSignalStop(pid_t pid, pid_t tid, int sig) { (void)pid; (void)tid; (void)sig; }
+  // At a signal-delivery stop, before it is reported: true with the siginfo the signal must
+  // carry instead of its own (a verdict's, for a signal it delivers: VerdictExtras::siginfo).
+  virtual bool signalInfo(pid_t tid, int sig, siginfo_t& si) { (void)tid; (void)sig; (void)si; return false; }
   // A thread entered a group-stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU).
   virtual void onGroupStop(pid_t pid, pid_t tid) { (void)pid; (void)tid; }
   // A decision deferred (defer) while its thread waits at its stop, asked again each time the

@@ -20,7 +20,9 @@ import { argWrites, complete, outputWrites, ScatterError, type Write } from './s
 export type OnDesync = 'stop' | 'warn' | 'live';
 
 /** The interception API's verdicts (rift-core-native lib/intercept.ts). */
-export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; writes?: Write[]; exit?: boolean; then?: Expectation[]; more?: ThenMore; deliver?: number[]; nr?: number };
+/** Signals a verdict delivers, in order, and the recorded siginfo they carry (see recordedSiginfo). */
+export type Delivery = { deliver?: number[]; siginfo?: Uint8Array[] };
+export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; writes?: Write[]; exit?: boolean; then?: Expectation[]; more?: ThenMore; nr?: number } & Delivery;
 /** A call answered ahead by the engine (rift-core-native's Expectation). */
 export interface Expectation {
   nr: number;
@@ -34,13 +36,13 @@ export type ThenMore = () => Expectation[] | undefined | Promise<Expectation[] |
 export type EntryVerdict =
   | undefined
   | RunVerdict
-  | { action: 'return'; value: bigint | number; writes?: Write[]; then?: Expectation[]; more?: ThenMore; deliver?: number[]; restartable?: boolean; deliverAt?: bigint }
-  | { action: 'restart'; sleepUs?: number; deliver?: number[] }
+  | ({ action: 'return'; value: bigint | number; writes?: Write[]; then?: Expectation[]; more?: ThenMore; restartable?: boolean; deliverAt?: bigint } & Delivery)
+  | ({ action: 'restart'; sleepUs?: number } & Delivery)
   | { action: 'wait'; maxUs: number }
   | { action: 'error'; errno: string | number }
   | { action: 'kill' };
 /** `again`: the thread makes the call again (see exitFor: a pipe's end), the result is not its */
-export type ExitVerdict = { value?: bigint | number; writes?: Write[]; deliver?: number[]; again?: boolean; deliverAt?: bigint } | undefined;
+export type ExitVerdict = ({ value?: bigint | number; writes?: Write[]; again?: boolean; deliverAt?: bigint } & Delivery) | undefined;
 /** The counter an rdtsc/rdtscp gets: the recorded one; undefined, the real one. */
 export type TscVerdict = { value: bigint; aux?: number } | undefined;
 
@@ -1139,7 +1141,7 @@ export class Replayer {
       this.sigWait.delete(call.tid);
       due.shift();
       this.stats.signals++;
-      return this.restart(call, { action: 'restart', deliver: this.withStacked(call, due, sig) });
+      return this.restart(call, { action: 'restart', ...this.withStacked(call, due, sig) });
     }
     return undefined;
   }
@@ -1149,9 +1151,17 @@ export class Replayer {
    * front of `list`, in the order their frames were set up: the engine delivers them so, and
    * the last one's handler runs first, as when recorded (the kernel alone would take them
    * lowest number first). One that another replayed process has not sent yet is left for later.
+   * Each carries the siginfo it had when recorded where that is known whole (recordedSiginfo).
    */
-  private withStacked(call: LiveCall, list: SignalEvent[], first: SignalEvent): number[] {
+  private withStacked(call: LiveCall, list: SignalEvent[], first: SignalEvent): Required<Pick<Delivery, 'deliver'>> & Delivery {
     const out = [first.signo];
+    const infos: Uint8Array[] = [];
+    const addInfo = (sig: SignalEvent): void => {
+      const b = recordedSiginfo(sig);
+      // (one siginfo a signal number: a second of the same number in the list keeps its own)
+      if (b && !infos.some((x) => x[0] === sig.signo)) infos.push(b);
+    };
+    addInfo(first);
     if (DEBUG && list.length) debug(`after ${first.sig}: ${list.map((s) => `${s.sig}${this.cursor.signalPoint(s)?.stacked ? ' (stacked)' : ''}`).join(', ')}`);
     while (list.length && this.cursor.signalPoint(list[0]!)?.stacked) {
       const sig = list[0]!;
@@ -1160,15 +1170,17 @@ export class Replayer {
         // the continue after a stop replay delivers: the engine sends it when the process has
         // stopped, unless it is pending (whoever sent it when recorded may not be replayed)
         out.push(sig.signo);
+        addInfo(sig);
         this.stats.signals++;
       } else if (!this.needless(sig, st)) {
         if (this.notSentYet(sig, st)) break;
         out.push(sig.signo);
+        addInfo(sig);
         this.stats.signals++;
       }
       list.shift();
     }
-    return out;
+    return infos.length ? { deliver: out, siginfo: infos } : { deliver: out };
   }
 
   /** Whether a recorded signal that another replayed process causes has not come yet (causedInReplay, not pending): it is waited for. */
@@ -1205,7 +1217,7 @@ export class Replayer {
   }
 
   /** A restart verdict, counted so that the engine's record of the call made again is left out of replay's stream. */
-  private restart(call: LiveCall, v: { action: 'restart'; sleepUs?: number; deliver?: number[] }): EntryVerdict {
+  private restart(call: LiveCall, v: { action: 'restart'; sleepUs?: number } & Delivery): EntryVerdict {
     pushTo(this.restarts, call.tid, call.nr);
     this.pending.delete(call.tid);
     return v;
@@ -1256,14 +1268,14 @@ export class Replayer {
   /**
    * Whether a recorded signal must be waited for: a child's SIGCHLD (CLD_EXITED, CLD_KILLED,
    * CLD_DUMPED) while the replayed child has not ended yet, so that the handler finds it gone,
-   * as when recorded. Once the child is gone its SIGCHLD was sent (the live one may have merged
-   * with another one pending, as the kernel keeps one of each): not waited for.
+   * as when recorded. Once the engine has reaped it its SIGCHLD was sent (the live one may have
+   * merged with another one pending, as the kernel keeps one of each): not waited for.
    */
   private causedInReplay(sig: SignalEvent): boolean {
     if (sig.signo !== SIGCHLD || sig.senderPid === undefined || sig.senderPid <= 0) return false;
     if (!(sig.code === 1 || sig.code === 2 || sig.code === 3)) return false;
     const live = this.livePid.get(this.cursor.idAt(sig, sig.senderPid));
-    return live !== undefined && running(live);
+    return live !== undefined && notYetReported(live);
   }
 
   private signalState(call: LiveCall): SignalState | undefined {
@@ -1281,9 +1293,9 @@ export class Replayer {
     this.cursor.readAhead(rt, 2);
     const next = this.cursor.pending(rt, 1);
     const due = next ? this.cursor.signalsBefore(next) : this.cursor.signalsAfter(rt);
-    let deliver: number[] | undefined;
+    let delivery: Delivery | undefined;
     if (due) {
-      while (due.length && deliver === undefined) {
+      while (due.length && delivery === undefined) {
         const sig = due[0]!;
         const st = this.signalState(call);
         if (this.needless(sig, st)) {
@@ -1298,12 +1310,12 @@ export class Replayer {
         }
         this.sigWait.delete(call.tid);
         due.shift();
-        deliver = this.withStacked(call, due, sig);
+        delivery = this.withStacked(call, due, sig);
       }
     }
     this.cursor.take(rt);
     this.stats.matched++;
-    if (deliver === undefined) {
+    if (delivery === undefined) {
       // passed over: the call stands for the one made after the interruption
       const n = this.cursor.peek(rt);
       if (n instanceof Promise) return n.then((h) => this.matchHead(call, rt, h, spawner), (e) => this.fail(e));
@@ -1312,7 +1324,7 @@ export class Replayer {
     this.stats.signals++;
     this.stats.injected++;
     this.pending.set(call.tid, { ev, kind: 'inject', spawner });
-    return { action: 'return', value: int64(ev.ret!), restartable: true, deliver };
+    return { action: 'return', value: int64(ev.ret!), restartable: true, ...delivery };
   }
 
   /**
@@ -1356,7 +1368,7 @@ export class Replayer {
       if (after.wait) return v;
       after.list.shift();
       this.stats.signals++;
-      return { ...v, deliver: this.withStacked(call, after.list, after.sig), ...this.deliverAt(call, after.sig) };
+      return { ...v, ...this.withStacked(call, after.list, after.sig), ...this.deliverAt(call, after.sig) };
     }
     if (v !== undefined && v.action !== 'run') return v;
     let p = this.pending.get(call.tid);
@@ -2076,8 +2088,8 @@ export class Replayer {
     after.list.shift();
     this.stats.signals++;
     const at = this.deliverAt(call, after.sig);
-    const deliver = this.withStacked(call, after.list, after.sig);
-    const add = (x: ExitVerdict): ExitVerdict => ({ ...(x ?? {}), deliver, ...at });
+    const delivery = this.withStacked(call, after.list, after.sig);
+    const add = (x: ExitVerdict): ExitVerdict => ({ ...(x ?? {}), ...delivery, ...at });
     return v instanceof Promise ? v.then(add) : add(v);
   }
 
@@ -2522,6 +2534,38 @@ function mappingsOf(pid: number): Mapping[] | undefined {
   return out;
 }
 
+/**
+ * The siginfo a recorded signal carried, as the kernel's x86-64 siginfo_t (128 bytes), for the
+ * kinds whose every field the stream holds: a child's SIGCHLD (CLD_EXITED..CLD_CONTINUED:
+ * pid, uid, status, CPU times) and a signal kill() or tgkill() sent (SI_USER, SI_TKILL: pid,
+ * uid). Replay gives it to the signal it delivers, so that a live SIGCHLD that merged with
+ * another child's, or one the engine sent itself, reads as recorded. Others (a timer's, a
+ * fault's, sigqueue's value) keep the kernel's own: undefined.
+ */
+export function recordedSiginfo(sig: SignalEvent): Uint8Array | undefined {
+  const code = sig.code;
+  if (code === undefined || sig.senderPid === undefined || sig.senderUid === undefined) return undefined;
+  const child = sig.signo === SIGCHLD && code >= CLD_EXITED && code <= CLD_CONTINUED;
+  if (!child && code !== SI_USER && code !== SI_TKILL) return undefined;
+  const b = new Uint8Array(SIGINFO_SIZE);
+  const d = new DataView(b.buffer);
+  d.setInt32(0, sig.signo, true);   // si_signo
+  d.setInt32(8, code, true);        // si_code
+  d.setInt32(16, sig.senderPid, true);  // si_pid
+  d.setUint32(20, sig.senderUid, true); // si_uid
+  if (child) {
+    d.setInt32(24, sig.status ?? 0, true);                  // si_status
+    d.setBigInt64(32, BigInt(sig.utime ?? 0), true);         // si_utime
+    d.setBigInt64(40, BigInt(sig.stime ?? 0), true);         // si_stime
+  }
+  return b;
+}
+const SIGINFO_SIZE = 128;
+const SI_USER = 0;
+const SI_TKILL = -6;
+const CLD_EXITED = 1;
+const CLD_CONTINUED = 6;
+
 /** A thread's signal state from /proc (undefined when it is gone). */
 export function procSignalState(tid: number, pid: number): SignalState | undefined {
   try {
@@ -2532,15 +2576,23 @@ export function procSignalState(tid: number, pid: number): SignalState | undefin
   }
 }
 
-/** Whether a process exists and has not ended (not a zombie). */
-function running(pid: number): boolean {
+/**
+ * Whether a replayed process has not told its parent it ended yet: it runs, or it is a zombie
+ * the engine has not reaped. The kernel sends a traced child's SIGCHLD to its parent only when
+ * the tracer collects its exit status (wait_task_zombie, with the child untraced in the same
+ * step), not when it dies: a zombie still traced has sent nothing yet. (The engine's thread is
+ * held while this verdict is made, so it does not reap in between.)
+ */
+function notYetReported(pid: number): boolean {
+  let status: string;
   try {
-    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = st[st.lastIndexOf(')') + 2];
-    return state !== 'Z' && state !== 'X';
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return false;
   }
+  const state = /\nState:\s*(\S)/.exec(status)?.[1];
+  if (state !== 'Z' && state !== 'X') return true;
+  return state === 'Z' && !/\nTracerPid:\s*0\n/.test(status);
 }
 
 /**
