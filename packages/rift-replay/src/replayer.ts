@@ -112,11 +112,9 @@ export interface ReplayerOptions {
   placeHeap?: boolean;
 }
 
-/** Pending (the thread's and its process's), caught and ignored signals, as masks (bit n-1 for signal n). */
+/** Pending signals (the thread's and its process's), as a mask (bit n-1 for signal n). */
 export interface SignalState {
   pending: bigint;
-  caught: bigint;
-  ignored: bigint;
 }
 
 /** A recorded call handed to the engine ahead; its bookkeeping is done when it is used. */
@@ -1116,7 +1114,7 @@ export class Replayer {
    * makes again (its handler runs first, as when recorded). One per restart: the next is seen
    * at the call made again, as the kernel would deliver it after the first one's frame is set.
    * Signals that need no delivery are dropped from the list: synchronous faults (they happen by
-   * themselves), those the program ignores. A signal that another replayed process causes
+   * themselves). A signal that another replayed process causes
    * (a child's SIGCHLD, a kill) is waited for, so that its handler finds what it found when
    * recorded (the child gone); past signalWaitMs it is delivered anyway.
    */
@@ -1124,7 +1122,7 @@ export class Replayer {
     while (due.length) {
       const sig = due[0]!;
       const st = this.signalState(call);
-      if (this.needless(sig, st)) {
+      if (this.needless(sig)) {
         due.shift();
         continue;
       }
@@ -1157,7 +1155,9 @@ export class Replayer {
     const out = [first.signo];
     const infos: Uint8Array[] = [];
     const addInfo = (sig: SignalEvent): void => {
-      const b = recordedSiginfo(sig);
+      // a sender replayed gives its pid in this replay (the same in a PID namespace of its own)
+      const sender = sig.senderPid && sig.senderPid > 0 ? this.livePid.get(this.cursor.idAt(sig, sig.senderPid)) : undefined;
+      const b = recordedSiginfo(sig, sender);
       // (one siginfo a signal number: a second of the same number in the list keeps its own)
       if (b && !infos.some((x) => x[0] === sig.signo)) infos.push(b);
     };
@@ -1172,7 +1172,7 @@ export class Replayer {
         out.push(sig.signo);
         addInfo(sig);
         this.stats.signals++;
-      } else if (!this.needless(sig, st)) {
+      } else if (!this.needless(sig)) {
         if (this.notSentYet(sig, st)) break;
         out.push(sig.signo);
         addInfo(sig);
@@ -1189,16 +1189,14 @@ export class Replayer {
   }
 
   /**
-   * Whether replay leaves a recorded signal alone: one it does not hold back, or one the program
-   * ignores and that is not pending. A child's SIGCHLD left to its default (a subshell waiting
-   * for its command) is not: it is waited for like a handled one (causedInReplay), so that
-   * replay's stream has it where the recording has it.
+   * Whether replay leaves a recorded signal alone: one it does not hold back (a fault, which
+   * happens by itself). One the program ignores is delivered all the same, the engine sending it
+   * when none is pending (two children's SIGCHLDs that merged into one, a sender not replayed):
+   * the kernel reports an ignored signal to its tracer before it drops it, so the recording has
+   * it, and replay's stream must have it where the recording does. It costs a stop.
    */
-  private needless(sig: SignalEvent, st: SignalState | undefined): boolean {
-    const bit = 1n << BigInt(sig.signo - 1);
-    if (!this.held.has(sig.signo)) return true;
-    if (!st || (st.pending & bit)) return false;
-    return (st.ignored & bit) !== 0n || (!(st.caught & bit) && DEFAULT_IGNORED.has(sig.signo) && !this.causedInReplay(sig));
+  private needless(sig: SignalEvent): boolean {
+    return !this.held.has(sig.signo);
   }
 
   /**
@@ -1298,7 +1296,7 @@ export class Replayer {
       while (due.length && delivery === undefined) {
         const sig = due[0]!;
         const st = this.signalState(call);
-        if (this.needless(sig, st)) {
+        if (this.needless(sig)) {
           due.shift();
           continue;
         }
@@ -1513,7 +1511,7 @@ export class Replayer {
     while (list?.length) {
       const sig = list[0]!;
       const st = this.signalState(call);
-      if (this.needless(sig, st)) {
+      if (this.needless(sig)) {
         list.shift();
         continue;
       }
@@ -2465,7 +2463,6 @@ function oldSetOf(ev: SyscallEvent): Buffer | undefined {
   return b.length ? b : undefined;
 }
 /** Signals whose default action is to do nothing (SIGCHLD, SIGCONT, SIGURG, SIGWINCH). */
-const DEFAULT_IGNORED: ReadonlySet<number> = new Set([17, 18, 23, 28]);
 
 function mask(status: string, key: string): bigint {
   const m = new RegExp(`\\n${key}:\\s*([0-9a-f]+)`).exec(status);
@@ -2540,18 +2537,19 @@ function mappingsOf(pid: number): Mapping[] | undefined {
  * pid, uid, status, CPU times) and a signal kill() or tgkill() sent (SI_USER, SI_TKILL: pid,
  * uid). Replay gives it to the signal it delivers, so that a live SIGCHLD that merged with
  * another child's, or one the engine sent itself, reads as recorded. Others (a timer's, a
- * fault's, sigqueue's value) keep the kernel's own: undefined.
+ * fault's, sigqueue's value) keep the kernel's own: undefined. `senderPid`: the sender's pid in
+ * this replay, when it is a replayed process.
  */
-export function recordedSiginfo(sig: SignalEvent): Uint8Array | undefined {
+export function recordedSiginfo(sig: SignalEvent, senderPid = sig.senderPid): Uint8Array | undefined {
   const code = sig.code;
-  if (code === undefined || sig.senderPid === undefined || sig.senderUid === undefined) return undefined;
+  if (code === undefined || senderPid === undefined || sig.senderUid === undefined) return undefined;
   const child = sig.signo === SIGCHLD && code >= CLD_EXITED && code <= CLD_CONTINUED;
   if (!child && code !== SI_USER && code !== SI_TKILL) return undefined;
   const b = new Uint8Array(SIGINFO_SIZE);
   const d = new DataView(b.buffer);
   d.setInt32(0, sig.signo, true);   // si_signo
   d.setInt32(8, code, true);        // si_code
-  d.setInt32(16, sig.senderPid, true);  // si_pid
+  d.setInt32(16, senderPid, true);  // si_pid
   d.setUint32(20, sig.senderUid, true); // si_uid
   if (child) {
     d.setInt32(24, sig.status ?? 0, true);                  // si_status
@@ -2570,7 +2568,7 @@ const CLD_CONTINUED = 6;
 export function procSignalState(tid: number, pid: number): SignalState | undefined {
   try {
     const t = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-    return { pending: mask(t, 'SigPnd') | mask(t, 'ShdPnd'), caught: mask(t, 'SigCgt'), ignored: mask(t, 'SigIgn') };
+    return { pending: mask(t, 'SigPnd') | mask(t, 'ShdPnd') };
   } catch {
     return undefined;
   }
