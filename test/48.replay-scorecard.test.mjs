@@ -108,3 +108,23 @@ scorecard('tar | gzip', {
     writeFileSync(join(tree, 'f0'), 'short\n');
   },
 });
+
+// The main thread joins four threads that sleep now and then, then prints the time: when
+// recorded it waited for the GIL after the join (a futex wait, monotonic clock reads around
+// it), replayed it may not, and its time.time() must still be its own recorded read, not the
+// last one another thread made.
+scorecard('python3: four threads, then time.time()', {
+  cmd: [PYTHON, '-c', `
+import threading, time
+out = []
+def work(n):
+    s = 0
+    for i in range(20000):
+        s += i * n
+        if i % 5000 == 0: time.sleep(0.001)
+    out.append((n, s))
+ts = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print(sorted(out), time.time())`],
+  change: () => {},  // the clock changes by itself
+});

@@ -703,13 +703,14 @@ export class TraceCursor {
 
   /**
    * After the program ended: the recorded syscalls it never made (calls cut short by an exit,
-   * status 'unfinished', do not count). Reads the rest of the trace without holding it.
+   * status 'unfinished', do not count, nor those `expected` says need not have been made).
+   * Reads the rest of the trace without holding it.
    */
-  async drain(): Promise<{ count: number; first?: SyscallEvent }> {
+  async drain(expected: (ev: SyscallEvent) => boolean = () => true): Promise<{ count: number; first?: SyscallEvent }> {
     let count = 0;
     let first: SyscallEvent | undefined;
     const see = (ev: SyscallEvent) => {
-      if (ev.status === 'unfinished') return;
+      if (ev.status === 'unfinished' || !expected(ev)) return;
       count++;
       if (!first || ev.seq < first.seq) first = ev;
     };

@@ -456,7 +456,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   // recorded calls the program never made (it ended first)
   let leftover = 0;
   if (!replayer.killed && !replayer.live) {
-    const left = await cursor.drain();
+    const left = await cursor.drain((ev) => replayer.expectedMade(ev));
     leftover = left.count;
     if (left.first) {
       const first = left.first;
