@@ -25,6 +25,7 @@ const RACES = {
   'test/48.replay-threads-order.test.mjs': 'replay following the recorded order across threads',
   'test/48.replay-signals.test.mjs': 'signals delivered at their recorded point',
   'test/48.replay-programs.test.mjs': 'node and make replayed: thread pools, child processes, layouts ASLR changes',
+  'test/48.replay-scorecard.test.mjs': "issue 18's everyday programs replayed three times each, python3's threads among them",
   'test/48.replay-heap.test.mjs': 'heaps placed where recorded, whatever ASLR chose',
   'test/47.replay-interrupt.test.mjs': 'replay of pipelines and busy loops, interrupted or not',
   'test/51.deterministic.test.mjs': 'the deterministic sandbox: forks, waits, virtual pids',
