@@ -213,6 +213,28 @@ t.test('a program that stops itself, continued from outside the recording: repla
   }
 });
 
+// make -j's jobserver wait: pselect interrupted by a child's SIGCHLD (EINTR), and the
+// parent's next call far on in the recording, past other processes' calls (more than replay
+// reads at a time). Replay must read on to that call to find the signal before it; it passed
+// the interruption over as one by a signal not replayed, the thread made its pselect again
+// and replay desynced.
+t.test('an interrupted pselect whose next call is far on in the recording', async (t) => {
+  const bin = fixture('replay_signals');
+  const rec = record([bin, 'far'], ['--no-syscall-buffer'], { cwd: dir });
+  t.equal(rec.status, 0, rec.stderr);
+  t.equal(rec.stdout, 'pselect: -1 Interrupted system call, exits 3 4\n');
+  const root = rec.events.find((e) => e.type === 'syscall').pid;
+  const at = rec.events.findIndex((e) => e.name === 'pselect6' && e.pid === root);
+  const next = rec.events.findIndex((e, k) => k > at && e.type === 'syscall' && e.pid === root && e.name !== 'rt_sigreturn');
+  t.equal(rec.events[at]?.errno, 'ERESTARTNOHAND', 'the pselect was interrupted');
+  t.ok(next - at > 200, `its next call is far on (${next - at} events)`);
+  for (let i = 0; i < 3; i++) {
+    const r = replayNs([rec.file, '--', bin, 'far']);
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, rec.stdout, `replay ${i + 1}: EINTR, as recorded`);
+  }
+});
+
 t.test('bash running commands: its SIGCHLD handler runs where it ran', async (t) => {
   const f = join(dir, 'f');
   writeFileSync(f, 'a\nb\nc\n');

@@ -1346,6 +1346,12 @@ export class Replayer {
   private interrupted(call: LiveCall, rt: number, ev: SyscallEvent, spawner: boolean): EntryVerdict | Promise<EntryVerdict> {
     this.cursor.readAhead(rt, 2);
     const next = this.cursor.pending(rt, 1);
+    if (!next && !this.cursor.finished(rt) && !this.lookedAround.has(ev)) {
+      // the thread's next call (and the signal before it) is further on than the batch read:
+      // read on to it, or the interruption would be passed over as one by a signal not replayed
+      this.lookedAround.add(ev);
+      return this.cursor.ensure(rt, 2).then(() => this.interrupted(call, rt, ev, spawner), (e) => this.fail(e));
+    }
     const due = next ? this.cursor.signalsBefore(next) : this.cursor.signalsAfter(rt);
     let delivery: Delivery | undefined;
     if (due) {
