@@ -155,11 +155,20 @@ async function killCase(t, { jobs = false, reads = 100, gapUs = 10000, recording
     if (new Set(at).size < at.length) together++;
     if (at.at(-1) < reads * readFileSync(data).length) midway++;
     if (jobs) t.ok(rec.events.some(isStop), 'the job-control stop is recorded');
+    // a signal that came in the syscall buffer's own code outside a call's stage (a wrapper's
+    // first or last instructions) is placed by the rule, after the call before it (README,
+    // Limits): one that came as the next read began has its handler run a read early
+    const ruled = rec.events.some((e) => e.type === 'signal' && !e.stop && !e.inCall && /rift_syscallbuf/.test(e.ipFile ?? ''));
+    const lines = (out) => out.trim().split('\n').map((l) => /^(.*) after read (\d+)$/.exec(l)?.slice(1) ?? [l, '']);
     for (let i = 0; i < 2; i++) {
       const out = join(dir, `kill${i}.ndjson`);
       const r = replayNs(['-o', out, rec.file, '--', ...args]);
       t.equal(r.status, 0, r.stderr);
-      t.equal(r.stdout, rec.stdout, `recording ${k + 1}, replay ${i + 1}: each handler after its recorded read, in the recorded order`);
+      if (ruled && r.stdout !== rec.stdout) {
+        const [a, b] = [lines(rec.stdout), lines(r.stdout)];
+        const near = a.length === b.length && a.every(([name, at], j) => b[j][0] === name && (b[j][1] === at || Number(b[j][1]) === Number(at) - 1));
+        t.ok(near, `recording ${k + 1}, replay ${i + 1} (a signal placed by the rule): the recorded order, each handler at its read or one early`, { recorded: rec.stdout, replayed: r.stdout });
+      } else t.equal(r.stdout, rec.stdout, `recording ${k + 1}, replay ${i + 1}: each handler after its recorded read, in the recorded order`);
       if (jobs) t.ok(parse(readFileSync(out, 'utf8')).some(isStop), 'stopped in replay');
     }
   }
