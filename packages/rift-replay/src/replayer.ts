@@ -578,6 +578,8 @@ export class Replayer {
     return this.matchHead(call, rt, head, spawner);
   }
   private readonly lookedAround = new WeakSet<SyscallEvent>();
+  /** interrupted calls whose thread's next call was read on to (interrupted) */
+  private readonly readOnFor = new WeakSet<SyscallEvent>();
   /**
    * Reads n events of the thread ahead, and on to the late records its signals wait for (a
    * call the syscall buffer recorded whose wrapper a signal interrupted: its record, written
@@ -1346,10 +1348,10 @@ export class Replayer {
   private interrupted(call: LiveCall, rt: number, ev: SyscallEvent, spawner: boolean): EntryVerdict | Promise<EntryVerdict> {
     this.cursor.readAhead(rt, 2);
     const next = this.cursor.pending(rt, 1);
-    if (!next && !this.cursor.finished(rt) && !this.lookedAround.has(ev)) {
+    if (!next && !this.cursor.finished(rt) && !this.readOnFor.has(ev)) {
       // the thread's next call (and the signal before it) is further on than the batch read:
       // read on to it, or the interruption would be passed over as one by a signal not replayed
-      this.lookedAround.add(ev);
+      this.readOnFor.add(ev);
       return this.cursor.ensure(rt, 2).then(() => this.interrupted(call, rt, ev, spawner), (e) => this.fail(e));
     }
     const due = next ? this.cursor.signalsBefore(next) : this.cursor.signalsAfter(rt);
