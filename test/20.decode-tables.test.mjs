@@ -1,7 +1,7 @@
 // Decoding tables as data: every signature row names a real syscall and real tables; the
 // generic printers walk flag sets and quote strings the way strace does.
 import t from 'tap';
-import { SIGNATURES, XLAT, STRUCTS, parseArgSpec, syscallNumber, quote, printFlags, printEnum, formatSyscall, CLASSES, SYSCALL_NAMES } from '@rift/events';
+import { SIGNATURES, XLAT, STRUCTS, parseArgSpec, syscallNumber, quote, printFlags, printEnum, formatSyscall, CLASSES, SYSCALL_NAMES, siginfoOfEvent } from '@rift/events';
 
 t.test('at least 150 signatures, each a real x86-64 syscall with known types', async (t) => {
   const names = Object.keys(SIGNATURES);
@@ -68,4 +68,15 @@ t.test('raw registers are cast to the C type: AT_FDCWD, -1 fds, 64-bit values as
   t.equal(formatSyscall(ev('close', [3], -512, { errno: 'ERESTARTSYS' }), { column: 0 }), 'close(3) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)');
   t.equal(formatSyscall(ev('fcntl', [3, 3, 0], 0x8002), { column: 0 }), 'fcntl(3, F_GETFL) = 0x8002 (flags O_RDWR|O_LARGEFILE)');
   t.equal(formatSyscall(ev('close', [3], 0)), 'close(3)                                = 0', 'the = sits at column 40');
+});
+
+// The siginfo replay gives a delivered signal (siginfoOfEvent) is the layout the decoder reads:
+// each field a signal event holds comes back as strace prints it.
+t.test('siginfoOfEvent: the bytes the siginfo printer reads back', async (t) => {
+  const queued = (signo, b) => formatSyscall({ type: 'syscall', seq: 1, pid: 1, tid: 1, ts: 0, nr: syscallNumber('rt_sigqueueinfo'), name: 'rt_sigqueueinfo', args: [1, signo, 4096], ret: 0, mem: [{ arg: 2, at: 'entry', len: b.length, enc: 'base64', data: b.toString('base64') }] });
+  const chld = siginfoOfEvent({ type: 'signal', signo: 17, sig: 'SIGCHLD', code: 1, senderPid: 42, senderUid: 7, status: 3, utime: 5, stime: 6 });
+  t.equal(queued(17, chld), 'rt_sigqueueinfo(1, SIGCHLD, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, si_uid=7, si_status=3, si_utime=5 /* 0.05 s */, si_stime=6 /* 0.06 s */}) = 0');
+  const killed = siginfoOfEvent({ type: 'signal', signo: 12, sig: 'SIGUSR2', code: -6, senderPid: 9, senderUid: 0 }, 1234);
+  t.equal(queued(12, killed), 'rt_sigqueueinfo(1, SIGUSR2, {si_signo=SIGUSR2, si_code=SI_TKILL, si_pid=1234, si_uid=0}) = 0', 'a sender pid given in its stead');
+  t.equal(siginfoOfEvent({ type: 'signal', signo: 14, sig: 'SIGALRM', code: 0x80, senderPid: 0, senderUid: 0 }), undefined, "a kernel timer's: the event does not hold it whole");
 });

@@ -12,7 +12,7 @@
  * Calls that were changed carry `injected: true` in the stream, and `skipped: true` when the
  * kernel did not run them.
  */
-import { errnoNumber, selectSyscalls, signalNumber, syscallName } from '@rift/events/core';
+import { errnoNumber, selectSyscalls, SIGINFO_SIZE, signalNumber, syscallName } from '@rift/events/core';
 import type { NativeInjectRule, NativeOptions, NativeTracer } from './native.js';
 
 /** A syscall as a handler sees it. Memory readers work while the handler runs. */
@@ -453,8 +453,6 @@ function siginfoOf(infos: Uint8Array[] | undefined, deliver: number[] | undefine
   }
   return Buffer.concat(infos);
 }
-/** sizeof(siginfo_t) on x86-64 */
-export const SIGINFO_SIZE = 128;
 
 /** The bridge's control function (src/intercept.cc JsBridge::control). */
 type Control = (op: number, ...args: unknown[]) => void;

@@ -64,6 +64,8 @@ export function signalNumber(name: string): number | undefined {
   const up = name.toUpperCase();
   return sigByName.get(up.startsWith('SIG') ? up : `SIG${up}`);
 }
+/** sizeof(siginfo_t) on x86-64 */
+export const SIGINFO_SIZE = 128;
 
 // ---- argument specs ------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@
  * each other (see the README for what that absorbs).
  */
 import { accessSync, appendFileSync, constants, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
-import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SignalEvent, type SpawnEvent, type SyscallEvent, type TscEvent } from '@rift/events';
+import { captureBytes, errnoMessage, errnoName, int64, parseArgSpec, siginfoOfEvent, signatureOf, SIGNATURES, syscallNumber, type Capture, type Event, type SignalEvent, type SpawnEvent, type SyscallEvent, type TscEvent } from '@rift/events';
 import { compareCall, entryCaptures, formatLive, formatRecorded, KEY_TYPES, WRITE_DATA, writeDiffers, writtenBytes, type LiveCall, type Mismatch } from './compare.js';
 import { LookaheadError, reapedPid, TraceCursor, type SignalPoint } from './cursor.js';
 import { FD_CREATORS, PIPE_CREATORS, PIPE_READS, Policy, RECORDED_RESULT, SPAWNERS } from './policy.js';
@@ -20,7 +20,7 @@ import { argWrites, complete, outputWrites, ScatterError, type Write } from './s
 export type OnDesync = 'stop' | 'warn' | 'live';
 
 /** The interception API's verdicts (rift-core-native lib/intercept.ts). */
-/** Signals a verdict delivers, in order, and the recorded siginfo they carry (see recordedSiginfo). */
+/** Signals a verdict delivers, in order, and the recorded siginfo they carry (see withStacked). */
 export type Delivery = { deliver?: number[]; siginfo?: Uint8Array[] };
 export type RunVerdict = { action: 'run'; args?: (bigint | undefined)[]; writes?: Write[]; exit?: boolean; then?: Expectation[]; more?: ThenMore; nr?: number } & Delivery;
 /** A call answered ahead by the engine (rift-core-native's Expectation). */
@@ -1207,15 +1207,15 @@ export class Replayer {
    * front of `list`, in the order their frames were set up: the engine delivers them so, and
    * the last one's handler runs first, as when recorded (the kernel alone would take them
    * lowest number first). One that another replayed process has not sent yet is left for later.
-   * Each carries the siginfo it had when recorded where that is known whole (recordedSiginfo).
+   * Each carries the siginfo it had when recorded where the event holds it whole (siginfoOfEvent).
    */
-  private withStacked(call: LiveCall, list: SignalEvent[], first: SignalEvent): Required<Pick<Delivery, 'deliver'>> & Delivery {
+  private withStacked(call: LiveCall, list: SignalEvent[], first: SignalEvent): Delivery {
     const out = [first.signo];
     const infos: Uint8Array[] = [];
     const addInfo = (sig: SignalEvent): void => {
       // a sender replayed gives its pid in this replay (the same in a PID namespace of its own)
       const sender = sig.senderPid && sig.senderPid > 0 ? this.livePid.get(this.cursor.idAt(sig, sig.senderPid)) : undefined;
-      const b = recordedSiginfo(sig, sender);
+      const b = siginfoOfEvent(sig, sender);
       // (one siginfo a signal number: a second of the same number in the list keeps its own)
       if (b && !infos.some((x) => x[0] === sig.signo)) infos.push(b);
     };
@@ -2529,8 +2529,6 @@ function oldSetOf(ev: SyscallEvent): Buffer | undefined {
   const b = captureBytes(c);
   return b.length ? b : undefined;
 }
-/** Signals whose default action is to do nothing (SIGCHLD, SIGCONT, SIGURG, SIGWINCH). */
-
 function mask(status: string, key: string): bigint {
   const m = new RegExp(`\\n${key}:\\s*([0-9a-f]+)`).exec(status);
   return m ? BigInt('0x' + m[1]) : 0n;
@@ -2597,39 +2595,6 @@ function mappingsOf(pid: number): Mapping[] | undefined {
   }
   return out;
 }
-
-/**
- * The siginfo a recorded signal carried, as the kernel's x86-64 siginfo_t (128 bytes), for the
- * kinds whose every field the stream holds: a child's SIGCHLD (CLD_EXITED..CLD_CONTINUED:
- * pid, uid, status, CPU times) and a signal kill() or tgkill() sent (SI_USER, SI_TKILL: pid,
- * uid). Replay gives it to the signal it delivers, so that a live SIGCHLD that merged with
- * another child's, or one the engine sent itself, reads as recorded. Others (a timer's, a
- * fault's, sigqueue's value) keep the kernel's own: undefined. `senderPid`: the sender's pid in
- * this replay, when it is a replayed process.
- */
-export function recordedSiginfo(sig: SignalEvent, senderPid = sig.senderPid): Uint8Array | undefined {
-  const code = sig.code;
-  if (code === undefined || senderPid === undefined || sig.senderUid === undefined) return undefined;
-  const child = sig.signo === SIGCHLD && code >= CLD_EXITED && code <= CLD_CONTINUED;
-  if (!child && code !== SI_USER && code !== SI_TKILL) return undefined;
-  const b = new Uint8Array(SIGINFO_SIZE);
-  const d = new DataView(b.buffer);
-  d.setInt32(0, sig.signo, true);   // si_signo
-  d.setInt32(8, code, true);        // si_code
-  d.setInt32(16, senderPid, true);  // si_pid
-  d.setUint32(20, sig.senderUid, true); // si_uid
-  if (child) {
-    d.setInt32(24, sig.status ?? 0, true);                  // si_status
-    d.setBigInt64(32, BigInt(sig.utime ?? 0), true);         // si_utime
-    d.setBigInt64(40, BigInt(sig.stime ?? 0), true);         // si_stime
-  }
-  return b;
-}
-const SIGINFO_SIZE = 128;
-const SI_USER = 0;
-const SI_TKILL = -6;
-const CLD_EXITED = 1;
-const CLD_CONTINUED = 6;
 
 /** A thread's signal state from /proc (undefined when it is gone). */
 export function procSignalState(tid: number, pid: number): SignalState | undefined {

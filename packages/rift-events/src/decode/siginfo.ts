@@ -6,12 +6,10 @@
  * call's -X style. x86-64's layout; the glibc strace's tests are built with has no si_perf_*
  * or si_trapno (strace prints those only where its build has them).
  */
-import { errnoName, syscallName } from '../syscalls.js';
+import type { SignalEvent } from '../events.js';
+import { errnoName, SIGINFO_SIZE, syscallName } from '../syscalls.js';
 import type { StructCtx } from './structs.js';
 import { RAW, getCallStyle, hex, ptr, signalName, styledText } from './values.js';
-
-/** siginfo_t's size: strace reads it whole or prints the address */
-export const SIGINFO_SIZE = 128;
 
 const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11, SIGCHLD = 17, SIGPROF = 27, SIGIO = 29, SIGSYS = 31;
 
@@ -42,7 +40,7 @@ const BY_SIGNAL: ReadonlyMap<number, Codes> = new Map([
   [SIGSYS, codes([['SYS_SECCOMP', 1], ['SYS_USER_DISPATCH', 2]])],
 ]);
 const SI_TKILL = -6, SI_TIMER = -2, SI_SIGIO = -5, SI_USER = 0, SI_NOINFO = 32767;
-const CLD_EXITED = 1, BUS_MCEERR_AR = 4, BUS_MCEERR_AO = 5, SEGV_BNDERR = 3, SEGV_PKUERR = 4;
+const CLD_EXITED = 1, CLD_CONTINUED = 6, BUS_MCEERR_AR = 4, BUS_MCEERR_AO = 5, SEGV_BNDERR = 3, SEGV_PKUERR = 4;
 const AUDIT_ARCH_X86_64 = 0xc000003e;
 /** the audit architectures a seccomp trap names (linux/audit.h): x86's own */
 const AUDIT_ARCHES: ReadonlyMap<number, string> = new Map([[AUDIT_ARCH_X86_64, 'AUDIT_ARCH_X86_64'], [0x40000003, 'AUDIT_ARCH_I386']]);
@@ -191,4 +189,29 @@ export function siginfoArray(b: Buffer, n: number, c: StructCtx): string {
     out.push(siginfoText(b.subarray(i * SIGINFO_SIZE, (i + 1) * SIGINFO_SIZE), c));
   }
   return `[${out.join(', ')}]`;
+}
+
+/**
+ * The siginfo_t (x86-64, SIGINFO_SIZE bytes) a signal event describes, for the kinds whose every
+ * field the event holds: a child's SIGCHLD (CLD_EXITED..CLD_CONTINUED: pid, uid, status, CPU
+ * times) and a signal kill() or tgkill() sent (SI_USER, SI_TKILL: pid, uid). Others (a timer's,
+ * a fault's, sigqueue's value): undefined. `senderPid` stands for the event's (replay gives a
+ * replayed sender's pid as it is in the replay). The layout siginfoText reads.
+ */
+export function siginfoOfEvent(sig: SignalEvent, senderPid = sig.senderPid): Buffer | undefined {
+  const code = sig.code;
+  if (code === undefined || senderPid === undefined || sig.senderUid === undefined) return undefined;
+  const child = sig.signo === SIGCHLD && code >= CLD_EXITED && code <= CLD_CONTINUED;
+  if (!child && code !== SI_USER && code !== SI_TKILL) return undefined;
+  const b = Buffer.alloc(SIGINFO_SIZE);
+  b.writeInt32LE(sig.signo, 0);
+  b.writeInt32LE(code, 8);
+  b.writeInt32LE(senderPid, 16);
+  b.writeUInt32LE(sig.senderUid, 20);
+  if (child) {
+    b.writeInt32LE(sig.status ?? 0, 24);
+    b.writeBigInt64LE(BigInt(sig.utime ?? 0), 32);
+    b.writeBigInt64LE(BigInt(sig.stime ?? 0), 40);
+  }
+  return b;
 }
