@@ -6,14 +6,20 @@
 // comparison can fail.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { BIN, fixture, record, tmp } from './helpers.mjs';
 
 const dir = tmp();
 const bin = fixture('replay_heap');
 
+// (replay's debug log says why a heap was left where it was: its heap lines go with a failure)
+const log = join(dir, 'debug.log');
 function replay(file, cmd, env = {}) {
-  const r = spawnSync('unshare', ['-pf', '--mount-proc', BIN('rift-replay'), file, '--', ...cmd], { encoding: 'utf8', timeout: 60000, cwd: dir, env: { ...process.env, ...env } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  rmSync(log, { force: true });
+  const r = spawnSync('unshare', ['-pf', '--mount-proc', BIN('rift-replay'), file, '--', ...cmd], { encoding: 'utf8', timeout: 60000, cwd: dir, env: { ...process.env, RIFT_REPLAY_DEBUG: log, ...env } });
+  const heap = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => /^\S+ heap /.test(l)) : [];
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr + heap.join('\n') };
 }
 
 for (const [name, cmd, lines] of [
@@ -28,7 +34,7 @@ for (const [name, cmd, lines] of [
     for (let i = 0; i < 5; i++) {
       const r = replay(rec.file, cmd);
       t.equal(r.status, 0, r.stderr);
-      t.equal(r.stdout, rec.stdout, `replay ${i + 1}: the recorded heap, and the same calls`);
+      t.equal(r.stdout, rec.stdout, `replay ${i + 1}: the recorded heap, and the same calls`, { log: r.stderr });
     }
     // the control: ASLR's own place for the heap is another (a 1 in 2^18 chance it is the same)
     const off = replay(rec.file, cmd, { RIFT_REPLAY_NO_HEAP: '1' });

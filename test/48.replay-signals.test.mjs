@@ -18,6 +18,14 @@ function replayNs(args, opts = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// where each signal came when recorded (said with a failure): the call it followed or interrupted, and the code it hit
+const where = (events) =>
+  events.flatMap((e, i) => {
+    if (e.type !== 'signal') return [];
+    const before = events.slice(0, i).findLast((x) => x.type === 'syscall' && x.tid === e.tid);
+    return [`${e.sig} tid ${e.tid}${e.stop ? ' stop' : ''}${e.inCall ? ` in ${JSON.stringify(e.inCall)}` : ''} at ${e.ipFile ?? '?'}+${e.ipOffset ?? '?'}, after #${before?.seq} ${before?.name}`];
+  });
+
 const signals = (events) => events.filter((e) => e.type === 'signal' && !e.stop).map((e) => e.sig);
 
 // Where a signal lands depends on the recording (how far the program had got when it came), so
@@ -168,7 +176,7 @@ async function killCase(t, { jobs = false, reads = 100, gapUs = 10000, recording
         const [a, b] = [lines(rec.stdout), lines(r.stdout)];
         const near = a.length === b.length && a.every(([name, at], j) => b[j][0] === name && (b[j][1] === at || Number(b[j][1]) === Number(at) - 1));
         t.ok(near, `recording ${k + 1}, replay ${i + 1} (a signal placed by the rule): the recorded order, each handler at its read or one early`, { recorded: rec.stdout, replayed: r.stdout });
-      } else t.equal(r.stdout, rec.stdout, `recording ${k + 1}, replay ${i + 1}: each handler after its recorded read, in the recorded order`);
+      } else t.equal(r.stdout, rec.stdout, `recording ${k + 1}, replay ${i + 1}: each handler after its recorded read, in the recorded order`, { signals: where(rec.events), stderr: r.stderr });
       if (jobs) t.ok(parse(readFileSync(out, 'utf8')).some(isStop), 'stopped in replay');
     }
   }

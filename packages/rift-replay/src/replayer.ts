@@ -771,9 +771,13 @@ export class Replayer {
     // its record may come a little later in the file than what was read so far
     const rt = this.tids.get(call.tid);
     const more = rt === undefined ? undefined : this.cursor.peek(rt);
-    if (!(more instanceof Promise)) return plain();
+    if (!(more instanceof Promise)) {
+      if (DEBUG) debug(`heap ${call.pid}: no recorded brk(0) read for its image`);
+      return plain();
+    }
     return more.then(() => {
       const b = this.cursor.heapBase(rpid);
+      if (DEBUG && b === undefined) debug(`heap ${call.pid}: no recorded brk(0) for its image`);
       return (b === undefined ? undefined : this.moveHeap(call, b)) ?? plain();
     }, (e) => this.fail(e));
   }
@@ -784,8 +788,10 @@ export class Replayer {
   private moveHeap(call: LiveCall, base: bigint): EntryVerdict | undefined {
     const mm = procMemoryLayout(call.pid);
     const sp = stackPointer(call.tid);
-    if (!mm || sp === undefined || mm.startBrk === base) return undefined;
-    if (!roomForHeap(call.pid, base)) return undefined;
+    if (!mm || sp === undefined || mm.startBrk === base || !roomForHeap(call.pid, base)) {
+      if (DEBUG) debug(`heap ${call.pid}: left at 0x${mm?.startBrk.toString(16)} (recorded 0x${base.toString(16)}; layout ${!!mm}, stack pointer ${sp}, room ${roomForHeap(call.pid, base)})`);
+      return undefined;
+    }
     // struct prctl_mm_map: 11 addresses, auxv pointer, auxv_size, exe_fd (-1: unchanged)
     const map = Buffer.alloc(104);
     const fields = [mm.startCode, mm.endCode, mm.startData, mm.endData, base, base, mm.startStack, mm.argStart, mm.argEnd, mm.envStart, mm.envEnd];
@@ -2166,7 +2172,10 @@ export class Replayer {
       else this.rwFds.delete(lagKey(call.pid, ret));
     }
     // the prctl in a brk(0)'s place (placeHeap): its start, moved or where it was
-    if (p.heap) return { value: ret === 0n ? p.heap.moved : p.heap.stayed, writes: p.restore ? [p.restore] : [] };
+    if (p.heap) {
+      if (DEBUG && ret !== 0n) debug(`heap ${call.pid}: prctl ${ret}, left at 0x${p.heap.stayed.toString(16)}`);
+      return { value: ret === 0n ? p.heap.moved : p.heap.stayed, writes: p.restore ? [p.restore] : [] };
+    }
     if (p.kind === 'run' && p.value !== undefined) {
       if (p.lagFd !== undefined && ret < p.value) {
         const k = lagKey(call.pid, p.lagFd);
@@ -2554,14 +2563,22 @@ function procMemoryLayout(pid: number): MemoryLayout | undefined {
     return undefined;
   }
 }
-/** The stack pointer of a thread stopped in a syscall (/proc/TID/syscall), or undefined. */
+/**
+ * The stack pointer of a thread stopped in a syscall (/proc/TID/syscall), or undefined. The
+ * kernel says "running" when the thread was not yet off its CPU as it looked (it looks twice):
+ * a few more looks.
+ */
 function stackPointer(tid: number): bigint | undefined {
-  try {
-    const w = readFileSync(`/proc/${tid}/syscall`, 'utf8').trim().split(' ');
-    return w.length >= 9 ? BigInt(w[w.length - 2]!) : undefined;
-  } catch {
-    return undefined;
+  for (let tries = 0; tries < 5; tries++) {
+    let w: string[];
+    try {
+      w = readFileSync(`/proc/${tid}/syscall`, 'utf8').trim().split(' ');
+    } catch {
+      return undefined;
+    }
+    if (w.length >= 9) return BigInt(w[w.length - 2]!);
   }
+  return undefined;
 }
 /**
  * Whether process `pid` has no heap yet (brk never grew it: moving its start orphans nothing)
