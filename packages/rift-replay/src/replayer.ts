@@ -768,18 +768,18 @@ export class Replayer {
     if ((call.args[0] ?? 0n) !== 0n) return plain();
     const base = this.cursor.heapBase(rpid);
     if (base !== undefined) return this.moveHeap(call, base) ?? plain();
-    // its record may come a little later in the file than what was read so far
+    // its record may come a little later in the file than what was read so far: reading on to
+    // the thread's next recorded call reads it (brk is not queued: that call is one after it).
+    // peek may read that far at once, from the batch in hand: the base is looked for again
+    // either way (it once was only after a read that waited, and a heap was left in place)
     const rt = this.tids.get(call.tid);
     const more = rt === undefined ? undefined : this.cursor.peek(rt);
-    if (!(more instanceof Promise)) {
-      if (DEBUG) debug(`heap ${call.pid}: no recorded brk(0) read for its image`);
-      return plain();
-    }
-    return more.then(() => {
+    const placed = (): EntryVerdict => {
       const b = this.cursor.heapBase(rpid);
       if (DEBUG && b === undefined) debug(`heap ${call.pid}: no recorded brk(0) for its image`);
       return (b === undefined ? undefined : this.moveHeap(call, b)) ?? plain();
-    }, (e) => this.fail(e));
+    };
+    return more instanceof Promise ? more.then(placed, (e) => this.fail(e)) : placed();
   }
   /** per replayed pid, the image (its recorded execve) whose first brk placeHeap has seen */
   private readonly heapImage = new Map<number, SyscallEvent>();
