@@ -430,6 +430,25 @@ t.test('then: a call made again (exit verdict again) voids its queue, it is not 
   t.equal(entries.length, 6, 'the handler saw the call, the same call made again, and the four after it');
   t.same(consumed, [], 'nothing taken from the voided queue');
   t.match(r.stdout, /^ppid 102\nppid 103\nppid 104\nppid 105\nppid 106\n/);
+  // the trace's events: the run made again is marked `again` (not the program's call), the rest not
+  const calls = sys(r.events, 'getppid');
+  t.equal(calls.length, 6, 'six records: the run made again, then the five calls the program made');
+  t.same(calls.map((e) => e.again === true), [true, false, false, false, false, false], 'only the run made again is marked again');
+});
+
+t.test('a restart verdict: the thread makes the call anew, its skipped record marked again', async (t) => {
+  const bin = fixture('intercept_ahead');
+  let n = 0;
+  const r = await launch([bin], {
+    syscalls: [NR('getppid')],
+    // the first call restarted twice (once after a sleep in its place), then answered
+    onEntry: () => (++n <= 2 ? { action: 'restart', sleepUs: n === 2 ? 1000 : undefined } : { action: 'return', value: 40 + n }),
+  });
+  t.equal(r.exitCode, 0);
+  t.match(r.stdout, /^ppid 43\nppid 44\n/, 'the program saw the answers, not the restarts');
+  const calls = sys(r.events, 'getppid');
+  t.same(calls.slice(0, 4).map((e) => e.again === true), [true, true, false, false], 'the two restarts marked again, the answered calls not');
+  t.ok(calls.slice(2).every((e) => e.again === undefined), 'no call the program made is marked');
 });
 
 t.test('then: a malformed expectation is an error of the handler; dropExpectations voids the queue', async (t) => {

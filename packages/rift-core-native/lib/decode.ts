@@ -15,7 +15,7 @@ import {
 } from '@rift/events/core';
 
 const REC_SYSCALL = 1, REC_SPAWN = 2, REC_EXEC = 3, REC_SIGNAL = 4, REC_EXIT = 5, REC_END = 6, REC_WARNING = 7, REC_TSC = 8;
-const SC_UNFINISHED = 1, SC_RESUMED = 2, SC_INJECTED = 8, SC_COMPAT = 16, SC_SKIPPED = 32, SC_BUFFERED = 64, SC_RIFT = 128, SC_VDSO = 256;
+const SC_UNFINISHED = 1, SC_RESUMED = 2, SC_INJECTED = 8, SC_COMPAT = 16, SC_SKIPPED = 32, SC_BUFFERED = 64, SC_RIFT = 128, SC_VDSO = 256, SC_AGAIN = 512;
 const BLOB_EXIT = 1, BLOB_FAULT = 2, BLOB_TRUNCATED = 4, BLOB_MORE = 8;
 const HEADER = 104;
 const SIGCHLD = 17;
@@ -163,6 +163,7 @@ function decodeRecord(buf: Buffer, dv: DataView, off: number, st: DecodeState): 
       if (flags & SC_BUFFERED) ev.buffered = true;
       if (flags & SC_RIFT) ev.rift = true;
       if (flags & SC_VDSO) ev.vdso = true;
+      if (flags & SC_AGAIN) ev.again = true;
       return ev;
     }
     case REC_SPAWN:

@@ -114,7 +114,8 @@ export type EntryVerdict =
    * not now: skip the call and have the thread make it again, as the kernel restarts a call
    * (onEntry sees it again). `sleepUs`: the thread first sleeps that long in its place, so that
    * a thread kept waiting does not spin through the tracer. `deliver`: signals it gets before
-   * it makes the call again (their handlers run first)
+   * it makes the call again (their handlers run first). The trace's event for this call is
+   * marked `again`: it is not one the program made
    */
   | { action: 'restart'; sleepUs?: number; deliver?: number[]; siginfo?: Uint8Array[] }
   /**
@@ -136,7 +137,7 @@ export type TscVerdict = { value: bigint; aux?: number } | undefined;
  * At the exit of a call that ran: its result, memory writes, and signals the thread gets right
  * after it (see holdSignals). `again`: the program does not see this result; the thread makes
  * the call again (back over its syscall instruction, as the kernel restarts a call), and
- * onEntry sees it anew. `deliverAt`: the signals come when the thread is at this instruction
+ * onEntry sees it anew (the trace's event for this run is marked `again`). `deliverAt`: the signals come when the thread is at this instruction
  * (it is single-stepped there from the exit; they come sooner if it reaches its next syscall
  * instruction first)
  */

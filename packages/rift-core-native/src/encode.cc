@@ -251,6 +251,7 @@ class RecordText {
     if (flags & SC_BUFFERED) out_ += ",\"buffered\":true";
     if (flags & SC_RIFT) out_ += ",\"rift\":true";
     if (flags & SC_VDSO) out_ += ",\"vdso\":true";
+    if (flags & SC_AGAIN) out_ += ",\"again\":true";
     out_ += "}\n";
   }
 

@@ -442,6 +442,7 @@ void InterceptChain::extras(Tracer& t, const SyscallView& v, const VerdictExtras
   if (x.restart) {
     struct user_regs_struct r;
     if (!getRegs(v.tid, r)) return;
+    d.again = true;
     r.rip -= 2;  // the syscall instruction again, as the kernel restarts a call
     pending_.erase(v.tid);
     uint64_t at = x.sleepUs ? scratch(v.tid) : 0;
@@ -699,6 +700,7 @@ void InterceptChain::exitAnswered(Tracer& t, const SyscallView& v, JsReply& r, E
     // void: the same call, back at its entry, would be taken for the first of them and made
     // (python's write of "0" made twice, its write of " " never: rift-replay's exitTurn)
     expected_.erase(v.tid);
+    d.again = true;
     struct user_regs_struct regs;
     if (getRegs(v.tid, regs)) {
       regs.rax = v.nr;

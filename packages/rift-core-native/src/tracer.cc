@@ -715,6 +715,7 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
   st.seccompEntry = seccomp;
   st.skipped = false;
   st.injected = false;
+  st.again = false;
   st.compat = info->arch != AUDIT_ARCH_X86_64;
   st.nr = seccomp ? info->seccomp.nr : info->entry.nr;
   memcpy(st.args, seccomp ? info->seccomp.args : info->entry.args, sizeof st.args);
@@ -749,6 +750,7 @@ void Tracer::onSyscallEntry(pid_t tid, ThreadState& st, const void* infoPtr, boo
 }
 
 void Tracer::applyEntry(pid_t tid, ThreadState& st, const EntryDecision& d) {
+  st.again = d.again;
   if (d.stepSigs) {
     st.stepTo = d.stepTo;
     st.stepSigs = d.stepSigs;
@@ -881,6 +883,7 @@ void Tracer::finishExit(pid_t tid, ThreadState& st, const ExitDecision* dp, int6
       isError = isErrorReturn(d.ret);
     }
     if (d.setRet || !d.writes.empty() || d.signal) st.injected = true;
+    if (d.again) st.again = true;
     st.pendingSignal = d.signal;
     if (d.stepSigs) {
       st.stepTo = d.stepTo;
@@ -899,7 +902,7 @@ void Tracer::finishExit(pid_t tid, ThreadState& st, const ExitDecision* dp, int6
     w.set(8, resumed ? -1 : ts - st.entryTs);
     int64_t flags = (resumed ? SC_RESUMED : 0) | (st.seccompEntry ? SC_SECCOMP : 0) |
                     (st.injected ? SC_INJECTED : 0) | (st.compat ? SC_COMPAT : 0) |
-                    (st.skipped ? SC_SKIPPED : 0) | (riftsOwn ? SC_RIFT : 0);
+                    (st.skipped ? SC_SKIPPED : 0) | (riftsOwn ? SC_RIFT : 0) | (st.again ? SC_AGAIN : 0);
     w.set(9, flags);
     w.appendBlobs(st.entryBlobs, st.entryBlobCount);
     if (!st.compat) captureSide(tid, st, w, true, rval, isError);

@@ -138,6 +138,7 @@ struct EntryDecision {
   // >= 0: the kernel runs this syscall in the call's place (the exit stop still reports the
   // program's call: rift-replay places the heap with prctl at the first brk)
   int64_t setNr = -1;
+  bool again = false;          // the thread makes this call again (a restart): its record is SC_AGAIN
   bool hold = false;           // hold the thread: decision continues at exit (onExit)
   // false: a skipped call whose exit changes nothing more (no signal, delay or fix-up). At a
   // seccomp stop such a call is completed there and the thread resumed without an exit stop.
@@ -163,6 +164,7 @@ struct ExitDecision {
   // deliver these signals (bit sig-1) once the thread has run on to this instruction (runTo)
   uint64_t stepTo = 0, stepSigs = 0;
   bool defer = false;          // not decided yet: Interceptor::resumeExit gives it later
+  bool again = false;          // the thread makes the call again from its entry: its record is SC_AGAIN
 };
 
 class Tracer;
@@ -215,6 +217,7 @@ struct ThreadState {
   bool seccompEntry = false;
   bool skipped = false;
   bool injected = false;
+  bool again = false;       // made again (EntryDecision/ExitDecision::again): recorded SC_AGAIN
   bool ownAffinity = false;  // the program set this thread's CPUs (or its creator's): not rift's pin
   uint64_t nr = 0;
   uint64_t args[6] = {0};

@@ -101,6 +101,12 @@ export interface SyscallEvent extends EventBase {
    * recorded time; rift-trace leaves these out, as strace never sees them
    */
   vdso?: true;
+  /**
+   * not a call the program made: the tracer had the thread make it again from its entry (an
+   * interception verdict: `restart`, or `again` at its exit), so this result went nowhere.
+   * Only interception handlers see these; rift-replay leaves them out of its stream
+   */
+  again?: true;
 }
 
 export interface SpawnEvent extends EventBase {

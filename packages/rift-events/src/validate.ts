@@ -234,6 +234,7 @@ function checkSyscall(v: Record<string, unknown>): Reason {
       case 'compat':
       case 'rift':
       case 'vdso':
+      case 'again':
         if (x !== true) return typeReason(k, x, 'true (or no field)');
         break;
       case 'status':

@@ -80,6 +80,12 @@ class Queue<T> {
  */
 export interface SignalPoint {
   after?: 'sigreturn' | 'returned' | 'entry' | 'exit';
+  /**
+   * with 'sigreturn': how many rt_sigreturns the thread made in a row before it came (2: the
+   * handlers of two stacked signals had both returned; it goes at the second's exit, not the
+   * first's, where the program is in the outer handler yet)
+   */
+  sigreturns?: number;
   rax?: bigint;
   /**
    * Delivered with the signal before it, on the same way back to user mode: the program ran
@@ -118,6 +124,8 @@ export class TraceCursor {
   private readonly sigsAfter = new Map<number, SignalEvent[]>();
   /** per thread, its last syscall in file order (FREE ones too): what a signal came after */
   private readonly lastCall = new Map<number, SyscallEvent>();
+  /** per thread, how many rt_sigreturns its last calls were, in a row (SignalPoint.sigreturns) */
+  private readonly sigreturnRun = new Map<number, number>();
   /** per thread, the signals whose handler has not returned yet (rt_sigreturn), innermost last */
   private readonly inHandler = new Map<number, SignalEvent[]>();
   private readonly points = new WeakMap<SignalEvent, SignalPoint>();
@@ -237,6 +245,8 @@ export class TraceCursor {
           if ((ev.name === 'execve' || ev.name === 'execveat') && ev.ret !== null && Number(ev.ret) === 0) this.rootExec = ev;
         }
         this.lastCall.set(ev.tid, ev);
+        if (ev.name === 'rt_sigreturn') this.sigreturnRun.set(ev.tid, (this.sigreturnRun.get(ev.tid) ?? 0) + 1);
+        else if (this.sigreturnRun.size) this.sigreturnRun.delete(ev.tid);
         if (this.lastSignal.size) this.lastSignal.delete(ev.tid);
         if (ev.name === 'rt_sigaction' && ev.ret !== null && Number(ev.ret) === 0) {
           const h = handlerOf(ev);
@@ -312,7 +322,8 @@ export class TraceCursor {
           const last = this.lastCall.get(ev.tid);
           const after = last?.name === 'rt_sigreturn' ? 'sigreturn' : ev.inCall ? (ev.inCall.at === 'entry' ? 'entry' : 'exit') : last?.buffered && last.status === undefined ? 'returned' : undefined;
           const before = this.lastSignal.get(ev.tid);
-          this.points.set(ev, before && this.cameWith(before, ev) ? { after, stacked: true } : { after });
+          const point: SignalPoint = after === 'sigreturn' ? { after, sigreturns: this.sigreturnRun.get(ev.tid) ?? 1 } : { after };
+          this.points.set(ev, before && this.cameWith(before, ev) ? { ...point, stacked: true } : point);
           this.lastSignal.set(ev.tid, ev);
           if (ev.inCall && (ev.inCall.late || ev.inCall.at === 'entry')) {
             const l = this.awaitLate.get(ev.tid);
@@ -339,6 +350,7 @@ export class TraceCursor {
         this.exited.add(ev.tid);
         this.awaitLate.delete(ev.tid);
         this.lastCall.delete(ev.tid);
+        this.sigreturnRun.delete(ev.tid);
         this.inHandler.delete(ev.tid);
         // (ev.tid is the alias, when there is one: the recorded id it stood for may come back again)
         for (const [id, a] of this.aliases) if (a === ev.tid) this.aliases.delete(id);

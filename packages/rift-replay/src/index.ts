@@ -424,8 +424,8 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
     if (out) {
       for await (const batch of trace) {
         for (const ev of batch) replayer.fillMoved(ev);
-        // calls answered `restart` did not happen: the thread made them again
-        await out.writeLines(replayer.hasRestarts ? batch.filter((ev) => !replayer.isRestartEvent(ev)) : batch);
+        // calls made again (restart, again) did not happen: the thread made them anew
+        await out.writeLines(batch.filter((ev) => !replayer.isRestartEvent(ev)));
         if (replayer.killed) trace.kill();  // a desync stop: every process of the replay goes
       }
     } else {

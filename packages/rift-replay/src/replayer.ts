@@ -228,11 +228,6 @@ export class Replayer {
   private readonly planned = new Map<number, Planned[]>();
   /** signals replayed where they were recorded */
   private readonly held: ReadonlySet<number>;
-  /**
-   * per replayed tid: calls answered `restart` (the engine records each, skipped, with the
-   * syscall number as its result; replay's own stream leaves them out: isRestartEvent)
-   */
-  private readonly restarts = new Map<number, number[]>();
   /** per replayed tid: when it started waiting for a signal to arrive (ms) */
   private readonly sigWait = new Map<number, number>();
 
@@ -502,6 +497,8 @@ export class Replayer {
 
   private onEntry1(call: LiveCall): EntryVerdict | Promise<EntryVerdict> {
     if (this.inLoose.size) this.inLoose.delete(call.tid);
+    if (call.name === 'rt_sigreturn') this.sigreturnRun.set(call.tid, (this.sigreturnRun.get(call.tid) ?? 0) + 1);
+    else if (this.sigreturnRun.size) this.sigreturnRun.delete(call.tid);
     if (call.name === 'clone' || call.name === 'clone3' || call.name === 'fork' || call.name === 'vfork') this.spawnedAt.set(call.tid, this.mapSeq);
     // the engine asks only when the thread's queue is used up or the call differs from it;
     // either way what is left of it is void
@@ -969,7 +966,6 @@ export class Replayer {
   private exitTurn(call: LiveCall, ev: SyscallEvent, ret: bigint): ExitVerdict {
     if (!this.exitFrontier(call, ev)) return undefined;
     this.heldExits.set(call.tid, { nr: call.nr, ev, ret, since: Date.now(), n: 0 });
-    pushTo(this.heldAgains, call.tid, call.nr);
     this.stats.held++;
     if (DEBUG) debug(`exit ${call.tid} ${call.name} held: event ${ev.seq} ended after another thread's next call began`);
     return { again: true };
@@ -1058,8 +1054,6 @@ export class Replayer {
     const h = this.cursor.pending(at.rt, 0);
     return !h || h.seq > at.ev.seq;
   }
-  /** per replayed tid: the calls held at their exit not yet seen in replay's stream (their first run's record is left out) */
-  private readonly heldAgains = new Map<number, number[]>();
 
   /**
    * The earliest recorded entry time of the next call of the process's other threads (the
@@ -1274,57 +1268,36 @@ export class Replayer {
     if (!this.held.size || this.killed) return undefined;
     const rt = this.tids.get(call.tid);
     const after = rt === undefined ? undefined : this.dueAfter(call, rt);
-    if (!after || after.wait || this.cursor.signalPoint(after.sig)?.after !== 'sigreturn') return undefined;
+    const point = after && this.cursor.signalPoint(after.sig);
+    if (!after || after.wait || point?.after !== 'sigreturn') return undefined;
+    // after as many handlers' returns in a row as when recorded: two stacked signals' second
+    // return, not the first, where the program is still to run the outer handler (a SIGTERM
+    // that came after SIGWINCH's and SIGINT's handlers ran before SIGINT's)
+    if ((this.sigreturnRun.get(call.tid) ?? 1) < (point.sigreturns ?? 1)) return undefined;
     return { kind: 'run', spawner: false, signalAfter: true };
   }
+  /** per replayed tid, how many rt_sigreturns its last calls were, in a row (afterHandler) */
+  private readonly sigreturnRun = new Map<number, number>();
 
-  /** A restart verdict, counted so that the engine's record of the call made again is left out of replay's stream. */
+  /** A restart verdict (the engine marks its record `again`: left out of replay's stream). */
   private restart(call: LiveCall, v: { action: 'restart'; sleepUs?: number } & Delivery): EntryVerdict {
-    pushTo(this.restarts, call.tid, call.nr);
     this.pending.delete(call.tid);
     return v;
   }
 
-  /** per replayed tid, the calls made again at their exit (exitFor), not yet seen in the stream */
-  private readonly agains = new Map<number, number[]>();
   /** per replayed tid: a read of an event source made again until it gets what it got when recorded (since when, how many naps) */
   private readonly notYet = new Map<number, { ev: SyscallEvent; since: number; n: number; slept: boolean }>();
 
   /**
-   * Replay's own stream (-o): whether `ev` is the engine's record of a call answered `restart`
-   * (it did not happen; the thread made it again). Each is recognised once, in order.
+   * Replay's own stream (-o): whether `ev` is the engine's record of a call the thread made
+   * again (a `restart` verdict, `again` at its exit: exitTurn, a drained pipe, an event source
+   * with nothing yet). It did not happen for the program. The engine marks each such record
+   * (`again`); replay once counted them per thread and took the next record of the same call
+   * for one, which could be the thread's previous real call still on its way to the stream (a
+   * node replay's stream once had an eventfd read's EAGAIN and lacked the real read before it).
    */
-  get hasRestarts(): boolean {
-    return this.restarts.size > 0 || this.agains.size > 0 || this.heldAgains.size > 0;
-  }
   isRestartEvent(ev: Event): boolean {
-    if (ev.type !== 'syscall') return false;
-    if (this.heldAgains.size) {
-      // the first run of a call held at its exit (exitTurn); not a restart's record (ret = nr)
-      const h = this.heldAgains.get(ev.tid);
-      const isRestart = ev.ret !== null && int64(ev.ret) === BigInt(ev.nr) && this.restarts.get(ev.tid)?.[0] === ev.nr;
-      if (h && h[0] === ev.nr && !isRestart) {
-        h.shift();
-        if (!h.length) this.heldAgains.delete(ev.tid);
-        return true;
-      }
-    }
-    if (this.agains.size) {
-      // a read made again at its exit (exitFor): its record holds what it found (bytes the
-      // program had, or EAGAIN: an event source with nothing yet), not nr
-      const a = this.agains.get(ev.tid);
-      if (a && a[0] === ev.nr && ev.ret !== null && (int64(ev.ret) > 0n || int64(ev.ret) === -EAGAIN)) {
-        a.shift();
-        if (!a.length) this.agains.delete(ev.tid);
-        return true;
-      }
-    }
-    if (!this.restarts.size) return false;
-    const q = this.restarts.get(ev.tid);
-    if (!q || q[0] !== ev.nr || ev.ret === null || int64(ev.ret) !== BigInt(ev.nr)) return false;
-    q.shift();
-    if (!q.length) this.restarts.delete(ev.tid);
-    return true;
+    return ev.type === 'syscall' && ev.again === true;
   }
 
   /**
@@ -1995,6 +1968,7 @@ export class Replayer {
   onConsumed(tid: number, count: number): void {
     if (DEBUG) debug(`consumed ${tid} ${count}`);
     const plan = this.planned.get(tid);
+    if (count > 0 && this.sigreturnRun.size) this.sigreturnRun.delete(tid);  // (calls the engine answered: none is rt_sigreturn)
     for (let k = 0; k < count; k++) {
       const p = plan?.shift();
       if (!p) throw new Error(`replay: the engine used ${count} planned calls of thread ${tid}, more than were handed over`);
@@ -2215,7 +2189,6 @@ export class Replayer {
       if (ret > 0n && p.ev.ret !== null && int64(p.ev.ret) === 0n && rt !== undefined && this.isInnerPipe(call.pid, call.args[0] ?? 0n)) {
         this.cursor.untake(rt, p.ev);
         this.stats.drained++;
-        pushTo(this.agains, call.tid, call.nr);
         if (DEBUG) debug(`pipe ${call.tid}: event ${p.ev.seq} is the pipe's end, ${ret} byte(s) the program already had are dropped; read again`);
         return { again: true };
       }
@@ -2232,7 +2205,6 @@ export class Replayer {
         if (!w || w.ev !== p.ev) this.notYet.set(call.tid, { ev: p.ev, since: now, n: 0, slept: false });
         if (now - (w?.ev === p.ev ? w.since : now) < (this.opts.turnWaitMs ?? 1000)) {
           this.cursor.untake(rt, p.ev);
-          pushTo(this.agains, call.tid, call.nr);
           if (DEBUG) debug(`eventfd ${call.tid}: event ${p.ev.seq} got ${p.ev.ret} when recorded, nothing yet; read again`);
           return { again: true };
         }
@@ -2701,12 +2673,6 @@ function liveInstruction(pid: number, sig: SignalEvent): bigint | undefined {
 const STUCK_MATCHED_MS = 100;
 const EAGAIN = 11n;
 
-/** Appends `v` to the list kept under `k`. */
-function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const q = m.get(k);
-  if (q) q.push(v);
-  else m.set(k, [v]);
-}
 /**
  * calls of a thread planned and not yet made, at most: planning stops there (the engine then
  * asks when it has made them, and planning starts again)
