@@ -137,9 +137,9 @@ export type TscVerdict = { value: bigint; aux?: number } | undefined;
  * At the exit of a call that ran: its result, memory writes, and signals the thread gets right
  * after it (see holdSignals). `again`: the program does not see this result; the thread makes
  * the call again (back over its syscall instruction, as the kernel restarts a call), and
- * onEntry sees it anew (the trace's event for this run is marked `again`). `deliverAt`: the signals come when the thread is at this instruction
- * (it is single-stepped there from the exit; they come sooner if it reaches its next syscall
- * instruction first)
+ * onEntry sees it anew (the trace's event for this run is marked `again`). `deliverAt`: the
+ * signals come when the thread is at this instruction (it is single-stepped there from the
+ * exit; they come sooner if it reaches its next syscall instruction first)
  */
 export type ExitVerdict = { value?: bigint | number; writes?: MemoryWrite[]; deliver?: number[]; siginfo?: Uint8Array[]; again?: boolean; deliverAt?: bigint } | undefined;
 

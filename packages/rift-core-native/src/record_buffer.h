@@ -30,11 +30,11 @@ constexpr int64_t SC_SKIPPED = 32;    // the kernel did not run it (neutralised 
 constexpr int64_t SC_BUFFERED = 64;   // recorded in process by the syscall buffer (no stop)
 constexpr int64_t SC_VDSO = 256;      // a time read the vDSO answered in process (syscall
                                       // buffer): not a syscall; kept for replay
+constexpr int64_t SC_RIFT = 128;      // made for rift, not by the program (the loader loading
+                                      // the syscall buffer's library); kept only when asked
 constexpr int64_t SC_AGAIN = 512;     // not the program's call: the tracer had the thread make
                                       // it again (an interceptor's restart verdict, or made
                                       // again at its exit); its result went nowhere
-constexpr int64_t SC_RIFT = 128;      // made for rift, not by the program (the loader loading
-                                      // the syscall buffer's library); kept only when asked
 
 // Blob flags.
 enum BlobFlags : uint8_t {

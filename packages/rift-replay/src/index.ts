@@ -424,8 +424,13 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
     if (out) {
       for await (const batch of trace) {
         for (const ev of batch) replayer.fillMoved(ev);
-        // calls made again (restart, again) did not happen: the thread made them anew
-        await out.writeLines(batch.filter((ev) => !replayer.isRestartEvent(ev)));
+        // The engine's records of calls the thread made again (a `restart` verdict; `again` at
+        // an exit: exitTurn, a drained pipe, an event source with nothing yet) are not the
+        // program's: left out. Each is marked by the engine (`again`); replay once counted them
+        // per thread and took the next record of the same call for one, which could be the
+        // thread's previous real call still on its way here (a node replay's stream once had
+        // an eventfd read's EAGAIN and lacked the real read before it).
+        await out.writeLines(batch.filter((ev) => !(ev.type === 'syscall' && ev.again)));
         if (replayer.killed) trace.kill();  // a desync stop: every process of the replay goes
       }
     } else {

@@ -1289,18 +1289,6 @@ export class Replayer {
   private readonly notYet = new Map<number, { ev: SyscallEvent; since: number; n: number; slept: boolean }>();
 
   /**
-   * Replay's own stream (-o): whether `ev` is the engine's record of a call the thread made
-   * again (a `restart` verdict, `again` at its exit: exitTurn, a drained pipe, an event source
-   * with nothing yet). It did not happen for the program. The engine marks each such record
-   * (`again`); replay once counted them per thread and took the next record of the same call
-   * for one, which could be the thread's previous real call still on its way to the stream (a
-   * node replay's stream once had an eventfd read's EAGAIN and lacked the real read before it).
-   */
-  isRestartEvent(ev: Event): boolean {
-    return ev.type === 'syscall' && ev.again === true;
-  }
-
-  /**
    * Whether a recorded signal must be waited for: a child's SIGCHLD (CLD_EXITED, CLD_KILLED,
    * CLD_DUMPED) while the replayed child has not ended yet, so that the handler finds it gone,
    * as when recorded. Once the engine has reaped it its SIGCHLD was sent (the live one may have
