@@ -128,3 +128,21 @@ ts = [threading.Thread(target=work, args=(k,)) for k in range(4)]
 print(sorted(out), time.time())`],
   change: () => {},  // the clock changes by itself
 });
+
+// asyncio running a child: a watcher thread waits for it (wait4), queues the exit callback for
+// the event loop, then wakes the loop through its self-pipe; the loop's thread polls
+// (epoll_wait) meanwhile. Replayed, each thread's return from those waits comes at its
+// recorded turn: the loop must not run on past a poll that, when recorded, returned after the
+// watcher had queued the callback (it then missed the callback and made other calls).
+scorecard("python3 asyncio: a child's output, then a sleep", {
+  cmd: [PYTHON, '-c', `
+import asyncio, time
+async def main():
+    p = await asyncio.create_subprocess_exec("cat", "lines", stdout=asyncio.subprocess.PIPE)
+    out, _ = await p.communicate()
+    await asyncio.sleep(0.05)
+    print(out.decode().split(), p.returncode, time.time())
+asyncio.run(main())`],
+  setup: () => writeFileSync(join(dir, 'lines'), 'one\ntwo\n'),
+  change: () => writeFileSync(join(dir, 'lines'), 'changed\n'),
+});

@@ -944,8 +944,10 @@ export class Replayer {
       const h = this.cursor.pending(ru, 0);
       if (!h || h.ts >= end) continue;
       // (a read of an event source made again until it gets its count waits as one asleep in
-      // the kernel does: for another thread, maybe this one)
-      if (this.notYet.has(tid) || blocked(call.pid, tid) || this.stuck(call.pid, tid, now)) continue;
+      // the kernel does: for another thread, maybe this one; a pipe's end waits for another
+      // process's writers, not for this thread)
+      const again = this.notYet.size ? this.notYet.get(tid) : undefined;
+      if ((again && !again.pipe) || blocked(call.pid, tid) || this.stuck(call.pid, tid, now)) continue;
       return { ts: h.ts, tid };
     }
     return undefined;
@@ -963,9 +965,9 @@ export class Replayer {
    * futex wake: with the store first, the worker's wait fails with EAGAIN, it takes the signal
    * meant for another worker, and the completion comes an event-loop turn late.)
    */
-  private exitTurn(call: LiveCall, ev: SyscallEvent, ret: bigint): ExitVerdict {
+  private exitTurn(call: LiveCall, ev: SyscallEvent, ret: bigint, answer?: ExitVerdict, signalAfter?: boolean): ExitVerdict {
     if (!this.exitFrontier(call, ev)) return undefined;
-    this.heldExits.set(call.tid, { nr: call.nr, ev, ret, since: Date.now(), n: 0 });
+    this.heldExits.set(call.tid, { nr: call.nr, ev, ret, since: Date.now(), n: 0, answer, signalAfter });
     this.stats.held++;
     if (DEBUG) debug(`exit ${call.tid} ${call.name} held: event ${ev.seq} ended after another thread's next call began`);
     return { again: true };
@@ -982,7 +984,11 @@ export class Replayer {
     if (DEBUG && h.waker) debug(`futex ${call.tid} event ${h.ev.seq}: released${f ? ' (waited too long)' : ''}, ${h.waker.rt} at ${this.cursor.pending(h.waker.rt, 0)?.seq}`);
     this.heldExits.delete(call.tid);
     this.pending.set(call.tid, { ev: h.ev, kind: 'inject', spawner: false });
-    return { action: 'return', value: h.ret };
+    if (!h.answer) return { action: 'return', value: h.ret };
+    const v = { action: 'return' as const, value: h.answer.value ?? h.ret, writes: h.answer.writes };
+    // the signal recorded right after the call goes with its kept answer
+    const rt = this.tids.get(call.tid);
+    return h.signalAfter && rt !== undefined ? this.returnWithSignal(call, rt, h.ev, v) : v;
   }
   /** per replayed tid: the call held at its exit (exitTurn), made again, with its real result; or a futex wait held until its waker is made */
   private readonly heldExits = new Map<number, HeldExit>();
@@ -1286,7 +1292,7 @@ export class Replayer {
   }
 
   /** per replayed tid: a read of an event source made again until it gets what it got when recorded (since when, how many naps) */
-  private readonly notYet = new Map<number, { ev: SyscallEvent; since: number; n: number; slept: boolean }>();
+  private readonly notYet = new Map<number, { ev: SyscallEvent; since: number; n: number; slept: boolean; pipe?: true }>();
 
   /**
    * Whether a recorded signal must be waited for: a child's SIGCHLD (CLD_EXITED, CLD_KILLED,
@@ -1383,6 +1389,11 @@ export class Replayer {
       if (!p) {
         if (!FD_CREATORS.includes(call.name) && !PIPE_CREATORS.includes(call.name) && !EVENT_SOURCES.has(call.name)) this.pending.set(call.tid, { kind: 'run', spawner: false, holdExit: ev });
       } else if (p.kind === 'run' && p.value === undefined && !p.restore && !p.exitWrites && p.lagFd === undefined && !p.selfFile) p.holdExit = ev;
+      // a wait for a child (waitAsRecorded), or for events (eventsAsRecorded: run, answered
+      // with the recorded ones at its exit): its answer is kept and given back at the turn
+      // (asyncio: a child watcher's thread queues the exit callback, then writes the loop's
+      // self-pipe; the loop's epoll_wait, returning first, ran on without the callback)
+      else if (p.kind === 'wait' || (p.kind === 'run' && p.exitWrites && EVENT_WAITS.has(call.name))) p.holdExit = ev;
       if (v.exit === false && this.pending.get(call.tid)?.holdExit) {
         const { exit: _, ...rest } = v;
         v = rest;
@@ -1391,14 +1402,9 @@ export class Replayer {
     if (!this.held.size || this.killed || this.live) return v;
     const rt = this.tids.get(call.tid);
     if (rt === undefined) return v;
+    if (v?.action === 'return') return this.returnWithSignal(call, rt, ev, v);
     const after = this.dueAfter(call, rt, ev);
     if (!after) return v;
-    if (v?.action === 'return') {
-      if (after.wait) return v;
-      after.list.shift();
-      this.stats.signals++;
-      return { ...v, ...this.withStacked(call, after.list, after.sig), ...this.deliverAt(call, after.sig) };
-    }
     if (v !== undefined && v.action !== 'run') return v;
     let p = this.pending.get(call.tid);
     if (!p) this.pending.set(call.tid, (p = { ev, kind: 'run', spawner }));
@@ -1408,6 +1414,15 @@ export class Replayer {
       return rest;
     }
     return v;
+  }
+
+  /** A call answered from the recording, and the signal recorded right after it (dueAfter) delivered as it returns. */
+  private returnWithSignal(call: LiveCall, rt: number, ev: SyscallEvent, v: Extract<EntryVerdict, { action: 'return' }>): EntryVerdict {
+    const after = this.dueAfter(call, rt, ev);
+    if (!after || after.wait) return v;
+    after.list.shift();
+    this.stats.signals++;
+    return { ...v, ...this.withStacked(call, after.list, after.sig), ...this.deliverAt(call, after.sig) };
   }
 
   /**
@@ -2110,7 +2125,15 @@ export class Replayer {
     const p = this.pending.get(call.tid);
     if (DEBUG) debug(`exit ${call.tid} ${call.name} = ${ret}${p?.signalAfter ? ' (signal after)' : ''}`);
     const v = this.exitFor(call, ret);
-    if (p?.holdExit && !p.signalAfter && v === undefined && !this.killed && !this.live) return this.exitTurn(call, p.holdExit, ret);
+    if (p?.holdExit && !this.killed && !this.live) {
+      // (a child's reaping, events: the answer exitFor made from the recording is what it gets
+      // then, with the signal recorded after it, if one was)
+      if (v === undefined && !p.signalAfter) return this.exitTurn(call, p.holdExit, ret);
+      if (!(v instanceof Promise) && (p.kind === 'wait' || EVENT_WAITS.has(call.name))) {
+        const held = this.exitTurn(call, p.holdExit, ret, v ?? {}, p.signalAfter);
+        if (held) return held;
+      }
+    }
     if (!p?.signalAfter || this.killed || this.live) return v;
     const rt = this.tids.get(call.tid);
     const after = rt === undefined ? undefined : this.dueAfter(call, rt, p.ev);
@@ -2186,14 +2209,22 @@ export class Replayer {
       // than recorded took it and is slower). Answered now, the program would look for a
       // completion not there yet and take another path (node: a read of its work queue's
       // eventfd, then no callback). Made again a little later, until it gets something (or
-      // turnWaitMs passes: then answered as recorded).
-      if (ret === -EAGAIN && rt !== undefined && int64(p.ev.ret!) > 0n && this.eventFds.has(lagKey(call.pid, call.args[0]))) {
+      // turnWaitMs passes: then answered as recorded). So is a non-blocking read of a pipe
+      // between replayed processes that found its end when recorded (0) and nothing yet now:
+      // answered 0, the program would close the pipe while its writer still writes (asyncio
+      // reading a child's output: the child's write then failed with EPIPE); it waits for the
+      // writers to be done, up to signalWaitMs.
+      const recorded = int64(p.ev.ret!);
+      const source = recorded > 0n && this.eventFds.has(lagKey(call.pid, call.args[0]));
+      const pipeEnd = recorded === 0n && this.isInnerPipe(call.pid, call.args[0] ?? 0n);
+      if (ret === -EAGAIN && rt !== undefined && (source || pipeEnd)) {
         const w = this.notYet.get(call.tid);
         const now = Date.now();
-        if (!w || w.ev !== p.ev) this.notYet.set(call.tid, { ev: p.ev, since: now, n: 0, slept: false });
-        if (now - (w?.ev === p.ev ? w.since : now) < (this.opts.turnWaitMs ?? 1000)) {
+        if (!w || w.ev !== p.ev) this.notYet.set(call.tid, { ev: p.ev, since: now, n: 0, slept: false, ...(pipeEnd ? { pipe: true as const } : {}) });
+        const limit = source ? (this.opts.turnWaitMs ?? 1000) : (this.opts.signalWaitMs ?? 5000);
+        if (now - (w?.ev === p.ev ? w.since : now) < limit) {
           this.cursor.untake(rt, p.ev);
-          if (DEBUG) debug(`eventfd ${call.tid}: event ${p.ev.seq} got ${p.ev.ret} when recorded, nothing yet; read again`);
+          if (DEBUG) debug(`${source ? 'eventfd' : 'pipe'} ${call.tid}: event ${p.ev.seq} got ${p.ev.ret} when recorded, nothing yet; read again`);
           return { again: true };
         }
       }
@@ -2683,6 +2714,10 @@ interface HeldExit {
   nr: number;
   ev: SyscallEvent;
   ret: bigint;
+  /** what the call's exit answered instead of `ret` (a child's reaping: its pid and recorded status), given back then */
+  answer?: ExitVerdict;
+  /** a signal recorded right after the call: delivered with the answer */
+  signalAfter?: boolean;
   since: number;
   n: number;
   waker?: RecordedAt;
