@@ -146,3 +146,18 @@ asyncio.run(main())`],
   setup: () => writeFileSync(join(dir, 'lines'), 'one\ntwo\n'),
   change: () => writeFileSync(join(dir, 'lines'), 'changed\n'),
 });
+
+// A script that changes the file tree: replayed where it was recorded, the tree is as the
+// recording left it (build made, old removed). mkdir and unlink give the program their
+// recorded result, not EEXIST or ENOENT: mkdir -p then goes the way it went.
+const work = join(dir, 'work');
+scorecard('mkdir -p, cp, rm: the tree as the recording left it', {
+  cmd: ['sh', '-c', 'mkdir -p build && cp words3 build/ && rm old && wc -l build/words3'],
+  cwd: work,
+  setup: () => {
+    mkdirSync(work);
+    writeFileSync(join(work, 'words3'), words(20, 3));
+    writeFileSync(join(work, 'old'), 'x\n');
+  },
+  change: () => writeFileSync(join(work, 'words3'), words(5, 2)),
+});

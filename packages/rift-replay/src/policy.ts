@@ -53,11 +53,19 @@ export const ALWAYS_PASSTHRU: readonly string[] = [
 ];
 
 /**
- * Run for real, but the program sees the recorded return value: injected reads do not move the
- * kernel's file offset, so lseek(fd, -60, SEEK_CUR) after one would fail or land elsewhere;
- * running it still keeps the offset right for real writes.
+ * Run for real, but the program sees the recorded return value. lseek: injected reads do not
+ * move the kernel's file offset, so lseek(fd, -60, SEEK_CUR) after one would fail or land
+ * elsewhere; running it still keeps the offset right for real writes. Changes to the file tree
+ * whose result is a status: the recording's own run changed the tree already (`mkdir -p
+ * build` made build; replayed, mkdir fails with EEXIST and mkdir -p goes another way; `rm f`
+ * finds f gone), and what the tree holds after them is the same either way. (One that failed
+ * when recorded is not run at all: a path call's recorded error is given back.)
  */
-export const RECORDED_RESULT: readonly string[] = ['lseek'];
+export const RECORDED_RESULT: readonly string[] = [
+  'lseek',
+  'mkdir', 'mkdirat', 'rmdir', 'unlink', 'unlinkat', 'rename', 'renameat', 'renameat2',
+  'link', 'linkat', 'symlink', 'symlinkat', 'chmod', 'fchmodat', 'utimensat',
+];
 
 /**
  * Calls that create pipes. A read from a pipe created inside the replay runs for real (so it
