@@ -8,7 +8,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, fixture, record, tmp } from './helpers.mjs';
+import { BIN, PYTHON, fixture, record, tmp } from './helpers.mjs';
 
 const dir = tmp();
 const bin = fixture('replay_heap');
@@ -41,3 +41,22 @@ for (const [name, cmd, lines] of [
     t.not(off.stdout.split('\n')[0], rec.stdout.split('\n')[0], 'without the placement: another heap');
   });
 }
+
+// A recording made with ASLR off (--no-aslr, header options.noAslr) replays with it off: the
+// address of memory the program maps (which replay does not place, as it places the heap) is
+// the recorded one, printed the same. A recording made with ASLR on does not say so, and its
+// replay's mapping lands elsewhere (the control).
+t.test('a recording made with --no-aslr replays with ASLR off', async (t) => {
+  const cmd = [PYTHON, '-c', 'import mmap, ctypes; m = mmap.mmap(-1, 4096); print(hex(ctypes.addressof(ctypes.c_char.from_buffer(m))))'];
+  const rec = record(cmd, ['--no-aslr'], { cwd: dir });
+  t.equal(rec.status, 0, rec.stderr);
+  t.equal(rec.events[0].options.noAslr, true, 'the header says ASLR was off');
+  for (let i = 0; i < 2; i++) {
+    const r = replay(rec.file, cmd);
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, rec.stdout, `replay ${i + 1}: the recorded address`);
+  }
+  const on = record(cmd, [], { cwd: dir });
+  t.notOk(on.events[0].options.noAslr, 'a default recording does not say so');
+  t.not(replay(on.file, cmd).stdout, on.stdout, 'its replay maps elsewhere');
+});

@@ -173,6 +173,7 @@ export async function record(o: RecordOptions): Promise<RecordResult> {
       ...(o.deterministic ? { deterministic: { seed: o.seed ?? 0 } } : {}),
       ...((o.net ?? (o.deterministic ? 'virtual' : 'host')) === 'virtual' ? { net: 'virtual' } : {}),
       ...(o.noVdso || o.deterministic ? { noVdso: true } : {}),
+      ...(o.noAslr && !o.deterministic ? { noAslr: true } : {}),
       ...(o.command?.length && o.tsc ? { tsc: true } : {}),
       ...(trace.syscallBuffer ? { syscallBuffer: true } : {}),
       ...(trace.syscallBuffer && o.riftCalls ? { riftCalls: true } : {}),

@@ -36,7 +36,7 @@ export const SPEC = defineCli({
     'on-desync': { choices: ['stop', 'warn', 'live'], default: 'stop', describe: 'when the program departs from the recording: stop it (exit 3), warn and go on, or let it run on for real' },
     inject: { type: 'string', array: true, describe: 'also inject these syscalls from the recording (NAME,... repeatable)' },
     passthru: { type: 'string', array: true, describe: 'run these syscalls for real, still matched (NAME,... repeatable)' },
-    'no-aslr': { type: 'boolean', default: false, describe: 'run the command with address space randomisation off' },
+    'no-aslr': { type: 'boolean', default: false, describe: 'run the command with address space randomisation off (default: off when it was off when recorded)' },
     progress: { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal)' },
     'max-lookahead': { type: 'number', default: 500000, describe: 'recorded events held for threads that lag behind, at most' },
   },
@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<void> {
         inject: splitList(args.inject),
         passthru: splitList(args.passthru),
         output: args.o,
-        noAslr: args['no-aslr'],
+        noAslr: args['no-aslr'] || undefined,  // (unset: as when recorded)
         progress: args.progress,
         maxBuffered: max,
         onStart: handleSignals,

@@ -53,6 +53,7 @@ export interface ReplayOptions {
   /** replay's own stream v1 ('-' = stdout); undefined = none */
   output?: string;
   sink?: LineOutput;
+  /** ASLR off (default: as when recorded, header `options.noAslr` or `deterministic`) */
   noAslr?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -246,6 +247,9 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   // it, so replay keeps it on to stay in step, and time read through it is live.
   const recordedNoVdso = src.header.options?.noVdso === true || src.header.options?.deterministic !== undefined;
   const noVdso = o.vdso === undefined ? recordedNoVdso : !o.vdso;
+  // ASLR: off when it was off when recorded (--no-aslr, --deterministic), so that the addresses
+  // the program sees, prints or decides by are the recorded ones
+  const noAslr = o.noAslr ?? (src.header.options?.noAslr === true || src.header.options?.deterministic !== undefined);
   // With the syscall buffer, the program's own time reads through libc were recorded ("vdso"
   // events) and are replayed: the passive library asks the kernel, and the replay answers.
   if (!noVdso && o.vdso === undefined && src.header.options?.syscallBuffer !== true)
@@ -353,7 +357,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
       env: o.env,
       cwd: o.cwd,
       stdio,
-      noAslr: o.noAslr,
+      noAslr,
       plan: out ? capturePlan() : undefined,
       // Without a stream of its own to write, replay needs to stop only at the calls it
       // handles: a seccomp prefilter lets the others run at full speed, and an injected call is
@@ -414,7 +418,7 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
         onDesync,
         ...(o.inject?.length ? { inject: o.inject.join(',') } : {}),
         ...(o.passthru?.length ? { passthru: o.passthru.join(',') } : {}),
-        ...(o.noAslr ? { noAslr: true } : {}),
+        ...(noAslr ? { noAslr: true } : {}),
       },
     };
     await out.writeLines([header]);
