@@ -786,7 +786,7 @@ export class Replayer {
     const mm = procMemoryLayout(call.pid);
     const sp = stackPointer(call.tid);
     if (!mm || sp === undefined || mm.startBrk === base || !roomForHeap(call.pid, base)) {
-      if (DEBUG) debug(`heap ${call.pid}: left at 0x${mm?.startBrk.toString(16)} (recorded 0x${base.toString(16)}; layout ${!!mm}, stack pointer ${sp}, room ${roomForHeap(call.pid, base)})`);
+      if (DEBUG) debug(`heap ${call.pid}: left at 0x${mm?.startBrk.toString(16)} (recorded 0x${base.toString(16)}; layout ${!!mm}, stack pointer ${sp}, room ${roomForHeap(call.pid, base)}${mm ? `: ${inTheWay(call.pid, base)}` : ''})`);
       return undefined;
     }
     // struct prctl_mm_map: 11 addresses, auxv pointer, auxv_size, exe_fd (-1: unchanged)
@@ -2578,6 +2578,12 @@ function stackPointer(tid: number): bigint | undefined {
 function roomForHeap(pid: number, base: bigint): boolean {
   const maps = mappingsOf(pid);
   return !!maps && !maps.some((m) => m.name === '[heap]' || (m.lo < base + HEAP_ROOM && m.hi > base));
+}
+
+/** What roomForHeap found in the way (the debug log's). */
+function inTheWay(pid: number, base: bigint): string {
+  const m = mappingsOf(pid)?.find((m) => m.name === '[heap]' || (m.lo < base + HEAP_ROOM && m.hi > base));
+  return m ? `0x${m.lo.toString(16)}-0x${m.hi.toString(16)} ${m.name}` : 'nothing';
 }
 
 /** One line of /proc/PID/maps: its range, the offset of `lo` in the file mapped, the file's path (or [heap]..., or empty). */
