@@ -245,11 +245,12 @@ async function run(o: ReplayOptions, ended: Promise<void>): Promise<ReplayResult
   // The vDSO: off in replay, so clock_gettime & co are real syscalls that can be injected. A
   // recording made with it (no `noVdso` in its header) has the loader's vDSO set-up calls in
   // it, so replay keeps it on to stay in step, and time read through it is live.
-  const recordedNoVdso = src.header.options?.noVdso === true || src.header.options?.deterministic !== undefined;
+  const recordedDeterministic = src.header.options?.deterministic !== undefined;
+  const recordedNoVdso = src.header.options?.noVdso === true || recordedDeterministic;
   const noVdso = o.vdso === undefined ? recordedNoVdso : !o.vdso;
   // ASLR: off when it was off when recorded (--no-aslr, --deterministic), so that the addresses
   // the program sees, prints or decides by are the recorded ones
-  const noAslr = o.noAslr ?? (src.header.options?.noAslr === true || src.header.options?.deterministic !== undefined);
+  const noAslr = o.noAslr ?? (src.header.options?.noAslr === true || recordedDeterministic);
   // With the syscall buffer, the program's own time reads through libc were recorded ("vdso"
   // events) and are replayed: the passive library asks the kernel, and the replay answers.
   if (!noVdso && o.vdso === undefined && src.header.options?.syscallBuffer !== true)

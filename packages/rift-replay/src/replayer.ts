@@ -785,8 +785,9 @@ export class Replayer {
   private moveHeap(call: LiveCall, base: bigint): EntryVerdict | undefined {
     const mm = procMemoryLayout(call.pid);
     const sp = stackPointer(call.tid);
-    if (!mm || sp === undefined || mm.startBrk === base || !roomForHeap(call.pid, base)) {
-      if (DEBUG) debug(`heap ${call.pid}: left at 0x${mm?.startBrk.toString(16)} (recorded 0x${base.toString(16)}; layout ${!!mm}, stack pointer ${sp}, room ${roomForHeap(call.pid, base)}${mm ? `: ${inTheWay(call.pid, base)}` : ''})`);
+    const obstacle = mm && sp !== undefined && mm.startBrk !== base ? heapObstacle(call.pid, base) : undefined;
+    if (!mm || sp === undefined || obstacle !== null) {
+      if (DEBUG) debug(`heap ${call.pid}: left at 0x${mm?.startBrk.toString(16)} (recorded 0x${base.toString(16)}; layout ${!!mm}, stack pointer ${sp}, in the way ${obstacle ? `0x${obstacle.lo.toString(16)}-0x${obstacle.hi.toString(16)} ${obstacle.name}` : 'unknown'})`);
       return undefined;
     }
     // struct prctl_mm_map: 11 addresses, auxv pointer, auxv_size, exe_fd (-1: unchanged)
@@ -1185,12 +1186,11 @@ export class Replayer {
   private deliverDue(call: LiveCall, due: SignalEvent[]): EntryVerdict | undefined {
     while (due.length) {
       const sig = due[0]!;
-      const st = this.signalState(call);
       if (this.needless(sig)) {
         due.shift();
         continue;
       }
-      if (this.notSentYet(sig, st)) {
+      if (this.notSentYet(sig, call)) {
         const since = this.sigWait.get(call.tid);
         const now = Date.now();
         if (since === undefined) this.sigWait.set(call.tid, now);
@@ -1229,7 +1229,6 @@ export class Replayer {
     if (DEBUG && list.length) debug(`after ${first.sig}: ${list.map((s) => `${s.sig}${this.cursor.signalPoint(s)?.stacked ? ' (stacked)' : ''}`).join(', ')}`);
     while (list.length && this.cursor.signalPoint(list[0]!)?.stacked) {
       const sig = list[0]!;
-      const st = this.signalState(call);
       if (sig.signo === SIGCONT && out.some((n) => JOB_STOPS.has(n))) {
         // the continue after a stop replay delivers: the engine sends it when the process has
         // stopped, unless it is pending (whoever sent it when recorded may not be replayed)
@@ -1237,7 +1236,7 @@ export class Replayer {
         addInfo(sig);
         this.stats.signals++;
       } else if (!this.needless(sig)) {
-        if (this.notSentYet(sig, st)) break;
+        if (this.notSentYet(sig, call)) break;
         out.push(sig.signo);
         addInfo(sig);
         this.stats.signals++;
@@ -1247,9 +1246,15 @@ export class Replayer {
     return infos.length ? { deliver: out, siginfo: infos } : { deliver: out };
   }
 
-  /** Whether a recorded signal that another replayed process causes has not come yet (causedInReplay, not pending): it is waited for. */
-  private notSentYet(sig: SignalEvent, st: SignalState | undefined): boolean {
-    return !!st && !(st.pending & (1n << BigInt(sig.signo - 1))) && this.causedInReplay(sig);
+  /**
+   * Whether a recorded signal that another replayed process causes has not come yet
+   * (causedInReplay, and not pending for `call`'s thread): it is waited for. The thread's
+   * signal state is read only for such a signal.
+   */
+  private notSentYet(sig: SignalEvent, call: LiveCall): boolean {
+    if (!this.causedInReplay(sig)) return false;
+    const st = this.signalState(call);
+    return !!st && !(st.pending & (1n << BigInt(sig.signo - 1)));
   }
 
   /**
@@ -1332,12 +1337,11 @@ export class Replayer {
     if (due) {
       while (due.length && delivery === undefined) {
         const sig = due[0]!;
-        const st = this.signalState(call);
         if (this.needless(sig)) {
           due.shift();
           continue;
         }
-        if (this.notSentYet(sig, st)) {
+        if (this.notSentYet(sig, call)) {
           const since = this.sigWait.get(call.tid);
           const now = Date.now();
           if (since === undefined) this.sigWait.set(call.tid, now);
@@ -1556,12 +1560,11 @@ export class Replayer {
     const list = next ? this.cursor.signalsBefore(next) : this.cursor.finished(rt) ? this.cursor.signalsAfter(rt) : undefined;
     while (list?.length) {
       const sig = list[0]!;
-      const st = this.signalState(call);
       if (this.needless(sig)) {
         list.shift();
         continue;
       }
-      const wait = this.notSentYet(sig, st) || (prev !== undefined && ranOn(this.cursor.signalPoint(sig), prev, next, sig));
+      const wait = this.notSentYet(sig, call) || (prev !== undefined && ranOn(this.cursor.signalPoint(sig), prev, next, sig));
       return { list, sig, wait };
     }
     return undefined;
@@ -2572,18 +2575,14 @@ function stackPointer(tid: number): bigint | undefined {
   return undefined;
 }
 /**
- * Whether process `pid` has no heap yet (brk never grew it: moving its start orphans nothing)
- * and nothing mapped within HEAP_ROOM of `base`.
+ * What stands in the way of a heap moved to `base` in process `pid`: its heap, when brk grew it
+ * already (moving its start would orphan it), or a mapping within HEAP_ROOM of `base`; null
+ * when nothing does, undefined when the process is gone.
  */
-function roomForHeap(pid: number, base: bigint): boolean {
+function heapObstacle(pid: number, base: bigint): Mapping | null | undefined {
   const maps = mappingsOf(pid);
-  return !!maps && !maps.some((m) => m.name === '[heap]' || (m.lo < base + HEAP_ROOM && m.hi > base));
-}
-
-/** What roomForHeap found in the way (the debug log's). */
-function inTheWay(pid: number, base: bigint): string {
-  const m = mappingsOf(pid)?.find((m) => m.name === '[heap]' || (m.lo < base + HEAP_ROOM && m.hi > base));
-  return m ? `0x${m.lo.toString(16)}-0x${m.hi.toString(16)} ${m.name}` : 'nothing';
+  if (!maps) return undefined;
+  return maps.find((m) => m.name === '[heap]' || (m.lo < base + HEAP_ROOM && m.hi > base)) ?? null;
 }
 
 /** One line of /proc/PID/maps: its range, the offset of `lo` in the file mapped, the file's path (or [heap]..., or empty). */
